@@ -1,0 +1,47 @@
+package org.healthcode.ingest.events;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The event types of DESIGN §5, each with the feed it belongs to and its wire name. */
+public enum EventType {
+    TEST_RESULT(Feed.HEALTH),
+    DIAGNOSIS(Feed.HEALTH),
+    FEVER_CLINIC_VISIT(Feed.HEALTH),
+    QUARANTINE(Feed.HEALTH),
+    VACCINATION(Feed.HEALTH),
+    IDENTITY(Feed.POLICE),
+    CONTACT_DESIGNATION(Feed.POLICE),
+    HOTEL_CHECKIN(Feed.POLICE),
+    BORDER_ENTRY(Feed.POLICE),
+    TRIP(Feed.TRANSPORT),
+    PING(Feed.CARRIER),
+    CITY_STAY(Feed.CARRIER),
+    SCAN(Feed.VENUE),
+    RISK_AREA(Feed.REFERENCE),
+    TEST_CAMPAIGN(Feed.REFERENCE);
+
+    private final Feed feed;
+
+    EventType(Feed feed) {
+        this.feed = feed;
+    }
+
+    public Feed feed() {
+        return feed;
+    }
+
+    /** The name used in JSON lines and on the wire, e.g. {@code test_result}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<EventType> fromWire(String name) {
+        for (EventType t : values()) {
+            if (t.wireName().equals(name)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}
