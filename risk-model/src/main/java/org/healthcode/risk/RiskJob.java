@@ -1,0 +1,55 @@
+package org.healthcode.risk;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.healthcode.ingest.decode.EventDecoder;
+import org.healthcode.risk.config.RiskJobConfig;
+import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.rules.RuleSet;
+import org.healthcode.risk.sinks.KafkaSinks;
+import org.healthcode.risk.sources.FeedSources;
+import org.healthcode.risk.sources.FeedWatermarks;
+
+/**
+ * The live risk job: feed topics -> {@link RiskWorkflow} -> {@code status} and {@code rejected} topics, exactly once.
+ * Run with {@code java -cp} it starts a local MiniCluster; submitted to a Flink cluster it runs there. Prints
+ * {@code JOB RUNNING <jobId>} once submitted.
+ */
+public final class RiskJob {
+    private RiskJob() {}
+
+    public static void main(String[] args) throws Exception {
+        RiskJobConfig cfg;
+        try {
+            cfg = RiskJobConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(RiskJobConfig.USAGE);
+            System.exit(2);
+            return;
+        }
+        RuleSet rules = cfg.ruleSet();
+        EventDecoder decoder = Decoders.forJob(cfg);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
+
+        DataStream<FeedRecord> feed = env.fromSource(
+                        FeedSources.kafka(cfg.bootstrapServers(), FeedSources.feedTopics(cfg.topicPrefix()),
+                                cfg.groupId(), decoder),
+                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
+                .uid("feed-source");
+        RiskWorkflow.define(feed, rules, (statuses, rejected) -> {
+            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
+                    .uid("status-sink").name("status topic");
+            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
+                    .uid("rejected-sink").name("rejected topic");
+        });
+
+        JobClient client = env.executeAsync("healthcode risk (rules " + rules.version() + ")");
+        JobID id = client.getJobID();
+        System.out.println("JOB RUNNING " + id);
+        System.out.flush();
+        client.getJobExecutionResult().get();
+    }
+}

@@ -1,0 +1,127 @@
+package org.healthcode.risk.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.healthcode.risk.rules.RuleSet;
+import org.healthcode.risk.rules.RuleSetJson;
+
+/**
+ * Everything {@code RiskJob} is told on its command line, with the defaults beside the options, validated at start
+ * with every problem reported at once.
+ */
+public record RiskJobConfig(
+        String bootstrapServers,
+        Path checkpointDir,
+        Path secretFile,
+        Path workDir,
+        int parallelism,
+        Duration checkpointInterval,
+        String topicPrefix,
+        Path rulesFile,
+        String groupId,
+        String transactionalIdPrefix,
+        Duration outOfOrderness,
+        Duration idleness) {
+
+    public static final String USAGE = """
+            usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
+              --bootstrap-servers HOSTS        Kafka (default localhost:9092)
+              --checkpoint-dir DIR             retained checkpoints; the job resumes from the newest one in it
+              --secret-file FILE               the region secret for pseudonyms
+              --work-dir DIR                   or: a work directory holding (or getting) the development secret
+              --parallelism N                  (default: the environment's)
+              --checkpoint-interval DURATION   (default 1s; statuses become visible when a checkpoint completes)
+              --topic-prefix STRING            prefix of every topic name (default none)
+              --rules FILE                     rule set JSON (default: the built-in DESIGN defaults)
+              --group-id ID                    consumer group (default healthcode-risk)
+              --transactional-id-prefix ID     (default healthcode-risk)
+              --out-of-orderness DURATION      watermark bound per partition (default 5s)
+              --idleness DURATION              a partition quiet this long stops holding back time (default 5s)
+            """;
+
+    private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
+            "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
+            "--transactional-id-prefix", "--out-of-orderness", "--idleness");
+
+    /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
+    public static RiskJobConfig parse(String[] argv) {
+        List<String> problems = new ArrayList<>();
+        Args a = Args.parse(argv, OPTIONS, Set.of(), problems);
+        String checkpointDir = a.required("--checkpoint-dir");
+        String secret = a.string("--secret-file", null);
+        String work = a.string("--work-dir", null);
+        if (secret == null && work == null) {
+            problems.add("--secret-file or --work-dir: one is required (the region secret for pseudonyms)");
+        }
+        String rules = a.string("--rules", null);
+        if (rules != null && !Files.isRegularFile(Path.of(rules))) {
+            problems.add("--rules: no such file: " + rules);
+        }
+        RiskJobConfig c = new RiskJobConfig(
+                a.string("--bootstrap-servers", "localhost:9092"),
+                checkpointDir == null ? null : Path.of(checkpointDir).toAbsolutePath(),
+                secret == null ? null : Path.of(secret),
+                work == null ? null : Path.of(work),
+                a.positiveInt("--parallelism", -1),
+                a.duration("--checkpoint-interval", Duration.ofSeconds(1)),
+                a.string("--topic-prefix", ""),
+                rules == null ? null : Path.of(rules),
+                a.string("--group-id", "healthcode-risk"),
+                a.string("--transactional-id-prefix", "healthcode-risk"),
+                a.duration("--out-of-orderness", Duration.ofSeconds(5)),
+                a.duration("--idleness", Duration.ofSeconds(5)));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        return c;
+    }
+
+    public String topic(String name) {
+        return topicPrefix + name;
+    }
+
+    public RuleSet ruleSet() throws IOException {
+        return rulesFile == null ? RuleSet.defaults() : RuleSetJson.parse(Files.readAllBytes(rulesFile));
+    }
+
+    /**
+     * Flink settings of the job: RocksDB with incremental checkpoints, checkpoints in {@code checkpointDir} retained
+     * on cancellation, and a restore from the newest retained checkpoint when there is one.
+     */
+    public Configuration flinkConfiguration() throws IOException {
+        Configuration conf = checkpointing(checkpointDir, checkpointInterval);
+        Optional<Path> latest = CheckpointDirectory.latestCompleted(checkpointDir);
+        latest.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
+        if (parallelism > 0) {
+            conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        }
+        return conf;
+    }
+
+    /** The state and checkpoint settings shared by the live job and its tests. */
+    public static Configuration checkpointing(Path dir, Duration interval) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofMillis(200));
+        return conf;
+    }
+}

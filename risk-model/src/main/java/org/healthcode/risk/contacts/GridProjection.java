@@ -1,0 +1,66 @@
+package org.healthcode.risk.contacts;
+
+import java.io.Serializable;
+
+/**
+ * Maps WGS 84 positions to square grid cells with a fixed local equirectangular projection.
+ *
+ * <p>x = R * (lon - lon0) * cos(lat0), y = R * (lat - lat0), angles in radians, R = 6 371 008.8 m (mean Earth
+ * radius), (lat0, lon0) the rule set's fixed origin. Cell (i, j) = (floor(x / size), floor(y / size)), so a cell's
+ * west and south edges belong to it and its east and north edges to the neighbours. Within about 100 km of the origin
+ * the east-west scale error is below 1 %, which is the accuracy of carrier cell positions anyway; a province far
+ * wider than that should pick an origin per region. The mapping is pure arithmetic on doubles, so replays give the
+ * same cells bit for bit.
+ */
+public final class GridProjection implements Serializable {
+
+    /** Mean Earth radius (IUGG), metres. */
+    public static final double EARTH_RADIUS_M = 6_371_008.8;
+
+    private final double cellSizeMeters;
+    private final double originLatRad;
+    private final double originLonRad;
+    private final double cosOriginLat;
+
+    public GridProjection(double cellSizeMeters, double originLat, double originLon) {
+        this.cellSizeMeters = cellSizeMeters;
+        this.originLatRad = Math.toRadians(originLat);
+        this.originLonRad = Math.toRadians(originLon);
+        this.cosOriginLat = Math.cos(originLatRad);
+    }
+
+    public static GridProjection of(ContactRules rules) {
+        return new GridProjection(rules.cellSizeMeters(), rules.originLat(), rules.originLon());
+    }
+
+    /** Metres east of the origin. */
+    public double x(double lat, double lon) {
+        return EARTH_RADIUS_M * (Math.toRadians(lon) - originLonRad) * cosOriginLat;
+    }
+
+    /** Metres north of the origin. */
+    public double y(double lat, double lon) {
+        return EARTH_RADIUS_M * (Math.toRadians(lat) - originLatRad);
+    }
+
+    /** The cell's stable text id, {@code cell:<i>:<j>} (used as key and as an exposure's "where"). */
+    public String cellOf(double lat, double lon) {
+        long i = (long) Math.floor(x(lat, lon) / cellSizeMeters);
+        long j = (long) Math.floor(y(lat, lon) / cellSizeMeters);
+        return cellId(i, j);
+    }
+
+    public static String cellId(long i, long j) {
+        return "cell:" + i + ":" + j;
+    }
+
+    /** Inverse of {@link #y}: the latitude that lies {@code metresNorth} of the origin. */
+    public double latAt(double metresNorth) {
+        return Math.toDegrees(originLatRad + metresNorth / EARTH_RADIUS_M);
+    }
+
+    /** Inverse of {@link #x}: the longitude that lies {@code metresEast} of the origin. */
+    public double lonAt(double metresEast) {
+        return Math.toDegrees(originLonRad + metresEast / (EARTH_RADIUS_M * cosOriginLat));
+    }
+}

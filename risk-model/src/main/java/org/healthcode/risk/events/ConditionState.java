@@ -1,0 +1,34 @@
+package org.healthcode.risk.events;
+
+import java.util.List;
+
+/**
+ * One active condition of a person as kept in keyed state.
+ *
+ * <p>End of life: removed from {@link PersonState} when its last phase has ended and its exit requirement is met,
+ * or when an ending event (e.g. a {@code cleared} diagnosis, or a confirmed diagnosis taking over) arrives.
+ *
+ * @param reason reason code (wire name)
+ * @param cause ids of the events that caused it, oldest first (at most {@link #MAX_CAUSES})
+ * @param startMs when it started, event time
+ * @param anchorMs when its phases start counting (exposure, discharge, ...); {@link #NO_ANCHOR} while it holds
+ *     its colour waiting for that event
+ * @param exitAfterMs tests sampled after this count towards the exit requirement
+ * @param countingTests sampling times (ascending) of tests that count towards the exit (at most {@link #MAX_TESTS})
+ */
+public record ConditionState(
+        String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs, List<Long> countingTests) {
+
+    public static final long NO_ANCHOR = Long.MIN_VALUE;
+    public static final int MAX_CAUSES = 10;
+    public static final int MAX_TESTS = 8;
+
+    public ConditionState {
+        cause = List.copyOf(cause);
+        countingTests = List.copyOf(countingTests);
+    }
+
+    public boolean anchored() {
+        return anchorMs != NO_ANCHOR;
+    }
+}

@@ -1,0 +1,25 @@
+package org.healthcode.risk.functions;
+
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.risk.events.FeedRecord;
+
+/** Splits decoded feed records: events go on, rejected records go to the rejected side output. */
+public class FeedRecordSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
+    private final OutputTag<Rejected> rejectedTag;
+
+    public FeedRecordSplitter(OutputTag<Rejected> rejectedTag) {
+        this.rejectedTag = rejectedTag;
+    }
+
+    @Override
+    public void processElement(FeedRecord r, Context ctx, Collector<FeedRecord> out) {
+        if (r.isEvent()) {
+            out.collect(r);
+        } else {
+            ctx.output(rejectedTag, r.rejected());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.healthcode.risk.rules;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The stable reason codes of DESIGN §3, one per condition (documented in docs/reason-codes.md). */
+public enum ReasonCode {
+    CONFIRMED,
+    ASYMPTOMATIC,
+    POSITIVE_TEST,
+    SUSPECTED,
+    POOLED_POSITIVE,
+    CLOSE_CONTACT,
+    CONTACT_OF_CONTACT,
+    INBOUND,
+    HIGH_RISK_AREA,
+    MEDIUM_RISK_AREA,
+    COMPANION,
+    VENUE_CO_VISIT,
+    SAME_VEHICLE,
+    SAME_VEHICLE_REST,
+    FEVER_CLINIC,
+    MISSED_TEST,
+    OVERRIDE;
+
+    /** The code as it appears in statuses and rule files, e.g. {@code close_contact}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<ReasonCode> fromWire(String name) {
+        for (ReasonCode r : values()) {
+            if (r.wireName().equals(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

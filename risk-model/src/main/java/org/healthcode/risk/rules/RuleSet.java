@@ -1,0 +1,53 @@
+package org.healthcode.risk.rules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A versioned rule set: every parameter of the DESIGN §3 table (one {@link ConditionRule} per reason code) and the
+ * allowed lateness of events. Every status change records the version that decided it.
+ *
+ * @param version stable name of this rule set, e.g. {@code 2022.1-default}
+ * @param allowedLatenessHours events whose time is more than this behind the event-time watermark are rejected
+ *     with category {@code late}; events behind the watermark but within it are applied when they arrive
+ * @param conditions the rule of every computed condition (all reason codes but {@code override})
+ */
+public record RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions)
+        implements Serializable {
+
+    /** The class-path resource holding the DESIGN §3 defaults. */
+    public static final String DEFAULT_RESOURCE = "/rules/default-rules.json";
+
+    public RuleSet {
+        EnumMap<ReasonCode, ConditionRule> copy = new EnumMap<>(ReasonCode.class);
+        copy.putAll(conditions);
+        conditions = copy;
+    }
+
+    public ConditionRule rule(ReasonCode reason) {
+        ConditionRule r = conditions.get(reason);
+        if (r == null) {
+            throw new IllegalStateException("rule set " + version + " has no rule for " + reason.wireName());
+        }
+        return r;
+    }
+
+    public long allowedLatenessMillis() {
+        return allowedLatenessHours * 3_600_000L;
+    }
+
+    /** The defaults of DESIGN §3, shipped as {@code rules/default-rules.json}. */
+    public static RuleSet defaults() {
+        try (InputStream in = RuleSet.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing class-path resource " + DEFAULT_RESOURCE);
+            }
+            return RuleSetJson.parse(in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+        }
+    }
+}

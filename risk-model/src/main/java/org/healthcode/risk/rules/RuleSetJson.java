@@ -1,0 +1,140 @@
+package org.healthcode.risk.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a rule set from its JSON file form and validates it, reporting every problem at once with the path of
+ * the offending field (e.g. {@code conditions.close_contact.phases[0].hours}). The format is documented in
+ * risk-model/README.md; {@code rules/default-rules.json} is the complete example.
+ */
+public final class RuleSetJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private RuleSetJson() {}
+
+    public static RuleSet parse(byte[] json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new InvalidRuleSetException(List.of("not JSON: " + e.getMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        if (root == null || !root.isObject()) {
+            throw new InvalidRuleSetException(List.of("the rule set must be a JSON object"));
+        }
+        String version = text(root, "version", "version", problems);
+        long lateness = hours(root, "allowedLatenessHours", "allowedLatenessHours", problems);
+        Map<ReasonCode, ConditionRule> rules = new EnumMap<>(ReasonCode.class);
+        JsonNode conditions = root.get("conditions");
+        if (conditions == null || !conditions.isObject()) {
+            problems.add("conditions: missing (an object with one entry per reason code)");
+        } else {
+            Iterator<Map.Entry<String, JsonNode>> it = conditions.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String path = "conditions." + e.getKey();
+                var reason = ReasonCode.fromWire(e.getKey());
+                if (reason.isEmpty() || reason.get() == ReasonCode.OVERRIDE) {
+                    problems.add(path + ": unknown reason code");
+                    continue;
+                }
+                ConditionRule rule = condition(e.getValue(), path, problems);
+                if (rule != null) {
+                    rules.put(reason.get(), rule);
+                }
+            }
+            for (ReasonCode r : ReasonCode.values()) {
+                if (r != ReasonCode.OVERRIDE && !conditions.has(r.wireName())) {
+                    problems.add("conditions." + r.wireName() + ": missing");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRuleSetException(problems);
+        }
+        return new RuleSet(version, lateness, rules);
+    }
+
+    private static ConditionRule condition(JsonNode n, String path, List<String> problems) {
+        if (!n.isObject()) {
+            problems.add(path + ": must be an object");
+            return null;
+        }
+        int before = problems.size();
+        Colour hold = null;
+        if (n.has("hold") && !n.get("hold").isNull()) {
+            hold = colour(n.get("hold"), path + ".hold", problems);
+        }
+        List<Phase> phases = new ArrayList<>();
+        JsonNode ps = n.get("phases");
+        if (ps == null || !ps.isArray() || ps.isEmpty()) {
+            problems.add(path + ".phases: missing (a non-empty array of {colour, hours})");
+        } else {
+            for (int i = 0; i < ps.size(); i++) {
+                String pp = path + ".phases[" + i + "]";
+                Colour c = colour(ps.get(i).get("colour"), pp + ".colour", problems);
+                long h = hours(ps.get(i), "hours", pp + ".hours", problems);
+                if (c == Colour.GREEN) {
+                    problems.add(pp + ".colour: a phase must be yellow or red");
+                }
+                phases.add(new Phase(c, h));
+            }
+        }
+        ExitRequirement exit = null;
+        JsonNode x = n.get("exit");
+        if (x == null || !x.isObject()) {
+            problems.add(path + ".exit: missing (an object with kind)");
+        } else {
+            JsonNode kind = x.get("kind");
+            ExitKind k = null;
+            try {
+                k = ExitKind.fromWire(kind == null ? null : kind.asText());
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ".exit.kind: must be one of none, negative_test, two_negative_tests, "
+                        + "negative_single_tube, any_test");
+            }
+            long min = x.has("minApartHours") ? hours(x, "minApartHours", path + ".exit.minApartHours", problems) : 0;
+            long max = x.has("maxApartHours") ? hours(x, "maxApartHours", path + ".exit.maxApartHours", problems) : 0;
+            if (k == ExitKind.TWO_NEGATIVE_TESTS && max > 0 && max < min) {
+                problems.add(path + ".exit.maxApartHours: less than minApartHours");
+            }
+            exit = new ExitRequirement(k, min, max);
+        }
+        return problems.size() == before ? new ConditionRule(hold, phases, exit) : null;
+    }
+
+    private static String text(JsonNode parent, String name, String path, List<String> problems) {
+        JsonNode v = parent.get(name);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            problems.add(path + ": missing (a non-empty string)");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static long hours(JsonNode parent, String name, String path, List<String> problems) {
+        JsonNode v = parent == null ? null : parent.get(name);
+        if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
+            problems.add(path + ": must be a whole number of hours >= 0");
+            return 0;
+        }
+        return v.asLong();
+    }
+
+    private static Colour colour(JsonNode v, String path, List<String> problems) {
+        try {
+            return Colour.fromWire(v == null ? null : v.asText());
+        } catch (IllegalArgumentException e) {
+            problems.add(path + ": must be green, yellow or red");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.healthcode.risk.sinks;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.healthcode.risk.events.StatusChange;
+
+/** A status change as a record of the compacted {@code status} topic: key = personId, value = StatusRecord. */
+public class StatusSerializer implements KafkaRecordSerializationSchema<StatusChange> {
+    private final String topic;
+
+    public StatusSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(StatusChange s, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, s.effectiveMs(), s.personId().getBytes(StandardCharsets.UTF_8),
+                StatusRecords.toProto(s).toByteArray());
+    }
+}

@@ -1,0 +1,37 @@
+package org.healthcode.risk.sources;
+
+import java.util.List;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.healthcode.ingest.decode.EventDecoder;
+import org.healthcode.ingest.events.Feed;
+import org.healthcode.risk.events.FeedRecord;
+
+/** The Kafka source over the feed topics. */
+public final class FeedSources {
+    private FeedSources() {}
+
+    /** The topic of every feed, named after it, with an optional prefix. */
+    public static List<String> feedTopics(String prefix) {
+        return java.util.Arrays.stream(Feed.values()).map(f -> prefix + f.wireName()).toList();
+    }
+
+    /**
+     * Reads every feed topic with read_committed, from the committed group offsets (earliest when none); on restore
+     * the offsets come from the checkpoint instead, which is what makes the whole job exactly-once.
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
+    public static KafkaSource<FeedRecord> kafka(String bootstrap, List<String> topics, String groupId,
+                                                EventDecoder decoder) {
+        return KafkaSource.<FeedRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topics)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new FeedDeserializer(decoder))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .build();
+    }
+}

@@ -1,0 +1,34 @@
+package org.healthcode.risk.sources;
+
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.healthcode.risk.events.FeedRecord;
+
+/** Event-time policies for feed records: the event's time; rejected records never move the watermark. */
+public final class FeedWatermarks {
+    private FeedWatermarks() {}
+
+    /** Live feeds: bounded out-of-orderness per partition; an idle partition (a quiet feed) does not hold time back. */
+    public static WatermarkStrategy<FeedRecord> live(Duration outOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<FeedRecord>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner(new EventTime())
+                .withIdleness(idleness);
+    }
+
+    /**
+     * Replay of an archive: no watermark until the end of input, so every event is applied in exact event-time
+     * order whatever the line order; nothing in a replay is late.
+     */
+    public static WatermarkStrategy<FeedRecord> endOfInputOnly() {
+        return WatermarkStrategy.<FeedRecord>noWatermarks().withTimestampAssigner(new EventTime());
+    }
+
+    /** The event's time; Long.MIN_VALUE for rejected records so they never advance the watermark. */
+    public static final class EventTime implements SerializableTimestampAssigner<FeedRecord> {
+        @Override
+        public long extractTimestamp(FeedRecord r, long recordTimestamp) {
+            return r.isEvent() ? r.event().time() : Long.MIN_VALUE;
+        }
+    }
+}
