@@ -76,6 +76,9 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, Event, Stat
                 it.remove();
             }
         }
+        if (!due.isEmpty() && pending.isEmpty()) {
+            pending.clear(); // an empty map is still an entry on the heap backend
+        }
         PersonState stored = person.value();
         if (stored == null && due.isEmpty()) {
             return; // a timer left over from a condition that is gone

@@ -1,0 +1,134 @@
+package org.healthcode.risk.contacts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.events.EventType;
+
+/**
+ * Keyed by person: forwards each stay, venue scan and trip to its place-keyed detector, and when the person is a case
+ * also forwards a case copy of every activity inside the case's window, whichever arrives first (the case or the
+ * activity).
+ *
+ * <p>This is where case status meets place: the person side knows both the case's health events and where the case's
+ * phones and scans and trips were, so the case is routed only to the cells, venues and vehicles it visited (no
+ * broadcast, no pairwise work). Windows: stays overlapping [found - look-back, found]; scans and trips overlapping
+ * [onset or first positive - infectious lead, found]. When the found time or onset moves earlier (a late positive),
+ * the case copies are sent again; detectors are idempotent.
+ *
+ * <p>State and its end of life: {@code activities} each until the watermark passes its end + look-back (rounded up
+ * to the hour, one cleanup timer per person-hour); {@code case} until found + look-back.
+ */
+public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Event, PersonActivity> {
+
+    static final long CLEANUP_GRANULARITY = 3_600_000L;
+
+    private final ContactRules rules;
+
+    private transient MapState<String, PersonActivity> activities;
+    private transient ValueState<CaseFound> caseState;
+
+    public PersonContactIndex(ContactRules rules) {
+        this.rules = rules.validated();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        activities = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("activities", Types.STRING, Types.POJO(PersonActivity.class)));
+        caseState = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseFound.class));
+    }
+
+    @Override
+    public void processElement1(Stay s, Context ctx, Collector<PersonActivity> out) throws Exception {
+        route(new PersonActivity(ActivityKind.STAY, s.personId(), s.cell(), s.msisdn(), s.from(), s.to(),
+                s.firstPingId(), null, null, null, null, null, null, null), ctx, out);
+    }
+
+    @Override
+    public void processElement2(Event e, Context ctx, Collector<PersonActivity> out) throws Exception {
+        if (e.type() == EventType.SCAN) {
+            if (e.venueId() != null && !"out".equals(e.direction())) {
+                route(new PersonActivity(ActivityKind.SCAN, e.personId(), e.venueId(), null, e.time(), e.time(),
+                        e.eventId(), null, null, null, null, null, null, null), ctx, out);
+            }
+        } else if (e.type() == EventType.TRIP) {
+            if (e.vehicleId() != null && e.departure() != null && e.arrival() != null) {
+                route(new PersonActivity(ActivityKind.TRIP, e.personId(), e.vehicleId(), null, e.departure(),
+                        e.arrival(), e.eventId(), e.mode(), e.sealed(), e.carriage(), e.row(), null, null, null),
+                        ctx, out);
+            }
+        } else {
+            CaseFound before = caseState.value();
+            CaseFound after = CaseDetection.update(before, e);
+            if (after != before) {
+                caseState.update(after);
+                scheduleCleanup(ctx, after.foundTime() + rules.lookBackMillis());
+                for (PersonActivity a : activities.values()) {
+                    emitCaseCopy(a, after, out);
+                }
+            }
+        }
+    }
+
+    private void route(PersonActivity a, Context ctx, Collector<PersonActivity> out) throws Exception {
+        out.collect(a);
+        long expiry = a.to() + rules.lookBackMillis();
+        if (expiry > ctx.timerService().currentWatermark()) {
+            activities.put(a.activityKey(), a);
+            scheduleCleanup(ctx, expiry);
+        }
+        CaseFound c = caseState.value();
+        if (c != null) {
+            emitCaseCopy(a, c, out);
+        }
+    }
+
+    private void emitCaseCopy(PersonActivity a, CaseFound c, Collector<PersonActivity> out) {
+        long windowStart = windowStart(a.kind(), c);
+        if (a.from() <= c.foundTime() && a.to() >= windowStart) {
+            out.collect(a.asCaseCopy(c, windowStart));
+        }
+    }
+
+    /** Start of the window in which the case's activity of this kind is matched; it ends when the case was found. */
+    long windowStart(ActivityKind kind, CaseFound c) {
+        return kind == ActivityKind.STAY
+                ? c.foundTime() - rules.lookBackMillis()
+                : c.onsetOrFirstPositive() - rules.infectiousLeadMillis();
+    }
+
+    private void scheduleCleanup(Context ctx, long expiry) {
+        ctx.timerService().registerEventTimeTimer(roundUp(expiry));
+    }
+
+    static long roundUp(long t) {
+        return Math.floorDiv(t + CLEANUP_GRANULARITY - 1, CLEANUP_GRANULARITY) * CLEANUP_GRANULARITY;
+    }
+
+    @Override
+    public void onTimer(long ts, OnTimerContext ctx, Collector<PersonActivity> out) throws Exception {
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, PersonActivity> en : activities.entries()) {
+            if (en.getValue().to() + rules.lookBackMillis() <= ts) {
+                expired.add(en.getKey());
+            }
+        }
+        for (String k : expired) {
+            activities.remove(k);
+        }
+        CaseFound c = caseState.value();
+        if (c != null && c.foundTime() + rules.lookBackMillis() <= ts) {
+            caseState.clear();
+        }
+    }
+}

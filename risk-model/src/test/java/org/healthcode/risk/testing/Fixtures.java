@@ -1,0 +1,84 @@
+package org.healthcode.risk.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.healthcode.ingest.events.DiagnosisStatus;
+import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.events.EventType;
+
+/** Domain fixtures: named persons and instants, and factory methods for the events of DESIGN §5. */
+public final class Fixtures {
+    public static final String ALICE = "alice";
+    public static final String BOB = "bob";
+    public static final String REGION = "440106";
+
+    /** Monday 4 April 2022, 09:00 in China (UTC+8). */
+    public static final Instant MONDAY_9AM = Instant.parse("2022-04-04T01:00:00Z");
+
+    private Fixtures() {}
+
+    public static Instant plusDays(Instant t, long days) {
+        return t.plus(Duration.ofDays(days));
+    }
+
+    public static Instant plusHours(Instant t, long hours) {
+        return t.plus(Duration.ofHours(hours));
+    }
+
+    public static Event positivePcr(String person, Instant sampled) {
+        return test(person, sampled, true, false);
+    }
+
+    public static Event negativePcr(String person, Instant sampled) {
+        return test(person, sampled, false, false);
+    }
+
+    public static Event positivePooled(String person, Instant sampled) {
+        return test(person, sampled, true, true);
+    }
+
+    public static Event test(String person, Instant sampled, boolean positive, boolean pooled) {
+        return Event.builder(id("test" + (positive ? "+" : "-") + (pooled ? "pooled" : ""), person, sampled),
+                        EventType.TEST_RESULT, sampled.toEpochMilli(), REGION)
+                .personId(person).method("pcr").positive(positive).pooled(pooled).build();
+    }
+
+    public static Event diagnosis(String person, DiagnosisStatus status, Instant at) {
+        return Event.builder(id("diagnosis-" + status.wireName(), person, at), EventType.DIAGNOSIS, at.toEpochMilli(),
+                REGION).personId(person).diagnosis(status).build();
+    }
+
+    public static Event confirmed(String person, Instant at) {
+        return diagnosis(person, DiagnosisStatus.CONFIRMED, at);
+    }
+
+    public static Event discharged(String person, Instant at) {
+        return diagnosis(person, DiagnosisStatus.DISCHARGED, at);
+    }
+
+    public static Event feverClinicVisit(String person, Instant at) {
+        return Event.builder(id("fever", person, at), EventType.FEVER_CLINIC_VISIT, at.toEpochMilli(), REGION)
+                .personId(person).clinicId("clinic-7").build();
+    }
+
+    /** A degree-1 designation made at {@code designatedAt} for an exposure at {@code exposure}. */
+    public static Event closeContact(String person, Instant exposure, Instant designatedAt) {
+        return designation(person, 1, exposure, designatedAt);
+    }
+
+    public static Event designation(String person, int degree, Instant exposure, Instant designatedAt) {
+        return Event.builder(id("contact" + degree, person, designatedAt), EventType.CONTACT_DESIGNATION,
+                        designatedAt.toEpochMilli(), REGION)
+                .personId(person).degree(degree).exposure(exposure.toEpochMilli()).caseId("case-1").build();
+    }
+
+    public static Event borderEntry(String person, Instant at) {
+        return Event.builder(id("border", person, at), EventType.BORDER_ENTRY, at.toEpochMilli(), REGION)
+                .personId(person).port("SZX-BAY").fromCountry("HK").build();
+    }
+
+    /** Readable, deterministic event ids, e.g. {@code test+:alice@2022-04-04T01:00:00Z}. */
+    public static String id(String what, String person, Instant at) {
+        return what + ":" + person + "@" + at;
+    }
+}

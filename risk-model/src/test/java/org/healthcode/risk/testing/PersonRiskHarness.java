@@ -1,0 +1,85 @@
+package org.healthcode.risk.testing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.events.StatusChange;
+import org.healthcode.risk.functions.PersonRiskFunction;
+import org.healthcode.risk.rules.RuleSet;
+
+/** {@link PersonRiskFunction} in an operator test harness, driven by events and watermarks in domain terms. */
+public final class PersonRiskHarness implements AutoCloseable {
+    private final KeyedOneInputStreamOperatorTestHarness<String, Event, StatusChange> harness;
+
+    public PersonRiskHarness(RuleSet rules) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PersonRiskFunction(rules)), Event::personId, Types.STRING);
+        harness.open();
+    }
+
+    public PersonRiskHarness() throws Exception {
+        this(RuleSet.defaults());
+    }
+
+    public PersonRiskHarness send(Event... events) throws Exception {
+        for (Event e : events) {
+            harness.processElement(new StreamRecord<>(e, e.time()));
+        }
+        return this;
+    }
+
+    /** Moves event time to {@code t}: everything at or before it is applied and every due timer fires. */
+    public PersonRiskHarness advanceTo(Instant t) throws Exception {
+        harness.processWatermark(new Watermark(t.toEpochMilli()));
+        return this;
+    }
+
+    public List<StatusChange> statuses() {
+        List<StatusChange> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add((StatusChange) r.getValue());
+            }
+        }
+        return out;
+    }
+
+    public List<StatusChange> statusesOf(String person) {
+        return statuses().stream().filter(s -> s.personId().equals(person)).toList();
+    }
+
+    /** The colour the person had at {@code t}, from the emitted changes (green before the first). */
+    public String colourAt(String person, Instant t) {
+        String colour = "green";
+        for (StatusChange s : statusesOf(person)) {
+            if (s.effectiveMs() <= t.toEpochMilli()) {
+                colour = s.colour();
+            }
+        }
+        return colour;
+    }
+
+    public StatusChange latest(String person) {
+        List<StatusChange> s = statusesOf(person);
+        return s.isEmpty() ? null : s.get(s.size() - 1);
+    }
+
+    public int stateEntries() {
+        return harness.numKeyedStateEntries();
+    }
+
+    public int timers() {
+        return harness.numEventTimeTimers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
