@@ -1,0 +1,106 @@
+package org.healthcode.interop;
+
+import java.net.URI;
+import java.time.Clock;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.healthcode.interop.api.ServingHandler;
+import org.healthcode.interop.api.StatusLookupService;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.sources.StatusConsumer;
+import org.healthcode.interop.store.StatusView;
+
+/**
+ * One serving process's parts wired together: the status view, the consumer that feeds it and the HTTP server that
+ * reads it. Started by {@link ServeMain}, and by tests the same way.
+ */
+public final class ServingNode implements AutoCloseable {
+    private final StatusView view;
+    private final StatusConsumer consumer;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ServingMetrics metrics;
+    private boolean closed;
+
+    private ServingNode(StatusView view, StatusConsumer consumer, Server server, ServerConnector connector,
+                        ServingMetrics metrics) {
+        this.view = view;
+        this.consumer = consumer;
+        this.server = server;
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    /** Opens the view, starts following the topic and starts answering HTTP. */
+    public static ServingNode start(ServeConfig config, AuditSink audit) throws Exception {
+        ServingMetrics metrics = new ServingMetrics();
+        StatusView view = StatusView.open(config.dataDir());
+        StatusConsumer consumer = null;
+        Server server = null;
+        try {
+            consumer = new StatusConsumer(config.bootstrapServers(), config.statusTopic(), view, metrics);
+            StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
+            StatusConsumer c = consumer;
+            ServingHandler handler = new ServingHandler(lookups, metrics,
+                    () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), metrics.consumerLag()),
+                    config.maxInFlight());
+            metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
+
+            QueuedThreadPool threads = new QueuedThreadPool();
+            threads.setName("http");
+            server = new Server(threads);
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost(config.httpHost());
+            connector.setPort(config.httpPort());
+            server.addConnector(connector);
+            server.setHandler(handler);
+            server.setStopTimeout(5_000);
+            consumer.start();
+            server.start();
+            return new ServingNode(view, consumer, server, connector, metrics);
+        } catch (Exception e) {
+            if (server != null) {
+                server.stop();
+            }
+            if (consumer != null) {
+                consumer.close();
+            }
+            view.close();
+            throw e;
+        }
+    }
+
+    /** The base URL lookups are answered at, e.g. {@code http://127.0.0.1:8080}. */
+    public URI baseUri() {
+        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
+                : connector.getHost();
+        return URI.create("http://" + host + ":" + connector.getLocalPort());
+    }
+
+    public ServingMetrics metrics() {
+        return metrics;
+    }
+
+    public StatusConsumer consumer() {
+        return consumer;
+    }
+
+    /** Stops HTTP first (no lookup may touch a closed view), then the consumer, then flushes and closes the view. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // stopping anyway: the view below must still be closed cleanly
+        }
+        consumer.close();
+        view.close();
+    }
+}

@@ -1,0 +1,146 @@
+package org.healthcode.interop.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.interop.metrics.ServingMetrics;
+
+/**
+ * The HTTP surface of the serving process (Jetty core handler, no servlets): routes, load shedding, and the JSON and
+ * Prometheus renderings. Lookups go to {@link StatusLookupService}.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/status/{personId}}: 200 with the full status JSON; otherwise an error body
+ *       {@code {"error": code, "message": ...}} with the status of {@link ErrorReason};</li>
+ *   <li>{@code GET /health}: 200 when the view is open and the consumer runs, else 503; the body has the lag;</li>
+ *   <li>{@code GET /metrics}: Prometheus text.</li>
+ * </ul>
+ *
+ * <p>Load shedding: at most {@code maxInFlight} lookups are handled at once; one more is answered 503
+ * {@code overloaded} with {@code Retry-After: 1} at once, without touching the view. A clear refusal keeps latency
+ * bounded for what is admitted and memory flat, where an unbounded queue would grow until everything timed out.
+ * Health and metrics are never shed: operators need them most when the service is overloaded.
+ */
+public final class ServingHandler extends Handler.Abstract {
+    /** What {@code /health} reports. */
+    public record Health(boolean viewOpen, boolean consumerRunning, long consumerLag) {
+        boolean healthy() {
+            return viewOpen && consumerRunning;
+        }
+    }
+
+    static final String STATUS_PREFIX = "/v1/status/";
+    private static final String JSON = "application/json";
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String RETRY_AFTER_SECONDS = "1";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final StatusLookupService lookups;
+    private final ServingMetrics metrics;
+    private final Supplier<Health> health;
+    private final int maxInFlight;
+    private final Semaphore inFlight;
+
+    public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
+                          int maxInFlight) {
+        this.lookups = lookups;
+        this.metrics = metrics;
+        this.health = health;
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    /** Lookups being handled now. */
+    public int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        boolean get = "GET".equals(request.getMethod());
+        if (path.startsWith(STATUS_PREFIX)) {
+            if (!get) {
+                return methodNotAllowed(response, callback);
+            }
+            if (!inFlight.tryAcquire()) {
+                lookups.recordRefused(ErrorReason.OVERLOADED);
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                return error(response, callback, ErrorReason.OVERLOADED,
+                        "too many requests in flight; retry after a second");
+            }
+            // released when the response is fully written, not when this method returns
+            Callback release = Callback.from(callback, (Runnable) inFlight::release);
+            try {
+                return status(path.substring(STATUS_PREFIX.length()), response, release);
+            } catch (RuntimeException e) {
+                release.failed(e);
+                return true;
+            }
+        }
+        switch (path) {
+            case "/health" -> {
+                return get ? health(response, callback) : methodNotAllowed(response, callback);
+            }
+            case "/metrics" -> {
+                return get ? write(response, callback, 200, PROMETHEUS, metrics.render())
+                        : methodNotAllowed(response, callback);
+            }
+            default -> {
+                return error(response, callback, ErrorReason.NOT_FOUND, "no such resource: GET /v1/status/{personId}, "
+                        + "/health or /metrics");
+            }
+        }
+    }
+
+    private boolean status(String personId, Response response, Callback callback) {
+        LookupResult result = lookups.lookup(personId);
+        if (result instanceof LookupResult.Found found) {
+            return write(response, callback, 200, JSON, StatusJson.toLine(StatusJson.full(found.status())));
+        }
+        LookupResult.Failed failed = (LookupResult.Failed) result;
+        if (failed.reason() == ErrorReason.UNAVAILABLE) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return error(response, callback, failed.reason(), failed.message());
+    }
+
+    private boolean health(Response response, Callback callback) {
+        Health h = health.get();
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("status", h.healthy() ? "ok" : "unavailable");
+        body.put("viewOpen", h.viewOpen());
+        body.put("consumerRunning", h.consumerRunning());
+        body.put("consumerLag", h.consumerLag());
+        return write(response, callback, h.healthy() ? 200 : 503, JSON, body.toString());
+    }
+
+    private boolean methodNotAllowed(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET");
+        return error(response, callback, ErrorReason.METHOD_NOT_ALLOWED, "only GET is supported");
+    }
+
+    private static boolean error(Response response, Callback callback, ErrorReason reason, String message) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("error", reason.code());
+        body.put("message", message);
+        return write(response, callback, reason.httpStatus(), JSON, body.toString());
+    }
+
+    private static boolean write(Response response, Callback callback, int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+}

@@ -1,0 +1,78 @@
+package org.healthcode.interop.api;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.LookupAudit;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.store.StatusView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks a person's status up in the view: each check a named method with a typed failure; every outcome counted
+ * and audited.
+ */
+public final class StatusLookupService {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusLookupService.class);
+    /** Person ids are pseudonyms (HMAC, base64url or hex) or test ids: short, URL-safe characters only. */
+    static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final StatusView view;
+    private final AuditSink audit;
+    private final ServingMetrics metrics;
+    private final Clock clock;
+
+    public StatusLookupService(StatusView view, AuditSink audit, ServingMetrics metrics, Clock clock) {
+        this.view = view;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The status of {@code personId}, or why there is none. */
+    public LookupResult lookup(String personId) {
+        LookupResult result = checkWellFormed(personId);
+        if (result == null) {
+            result = findStatus(personId);
+        }
+        boolean wellFormed = !(result instanceof LookupResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
+        record(wellFormed ? personId : null, result.label());
+        return result;
+    }
+
+    /** Counts and audits a request that was refused before it reached the view (e.g. shed under load). */
+    public void recordRefused(ErrorReason reason) {
+        record(null, reason.code());
+    }
+
+    private static LookupResult checkWellFormed(String personId) {
+        if (personId == null || !PERSON_ID.matcher(personId).matches()) {
+            return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
+                    "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+        }
+        return null;
+    }
+
+    private LookupResult findStatus(String personId) {
+        try {
+            Optional<StatusRecord> status = view.get(personId);
+            if (status.isEmpty()) {
+                return new LookupResult.Failed(ErrorReason.UNKNOWN_PERSON, "no status is known for this person");
+            }
+            return new LookupResult.Found(status.get());
+        } catch (StatusView.ViewClosedException e) {
+            return new LookupResult.Failed(ErrorReason.UNAVAILABLE, "the status view is not open; retry shortly");
+        } catch (Exception e) {
+            LOG.error("lookup failed", e);
+            return new LookupResult.Failed(ErrorReason.INTERNAL, "the lookup failed; see the service log");
+        }
+    }
+
+    private void record(String personId, String result) {
+        metrics.recordLookup(result);
+        audit.lookup(new LookupAudit(clock.instant(), LookupAudit.ANONYMOUS, personId, result));
+    }
+}

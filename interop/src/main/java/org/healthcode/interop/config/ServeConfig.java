@@ -1,0 +1,121 @@
+package org.healthcode.interop.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the serving process can be told, with its defaults beside its keys. {@link #parse} and
+ * {@link #validate} collect every problem, so one start reports them all.
+ *
+ * @param bootstrapServers Kafka to read the status topic from ({@code --bootstrap-servers}, required)
+ * @param statusTopic      the compacted status topic ({@code --status-topic}, default {@value #DEFAULT_STATUS_TOPIC})
+ * @param dataDir          the RocksDB directory of the status view and its topic positions ({@code --data-dir},
+ *                         required; delete it to rebuild the view from the start of the topic)
+ * @param httpHost         the address to listen on ({@code --http-host}, default {@value #DEFAULT_HTTP_HOST}; use
+ *                         0.0.0.0 to serve other machines)
+ * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port)
+ * @param maxInFlight      lookups handled at once before new ones are shed with 503 + Retry-After
+ *                         ({@code --max-in-flight}, default {@value #DEFAULT_MAX_IN_FLIGHT}); size it to what the
+ *                         machine answers within the latency target, not to the peak you hope for
+ */
+public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
+                          int maxInFlight) {
+    public static final String BOOTSTRAP_SERVERS = "--bootstrap-servers";
+    public static final String STATUS_TOPIC = "--status-topic";
+    public static final String DEFAULT_STATUS_TOPIC = "status";
+    public static final String DATA_DIR = "--data-dir";
+    public static final String HTTP_HOST = "--http-host";
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final String HTTP_PORT = "--http-port";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final String MAX_IN_FLIGHT = "--max-in-flight";
+    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+
+    public static final String USAGE = String.join("\n",
+            "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
+            "  " + BOOTSTRAP_SERVERS + " HOST:PORT  Kafka with the status topic (required)",
+            "  " + DATA_DIR + " DIR               the status view (RocksDB) and its positions (required)",
+            "  " + STATUS_TOPIC + " NAME          default " + DEFAULT_STATUS_TOPIC,
+            "  " + HTTP_HOST + " ADDR            default " + DEFAULT_HTTP_HOST + " (0.0.0.0: all interfaces)",
+            "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT + " (0: a free port)",
+            "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
+                    + " (lookups beyond it get 503 + Retry-After)");
+
+    /** The configuration with every default, and nothing for the required keys. */
+    public static ServeConfig defaults() {
+        return new ServeConfig(null, DEFAULT_STATUS_TOPIC, null, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT,
+                DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** A parsed command line: the configuration, and the problems met while parsing it. */
+    public record Parsed(ServeConfig config, List<String> problems) {}
+
+    /** Parses {@code --key value} or {@code --key=value} arguments over the defaults. */
+    public static Parsed parse(String... args) {
+        List<String> problems = new ArrayList<>();
+        String bootstrap = null;
+        String topic = DEFAULT_STATUS_TOPIC;
+        Path dataDir = null;
+        String host = DEFAULT_HTTP_HOST;
+        int port = DEFAULT_HTTP_PORT;
+        int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i];
+            String value;
+            int eq = key.indexOf('=');
+            if (key.startsWith("--") && eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                problems.add(key + ": needs a value");
+                continue;
+            }
+            switch (key) {
+                case BOOTSTRAP_SERVERS -> bootstrap = value;
+                case STATUS_TOPIC -> topic = value;
+                case DATA_DIR -> dataDir = Path.of(value);
+                case HTTP_HOST -> host = value;
+                case HTTP_PORT -> port = integer(key, value, problems, port);
+                case MAX_IN_FLIGHT -> maxInFlight = integer(key, value, problems, maxInFlight);
+                default -> problems.add(key + ": unknown option");
+            }
+        }
+        return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight), problems);
+    }
+
+    /** Every problem with this configuration; empty when it can be used. */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            problems.add(BOOTSTRAP_SERVERS + ": required (host:port of a Kafka broker)");
+        }
+        if (statusTopic == null || !statusTopic.matches("[A-Za-z0-9._-]{1,249}")) {
+            problems.add(STATUS_TOPIC + ": not a valid Kafka topic name: " + statusTopic);
+        }
+        if (dataDir == null) {
+            problems.add(DATA_DIR + ": required (where the status view is kept)");
+        }
+        if (httpHost == null || httpHost.isBlank()) {
+            problems.add(HTTP_HOST + ": must not be empty");
+        }
+        if (httpPort < 0 || httpPort > 65_535) {
+            problems.add(HTTP_PORT + ": must be 0..65535, got " + httpPort);
+        }
+        if (maxInFlight < 1) {
+            problems.add(MAX_IN_FLIGHT + ": must be at least 1, got " + maxInFlight);
+        }
+        return problems;
+    }
+
+    private static int integer(String key, String value, List<String> problems, int fallback) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            problems.add(key + ": not a whole number: " + value);
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.healthcode.interop.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.healthcode.interop.store.StatusView;
+
+/**
+ * The serving process's counters and gauges, rendered in the Prometheus text format (version 0.0.4).
+ *
+ * <p>Counters are {@link LongAdder}s: request threads bump them without contending.
+ */
+public final class ServingMetrics {
+    private final Map<String, LongAdder> lookups = new ConcurrentHashMap<>();
+    private final LongAdder recordsRead = new LongAdder();
+    private final LongAdder recordsApplied = new LongAdder();
+    private final LongAdder recordsStale = new LongAdder();
+    private final LongAdder recordsDeleted = new LongAdder();
+    private final LongAdder recordsMalformed = new LongAdder();
+    private volatile long consumerLag = -1;
+    private volatile LongSupplier viewPersons = () -> 0;
+    private volatile BooleanSupplier consumerUp = () -> false;
+    private volatile IntSupplier inFlight = () -> 0;
+
+    /** Counts one lookup under its result label ({@code found} or an error code). */
+    public void recordLookup(String result) {
+        lookups.computeIfAbsent(result, r -> new LongAdder()).increment();
+    }
+
+    public void recordRead(int records) {
+        recordsRead.add(records);
+    }
+
+    public void recordApplied(StatusView.ApplyResult result) {
+        recordsApplied.add(result.applied());
+        recordsStale.add(result.stale());
+        recordsDeleted.add(result.deleted());
+        recordsMalformed.add(result.malformed());
+    }
+
+    public void recordMalformed(int records) {
+        recordsMalformed.add(records);
+    }
+
+    public void setConsumerLag(long records) {
+        consumerLag = records;
+    }
+
+    /** Where the gauges read their current values. */
+    public void bind(LongSupplier viewPersons, BooleanSupplier consumerUp, IntSupplier inFlight) {
+        this.viewPersons = viewPersons;
+        this.consumerUp = consumerUp;
+        this.inFlight = inFlight;
+    }
+
+    public long lookups(String result) {
+        LongAdder a = lookups.get(result);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long recordsRead() {
+        return recordsRead.sum();
+    }
+
+    public long recordsApplied() {
+        return recordsApplied.sum();
+    }
+
+    public long recordsStale() {
+        return recordsStale.sum();
+    }
+
+    /** Records behind the end of the topic (committed data only); -1 before the first measurement. */
+    public long consumerLag() {
+        return consumerLag;
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String render() {
+        StringBuilder b = new StringBuilder(2048);
+        b.append("# HELP healthcode_lookups_total Status lookups by result (found or an error code).\n");
+        b.append("# TYPE healthcode_lookups_total counter\n");
+        lookups.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                b.append("healthcode_lookups_total{result=\"").append(e.getKey()).append("\"} ")
+                        .append(e.getValue().sum()).append('\n'));
+        gauge(b, "healthcode_status_consumer_lag_records",
+                "Committed status records not yet read into the view (-1: not measured yet).", consumerLag);
+        gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",
+                consumerUp.getAsBoolean() ? 1 : 0);
+        gauge(b, "healthcode_status_view_persons", "Persons in the status view (RocksDB estimate).",
+                viewPersons.getAsLong());
+        gauge(b, "healthcode_http_in_flight_requests", "Status lookups being answered now.", inFlight.getAsInt());
+        counter(b, "healthcode_status_records_read_total", "Status topic records read.", recordsRead.sum());
+        counter(b, "healthcode_status_records_applied_total", "Status records written to the view.",
+                recordsApplied.sum());
+        counter(b, "healthcode_status_records_stale_total",
+                "Status records ignored because the view already had a seq at least as high.", recordsStale.sum());
+        counter(b, "healthcode_status_records_deleted_total", "Tombstones applied (persons removed).",
+                recordsDeleted.sum());
+        counter(b, "healthcode_status_records_malformed_total", "Status records without a key or not parseable.",
+                recordsMalformed.sum());
+        return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(" gauge\n");
+        b.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder b, String name, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(" counter\n");
+        b.append(name).append(' ').append(value).append('\n');
+    }
+}
