@@ -74,8 +74,8 @@ public final class DccVerifier {
     public X509Certificate checkSignature(CoseSign1 cose) throws VerificationFailure {
         byte[] kid = cose.kidProtectedOrUnprotected().orElseThrow(() ->
             new VerificationFailure(FailureReason.KID_MISSING, "no kid in either header"));
-        long algId = cose.algorithmId().orElseThrow(() ->
-            new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "no alg in the protected header"));
+        long algId = cose.algorithmIdProtectedOrUnprotected().orElseThrow(() ->
+            new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "no alg in either header"));
         CoseAlgorithm alg = CoseAlgorithm.byCoseId(algId).filter(a -> a != CoseAlgorithm.EDDSA).orElseThrow(() ->
             new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "alg " + algId + " is not ES256 or PS256"));
         List<X509Certificate> candidates = signers.byKid(kid);

@@ -62,6 +62,15 @@ public record CoseSign1(byte[] protectedBytes, JsonNode protectedHeader, JsonNod
         return Cbor.longAt(protectedHeader, Long.parseLong(LABEL_ALG));
     }
 
+    /**
+     * The algorithm from the protected header, else the unprotected one. Only for the EU DCC, where issuers put it
+     * there; an unprotected alg is harmless only because the verifier pins the algorithm to the signer's key type.
+     */
+    public OptionalLong algorithmIdProtectedOrUnprotected() {
+        OptionalLong alg = algorithmId();
+        return alg.isPresent() ? alg : Cbor.longAt(unprotectedHeader, Long.parseLong(LABEL_ALG));
+    }
+
     /** The key id from the protected header. */
     public Optional<byte[]> protectedKid() {
         return kidIn(protectedHeader);
