@@ -1,0 +1,73 @@
+package org.healthcode.risk.contacts;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.healthcode.ingest.events.Event;
+
+/**
+ * The wiring of contact detection, readable top to bottom: events in, exposures out (see docs/contacts.md).
+ *
+ * <p>The input must carry event-time timestamps and watermarks; every operator here uses event-time timers, and the
+ * phone side orders each phone's pings by the watermark.
+ */
+public final class ContactDetection {
+
+    /** Stable operator uids (savepoints depend on them). */
+    public static final String UID_PHONE_STAYS = "contacts-phone-stays";
+    public static final String UID_PERSON_INDEX = "contacts-person-index";
+    public static final String UID_COMPANIONS = "contacts-companions";
+    public static final String UID_VENUES = "contacts-venue-co-visits";
+    public static final String UID_VEHICLES = "contacts-same-vehicle";
+    public static final String UID_DEDUPE = "contacts-exposure-dedupe";
+
+    /** The exposures, and the pings that came too late to place (side output, for the job's {@code rejected}). */
+    public record Outputs(DataStream<Exposure> exposures, DataStream<Event> latePings) {
+    }
+
+    private ContactDetection() {
+    }
+
+    /** Exposures of persons met by a case, from the job's event stream (all feeds; others are ignored). */
+    public static DataStream<Exposure> apply(DataStream<Event> events, ContactRules rules) {
+        return build(events, rules).exposures();
+    }
+
+    /** As {@link #apply}, also returning the late pings. */
+    public static Outputs build(DataStream<Event> events, ContactRules rules) {
+        rules.validated();
+
+        SingleOutputStreamOperator<Stay> stays = events
+                .filter(new PhoneEventFilter()).name("contacts: pings and bindings")
+                .keyBy(Event::msisdn)
+                .process(new PhoneStayBuilder(rules)).uid(UID_PHONE_STAYS).name("contacts: phone stays");
+
+        DataStream<Event> personEvents = events
+                .filter(new PersonEventFilter()).name("contacts: cases, scans and trips");
+
+        SingleOutputStreamOperator<PersonActivity> activities = stays
+                .keyBy(Stay::personId)
+                .connect(personEvents.keyBy(Event::personId))
+                .process(new PersonContactIndex(rules)).uid(UID_PERSON_INDEX).name("contacts: person index");
+
+        DataStream<Exposure> companions = activities
+                .filter(new ActivityKindFilter(ActivityKind.STAY)).name("contacts: stays")
+                .keyBy(PersonActivity::place)
+                .process(new CompanionDetector(rules)).uid(UID_COMPANIONS).name("contacts: companions by cell");
+
+        DataStream<Exposure> coVisits = activities
+                .filter(new ActivityKindFilter(ActivityKind.SCAN)).name("contacts: scans")
+                .keyBy(PersonActivity::place)
+                .process(new VenueCoVisitDetector(rules)).uid(UID_VENUES).name("contacts: co-visits by venue");
+
+        DataStream<Exposure> coPassengers = activities
+                .filter(new ActivityKindFilter(ActivityKind.TRIP)).name("contacts: trips")
+                .keyBy(PersonActivity::place)
+                .process(new SameVehicleDetector(rules)).uid(UID_VEHICLES).name("contacts: same vehicle");
+
+        DataStream<Exposure> exposures = companions.union(coVisits, coPassengers)
+                .keyBy(Exposure::personId)
+                .process(new ExposureDeduplicator(rules)).uid(UID_DEDUPE).name("contacts: one exposure per case");
+
+        return new Outputs(exposures, stays.getSideOutput(ContactOutputTags.LATE_PINGS));
+    }
+}
