@@ -1,0 +1,98 @@
+package org.healthcode.codes;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.healthcode.codes.config.CodesConfig;
+import org.healthcode.codes.crypto.CoseCrypto;
+import org.healthcode.codes.issue.CodeIssuer;
+import org.healthcode.codes.issue.Colour;
+import org.healthcode.codes.issue.IssuedCode;
+import org.healthcode.codes.keys.KeyGeneration;
+import org.healthcode.codes.keys.KeyRing;
+import org.healthcode.codes.keys.KeyRingStore;
+import org.healthcode.codes.trust.TrustList;
+import org.healthcode.codes.trust.TrustListJson;
+import org.healthcode.codes.trust.TrustListPublisher;
+
+/**
+ * The entry point a serving process holds for one region: opens (or, in development, creates) the key ring, issues
+ * codes, publishes the trust list, rotates keys. Thread-safe; rotation swaps the ring atomically.
+ */
+public final class RegionCodes {
+    private final CodesConfig config;
+    private final KeyRingStore store;
+    private final AtomicReference<KeyRing> ring;
+    private final CoseCrypto crypto;
+    private final CodeIssuer issuer;
+
+    private RegionCodes(CodesConfig config, KeyRingStore store, KeyRing ring) {
+        this.config = config;
+        this.store = store;
+        this.ring = new AtomicReference<>(ring);
+        this.crypto = new CoseCrypto(config.provider());
+        this.issuer = new CodeIssuer(this.ring::get, crypto, config.codeLifetime());
+    }
+
+    /**
+     * Opens the region's keys: from {@code keyDirectory} (password from the environment) when configured, else from
+     * the work directory, generating a current and a next key there on first start.
+     */
+    public static RegionCodes open(CodesConfig config, Instant now) throws IOException {
+        List<String> problems = config.validate();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("code issuing configuration: " + String.join("; ", problems));
+        }
+        Path dir = config.effectiveKeyDirectory();
+        KeyRing ring;
+        if (config.keyDirectory() != null) {
+            ring = new KeyRingStore(dir, KeyRingStore.passwordFor(dir)).load();
+        } else {
+            ring = KeyRingStore.openOrCreateForDevelopment(config.workDir(), config.region(), config.algorithm(), now,
+                config.keySigningWindow());
+        }
+        if (!ring.region().equals(config.region())) {
+            throw new IOException("key ring in " + dir + " is for region " + ring.region() + ", not " + config.region());
+        }
+        return new RegionCodes(config, new KeyRingStore(dir, KeyRingStore.passwordFor(dir)), ring);
+    }
+
+    /** Signs a code for a person's current status. {@code subject} is the regional pseudonym, never a raw id. */
+    public IssuedCode issue(String subject, Colour colour, Instant since, Instant now) {
+        return issuer.issue(subject, colour, since, now);
+    }
+
+    public TrustList trustList(Instant now) {
+        return TrustListPublisher.publish(ring.get(), now, config.trustListValidity());
+    }
+
+    /** Writes the trust list checkpoints load, e.g. {@code <workDir>/trust/<region>.json}. */
+    public Path writeTrustList(Path file, Instant now) throws IOException {
+        TrustListJson.write(trustList(now), file);
+        return file;
+    }
+
+    /** Next becomes current, current retires now, a new next is generated; saved before it takes effect. */
+    public synchronized KeyRing rotate(Instant now) throws IOException {
+        KeyRing rotated = ring.get().rotate(now,
+            KeyGeneration.generate(config.region(), config.algorithm(), now, config.keySigningWindow()),
+            config.codeLifetime().plus(config.clockSkew()));
+        store.save(rotated);
+        ring.set(rotated);
+        return rotated;
+    }
+
+    public KeyRing keyRing() {
+        return ring.get();
+    }
+
+    public CoseCrypto crypto() {
+        return crypto;
+    }
+
+    public CodesConfig config() {
+        return config;
+    }
+}
