@@ -45,7 +45,8 @@ public final class ServingNode implements AutoCloseable {
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(lookups, metrics,
-                    () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), metrics.consumerLag()),
+                    () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
+                            metrics.consumerLag()),
                     config.maxInFlight());
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
 

@@ -108,7 +108,7 @@ class ServingEndToEndTest {
 
             HttpResponse<String> health = get(base, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"consumerLag\":0");
+            assertThat(health.body()).contains("\"partitions\":2", "\"consumerLag\":0");
 
             String metrics = get(base, "/metrics").body();
             assertThat(metrics).contains(

@@ -21,7 +21,8 @@ import org.healthcode.interop.metrics.ServingMetrics;
  * <ul>
  *   <li>{@code GET /v1/status/{personId}}: 200 with the full status JSON; otherwise an error body
  *       {@code {"error": code, "message": ...}} with the status of {@link ErrorReason};</li>
- *   <li>{@code GET /health}: 200 when the view is open and the consumer runs, else 503; the body has the lag;</li>
+ *   <li>{@code GET /health}: 200 when the view is open and the consumer runs, else 503; the body has the lag
+ *       and the number of partitions followed (0 while the topic does not exist: healthy but serving nothing);</li>
  *   <li>{@code GET /metrics}: Prometheus text.</li>
  * </ul>
  *
@@ -32,7 +33,7 @@ import org.healthcode.interop.metrics.ServingMetrics;
  */
 public final class ServingHandler extends Handler.Abstract {
     /** What {@code /health} reports. */
-    public record Health(boolean viewOpen, boolean consumerRunning, long consumerLag) {
+    public record Health(boolean viewOpen, boolean consumerRunning, int partitions, long consumerLag) {
         boolean healthy() {
             return viewOpen && consumerRunning;
         }
@@ -120,6 +121,7 @@ public final class ServingHandler extends Handler.Abstract {
         body.put("status", h.healthy() ? "ok" : "unavailable");
         body.put("viewOpen", h.viewOpen());
         body.put("consumerRunning", h.consumerRunning());
+        body.put("partitions", h.partitions());
         body.put("consumerLag", h.consumerLag());
         return write(response, callback, h.healthy() ? 200 : 503, JSON, body.toString());
     }

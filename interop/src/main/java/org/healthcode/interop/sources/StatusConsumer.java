@@ -53,6 +53,7 @@ public final class StatusConsumer implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Map<TopicPartition, Long> persisted = new HashMap<>();
+    private volatile int assignedPartitions;
     private volatile boolean running;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -83,6 +84,11 @@ public final class StatusConsumer implements AutoCloseable {
     /** Waits until the topic's partitions are assigned and positioned; false if that did not happen in time. */
     public boolean awaitAssigned(Duration timeout) throws InterruptedException {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Partitions of the topic being followed; 0 while the topic does not exist. */
+    public int assignedPartitions() {
+        return assignedPartitions;
     }
 
     /** True while the read loop runs (it stops on close or on a failure of the view). */
@@ -150,6 +156,7 @@ public final class StatusConsumer implements AutoCloseable {
             return;
         }
         consumer.assign(all);
+        assignedPartitions = all.size();
         Map<TopicPartition, Long> stored = view.storedOffsets(topic);
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition tp : added) {
