@@ -188,6 +188,14 @@ class ServingEndToEndTest {
             assertThat(get(base, "/v1/status/alice").statusCode()).isEqualTo(404);
             assertThat(get(base, "/metrics").body()).contains("healthcode_lookups_total{result=\"overloaded\"} 1\n");
             assertThat(audits).extracting(LookupAudit::result).contains("overloaded");
+
+            // a view that no longer follows the topic is reported unhealthy, and lookups are still answered
+            node.consumer().close();
+            HttpResponse<String> health = get(base, "/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("\"consumerRunning\":false");
+            assertThat(get(base, "/metrics").body()).contains("healthcode_status_consumer_up 0\n");
+            assertThat(get(base, "/v1/status/alice").statusCode()).isEqualTo(404);
         }
     }
 
