@@ -1,0 +1,254 @@
+package org.healthcode.ingest.decode;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.util.Arrays;
+import org.healthcode.ingest.events.DiagnosisStatus;
+import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.events.EventType;
+import org.healthcode.ingest.events.Feed;
+import org.healthcode.ingest.pseudonym.IdNumbers;
+import org.healthcode.ingest.pseudonym.Msisdns;
+import org.healthcode.ingest.pseudonym.PersonIds;
+import org.healthcode.ingest.pseudonym.Pseudonymiser;
+import org.healthcode.ingest.wire.EventTrees;
+
+/**
+ * The decoder of DESIGN §5: JSON lines and Protobuf events go through one validation path (Protobuf is first
+ * mapped to the flat JSON tree by {@link EventTrees}), raw ID numbers and phone numbers are replaced by
+ * pseudonyms, and every problem becomes a {@link Rejected} with a category, the field and a reason.
+ *
+ * <p>Checks, in order: the record parses (malformed); {@code type} is known (missing, unknown_type); {@code feed}
+ * is the type's feed; {@code eventId}, {@code time} (ISO-8601 with offset), {@code region} (optional, six digits);
+ * then the type's own fields. The first problem found is reported.
+ */
+public final class StandardEventDecoder implements EventDecoder {
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_EVENT_ID = 128;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final String FEEDS = String.join("|", Arrays.stream(Feed.values()).map(Feed::wireName).toList());
+
+    private final Pseudonymiser pseudonymiser;
+
+    public StandardEventDecoder(Pseudonymiser pseudonymiser) {
+        this.pseudonymiser = pseudonymiser;
+    }
+
+    @Override
+    public Decoded decodeJsonLine(byte[] line, long lineNumber) {
+        try {
+            return Decoded.ok(validate(parseJson(line)));
+        } catch (Problem p) {
+            return Decoded.rejected(Rejected.ofLine(lineNumber, p.category, p.field, p.getMessage(), line));
+        }
+    }
+
+    @Override
+    public Decoded decodeProto(byte[] value, String topic, int partition, long offset) {
+        try {
+            return Decoded.ok(validate(parseProto(value)));
+        } catch (Problem p) {
+            return Decoded.rejected(Rejected.ofKafka(topic, partition, offset, p.category, p.field, p.getMessage(), value));
+        }
+    }
+
+    private static JsonNode parseJson(byte[] line) throws Problem {
+        if (line.length == 0) {
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: empty line");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not JSON (" + e.getMessage() + ")");
+        }
+        if (node == null || !node.isObject()) {
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: a line must be one JSON object");
+        }
+        return node;
+    }
+
+    private static JsonNode parseProto(byte[] value) throws Problem {
+        if (value.length == 0) {
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: empty record");
+        }
+        org.healthcode.ingest.proto.Event proto;
+        try {
+            proto = org.healthcode.ingest.proto.Event.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not a Protobuf Event (" + e.getMessage() + ")");
+        }
+        if (proto.getType().isEmpty() && proto.getFeed().isEmpty() && proto.getEventId().isEmpty()
+                && !proto.getUnknownFields().asMap().isEmpty()) {
+            // random bytes often parse as a message of nothing but unknown fields
+            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not a Protobuf Event (no known field)");
+        }
+        String body = EventTrees.bodyType(proto);
+        if (body != null && EventType.fromWire(proto.getType()).isPresent() && !body.equals(proto.getType())) {
+            throw Problem.invalid("type", Problem.quote(proto.getType()) + " does not match the message body " + body);
+        }
+        return EventTrees.toTree(proto);
+    }
+
+    private Event validate(JsonNode node) throws Problem {
+        FieldReader common = new FieldReader(node, "every event");
+        String typeName = common.requiredText("type", "every event");
+        EventType type = EventType.fromWire(typeName).orElseThrow(() -> new Problem(RejectionCategory.UNKNOWN_TYPE,
+                "type", "unknown_type " + Problem.quote(typeName)));
+        FieldReader f = new FieldReader(node, type.wireName());
+        String feedName = f.requiredText("feed", type.wireName() + " comes from " + type.feed().wireName());
+        Feed feed = Feed.fromWire(feedName).orElseThrow(() ->
+                Problem.invalid("feed", Problem.quote(feedName) + " is not one of " + FEEDS));
+        if (feed != type.feed()) {
+            throw Problem.invalid("feed", Problem.quote(feedName) + " does not carry " + type.wireName()
+                    + " (it comes from " + type.feed().wireName() + ")");
+        }
+        String eventId = f.requiredText("eventId", "every event needs an id unique per source");
+        if (eventId.length() > MAX_EVENT_ID) {
+            throw Problem.invalid("eventId", "longer than " + MAX_EVENT_ID + " characters");
+        }
+        long time = f.requiredTime("time", "every event needs an ISO-8601 time with offset");
+        String region = f.optionalArea("region");
+        Event.Builder b = Event.builder(eventId, type, time, region);
+        switch (type) {
+            case TEST_RESULT -> b.personId(person(f))
+                    .method(f.requiredEnum("method", "pcr", "antigen"))
+                    .positive(f.requiredEnum("result", "positive", "negative").equals("positive"))
+                    .tubeId(f.optionalText("tubeId"))
+                    .pooled(f.optionalBool("pooled", false));
+            case DIAGNOSIS -> b.personId(person(f))
+                    .diagnosis(DiagnosisStatus.fromWire(f.requiredEnum("status", "confirmed", "asymptomatic",
+                            "suspected", "discharged", "cleared")).orElseThrow())
+                    .onset(f.optionalDate("onset"));
+            case FEVER_CLINIC_VISIT -> b.personId(person(f)).clinicId(f.requiredText("clinicId", "the clinic's id"));
+            case QUARANTINE -> b.personId(person(f))
+                    .action(f.requiredEnum("action", "start", "end"))
+                    .kind(f.requiredEnum("kind", "central", "home"));
+            case VACCINATION -> b.personId(person(f)).dose(f.requiredInt("dose", 1, 20, "the dose number, 1 and up"));
+            case IDENTITY -> b.personId(person(f)).msisdn(phone(f)).areaCode(f.requiredArea("areaCode"));
+            case CONTACT_DESIGNATION -> b.personId(person(f))
+                    .degree(f.requiredInt("degree", 1, 2, "1 or 2"))
+                    .exposure(f.requiredTime("exposure", "contact_designation needs the last exposure, ISO-8601 with offset"))
+                    .caseId(f.optionalText("caseId"));
+            case HOTEL_CHECKIN -> {
+                b.personId(person(f)).hotelId(f.requiredText("hotelId", "the hotel's id")).areaCode(f.requiredArea("areaCode"));
+                Long checkOut = f.optionalTime("checkOut");
+                if (checkOut != null && checkOut < time) {
+                    throw Problem.invalid("checkOut", "is before the check-in time");
+                }
+                b.checkOut(checkOut);
+            }
+            case BORDER_ENTRY -> {
+                b.personId(person(f)).port(f.requiredText("port", "the port of entry"));
+                String country = f.requiredText("fromCountry", "an ISO 3166 alpha-2 country code");
+                if (!country.matches("[A-Z]{2}")) {
+                    throw Problem.invalid("fromCountry", Problem.quote(country) + " is not an ISO 3166 alpha-2 code");
+                }
+                b.fromCountry(country);
+            }
+            case TRIP -> {
+                String mode = f.requiredEnum("mode", "flight", "train", "bus", "ship");
+                b.personId(person(f)).mode(mode)
+                        .vehicleId(f.requiredText("vehicleId", "the vehicle and date, e.g. CZ3101@2022-04-01"))
+                        .sealed(f.optionalBool("sealed", false))
+                        .carriage(f.optionalText("carriage"))
+                        .row(f.optionalInt("row", 1, 999))
+                        .fromArea(f.requiredArea("fromArea"))
+                        .toArea(f.requiredArea("toArea"));
+                long departure = f.requiredTime("departure", "trip needs the departure, ISO-8601 with offset");
+                long arrival = f.requiredTime("arrival", "trip needs the arrival, ISO-8601 with offset");
+                if (arrival < departure) {
+                    throw Problem.invalid("arrival", "is before the departure");
+                }
+                b.departure(departure).arrival(arrival);
+            }
+            case PING -> b.msisdn(phone(f))
+                    .lat(f.requiredDouble("lat", -90, 90, "the latitude, WGS 84 degrees"))
+                    .lon(f.requiredDouble("lon", -180, 180, "the longitude, WGS 84 degrees"));
+            case CITY_STAY -> {
+                b.msisdn(phone(f)).areaCode(f.requiredArea("areaCode"));
+                interval(f, b, true);
+            }
+            case SCAN -> b.personId(person(f))
+                    .venueId(f.requiredText("venueId", "the venue's id"))
+                    .areaCode(f.requiredArea("areaCode"))
+                    .direction(orDefault(f.optionalEnum("direction", "in", "out"), "in"));
+            case RISK_AREA -> {
+                b.areaCode(f.requiredArea("areaCode")).level(f.requiredEnum("level", "high", "medium", "low"));
+                interval(f, b, false);
+            }
+            case TEST_CAMPAIGN -> {
+                b.areaCode(f.requiredArea("areaCode"));
+                interval(f, b, true);
+                b.intervalHours(f.requiredInt("intervalHours", 1, 24 * 365, "the testing interval in hours"));
+            }
+        }
+        return b.build();
+    }
+
+    private static void interval(FieldReader f, Event.Builder b, boolean toRequired) throws Problem {
+        long from = f.requiredTime("from", "the start, ISO-8601 with offset");
+        Long to = toRequired ? Long.valueOf(f.requiredTime("to", "the end, ISO-8601 with offset")) : f.optionalTime("to");
+        if (to != null && to < from) {
+            throw Problem.invalid("to", "is before 'from'");
+        }
+        b.from(from).to(to);
+    }
+
+    /** The person's pseudonym: from {@code idNumber} (pseudonymised here) or {@code personId} (as is). */
+    private String person(FieldReader f) throws Problem {
+        String idNumber = f.optionalSensitiveText("idNumber");
+        String personId = f.optionalText("personId");
+        if (idNumber != null) {
+            String problem = IdNumbers.problem(idNumber);
+            if (problem != null) {
+                throw Problem.invalid("idNumber", problem);
+            }
+            String pseudonym = pseudonymiser.personId(idNumber);
+            if (personId != null && !personId.equals(pseudonym)) {
+                throw Problem.invalid("personId", "does not match idNumber (give one of them)");
+            }
+            return pseudonym;
+        }
+        if (personId == null) {
+            throw new Problem(RejectionCategory.MISSING, "idNumber",
+                    "missing field 'idNumber' (or 'personId': this event is about a person)");
+        }
+        if (!PersonIds.isValid(personId)) {
+            throw Problem.invalid("personId", Problem.quote(personId) + " is not 1-64 characters of [A-Za-z0-9_-]");
+        }
+        return personId;
+    }
+
+    private String phone(FieldReader f) throws Problem {
+        String msisdn = f.optionalSensitiveText("msisdn");
+        if (msisdn == null) {
+            throw Problem.missing("msisdn", "the phone number: 6-15 digits, optional leading +");
+        }
+        String problem = Msisdns.problem(msisdn);
+        if (problem != null) {
+            throw Problem.invalid("msisdn", problem);
+        }
+        return pseudonymiser.phoneId(msisdn);
+    }
+
+    private static String orDefault(String v, String dflt) {
+        return v == null ? dflt : v;
+    }
+
+    @Override
+    public String toString() {
+        return "StandardEventDecoder[" + pseudonymiser + "]";
+    }
+}
