@@ -230,18 +230,27 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         for (String k : emptied) {
             phones.remove(k);
         }
+        if (phones.isEmpty()) {
+            phones.clear();
+        }
         for (Map.Entry<String, PhoneCellStays> e : shrunk) {
             phones.put(e.getKey(), e.getValue());
         }
-        removeExpired(cases.entries().iterator(), c -> c.found() + lookBack <= ts);
-        removeExpired(reported.entries().iterator(), expiry -> expiry <= ts);
+        removeExpired(cases, c -> c.found() + lookBack <= ts);
+        removeExpired(reported, expiry -> expiry <= ts);
     }
 
-    private static <V> void removeExpired(Iterator<Map.Entry<String, V>> it, java.util.function.Predicate<V> expired) {
+    /** Removes the expired entries; an emptied map is cleared so no empty entry is left behind on any backend. */
+    static <V> void removeExpired(MapState<String, V> state, java.util.function.Predicate<V> expired)
+            throws Exception {
+        Iterator<Map.Entry<String, V>> it = state.entries().iterator();
         while (it.hasNext()) {
             if (expired.test(it.next().getValue())) {
                 it.remove();
             }
+        }
+        if (state.isEmpty()) {
+            state.clear();
         }
     }
 }

@@ -52,11 +52,6 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<Exposure> out) throws Exception {
-        var it = seen.entries().iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue() <= ts) {
-                it.remove();
-            }
-        }
+        CompanionDetector.removeExpired(seen, expiry -> expiry <= ts);
     }
 }

@@ -126,6 +126,9 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
         for (String k : expired) {
             activities.remove(k);
         }
+        if (activities.isEmpty()) {
+            activities.clear();
+        }
         CaseFound c = caseState.value();
         if (c != null && c.foundTime() + rules.lookBackMillis() <= ts) {
             caseState.clear();

@@ -1,8 +1,5 @@
 package org.healthcode.risk.contacts;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -108,16 +105,8 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<Exposure> out) throws Exception {
         long lookBack = rules.lookBackMillis();
-        removeExpired(visits.entries().iterator(), v -> v.to() + lookBack <= ts);
-        removeExpired(caseVisits.entries().iterator(), v -> v.caseFound() + lookBack <= ts);
-        removeExpired(reported.entries().iterator(), expiry -> expiry <= ts);
-    }
-
-    private static <V> void removeExpired(Iterator<Map.Entry<String, V>> it, Predicate<V> expired) {
-        while (it.hasNext()) {
-            if (expired.test(it.next().getValue())) {
-                it.remove();
-            }
-        }
+        CompanionDetector.removeExpired(visits, v -> v.to() + lookBack <= ts);
+        CompanionDetector.removeExpired(caseVisits, v -> v.caseFound() + lookBack <= ts);
+        CompanionDetector.removeExpired(reported, expiry -> expiry <= ts);
     }
 }
