@@ -1,0 +1,19 @@
+package org.healthcode.risk.events;
+
+import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
+
+import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.sources.NumberedLine;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every record that travels between operators or sits in state is a Flink POJO serialised without Kryo. */
+class SerializationTest {
+    @ParameterizedTest
+    @ValueSource(classes = {Event.class, Rejected.class, FeedRecord.class, NumberedLine.class, PersonState.class,
+            ConditionState.class, StatusChange.class, ConditionView.class})
+    void isAPojoWithoutKryo(Class<?> type) {
+        assertSerializedAsPojoWithoutKryo(type);
+    }
+}
