@@ -1,13 +1,17 @@
 package org.healthcode.risk;
 
+import java.nio.file.Path;
 import org.healthcode.ingest.decode.EventDecoder;
-import org.healthcode.risk.config.RiskJobConfig;
+import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.pseudonym.Pseudonymiser;
+import org.healthcode.ingest.pseudonym.RegionSecret;
 
-/** Builds the ingest decoder (validation and pseudonyms with the region secret) the jobs use. */
+/** Builds ingest's decoder (validation, pseudonyms with the region secret) for the jobs. */
 final class Decoders {
     private Decoders() {}
 
-    static EventDecoder forJob(RiskJobConfig cfg) {
-        throw new UnsupportedOperationException("waiting for ingest's EventDecoder implementation");
+    /** The secret from {@code secretFile}, else HEALTHCODE_REGION_SECRET, else the development secret in {@code workDir}. */
+    static EventDecoder forRegion(Path secretFile, Path workDir) {
+        return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)));
     }
 }

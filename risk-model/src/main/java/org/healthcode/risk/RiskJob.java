@@ -31,7 +31,7 @@ public final class RiskJob {
             return;
         }
         RuleSet rules = cfg.ruleSet();
-        EventDecoder decoder = Decoders.forJob(cfg);
+        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
 
         DataStream<FeedRecord> feed = env.fromSource(

@@ -1,0 +1,37 @@
+package org.healthcode.risk.sinks;
+
+import org.apache.flink.api.common.functions.MapFunction;
+import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.ingest.decode.RejectedRecords;
+import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.risk.events.StatusChange;
+
+/** Renders the workflow's outputs as replay file lines (rendering runs in the job, in parallel). */
+public final class ReplayLines {
+    private ReplayLines() {}
+
+    /** A status change as its changelog line: the full status JSON of the {@code status} topic, with its effective time. */
+    public static class OfChange implements MapFunction<StatusChange, ReplayLine> {
+        @Override
+        public ReplayLine map(StatusChange s) {
+            return new ReplayLine(ReplayLine.CHANGE, s.personId(), s.effectiveMs(), s.seq(), -1,
+                    StatusJson.toLine(StatusJson.full(StatusRecords.toProto(s))));
+        }
+    }
+
+    /** A rejected line as ingest's rejected-line JSON (line number, category, field, reason, the line). */
+    public static class OfRejected implements MapFunction<Rejected, ReplayLine> {
+        @Override
+        public ReplayLine map(Rejected r) {
+            return new ReplayLine(ReplayLine.REJECTED, null, 0, 0, r.line(), RejectedRecords.toJsonLine(r));
+        }
+    }
+
+    /** The latest event time of the input. */
+    public static class OfLatestEventTime implements MapFunction<Long, ReplayLine> {
+        @Override
+        public ReplayLine map(Long t) {
+            return new ReplayLine(ReplayLine.LATEST_EVENT_TIME, null, t, 0, -1, null);
+        }
+    }
+}
