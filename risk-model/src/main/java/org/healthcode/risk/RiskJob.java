@@ -20,6 +20,21 @@ import org.healthcode.risk.sources.FeedWatermarks;
 public final class RiskJob {
     private RiskJob() {}
 
+    /** The live topology on {@code env}: Kafka feed topics -> workflow -> transactional status and rejected sinks. */
+    public static void define(StreamExecutionEnvironment env, RiskJobConfig cfg, RuleSet rules, EventDecoder decoder) {
+        DataStream<FeedRecord> feed = env.fromSource(
+                        FeedSources.kafka(cfg.bootstrapServers(), FeedSources.feedTopics(cfg.topicPrefix()),
+                                cfg.groupId(), decoder),
+                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
+                .uid("feed-source");
+        RiskWorkflow.define(feed, rules, (statuses, rejected) -> {
+            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
+                    .uid("status-sink").name("status topic");
+            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
+                    .uid("rejected-sink").name("rejected topic");
+        });
+    }
+
     public static void main(String[] args) throws Exception {
         RiskJobConfig cfg;
         try {
@@ -33,19 +48,7 @@ public final class RiskJob {
         RuleSet rules = cfg.ruleSet();
         EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
-
-        DataStream<FeedRecord> feed = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(), FeedSources.feedTopics(cfg.topicPrefix()),
-                                cfg.groupId(), decoder),
-                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
-                .uid("feed-source");
-        RiskWorkflow.define(feed, rules, (statuses, rejected) -> {
-            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
-                    .uid("status-sink").name("status topic");
-            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
-                    .uid("rejected-sink").name("rejected topic");
-        });
-
+        define(env, cfg, rules, decoder);
         JobClient client = env.executeAsync("healthcode risk (rules " + rules.version() + ")");
         JobID id = client.getJobID();
         System.out.println("JOB RUNNING " + id);

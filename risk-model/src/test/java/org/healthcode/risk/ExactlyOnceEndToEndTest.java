@@ -1,0 +1,167 @@
+package org.healthcode.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.healthcode.broker.KafkaBroker;
+import org.healthcode.broker.Topics;
+import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.events.Feed;
+import org.healthcode.ingest.proto.Event;
+import org.healthcode.ingest.proto.FeverClinicVisit;
+import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.ingest.proto.TestResult;
+import org.healthcode.ingest.pseudonym.Pseudonymiser;
+import org.healthcode.ingest.pseudonym.RegionSecret;
+import org.healthcode.ingest.sinks.FeedProducer;
+import org.healthcode.risk.config.RiskJobConfig;
+import org.healthcode.risk.rules.RuleSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real in-process KRaft broker: Protobuf events on the feed topics -> the live job (RocksDB, checkpoints,
+ * exactly-once sinks) -> the compacted {@code status} topic read with read_committed, and {@code rejected}.
+ */
+class ExactlyOnceEndToEndTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+                    .build());
+
+    @TempDir
+    static Path work;
+
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.start(work.resolve("kafka"), 0);
+        List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
+        for (Feed f : Feed.values()) {
+            topics.add(Topics.plain(f.wireName(), 1));
+        }
+        topics.add(Topics.status(2));
+        topics.add(Topics.plain("rejected", 1));
+        Topics.ensure(broker.bootstrapServers(), topics);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Event test(String id, String time, String person, String result) {
+        return Event.newBuilder().setFeed("health").setType("test_result").setEventId(id).setTime(time)
+                .setRegion("440100").setPersonId(person)
+                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result)).build();
+    }
+
+    private static Event fever(String id, String time, String person) {
+        return Event.newBuilder().setFeed("health").setType("fever_clinic_visit").setEventId(id).setTime(time)
+                .setRegion("440100").setPersonId(person)
+                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1")).build();
+    }
+
+    @Test
+    void statusesReachTheStatusTopicExactlyOnceAndGarbageReachesRejected() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", bootstrap,
+                "--checkpoint-dir", work.resolve("checkpoints").toString(), "--work-dir", work.toString(),
+                "--out-of-orderness", "1s", "--idleness", "1s", "--checkpoint-interval", "500ms"});
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        env.setParallelism(2);
+        RiskJob.define(env, cfg, RuleSet.defaults(),
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        JobClient job = env.executeAsync("exactly-once e2e");
+        try (FeedProducer feeds = new FeedProducer(bootstrap)) {
+            feeds.accept(Feed.HEALTH, test("lab-1", "2022-04-04T09:00:00+08:00", "alice", "positive"));
+            feeds.accept(Feed.HEALTH, fever("fc-1", "2022-04-04T10:00:00+08:00", "bob"));
+            feeds.accept(Feed.HEALTH, fever("fc-1", "2022-04-04T10:00:00+08:00", "bob")); // a duplicate
+            feeds.acceptGarbage(Feed.HEALTH, "junk-1");
+            // a later event moves the watermark past the ones above
+            feeds.accept(Feed.HEALTH, test("lab-2", "2022-04-05T09:00:00+08:00", "zoe", "negative"));
+        }
+        try {
+            Map<String, List<StatusRecord>> byPerson = new HashMap<>();
+            List<ConsumerRecord<byte[], byte[]>> rejected = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+                c.subscribe(List.of("status", "rejected"));
+                while (System.nanoTime() < deadline && (byPerson.size() < 2 || rejected.isEmpty())) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        if (r.topic().equals("rejected")) {
+                            rejected.add(r);
+                        } else {
+                            byPerson.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                                    .add(StatusRecord.parseFrom(r.value()));
+                        }
+                    }
+                }
+                // anything else committed by a few more checkpoints would show up here
+                for (int i = 0; i < 4; i++) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        if (r.topic().equals("status")) {
+                            byPerson.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                                    .add(StatusRecord.parseFrom(r.value()));
+                        }
+                    }
+                }
+            }
+            assertThat(byPerson.keySet()).containsExactlyInAnyOrder("alice", "bob");
+            assertThat(byPerson.get("alice")).singleElement().satisfies(s -> {
+                assertThat(s.getColour()).isEqualTo("red");
+                assertThat(s.getSeq()).isEqualTo(1);
+                assertThat(s.getConditions(0).getReason()).isEqualTo("positive_test");
+                assertThat(s.getConditions(0).getCauseList()).containsExactly("lab-1");
+                assertThat(s.getRuleVersion()).isEqualTo("2022.1-default");
+            });
+            assertThat(byPerson.get("bob")).singleElement()
+                    .satisfies(s -> assertThat(s.getColour()).isEqualTo("yellow"));
+            assertThat(rejected).singleElement().satisfies(r -> {
+                assertThat(new String(r.headers().lastHeader("category").value(), StandardCharsets.UTF_8))
+                        .isEqualTo("malformed");
+                assertThat(new String(r.headers().lastHeader("source").value(), StandardCharsets.UTF_8))
+                        .startsWith("health/0@");
+            });
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+}
