@@ -1,0 +1,178 @@
+package org.healthcode.bench.lookups;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * An HTTP/1.1 keep-alive load generator on Jetty's asynchronous HttpClient: closed loop (a fixed number of requests
+ * in flight, for capacity) or open loop at a constant request rate, where each request's latency is measured from
+ * the instant it was meant to be sent, not from when the client got round to it (coordinated omission: a server that
+ * stalls must not slow the clock it is measured with).
+ *
+ * <p>Requests go to {@code GET <path-prefix><id>} with ids drawn uniformly from a fixed list. Responses are counted by
+ * class: served (200), shed (503 or 429), other statuses, and failures (no response: timeout, connection error).
+ * When more than {@code maxOutstanding} requests are waiting for an answer the generator does not send the next one
+ * and counts it as unsent: the client, not the server, is then the limit, and the report says so.
+ */
+public final class LoadGenerator implements AutoCloseable {
+    private final HttpClient client;
+    private final String host;
+    private final int port;
+    private final String[] paths;
+
+    /** Counts and latencies of one phase. */
+    public record Outcome(double seconds, long intended, long sent, long unsent, long served, long shed, long otherStatus,
+                          long failed, Histogram servedLatency, Histogram shedLatency) {
+        public double servedPerSecond() {
+            return served / seconds;
+        }
+
+        public double answeredPerSecond() {
+            return (served + shed + otherStatus) / seconds;
+        }
+    }
+
+    public LoadGenerator(String host, int port, String pathPrefix, String[] ids, int connections) throws Exception {
+        this.host = host;
+        this.port = port;
+        this.paths = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            paths[i] = pathPrefix + ids[i];
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName("loadgen");
+        threads.setDaemon(true);
+        // one selector: on 2 shared cores more selector threads only compete with the server under test
+        client = new HttpClient(new HttpClientTransportOverHTTP(1));
+        client.setExecutor(threads);
+        client.setMaxConnectionsPerDestination(connections);
+        client.setMaxRequestsQueuedPerDestination(1 << 20);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(10_000);
+        client.setIdleTimeout(60_000);
+        client.start();
+    }
+
+    /** Keeps {@code concurrency} requests in flight for {@code seconds}; the completion rate is the capacity. */
+    public Outcome closedLoop(int concurrency, double seconds) throws InterruptedException {
+        Counters c = new Counters();
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            closedLoopNext(c, deadline, done);
+        }
+        done.await(Math.round(seconds) + 60, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return c.outcome(elapsed, c.sent.get(), 0);
+    }
+
+    private void closedLoopNext(Counters c, long deadline, java.util.concurrent.CountDownLatch done) {
+        long intended = System.nanoTime();
+        if (intended >= deadline) {
+            done.countDown();
+            return;
+        }
+        c.sent.incrementAndGet();
+        client.newRequest(host, port).path(randomPath()).timeout(30, TimeUnit.SECONDS)
+                .send(result -> {
+                    c.record(result, intended);
+                    closedLoopNext(c, deadline, done);
+                });
+    }
+
+    /**
+     * Sends {@code rate} requests per second for {@code seconds}, on schedule whatever the answers do, then waits up to
+     * {@code drainSeconds} for the outstanding answers. Latency = answer time - intended send time.
+     */
+    public Outcome openLoop(double rate, double seconds, long maxOutstanding, double drainSeconds)
+            throws InterruptedException {
+        Counters c = new Counters();
+        long total = (long) (rate * seconds);
+        double intervalNanos = 1e9 / rate;
+        long start = System.nanoTime();
+        long unsent = 0;
+        long i = 0;
+        while (i < total) {
+            long now = System.nanoTime();
+            long due = Math.min(total, (long) ((now - start) / intervalNanos) + 1);
+            for (; i < due; i++) {
+                long intended = start + (long) (i * intervalNanos);
+                if (c.sent.get() - c.completed.sum() >= maxOutstanding) {
+                    unsent++;
+                    continue;
+                }
+                c.sent.incrementAndGet();
+                client.newRequest(host, port).path(randomPath()).timeout(30, TimeUnit.SECONDS)
+                        .send(result -> c.record(result, intended));
+            }
+            long nextAt = start + (long) (i * intervalNanos);
+            long wait = nextAt - System.nanoTime();
+            if (wait > 20_000) {
+                LockSupport.parkNanos(Math.min(wait, 1_000_000));
+            }
+        }
+        long drainDeadline = System.nanoTime() + (long) (drainSeconds * 1e9);
+        while (c.completed.sum() < c.sent.get() && System.nanoTime() < drainDeadline) {
+            Thread.sleep(1);
+        }
+        // the rate is over the time until the last answer: answers that trail the schedule do not inflate it
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return c.outcome(Math.max(elapsed, seconds), total, unsent);
+    }
+
+    private String randomPath() {
+        return paths[ThreadLocalRandom.current().nextInt(paths.length)];
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.stop();
+    }
+
+    /** Thread-safe tallies of one phase. */
+    private static final class Counters {
+        final AtomicLong sent = new AtomicLong();
+        final LongAdder completed = new LongAdder();
+        final LongAdder served = new LongAdder();
+        final LongAdder shed = new LongAdder();
+        final LongAdder other = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final Recorder servedLatency = new Recorder(3);
+        final Recorder shedLatency = new Recorder(3);
+
+        void record(Result result, long intendedNanos) {
+            long latency = System.nanoTime() - intendedNanos;
+            if (result.isFailed() && result.getResponse().getStatus() <= 0) {
+                failed.increment();
+            } else {
+                int status = result.getResponse().getStatus();
+                if (status == 200) {
+                    served.increment();
+                    servedLatency.recordValue(Math.max(1, latency));
+                } else if (status == 503 || status == 429) {
+                    shed.increment();
+                    shedLatency.recordValue(Math.max(1, latency));
+                } else {
+                    other.increment();
+                }
+            }
+            completed.increment();
+        }
+
+        Outcome outcome(double seconds, long intended, long unsent) {
+            return new Outcome(seconds, intended, sent.get(), unsent, served.sum(), shed.sum(), other.sum(),
+                    failed.sum() + (sent.get() - completed.sum()), servedLatency.getIntervalHistogram(),
+                    shedLatency.getIntervalHistogram());
+        }
+    }
+}

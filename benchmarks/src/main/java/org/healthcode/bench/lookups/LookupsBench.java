@@ -1,0 +1,286 @@
+package org.healthcode.bench.lookups;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.healthcode.bench.BenchMain;
+import org.healthcode.bench.BenchOptions;
+import org.healthcode.bench.report.Latencies;
+import org.healthcode.bench.report.ProcessMemory;
+import org.healthcode.bench.report.Results;
+import org.healthcode.broker.KafkaBroker;
+import org.healthcode.broker.Topics;
+import org.healthcode.launcher.ModuleProcess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ./healthcode bench lookups}: status lookups per second and their latency against the real serving process
+ * (ServeMain in its own JVM on interop's class path, its view filled from a real broker's {@code status} topic),
+ * at 50%, 70%, 100% and 10x of its measured capacity, beside redis-benchmark GET on the same machine.
+ */
+@Command(name = "lookups", mixinStandardHelpOptions = true,
+        description = "HTTP status lookups: capacity, latency at 50/70/100% and 10x load (shedding), vs redis GET")
+public final class LookupsBench implements Callable<Integer> {
+    private static final String SERVE_MAIN = "org.healthcode.interop.ServeMain";
+
+    @ParentCommand
+    BenchMain parent;
+
+    @Mixin
+    BenchOptions options;
+
+    @Option(names = "--persons", description = "statuses in the view (default 1000000; quick 2000)")
+    Integer persons;
+
+    @Option(names = "--phase-seconds", description = "length of each measured phase (default 20; quick 2)")
+    Double phaseSeconds;
+
+    @Option(names = "--concurrency", split = ",",
+            description = "requests in flight for the capacity search, best kept (default 16,64,128; quick 16)")
+    List<Integer> concurrency;
+
+    @Option(names = "--connections", defaultValue = "128", description = "client connections at 50-100%% load")
+    int connections;
+
+    @Option(names = "--overload-connections", defaultValue = "1024",
+            description = "client connections at 10x load (more than the server admits, so it has to shed)")
+    int overloadConnections;
+
+    @Option(names = "--max-in-flight", defaultValue = "256", description = "the serving process's --max-in-flight")
+    int maxInFlight;
+
+    @Option(names = "--server-heap", defaultValue = "1g", description = "-Xmx of the serving process")
+    String serverHeap;
+
+    @Option(names = "--redis", negatable = true, defaultValue = "true",
+            description = "run redis-benchmark GET beside it (default on; installs redis with apt-get if root)")
+    boolean redis;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = parent.projectRoot();
+        boolean quick = options.quick;
+        int n = persons != null ? persons : quick ? 2_000 : 1_000_000;
+        double phase = phaseSeconds != null ? phaseSeconds : quick ? 2 : 20;
+        double warmup = quick ? 1 : 10;
+        List<Integer> levels = concurrency != null ? concurrency : quick ? List.of(16) : List.of(16, 64, 128);
+        Results r = new Results("lookups", quick);
+        ObjectNode s = r.settings();
+        s.put("persons", n);
+        s.put("phaseSeconds", phase);
+        s.put("warmupSeconds", warmup);
+        s.set("capacityConcurrency", Results.array().addAll(levels.stream()
+                .map(i -> (com.fasterxml.jackson.databind.JsonNode) com.fasterxml.jackson.databind.node.IntNode.valueOf(i))
+                .toList()));
+        s.put("connections", connections);
+        s.put("overloadConnections", overloadConnections);
+        s.put("serverMaxInFlight", maxInFlight);
+        s.put("serverHeap", serverHeap);
+        s.put("client", "Jetty HttpClient 12.1 (HTTP/1.1 keep-alive, async, 1 selector), HdrHistogram, latency from"
+                + " the intended send time (coordinated omission corrected) in open-loop phases");
+        r.note("load generator, serving process and Kafka broker share the same " + r.machine().cores()
+                + " cores: every figure here is for the whole box, the generator's CPU included");
+        Path work = options.workDir(root, "lookups");
+        try {
+            runService(r, root, work, n, phase, warmup, levels);
+            if (redis) {
+                runRedis(r, work, n, quick, (int) Math.max(1, Math.round(r.figures().path("view").path("averageValueBytes").asDouble(64))));
+            } else {
+                r.note("redis peer skipped (--no-redis)");
+            }
+            ratio(r);
+            r.write(options.resultsDir(root));
+        } finally {
+            options.cleanUp(work);
+        }
+        return 0;
+    }
+
+    private void runService(Results r, Path root, Path work, int n, double phase, double warmup, List<Integer> levels)
+            throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
+            Topics.ensure(broker.bootstrapServers(), List.of(Topics.status(1)));
+            long t0 = System.nanoTime();
+            String[] ids = StatusFill.personIds(n);
+            long bytes = StatusFill.produce(broker.bootstrapServers(), Topics.STATUS, ids);
+            double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            r.line(String.format("filled the status topic: %,d statuses, %.0f bytes each on average, in %.1f s", n,
+                    bytes / (double) n, produceSeconds));
+            List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--data-dir",
+                    work.resolve("view").toString(), "--http-port", "0", "--max-in-flight", Integer.toString(maxInFlight));
+            try (ModuleProcess serve = ModuleProcess.start(root, "interop", SERVE_MAIN, args,
+                    List.of("-Xmx" + serverHeap), work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
+                URI base = URI.create(serve.awaitReady(Duration.ofSeconds(120)));
+                long pid = ProcessMemory.childRunning(SERVE_MAIN).orElse(-1L);
+                long t1 = System.nanoTime();
+                awaitFilled(base, ids[ids.length - 1], Duration.ofMinutes(20));
+                double fillSeconds = (System.nanoTime() - t1) / 1e9;
+                ObjectNode view = r.figures().putObject("view");
+                view.put("statuses", n);
+                view.put("averageValueBytes", bytes / (double) n);
+                view.put("secondsToMaterialise", fillSeconds);
+                view.put("statusesPerSecondMaterialised", n / fillSeconds);
+                r.line(String.format("serving process materialised the view in %.1f s (%,.0f statuses/s); RSS %s",
+                        fillSeconds, n / fillSeconds, mib(ProcessMemory.rssBytes(pid))));
+                measure(r, base, ids, phase, warmup, levels, pid);
+                if (!serve.isAlive()) {
+                    r.note("the serving process died during the run: see its log");
+                }
+                r.figures().put("serverAliveAtEnd", serve.isAlive());
+            }
+        }
+    }
+
+    private void measure(Results r, URI base, String[] ids, double phase, double warmup, List<Integer> levels, long pid)
+            throws Exception {
+        ObjectNode f = r.figures();
+        double capacity = 0;
+        int bestConcurrency = levels.get(0);
+        try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids, connections)) {
+            gen.closedLoop(levels.get(0), warmup);
+            ArrayNode search = f.putArray("capacitySearch");
+            for (int c : levels) {
+                LoadGenerator.Outcome o = gen.closedLoop(c, phase);
+                ObjectNode row = search.addObject();
+                row.put("concurrency", c);
+                row.put("servedPerSecond", o.servedPerSecond());
+                row.put("shed", o.shed());
+                row.put("failed", o.failed() + o.otherStatus());
+                r.line(String.format("capacity search: %d in flight -> %,.0f lookups/s (shed %d, failed %d)", c,
+                        o.servedPerSecond(), o.shed(), o.failed() + o.otherStatus()));
+                if (o.servedPerSecond() > capacity) {
+                    capacity = o.servedPerSecond();
+                    bestConcurrency = c;
+                }
+            }
+            f.put("capacityLookupsPerSecond", capacity);
+            f.put("capacityConcurrency", bestConcurrency);
+            r.line(String.format("capacity: %,.0f lookups/s (closed loop, %d in flight)", capacity, bestConcurrency));
+            ArrayNode phases = f.putArray("openLoop");
+            for (double fraction : new double[] {0.5, 0.7, 1.0}) {
+                phases.add(openPhase(r, gen, fraction, capacity, phase, connections * 4L, pid));
+            }
+        }
+        try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids,
+                overloadConnections)) {
+            ObjectNode over = openPhase(r, gen, 10.0, capacity, phase, 100_000, pid);
+            f.withArray("openLoop").add(over);
+            // what the service does right after the storm: it must still answer normally
+            ObjectNode after = openPhase(r, gen, 0.5, capacity, Math.max(1, phase / 2), connections * 4L, pid);
+            after.put("afterOverload", true);
+            f.withArray("openLoop").add(after);
+        }
+        ProcessMemory.peakRssBytes(pid).ifPresent(v -> f.put("serverPeakRssBytes", v));
+        r.line("serving process peak RSS over the whole run (VmHWM): " + mib(ProcessMemory.peakRssBytes(pid)));
+    }
+
+    private ObjectNode openPhase(Results r, LoadGenerator gen, double fraction, double capacity, double seconds,
+                                 long maxOutstanding, long pid) throws InterruptedException {
+        double rate = Math.max(1, fraction * capacity);
+        long cpuBefore = cpuNanos(pid);
+        long selfBefore = cpuNanos(ProcessHandle.current().pid());
+        LoadGenerator.Outcome o;
+        long maxRss;
+        try (ProcessMemory mem = ProcessMemory.sample(pid)) {
+            o = gen.openLoop(rate, seconds, maxOutstanding, 30);
+            maxRss = mem.maxRssBytes();
+        }
+        double serverCpu = (cpuNanos(pid) - cpuBefore) / 1e9 / o.seconds();
+        double selfCpu = (cpuNanos(ProcessHandle.current().pid()) - selfBefore) / 1e9 / o.seconds();
+        ObjectNode row = Results.object();
+        row.put("fractionOfCapacity", fraction);
+        row.put("offeredPerSecond", rate);
+        row.put("seconds", o.seconds());
+        row.put("intended", o.intended());
+        row.put("sent", o.sent());
+        row.put("unsentClientSaturated", o.unsent());
+        row.put("served", o.served());
+        row.put("shed", o.shed());
+        row.put("otherStatus", o.otherStatus());
+        row.put("failed", o.failed());
+        row.put("servedPerSecond", o.servedPerSecond());
+        row.set("servedLatency", Latencies.json(o.servedLatency()));
+        row.set("shedLatency", Latencies.json(o.shedLatency()));
+        row.put("serverMaxRssBytes", maxRss);
+        row.put("serverCpuCores", serverCpu);
+        row.put("benchProcessCpuCores", selfCpu);
+        r.line(String.format("%5.0f%% of capacity (%,.0f/s offered): served %,.0f/s; %s; shed %,d, failed %,d, "
+                        + "unsent %,d; server RSS max %s, server CPU %.2f cores, generator+broker CPU %.2f cores",
+                fraction * 100, rate, o.servedPerSecond(), Latencies.text(o.servedLatency()), o.shed(), o.failed(),
+                o.unsent(), mib(Optional.of(maxRss)), serverCpu, selfCpu));
+        return row;
+    }
+
+    private void runRedis(Results r, Path work, int n, boolean quick, int valueBytes) throws Exception {
+        Optional<String> missing = RedisPeer.ensureInstalled(!quick);
+        ObjectNode node = r.figures().putObject("redis");
+        if (missing.isPresent()) {
+            node.put("skipped", missing.get());
+            r.note("redis peer not measured: " + missing.get());
+            return;
+        }
+        int requests = quick ? 20_000 : 2_000_000;
+        int keys = Math.min(n, 1_000_000);
+        List<RedisPeer.Figure> figures = RedisPeer.measure(work.resolve("redis"), keys, valueBytes, requests, 50);
+        node.put("version", RedisPeer.version());
+        node.put("connections", 50);
+        node.put("keys", keys);
+        node.put("valueBytes", valueBytes);
+        node.put("requests", requests);
+        for (RedisPeer.Figure fig : figures) {
+            ObjectNode t = node.putObject(fig.test().toLowerCase());
+            t.put("requestsPerSecond", fig.requestsPerSecond());
+            t.put("p50Ms", fig.p50Ms());
+            t.put("p99Ms", fig.p99Ms());
+            r.line(String.format("redis-benchmark %s: %,.0f requests/s, p50 %.3f ms, p99 %.3f ms (50 connections, "
+                    + "no pipelining, redis-benchmark on the same cores)", fig.test(), fig.requestsPerSecond(),
+                    fig.p50Ms(), fig.p99Ms()));
+        }
+    }
+
+    private static void ratio(Results r) {
+        ObjectNode f = r.figures();
+        double ours = f.path("capacityLookupsPerSecond").asDouble(0);
+        double redisGet = f.path("redis").path("get").path("requestsPerSecond").asDouble(0);
+        if (ours > 0 && redisGet > 0) {
+            f.put("ratioToRedisGet", ours / redisGet);
+            r.line(String.format("ratio: HTTP status lookups / redis GET = %.2f", ours / redisGet));
+        }
+        f.put("targetLookupsPerSecond", 100_000);
+        f.put("targetMet", ours >= 100_000);
+    }
+
+    private static void awaitFilled(URI base, String lastId, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/status/" + lastId)).GET().build();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
+            if (resp.statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the serving process did not show the last status within " + timeout);
+    }
+
+    private static long cpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    }
+
+    private static String mib(Optional<Long> bytes) {
+        return bytes.map(b -> String.format("%.0f MiB", b / 1048576.0)).orElse("unknown");
+    }
+}
