@@ -5,18 +5,23 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.contacts.ContactDetection;
+import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.DuplicateAndLateFilter;
 import org.healthcode.risk.functions.FeedRecordSplitter;
 import org.healthcode.risk.functions.HasPerson;
 import org.healthcode.risk.functions.PersonRiskFunction;
+import org.healthcode.risk.functions.ToPersonInput;
 import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.risk.rules.RuleSet;
 
 /**
  * The risk job's topology, wiring only: decoded feed records (with event-time timestamps and watermarks already
- * assigned) -> split off rejections -> drop duplicates, reject late events -> per-person risk -> sinks.
+ * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) ->
+ * per-person risk over the person's events and exposures -> sinks.
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
  */
 public final class RiskWorkflow {
@@ -26,6 +31,10 @@ public final class RiskWorkflow {
     private RiskWorkflow() {}
 
     public static void define(DataStream<FeedRecord> feed, RuleSet rules, RiskSinks sinks) {
+        define(feed, rules, ContactRules.defaults(), sinks);
+    }
+
+    public static void define(DataStream<FeedRecord> feed, RuleSet rules, ContactRules contactRules, RiskSinks sinks) {
         SingleOutputStreamOperator<FeedRecord> decoded = feed
                 .process(new FeedRecordSplitter(SideOutputs.REJECTED))
                 .uid("split-rejected").name("split rejected");
@@ -35,9 +44,14 @@ public final class RiskWorkflow {
                 .process(new DuplicateAndLateFilter(SideOutputs.REJECTED, rules.allowedLatenessMillis(), DEDUPE_HORIZON))
                 .uid("dedupe-late").name("drop duplicates, reject late");
 
-        SingleOutputStreamOperator<StatusChange> statuses = unique
+        DataStream<PersonInput> personEvents = unique
                 .filter(new HasPerson()).uid("person-events").name("person events")
-                .keyBy(Event::personId)
+                .map(new ToPersonInput.FromEvent()).uid("person-event-inputs").name("as person input");
+        DataStream<PersonInput> exposures = ContactDetection.apply(unique, contactRules)
+                .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
+
+        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures)
+                .keyBy(PersonInput::personId)
                 .process(new PersonRiskFunction(rules))
                 .uid("person-risk").name("person risk");
 

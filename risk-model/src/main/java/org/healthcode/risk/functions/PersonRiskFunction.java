@@ -13,8 +13,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.events.ConditionState;
+import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.PersonState;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.Assessment;
@@ -23,20 +23,20 @@ import org.healthcode.risk.rules.RuleSet;
 
 /**
  * Keyed by person: keeps the person's conditions and emits a {@link StatusChange} whenever what the status shows
- * changes. Results follow event time, never arrival order: events are buffered until the watermark passes them
- * and then applied in (time, eventId) order by an event-time timer; phase ends are event-time timers too.
+ * changes, from the person's feed events and the exposures contact detection found. Results follow event time, never arrival order: events are buffered until the watermark passes them
+ * and then applied in (time, id) order by an event-time timer; phase ends are event-time timers too.
  *
  * <p>An event that arrives already behind the watermark (but within the allowed lateness, checked upstream) is
  * applied at once with its own time as the anchor of whatever it starts or ends; its status takes effect at the
  * watermark. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
  * number once no condition is active (see {@link PersonState}); stale timers fire once and do nothing.
  */
-public class PersonRiskFunction extends KeyedProcessFunction<String, Event, StatusChange> {
+public class PersonRiskFunction extends KeyedProcessFunction<String, PersonInput, StatusChange> {
     private final RuleSet rules;
 
     private transient RiskEngine engine;
     private transient ValueState<PersonState> person;
-    private transient MapState<String, Event> pending;
+    private transient MapState<String, PersonInput> pending;
 
     public PersonRiskFunction(RuleSet rules) {
         this.rules = rules;
@@ -48,14 +48,14 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, Event, Stat
         person = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", TypeInformation.of(String.class), TypeInformation.of(Event.class)));
+                new MapStateDescriptor<>("pending", TypeInformation.of(String.class), TypeInformation.of(PersonInput.class)));
     }
 
     @Override
-    public void processElement(Event e, Context ctx, Collector<StatusChange> out) throws Exception {
+    public void processElement(PersonInput e, Context ctx, Collector<StatusChange> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         if (e.time() > watermark) {
-            pending.put(e.eventId(), e);
+            pending.put(e.id(), e);
             ctx.timerService().registerEventTimeTimer(e.time());
             return;
         }
@@ -67,10 +67,10 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, Event, Stat
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StatusChange> out) throws Exception {
-        List<Event> due = new ArrayList<>();
-        Iterator<Map.Entry<String, Event>> it = pending.iterator();
+        List<PersonInput> due = new ArrayList<>();
+        Iterator<Map.Entry<String, PersonInput>> it = pending.iterator();
         while (it.hasNext()) {
-            Map.Entry<String, Event> entry = it.next();
+            Map.Entry<String, PersonInput> entry = it.next();
             if (entry.getValue().time() <= timestamp) {
                 due.add(entry.getValue());
                 it.remove();
@@ -84,10 +84,10 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, Event, Stat
             return; // a timer left over from a condition that is gone
         }
         PersonState s = stored == null ? PersonState.initial() : stored;
-        due.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
+        due.sort(Comparator.comparingLong(PersonInput::time).thenComparing(PersonInput::id));
         // phase ends at this instant come first, then the events of this instant in eventId order
         List<ConditionState> conds = engine.advance(s.conditions(), timestamp);
-        for (Event e : due) {
+        for (PersonInput e : due) {
             conds = engine.apply(conds, e);
         }
         conds = engine.advance(conds, timestamp);

@@ -9,6 +9,9 @@ import java.util.Set;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.ConditionView;
+import org.healthcode.risk.events.PersonInput;
+import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.contacts.ExposureKind;
 
 /**
  * The pure rule logic of DESIGN §3: which event starts, renews or ends which condition, where each condition is in
@@ -32,7 +35,30 @@ public final class RiskEngine implements Serializable {
         return rules;
     }
 
-    /** The conditions after one event, applied at its own time. Events that concern no rule change nothing. */
+    /** The conditions after one input (feed event or exposure), applied at its own time. */
+    public List<ConditionState> apply(List<ConditionState> current, PersonInput in) {
+        return in.event() != null ? apply(current, in.event()) : apply(current, in.exposure());
+    }
+
+    /**
+     * The conditions after an exposure found by contact detection: companion, venue co-visit and the rest of a
+     * vehicle start their yellow conditions when the exposure can first be known; a close same-vehicle contact is a
+     * degree-1 close contact whose last exposure is the arrival.
+     */
+    public List<ConditionState> apply(List<ConditionState> current, Exposure x) {
+        List<ConditionState> conds = new ArrayList<>(current);
+        PersonInput in = PersonInput.of(x);
+        ReasonCode reason = switch (x.kind()) {
+            case COMPANION -> ReasonCode.COMPANION;
+            case VENUE_CO_VISIT -> ReasonCode.VENUE_CO_VISIT;
+            case SAME_VEHICLE_CLOSE -> ReasonCode.SAME_VEHICLE;
+            case SAME_VEHICLE_REST -> ReasonCode.SAME_VEHICLE_REST;
+        };
+        startOrRenew(conds, reason, in.id(), in.time(), x.kind() == ExposureKind.SAME_VEHICLE_CLOSE ? x.end() : in.time());
+        return conds;
+    }
+
+    /** The conditions after one feed event, applied at its own time. Events that concern no rule change nothing. */
     public List<ConditionState> apply(List<ConditionState> current, Event e) {
         List<ConditionState> conds = new ArrayList<>(current);
         long t = e.time();
@@ -178,17 +204,21 @@ public final class RiskEngine implements Serializable {
 
     /** Starts a condition, or renews an active one: one more cause, the later anchor, only tests after this event count. */
     private void startOrRenew(List<ConditionState> conds, ReasonCode reason, Event e, long anchor) {
+        startOrRenew(conds, reason, e.eventId(), e.time(), anchor);
+    }
+
+    private void startOrRenew(List<ConditionState> conds, ReasonCode reason, String id, long time, long anchor) {
         ConditionRule rule = rules.rule(reason);
         int i = indexOf(conds, reason);
         if (i < 0) {
             long a = rule.holdColour() != null ? ConditionState.NO_ANCHOR : anchor;
-            conds.add(new ConditionState(reason.wireName(), List.of(e.eventId()), e.time(), a, e.time(), List.of()));
+            conds.add(new ConditionState(reason.wireName(), List.of(id), time, a, time, List.of()));
             return;
         }
         ConditionState c = conds.get(i);
         long a = rule.holdColour() != null ? c.anchorMs() : Math.max(c.anchorMs(), anchor);
-        long exitAfter = Math.max(c.exitAfterMs(), e.time());
-        conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), e.eventId()), c.startMs(), a, exitAfter,
+        long exitAfter = Math.max(c.exitAfterMs(), time);
+        conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), id), c.startMs(), a, exitAfter,
                 testsAfter(c.countingTests(), exitAfter)));
     }
 

@@ -5,6 +5,9 @@ import java.time.Instant;
 import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
+import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.contacts.ExposureKind;
+import java.util.List;
 
 /** Domain fixtures: named persons and instants, and factory methods for the events of DESIGN §5. */
 public final class Fixtures {
@@ -75,6 +78,24 @@ public final class Fixtures {
     public static Event borderEntry(String person, Instant at) {
         return Event.builder(id("border", person, at), EventType.BORDER_ENTRY, at.toEpochMilli(), REGION)
                 .personId(person).port("SZX-BAY").fromCountry("HK").build();
+    }
+
+    /** A companion exposure of {@code person} to {@code caseId}'s phone, found when the case was found. */
+    public static Exposure companion(String person, String caseId, Instant sharedFrom, Instant sharedTo, Instant caseFound) {
+        return Exposure.of(person, caseId, ExposureKind.COMPANION, sharedFrom.toEpochMilli(), sharedTo.toEpochMilli(),
+                "cell:3:4", 45, caseFound.toEpochMilli(), List.of("found:" + caseId, "ping:" + person));
+    }
+
+    /** A close same-vehicle exposure: the shared ride ends at {@code arrival}. */
+    public static Exposure sameFlightNearRow(String person, String caseId, Instant departure, Instant arrival,
+                                             Instant caseFound) {
+        return Exposure.of(person, caseId, ExposureKind.SAME_VEHICLE_CLOSE, departure.toEpochMilli(),
+                arrival.toEpochMilli(), "CZ3101@2022-04-01", 180, caseFound.toEpochMilli(),
+                List.of("found:" + caseId, "trip:" + person));
+    }
+
+    public static Event suspected(String person, Instant at) {
+        return diagnosis(person, DiagnosisStatus.SUSPECTED, at);
     }
 
     /** Readable, deterministic event ids, e.g. {@code test+:alice@2022-04-04T01:00:00Z}. */

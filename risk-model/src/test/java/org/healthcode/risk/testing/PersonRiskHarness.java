@@ -9,17 +9,19 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.PersonRiskFunction;
 import org.healthcode.risk.rules.RuleSet;
 
 /** {@link PersonRiskFunction} in an operator test harness, driven by events and watermarks in domain terms. */
 public final class PersonRiskHarness implements AutoCloseable {
-    private final KeyedOneInputStreamOperatorTestHarness<String, Event, StatusChange> harness;
+    private final KeyedOneInputStreamOperatorTestHarness<String, PersonInput, StatusChange> harness;
 
     public PersonRiskHarness(RuleSet rules) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new PersonRiskFunction(rules)), Event::personId, Types.STRING);
+                new KeyedProcessOperator<>(new PersonRiskFunction(rules)), PersonInput::personId, Types.STRING);
         harness.open();
     }
 
@@ -29,8 +31,14 @@ public final class PersonRiskHarness implements AutoCloseable {
 
     public PersonRiskHarness send(Event... events) throws Exception {
         for (Event e : events) {
-            harness.processElement(new StreamRecord<>(e, e.time()));
+            harness.processElement(new StreamRecord<>(PersonInput.of(e), e.time()));
         }
+        return this;
+    }
+
+    public PersonRiskHarness send(Exposure x) throws Exception {
+        PersonInput in = PersonInput.of(x);
+        harness.processElement(new StreamRecord<>(in, in.time()));
         return this;
     }
 
