@@ -41,6 +41,7 @@ public final class Demo implements AutoCloseable {
     private String lookupUrl;
     private ModuleProcess city;
     private Progress progress;
+    private volatile boolean closing;
 
     public Demo(DemoSettings settings, PrintStream out) {
         this.settings = settings;
@@ -131,8 +132,8 @@ public final class Demo implements AutoCloseable {
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            for (ModuleProcess child : children) {
-                if (child != city && !child.isAlive()) {
+            for (ModuleProcess child : List.copyOf(children)) {
+                if (!closing && child != city && !child.isAlive()) {
                     say(child.name() + " stopped unexpectedly; see the logs under " + settings.workDir().resolve("logs"));
                     return;
                 }
@@ -150,6 +151,7 @@ public final class Demo implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
         if (progress != null) {
             progress.close();
             progress = null;
