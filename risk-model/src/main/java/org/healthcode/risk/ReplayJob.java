@@ -22,7 +22,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.config.ReplayConfig;
+import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.functions.LatestEventTime;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
@@ -68,7 +71,8 @@ public final class ReplayJob {
 
     public static Summary replay(StreamExecutionEnvironment env, ReplayConfig cfg, EventDecoder decoder)
             throws Exception {
-        RuleSet rules = cfg.rulesFile() == null ? RuleSet.defaults() : RuleSetJson.parse(Files.readAllBytes(cfg.rulesFile()));
+        byte[] rulesJson = cfg.rulesFile() == null ? RuleSet.defaultJson() : Files.readAllBytes(cfg.rulesFile());
+        RuleSet rules = RuleSetJson.parse(rulesJson);
         if (cfg.parallelism() > 0) {
             env.setParallelism(cfg.parallelism());
         }
@@ -83,7 +87,10 @@ public final class ReplayJob {
                 .uid("latest-event-time")
                 .map(new ReplayLines.OfLatestEventTime()).name("render latest");
         List<CloseableIterator<ReplayLine>> outputs = new ArrayList<>();
-        RiskWorkflow.define(feed, rules, (statuses, rejected) -> outputs.add(
+        // the rule file is also the one message of the rules input, so a replay runs exactly the live topology
+        DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(rulesJson))
+                .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy()).name("rule file");
+        RiskWorkflow.define(feed, rules, ruleUpdates, ContactRules.defaults(), (statuses, rejected) -> outputs.add(
                 statuses.map(new ReplayLines.OfChange()).name("render changes")
                         .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest)
                         .collectAsync()));

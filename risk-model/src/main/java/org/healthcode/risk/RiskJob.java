@@ -6,14 +6,18 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.config.RiskJobConfig;
+import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.sources.NeverHoldsBackTime;
+import org.healthcode.risk.sources.RulesTopic;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sinks.KafkaSinks;
 import org.healthcode.risk.sources.FeedSources;
 import org.healthcode.risk.sources.FeedWatermarks;
 
 /**
- * The live risk job: feed topics -> {@link RiskWorkflow} -> {@code status} and {@code rejected} topics, exactly once.
+ * The live risk job: feed topics (and the {@code rules} topic) -> {@link RiskWorkflow} -> {@code status} and {@code rejected} topics, exactly once.
  * Run with {@code java -cp} it starts a local MiniCluster; submitted to a Flink cluster it runs there. Prints
  * {@code JOB RUNNING <jobId>} once submitted.
  */
@@ -27,7 +31,11 @@ public final class RiskJob {
                                 cfg.groupId(), decoder),
                         FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
                 .uid("feed-source");
-        RiskWorkflow.define(feed, rules, (statuses, rejected) -> {
+        DataStream<RuleSetUpdate> ruleUpdates = env.fromSource(
+                        FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
+                        NeverHoldsBackTime.strategy(), "rules topic")
+                .uid("rules-source");
+        RiskWorkflow.define(feed, rules, ruleUpdates, ContactRules.defaults(), (statuses, rejected) -> {
             statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
             rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
@@ -47,6 +55,7 @@ public final class RiskJob {
         }
         RuleSet rules = cfg.ruleSet();
         EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir());
+        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("rules"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         define(env, cfg, rules, decoder);
         JobClient client = env.executeAsync("healthcode risk (rules " + rules.version() + ")");

@@ -9,6 +9,8 @@ import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.PersonInput;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.functions.RuleBroadcast;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.DuplicateAndLateFilter;
 import org.healthcode.risk.functions.FeedRecordSplitter;
@@ -30,11 +32,15 @@ public final class RiskWorkflow {
 
     private RiskWorkflow() {}
 
-    public static void define(DataStream<FeedRecord> feed, RuleSet rules, RiskSinks sinks) {
-        define(feed, rules, ContactRules.defaults(), sinks);
-    }
-
-    public static void define(DataStream<FeedRecord> feed, RuleSet rules, ContactRules contactRules, RiskSinks sinks) {
+    /**
+     * @param feed decoded feed records with timestamps and watermarks
+     * @param rules the rule set in force at start
+     * @param ruleUpdates later rule sets (the {@code rules} topic); its watermarks must never hold back time
+     * @param contactRules parameters of contact detection
+     * @param sinks where statuses and rejections go
+     */
+    public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
+                              ContactRules contactRules, RiskSinks sinks) {
         SingleOutputStreamOperator<FeedRecord> decoded = feed
                 .process(new FeedRecordSplitter(SideOutputs.REJECTED))
                 .uid("split-rejected").name("split rejected");
@@ -52,11 +58,12 @@ public final class RiskWorkflow {
 
         SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures)
                 .keyBy(PersonInput::personId)
-                .process(new PersonRiskFunction(rules))
+                .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
+                .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))
                 .uid("person-risk").name("person risk");
 
         DataStream<Rejected> rejected = decoded.getSideOutput(SideOutputs.REJECTED)
-                .union(unique.getSideOutput(SideOutputs.REJECTED));
+                .union(unique.getSideOutput(SideOutputs.REJECTED), statuses.getSideOutput(SideOutputs.REJECTED));
 
         sinks.attach(statuses, rejected);
     }

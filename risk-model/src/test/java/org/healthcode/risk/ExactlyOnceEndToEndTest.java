@@ -63,6 +63,7 @@ class ExactlyOnceEndToEndTest {
         }
         topics.add(Topics.status(2));
         topics.add(Topics.plain("rejected", 1));
+        topics.add(Topics.plain("rules", 1));
         Topics.ensure(broker.bootstrapServers(), topics);
     }
 

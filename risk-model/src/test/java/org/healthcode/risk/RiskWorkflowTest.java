@@ -29,7 +29,10 @@ import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.config.RiskJobConfig;
+import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sources.FeedWatermarks;
@@ -111,7 +114,9 @@ class RiskWorkflowTest {
                 .setParallelism(1);
         List<CloseableIterator<StatusChange>> s = new ArrayList<>();
         List<CloseableIterator<Rejected>> rj = new ArrayList<>();
-        RiskWorkflow.define(feed, RuleSet.defaults(), (statuses, rejected) -> {
+        DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
+                .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
+        RiskWorkflow.define(feed, RuleSet.defaults(), rules, ContactRules.defaults(), (statuses, rejected) -> {
             s.add(statuses.collectAsync());
             rj.add(rejected.collectAsync());
         });

@@ -11,7 +11,13 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.OutputTag;
+import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.rules.InvalidRuleSetException;
+import org.healthcode.risk.rules.RuleSetJson;
 import org.apache.flink.util.Collector;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.PersonInput;
@@ -28,23 +34,34 @@ import org.healthcode.risk.rules.RuleSet;
  *
  * <p>An event that arrives already behind the watermark (but within the allowed lateness, checked upstream) is
  * applied at once with its own time as the anchor of whatever it starts or ends; its status takes effect at the
- * watermark. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
+ * watermark. Rules are data: a valid rule set on the broadcast input replaces the one in force for every person
+ * from their next input or timer (an invalid one goes to the rejected output naming its field, and the previous
+ * one stays); every status records the version that decided it. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
  * number once no condition is active (see {@link PersonState}); stale timers fire once and do nothing.
  */
-public class PersonRiskFunction extends KeyedProcessFunction<String, PersonInput, StatusChange> {
-    private final RuleSet rules;
+public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, PersonInput, RuleSetUpdate, StatusChange> {
+    private final RuleSet initialRules;
+    private final OutputTag<Rejected> rejectedTag;
 
-    private transient RiskEngine engine;
+    private transient RiskEngine initialEngine;
+    private transient String cachedJson;
+    private transient RiskEngine cachedEngine;
     private transient ValueState<PersonState> person;
     private transient MapState<String, PersonInput> pending;
 
-    public PersonRiskFunction(RuleSet rules) {
-        this.rules = rules;
+    /**
+     * @param initialRules the rule set in force until the first valid one arrives on the broadcast input (and
+     *     whenever the broadcast state holds none)
+     * @param rejectedTag where invalid rule sets go, naming the field
+     */
+    public PersonRiskFunction(RuleSet initialRules, OutputTag<Rejected> rejectedTag) {
+        this.initialRules = initialRules;
+        this.rejectedTag = rejectedTag;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        engine = new RiskEngine(rules);
+        initialEngine = new RiskEngine(initialRules);
         person = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
         pending = getRuntimeContext().getMapState(
@@ -52,17 +69,48 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, PersonInput
     }
 
     @Override
-    public void processElement(PersonInput e, Context ctx, Collector<StatusChange> out) throws Exception {
+    public void processBroadcastElement(RuleSetUpdate update, Context ctx, Collector<StatusChange> out)
+            throws Exception {
+        try {
+            RuleSetJson.parse(update.json());
+            ctx.getBroadcastState(RuleBroadcast.DESCRIPTOR).put(RuleBroadcast.CURRENT,
+                    new String(update.json(), StandardCharsets.UTF_8));
+        } catch (InvalidRuleSetException e) {
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                String first = e.problems().get(0);
+                String field = first.contains(":") ? first.substring(0, first.indexOf(':')) : null;
+                ctx.output(rejectedTag, update.reject("invalid", field,
+                        "invalid: rule set refused, the previous one stays in force: " + e.getMessage()));
+            }
+        }
+    }
+
+    /** The engine of the rule set in force: the last valid broadcast one, else the initial one. */
+    private RiskEngine engine(ReadOnlyContext ctx) throws Exception {
+        String json = ctx.getBroadcastState(RuleBroadcast.DESCRIPTOR).get(RuleBroadcast.CURRENT);
+        if (json == null) {
+            return initialEngine;
+        }
+        if (!json.equals(cachedJson)) {
+            cachedEngine = new RiskEngine(RuleSetJson.parse(json.getBytes(StandardCharsets.UTF_8)));
+            cachedJson = json;
+        }
+        return cachedEngine;
+    }
+
+    @Override
+    public void processElement(PersonInput e, ReadOnlyContext ctx, Collector<StatusChange> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         if (e.time() > watermark) {
             pending.put(e.id(), e);
             ctx.timerService().registerEventTimeTimer(e.time());
             return;
         }
+        RiskEngine engine = engine(ctx);
         PersonState s = load();
         List<ConditionState> conds = engine.apply(s.conditions(), e);
         conds = engine.advance(conds, watermark);
-        finish(s, conds, watermark, ctx.getCurrentKey(), ctx.timerService(), out);
+        finish(engine, s, conds, watermark, ctx.getCurrentKey(), ctx.timerService(), out);
     }
 
     @Override
@@ -84,6 +132,7 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, PersonInput
             return; // a timer left over from a condition that is gone
         }
         PersonState s = stored == null ? PersonState.initial() : stored;
+        RiskEngine engine = engine(ctx);
         due.sort(Comparator.comparingLong(PersonInput::time).thenComparing(PersonInput::id));
         // phase ends at this instant come first, then the events of this instant in eventId order
         List<ConditionState> conds = engine.advance(s.conditions(), timestamp);
@@ -91,7 +140,7 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, PersonInput
             conds = engine.apply(conds, e);
         }
         conds = engine.advance(conds, timestamp);
-        finish(s, conds, timestamp, ctx.getCurrentKey(), ctx.timerService(), out);
+        finish(engine, s, conds, timestamp, ctx.getCurrentKey(), ctx.timerService(), out);
     }
 
     private PersonState load() throws Exception {
@@ -99,18 +148,19 @@ public class PersonRiskFunction extends KeyedProcessFunction<String, PersonInput
         return s == null ? PersonState.initial() : s;
     }
 
-    private void finish(PersonState s, List<ConditionState> conds, long now, String personId,
+    private void finish(RiskEngine engine, PersonState s, List<ConditionState> conds, long now, String personId,
                         org.apache.flink.streaming.api.TimerService timers, Collector<StatusChange> out)
             throws Exception {
         Assessment a = engine.assess(conds, now);
-        long fp = a.fingerprint(rules.version());
+        String version = engine.rules().version();
+        long fp = a.fingerprint(version);
         PersonState next = s.withConditions(conds);
         boolean nothingToSay = s.seq() == 0 && conds.isEmpty();
         if (!nothingToSay && fp != s.fingerprint()) {
             String colour = a.colour().wireName();
             long since = colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
             long seq = s.seq() + 1;
-            out.collect(new StatusChange(personId, colour, since, a.conditions(), rules.version(), seq, now));
+            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now));
             next = new PersonState(conds, seq, colour, since, fp);
         }
         if (next.seq() == 0 && next.conditions().isEmpty()) {

@@ -41,11 +41,16 @@ public record RuleSet(String version, long allowedLatenessHours, Map<ReasonCode,
 
     /** The defaults of DESIGN §3, shipped as {@code rules/default-rules.json}. */
     public static RuleSet defaults() {
+        return RuleSetJson.parse(defaultJson());
+    }
+
+    /** The JSON text of the defaults. */
+    public static byte[] defaultJson() {
         try (InputStream in = RuleSet.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("missing class-path resource " + DEFAULT_RESOURCE);
             }
-            return RuleSetJson.parse(in.readAllBytes());
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
         }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.RuleSetUpdate;
 
 /** The Kafka source over the feed topics. */
 public final class FeedSources {
@@ -15,6 +16,19 @@ public final class FeedSources {
     /** The topic of every feed, named after it, with an optional prefix. */
     public static List<String> feedTopics(String prefix) {
         return java.util.Arrays.stream(Feed.values()).map(f -> prefix + f.wireName()).toList();
+    }
+
+    /** The rule-set topic from its beginning: every rule set in order, the last one valid stays in force. */
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<RuleSetUpdate> rules(String bootstrap, String topic, String groupId) {
+        return KafkaSource.<RuleSetUpdate>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(groupId + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RuleSetDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
     }
 
     /**

@@ -4,10 +4,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.functions.RuleBroadcast;
+import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.events.PersonInput;
@@ -17,12 +23,12 @@ import org.healthcode.risk.rules.RuleSet;
 
 /** {@link PersonRiskFunction} in an operator test harness, driven by events and watermarks in domain terms. */
 public final class PersonRiskHarness implements AutoCloseable {
-    private final KeyedOneInputStreamOperatorTestHarness<String, PersonInput, StatusChange> harness;
+    private final KeyedBroadcastOperatorTestHarness<String, PersonInput, RuleSetUpdate, StatusChange> harness;
 
     public PersonRiskHarness(RuleSet rules) throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new PersonRiskFunction(rules)), PersonInput::personId, Types.STRING);
-        harness.open();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new PersonRiskFunction(rules, SideOutputs.REJECTED), PersonInput::personId, Types.STRING,
+                RuleBroadcast.DESCRIPTOR);
     }
 
     public PersonRiskHarness() throws Exception {
@@ -43,8 +49,20 @@ public final class PersonRiskHarness implements AutoCloseable {
     }
 
     /** Moves event time to {@code t}: everything at or before it is applied and every due timer fires. */
+    /** A rule set arriving on the broadcast input. */
+    public PersonRiskHarness rules(byte[] json) throws Exception {
+        harness.processBroadcastElement(RuleSetUpdate.ofFile(json), Long.MIN_VALUE);
+        return this;
+    }
+
+    public List<Rejected> rejected() {
+        var side = harness.getSideOutput(SideOutputs.REJECTED);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
     public PersonRiskHarness advanceTo(Instant t) throws Exception {
         harness.processWatermark(new Watermark(t.toEpochMilli()));
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
         return this;
     }
 
@@ -78,8 +96,10 @@ public final class PersonRiskHarness implements AutoCloseable {
         return s.isEmpty() ? null : s.get(s.size() - 1);
     }
 
+    /** Keyed state entries of the heap backend the harness runs on. */
     public int stateEntries() {
-        return harness.numKeyedStateEntries();
+        var backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
     public int timers() {

@@ -1,0 +1,32 @@
+package org.healthcode.risk.sources;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Makes sure the {@code rules} topic exists before the job subscribes to it: the job owns that topic, and a Kafka
+ * source on a missing topic fails. One partition, so rule sets keep their order.
+ */
+public final class RulesTopic {
+    private RulesTopic() {}
+
+    public static void ensure(String bootstrap, String topic) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            if (admin.listTopics().names().get().contains(topic)) {
+                return;
+            }
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the " + topic + " topic: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+}
