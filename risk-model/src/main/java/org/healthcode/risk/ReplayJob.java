@@ -19,7 +19,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.config.ReplayConfig;
 import org.healthcode.risk.contacts.ContactRules;
@@ -29,6 +28,7 @@ import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.functions.LatestEventTime;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
+import org.healthcode.risk.sinks.LocalPartFilesSink;
 import org.healthcode.risk.sinks.ReplayLine;
 import org.healthcode.risk.sinks.ReplayLines;
 import org.healthcode.risk.sources.FeedWatermarks;
@@ -86,29 +86,33 @@ public final class ReplayJob {
         DataStream<ReplayLine> latest = feed.transform("latest event time", Types.LONG, new LatestEventTime())
                 .uid("latest-event-time")
                 .map(new ReplayLines.OfLatestEventTime()).name("render latest");
-        List<CloseableIterator<ReplayLine>> outputs = new ArrayList<>();
+        Path parts = Files.createTempDirectory("replay-parts");
         // the rule file is also the one message of the rules input, so a replay runs exactly the live topology
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(rulesJson))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy()).name("rule file");
-        RiskWorkflow.define(feed, rules, ruleUpdates, ContactRules.defaults(), (statuses, rejected) -> outputs.add(
+        RiskWorkflow.define(feed, rules, ruleUpdates, ContactRules.defaults(), (statuses, rejected) ->
                 statuses.map(new ReplayLines.OfChange()).name("render changes")
                         .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest)
-                        .collectAsync()));
-        env.executeAsync("healthcode replay (rules " + rules.version() + ")");
+                        .sinkTo(new LocalPartFilesSink(parts)).name("replay part files"));
+        env.execute("healthcode replay (rules " + rules.version() + ")");
 
         List<ReplayLine> changes = new ArrayList<>();
         List<ReplayLine> rejected = new ArrayList<>();
         long latestEventTime = Long.MIN_VALUE;
-        try (CloseableIterator<ReplayLine> it = outputs.get(0)) {
-            while (it.hasNext()) {
-                ReplayLine l = it.next();
-                switch (l.kind()) {
-                    case ReplayLine.CHANGE -> changes.add(l);
-                    case ReplayLine.REJECTED -> rejected.add(l);
-                    default -> latestEventTime = Math.max(latestEventTime, l.time());
+        try (var files = Files.list(parts)) {
+            for (Path part : files.toList()) {
+                for (String text : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+                    ReplayLine l = LocalPartFilesSink.parse(text);
+                    switch (l.kind()) {
+                        case ReplayLine.CHANGE -> changes.add(l);
+                        case ReplayLine.REJECTED -> rejected.add(l);
+                        default -> latestEventTime = Math.max(latestEventTime, l.time());
+                    }
                 }
+                Files.delete(part);
             }
         }
+        Files.delete(parts);
         long at = cfg.at() != null ? cfg.at().toEpochMilli() : latestEventTime;
         changes.sort(Comparator.comparingLong(ReplayLine::time).thenComparing(ReplayLine::personId)
                 .thenComparingLong(ReplayLine::seq));
