@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.config.ReplayConfig;
-import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
@@ -90,7 +89,7 @@ public final class ReplayJob {
         // the rule file is also the one message of the rules input, so a replay runs exactly the live topology
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(rulesJson))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy()).name("rule file");
-        RiskWorkflow.define(feed, rules, ruleUpdates, ContactRules.defaults(), (statuses, rejected) ->
+        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected) ->
                 statuses.map(new ReplayLines.OfChange()).name("render changes")
                         .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest)
                         .sinkTo(new LocalPartFilesSink(parts)).name("replay part files"));

@@ -6,7 +6,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.config.RiskJobConfig;
-import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
@@ -35,7 +34,7 @@ public final class RiskJob {
                         FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
                         NeverHoldsBackTime.strategy(), "rules topic")
                 .uid("rules-source");
-        RiskWorkflow.define(feed, rules, ruleUpdates, ContactRules.defaults(), (statuses, rejected) -> {
+        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected) -> {
             statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
             rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.util.EnumMap;
 import java.util.Map;
+import org.healthcode.risk.contacts.ContactRules;
 
 /**
  * A versioned rule set: every parameter of the DESIGN §3 table (one {@link ConditionRule} per reason code) and the
@@ -14,9 +15,10 @@ import java.util.Map;
  * @param allowedLatenessHours events whose time is more than this behind the event-time watermark are rejected
  *     with category {@code late}; events behind the watermark but within it are applied when they arrive
  * @param conditions the rule of every computed condition (all reason codes but {@code override})
+ * @param contacts the parameters of contact detection (grid cell, companion clause, venue window, row window...)
  */
-public record RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions)
-        implements Serializable {
+public record RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions,
+                      ContactRules contacts) implements Serializable {
 
     /** The class-path resource holding the DESIGN §3 defaults. */
     public static final String DEFAULT_RESOURCE = "/rules/default-rules.json";

@@ -8,6 +8,8 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.healthcode.risk.contacts.ContactRules;
+import org.healthcode.risk.contacts.LongStayClause;
 
 /**
  * Reads a rule set from its JSON file form and validates it, reporting every problem at once with the path of
@@ -57,10 +59,57 @@ public final class RuleSetJson {
                 }
             }
         }
+        ContactRules contacts = contacts(root.get("contacts"), problems);
         if (!problems.isEmpty()) {
             throw new InvalidRuleSetException(problems);
         }
-        return new RuleSet(version, lateness, rules);
+        return new RuleSet(version, lateness, rules, contacts);
+    }
+
+    private static final long MINUTE = 60_000L;
+
+    /** The {@code contacts} section: DESIGN §3's contact parameters, in the units their names say. */
+    private static ContactRules contacts(JsonNode n, List<String> problems) {
+        if (n == null || !n.isObject()) {
+            problems.add("contacts: missing (an object with the contact-detection parameters)");
+            return null;
+        }
+        int before = problems.size();
+        double cell = number(n, "cellSizeMeters", problems);
+        double lat = number(n, "originLat", problems);
+        double lon = number(n, "originLon", problems);
+        long gap = hours(n, "stayGapMinutes", "contacts.stayGapMinutes", problems) * MINUTE;
+        long overlap = hours(n, "companionMinOverlapMinutes", "contacts.companionMinOverlapMinutes", problems) * MINUTE;
+        long lookBack = hours(n, "lookBackHours", "contacts.lookBackHours", problems) * 60 * MINUTE;
+        long longStay = hours(n, "longStayHours", "contacts.longStayHours", problems) * 60 * MINUTE;
+        LongStayClause clause = null;
+        JsonNode c = n.get("longStayClause");
+        try {
+            clause = LongStayClause.valueOf(c == null ? "" : c.asText().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("contacts.longStayClause: must be and, or or off");
+        }
+        long venue = hours(n, "venueWindowMinutes", "contacts.venueWindowMinutes", problems) * MINUTE;
+        long lead = hours(n, "infectiousLeadHours", "contacts.infectiousLeadHours", problems) * 60 * MINUTE;
+        long rows = hours(n, "flightRowWindow", "contacts.flightRowWindow", problems);
+        if (problems.size() > before) {
+            return null;
+        }
+        ContactRules r = new ContactRules(cell, lat, lon, gap, overlap, lookBack, longStay, clause, venue, lead,
+                (int) rows);
+        for (String p : r.problems()) {
+            problems.add("contacts." + p);
+        }
+        return r;
+    }
+
+    private static double number(JsonNode parent, String name, List<String> problems) {
+        JsonNode v = parent.get(name);
+        if (v == null || !v.isNumber()) {
+            problems.add("contacts." + name + ": must be a number");
+            return 0;
+        }
+        return v.asDouble();
     }
 
     private static ConditionRule condition(JsonNode n, String path, List<String> problems) {
@@ -120,10 +169,12 @@ public final class RuleSetJson {
         return v.asText();
     }
 
+    /** A whole number >= 0 (hours, minutes or a count, as the field's name says). */
     private static long hours(JsonNode parent, String name, String path, List<String> problems) {
         JsonNode v = parent == null ? null : parent.get(name);
         if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
-            problems.add(path + ": must be a whole number of hours >= 0");
+            String unit = name.endsWith("Minutes") ? "minutes" : name.endsWith("Hours") ? "hours" : "";
+            problems.add(path + ": must be a whole number" + (unit.isEmpty() ? "" : " of " + unit) + " >= 0");
             return 0;
         }
         return v.asLong();

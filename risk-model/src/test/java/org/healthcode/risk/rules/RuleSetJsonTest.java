@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.healthcode.risk.contacts.ContactRules;
 import org.junit.jupiter.api.Test;
 
 /** The rule-set file: the shipped defaults are DESIGN §3's, and every invalid field is named. */
@@ -22,6 +23,7 @@ class RuleSetJsonTest {
                 .isEqualTo(new ExitRequirement(ExitKind.TWO_NEGATIVE_TESTS, 24, 0));
         assertThat(r.rule(ReasonCode.FEVER_CLINIC).exit().kind()).isEqualTo(ExitKind.NEGATIVE_TEST);
         assertThat(r.conditions()).hasSize(ReasonCode.values().length - 1);
+        assertThat(r.contacts()).isEqualTo(ContactRules.defaults());
     }
 
     @Test
@@ -41,8 +43,23 @@ class RuleSetJsonTest {
                         "conditions.close_contact.phases[0].colour: must be green, yellow or red",
                         "conditions.fever_clinic.phases: missing (a non-empty array of {colour, hours})",
                         "conditions.not_a_reason: unknown reason code",
-                        "conditions.confirmed: missing"))
+                        "conditions.confirmed: missing",
+                        "contacts: missing (an object with the contact-detection parameters)"))
                 .hasMessageContaining("conditions.close_contact.exit.kind");
+    }
+
+    @Test
+    void contactParametersAreCheckedToo() {
+        String json = new String(RuleSet.defaultJson(), StandardCharsets.UTF_8)
+                .replace("\"longStayClause\": \"and\"", "\"longStayClause\": \"maybe\"")
+                .replace("\"cellSizeMeters\": 800", "\"cellSizeMeters\": 1");
+        assertThatThrownBy(() -> RuleSetJson.parse(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidRuleSetException.class)
+                .hasMessageContaining("contacts.longStayClause: must be and, or or off");
+        String small = new String(RuleSet.defaultJson(), StandardCharsets.UTF_8)
+                .replace("\"cellSizeMeters\": 800", "\"cellSizeMeters\": 1");
+        assertThatThrownBy(() -> RuleSetJson.parse(small.getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("contacts.cellSizeMeters");
     }
 
     @Test
