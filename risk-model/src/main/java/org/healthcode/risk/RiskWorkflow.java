@@ -11,6 +11,9 @@ import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.functions.RuleBroadcast;
+import org.healthcode.risk.functions.IsType;
+import org.healthcode.risk.functions.RiskAreaMatcher;
+import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.DuplicateAndLateFilter;
 import org.healthcode.risk.functions.FeedRecordSplitter;
@@ -22,8 +25,8 @@ import org.healthcode.risk.rules.RuleSet;
 
 /**
  * The risk job's topology, wiring only: decoded feed records (with event-time timestamps and watermarks already
- * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) ->
- * per-person risk over the person's events and exposures -> sinks.
+ * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) and
+ * stays in listed risk areas -> per-person risk over the person's events, exposures and area stays -> sinks.
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
  */
 public final class RiskWorkflow {
@@ -56,7 +59,15 @@ public final class RiskWorkflow {
         DataStream<PersonInput> exposures = ContactDetection.apply(unique, contactRules)
                 .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
 
-        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures)
+        DataStream<PersonInput> areaStays = unique
+                .filter(new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP)).uid("stay-events").name("stays")
+                .filter(new HasPerson()).uid("stays-with-person").name("stays with a person")
+                .keyBy(Event::personId)
+                .connect(unique.filter(new IsType(EventType.RISK_AREA)).uid("risk-area-events").name("risk areas")
+                        .broadcast(RiskAreaMatcher.LISTINGS))
+                .process(new RiskAreaMatcher()).uid("risk-area-stays").name("stays in risk areas");
+
+        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
                 .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))

@@ -4,26 +4,30 @@ import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
 
 /**
- * One input of the per-person risk state: a feed event about the person, or an exposure found by contact detection.
- * Exactly one of the two is set.
+ * One input of the per-person risk state: a feed event about the person, an exposure found by contact detection,
+ * or a stay in a listed risk area. Exactly one is set.
  */
-public record PersonInput(Event event, Exposure exposure) {
+public record PersonInput(Event event, Exposure exposure, AreaStay areaStay) {
 
     public static PersonInput of(Event e) {
-        return new PersonInput(e, null);
+        return new PersonInput(e, null, null);
     }
 
     public static PersonInput of(Exposure x) {
-        return new PersonInput(null, x);
+        return new PersonInput(null, x, null);
+    }
+
+    public static PersonInput of(AreaStay a) {
+        return new PersonInput(null, null, a);
     }
 
     public String personId() {
-        return event != null ? event.personId() : exposure.personId();
+        return event != null ? event.personId() : exposure != null ? exposure.personId() : areaStay.personId();
     }
 
-    /** Unique id: the eventId, or the deterministic exposureId. */
+    /** Unique id: the eventId, the deterministic exposureId, or the area-stay id. */
     public String id() {
-        return event != null ? event.eventId() : exposure.exposureId();
+        return event != null ? event.eventId() : exposure != null ? exposure.exposureId() : areaStay.id();
     }
 
     /**
@@ -31,6 +35,9 @@ public record PersonInput(Event event, Exposure exposure) {
      * case being found and the end of the shared time (late carrier data then counts the same as timely data).
      */
     public long time() {
-        return event != null ? event.time() : Math.max(exposure.caseFound(), exposure.end());
+        if (event != null) {
+            return event.time();
+        }
+        return exposure != null ? Math.max(exposure.caseFound(), exposure.end()) : areaStay.knownAtMs();
     }
 }

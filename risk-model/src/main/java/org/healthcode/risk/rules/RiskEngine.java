@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.ConditionView;
 import org.healthcode.risk.events.PersonInput;
@@ -37,7 +38,29 @@ public final class RiskEngine implements Serializable {
 
     /** The conditions after one input (feed event or exposure), applied at its own time. */
     public List<ConditionState> apply(List<ConditionState> current, PersonInput in) {
-        return in.event() != null ? apply(current, in.event()) : apply(current, in.exposure());
+        if (in.event() != null) {
+            return apply(current, in.event());
+        }
+        return in.exposure() != null ? apply(current, in.exposure()) : apply(current, in.areaStay());
+    }
+
+    /** A stay in a listed area: high -> red until 7 d after the stay ends, then a negative test; medium -> yellow. */
+    public List<ConditionState> apply(List<ConditionState> current, AreaStay a) {
+        List<ConditionState> conds = new ArrayList<>(current);
+        ReasonCode reason = "high".equals(a.level()) ? ReasonCode.HIGH_RISK_AREA : ReasonCode.MEDIUM_RISK_AREA;
+        int i = indexOf(conds, reason);
+        if (i < 0) {
+            // the stay's end is known, so the hold (until the stay ends) is over as soon as it is found
+            conds.add(new ConditionState(reason.wireName(), List.of(a.id()), a.knownAtMs(), a.stayEndMs(),
+                    a.knownAtMs(), List.of()));
+        } else {
+            ConditionState c = conds.get(i);
+            long exitAfter = Math.max(c.exitAfterMs(), a.knownAtMs());
+            conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), a.id()), c.startMs(),
+                    Math.max(c.anchored() ? c.anchorMs() : Long.MIN_VALUE, a.stayEndMs()), exitAfter,
+                    testsAfter(c.countingTests(), exitAfter)));
+        }
+        return conds;
     }
 
     /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {Event.class, Rejected.class, FeedRecord.class, NumberedLine.class, PersonState.class,
-            ConditionState.class, StatusChange.class, ConditionView.class, PersonInput.class, RuleSetUpdate.class})
+            ConditionState.class, StatusChange.class, ConditionView.class, PersonInput.class, RuleSetUpdate.class, AreaStay.class})
     void isAPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }

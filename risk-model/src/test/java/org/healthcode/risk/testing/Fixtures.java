@@ -98,6 +98,18 @@ public final class Fixtures {
         return diagnosis(person, DiagnosisStatus.SUSPECTED, at);
     }
 
+    public static Event hotelCheckin(String person, String areaCode, Instant in, Instant out) {
+        return Event.builder(id("hotel", person, in), EventType.HOTEL_CHECKIN, in.toEpochMilli(), REGION)
+                .personId(person).hotelId("H-" + areaCode).areaCode(areaCode).checkOut(out.toEpochMilli()).build();
+    }
+
+    /** A risk-area listing published at {@code published}, valid from {@code from} to {@code to} (null = open). */
+    public static Event riskArea(String areaCode, String level, Instant from, Instant to, Instant published) {
+        return Event.builder(id("area-" + level, areaCode, published), EventType.RISK_AREA, published.toEpochMilli(),
+                REGION).areaCode(areaCode).level(level).from(from.toEpochMilli())
+                .to(to == null ? null : to.toEpochMilli()).build();
+    }
+
     /** Readable, deterministic event ids, e.g. {@code test+:alice@2022-04-04T01:00:00Z}. */
     public static String id(String what, String person, Instant at) {
         return what + ":" + person + "@" + at;

@@ -16,6 +16,7 @@ import org.healthcode.risk.functions.RuleBroadcast;
 import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.PersonRiskFunction;
@@ -39,6 +40,12 @@ public final class PersonRiskHarness implements AutoCloseable {
         for (Event e : events) {
             harness.processElement(new StreamRecord<>(PersonInput.of(e), e.time()));
         }
+        return this;
+    }
+
+    public PersonRiskHarness send(AreaStay a) throws Exception {
+        PersonInput in = PersonInput.of(a);
+        harness.processElement(new StreamRecord<>(in, in.time()));
         return this;
     }
 
