@@ -100,6 +100,9 @@ class ExactlyOnceEndToEndTest {
         RiskJob.define(env, cfg, RuleSet.defaults(),
                 new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         JobClient job = env.executeAsync("exactly-once e2e");
+        // let every feed partition go idle first (idleness 1 s): time must still come from the events when they arrive,
+        // not from the idle-aware rules input
+        Thread.sleep(4000);
         try (FeedProducer feeds = new FeedProducer(bootstrap)) {
             feeds.accept(Feed.HEALTH, test("lab-1", "2022-04-04T09:00:00+08:00", "alice", "positive"));
             feeds.accept(Feed.HEALTH, fever("fc-1", "2022-04-04T10:00:00+08:00", "bob"));

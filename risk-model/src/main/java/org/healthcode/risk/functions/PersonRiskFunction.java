@@ -106,11 +106,13 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             ctx.timerService().registerEventTimeTimer(e.time());
             return;
         }
+        // behind the watermark: apply now; at the end of input (watermark = end of time) "now" is the event's time
+        long now = watermark == Long.MAX_VALUE ? e.time() : watermark;
         RiskEngine engine = engine(ctx);
         PersonState s = load();
         List<ConditionState> conds = engine.apply(s.conditions(), e);
-        conds = engine.advance(conds, watermark);
-        finish(engine, s, conds, watermark, ctx.getCurrentKey(), ctx.timerService(), out);
+        conds = engine.advance(conds, now);
+        finish(engine, s, conds, now, ctx.getCurrentKey(), ctx.timerService(), out);
     }
 
     @Override

@@ -1,28 +1,24 @@
 package org.healthcode.risk.sources;
 
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Watermarks for the rules stream: always the end of time, so joining the rules to the events never holds back
- * the events' watermark (the operator takes the minimum of its inputs).
+ * Event time for the rules stream: it carries no watermarks and is marked idle once quiet, so an operator joining the
+ * rules to the events takes its watermark from the events alone and rule updates never hold back event time.
+ *
+ * <p>Not "always the end of time": when every feed goes idle an operator ignores its idle inputs, and a rules input
+ * at Long.MAX_VALUE would then become the operator's watermark, firing every timer and ending every condition.
  */
-public final class NeverHoldsBackTime<T> implements WatermarkGenerator<T> {
+public final class NeverHoldsBackTime {
+    /** Quiet for this long, the rules input stops counting for event time. */
+    public static final Duration IDLE_AFTER = Duration.ofMillis(500);
+
+    private NeverHoldsBackTime() {}
 
     public static <T> WatermarkStrategy<T> strategy() {
-        return WatermarkStrategy.forGenerator(ctx -> new NeverHoldsBackTime<T>())
-                .withTimestampAssigner((e, ts) -> Long.MIN_VALUE);
-    }
-
-    @Override
-    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-        output.emitWatermark(new Watermark(Long.MAX_VALUE));
-    }
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput output) {
-        output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        return WatermarkStrategy.<T>noWatermarks()
+                .withTimestampAssigner((e, ts) -> Long.MIN_VALUE)
+                .withIdleness(IDLE_AFTER);
     }
 }
