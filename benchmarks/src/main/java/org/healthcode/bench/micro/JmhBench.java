@@ -41,8 +41,8 @@ public final class JmhBench implements Callable<Integer> {
         String pattern = include != null ? include : "org\\.healthcode\\.bench\\.micro\\..*";
         r.settings().put("include", pattern);
         r.settings().put("forks", quick ? 0 : 1);
-        r.settings().put("warmup", quick ? "1 x 200 ms" : "3 x 2 s");
-        r.settings().put("measurement", quick ? "1 x 300 ms" : "5 x 2 s");
+        r.settings().put("warmup", quick ? "1 x 100 ms" : "3 x 2 s");
+        r.settings().put("measurement", quick ? "1 x 100 ms" : "5 x 2 s");
         r.settings().put("statusViewPersons", quick ? 2_000 : 1_000_000);
         r.settings().put("jmh", "1.37");
         r.note("JMH shares the 2 cores with whatever else runs (other engineers' builds): see the load averages");
@@ -60,8 +60,8 @@ public final class JmhBench implements Callable<Integer> {
         ChainedOptionsBuilder b = new OptionsBuilder().include(pattern).threads(threads)
                 .shouldFailOnError(true)
                 .forks(quick ? 0 : 1)
-                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 200 : 2000))
-                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 2000));
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 2000))
+                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 2000));
         if (quick) {
             b.param("persons", "2000");
         }

@@ -64,10 +64,15 @@ public final class RulesCeiling {
 
     /** Runs the city of {@code persons} persons over {@code days} days through the loop. */
     public static Outcome run(int persons, int days, long seed) throws IOException, InterruptedException {
+        return run(CityConfig.of(persons, days, seed));
+    }
+
+    /** Runs the city of {@code config} through the loop. */
+    public static Outcome run(CityConfig config) throws IOException, InterruptedException {
         byte[] secret = new byte[RegionSecret.MIN_BYTES];
-        new java.util.SplittableRandom(seed).nextBytes(secret);
+        new java.util.SplittableRandom(config.seed()).nextBytes(secret);
         RulesCeiling loop = new RulesCeiling(secret);
-        SyntheticCity city = new SyntheticCity(CityConfig.of(persons, days, seed));
+        SyntheticCity city = new SyntheticCity(config);
         Chunker sink = new Chunker(loop);
         city.run(sink);
         sink.flush();
