@@ -193,8 +193,42 @@ public final class StandardEventDecoder implements EventDecoder {
                 interval(f, b, true);
                 b.intervalHours(f.requiredInt("intervalHours", 1, 24 * 365, "the testing interval in hours"));
             }
+            case OVERRIDE_REQUEST -> {
+                b.personId(person(f)).requestId(requestId(f))
+                        .colour(f.requiredEnum("colour", "green", "yellow", "red"));
+                String basis = f.requiredText("basis", "a written basis: no override without one");
+                if (basis.isBlank()) {
+                    throw Problem.missing("basis", "a written basis: no override without one");
+                }
+                long expiry = f.requiredTime("expiry", "an override needs an expiry, ISO-8601 with offset");
+                if (expiry <= time) {
+                    throw Problem.invalid("expiry", "is not after the request's time");
+                }
+                b.basis(basis).expiry(expiry).operator(operator(f, "requester"));
+            }
+            case OVERRIDE_APPROVAL -> b.requestId(requestId(f)).operator(operator(f, "approver"));
+            case OVERRIDE_REFUSAL -> b.requestId(requestId(f)).operator(operator(f, "operator"))
+                    .reason(f.requiredText("reason", "why the request is refused"));
+            case OVERRIDE_WITHDRAWAL -> b.requestId(requestId(f)).operator(operator(f, "operator"));
         }
         return b.build();
+    }
+
+    private static String requestId(FieldReader f) throws Problem {
+        String id = f.requiredText("requestId", "the override request's id");
+        if (id.length() > MAX_EVENT_ID) {
+            throw Problem.invalid("requestId", "longer than " + MAX_EVENT_ID + " characters");
+        }
+        return id;
+    }
+
+    /** An operator id: 1-64 characters of {@code [A-Za-z0-9_.@-]}, so audit lines name operators unambiguously. */
+    private static String operator(FieldReader f, String field) throws Problem {
+        String op = f.requiredText(field, "the operator's id");
+        if (!op.matches("[A-Za-z0-9_.@-]{1,64}")) {
+            throw Problem.invalid(field, Problem.quote(op) + " is not 1-64 characters of [A-Za-z0-9_.@-]");
+        }
+        return op;
     }
 
     private static void interval(FieldReader f, Event.Builder b, boolean toRequired) throws Problem {

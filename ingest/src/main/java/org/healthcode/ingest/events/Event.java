@@ -49,6 +49,12 @@ package org.healthcode.ingest.events;
  * @param direction scan: in or out
  * @param level risk_area: high, medium or low
  * @param intervalHours test_campaign
+ * @param requestId override_*: the override request the event is about
+ * @param colour override_request: the colour asked for (green, yellow or red)
+ * @param basis override_request: the written basis
+ * @param expiry override_request: when the override ends, epoch ms
+ * @param operator override_*: who acted: the requester, the approver, or the operator refusing or withdrawing
+ * @param reason override_refusal: why the request was refused
  */
 public record Event(
         String eventId,
@@ -91,9 +97,15 @@ public record Event(
         String venueId,
         String direction,
         String level,
-        Integer intervalHours) {
+        Integer intervalHours,
+        String requestId,
+        String colour,
+        String basis,
+        Long expiry,
+        String operator,
+        String reason) {
 
-    /** A builder, so producers name the fields they set instead of counting 41 positions. */
+    /** A builder, so producers name the fields they set instead of counting 47 positions. */
     public static Builder builder(String eventId, EventType type, long time, String region) {
         return new Builder(eventId, type, time, region);
     }
@@ -137,6 +149,12 @@ public record Event(
         b.direction = direction;
         b.level = level;
         b.intervalHours = intervalHours;
+        b.requestId = requestId;
+        b.colour = colour;
+        b.basis = basis;
+        b.expiry = expiry;
+        b.operator = operator;
+        b.reason = reason;
         return b;
     }
 
@@ -193,6 +211,12 @@ public record Event(
         private String direction;
         private String level;
         private Integer intervalHours;
+        private String requestId;
+        private String colour;
+        private String basis;
+        private Long expiry;
+        private String operator;
+        private String reason;
 
         private Builder(String eventId, EventType type, long time, String region) {
             this.eventId = eventId;
@@ -238,12 +262,19 @@ public record Event(
         public Builder direction(String v) { this.direction = v; return this; }
         public Builder level(String v) { this.level = v; return this; }
         public Builder intervalHours(Integer v) { this.intervalHours = v; return this; }
+        public Builder requestId(String v) { this.requestId = v; return this; }
+        public Builder colour(String v) { this.colour = v; return this; }
+        public Builder basis(String v) { this.basis = v; return this; }
+        public Builder expiry(Long v) { this.expiry = v; return this; }
+        public Builder operator(String v) { this.operator = v; return this; }
+        public Builder reason(String v) { this.reason = v; return this; }
 
         public Event build() {
             return new Event(eventId, type, time, region, personId, msisdn, method, positive, tubeId, pooled,
                     diagnosis, onset, clinicId, action, kind, dose, areaCode, degree, exposure, caseId, hotelId,
                     checkOut, port, fromCountry, mode, vehicleId, sealed, carriage, row, fromArea, toArea,
-                    departure, arrival, lat, lon, from, to, venueId, direction, level, intervalHours);
+                    departure, arrival, lat, lon, from, to, venueId, direction, level, intervalHours, requestId, colour,
+                    basis, expiry, operator, reason);
         }
     }
 }

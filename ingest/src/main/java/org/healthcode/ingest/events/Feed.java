@@ -10,7 +10,9 @@ public enum Feed {
     TRANSPORT,
     CARRIER,
     VENUE,
-    REFERENCE;
+    REFERENCE,
+    /** Reviewed manual overrides: requests, approvals, refusals, withdrawals (docs/events.md). */
+    OVERRIDES;
 
     /** Topic and JSON name, e.g. {@code health}. */
     public String wireName() {

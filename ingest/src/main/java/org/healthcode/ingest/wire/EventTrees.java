@@ -34,6 +34,10 @@ public final class EventTrees {
             case SCAN -> "scan";
             case RISK_AREA -> "risk_area";
             case TEST_CAMPAIGN -> "test_campaign";
+            case OVERRIDE_REQUEST -> "override_request";
+            case OVERRIDE_APPROVAL -> "override_approval";
+            case OVERRIDE_REFUSAL -> "override_refusal";
+            case OVERRIDE_WITHDRAWAL -> "override_withdrawal";
             case BODY_NOT_SET -> null;
         };
     }
@@ -140,6 +144,27 @@ public final class EventTrees {
                 if (b.hasIntervalHours()) {
                     n.put("intervalHours", b.getIntervalHours());
                 }
+            }
+            case OVERRIDE_REQUEST -> {
+                var b = e.getOverrideRequest();
+                text(n, "requestId", b.getRequestId());
+                text(n, "colour", b.getColour());
+                text(n, "basis", b.getBasis());
+                text(n, "expiry", b.getExpiry());
+                text(n, "requester", b.getRequester());
+            }
+            case OVERRIDE_APPROVAL -> {
+                text(n, "requestId", e.getOverrideApproval().getRequestId());
+                text(n, "approver", e.getOverrideApproval().getApprover());
+            }
+            case OVERRIDE_REFUSAL -> {
+                text(n, "requestId", e.getOverrideRefusal().getRequestId());
+                text(n, "operator", e.getOverrideRefusal().getOperator());
+                text(n, "reason", e.getOverrideRefusal().getReason());
+            }
+            case OVERRIDE_WITHDRAWAL -> {
+                text(n, "requestId", e.getOverrideWithdrawal().getRequestId());
+                text(n, "operator", e.getOverrideWithdrawal().getOperator());
             }
             case BODY_NOT_SET -> {
                 // only the common fields; validation names what is missing
