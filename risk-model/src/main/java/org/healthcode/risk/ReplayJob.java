@@ -39,7 +39,8 @@ import org.healthcode.risk.sources.NumberedLineFormat;
  * Replay for analysts: the live workflow, bounded over a JSON Lines archive, in event-time order whatever the line
  * order. Writes {@code changelog.jsonl} (every status change, by effective time), {@code statuses.jsonl} (each
  * person as of {@code --at}, from the changelog, because at the end of bounded input Flink fires every pending
- * timer, including phase ends after {@code --at}) and {@code rejected.jsonl} (by line number). Same input, same
+ * timer, including phase ends after {@code --at}), {@code rejected.jsonl} (by line number) and {@code audit.jsonl}
+ * (every override request, approval, refusal and withdrawal with its outcome, by event time). Same input, same
  * rules: byte-identical files. RocksDB state, as in the live job.
  */
 public final class ReplayJob {
@@ -89,14 +90,16 @@ public final class ReplayJob {
         // the rule file is also the one message of the rules input, so a replay runs exactly the live topology
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(rulesJson))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy()).name("rule file");
-        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected) ->
+        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected, audit) ->
                 statuses.map(new ReplayLines.OfChange()).name("render changes")
-                        .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest)
+                        .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest,
+                                audit.map(new ReplayLines.OfAudit()).name("render audit"))
                         .sinkTo(new LocalPartFilesSink(parts)).name("replay part files"));
         env.execute("healthcode replay (rules " + rules.version() + ")");
 
         List<ReplayLine> changes = new ArrayList<>();
         List<ReplayLine> rejected = new ArrayList<>();
+        List<ReplayLine> audit = new ArrayList<>();
         long latestEventTime = Long.MIN_VALUE;
         try (var files = Files.list(parts)) {
             for (Path part : files.toList()) {
@@ -105,6 +108,7 @@ public final class ReplayJob {
                     switch (l.kind()) {
                         case ReplayLine.CHANGE -> changes.add(l);
                         case ReplayLine.REJECTED -> rejected.add(l);
+                        case ReplayLine.AUDIT -> audit.add(l);
                         default -> latestEventTime = Math.max(latestEventTime, l.time());
                     }
                 }
@@ -116,6 +120,7 @@ public final class ReplayJob {
         changes.sort(Comparator.comparingLong(ReplayLine::time).thenComparing(ReplayLine::personId)
                 .thenComparingLong(ReplayLine::seq));
         rejected.sort(Comparator.comparingLong(ReplayLine::line).thenComparing(ReplayLine::json));
+        audit.sort(Comparator.comparingLong(ReplayLine::time).thenComparing(ReplayLine::json));
 
         // changes are in effective-time order, and a person's effective times rise with seq: the last one at or
         // before `at` is the person's status then
@@ -133,6 +138,7 @@ public final class ReplayJob {
         }
         write(cfg.out().resolve("statuses.jsonl"), statusLines);
         write(cfg.out().resolve("rejected.jsonl"), rejected.stream().map(ReplayLine::json).toList());
+        write(cfg.out().resolve("audit.jsonl"), audit.stream().map(ReplayLine::json).toList());
         String atText = at == Long.MIN_VALUE ? "(no events)" : java.time.Instant.ofEpochMilli(at).toString();
         return new Summary(changes.size(), asOf.size(), rejected.size(), atText);
     }

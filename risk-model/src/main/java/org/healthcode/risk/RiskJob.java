@@ -16,7 +16,8 @@ import org.healthcode.risk.sources.FeedSources;
 import org.healthcode.risk.sources.FeedWatermarks;
 
 /**
- * The live risk job: feed topics (and the {@code rules} topic) -> {@link RiskWorkflow} -> {@code status} and {@code rejected} topics, exactly once.
+ * The live risk job: feed topics (and the {@code rules} topic) -> {@link RiskWorkflow} -> {@code status},
+ * {@code rejected} and {@code audit} topics, exactly once.
  * Run with {@code java -cp} it starts a local MiniCluster; submitted to a Flink cluster it runs there. Prints
  * {@code JOB RUNNING <jobId>} once submitted.
  */
@@ -34,11 +35,13 @@ public final class RiskJob {
                         FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
                         NeverHoldsBackTime.strategy(), "rules topic")
                 .uid("rules-source");
-        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected) -> {
+        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected, audit) -> {
             statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
             rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
                     .uid("rejected-sink").name("rejected topic");
+            audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.topic("audit"), cfg.transactionalIdPrefix()))
+                    .uid("audit-sink").name("audit topic");
         });
     }
 
@@ -55,6 +58,7 @@ public final class RiskJob {
         RuleSet rules = cfg.ruleSet();
         EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir());
         RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("rules"));
+        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("audit"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         define(env, cfg, rules, decoder);
         JobClient client = env.executeAsync("healthcode risk (rules " + rules.version() + ")");

@@ -7,7 +7,11 @@ import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
+import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.OverrideDecision;
+import org.healthcode.risk.functions.OverrideRejections;
+import org.healthcode.risk.functions.OverrideReview;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.functions.RuleBroadcast;
@@ -26,21 +30,39 @@ import org.healthcode.risk.rules.RuleSet;
 /**
  * The risk job's topology, wiring only: decoded feed records (with event-time timestamps and watermarks already
  * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) and
- * stays in listed risk areas -> per-person risk over the person's events, exposures and area stays -> sinks.
+ * stays in listed risk areas, override review (keyed by request id) -> per-person risk over the person's events,
+ * exposures, area stays and override decisions -> sinks (statuses, rejected, and the audit trail of every override
+ * event, including rejected records of the overrides feed).
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
  */
 public final class RiskWorkflow {
     /** How long a seen eventId is remembered (processing time) to drop duplicates. */
     public static final Duration DEDUPE_HORIZON = Duration.ofDays(7);
 
+    private static final EventType[] OVERRIDE_EVENTS = {EventType.OVERRIDE_REQUEST, EventType.OVERRIDE_APPROVAL,
+            EventType.OVERRIDE_REFUSAL, EventType.OVERRIDE_WITHDRAWAL};
+
     private RiskWorkflow() {}
+
+    /** Statuses and rejections only, for probes that do not look at the override audit trail. */
+    @FunctionalInterface
+    public interface StatusSinks {
+        void attach(DataStream<StatusChange> statuses, DataStream<Rejected> rejected);
+    }
+
+    /** The topology without a consumer of the audit trail (the review still runs; nothing is written of it). */
+    public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
+                              ContactRules contactRules, StatusSinks sinks) {
+        define(feed, rules, ruleUpdates, contactRules, (RiskSinks) (statuses, rejected, audit) ->
+                sinks.attach(statuses, rejected));
+    }
 
     /**
      * @param feed decoded feed records with timestamps and watermarks
      * @param rules the rule set in force at start
      * @param ruleUpdates later rule sets (the {@code rules} topic); its watermarks must never hold back time
      * @param contactRules parameters of contact detection
-     * @param sinks where statuses and rejections go
+     * @param sinks where statuses, rejections and the audit trail go
      */
     public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
                               ContactRules contactRules, RiskSinks sinks) {
@@ -55,6 +77,7 @@ public final class RiskWorkflow {
 
         DataStream<PersonInput> personEvents = unique
                 .filter(new HasPerson()).uid("person-events").name("person events")
+                .filter(IsType.allBut(OVERRIDE_EVENTS)).uid("not-overrides").name("not override events")
                 .map(new ToPersonInput.FromEvent()).uid("person-event-inputs").name("as person input");
         DataStream<PersonInput> exposures = ContactDetection.apply(unique, contactRules)
                 .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
@@ -67,7 +90,14 @@ public final class RiskWorkflow {
                         .broadcast(RiskAreaMatcher.LISTINGS))
                 .process(new RiskAreaMatcher()).uid("risk-area-stays").name("stays in risk areas");
 
-        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays)
+        SingleOutputStreamOperator<OverrideDecision> overrides = unique
+                .filter(new IsType(OVERRIDE_EVENTS)).uid("override-events").name("override events")
+                .keyBy(Event::requestId)
+                .process(new OverrideReview(SideOutputs.AUDIT)).uid("override-review").name("review overrides");
+        DataStream<PersonInput> overrideInputs = overrides
+                .map(new ToPersonInput.FromOverride()).uid("override-inputs").name("overrides as person input");
+
+        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays, overrideInputs)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
                 .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))
@@ -76,6 +106,10 @@ public final class RiskWorkflow {
         DataStream<Rejected> rejected = decoded.getSideOutput(SideOutputs.REJECTED)
                 .union(unique.getSideOutput(SideOutputs.REJECTED), statuses.getSideOutput(SideOutputs.REJECTED));
 
-        sinks.attach(statuses, rejected);
+        DataStream<AuditRecord> audit = overrides.getSideOutput(SideOutputs.AUDIT)
+                .union(rejected.flatMap(new OverrideRejections()).uid("audit-rejected-overrides")
+                        .name("audit rejected override records"));
+
+        sinks.attach(statuses, rejected, audit);
     }
 }

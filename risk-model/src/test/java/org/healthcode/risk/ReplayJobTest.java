@@ -120,4 +120,38 @@ class ReplayJobTest {
             assertThat(Files.readAllBytes(other.resolve(f))).as(f).isEqualTo(Files.readAllBytes(first.resolve(f)));
         }
     }
+
+    /** Dave: a wrong positive, appealed; op-chen requests green, self-approval refused, op-li approves. */
+    private static final List<String> APPEAL = List.of(
+            "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-9\",\"time\":\"2022-04-04T09:00:00+08:00\",\"personId\":\"dave\",\"method\":\"pcr\",\"result\":\"positive\"}",
+            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}",
+            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-chen\"}",
+            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}",
+            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}",
+            "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-10\",\"time\":\"2022-04-06T09:00:00+08:00\",\"personId\":\"frank\",\"method\":\"pcr\",\"result\":\"negative\"}");
+
+    @Test
+    void overridesAreAuditedInAuditJsonlAndAnApprovedOneDecidesTheColour() throws Exception {
+        Path events = archive("appeal.jsonl", APPEAL);
+        Path out = replay(events, null, "appeal");
+        List<JsonNode> audit = read(out.resolve("audit.jsonl"));
+        assertThat(audit).extracting(n -> n.get("eventId").asText() + " " + n.get("action").asText() + " "
+                        + n.get("outcome").asText() + " " + n.get("state").asText())
+                .containsExactly("req-1 request accepted pending", "appr-1 approval refused pending",
+                        "appr-2 approval accepted active", "req-2 request refused none");
+        assertThat(audit.get(1).get("reason").asText()).startsWith("self-approval");
+        assertThat(audit.get(2).get("operator").asText()).isEqualTo("op-li");
+        assertThat(audit.get(3).get("reason").asText()).startsWith("missing field 'basis'");
+        assertThat(read(out.resolve("rejected.jsonl"))).singleElement()
+                .satisfies(r -> assertThat(r.get("field").asText()).isEqualTo("basis"));
+
+        List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
+        assertThat(colourOf(statuses, "dave")).isEqualTo("green");
+        JsonNode override = statuses.stream().filter(n -> n.get("personId").asText().equals("dave")).findFirst()
+                .orElseThrow().get("conditions").get(0);
+        assertThat(override.get("reason").asText()).isEqualTo("override");
+
+        Path again = replay(events, null, "appeal-again");
+        assertThat(Files.readAllBytes(again.resolve("audit.jsonl"))).isEqualTo(Files.readAllBytes(out.resolve("audit.jsonl")));
+    }
 }

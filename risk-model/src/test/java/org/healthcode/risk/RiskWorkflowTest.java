@@ -116,7 +116,7 @@ class RiskWorkflowTest {
         List<CloseableIterator<Rejected>> rj = new ArrayList<>();
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
-        RiskWorkflow.define(feed, RuleSet.defaults(), rules, ContactRules.defaults(), (statuses, rejected) -> {
+        RiskWorkflow.define(feed, RuleSet.defaults(), rules, ContactRules.defaults(), (statuses, rejected, audit) -> {
             s.add(statuses.collectAsync());
             rj.add(rejected.collectAsync());
         });

@@ -15,9 +15,11 @@ import java.util.List;
  *     its colour waiting for that event
  * @param exitAfterMs tests sampled after this count towards the exit requirement
  * @param countingTests sampling times (ascending) of tests that count towards the exit (at most {@link #MAX_TESTS})
+ * @param override the terms of a reviewed manual override (reason {@code override} only; null otherwise)
  */
 public record ConditionState(
-        String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs, List<Long> countingTests) {
+        String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs, List<Long> countingTests,
+        OverrideTerms override) {
 
     public static final long NO_ANCHOR = Long.MIN_VALUE;
     public static final int MAX_CAUSES = 10;
@@ -26,6 +28,16 @@ public record ConditionState(
     public ConditionState {
         cause = List.copyOf(cause);
         countingTests = List.copyOf(countingTests);
+    }
+
+    /** A computed condition (every reason but {@code override}). */
+    public ConditionState(String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs,
+                          List<Long> countingTests) {
+        this(reason, cause, startMs, anchorMs, exitAfterMs, countingTests, null);
+    }
+
+    public boolean isOverride() {
+        return override != null;
     }
 
     public boolean anchored() {

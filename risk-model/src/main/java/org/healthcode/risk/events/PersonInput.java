@@ -5,28 +5,38 @@ import org.healthcode.risk.contacts.Exposure;
 
 /**
  * One input of the per-person risk state: a feed event about the person, an exposure found by contact detection,
- * or a stay in a listed risk area. Exactly one is set.
+ * a stay in a listed risk area, or a reviewed override taking effect or ending. Exactly one is set.
  */
-public record PersonInput(Event event, Exposure exposure, AreaStay areaStay) {
+public record PersonInput(Event event, Exposure exposure, AreaStay areaStay, OverrideDecision override) {
 
     public static PersonInput of(Event e) {
-        return new PersonInput(e, null, null);
+        return new PersonInput(e, null, null, null);
     }
 
     public static PersonInput of(Exposure x) {
-        return new PersonInput(null, x, null);
+        return new PersonInput(null, x, null, null);
     }
 
     public static PersonInput of(AreaStay a) {
-        return new PersonInput(null, null, a);
+        return new PersonInput(null, null, a, null);
+    }
+
+    public static PersonInput of(OverrideDecision o) {
+        return new PersonInput(null, null, null, o);
     }
 
     public String personId() {
+        if (override != null) {
+            return override.personId();
+        }
         return event != null ? event.personId() : exposure != null ? exposure.personId() : areaStay.personId();
     }
 
-    /** Unique id: the eventId, the deterministic exposureId, or the area-stay id. */
+    /** Unique id: the eventId, the deterministic exposureId, the area-stay id or the override decision id. */
     public String id() {
+        if (override != null) {
+            return override.id();
+        }
         return event != null ? event.eventId() : exposure != null ? exposure.exposureId() : areaStay.id();
     }
 
@@ -35,6 +45,9 @@ public record PersonInput(Event event, Exposure exposure, AreaStay areaStay) {
      * case being found and the end of the shared time (late carrier data then counts the same as timely data).
      */
     public long time() {
+        if (override != null) {
+            return override.timeMs();
+        }
         if (event != null) {
             return event.time();
         }

@@ -3,9 +3,10 @@ package org.healthcode.risk.functions;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.PersonInput;
 
-/** Wraps feed events and exposures into the one input type of the per-person risk state. */
+/** Wraps feed events, exposures and override decisions into the one input type of the per-person risk state. */
 public final class ToPersonInput {
     private ToPersonInput() {}
 
@@ -14,6 +15,14 @@ public final class ToPersonInput {
         @Override
         public PersonInput map(Event e) {
             return PersonInput.of(e);
+        }
+    }
+
+    /** A reviewed override taking effect or ending. */
+    public static class FromOverride implements MapFunction<OverrideDecision, PersonInput> {
+        @Override
+        public PersonInput map(OverrideDecision o) {
+            return PersonInput.of(o);
         }
     }
 

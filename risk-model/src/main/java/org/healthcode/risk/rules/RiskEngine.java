@@ -10,6 +10,8 @@ import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.ConditionView;
+import org.healthcode.risk.events.OverrideDecision;
+import org.healthcode.risk.events.OverrideTerms;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.contacts.ExposureKind;
@@ -41,7 +43,30 @@ public final class RiskEngine implements Serializable {
         if (in.event() != null) {
             return apply(current, in.event());
         }
+        if (in.override() != null) {
+            return apply(current, in.override());
+        }
         return in.exposure() != null ? apply(current, in.exposure()) : apply(current, in.areaStay());
+    }
+
+    /**
+     * A reviewed override: an approval puts it in force (replacing any earlier override of the person: the latest
+     * approved one decides), a withdrawal of the one in force ends it. Its expiry ends it by itself.
+     */
+    public List<ConditionState> apply(List<ConditionState> current, OverrideDecision o) {
+        List<ConditionState> conds = new ArrayList<>(current);
+        int i = indexOf(conds, ReasonCode.OVERRIDE);
+        if (o.active()) {
+            if (i >= 0) {
+                conds.remove(i);
+            }
+            conds.add(new ConditionState(ReasonCode.OVERRIDE.wireName(),
+                    List.of(o.requestEventId(), o.decisionEventId()), o.timeMs(), o.timeMs(), o.timeMs(), List.of(),
+                    o.terms()));
+        } else if (i >= 0 && conds.get(i).override().requestId().equals(o.terms().requestId())) {
+            conds.remove(i);
+        }
+        return conds;
     }
 
     /** A stay in a listed area: high -> red until 7 d after the stay ends, then a negative test; medium -> yellow. */
@@ -134,6 +159,9 @@ public final class RiskEngine implements Serializable {
 
     /** When the condition ends: after its last phase once its exit requirement is met; MAX_VALUE when not yet known. */
     public long endAt(ConditionState c) {
+        if (c.isOverride()) {
+            return c.override().expiryMs();
+        }
         if (!c.anchored()) {
             return Long.MAX_VALUE;
         }
@@ -147,6 +175,12 @@ public final class RiskEngine implements Serializable {
     public long nextChange(List<ConditionState> conds, long now) {
         long next = Long.MAX_VALUE;
         for (ConditionState c : conds) {
+            if (c.isOverride()) {
+                if (c.override().expiryMs() > now) {
+                    next = Math.min(next, c.override().expiryMs());
+                }
+                continue;
+            }
             if (!c.anchored()) {
                 continue;
             }
@@ -166,11 +200,22 @@ public final class RiskEngine implements Serializable {
         return next;
     }
 
-    /** Colour and conditions at {@code now} (call {@link #advance} first). */
+    /**
+     * Colour and conditions at {@code now} (call {@link #advance} first): the most severe computed condition, unless
+     * an override is in force, whose colour wins either way (it is listed first; the computed ones stay visible).
+     */
     public Assessment assess(List<ConditionState> conds, long now) {
         List<ConditionView> views = new ArrayList<>(conds.size());
         Colour worst = Colour.GREEN;
+        ConditionView override = null;
         for (ConditionState c : conds) {
+            if (c.isOverride()) {
+                OverrideTerms t = c.override();
+                override = new ConditionView(c.reason(), t.colour(), c.cause(), c.startMs(), t.expiryMs(),
+                        "its expiry at " + Instant.ofEpochMilli(t.expiryMs()) + " or a withdrawal; override "
+                                + t.requestId() + " requested by " + t.requester() + ", approved by " + t.approver());
+                continue;
+            }
             ConditionRule rule = rule(c);
             Colour colour;
             long phaseEnd = 0;
@@ -197,6 +242,10 @@ public final class RiskEngine implements Serializable {
         views.sort(Comparator.comparing((ConditionView v) -> -Colour.fromWire(v.colour()).ordinal())
                 .thenComparingLong(ConditionView::startMs)
                 .thenComparing(ConditionView::reason));
+        if (override != null) {
+            views.add(0, override);
+            return new Assessment(Colour.fromWire(override.colour()), views);
+        }
         return new Assessment(worst, views);
     }
 
@@ -207,6 +256,9 @@ public final class RiskEngine implements Serializable {
     private void countTest(List<ConditionState> conds, long t, boolean positive, boolean pooled) {
         for (int i = 0; i < conds.size(); i++) {
             ConditionState c = conds.get(i);
+            if (c.isOverride()) {
+                continue; // tests do not end an override: its expiry or a withdrawal does
+            }
             ExitRequirement exit = rule(c).exit();
             if (t <= c.exitAfterMs() || !exit.counts(positive, pooled)) {
                 continue;

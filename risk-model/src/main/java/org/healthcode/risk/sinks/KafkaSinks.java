@@ -4,10 +4,11 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.StatusChange;
 
 /**
- * The job's transactional Kafka sinks: statuses and rejections are written exactly once, visible to
+ * The job's transactional Kafka sinks: statuses, rejections and the override audit trail are written exactly once, visible to
  * read_committed readers when a checkpoint completes. Each sink has its own transactional-id prefix.
  */
 public final class KafkaSinks {
@@ -32,6 +33,16 @@ public final class KafkaSinks {
                 .setRecordSerializer(new RejectedSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-rejected")
+                .setKafkaProducerConfig(producerConfig())
+                .build();
+    }
+
+    public static KafkaSink<AuditRecord> audit(String bootstrap, String topic, String transactionalIdPrefix) {
+        return KafkaSink.<AuditRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AuditSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-audit")
                 .setKafkaProducerConfig(producerConfig())
                 .build();
     }

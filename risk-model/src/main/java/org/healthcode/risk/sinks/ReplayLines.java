@@ -4,6 +4,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.decode.RejectedRecords;
 import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.StatusChange;
 
 /** Renders the workflow's outputs as replay file lines (rendering runs in the job, in parallel). */
@@ -24,6 +25,14 @@ public final class ReplayLines {
         @Override
         public ReplayLine map(Rejected r) {
             return new ReplayLine(ReplayLine.REJECTED, null, 0, 0, r.line(), RejectedRecords.toJsonLine(r));
+        }
+    }
+
+    /** An override audit record as its {@code audit.jsonl} line. */
+    public static class OfAudit implements MapFunction<AuditRecord, ReplayLine> {
+        @Override
+        public ReplayLine map(AuditRecord a) {
+            return new ReplayLine(ReplayLine.AUDIT, a.personId(), a.timeMs(), 0, -1, AuditJson.toLine(a));
         }
     }
 

@@ -9,8 +9,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Makes sure the {@code rules} topic exists before the job subscribes to it: the job owns that topic, and a Kafka
- * source on a missing topic fails. One partition, so rule sets keep their order.
+ * Makes sure a topic the job owns exists: {@code rules} before the job subscribes to it (a Kafka source on a missing
+ * topic fails) and {@code audit} before it writes to it. One partition, so rule sets and audit lines keep their order.
  */
 public final class RulesTopic {
     private RulesTopic() {}

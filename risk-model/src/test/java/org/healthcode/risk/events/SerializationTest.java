@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {Event.class, Rejected.class, FeedRecord.class, NumberedLine.class, PersonState.class,
-            ConditionState.class, StatusChange.class, ConditionView.class, PersonInput.class, RuleSetUpdate.class, AreaStay.class})
+            ConditionState.class, StatusChange.class, ConditionView.class, PersonInput.class, RuleSetUpdate.class, AreaStay.class,
+            OverrideDecision.class, OverrideTerms.class, ReviewState.class, AuditRecord.class})
     void isAPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }

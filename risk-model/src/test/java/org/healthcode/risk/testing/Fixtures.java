@@ -7,6 +7,8 @@ import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.contacts.ExposureKind;
+import org.healthcode.risk.events.OverrideDecision;
+import org.healthcode.risk.events.OverrideTerms;
 import java.util.List;
 
 /** Domain fixtures: named persons and instants, and factory methods for the events of DESIGN §5. */
@@ -108,6 +110,47 @@ public final class Fixtures {
         return Event.builder(id("area-" + level, areaCode, published), EventType.RISK_AREA, published.toEpochMilli(),
                 REGION).areaCode(areaCode).level(level).from(from.toEpochMilli())
                 .to(to == null ? null : to.toEpochMilli()).build();
+    }
+
+    public static final String OPERATOR_CHEN = "op-chen";
+    public static final String OPERATOR_LI = "op-li";
+
+    /** An override request by {@code requester} for {@code person}'s colour, with a basis, expiring at {@code expiry}. */
+    public static Event overrideRequest(String requestId, String person, String colour, String requester, Instant at,
+                                        Instant expiry) {
+        return Event.builder("req-" + requestId, EventType.OVERRIDE_REQUEST, at.toEpochMilli(), REGION)
+                .personId(person).requestId(requestId).colour(colour)
+                .basis("appeal: lab letter 2022-118, tube mislabelled").expiry(expiry.toEpochMilli())
+                .operator(requester).build();
+    }
+
+    public static Event overrideApproval(String requestId, String approver, Instant at) {
+        return Event.builder("appr-" + requestId + "-" + approver + "@" + at, EventType.OVERRIDE_APPROVAL,
+                at.toEpochMilli(), REGION).requestId(requestId).operator(approver).build();
+    }
+
+    public static Event overrideRefusal(String requestId, String operator, Instant at) {
+        return Event.builder("ref-" + requestId + "@" + at, EventType.OVERRIDE_REFUSAL, at.toEpochMilli(), REGION)
+                .requestId(requestId).operator(operator).reason("no lab letter attached").build();
+    }
+
+    public static Event overrideWithdrawal(String requestId, String operator, Instant at) {
+        return Event.builder("wd-" + requestId + "@" + at, EventType.OVERRIDE_WITHDRAWAL, at.toEpochMilli(), REGION)
+                .requestId(requestId).operator(operator).build();
+    }
+
+    /** An approved override as the review hands it to the person: in force from {@code approvedAt}. */
+    public static OverrideDecision approvedOverride(String requestId, String person, String colour,
+                                                    Instant approvedAt, Instant expiry) {
+        return new OverrideDecision("override-appr-" + requestId, person, true, approvedAt.toEpochMilli(),
+                new OverrideTerms(requestId, colour, expiry.toEpochMilli(), OPERATOR_CHEN, OPERATOR_LI),
+                "req-" + requestId, "appr-" + requestId);
+    }
+
+    /** The withdrawal of an approved override at {@code at}. */
+    public static OverrideDecision withdrawnOverride(OverrideDecision approved, Instant at) {
+        return new OverrideDecision("override-wd-" + approved.terms().requestId(), approved.personId(), false,
+                at.toEpochMilli(), approved.terms(), approved.requestEventId(), "wd-" + approved.terms().requestId());
     }
 
     /** Readable, deterministic event ids, e.g. {@code test+:alice@2022-04-04T01:00:00Z}. */

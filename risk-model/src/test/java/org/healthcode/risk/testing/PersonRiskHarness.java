@@ -17,6 +17,7 @@ import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.events.AreaStay;
+import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.PersonRiskFunction;
@@ -45,6 +46,12 @@ public final class PersonRiskHarness implements AutoCloseable {
 
     public PersonRiskHarness send(AreaStay a) throws Exception {
         PersonInput in = PersonInput.of(a);
+        harness.processElement(new StreamRecord<>(in, in.time()));
+        return this;
+    }
+
+    public PersonRiskHarness send(OverrideDecision o) throws Exception {
+        PersonInput in = PersonInput.of(o);
         harness.processElement(new StreamRecord<>(in, in.time()));
         return this;
     }
