@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.healthcode.interop.audit.Slf4jAuditSink;
+import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
 
 /**
@@ -17,15 +18,31 @@ public final class ServeMain {
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(ServeConfig.USAGE);
+            System.out.println(InteropConfig.USAGE);
             return;
         }
-        ServeConfig.Parsed parsed = ServeConfig.parse(args);
+        InteropConfig.Parsed interop = InteropConfig.parse(args);
+        ServeConfig.Parsed parsed = ServeConfig.parse(interop.remaining());
+        parsed = new ServeConfig.Parsed(parsed.config().withInterop(interop.config()), parsed.problems());
         List<String> problems = new ArrayList<>(parsed.problems());
+        problems.addAll(interop.problems());
         problems.addAll(parsed.config().validate());
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("configuration: " + p));
             System.err.println(ServeConfig.USAGE);
             System.exit(2);
+        }
+        if (interop.config().hubMode()) {
+            HubNode hub = HubNode.start(parsed.config(), new Slf4jAuditSink());
+            Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "hub-shutdown"));
+            System.out.println("HUB READY " + hub.baseUri() + " public key " + hub.hub().publicKeyFile());
+            System.out.flush();
+            new CountDownLatch(1).await();
+            return;
+        }
+        if (interop.config().devOpenLookups()) {
+            System.out.println("WARNING: --dev-open-lookups: requests without credentials read full statuses "
+                    + "(development only)");
         }
         ServingNode node = ServingNode.start(parsed.config(), new Slf4jAuditSink());
         CountDownLatch stopped = new CountDownLatch(1);

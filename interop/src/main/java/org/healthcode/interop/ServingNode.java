@@ -8,6 +8,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
+import java.util.Optional;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.sources.StatusConsumer;
@@ -23,6 +24,8 @@ public final class ServingNode implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ServingMetrics metrics;
+    /** Access control, audit topic, exchange and trust list (issue 6); closed with the node. */
+    private InteropServing interop;
     private boolean closed;
 
     private ServingNode(StatusView view, StatusConsumer consumer, Server server, ServerConnector connector,
@@ -37,7 +40,16 @@ public final class ServingNode implements AutoCloseable {
     /** Opens the view, starts following the topic and starts answering HTTP. */
     public static ServingNode start(ServeConfig config, AuditSink audit) throws Exception {
         ServingMetrics metrics = new ServingMetrics();
-        StatusView view = StatusView.open(config.dataDir());
+        InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), config.dataDir(),
+                metrics, audit, Clock.systemUTC());
+        audit = interop.audit();
+        StatusView view;
+        try {
+            view = StatusView.open(config.dataDir());
+        } catch (Exception e) {
+            interop.close();
+            throw e;
+        }
         StatusConsumer consumer = null;
         Server server = null;
         try {
@@ -48,6 +60,7 @@ public final class ServingNode implements AutoCloseable {
                     () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
                             metrics.consumerLag()),
                     config.maxInFlight());
+            handler.federatedAs(interop.federated());
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
 
             QueuedThreadPool threads = new QueuedThreadPool();
@@ -57,11 +70,15 @@ public final class ServingNode implements AutoCloseable {
             connector.setHost(config.httpHost());
             connector.setPort(config.httpPort());
             server.addConnector(connector);
-            server.setHandler(handler);
+            server.setHandler(interop.wrap(handler, lookups, view));
+            interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);
             consumer.start();
             server.start();
-            return new ServingNode(view, consumer, server, connector, metrics);
+            interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(interop.regionCodes()));
+            ServingNode node = new ServingNode(view, consumer, server, connector, metrics);
+            node.interop = interop;
+            return node;
         } catch (Exception e) {
             if (server != null) {
                 server.stop();
@@ -70,6 +87,7 @@ public final class ServingNode implements AutoCloseable {
                 consumer.close();
             }
             view.close();
+            interop.close();
             throw e;
         }
     }
@@ -79,6 +97,11 @@ public final class ServingNode implements AutoCloseable {
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
                 : connector.getHost();
         return URI.create("http://" + host + ":" + connector.getLocalPort());
+    }
+
+    /** The issue-6 parts: mutual-TLS URL, trust list, audit log, exchange pusher. */
+    public InteropServing interop() {
+        return interop;
     }
 
     public ServingMetrics metrics() {
@@ -102,6 +125,7 @@ public final class ServingNode implements AutoCloseable {
             // stopping anyway: the view below must still be closed cleanly
         }
         consumer.close();
+        interop.close();
         view.close();
     }
 }

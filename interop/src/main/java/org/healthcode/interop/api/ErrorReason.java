@@ -7,12 +7,26 @@ package org.healthcode.interop.api;
 public enum ErrorReason {
     /** The person id is not 1 to 64 characters of {@code [A-Za-z0-9_-]}. */
     MALFORMED_PERSON_ID("malformed_person_id", 400),
+    /** The request body is not what the endpoint takes (bad JSON, missing or invalid field, too many ids). */
+    MALFORMED_REQUEST("malformed_request", 400),
+    /** No credentials, or credentials that match nothing (unknown API key, certificate without a role). */
+    UNAUTHENTICATED("unauthenticated", 401),
+    /** Authenticated, but the caller's role may not use this endpoint (e.g. a checkpoint asking for reasons). */
+    FORBIDDEN("forbidden", 403),
+    /** The caller acts for another region than the request names (a push "from" a region it is not). */
+    WRONG_REGION("wrong_region", 403),
+    /** A key registration at the hub whose signature does not verify with a key the hub trusts for that region. */
+    REGISTRATION_REJECTED("registration_rejected", 403),
     /** The view holds no status for this person (never seen, or removed). */
     UNKNOWN_PERSON("unknown_person", 404),
     /** No such resource. */
     NOT_FOUND("not_found", 404),
     /** The resource exists but not for this HTTP method. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** This caller exceeded its rate limit: retry after the Retry-After seconds. */
+    RATE_LIMITED("rate_limited", 429),
+    /** The endpoint needs something this process was not configured with (e.g. no trust list yet, no peer URL). */
+    NOT_CONFIGURED("not_configured", 503),
     /** Too many requests in flight: shed at once (with Retry-After) instead of queueing. */
     OVERLOADED("overloaded", 503),
     /** The view is not open (starting or stopping). */

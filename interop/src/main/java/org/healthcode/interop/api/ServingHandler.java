@@ -12,14 +12,18 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.AccessPolicy;
+import org.healthcode.interop.security.Caller;
 
 /**
  * The HTTP surface of the serving process (Jetty core handler, no servlets): routes, load shedding, and the JSON and
  * Prometheus renderings. Lookups go to {@link StatusLookupService}.
  *
  * <ul>
- *   <li>{@code GET /v1/status/{personId}}: 200 with the full status JSON; otherwise an error body
+ *   <li>{@code GET /v1/status/{personId}}: 200 with the full status JSON (roles app, operator), or only colour,
+ *       since, validity and issuing region (roles checkpoint, region: {@link FederatedStatus}); otherwise an error body
  *       {@code {"error": code, "message": ...}} with the status of {@link ErrorReason};</li>
  *   <li>{@code GET /health}: 200 when the view is open and the consumer runs, else 503; the body has the lag
  *       and the number of partitions followed (0 while the topic does not exist: healthy but serving nothing);</li>
@@ -60,6 +64,15 @@ public final class ServingHandler extends Handler.Abstract {
         this.inFlight = new Semaphore(maxInFlight);
     }
 
+    /** How checkpoints and other regions are answered (this region's code and the answers' validity). */
+    private volatile FederatedStatus federated = FederatedStatus.DEFAULT;
+
+    /** Sets how checkpoints and other regions are answered; returns this handler. */
+    public ServingHandler federatedAs(FederatedStatus federatedStatus) {
+        this.federated = federatedStatus;
+        return this;
+    }
+
     /** Lookups being handled now. */
     public int inFlight() {
         return maxInFlight - inFlight.availablePermits();
@@ -82,7 +95,8 @@ public final class ServingHandler extends Handler.Abstract {
             // released when the response is fully written, not when this method returns
             Callback release = Callback.from(callback, (Runnable) inFlight::release);
             try {
-                return status(path.substring(STATUS_PREFIX.length()), response, release);
+                return status((Caller) request.getAttribute(Caller.ATTRIBUTE), path.substring(STATUS_PREFIX.length()),
+                        response, release);
             } catch (RuntimeException e) {
                 release.failed(e);
                 return true;
@@ -103,10 +117,14 @@ public final class ServingHandler extends Handler.Abstract {
         }
     }
 
-    private boolean status(String personId, Response response, Callback callback) {
-        LookupResult result = lookups.lookup(personId);
+    private boolean status(Caller caller, String personId, Response response, Callback callback) {
+        LookupResult result = lookups.lookup(caller, personId);
         if (result instanceof LookupResult.Found found) {
-            return write(response, callback, 200, JSON, StatusJson.toLine(StatusJson.full(found.status())));
+            // checkpoints and other regions see colour, since, validity and issuing region only (AccessPolicy)
+            String body = caller != null && AccessPolicy.seesMinimalStatus(caller.role())
+                    ? StatusJson.toLine(federated.render(personId, found.status()))
+                    : StatusJson.toLine(StatusJson.full(found.status()));
+            return write(response, callback, 200, JSON, body);
         }
         LookupResult.Failed failed = (LookupResult.Failed) result;
         if (failed.reason() == ErrorReason.UNAVAILABLE) {

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
-import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.Role;
 import org.healthcode.interop.store.StatusView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,20 +34,32 @@ public final class StatusLookupService {
         this.clock = clock;
     }
 
-    /** The status of {@code personId}, or why there is none. */
+    /** The status of {@code personId}, or why there is none (no caller known: audited as anonymous). */
     public LookupResult lookup(String personId) {
-        LookupResult result = checkWellFormed(personId);
+        return lookup(null, personId);
+    }
+
+    /**
+     * The status of a person for {@code caller}: another region names the person by their national pseudonym (it
+     * never knows this region's person ids); everyone else by this region's person id. Audited under the person id
+     * of this region when found, so the person sees every lookup of them whoever asked.
+     */
+    public LookupResult lookup(Caller caller, String id) {
+        LookupResult result = checkWellFormed(id);
+        boolean byNationalId = caller != null && caller.role() == Role.REGION;
         if (result == null) {
-            result = findStatus(personId);
+            result = byNationalId ? findByNationalId(id) : findStatus(id);
         }
         boolean wellFormed = !(result instanceof LookupResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
-        record(wellFormed ? personId : null, result.label());
+        String subject = result instanceof LookupResult.Found found ? found.status().getPersonId()
+                : wellFormed ? id : null;
+        record(caller, subject, result.label(), byNationalId ? "by national id" : null);
         return result;
     }
 
     /** Counts and audits a request that was refused before it reached the view (e.g. shed under load). */
     public void recordRefused(ErrorReason reason) {
-        record(null, reason.code());
+        record(null, null, reason.code(), null);
     }
 
     private static LookupResult checkWellFormed(String personId) {
@@ -71,8 +85,25 @@ public final class StatusLookupService {
         }
     }
 
-    private void record(String personId, String result) {
+    private LookupResult findByNationalId(String nationalId) {
+        try {
+            Optional<StatusRecord> status = view.getByNationalId(nationalId);
+            if (status.isEmpty()) {
+                return new LookupResult.Failed(ErrorReason.UNKNOWN_PERSON, "no status is known for this person");
+            }
+            return new LookupResult.Found(status.get());
+        } catch (StatusView.ViewClosedException e) {
+            return new LookupResult.Failed(ErrorReason.UNAVAILABLE, "the status view is not open; retry shortly");
+        } catch (Exception e) {
+            LOG.error("lookup failed", e);
+            return new LookupResult.Failed(ErrorReason.INTERNAL, "the lookup failed; see the service log");
+        }
+    }
+
+    private void record(Caller caller, String subject, String result, String detail) {
         metrics.recordLookup(result);
-        audit.lookup(new LookupAudit(clock.instant(), LookupAudit.ANONYMOUS, personId, result));
+        AuditRecord r = AuditRecord.of(clock.instant(), caller, AuditRecord.LOOKUP, subject, result, detail);
+        audit.record(caller == null ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(),
+                r.result(), r.detail()) : r);
     }
 }

@@ -18,9 +18,10 @@ import java.util.List;
  * @param maxInFlight      lookups handled at once before new ones are shed with 503 + Retry-After
  *                         ({@code --max-in-flight}, default {@value #DEFAULT_MAX_IN_FLIGHT}); size it to what the
  *                         machine answers within the latency target, not to the peak you hope for
+ * @param interop          access control and cross-region options ({@link InteropConfig}, parsed apart)
  */
 public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                          int maxInFlight) {
+                          int maxInFlight, InteropConfig interop) {
     public static final String BOOTSTRAP_SERVERS = "--bootstrap-servers";
     public static final String STATUS_TOPIC = "--status-topic";
     public static final String DEFAULT_STATUS_TOPIC = "status";
@@ -42,10 +43,26 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
                     + " (lookups beyond it get 503 + Retry-After)");
 
+    /**
+     * For embedding and tests: the interop options are the defaults plus {@code --dev-open-lookups} (callers without
+     * credentials act as role app), as before access control existed. {@code ServeMain} never uses this: its
+     * command line decides, and without the flag every caller must authenticate.
+     */
+    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
+                       int maxInFlight) {
+        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight,
+                InteropConfig.defaults().withAccess(null, true, -1, null, InteropConfig.DEFAULT_RATES));
+    }
+
+    /** The same configuration with these access-control and cross-region options. */
+    public ServeConfig withInterop(InteropConfig options) {
+        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, options);
+    }
+
     /** The configuration with every default, and nothing for the required keys. */
     public static ServeConfig defaults() {
         return new ServeConfig(null, DEFAULT_STATUS_TOPIC, null, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT,
-                DEFAULT_MAX_IN_FLIGHT);
+                DEFAULT_MAX_IN_FLIGHT, InteropConfig.defaults());
     }
 
     /** A parsed command line: the configuration, and the problems met while parsing it. */
@@ -80,16 +97,19 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 case HTTP_HOST -> host = value;
                 case HTTP_PORT -> port = integer(key, value, problems, port);
                 case MAX_IN_FLIGHT -> maxInFlight = integer(key, value, problems, maxInFlight);
+                case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
                 default -> problems.add(key + ": unknown option");
             }
         }
-        return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight), problems);
+        return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
+                InteropConfig.defaults()), problems);
     }
 
     /** Every problem with this configuration; empty when it can be used. */
     public List<String> validate() {
         List<String> problems = new ArrayList<>();
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        boolean hub = interop != null && interop.hubMode();
+        if (!hub && (bootstrapServers == null || bootstrapServers.isBlank())) {
             problems.add(BOOTSTRAP_SERVERS + ": required (host:port of a Kafka broker)");
         }
         if (statusTopic == null || !statusTopic.matches("[A-Za-z0-9._-]{1,249}")) {
@@ -103,6 +123,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         }
         if (httpPort < 0 || httpPort > 65_535) {
             problems.add(HTTP_PORT + ": must be 0..65535, got " + httpPort);
+        }
+        if (interop != null) {
+            problems.addAll(interop.validate());
         }
         if (maxInFlight < 1) {
             problems.add(MAX_IN_FLIGHT + ": must be at least 1, got " + maxInFlight);

@@ -15,6 +15,8 @@ import org.healthcode.interop.store.StatusView;
  */
 public final class ServingMetrics {
     private final Map<String, LongAdder> lookups = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> accessRefused = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> interop = new ConcurrentHashMap<>();
     private final LongAdder recordsRead = new LongAdder();
     private final LongAdder recordsApplied = new LongAdder();
     private final LongAdder recordsStale = new LongAdder();
@@ -28,6 +30,21 @@ public final class ServingMetrics {
     /** Counts one lookup under its result label ({@code found} or an error code). */
     public void recordLookup(String result) {
         lookups.computeIfAbsent(result, r -> new LongAdder()).increment();
+    }
+
+    /** Counts a request refused by access control under its error code (unauthenticated, forbidden, rate_limited). */
+    public void recordAccessRefused(String code) {
+        accessRefused.computeIfAbsent(code, r -> new LongAdder()).increment();
+    }
+
+    /** Counts an interop event ({@code action/result}, e.g. {@code exchange_out/acknowledged}, {@code trust_refresh/ok}). */
+    public void recordInterop(String action, String result) {
+        interop.computeIfAbsent(action + "\0" + result, r -> new LongAdder()).increment();
+    }
+
+    public long accessRefused(String code) {
+        LongAdder a = accessRefused.get(code);
+        return a == null ? 0 : a.sum();
     }
 
     public void recordRead(int records) {
@@ -86,6 +103,18 @@ public final class ServingMetrics {
         lookups.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 b.append("healthcode_lookups_total{result=\"").append(e.getKey()).append("\"} ")
                         .append(e.getValue().sum()).append('\n'));
+        b.append("# HELP healthcode_access_refused_total Requests refused by access control, by error code.\n");
+        b.append("# TYPE healthcode_access_refused_total counter\n");
+        accessRefused.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                b.append("healthcode_access_refused_total{error=\"").append(e.getKey()).append("\"} ")
+                        .append(e.getValue().sum()).append('\n'));
+        b.append("# HELP healthcode_interop_total Cross-region events (trust-list refreshes, exchange pushes), by result.\n");
+        b.append("# TYPE healthcode_interop_total counter\n");
+        interop.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            String[] k = e.getKey().split("\0");
+            b.append("healthcode_interop_total{action=\"").append(k[0]).append("\",result=\"").append(k[1])
+                    .append("\"} ").append(e.getValue().sum()).append('\n');
+        });
         gauge(b, "healthcode_status_consumer_lag_records",
                 "Committed status records not yet read into the view (-1: not measured yet).", consumerLag);
         gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",

@@ -31,8 +31,9 @@ import org.rocksdb.WriteOptions;
  * The serving side's materialised view of the {@code status} topic: the latest StatusRecord per person id, and the
  * topic position it reflects, both in one RocksDB database.
  *
- * <p>Two column families: {@code status} (person id UTF-8 -> StatusRecord Protobuf bytes, exactly as on the topic)
- * and {@code offsets} (topic, partition -> the next offset to read). {@link #apply} writes a batch of changes and
+ * <p>Three column families: {@code status} (person id UTF-8 -> StatusRecord Protobuf bytes, exactly as on the topic),
+ * {@code offsets} (topic, partition -> the next offset to read) and {@code national} (national pseudonym -> person
+ * id, from the statuses' {@code national_id}, for other regions' lookups and risk-person exchange). {@link #apply} writes a batch of changes and
  * the offsets after them in one {@link WriteBatch}: after a crash the view and its position agree, so the consumer
  * resumes exactly where the data stops (no record lost, none applied twice).
  *
@@ -46,6 +47,7 @@ public final class StatusView implements AutoCloseable {
 
     private static final byte[] STATUS_CF = "status".getBytes(StandardCharsets.UTF_8);
     private static final byte[] OFFSETS_CF = "offsets".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NATIONAL_CF = "national".getBytes(StandardCharsets.UTF_8);
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
 
     /** One change read from the topic: a status, or a tombstone ({@code value == null}) that removes the person. */
@@ -63,13 +65,14 @@ public final class StatusView implements AutoCloseable {
     private final RocksDB db;
     private final ColumnFamilyHandle status;
     private final ColumnFamilyHandle offsets;
+    private final ColumnFamilyHandle national;
     private final WriteOptions writeOptions = new WriteOptions();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean open = true;
 
     private StatusView(Path dir, DBOptions dbOptions, ColumnFamilyOptions statusOptions,
                        ColumnFamilyOptions offsetsOptions, LRUCache blockCache, BloomFilter bloom, RocksDB db,
-                       ColumnFamilyHandle status, ColumnFamilyHandle offsets) {
+                       ColumnFamilyHandle status, ColumnFamilyHandle offsets, ColumnFamilyHandle national) {
         this.dir = dir;
         this.dbOptions = dbOptions;
         this.statusOptions = statusOptions;
@@ -79,6 +82,7 @@ public final class StatusView implements AutoCloseable {
         this.db = db;
         this.status = status;
         this.offsets = offsets;
+        this.national = national;
     }
 
     /** Opens the view in {@code dir}, creating it when missing. */
@@ -97,12 +101,13 @@ public final class StatusView implements AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, new ColumnFamilyOptions()),
                 new ColumnFamilyDescriptor(STATUS_CF, statusOptions),
-                new ColumnFamilyDescriptor(OFFSETS_CF, offsetsOptions));
+                new ColumnFamilyDescriptor(OFFSETS_CF, offsetsOptions),
+                new ColumnFamilyDescriptor(NATIONAL_CF, offsetsOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         handles.get(0).close(); // the default column family is unused but must be opened
         return new StatusView(dir, dbOptions, statusOptions, offsetsOptions, cache, bloom, db, handles.get(1),
-                handles.get(2));
+                handles.get(2), handles.get(3));
     }
 
     /** The stored status of a person, if any. */
@@ -117,6 +122,23 @@ public final class StatusView implements AutoCloseable {
             // apply() stores only values that parsed; this means the files were damaged
             throw new IllegalStateException("stored status of " + personId + " does not parse", e);
         }
+    }
+
+    /**
+     * The stored status of the person with this national pseudonym (the {@code national_id} of their status), if
+     * any: the index other regions are answered from, since they never know this region's person ids.
+     */
+    public Optional<StatusRecord> getByNationalId(String nationalId) throws RocksDBException {
+        byte[] personId;
+        ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            requireOpen();
+            personId = db.get(national, nationalId.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            lock.unlock();
+        }
+        return personId == null ? Optional.empty() : get(new String(personId, StandardCharsets.UTF_8));
     }
 
     /** The stored StatusRecord bytes of a person, or null. */
@@ -154,6 +176,7 @@ public final class StatusView implements AutoCloseable {
             for (Change c : changes) {
                 byte[] key = c.personId().getBytes(StandardCharsets.UTF_8);
                 if (c.value() == null) {
+                    unindexNational(batch, key);
                     batch.delete(status, key);
                     seqInBatch.put(c.personId(), Long.MIN_VALUE);
                     deleted++;
@@ -171,6 +194,9 @@ public final class StatusView implements AutoCloseable {
                 if (incoming.getSeq() <= current) {
                     stale++;
                     continue;
+                }
+                if (!incoming.getNationalId().isEmpty()) {
+                    batch.put(national, incoming.getNationalId().getBytes(StandardCharsets.UTF_8), key);
                 }
                 batch.put(status, key, c.value());
                 seqInBatch.put(c.personId(), incoming.getSeq());
@@ -250,12 +276,13 @@ public final class StatusView implements AutoCloseable {
             }
             open = false;
             try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-                db.flush(flush, List.of(status, offsets));
+                db.flush(flush, List.of(status, offsets, national));
             } catch (RocksDBException e) {
                 // the write-ahead log still has every write: the next open replays it
             }
             status.close();
             offsets.close();
+            national.close();
             db.close();
             writeOptions.close();
             dbOptions.close();
@@ -265,6 +292,21 @@ public final class StatusView implements AutoCloseable {
             bloom.close();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void unindexNational(WriteBatch batch, byte[] key) throws RocksDBException {
+        byte[] stored = db.get(status, key);
+        if (stored == null) {
+            return;
+        }
+        try {
+            String nid = StatusRecord.parseFrom(stored).getNationalId();
+            if (!nid.isEmpty()) {
+                batch.delete(national, nid.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (InvalidProtocolBufferException e) {
+            // nothing indexed for a value that does not parse
         }
     }
 

@@ -14,7 +14,8 @@ class ServeConfigTest {
         assertThat(p.problems()).isEmpty();
         assertThat(p.config().validate()).isEmpty();
         assertThat(p.config()).isEqualTo(new ServeConfig("127.0.0.1:9092", "status", Path.of("view"), "127.0.0.1",
-                8080, 256));
+                8080, 256, InteropConfig.defaults()));
+        assertThat(p.config().interop().devOpenLookups()).isFalse();
     }
 
     @Test

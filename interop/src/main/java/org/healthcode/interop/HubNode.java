@@ -1,0 +1,101 @@
+package org.healthcode.interop;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.healthcode.codes.trust.TrustListJson;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.KafkaAuditSink;
+import org.healthcode.interop.config.InteropConfig;
+import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.AccessControlHandler;
+import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.DevPki;
+import org.healthcode.interop.security.RateLimiter;
+import org.healthcode.interop.security.Role;
+import org.healthcode.interop.trust.HubHandler;
+import org.healthcode.interop.trust.TrustHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The serving process in hub mode ({@code --mode hub}): the national trust-list hub over mutual TLS only. Its
+ * registry and key live under {@code <data-dir>}; the public key is written to {@code <data-dir>/hub-key.pub}.
+ * Audit records go to the audit topic when {@code --bootstrap-servers} is given, else to the log.
+ */
+public final class HubNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HubNode.class);
+    /** How long a published national trust list may be used offline. */
+    public static final Duration BUNDLE_VALIDITY = Duration.ofDays(7);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final TrustHub hub;
+    private final KafkaAuditSink kafkaAudit;
+
+    private HubNode(Server server, ServerConnector connector, TrustHub hub, KafkaAuditSink kafkaAudit) {
+        this.server = server;
+        this.connector = connector;
+        this.hub = hub;
+        this.kafkaAudit = kafkaAudit;
+    }
+
+    public static HubNode start(ServeConfig config, AuditSink audit) throws Exception {
+        InteropConfig ic = config.interop();
+        Clock clock = Clock.systemUTC();
+        TrustHub hub = TrustHub.open(config.dataDir().resolve("hub"), clock, BUNDLE_VALIDITY);
+        for (Path f : ic.enrolFiles()) {
+            if (hub.enrol(TrustListJson.read(f))) {
+                LOG.info("enrolled region from {}", f);
+            }
+        }
+        KafkaAuditSink kafka = null;
+        if (config.bootstrapServers() != null) {
+            InteropServing.ensureTopics(config.bootstrapServers(),
+                    java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(ic.auditTopic(), 2, (short) 1)));
+            kafka = new KafkaAuditSink(config.bootstrapServers(), ic.auditTopic(), audit);
+            audit = kafka;
+        }
+        DevPki pki = DevPki.openOrCreate(ic.effectivePkiDir(config.dataDir()));
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("hub-http");
+        Server server = new Server(threads);
+        ServerConnector connector = InteropServing.httpsConnector(server,
+                pki.sslContext(pki.nodeKeyStore("hub", Role.HUB, InteropConfig.HUB_REGION)), config.httpHost(),
+                ic.tlsPort());
+        server.addConnector(connector);
+        ApiKeys keys = ic.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(ic.apiKeysFile());
+        server.setHandler(new AccessControlHandler(new HubHandler(hub, audit, clock), keys,
+                new RateLimiter(ic.ratePerSecond(), clock), false, InteropConfig.HUB_REGION, audit,
+                new ServingMetrics(), clock));
+        server.setStopTimeout(5_000);
+        server.start();
+        LOG.info("hub public key: {}", hub.publicKeyFile());
+        return new HubNode(server, connector, hub, kafka);
+    }
+
+    public URI baseUri() {
+        return URI.create("https://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    public TrustHub hub() {
+        return hub;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // closing anyway
+        }
+        if (kafkaAudit != null) {
+            kafkaAudit.close();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package org.healthcode.interop;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.healthcode.codes.RegionCodes;
+import org.healthcode.codes.config.CodesConfig;
+import org.healthcode.codes.crypto.CoseCrypto;
+import org.healthcode.codes.crypto.CryptoProvider;
+import org.healthcode.codes.format.CoseAlgorithm;
+import org.healthcode.interop.api.InteropHandler;
+import org.healthcode.interop.api.StatusLookupService;
+import org.healthcode.interop.audit.AuditLog;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.KafkaAuditSink;
+import org.healthcode.interop.config.InteropConfig;
+import org.healthcode.interop.exchange.ExchangeInbox;
+import org.healthcode.interop.exchange.ExchangePusher;
+import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.AccessControlHandler;
+import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.DevPki;
+import org.healthcode.interop.security.RateLimiter;
+import org.healthcode.interop.security.Role;
+import org.healthcode.interop.store.StatusView;
+import org.healthcode.interop.trust.HubRegistrar;
+import org.healthcode.interop.trust.TrustListClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The issue-6 parts of a region's serving process, wired in one place: access control in front of every handler,
+ * the mutual-TLS connector, the audit topic and its queryable log, the exchange inbox and pusher, and the national
+ * trust list (registration at the hub, scheduled refresh). {@link ServingNode} creates it and hands it its handler.
+ */
+public final class InteropServing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InteropServing.class);
+
+    private final InteropConfig config;
+    private final Path dataDir;
+    private final Clock clock;
+    private final ServingMetrics metrics;
+    private final AuditSink audit;
+    private final KafkaAuditSink kafkaAudit;
+    private final AuditLog auditLog;
+    private final FederatedStatus federated;
+    private final ApiKeys apiKeys;
+    private final DevPki pki;
+    private final SSLContext tls;
+    private final HttpClient peerHttp;
+    private final ExchangeInbox inbox;
+    private final ExchangePusher pusher;
+    private final TrustListClient trust;
+    private final ScheduledExecutorService scheduler;
+    private ServerConnector tlsConnector;
+
+    private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
+                           KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, DevPki pki, SSLContext tls,
+                           ExchangeInbox inbox, ExchangePusher pusher, TrustListClient trust, HttpClient peerHttp) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.audit = audit;
+        this.kafkaAudit = kafkaAudit;
+        this.auditLog = auditLog;
+        this.federated = new FederatedStatus(config.region(), config.federatedValidity(), clock);
+        this.apiKeys = apiKeys;
+        this.pki = pki;
+        this.tls = tls;
+        this.inbox = inbox;
+        this.pusher = pusher;
+        this.trust = trust;
+        this.peerHttp = peerHttp;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trust-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens everything that needs no HTTP server yet; {@code audit} receives every record besides the topic. */
+    public static InteropServing open(InteropConfig config, String bootstrapServers, Path dataDir, ServingMetrics metrics,
+                                      AuditSink audit, Clock clock) throws Exception {
+        if (config.devOpenLookups()) {
+            LOG.warn("*** DEVELOPMENT MODE --dev-open-lookups: callers without credentials read FULL statuses as role"
+                    + " app. Never use this outside a development machine. ***");
+        }
+        ApiKeys keys = config.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(config.apiKeysFile());
+        DevPki pki = null;
+        SSLContext tls = null;
+        HttpClient peerHttp = null;
+        if (config.tlsPort() >= 0) {
+            pki = DevPki.openOrCreate(config.effectivePkiDir(dataDir));
+            KeyStore node = pki.nodeKeyStore("region-" + config.region(), Role.REGION, config.region());
+            tls = pki.sslContext(node);
+            peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+        }
+        ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
+                new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
+        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic());
+        KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, config.auditTopic(), audit);
+        ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, config.interopTopic(), dataDir.resolve("exchange"),
+                clock);
+        ExchangePusher pusher = peerHttp == null ? null : new ExchangePusher(bootstrapServers, config.outboxTopic(),
+                config.region(), config.peers(), peerHttp, kafka, metrics, clock);
+        TrustListClient trust = null;
+        if (config.hubUrl() != null) {
+            PublicKey hubKey = hubKey(config.hubKeyFile());
+            trust = new TrustListClient(config.hubUrl().resolve("/v1/trust-list"), peerHttp, hubKey,
+                    new CoseCrypto(CryptoProvider.BC), dataDir.resolve("trust"), config.trustWarnBefore(), clock);
+        }
+        return new InteropServing(config, dataDir, clock, metrics, kafka, kafka, log, keys, pki, tls, inbox, pusher,
+                trust, peerHttp);
+    }
+
+    /** Creates the topics that do not exist yet (replication 1: a development default; create them ahead in production). */
+    static void ensureTopics(String bootstrapServers, List<NewTopic> topics) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            for (var e : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (!(ex.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The hub's public key from a base64 SPKI file (as the hub writes it and {@code verify --hub-key} reads it). */
+    public static PublicKey hubKey(Path file) throws Exception {
+        byte[] spki = java.util.Base64.getMimeDecoder().decode(Files.readString(file).strip());
+        return new CoseCrypto(CryptoProvider.BC).publicKeyFromSpki(CoseAlgorithm.EDDSA, spki);
+    }
+
+    /** The audit sink every handler writes to (the audit topic, then the sink given at open). */
+    public AuditSink audit() {
+        return audit;
+    }
+
+    public FederatedStatus federated() {
+        return federated;
+    }
+
+    /** Access control in front of the interop endpoints, then {@code next} (the status, codes and health handler). */
+    public Handler wrap(Handler next, StatusLookupService lookups, StatusView view) {
+        InteropHandler interop = new InteropHandler(lookups, view, federated, audit, Optional.of(auditLog),
+                Optional.of(inbox), Optional.ofNullable(pusher), Optional.ofNullable(trust), config.region(), clock);
+        return new AccessControlHandler(new Handler.Sequence(interop, next), apiKeys,
+                new RateLimiter(config.ratePerSecond(), clock), config.devOpenLookups(), config.region(), audit,
+                metrics, clock);
+    }
+
+    /** Adds the HTTPS connector with client-certificate authentication, when configured. */
+    public void addConnectors(Server server, String host) {
+        if (tls == null) {
+            return;
+        }
+        tlsConnector = httpsConnector(server, tls, host, config.tlsPort());
+        server.addConnector(tlsConnector);
+    }
+
+    /** An HTTPS connector that asks for (but does not require) a client certificate signed by the CA. */
+    public static ServerConnector httpsConnector(Server server, SSLContext tls, String host, int port) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls);
+        ssl.setWantClientAuth(true);
+        HttpConfiguration https = new HttpConfiguration();
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false);
+        https.addCustomizer(src);
+        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(https));
+        c.setHost(host);
+        c.setPort(port);
+        return c;
+    }
+
+    /** Starts the background parts: audit log, pusher, registration at the hub and the trust-list schedule. */
+    public void start(Optional<RegionCodes> codes) {
+        auditLog.start();
+        if (pusher != null) {
+            pusher.start();
+        }
+        if (trust != null) {
+            codes.ifPresent(c -> scheduler.execute(() -> registerAtHub(c)));
+            long every = config.trustRefresh().toSeconds();
+            scheduler.scheduleWithFixedDelay(this::refreshTrust, 0, every, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Opens this region's signing keys where code issuing keeps them ({@code <data-dir>/codes}). */
+    public RegionCodes regionCodes() throws java.io.IOException {
+        return RegionCodes.open(CodesConfig.defaults(config.region(), dataDir.resolve("codes")), clock.instant());
+    }
+
+    private void registerAtHub(RegionCodes codes) {
+        try {
+            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp).register(codes, Instant.now(clock));
+            metrics.recordInterop("trust_register", a.accepted() ? "accepted" : "refused");
+            if (a.accepted()) {
+                LOG.info("keys of region {} registered at the hub: {}", config.region(), a.body());
+                refreshTrust();
+            } else {
+                LOG.error("the hub refused the keys of region {}: HTTP {} {}", config.region(), a.status(), a.body());
+            }
+        } catch (Exception e) {
+            LOG.error("registering at the hub {} failed: {}", config.hubUrl(), e.toString());
+        }
+    }
+
+    /** Fetches the national trust list now (also run on the schedule). */
+    public TrustListClient.Outcome refreshTrust() {
+        TrustListClient.Outcome o = trust.refresh();
+        metrics.recordInterop("trust_refresh", o.name().toLowerCase(java.util.Locale.ROOT));
+        return o;
+    }
+
+    public Optional<TrustListClient> trust() {
+        return Optional.ofNullable(trust);
+    }
+
+    public Optional<AuditLog> auditLog() {
+        return Optional.of(auditLog);
+    }
+
+    public Optional<ExchangePusher> pusher() {
+        return Optional.ofNullable(pusher);
+    }
+
+    public Optional<DevPki> pki() {
+        return Optional.ofNullable(pki);
+    }
+
+    /** The HTTPS URL (mutual TLS), when configured. */
+    public Optional<URI> tlsUri() {
+        return tlsConnector == null ? Optional.empty()
+                : Optional.of(URI.create("https://127.0.0.1:" + tlsConnector.getLocalPort()));
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        if (pusher != null) {
+            pusher.close();
+        }
+        auditLog.close();
+        inbox.close();
+        kafkaAudit.close();
+    }
+}

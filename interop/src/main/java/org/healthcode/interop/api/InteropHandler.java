@@ -1,0 +1,260 @@
+package org.healthcode.interop.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.healthcode.ingest.proto.ConditionRecord;
+import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.interop.audit.AuditLog;
+import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.exchange.ExchangeInbox;
+import org.healthcode.interop.exchange.ExchangePusher;
+import org.healthcode.interop.exchange.RiskPersonNotice;
+import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.security.AccessPolicy;
+import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.store.StatusView;
+import org.healthcode.interop.trust.TrustListClient;
+
+/**
+ * The cross-region endpoints of a region's serving process (issue 6); other paths fall through to the next handler.
+ * Access control ran before (the {@link Caller} is on the request).
+ * <ul>
+ *   <li>{@code POST /v1/status:batch} {@code {"ids":[...]}} (at most {@value #MAX_BATCH}) -> {@code {"statuses":[
+ *       federated statuses], "unknown":[ids]}};</li>
+ *   <li>{@code GET /v1/audit/me/{personId}} (app) -> who looked this person up: {@code {"records":[...]}};</li>
+ *   <li>{@code GET /v1/audit?subject=...|caller=...} (operator) -> {@code {"records":[...]}};</li>
+ *   <li>{@code POST /v1/exchange/risk-persons} (region) a {@link RiskPersonNotice} -> {@code {"result":
+ *       "accepted"|"duplicate"}};</li>
+ *   <li>{@code POST /v1/exchange/outbox} (operator) {@code {"personId","toRegion"}} -> the notice queued;</li>
+ *   <li>{@code GET /v1/trust-list/national} -> the last good national trust bundle (for this region's checkpoints).</li>
+ * </ul>
+ */
+public final class InteropHandler extends Handler.Abstract {
+    static final int MAX_BATCH = 100;
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final StatusLookupService lookups;
+    private final StatusView view;
+    private final FederatedStatus federated;
+    private final AuditSink audit;
+    private final Optional<AuditLog> auditLog;
+    private final Optional<ExchangeInbox> inbox;
+    private final Optional<ExchangePusher> pusher;
+    private final Optional<TrustListClient> trust;
+    private final String region;
+    private final Clock clock;
+
+    public InteropHandler(StatusLookupService lookups, StatusView view, FederatedStatus federated, AuditSink audit,
+                          Optional<AuditLog> auditLog, Optional<ExchangeInbox> inbox, Optional<ExchangePusher> pusher,
+                          Optional<TrustListClient> trust, String region, Clock clock) {
+        this.lookups = lookups;
+        this.view = view;
+        this.federated = federated;
+        this.audit = audit;
+        this.auditLog = auditLog;
+        this.inbox = inbox;
+        this.pusher = pusher;
+        this.trust = trust;
+        this.region = region;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
+        if (path.equals("/v1/status:batch")) {
+            return "POST".equals(method) ? batch(caller, request, response, callback) : notAllowed(response, callback, "POST");
+        }
+        if (path.startsWith("/v1/audit/me/")) {
+            return "GET".equals(method) ? auditOf(path.substring("/v1/audit/me/".length()), response, callback)
+                    : notAllowed(response, callback, "GET");
+        }
+        if (path.equals("/v1/audit")) {
+            return "GET".equals(method) ? auditQuery(request, response, callback) : notAllowed(response, callback, "GET");
+        }
+        if (path.equals("/v1/exchange/risk-persons")) {
+            return "POST".equals(method) ? receive(caller, request, response, callback)
+                    : notAllowed(response, callback, "POST");
+        }
+        if (path.equals("/v1/exchange/outbox")) {
+            return "POST".equals(method) ? enqueue(caller, request, response, callback)
+                    : notAllowed(response, callback, "POST");
+        }
+        if (path.equals("/v1/trust-list/national")) {
+            Optional<String> json = trust.flatMap(TrustListClient::lastGoodJson);
+            if (json.isEmpty()) {
+                return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED,
+                        "this region holds no valid national trust list");
+            }
+            return JsonResponses.write(response, callback, 200, JsonResponses.JSON, json.get());
+        }
+        return false;
+    }
+
+    private boolean batch(Caller caller, Request request, Response response, Callback callback) throws Exception {
+        JsonNode body = readJson(request);
+        JsonNode ids = body == null ? null : body.get("ids");
+        if (ids == null || !ids.isArray() || ids.size() > MAX_BATCH) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+                    "expected {\"ids\": [...]} with at most " + MAX_BATCH + " ids");
+        }
+        ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+        ArrayNode statuses = out.putArray("statuses");
+        ArrayNode unknown = out.putArray("unknown");
+        for (JsonNode idNode : ids) {
+            String id = idNode.asText();
+            LookupResult r = lookups.lookup(caller, id);
+            if (r instanceof LookupResult.Found f) {
+                statuses.add(AccessPolicy.seesMinimalStatus(caller.role()) ? federated.render(id, f.status())
+                        : StatusJson.full(f.status()));
+            } else {
+                unknown.add(id);
+            }
+        }
+        return JsonResponses.json(response, callback, 200, out);
+    }
+
+    private boolean auditOf(String personId, Response response, Callback callback) {
+        if (!StatusLookupService.PERSON_ID.matcher(personId).matches()) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID, "not a person id");
+        }
+        return records(auditLog.map(l -> l.aboutSubject(personId)), response, callback);
+    }
+
+    private boolean auditQuery(Request request, Response response, Callback callback) {
+        Fields q = Request.extractQueryParameters(request);
+        String subject = q.getValue("subject");
+        String who = q.getValue("caller");
+        if ((subject == null) == (who == null)) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+                    "give exactly one of ?subject= or ?caller=");
+        }
+        return records(auditLog.map(l -> subject != null ? l.aboutSubject(subject) : l.byCaller(who)), response,
+                callback);
+    }
+
+    private boolean records(Optional<List<AuditRecord>> records, Response response, Callback callback) {
+        if (records.isEmpty()) {
+            return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "no audit log configured");
+        }
+        ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+        ArrayNode arr = out.putArray("records");
+        records.get().forEach(r -> arr.add(r.toJson()));
+        return JsonResponses.json(response, callback, 200, out);
+    }
+
+    private boolean receive(Caller caller, Request request, Response response, Callback callback) throws Exception {
+        if (inbox.isEmpty()) {
+            return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "exchange inbox not configured");
+        }
+        RiskPersonNotice n;
+        try {
+            n = RiskPersonNotice.parse(readBody(request));
+        } catch (IllegalArgumentException e) {
+            return exchangeRefused(caller, null, response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
+        }
+        List<String> problems = n.problems();
+        if (!problems.isEmpty()) {
+            return exchangeRefused(caller, n, response, callback, ErrorReason.MALFORMED_REQUEST,
+                    String.join("; ", problems));
+        }
+        if (!n.fromRegion().equals(caller.region())) {
+            return exchangeRefused(caller, n, response, callback, ErrorReason.WRONG_REGION,
+                    "the caller is region " + caller.region() + ", the notice says " + n.fromRegion());
+        }
+        if (!n.toRegion().equals(region)) {
+            return exchangeRefused(caller, n, response, callback, ErrorReason.WRONG_REGION,
+                    "this is region " + region + ", the notice is for " + n.toRegion());
+        }
+        ExchangeInbox.Result result = inbox.get().accept(n);
+        String label = result.name().toLowerCase(java.util.Locale.ROOT);
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_IN, n.nationalId(), label,
+                "key " + n.idempotencyKey()));
+        ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+        out.put("result", label);
+        out.put("idempotencyKey", n.idempotencyKey());
+        return JsonResponses.json(response, callback, 200, out);
+    }
+
+    private boolean exchangeRefused(Caller caller, RiskPersonNotice n, Response response, Callback callback,
+                                    ErrorReason reason, String message) {
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_IN,
+                n == null ? null : n.nationalId(), reason.code(), message));
+        return JsonResponses.error(response, callback, reason, message);
+    }
+
+    private boolean enqueue(Caller caller, Request request, Response response, Callback callback) throws Exception {
+        JsonNode body = readJson(request);
+        String personId = body == null ? null : body.path("personId").asText(null);
+        String to = body == null ? null : body.path("toRegion").asText(null);
+        if (personId == null || to == null || !StatusLookupService.PERSON_ID.matcher(personId).matches()) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+                    "expected {\"personId\": ..., \"toRegion\": ...}");
+        }
+        if (pusher.isEmpty() || !pusher.get().knowsPeer(to)) {
+            return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "no --peer for region " + to);
+        }
+        Optional<StatusRecord> s = view.get(personId);
+        if (s.isEmpty() || s.get().getNationalId().isEmpty() || "green".equals(s.get().getColour())) {
+            return JsonResponses.error(response, callback, ErrorReason.UNKNOWN_PERSON,
+                    "no red or yellow status with a national id for this person");
+        }
+        RiskPersonNotice n = noticeFor(s.get(), to, clock.instant());
+        pusher.get().enqueue(n);
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_OUT, personId, "queued",
+                "to " + to + " key " + n.idempotencyKey()));
+        return JsonResponses.json(response, callback, 202, n.toJson());
+    }
+
+    /** The notice for a status: the most severe condition's category; expiry its phase end, else 14 days on. */
+    RiskPersonNotice noticeFor(StatusRecord s, String to, Instant now) {
+        ConditionRecord first = s.getConditionsCount() > 0 ? s.getConditions(0) : null;
+        String category = first == null ? "other" : RiskPersonNotice.categoryOf(first.getReason());
+        Instant expiry = first != null && first.getPhaseEndMs() > 0 ? Instant.ofEpochMilli(first.getPhaseEndMs())
+                : now.plus(Duration.ofDays(14));
+        Instant since = Instant.ofEpochMilli(s.getSinceMs());
+        if (!expiry.isAfter(since)) {
+            expiry = now.plus(Duration.ofDays(14));
+        }
+        return RiskPersonNotice.of(region, to, s.getNationalId(), s.getColour(), category, since, expiry);
+    }
+
+    private static String readBody(Request request) throws Exception {
+        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        if (body.length() > MAX_BODY) {
+            throw new IllegalArgumentException("body larger than " + MAX_BODY + " bytes");
+        }
+        return body;
+    }
+
+    private static JsonNode readJson(Request request) {
+        try {
+            return JsonResponses.MAPPER.readTree(readBody(request));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static boolean notAllowed(Response response, Callback callback, String allow) {
+        response.getHeaders().put(HttpHeader.ALLOW, allow);
+        return JsonResponses.error(response, callback, ErrorReason.METHOD_NOT_ALLOWED, "only " + allow);
+    }
+}

@@ -1,0 +1,184 @@
+package org.healthcode.interop.exchange;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes risk persons to other regions until they acknowledge: notices wait on the {@code exchange-out} topic
+ * (written by {@link #enqueue}, or by the risk job), a consumer group reads them, each is POSTed to the target
+ * region's {@code /v1/exchange/risk-persons} over mutual TLS, retried with backoff (1 s doubling to 60 s) until a
+ * 2xx, and the group offset is committed only after that. A crash re-pushes what was not committed; the receiver's
+ * idempotency key makes that harmless. A 4xx other than 429 will never succeed: it is logged, audited and skipped.
+ */
+public final class ExchangePusher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangePusher.class);
+
+    private final String topic;
+    private final Map<String, URI> peers;
+    private final HttpClient http;
+    private final AuditSink audit;
+    private final ServingMetrics metrics;
+    private final java.time.Clock clock;
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    public ExchangePusher(String bootstrapServers, String topic, String region, Map<String, URI> peers,
+                          HttpClient http, AuditSink audit, ServingMetrics metrics, java.time.Clock clock) {
+        this.topic = topic;
+        this.peers = Map.copyOf(peers);
+        this.http = http;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        this.producer = new KafkaProducer<>(p);
+        Properties c = new Properties();
+        c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "healthcode-exchange-pusher-" + region);
+        c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
+        c.setProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
+        c.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(c);
+        this.thread = new Thread(this::run, "exchange-pusher");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        consumer.subscribe(List.of(topic));
+        thread.start();
+    }
+
+    /** Queues a notice for pushing; returns once the broker has it. */
+    public void enqueue(RiskPersonNotice n) throws java.io.IOException {
+        try {
+            producer.send(new ProducerRecord<>(topic, n.toRegion(), n.toJson().toString())).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new java.io.IOException("cannot queue the notice: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted", e);
+        }
+    }
+
+    public boolean knowsPeer(String region) {
+        return peers.containsKey(region);
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    push(r.value());
+                    if (stopping) {
+                        return; // not committed: pushed again after a restart
+                    }
+                }
+                consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("exchange pusher stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void push(String json) {
+        RiskPersonNotice n;
+        try {
+            n = RiskPersonNotice.parse(json);
+        } catch (IllegalArgumentException e) {
+            LOG.error("skipping a malformed outbox record: {}", e.getMessage());
+            return;
+        }
+        URI peer = peers.get(n.toRegion());
+        if (peer == null) {
+            LOG.error("no --peer for region {}: notice {} skipped", n.toRegion(), n.idempotencyKey());
+            result(n, "no_peer");
+            return;
+        }
+        long backoffMs = 1000;
+        while (!stopping) {
+            try {
+                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(peer.resolve("/v1/exchange/risk-persons"))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() / 100 == 2) {
+                    result(n, "acknowledged");
+                    return;
+                }
+                if (resp.statusCode() / 100 == 4 && resp.statusCode() != 429) {
+                    LOG.error("region {} refused notice {}: HTTP {} {}", n.toRegion(), n.idempotencyKey(),
+                            resp.statusCode(), resp.body());
+                    result(n, "refused_" + resp.statusCode());
+                    return;
+                }
+                LOG.warn("region {} answered HTTP {}; retrying in {} ms", n.toRegion(), resp.statusCode(), backoffMs);
+            } catch (java.io.IOException e) {
+                LOG.warn("push to region {} failed ({}); retrying in {} ms", n.toRegion(), e.toString(), backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            metrics.recordInterop(AuditRecord.EXCHANGE_OUT, "retry");
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoffMs = Math.min(60_000, backoffMs * 2);
+        }
+    }
+
+    private void result(RiskPersonNotice n, String result) {
+        metrics.recordInterop(AuditRecord.EXCHANGE_OUT, result);
+        audit.record(new AuditRecord(clock.instant(), "exchange-pusher", null, null, AuditRecord.EXCHANGE_OUT,
+                n.nationalId(), result, "to " + n.toRegion() + " key " + n.idempotencyKey()));
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        consumer.wakeup();
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close();
+    }
+}

@@ -1,0 +1,116 @@
+package org.healthcode.interop.exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A risk person pushed from one region to another (区域协查): only the national pseudonym, colour, a reason
+ * category (never the reason or its events), since and expiry. {@code idempotencyKey} is derived from the content,
+ * so a redelivery, or the same fact enqueued twice, is recognised by the receiver.
+ */
+public record RiskPersonNotice(String idempotencyKey, String fromRegion, String toRegion, String nationalId,
+                               String colour, String reasonCategory, Instant since, Instant expiry) {
+    /** Reason categories: what kind of risk, without the details that stay in the issuing region. */
+    public static final Set<String> CATEGORIES = Set.of("infection", "contact", "risk_area", "other");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A notice with its content-derived idempotency key. */
+    public static RiskPersonNotice of(String from, String to, String nationalId, String colour, String category,
+                                      Instant since, Instant expiry) {
+        String material = String.join("|", from, to, nationalId, colour, category, since.toString(), expiry.toString());
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+            return new RiskPersonNotice(HexFormat.of().formatHex(d, 0, 16), from, to, nationalId, colour, category,
+                    since, expiry);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The reason category of a reason code (docs/reason-codes.md). */
+    public static String categoryOf(String reasonCode) {
+        return switch (reasonCode) {
+            case "confirmed", "asymptomatic", "positive_test", "suspected", "pooled_positive" -> "infection";
+            case "close_contact", "contact_of_contact", "companion", "venue_co_visit", "same_vehicle",
+                 "same_vehicle_rest" -> "contact";
+            case "high_risk_area", "medium_risk_area" -> "risk_area";
+            default -> "other";
+        };
+    }
+
+    /** Every problem with a received notice; empty when it may be ingested. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (idempotencyKey == null || !idempotencyKey.matches("[A-Za-z0-9_-]{8,64}")) {
+            p.add("idempotencyKey: 8 to 64 URL-safe characters");
+        }
+        if (fromRegion == null || !fromRegion.matches("\\d{6}") || toRegion == null || !toRegion.matches("\\d{6}")) {
+            p.add("fromRegion/toRegion: six-digit codes");
+        }
+        if (nationalId == null || !nationalId.matches("[A-Za-z0-9_-]{1,64}")) {
+            p.add("nationalId: a national pseudonym");
+        }
+        if (!"red".equals(colour) && !"yellow".equals(colour)) {
+            p.add("colour: red or yellow");
+        }
+        if (!CATEGORIES.contains(reasonCategory)) {
+            p.add("reasonCategory: one of " + CATEGORIES);
+        }
+        if (since == null || expiry == null || !expiry.isAfter(since)) {
+            p.add("since/expiry: instants, expiry after since");
+        }
+        return p;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("idempotencyKey", idempotencyKey);
+        n.put("fromRegion", fromRegion);
+        n.put("toRegion", toRegion);
+        n.put("nationalId", nationalId);
+        n.put("colour", colour);
+        n.put("reasonCategory", reasonCategory);
+        n.put("since", since.toString());
+        n.put("expiry", expiry.toString());
+        return n;
+    }
+
+    /** The event line the receiving region's job ingests (docs/interop.md, feed {@code interop}, type {@code risk_person}). */
+    public ObjectNode toEventLine(Instant received) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("feed", "interop");
+        n.put("type", "risk_person");
+        n.put("eventId", "xr-" + idempotencyKey);
+        n.put("time", since.toString());
+        n.put("region", fromRegion);
+        n.put("nationalId", nationalId);
+        n.put("colour", colour);
+        n.put("reasonCategory", reasonCategory);
+        n.put("since", since.toString());
+        n.put("expiry", expiry.toString());
+        n.put("received", received.toString());
+        return n;
+    }
+
+    /** Parses a notice; throws IllegalArgumentException when a field is missing or not an instant. */
+    public static RiskPersonNotice parse(String text) {
+        try {
+            JsonNode n = JSON.readTree(text);
+            return new RiskPersonNotice(n.path("idempotencyKey").asText(null), n.path("fromRegion").asText(null),
+                    n.path("toRegion").asText(null), n.path("nationalId").asText(null), n.path("colour").asText(null),
+                    n.path("reasonCategory").asText(null), Instant.parse(n.path("since").asText()),
+                    Instant.parse(n.path("expiry").asText()));
+        } catch (java.io.IOException | java.time.DateTimeException | NullPointerException e) {
+            throw new IllegalArgumentException("not a risk-person notice: " + e.getMessage(), e);
+        }
+    }
+}
