@@ -82,7 +82,10 @@ public final class Demo implements AutoCloseable {
         ModuleProcess serving = ModuleProcess.start(settings.projectRoot(), "interop", "org.healthcode.interop.ServeMain",
                 List.of("--bootstrap-servers", bootstrap,
                         "--data-dir", work.resolve("view").toString(),
-                        "--http-port", Integer.toString(httpPort)),
+                        "--http-port", Integer.toString(httpPort),
+                        // one machine, loopback only: lookups without credentials act as the app role (printed loudly
+                        // by the service); a region's real deployment issues API keys or client certificates instead
+                        "--dev-open-lookups"),
                 List.of("-Xmx1g"), logs.resolve("serving.log"), SERVING_READY);
         children.add(serving);
 
