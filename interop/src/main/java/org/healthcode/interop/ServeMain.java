@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.healthcode.interop.audit.Slf4jAuditSink;
+import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
 
@@ -19,14 +20,18 @@ public final class ServeMain {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(ServeConfig.USAGE);
             System.out.println(InteropConfig.USAGE);
+            System.out.println(CodesServeConfig.USAGE);
             return;
         }
         InteropConfig.Parsed interop = InteropConfig.parse(args);
-        ServeConfig.Parsed parsed = ServeConfig.parse(interop.remaining());
+        CodesServeConfig.Parsed codes = CodesServeConfig.parse(interop.remaining());
+        ServeConfig.Parsed parsed = ServeConfig.parse(codes.remaining());
         parsed = new ServeConfig.Parsed(parsed.config().withInterop(interop.config()), parsed.problems());
         List<String> problems = new ArrayList<>(parsed.problems());
         problems.addAll(interop.problems());
         problems.addAll(parsed.config().validate());
+        problems.addAll(codes.problems());
+        problems.addAll(codes.config().validate());
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("configuration: " + p));
             System.err.println(ServeConfig.USAGE);
@@ -40,11 +45,11 @@ public final class ServeMain {
             new CountDownLatch(1).await();
             return;
         }
+        ServingNode node = ServingNode.start(parsed.config(), codes.config(), new Slf4jAuditSink());
         if (interop.config().devOpenLookups()) {
             System.out.println("WARNING: --dev-open-lookups: requests without credentials read full statuses "
                     + "(development only)");
         }
-        ServingNode node = ServingNode.start(parsed.config(), new Slf4jAuditSink());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -9,6 +9,8 @@ import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
 import java.util.Optional;
+import org.healthcode.interop.codes.CodeServing;
+import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.sources.StatusConsumer;
@@ -26,10 +28,12 @@ public final class ServingNode implements AutoCloseable {
     private final ServingMetrics metrics;
     /** Access control, audit topic, exchange and trust list (issue 6); closed with the node. */
     private InteropServing interop;
+    private final CodeServing codes;
     private boolean closed;
 
     private ServingNode(StatusView view, StatusConsumer consumer, Server server, ServerConnector connector,
-                        ServingMetrics metrics) {
+                        ServingMetrics metrics, CodeServing codes) {
+        this.codes = codes;
         this.view = view;
         this.consumer = consumer;
         this.server = server;
@@ -39,6 +43,12 @@ public final class ServingNode implements AutoCloseable {
 
     /** Opens the view, starts following the topic and starts answering HTTP. */
     public static ServingNode start(ServeConfig config, AuditSink audit) throws Exception {
+        return start(config, CodesServeConfig.defaults(), audit);
+    }
+
+    /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
+    public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, AuditSink audit)
+            throws Exception {
         ServingMetrics metrics = new ServingMetrics();
         InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), config.dataDir(),
                 metrics, audit, Clock.systemUTC());
@@ -52,14 +62,17 @@ public final class ServingNode implements AutoCloseable {
         }
         StatusConsumer consumer = null;
         Server server = null;
+        CodeServing codes = null;
         try {
+            codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), view, audit,
+                    Clock.systemUTC(), config.maxInFlight());
             consumer = new StatusConsumer(config.bootstrapServers(), config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(lookups, metrics,
                     () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
                             metrics.consumerLag()),
-                    config.maxInFlight());
+                    config.maxInFlight(), codes.handler());
             handler.federatedAs(interop.federated());
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
 
@@ -76,7 +89,7 @@ public final class ServingNode implements AutoCloseable {
             consumer.start();
             server.start();
             interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(interop.regionCodes()));
-            ServingNode node = new ServingNode(view, consumer, server, connector, metrics);
+            ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
             return node;
         } catch (Exception e) {
@@ -85,6 +98,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (consumer != null) {
                 consumer.close();
+            }
+            if (codes != null) {
+                codes.close();
             }
             view.close();
             interop.close();
@@ -112,6 +128,11 @@ public final class ServingNode implements AutoCloseable {
         return consumer;
     }
 
+    /** Codes and checkpoints of this node (keys, cache). */
+    public CodeServing codes() {
+        return codes;
+    }
+
     /** Stops HTTP first (no lookup may touch a closed view), then the consumer, then flushes and closes the view. */
     @Override
     public synchronized void close() {
@@ -126,6 +147,7 @@ public final class ServingNode implements AutoCloseable {
         }
         consumer.close();
         interop.close();
+        codes.close();
         view.close();
     }
 }

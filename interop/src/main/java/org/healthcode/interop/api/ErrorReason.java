@@ -31,6 +31,10 @@ public enum ErrorReason {
     OVERLOADED("overloaded", 503),
     /** The view is not open (starting or stopping). */
     UNAVAILABLE("unavailable", 503),
+    /** The request body is larger than the endpoint accepts. */
+    PAYLOAD_TOO_LARGE("payload_too_large", 413),
+    /** An uploaded picture holds no readable QR code. */
+    NO_QR_CODE("no_qr_code", 422),
     /** A bug or a damaged store; details are in the log, not in the response. */
     INTERNAL("internal_error", 500);
 

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.interop.codes.CodesHandler;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessPolicy;
@@ -54,9 +55,17 @@ public final class ServingHandler extends Handler.Abstract {
     private final Supplier<Health> health;
     private final int maxInFlight;
     private final Semaphore inFlight;
+    /** Codes, checkpoints and their pages (issue 5); null: those paths are not served. */
+    private final CodesHandler codes;
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
                           int maxInFlight) {
+        this(lookups, metrics, health, maxInFlight, null);
+    }
+
+    public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
+                          int maxInFlight, CodesHandler codes) {
+        this.codes = codes;
         this.lookups = lookups;
         this.metrics = metrics;
         this.health = health;
@@ -82,6 +91,9 @@ public final class ServingHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         boolean get = "GET".equals(request.getMethod());
+        if (codes != null && CodesHandler.handles(path)) {
+            return codes.handle(request, response, callback);
+        }
         if (path.startsWith(STATUS_PREFIX)) {
             if (!get) {
                 return methodNotAllowed(response, callback);

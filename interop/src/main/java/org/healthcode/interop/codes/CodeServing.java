@@ -1,0 +1,79 @@
+package org.healthcode.interop.codes;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.healthcode.codes.RegionCodes;
+import org.healthcode.codes.config.CodesConfig;
+import org.healthcode.codes.dcc.DccVerifier;
+import org.healthcode.codes.dcc.DscList;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.config.CodesServeConfig;
+import org.healthcode.interop.store.StatusView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Codes and checkpoints wired for one serving process: opens the region's keys (development keys under
+ * {@code <data-dir>/codes} on first start), writes the trust-list file, starts the scan producer, and builds the
+ * handler. Owns the producer: {@link #close} stops it.
+ */
+public final class CodeServing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CodeServing.class);
+
+    private final RegionCodes codes;
+    private final CodeIssueService issuing;
+    private final ScanFeedback scans;
+    private final CodesHandler handler;
+
+    private CodeServing(RegionCodes codes, CodeIssueService issuing, ScanFeedback scans, CodesHandler handler) {
+        this.codes = codes;
+        this.issuing = issuing;
+        this.scans = scans;
+        this.handler = handler;
+    }
+
+    /**
+     * Opens everything; {@code bootstrapServers} is where scan events go (null or scan feedback off in the
+     * configuration: no producer).
+     */
+    public static CodeServing open(CodesServeConfig config, Path dataDir, String bootstrapServers, StatusView view,
+                                   AuditSink audit, Clock clock, int maxInFlight) throws IOException {
+        CodesConfig codesConfig = config.codesConfig(dataDir);
+        RegionCodes codes = RegionCodes.open(codesConfig, clock.instant());
+        Path trustFile = codesConfig.workDir().resolve("trust").resolve(config.region() + ".json");
+        codes.writeTrustList(trustFile, clock.instant());
+        LOG.info("codes for region {}: key {} current; trust list written to {}", config.region(),
+                codes.keyRing().current().kidBase64(), trustFile);
+        Optional<DccVerifier> dcc = Optional.empty();
+        if (config.dscFile() != null) {
+            dcc = Optional.of(new DccVerifier(DscList.load(config.dscFile()), codes.crypto(), codesConfig.clockSkew()));
+        }
+        ScanFeedback scans = config.scanFeedback() && bootstrapServers != null && !bootstrapServers.isBlank()
+                ? new KafkaScanFeedback(bootstrapServers, config.venueTopic()) : ScanFeedback.OFF;
+        RegionTrust trust = new RegionTrust(codes, clock);
+        CodeIssueService issuing = new CodeIssueService(view, codes, audit, clock, config.maxCachedCodes());
+        CodeVerifyService verifying = new CodeVerifyService(codes, trust, dcc, scans, audit, clock);
+        CodesHandler handler = new CodesHandler(issuing, verifying, trust, new WebAssets(), config.region(),
+                maxInFlight);
+        return new CodeServing(codes, issuing, scans, handler);
+    }
+
+    public CodesHandler handler() {
+        return handler;
+    }
+
+    public RegionCodes codes() {
+        return codes;
+    }
+
+    public CodeIssueService issuing() {
+        return issuing;
+    }
+
+    @Override
+    public void close() {
+        scans.close();
+    }
+}

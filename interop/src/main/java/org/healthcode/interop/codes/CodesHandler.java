@@ -1,0 +1,367 @@
+package org.healthcode.interop.codes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.healthcode.codes.issue.Colour;
+import org.healthcode.codes.issue.IssuedCode;
+import org.healthcode.codes.issue.QrImages;
+import org.healthcode.interop.api.ErrorReason;
+import org.healthcode.interop.security.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP surface of codes and checkpoints (Jetty core handler): issuing, QR images, verification, the trust list
+ * and the two pages. {@link org.healthcode.interop.api.ServingHandler} routes the paths of {@link #handles} here.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/codes} with {@code {"personId": ...}}, or {@code POST /v1/codes/{personId}}: the person's
+ *       current code, {@code {code, colour, since, issuedAt, expiresAt, refreshAt, kid}};</li>
+ *   <li>{@code GET /v1/codes/{personId}/qr.png} and {@code qr.svg}: that code as a QR in the status colour;</li>
+ *   <li>{@code POST /v1/verify} with the code (text body, or JSON {@code {"code": ...}}) and
+ *       {@code POST /v1/verify-image} with a picture of a QR: 200 with the verifier's one-line verdict (the request
+ *       succeeded whatever the verdict). {@code ?checkpoint=ID&area=CODE&direction=in|out} records a valid
+ *       own-region code as a venue scan (header {@code X-Scan-Event} names the event);</li>
+ *   <li>{@code GET /v1/trust-list.json}: this region's trust list, with an ETag;</li>
+ *   <li>{@code GET /app/{personId}} (or {@code /app/?id=}): the person's page; {@code GET /checkpoint}: the
+ *       checkpoint page; {@code GET /web/{file}}: their scripts and styles.</li>
+ * </ul>
+ *
+ * <p>Who is asking is the {@link Caller} that authentication in front of this handler put on the request (issue 6's
+ * access control, which also checks roles); it goes into every audit record.
+ */
+public final class CodesHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(CodesHandler.class);
+    static final String CODES = "/v1/codes";
+    static final String VERIFY = "/v1/verify";
+    static final String VERIFY_IMAGE = "/v1/verify-image";
+    static final String TRUST_LIST = "/v1/trust-list.json";
+    static final String APP = "/app";
+    static final String CHECKPOINT = "/checkpoint";
+    static final String WEB = "/web/";
+    /** The header naming the venue scan event a checkpoint verification produced. */
+    public static final String SCAN_EVENT_HEADER = "X-Scan-Event";
+    private static final String JSON = "application/json";
+    private static final int MAX_CODE_BODY = 16 * 1024;
+    private static final int MAX_IMAGE_BODY = 8 * 1024 * 1024;
+    private static final Pattern CHECKPOINT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern AREA_CODE = Pattern.compile("\\d{6}");
+    private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' blob: data:; "
+            + "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final CodeIssueService issuing;
+    private final CodeVerifyService verifying;
+    private final RegionTrust trust;
+    private final WebAssets assets;
+    private final String region;
+    private final Semaphore inFlight;
+
+    public CodesHandler(CodeIssueService issuing, CodeVerifyService verifying, RegionTrust trust, WebAssets assets,
+                        String region, int maxInFlight) {
+        this.issuing = issuing;
+        this.verifying = verifying;
+        this.trust = trust;
+        this.assets = assets;
+        this.region = region;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    /** Who is asking, as authentication in front of this handler established it; null when nothing did. */
+    static Caller callerOf(Request request) {
+        return request.getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
+    }
+
+    /** True for the paths this handler answers. */
+    public static boolean handles(String path) {
+        return path.equals(CODES) || path.startsWith(CODES + "/") || path.equals(VERIFY) || path.equals(VERIFY_IMAGE)
+                || path.equals(TRUST_LIST) || path.equals(APP) || path.startsWith(APP + "/")
+                || path.equals(CHECKPOINT) || path.startsWith(WEB);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!handles(path)) {
+            return false;
+        }
+        String method = request.getMethod();
+        try {
+            if (path.equals(TRUST_LIST)) {
+                return "GET".equals(method) ? trustList(request, response, callback)
+                        : methodNotAllowed(response, callback, "GET");
+            }
+            if (path.equals(APP) || path.startsWith(APP + "/")) {
+                return "GET".equals(method) ? page(WebAssets.PERSON_PAGE, response, callback)
+                        : methodNotAllowed(response, callback, "GET");
+            }
+            if (path.equals(CHECKPOINT)) {
+                return "GET".equals(method) ? page(WebAssets.CHECKPOINT_PAGE, response, callback)
+                        : methodNotAllowed(response, callback, "GET");
+            }
+            if (path.startsWith(WEB)) {
+                return "GET".equals(method) ? asset(path.substring(WEB.length()), response, callback)
+                        : methodNotAllowed(response, callback, "GET");
+            }
+            return shed(request, response, callback, path, method);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", method, path, e);
+            return error(response, callback, ErrorReason.INTERNAL, "the request failed; see the service log");
+        }
+    }
+
+    /** Issuing and verifying cost a signature each: bounded like lookups, refused at once beyond the bound. */
+    private boolean shed(Request request, Response response, Callback callback, String path, String method) {
+        if (!inFlight.tryAcquire()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            return error(response, callback, ErrorReason.OVERLOADED, "too many requests in flight; retry after a second");
+        }
+        Callback release = Callback.from(callback, (Runnable) inFlight::release);
+        try {
+            return route(request, response, release, path, method);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", method, path, e);
+            return error(response, release, ErrorReason.INTERNAL, "the request failed; see the service log");
+        }
+    }
+
+    private boolean route(Request request, Response response, Callback callback, String path, String method) {
+        Caller caller = callerOf(request);
+        if (path.equals(VERIFY) || path.equals(VERIFY_IMAGE)) {
+            if (!"POST".equals(method)) {
+                return methodNotAllowed(response, callback, "POST");
+            }
+            return path.equals(VERIFY) ? verifyText(request, response, callback, caller)
+                    : verifyImage(request, response, callback, caller);
+        }
+        String rest = path.equals(CODES) ? "" : path.substring(CODES.length() + 1);
+        if (rest.endsWith("/qr.png") || rest.endsWith("/qr.svg")) {
+            if (!"GET".equals(method)) {
+                return methodNotAllowed(response, callback, "GET");
+            }
+            String personId = rest.substring(0, rest.length() - "/qr.png".length());
+            return qr(personId, rest.endsWith(".png"), response, callback, caller);
+        }
+        if (!"POST".equals(method)) {
+            return methodNotAllowed(response, callback, "POST");
+        }
+        if (rest.isEmpty()) {
+            Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
+            if (body.isEmpty()) {
+                return true;
+            }
+            String personId;
+            try {
+                JsonNode json = MAPPER.readTree(body.get());
+                personId = json == null ? null : json.path("personId").textValue();
+            } catch (IOException e) {
+                personId = null;
+            }
+            if (personId == null) {
+                return error(response, callback, ErrorReason.MALFORMED_REQUEST, "the body must be {\"personId\": \"...\"}");
+            }
+            return code(personId, response, callback, caller);
+        }
+        return code(rest, response, callback, caller);
+    }
+
+    private boolean code(String personId, Response response, Callback callback, Caller caller) {
+        CodeResult result = issuing.codeFor(personId, caller);
+        if (result instanceof CodeResult.Failed f) {
+            return failed(f, response, callback);
+        }
+        CodeResult.Issued issued = (CodeResult.Issued) result;
+        IssuedCode c = issued.code();
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("code", c.text());
+        body.put("colour", c.claims().colour().wireName());
+        body.put("since", c.claims().since().toString());
+        body.put("issuedAt", c.claims().issuedAt().toString());
+        body.put("expiresAt", c.claims().expiresAt().toString());
+        body.put("refreshAt", issued.refreshAt().toString());
+        body.put("kid", c.kidBase64());
+        return write(response, callback, 200, JSON, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean qr(String personId, boolean png, Response response, Callback callback, Caller caller) {
+        CodeResult result = issuing.codeFor(personId, caller);
+        if (result instanceof CodeResult.Failed f) {
+            return failed(f, response, callback);
+        }
+        IssuedCode c = ((CodeResult.Issued) result).code();
+        Colour colour = c.claims().colour();
+        response.getHeaders().put("X-Code-Colour", colour.wireName());
+        response.getHeaders().put("X-Code-Expires", c.claims().expiresAt().toString());
+        if (png) {
+            return write(response, callback, 200, "image/png", QrRendering.png(c.text(), colour));
+        }
+        return write(response, callback, 200, "image/svg+xml",
+                QrRendering.svg(c.text(), colour).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean verifyText(Request request, Response response, Callback callback, Caller caller) {
+        Optional<CheckpointScan> scan;
+        try {
+            scan = checkpointScan(request);
+        } catch (IllegalArgumentException e) {
+            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
+        }
+        Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
+        if (body.isEmpty()) {
+            return true;
+        }
+        String text = new String(body.get(), StandardCharsets.UTF_8);
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && type.toLowerCase().startsWith(JSON)) {
+            try {
+                JsonNode json = MAPPER.readTree(text);
+                text = json == null ? null : json.path("code").textValue();
+            } catch (IOException e) {
+                text = null;
+            }
+            if (text == null) {
+                return error(response, callback, ErrorReason.MALFORMED_REQUEST, "the body must be {\"code\": \"...\"}");
+            }
+        }
+        return verdict(verifying.verify(text, scan, caller), response, callback);
+    }
+
+    private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
+        Optional<CheckpointScan> scan;
+        try {
+            scan = checkpointScan(request);
+        } catch (IllegalArgumentException e) {
+            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
+        }
+        Optional<byte[]> body = readBody(request, response, callback, MAX_IMAGE_BODY);
+        if (body.isEmpty()) {
+            return true;
+        }
+        String text;
+        try {
+            text = QrImages.decode(body.get());
+        } catch (IOException | RuntimeException e) {
+            return error(response, callback, ErrorReason.NO_QR_CODE, "no readable QR code in the picture");
+        }
+        return verdict(verifying.verify(text, scan, caller), response, callback);
+    }
+
+    private boolean verdict(VerifyOutcome outcome, Response response, Callback callback) {
+        outcome.scanEventId().ifPresent(id -> response.getHeaders().put(SCAN_EVENT_HEADER, id));
+        return write(response, callback, 200, JSON,
+                outcome.verdict().toJsonLine().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The checkpoint parameters, if a checkpoint is named; bad values are refused rather than guessed. */
+    private Optional<CheckpointScan> checkpointScan(Request request) {
+        Fields q = Request.extractQueryParameters(request);
+        String checkpoint = q.getValue("checkpoint");
+        if (checkpoint == null || checkpoint.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!CHECKPOINT_ID.matcher(checkpoint).matches()) {
+            throw new IllegalArgumentException("checkpoint: 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':', '-'");
+        }
+        String area = q.getValue("area");
+        if (area == null || area.isEmpty()) {
+            area = region;
+        } else if (!AREA_CODE.matcher(area).matches()) {
+            throw new IllegalArgumentException("area: a six-digit GB/T 2260 code");
+        }
+        String direction = q.getValue("direction");
+        if (direction == null || direction.isEmpty()) {
+            direction = "in";
+        } else if (!direction.equals("in") && !direction.equals("out")) {
+            throw new IllegalArgumentException("direction: in or out");
+        }
+        return Optional.of(new CheckpointScan(checkpoint, area, direction));
+    }
+
+    private boolean trustList(Request request, Response response, Callback callback) {
+        RegionTrust.Published p = trust.current();
+        response.getHeaders().put(HttpHeader.ETAG, p.etag());
+        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (ifNoneMatch != null && ifNoneMatch.contains(p.etag())) {
+            response.setStatus(304);
+            callback.succeeded();
+            return true;
+        }
+        return write(response, callback, 200, JSON, p.json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean page(String name, Response response, Callback callback) {
+        response.getHeaders().put("Content-Security-Policy", PAGE_POLICY);
+        return asset(name, response, callback);
+    }
+
+    private boolean asset(String name, Response response, Callback callback) {
+        Optional<WebAssets.Asset> asset = assets.get(name);
+        if (asset.isEmpty()) {
+            return error(response, callback, ErrorReason.NOT_FOUND, "no such file");
+        }
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        return write(response, callback, 200, asset.get().contentType(), asset.get().bytes());
+    }
+
+    /** The body, at most {@code max} bytes; empty when an error was already answered. */
+    private static Optional<byte[]> readBody(Request request, Response response, Callback callback, int max) {
+        long length = request.getLength();
+        if (length > max) {
+            error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, "the body may be at most " + max + " bytes");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Content.Source.asByteArrayAsync(request, max).get());
+        } catch (ExecutionException e) {
+            error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, "the body could not be read within "
+                    + max + " bytes");
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(response, callback, ErrorReason.UNAVAILABLE, "interrupted while reading the body");
+            return Optional.empty();
+        }
+    }
+
+    private static boolean failed(CodeResult.Failed f, Response response, Callback callback) {
+        if (f.reason() == ErrorReason.UNAVAILABLE) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        }
+        return error(response, callback, f.reason(), f.message());
+    }
+
+    private static boolean methodNotAllowed(Response response, Callback callback, String allowed) {
+        response.getHeaders().put(HttpHeader.ALLOW, allowed);
+        return error(response, callback, ErrorReason.METHOD_NOT_ALLOWED, "only " + allowed + " is supported");
+    }
+
+    private static boolean error(Response response, Callback callback, ErrorReason reason, String message) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("error", reason.code());
+        body.put("message", message);
+        return write(response, callback, reason.httpStatus(), JSON, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean write(Response response, Callback callback, int status, String contentType, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+}

@@ -1,0 +1,196 @@
+package org.healthcode.interop.codes;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.healthcode.broker.KafkaBroker;
+import org.healthcode.broker.Topics;
+import org.healthcode.codes.format.Base45;
+import org.healthcode.codes.format.CodeFormatException;
+import org.healthcode.codes.format.Zlib;
+import org.healthcode.codes.issue.CodePrefix;
+import org.healthcode.ingest.proto.ConditionRecord;
+import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.interop.ServingNode;
+import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.LookupAudit;
+import org.healthcode.interop.config.CodesServeConfig;
+import org.healthcode.interop.config.InteropConfig;
+import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.Role;
+
+/**
+ * A serving node on an in-process broker for the codes tests: statuses produced to its status topic, an audit
+ * trail collected in memory, HTTP helpers, and a code with a broken signature.
+ */
+final class CodeServingFixture implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Instant MONDAY_9AM = Instant.parse("2022-04-04T09:00:00Z");
+    static final Instant TUESDAY_9AM = Instant.parse("2022-04-05T09:00:00Z");
+    static final String STATUS_TOPIC = "status";
+    static final String VENUE_TOPIC = "venue-scans";
+
+    final KafkaBroker broker;
+    final ServingNode node;
+    final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
+    /** An API key of role checkpoint (gate-7): verification is for checkpoints. */
+    final String checkpointKey;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private CodeServingFixture(KafkaBroker broker, ServingNode node, KafkaProducer<byte[], byte[]> producer,
+                               String checkpointKey) {
+        this.checkpointKey = checkpointKey;
+        this.broker = broker;
+        this.node = node;
+        this.producer = producer;
+    }
+
+    /** Broker under {@code dir}/broker, view and keys under {@code dir}/view. */
+    static CodeServingFixture start(Path dir) throws Exception {
+        KafkaBroker broker = KafkaBroker.start(dir.resolve("broker"), 0);
+        try {
+            Topics.ensure(broker.bootstrapServers(),
+                    List.of(Topics.compacted(STATUS_TOPIC, 1), Topics.plain(VENUE_TOPIC, 1)));
+            Properties p = new Properties();
+            p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+            List<AuditRecord> audits = new CopyOnWriteArrayList<>();
+            CodesServeConfig codes = new CodesServeConfig("440000", null, Duration.ofMinutes(5), null, VENUE_TOPIC,
+                    1000);
+            Path keys = dir.resolve("api-keys.txt");
+            String checkpointKey = ApiKeys.add(keys, "gate-7", Role.CHECKPOINT, "440000");
+            // persons' pages without credentials act as role app (development mode); checkpoints present a key
+            ServeConfig serve = new ServeConfig(broker.bootstrapServers(), STATUS_TOPIC, dir.resolve("view"),
+                    "127.0.0.1", 0, 64).withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null,
+                    InteropConfig.DEFAULT_RATES));
+            CodeServingFixture[] self = new CodeServingFixture[1];
+            AuditSink sink = new AuditSink() {
+                @Override
+                public void lookup(LookupAudit audit) {
+                }
+
+                @Override
+                public void record(AuditRecord audit) {
+                    self[0].audits.add(audit);
+                }
+            };
+            ServingNode node = ServingNode.start(serve, codes, sink);
+            self[0] = new CodeServingFixture(broker, node, producer, checkpointKey);
+            return self[0];
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    URI base() {
+        return node.baseUri();
+    }
+
+    /** Produces the statuses and waits until the view serves each of them at its seq. */
+    void publish(StatusRecord... statuses) throws Exception {
+        for (StatusRecord s : statuses) {
+            producer.send(new ProducerRecord<>(STATUS_TOPIC, s.getPersonId().getBytes(StandardCharsets.UTF_8),
+                    s.toByteArray()));
+        }
+        producer.flush();
+        for (StatusRecord s : statuses) {
+            await().atMost(WAIT).until(() -> {
+                HttpResponse<String> r = get("/v1/status/" + s.getPersonId());
+                return r.statusCode() == 200 && r.body().contains("\"seq\":" + s.getSeq());
+            });
+        }
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<byte[]> getBytes(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT)
+                        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
+        return post(path, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A POST by the checkpoint gate-7 (its API key as bearer token). */
+    HttpResponse<String> postAsCheckpoint(String path, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT)
+                        .header("Content-Type", contentType).header("Authorization", "Bearer " + checkpointKey)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> postAsCheckpoint(String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        return postAsCheckpoint(path, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static StatusRecord green(String person, long seq, Instant since) {
+        return StatusRecord.newBuilder().setPersonId(person).setColour("green").setSinceMs(since.toEpochMilli())
+                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
+    }
+
+    static StatusRecord redAfterPositiveTest(String person, long seq, Instant since) {
+        return StatusRecord.newBuilder().setPersonId(person).setColour("red").setSinceMs(since.toEpochMilli())
+                .addConditions(ConditionRecord.newBuilder().setReason("positive_test").addCause("health-" + person)
+                        .setStartMs(since.toEpochMilli()).setColour("red")
+                        .setEndsWith("two negative tests at least 24 h apart"))
+                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
+    }
+
+    static StatusRecord yellowCloseContact(String person, long seq, Instant since) {
+        return StatusRecord.newBuilder().setPersonId(person).setColour("yellow").setSinceMs(since.toEpochMilli())
+                .addConditions(ConditionRecord.newBuilder().setReason("close_contact").addCause("police-" + person)
+                        .setStartMs(since.toEpochMilli()).setColour("yellow")
+                        .setEndsWith("a negative test"))
+                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
+    }
+
+    /**
+     * The same code with the last byte of its signature flipped and everything re-encoded properly, so decoding
+     * succeeds and only the signature check can catch it. (COSE_Sign1 ends with the signature byte string.)
+     */
+    static String withBrokenSignature(String code) throws CodeFormatException {
+        byte[] cose = Zlib.inflate(Base45.decode(CodePrefix.body(code)));
+        cose[cose.length - 1] ^= 0x01;
+        return CodePrefix.CURRENT + Base45.encode(Zlib.deflate(cose));
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        producer.close();
+        broker.close();
+    }
+}

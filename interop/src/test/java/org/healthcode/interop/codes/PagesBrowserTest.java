@@ -1,0 +1,213 @@
+package org.healthcode.interop.codes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.healthcode.interop.codes.CodeServingFixture.MONDAY_9AM;
+import static org.healthcode.interop.codes.CodeServingFixture.TUESDAY_9AM;
+import static org.healthcode.interop.codes.CodeServingFixture.green;
+import static org.healthcode.interop.codes.CodeServingFixture.redAfterPositiveTest;
+import static org.healthcode.interop.codes.CodeServingFixture.withBrokenSignature;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The person's page and the checkpoint page in a real headless Chromium (Debian's chromium and chromium-driver,
+ * found on PATH) against a serving node on a real broker. Screenshots go to {@code target/screenshots/}.
+ *
+ * <p>Without Chromium this test fails, on purpose: CI installs it ({@code ./healthcode test}), and a browser test
+ * that skips itself quietly would let the pages break unnoticed.
+ */
+class PagesBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    private static CodeServingFixture serving;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path chromedriver = onPath("chromedriver").orElseThrow(() -> new AssertionError(
+                "chromedriver is not on PATH: install the Debian packages chromium and chromium-driver "
+                        + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
+        Path chromium = onPath("chromium", "chromium-browser", "google-chrome").orElseThrow(() -> new AssertionError(
+                "chromium is not on PATH: install the Debian packages chromium and chromium-driver "
+                        + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
+        serving = CodeServingFixture.start(dir);
+        serving.publish(redAfterPositiveTest("rose", 1, TUESDAY_9AM), green("gus", 1, MONDAY_9AM));
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        // the flags Chromium needs on a closed-network CI machine run as root (see the machine notes)
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")),
+                "--window-size=600,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (serving != null) {
+            serving.close();
+        }
+    }
+
+    @Test
+    void thePersonsPageShowsTheirColourQrReasonsAndACountdown() throws Exception {
+        browser.get(serving.base().resolve("/app/rose").toString());
+        waitForReady();
+        WebElement colour = browser.findElement(By.id("colour"));
+        assertThat(colour.getText()).isEqualTo("Red");
+        assertThat(colour.getAttribute("data-colour")).isEqualTo("red");
+        assertThat(backgroundOf(colour)).isEqualTo("rgb(198, 40, 40)");
+        assertQrLoaded();
+        assertThat(browser.findElement(By.id("since")).getText()).startsWith("Red since ");
+        assertThat(browser.findElement(By.id("countdown")).getText()).matches("Code valid for [45]:\\d\\d");
+        WebElement reason = browser.findElement(By.cssSelector("#reasons li[data-reason=positive_test]"));
+        assertThat(reason.getText()).contains("One of your tests was positive.",
+                "two negative tests at least 24 h apart");
+        screenshot("person-red.png");
+
+        browser.get(serving.base().resolve("/app/?id=gus").toString());
+        waitForReady();
+        assertThat(browser.findElement(By.id("colour")).getText()).isEqualTo("Green");
+        assertThat(backgroundOf(browser.findElement(By.id("colour")))).isEqualTo("rgb(27, 127, 59)");
+        assertQrLoaded();
+        assertThat(browser.findElement(By.id("reasons")).getText()).contains("Nothing is recorded against you.");
+        screenshot("person-green.png");
+
+        browser.get(serving.base().resolve("/app/nobody").toString());
+        new WebDriverWait(browser, WAIT).until(d -> "error".equals(bodyState()));
+        assertThat(browser.findElement(By.id("error")).getText()).contains("No health code is known for you");
+    }
+
+    @Test
+    void theCheckpointPageShowsALargeColouredVerdictForValidTamperedAndPhotographedCodes() throws Exception {
+        String code = JSON.readTree(serving.post("/v1/codes/gus", "text/plain", "").body()).path("code").asText();
+        browser.get(serving.base().resolve("/checkpoint").toString());
+        WebElement key = browser.findElement(By.id("apikey"));
+        key.sendKeys(serving.checkpointKey);
+
+        paste(code);
+        WebElement verdict = waitForVerdict("valid");
+        assertThat(verdict.getAttribute("data-colour")).isEqualTo("green");
+        assertThat(browser.findElement(By.id("verdict-result")).getText()).isEqualTo("valid");
+        assertThat(browser.findElement(By.id("verdict-colour")).getText()).isEqualTo("Green");
+        assertThat(backgroundOf(verdict)).isEqualTo("rgb(27, 127, 59)");
+        assertThat(fontSizePx(browser.findElement(By.id("verdict-result")))).isGreaterThanOrEqualTo(40);
+        screenshot("checkpoint-valid.png");
+
+        paste(withBrokenSignature(code));
+        waitForVerdict("bad_signature");
+        assertThat(browser.findElement(By.id("verdict-reason")).getText()).contains("altered or forged");
+        assertThat(browser.findElement(By.id("verdict-colour")).getText()).isEmpty();
+        screenshot("checkpoint-bad-signature.png");
+
+        // a photo of rose's QR: decoded by the browser's BarcodeDetector if it has one, else by the server
+        File photo = dir.resolve("rose-qr.png").toFile();
+        Files.write(photo.toPath(), serving.getBytes("/v1/codes/rose/qr.png").body());
+        browser.findElement(By.id("photo")).sendKeys(photo.getAbsolutePath());
+        WebElement fromPhoto = waitForVerdict("valid");
+        assertThat(fromPhoto.getAttribute("data-colour")).isEqualTo("red");
+        assertThat(backgroundOf(fromPhoto)).isEqualTo("rgb(198, 40, 40)");
+        screenshot("checkpoint-photo-red.png");
+    }
+
+    private static void paste(String code) {
+        WebElement box = browser.findElement(By.id("code"));
+        box.clear();
+        // set the value directly: typing 230 characters key by key is slow and tests nothing of ours
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", box, code);
+        browser.findElement(By.id("verify")).click();
+    }
+
+    private static WebElement waitForVerdict(String result) throws IOException {
+        try {
+            return new WebDriverWait(browser, WAIT).until(d -> {
+                WebElement v = d.findElement(By.id("verdict"));
+                return result.equals(v.getAttribute("data-result")) && v.isDisplayed() ? v : null;
+            });
+        } catch (TimeoutException e) {
+            screenshot("failed-waiting-for-" + result + ".png");
+            throw new AssertionError("no '" + result + "' verdict shown; the verdict box is "
+                    + browser.findElement(By.id("verdict")).getAttribute("outerHTML"), e);
+        }
+    }
+
+    private static void waitForReady() {
+        new WebDriverWait(browser, WAIT).until(d -> "ready".equals(bodyState()));
+    }
+
+    private static String bodyState() {
+        return (String) ((JavascriptExecutor) browser).executeScript("return document.body.dataset.state || ''");
+    }
+
+    private static void assertQrLoaded() {
+        new WebDriverWait(browser, WAIT).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('qr'); return i.complete && i.naturalWidth > 0;"));
+        assertThat(browser.findElement(By.id("qr")).getSize().getWidth()).isGreaterThan(150);
+    }
+
+    private static String backgroundOf(WebElement e) {
+        return e.getCssValue("background-color").replace("rgba", "rgb").replace(", 1)", ")");
+    }
+
+    private static double fontSizePx(WebElement e) {
+        return Double.parseDouble(e.getCssValue("font-size").replace("px", ""));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name), png);
+    }
+
+    /** The first of {@code names} found as an executable file in a PATH directory. */
+    static Optional<Path> onPath(String... names) {
+        String path = System.getenv("PATH");
+        List<Path> dirs = new ArrayList<>();
+        for (String d : path == null ? new String[0] : path.split(File.pathSeparator)) {
+            if (!d.isEmpty()) {
+                dirs.add(Path.of(d));
+            }
+        }
+        for (String name : names) {
+            for (Path d : dirs) {
+                Path candidate = d.resolve(name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
