@@ -43,7 +43,8 @@ public final class ServingNode implements AutoCloseable {
 
     /** Opens the view, starts following the topic and starts answering HTTP. */
     public static ServingNode start(ServeConfig config, AuditSink audit) throws Exception {
-        return start(config, CodesServeConfig.defaults(), audit);
+        CodesServeConfig codes = CodesServeConfig.defaults();
+        return start(config, config.interop() == null ? codes : codes.withRegion(config.interop().region()), audit);
     }
 
     /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
@@ -88,7 +89,8 @@ public final class ServingNode implements AutoCloseable {
             server.setStopTimeout(5_000);
             consumer.start();
             server.start();
-            interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(interop.regionCodes()));
+            // the keys the codes are signed with (one key ring per process: --key-dir and rotation apply to both)
+            interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(codes.codes()));
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
             return node;

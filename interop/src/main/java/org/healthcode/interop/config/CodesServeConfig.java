@@ -55,6 +55,11 @@ public record CodesServeConfig(String region, Path keyDirectory, Duration codeLi
                 DEFAULT_MAX_CACHED_CODES);
     }
 
+    /** The same options for another region. */
+    public CodesServeConfig withRegion(String otherRegion) {
+        return new CodesServeConfig(otherRegion, keyDirectory, codeLifetime, dscFile, venueTopic, maxCachedCodes);
+    }
+
     /** Parsed codes options, the problems met, and the arguments that were not codes options. */
     public record Parsed(CodesServeConfig config, List<String> problems, String[] remaining) {}
 
