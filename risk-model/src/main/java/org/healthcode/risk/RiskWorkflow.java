@@ -9,7 +9,13 @@ import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.MissedTestInput;
 import org.healthcode.risk.events.OverrideDecision;
+import org.healthcode.risk.functions.CampaignAssigner;
+import org.healthcode.risk.functions.CityStayOwner;
+import org.healthcode.risk.functions.HasPhone;
+import org.healthcode.risk.functions.MissedTestDetector;
+import org.healthcode.risk.functions.ToMissedTestInput;
 import org.healthcode.risk.functions.OverrideRejections;
 import org.healthcode.risk.functions.OverrideReview;
 import org.healthcode.risk.events.PersonInput;
@@ -30,7 +36,7 @@ import org.healthcode.risk.rules.RuleSet;
 /**
  * The risk job's topology, wiring only: decoded feed records (with event-time timestamps and watermarks already
  * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) and
- * stays in listed risk areas, override review (keyed by request id) -> per-person risk over the person's events,
+ * stays in listed risk areas (hotel, trip and carrier city stays, the last joined to persons by phone), missed mandatory tests (campaigns of the person's area), override review (keyed by request id) -> per-person risk over the person's events,
  * exposures, area stays and override decisions -> sinks (statuses, rejected, and the audit trail of every override
  * event, including rejected records of the overrides feed).
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
@@ -82,13 +88,37 @@ public final class RiskWorkflow {
         DataStream<PersonInput> exposures = ContactDetection.apply(unique, contactRules)
                 .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
 
+        DataStream<Event> cityStays = unique
+                .filter(new IsType(EventType.IDENTITY, EventType.CITY_STAY)).uid("phone-bindings-and-city-stays")
+                .name("identity bindings and city stays")
+                .filter(new HasPhone()).uid("with-phone").name("with a phone")
+                .keyBy(Event::msisdn)
+                .process(new CityStayOwner()).uid("city-stay-owner").name("city stays to persons");
         DataStream<PersonInput> areaStays = unique
                 .filter(new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP)).uid("stay-events").name("stays")
                 .filter(new HasPerson()).uid("stays-with-person").name("stays with a person")
+                .union(cityStays)
                 .keyBy(Event::personId)
                 .connect(unique.filter(new IsType(EventType.RISK_AREA)).uid("risk-area-events").name("risk areas")
                         .broadcast(RiskAreaMatcher.LISTINGS))
                 .process(new RiskAreaMatcher()).uid("risk-area-stays").name("stays in risk areas");
+
+        DataStream<MissedTestInput> campaignChecks = unique
+                .filter(new IsType(EventType.IDENTITY)).uid("identity-events").name("identity bindings")
+                .filter(new HasPerson()).uid("identities-with-person").name("identities with a person")
+                .keyBy(Event::personId)
+                .connect(unique.filter(new IsType(EventType.TEST_CAMPAIGN)).uid("campaign-events").name("campaigns")
+                        .broadcast(CampaignAssigner.CAMPAIGNS))
+                .process(new CampaignAssigner()).uid("campaign-checks").name("campaigns of the person's area")
+                .map(new ToMissedTestInput.FromCheck()).uid("campaign-check-inputs").name("as missed-test input");
+        DataStream<PersonInput> missedTests = unique
+                .filter(new IsType(EventType.IDENTITY, EventType.TEST_RESULT)).uid("identities-and-tests")
+                .name("identities and tests")
+                .filter(new HasPerson()).uid("identities-and-tests-with-person").name("with a person")
+                .map(new ToMissedTestInput.FromEvent()).uid("identity-test-inputs").name("as missed-test input")
+                .union(campaignChecks)
+                .keyBy(MissedTestInput::personId)
+                .process(new MissedTestDetector()).uid("missed-tests").name("missed mandatory tests");
 
         SingleOutputStreamOperator<OverrideDecision> overrides = unique
                 .filter(new IsType(OVERRIDE_EVENTS)).uid("override-events").name("override events")
@@ -97,7 +127,7 @@ public final class RiskWorkflow {
         DataStream<PersonInput> overrideInputs = overrides
                 .map(new ToPersonInput.FromOverride()).uid("override-inputs").name("overrides as person input");
 
-        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays, overrideInputs)
+        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays, overrideInputs, missedTests)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
                 .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))

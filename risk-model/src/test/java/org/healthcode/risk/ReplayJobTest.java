@@ -154,4 +154,32 @@ class ReplayJobTest {
         Path again = replay(events, null, "appeal-again");
         assertThat(Files.readAllBytes(again.resolve("audit.jsonl"))).isEqualTo(Files.readAllBytes(out.resolve("audit.jsonl")));
     }
+
+    /**
+     * Gina lives in Tianhe (440106) under a Guangzhou-wide daily campaign and is tested on its first day only; Hank's
+     * phone spends Monday in Futian (440304), listed high from noon.
+     */
+    private static final List<String> REFERENCE = List.of(
+            "{\"feed\":\"police\",\"type\":\"identity\",\"eventId\":\"id-gina\",\"time\":\"2022-03-01T00:00:00+08:00\",\"personId\":\"gina\",\"msisdn\":\"13900139000\",\"areaCode\":\"440106\"}",
+            "{\"feed\":\"reference\",\"type\":\"test_campaign\",\"eventId\":\"tc-1\",\"time\":\"2022-04-03T22:00:00+08:00\",\"areaCode\":\"440100\",\"from\":\"2022-04-04T00:00:00+08:00\",\"to\":\"2022-04-06T00:00:00+08:00\",\"intervalHours\":24}",
+            "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-g1\",\"time\":\"2022-04-04T10:00:00+08:00\",\"personId\":\"gina\",\"method\":\"pcr\",\"result\":\"negative\",\"pooled\":true}",
+            "{\"feed\":\"carrier\",\"type\":\"city_stay\",\"eventId\":\"stay-h1\",\"time\":\"2022-04-04T18:00:00+08:00\",\"msisdn\":\"+8613800138000\",\"areaCode\":\"440304\",\"from\":\"2022-04-04T09:00:00+08:00\",\"to\":\"2022-04-04T18:00:00+08:00\"}",
+            "{\"feed\":\"police\",\"type\":\"identity\",\"eventId\":\"id-hank\",\"time\":\"2022-03-01T00:00:00+08:00\",\"personId\":\"hank\",\"msisdn\":\"13800138000\",\"areaCode\":\"440300\"}",
+            "{\"feed\":\"reference\",\"type\":\"risk_area\",\"eventId\":\"ra-1\",\"time\":\"2022-04-04T12:00:00+08:00\",\"areaCode\":\"440304\",\"level\":\"high\",\"from\":\"2022-04-04T12:00:00+08:00\"}",
+            "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-x\",\"time\":\"2022-04-06T12:00:00+08:00\",\"personId\":\"zoe\",\"method\":\"pcr\",\"result\":\"negative\"}");
+
+    @Test
+    void aMissedCampaignIntervalTurnsYellowAndACarrierCityStayInAHighRiskAreaTurnsRed() throws Exception {
+        Path out = replay(archive("reference.jsonl", REFERENCE), null, "reference");
+        List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
+        assertThat(colourOf(statuses, "gina")).isEqualTo("yellow");
+        JsonNode missed = statuses.stream().filter(n -> n.get("personId").asText().equals("gina")).findFirst()
+                .orElseThrow().get("conditions").get(0);
+        assertThat(missed.get("reason").asText()).isEqualTo("missed_test");
+        assertThat(missed.get("cause").get(0).asText()).startsWith("missed-tc-1@");
+        assertThat(colourOf(statuses, "hank")).isEqualTo("red");
+        JsonNode area = statuses.stream().filter(n -> n.get("personId").asText().equals("hank")).findFirst()
+                .orElseThrow().get("conditions").get(0);
+        assertThat(area.get("reason").asText()).isEqualTo("high_risk_area");
+    }
 }

@@ -18,14 +18,13 @@ import org.healthcode.risk.events.PersonInput;
 
 /**
  * Keyed by person, with the risk-area list as broadcast state: finds the person's stays (hotel check-ins, trip
- * arrivals) that overlap a period when their area was listed high or medium, whichever arrives first: a stay is
+ * arrivals, carrier city stays given their person by {@link CityStayOwner}) that overlap a period when their area was listed high or medium, whichever arrives first: a stay is
  * matched against the listings known, and a new listing against every kept stay (so a listing published after the
  * stay still counts). A listing covers a stay when the stay's GB/T 2260 code lies under it (440100 covers 440106; a
  * city-level stay 440100 is not covered by a district listing 440106: coarse data never makes red).
  *
  * <p>State end of life: a stay is kept until {@link #STAY_RETENTION_MS} after it ended (event-time timer); a listing
  * published later than that no longer reaches it. Listings stay in broadcast state (small: one entry per listing).
- * Carrier city stays (phone -> person through the identity binding) are not matched yet.
  */
 public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event, Event, PersonInput> {
     /** 14 days. */
@@ -110,7 +109,7 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
     }
 
     private static String stayArea(Event e) {
-        if (e.type() == EventType.HOTEL_CHECKIN) {
+        if (e.type() == EventType.HOTEL_CHECKIN || e.type() == EventType.CITY_STAY) {
             return e.areaCode();
         }
         if (e.type() == EventType.TRIP && e.arrival() != null) {
@@ -120,13 +119,19 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
     }
 
     private static long stayStart(Event e) {
+        if (e.type() == EventType.CITY_STAY) {
+            return e.from();
+        }
         return e.type() == EventType.TRIP ? e.arrival() : e.time();
     }
 
-    /** Check-out, or the check-in itself when none is known; a trip is a stay at its arrival. */
+    /** Check-out, or the check-in itself when none is known; a trip is a stay at its arrival; a city stay ends at its {@code to}. */
     private static long stayEnd(Event e) {
         if (e.type() == EventType.TRIP) {
             return e.arrival();
+        }
+        if (e.type() == EventType.CITY_STAY) {
+            return e.to();
         }
         return e.checkOut() != null ? Math.max(e.checkOut(), e.time()) : e.time();
     }

@@ -46,6 +46,12 @@ public final class RiskEngine implements Serializable {
         if (in.override() != null) {
             return apply(current, in.override());
         }
+        if (in.missedTest() != null) {
+            // yellow from the end of the interval with no test; any test sampled after that ends it
+            List<ConditionState> conds = new ArrayList<>(current);
+            startOrRenew(conds, ReasonCode.MISSED_TEST, in.id(), in.time(), in.time());
+            return conds;
+        }
         return in.exposure() != null ? apply(current, in.exposure()) : apply(current, in.areaStay());
     }
 

@@ -13,7 +13,8 @@ class SerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {Event.class, Rejected.class, FeedRecord.class, NumberedLine.class, PersonState.class,
             ConditionState.class, StatusChange.class, ConditionView.class, PersonInput.class, RuleSetUpdate.class, AreaStay.class,
-            OverrideDecision.class, OverrideTerms.class, ReviewState.class, AuditRecord.class})
+            OverrideDecision.class, OverrideTerms.class, ReviewState.class, AuditRecord.class,
+            CampaignCheck.class, MissedTest.class, MissedTestInput.class})
     void isAPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }

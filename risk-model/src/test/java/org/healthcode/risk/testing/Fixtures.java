@@ -112,6 +112,24 @@ public final class Fixtures {
                 .to(to == null ? null : to.toEpochMilli()).build();
     }
 
+    /** The real-name binding of {@code person} to a phone and a household area, made at {@code at}. */
+    public static Event identity(String person, String phone, String areaCode, Instant at) {
+        return Event.builder(id("identity-" + areaCode, person, at), EventType.IDENTITY, at.toEpochMilli(), REGION)
+                .personId(person).msisdn(phone).areaCode(areaCode).build();
+    }
+
+    /** Mandatory testing for {@code areaCode} from {@code from} to {@code to}, once every {@code intervalHours}. */
+    public static Event testCampaign(String areaCode, Instant from, Instant to, int intervalHours, Instant published) {
+        return Event.builder(id("campaign", areaCode, from), EventType.TEST_CAMPAIGN, published.toEpochMilli(), REGION)
+                .areaCode(areaCode).from(from.toEpochMilli()).to(to.toEpochMilli()).intervalHours(intervalHours).build();
+    }
+
+    /** A carrier's city stay of {@code phone} in {@code areaCode}, reported at its end. */
+    public static Event cityStay(String phone, String areaCode, Instant from, Instant to) {
+        return Event.builder(id("city-stay-" + areaCode, phone, from), EventType.CITY_STAY, to.toEpochMilli(), REGION)
+                .msisdn(phone).areaCode(areaCode).from(from.toEpochMilli()).to(to.toEpochMilli()).build();
+    }
+
     public static final String OPERATOR_CHEN = "op-chen";
     public static final String OPERATOR_LI = "op-li";
 

@@ -17,6 +17,7 @@ import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.events.AreaStay;
+import org.healthcode.risk.events.MissedTest;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.StatusChange;
@@ -52,6 +53,12 @@ public final class PersonRiskHarness implements AutoCloseable {
 
     public PersonRiskHarness send(OverrideDecision o) throws Exception {
         PersonInput in = PersonInput.of(o);
+        harness.processElement(new StreamRecord<>(in, in.time()));
+        return this;
+    }
+
+    public PersonRiskHarness send(MissedTest m) throws Exception {
+        PersonInput in = PersonInput.of(m);
         harness.processElement(new StreamRecord<>(in, in.time()));
         return this;
     }

@@ -1,0 +1,106 @@
+package org.healthcode.risk.functions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.events.EventType;
+
+/**
+ * Keyed by phone (pseudonym): gives each carrier {@code city_stay} the person the phone was bound to as of the stay
+ * (the latest identity binding at or before the stay's start, else at or before its end), so that the stay can be
+ * matched against the risk-area list like a hotel or trip stay. Stays wait until the watermark passes their time,
+ * so a binding that arrives after the stay, but is older than it, still counts (results follow event time).
+ *
+ * <p>A stay of a phone nobody is bound to is dropped (there is no one to colour). State end of life: {@code pending}
+ * entries leave when their timer fires; {@code bindings} keeps the phone's latest {@link #MAX_BINDINGS} identity
+ * bindings for as long as it is bound.
+ */
+public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
+    static final int MAX_BINDINGS = 3;
+
+    private transient ValueState<List<Event>> bindings;
+    private transient MapState<String, Event> pending;
+
+    @Override
+    public void open(OpenContext openContext) {
+        bindings = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
+        if (e.type() == EventType.IDENTITY) {
+            List<Event> list = bindings.value() == null ? new ArrayList<>() : new ArrayList<>(bindings.value());
+            list.add(e);
+            list.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
+            while (list.size() > MAX_BINDINGS) {
+                list.remove(0);
+            }
+            bindings.update(list);
+        } else if (e.type() == EventType.CITY_STAY) {
+            if (e.time() > ctx.timerService().currentWatermark()) {
+                pending.put(e.eventId(), e);
+                ctx.timerService().registerEventTimeTimer(e.time());
+            } else {
+                resolve(e, out); // behind the watermark, within the allowed lateness
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        List<Event> due = new ArrayList<>();
+        Iterator<Map.Entry<String, Event>> it = pending.iterator();
+        while (it.hasNext()) {
+            Event e = it.next().getValue();
+            if (e.time() <= timestamp) {
+                due.add(e);
+                it.remove();
+            }
+        }
+        if (!due.isEmpty() && pending.isEmpty()) {
+            pending.clear();
+        }
+        due.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
+        for (Event e : due) {
+            resolve(e, out);
+        }
+    }
+
+    private void resolve(Event stay, Collector<Event> out) throws Exception {
+        String person = ownerAt(stay.from() != null ? stay.from() : stay.time());
+        if (person == null && stay.to() != null) {
+            person = ownerAt(stay.to());
+        }
+        if (person != null) {
+            out.collect(stay.toBuilder().personId(person).build());
+        }
+    }
+
+    private String ownerAt(long t) throws Exception {
+        List<Event> list = bindings.value();
+        String owner = null;
+        if (list != null) {
+            for (Event b : list) {
+                if (b.time() <= t) {
+                    owner = b.personId();
+                }
+            }
+        }
+        return owner;
+    }
+}
