@@ -301,7 +301,7 @@ public final class CodesHandler extends Handler.Abstract {
             callback.succeeded();
             return true;
         }
-        return write(response, callback, 200, JSON, p.json().getBytes(StandardCharsets.UTF_8));
+        return write(response, callback, 200, JSON, p.json().getBytes(StandardCharsets.UTF_8), "no-cache");
     }
 
     private boolean page(String name, Response response, Callback callback) {
@@ -358,9 +358,15 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private static boolean write(Response response, Callback callback, int status, String contentType, byte[] body) {
+        return write(response, callback, status, contentType, body, "no-store");
+    }
+
+    /** {@code cacheControl}: no-store for codes and verdicts; no-cache (store, revalidate by ETag) for the list. */
+    private static boolean write(Response response, Callback callback, int status, String contentType, byte[] body,
+                                 String cacheControl) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
