@@ -30,7 +30,7 @@ public final class AccessPolicy {
         if (path.equals("/v1/audit")) {
             return Optional.of(EnumSet.of(Role.OPERATOR));
         }
-        if (path.equals("/v1/verify")) {
+        if (path.equals("/v1/verify") || path.equals("/v1/verify-image")) {
             return Optional.of(EnumSet.of(Role.CHECKPOINT, Role.OPERATOR));
         }
         if (path.startsWith("/v1/codes")) {

@@ -177,6 +177,10 @@ class CodesHttpTest {
         HttpResponse<String> fromImage = serving.postAsCheckpoint("/v1/verify-image", "image/png", png.body());
         assertThat(fromImage.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(fromImage.body()).path("colour").asText()).isEqualTo("green");
+        // verifying (which can record scans) is for checkpoints: a caller without a checkpoint key is refused
+        assertThat(serving.post("/v1/verify-image?checkpoint=gate-7", "image/png", png.body()).statusCode())
+                .isEqualTo(401);
+        assertThat(serving.post("/v1/verify", TEXT, "HCR1:x").statusCode()).isEqualTo(401);
         HttpResponse<String> noQr = serving.postAsCheckpoint("/v1/verify-image", "image/png", new byte[] {1, 2, 3});
         assertThat(noQr.statusCode()).isEqualTo(422);
         assertThat(noQr.body()).contains("\"no_qr_code\"");
