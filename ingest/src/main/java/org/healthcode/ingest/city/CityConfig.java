@@ -14,25 +14,37 @@ import java.util.List;
  * @param start first simulated instant; days count from it (default: {@link #DEFAULT_START})
  * @param speed simulated time per real time (3600 = one simulated hour per second); 0 = as fast as possible
  * @param badRate share of extra malformed records sprinkled in after real ones (0 = none), so the rejected path shows
+ * @param plantContacts plant a small scripted outbreak with known companions, venue co-visitors, co-passengers and
+ *     near-misses ({@link PlantedContacts}; needs at least 2 days); default on
  */
-public record CityConfig(int persons, int days, long seed, Instant start, double speed, double badRate) {
+public record CityConfig(int persons, int days, long seed, Instant start, double speed, double badRate,
+                         boolean plantContacts) {
     public static final Instant DEFAULT_START = OffsetDateTime.parse("2022-04-01T00:00:00+08:00").toInstant();
     public static final int MAX_PERSONS = 10_000_000;
+
+    /** A configuration with the planted contacts on (the default). */
+    public CityConfig(int persons, int days, long seed, Instant start, double speed, double badRate) {
+        this(persons, days, seed, start, speed, badRate, true);
+    }
 
     public static CityConfig of(int persons, int days, long seed) {
         return new CityConfig(persons, days, seed, DEFAULT_START, 0, 0);
     }
 
+    public CityConfig withPlantContacts(boolean plant) {
+        return new CityConfig(persons, days, seed, start, speed, badRate, plant);
+    }
+
     public CityConfig withStart(Instant s) {
-        return new CityConfig(persons, days, seed, s, speed, badRate);
+        return new CityConfig(persons, days, seed, s, speed, badRate, plantContacts);
     }
 
     public CityConfig withSpeed(double s) {
-        return new CityConfig(persons, days, seed, start, s, badRate);
+        return new CityConfig(persons, days, seed, start, s, badRate, plantContacts);
     }
 
     public CityConfig withBadRate(double r) {
-        return new CityConfig(persons, days, seed, start, speed, r);
+        return new CityConfig(persons, days, seed, start, speed, r, plantContacts);
     }
 
     /** Every problem at once; empty when the configuration can run. */

@@ -34,7 +34,8 @@ import org.healthcode.ingest.wire.IsoTimes;
  * destination's city stay); pooled routine PCR tests every three days and antigen self-tests, all negative;
  * fever-clinic visits; and a few infections, the first within the first simulated hours, each with its fever visit,
  * pooled and single-tube positives, diagnosis, contact designations (degree 1 and 2) with quarantine and tests,
- * and discharge.
+ * and discharge; and, unless turned off, a small planted outbreak with known companions, co-visitors, co-passengers
+ * and near-misses ({@link PlantedContacts}, in {@link GroundTruth#planted()}).
  *
  * <p>Streaming: events are produced per hour (routine activity) and per half hour (pings) and merged in event-time
  * order, so memory does not grow with the number of events; 1 M residents need about 10 MB besides a few
@@ -54,12 +55,18 @@ public final class SyntheticCity {
     private final GroundTruth truth;
     /** Residents kept from routine activity (cases from their first positive sample, contacts in quarantine): from, to. */
     private final Map<Integer, long[]> isolated = new HashMap<>();
+    /** Cases' positive samples by resident; with planted contacts on, cases stay in (no venue, no trip) until then. */
+    private final Map<Integer, Long> foundAt = new HashMap<>();
+    /** The planted outbreak, or null when planting is off or the run is too short for it. */
+    private final PlantedContacts planted;
 
     public SyntheticCity(CityConfig config) {
         this.config = config.validate();
         this.population = new Population(config.seed(), config.persons());
         this.start = config.start().toEpochMilli();
         this.end = start + config.days() * DAY;
+        this.planted = config.plantContacts() && config.days() >= PlantedContacts.MIN_DAYS
+                ? new PlantedContacts(population, start) : null;
         this.truth = buildGroundTruth();
     }
 
@@ -79,6 +86,16 @@ public final class SyntheticCity {
         return truth;
     }
 
+    /** Resident index of the planted case, or -1 when nothing is planted (see {@link PlantedContacts}). */
+    public int plantedCase() {
+        return planted == null ? -1 : planted.casePerson();
+    }
+
+    /** When the planted case was found (its positive single-tube sample), or -1 when nothing is planted. */
+    public long plantedCaseFound() {
+        return planted == null ? -1 : planted.found();
+    }
+
     /** Produces every event of the run into {@code sink}, in event-time order; returns counts. Does not close the sink. */
     public CityStats run(CitySink sink) throws IOException, InterruptedException {
         return run(sink, line -> { });
@@ -90,7 +107,8 @@ public final class SyntheticCity {
                 new PeekingStream(identities()),
                 new PeekingStream(caseEvents().iterator()),
                 new PeekingStream(routine()),
-                new PeekingStream(pings()));
+                new PeekingStream(pings()),
+                new PeekingStream(planted == null ? List.<Timed>of().iterator() : planted.events().iterator()));
         Pacer pacer = new Pacer(config.speed(), start);
         SplittableRandom bad = new SplittableRandom(Mix.hash(config.seed(), T_BAD, 0, 0));
         long events = 0;
@@ -229,11 +247,13 @@ public final class SyntheticCity {
     private DayPlan plan(int p, int day) {
         long dayStart = start + day * DAY;
         SplittableRandom r = new SplittableRandom(Mix.hash(config.seed(), T_PLAN, p, day));
-        boolean goesOut = r.nextDouble() < 0.4;
+        // with planted contacts on, a case stays in until found, so every venue and vehicle contact of a case is planted
+        boolean staysIn = planted != null && foundAt.getOrDefault(p, Long.MIN_VALUE) > dayStart;
+        boolean goesOut = r.nextDouble() < 0.4 && !staysIn;
         int venue = r.nextInt(population.venues());
         long venueIn = dayStart + 18 * HOUR + 30 * MINUTE + r.nextInt(90) * MINUTE + r.nextInt(60) * 1000L;
         long venueOut = venueIn + (30 + r.nextInt(90)) * MINUTE;
-        boolean travels = r.nextDouble() < 0.01;
+        boolean travels = r.nextDouble() < 0.01 && !staysIn;
         Route route = Route.ALL.get(r.nextInt(Route.ALL.size()));
         int row = 1 + r.nextInt(40);
         int carriage = 1 + r.nextInt(8);
@@ -402,6 +422,7 @@ public final class SyntheticCity {
                     tube.isEmpty() ? -1 : t - 3 * HOUR, t,
                     symptomatic ? DiagnosisStatus.CONFIRMED : DiagnosisStatus.ASYMPTOMATIC, t + 6 * HOUR, t + 10 * DAY));
             isolated.put(p, new long[] {t - 3 * HOUR, Long.MAX_VALUE});
+            foundAt.put(p, t);
             // degree 1: the household (exposed until the case was isolated) and up to three co-workers
             List<Integer> first = new ArrayList<>();
             int h = population.household(p);
@@ -443,7 +464,7 @@ public final class SyntheticCity {
                         (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             }
         }
-        return new GroundTruth(List.copyOf(cases), List.copyOf(contacts));
+        return new GroundTruth(List.copyOf(cases), List.copyOf(contacts), planted == null ? List.of() : planted.truth());
     }
 
     /** Every event of the cases and their contacts inside the run, sorted by time (a few per case: small). */

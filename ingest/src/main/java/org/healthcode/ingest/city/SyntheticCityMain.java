@@ -13,7 +13,7 @@ import org.healthcode.ingest.sinks.JsonLinesSink;
  *
  * <pre>
  * SyntheticCityMain --persons N --days D --seed S [--start ISO] (--out FILE.jsonl | --out - | --bootstrap-servers HOST:PORT [--topic-prefix P])
- *                   [--speed X] [--bad-rate F]
+ *                   [--speed X] [--bad-rate F] [--planted-contacts on|off]
  * </pre>
  */
 public final class SyntheticCityMain {
@@ -29,6 +29,7 @@ public final class SyntheticCityMain {
         String prefix = "";
         double speed = 0;
         double badRate = 0;
+        boolean plant = true;
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -52,6 +53,11 @@ public final class SyntheticCityMain {
                     case "--topic-prefix" -> prefix = v;
                     case "--speed" -> speed = Double.parseDouble(v);
                     case "--bad-rate" -> badRate = Double.parseDouble(v);
+                    case "--planted-contacts" -> plant = switch (v) {
+                        case "on" -> true;
+                        case "off" -> false;
+                        default -> throw new IllegalArgumentException("on or off");
+                    };
                     default -> problems.add("unknown option " + a);
                 }
             } catch (RuntimeException e) {
@@ -61,7 +67,7 @@ public final class SyntheticCityMain {
         if ((out == null) == (bootstrap == null)) {
             problems.add("give exactly one of --out FILE.jsonl and --bootstrap-servers HOST:PORT");
         }
-        CityConfig config = new CityConfig(persons, days, seed, start == null ? null : start.toInstant(), speed, badRate);
+        CityConfig config = new CityConfig(persons, days, seed, start == null ? null : start.toInstant(), speed, badRate, plant);
         problems.addAll(config.problems());
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("error: " + p));
@@ -100,6 +106,7 @@ public final class SyntheticCityMain {
         System.err.println("usage: SyntheticCityMain --persons N --days D --seed S [--start 2022-04-01T00:00:00+08:00]\n"
                 + "         (--out FILE.jsonl | --out - | --bootstrap-servers HOST:PORT [--topic-prefix P])\n"
                 + "         [--speed X (simulated/real time, 3600 = 1 h per s; 0 = as fast as possible)]\n"
-                + "         [--bad-rate F (share of extra malformed records, e.g. 0.001)]");
+                + "         [--bad-rate F (share of extra malformed records, e.g. 0.001)]\n"
+                + "         [--planted-contacts on|off (a small outbreak with known contacts; default on)]");
     }
 }

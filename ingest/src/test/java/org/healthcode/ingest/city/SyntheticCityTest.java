@@ -67,7 +67,9 @@ class SyntheticCityTest {
     @Test
     void everyPhonePingsAboutEvery30Minutes() {
         Map<String, Integer> perPhone = new HashMap<>();
-        events.stream().filter(e -> e.getType().equals("ping")).forEach(e -> perPhone.merge(e.getMsisdn(), 1, Integer::sum));
+        // the residents' phones; the planted outbreak's phones ping on their own script
+        events.stream().filter(e -> e.getType().equals("ping") && !e.getEventId().startsWith("plant-"))
+                .forEach(e -> perPhone.merge(e.getMsisdn(), 1, Integer::sum));
         assertThat(perPhone).hasSize(1000);
         assertThat(perPhone.values()).allMatch(n -> n == 96);
         assertThat(events.stream().filter(e -> e.getType().equals("ping")))
@@ -98,6 +100,43 @@ class SyntheticCityTest {
         assertThat(events).anyMatch(e -> e.getType().equals("test_result") && e.getTestResult().getPooled()
                 && e.getTestResult().getResult().equals("positive"));
         assertThat(events).anyMatch(e -> e.getType().equals("fever_clinic_visit"));
+    }
+
+    @Test
+    void plantsASmallOutbreakWithItsContactsAndNearMissesInTheGroundTruth() {
+        GroundTruth truth = city.groundTruth();
+        assertThat(truth.planted()).extracting(PlantedContact::expected).containsExactlyInAnyOrder("companion",
+                "venue_co_visit", "same_vehicle_close", "same_vehicle_rest", "none", "none", "none");
+        int plantedCase = city.plantedCase();
+        assertThat(plantedCase).isGreaterThanOrEqualTo(city.persons());
+        String caseId = city.resident(plantedCase).idNumber();
+        assertThat(events).anyMatch(e -> e.getIdNumber().equals(caseId) && e.getType().equals("test_result")
+                && e.getTestResult().getResult().equals("positive") && !e.getTestResult().getPooled());
+        for (PlantedContact c : truth.planted()) {
+            assertThat(c.person()).isGreaterThan(plantedCase);
+            String id = city.resident(c.person()).idNumber();
+            String phone = "+86" + city.resident(c.person()).msisdn();
+            assertThat(events).as(c.why()).anyMatch(e -> e.getIdNumber().equals(id) && e.getType().equals("identity"));
+            assertThat(events).as(c.why()).anyMatch(e -> c.place() == null
+                    ? e.getMsisdn().equals(phone) && e.getType().equals("ping")
+                    : e.getIdNumber().equals(id) && (e.getType().equals("scan") || e.getType().equals("trip")));
+        }
+        // nobody else goes to the planted venue or flight
+        assertThat(events).filteredOn(e -> e.getType().equals("scan") && e.getScan().getVenueId().equals(PlantedContacts.VENUE))
+                .hasSize(3);
+        assertThat(new SyntheticCity(SMALL.withPlantContacts(false)).groundTruth().planted()).isEmpty();
+        assertThat(new SyntheticCity(CityConfig.of(1000, 1, 42)).groundTruth().planted()).isEmpty();
+    }
+
+    @Test
+    void casesStayInUntilFoundWhenContactsArePlanted() {
+        long start = SMALL.start().toEpochMilli();
+        for (CaseRecord c : city.groundTruth().cases()) {
+            String id = city.resident(c.person()).idNumber();
+            assertThat(events).filteredOn(e -> e.getIdNumber().equals(id)
+                    && (e.getType().equals("scan") || e.getType().equals("trip"))).isEmpty();
+        }
+        assertThat(city.groundTruth().cases()).allMatch(c -> c.positiveSample() - start < 30 * 3600_000L);
     }
 
     @Test
