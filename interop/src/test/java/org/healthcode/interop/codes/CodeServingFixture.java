@@ -65,6 +65,11 @@ final class CodeServingFixture implements AutoCloseable {
 
     /** Broker under {@code dir}/broker, view and keys under {@code dir}/view. */
     static CodeServingFixture start(Path dir) throws Exception {
+        return start(dir, Duration.ofMinutes(5));
+    }
+
+    /** As {@link #start(Path)}, issuing codes that live {@code codeLifetime}. */
+    static CodeServingFixture start(Path dir, Duration codeLifetime) throws Exception {
         KafkaBroker broker = KafkaBroker.start(dir.resolve("broker"), 0);
         try {
             Topics.ensure(broker.bootstrapServers(),
@@ -75,7 +80,7 @@ final class CodeServingFixture implements AutoCloseable {
             p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
             List<AuditRecord> audits = new CopyOnWriteArrayList<>();
-            CodesServeConfig codes = new CodesServeConfig("440000", null, Duration.ofMinutes(5), null, VENUE_TOPIC,
+            CodesServeConfig codes = new CodesServeConfig("440000", null, codeLifetime, null, VENUE_TOPIC,
                     1000);
             Path keys = dir.resolve("api-keys.txt");
             String checkpointKey = ApiKeys.add(keys, "gate-7", Role.CHECKPOINT, "440000");

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,8 @@ class PagesBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The shortest lifetime the options allow, so the page's own refresh happens within the test (after 22.5 s). */
+    private static final Duration CODE_LIFETIME = Duration.ofSeconds(30);
 
     @TempDir
     static Path dir;
@@ -56,7 +59,7 @@ class PagesBrowserTest {
         Path chromium = onPath("chromium", "chromium-browser", "google-chrome").orElseThrow(() -> new AssertionError(
                 "chromium is not on PATH: install the Debian packages chromium and chromium-driver "
                         + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
-        serving = CodeServingFixture.start(dir);
+        serving = CodeServingFixture.start(dir, CODE_LIFETIME);
         serving.publish(redAfterPositiveTest("rose", 1, TUESDAY_9AM), green("gus", 1, MONDAY_9AM));
 
         ChromeOptions options = new ChromeOptions();
@@ -92,7 +95,7 @@ class PagesBrowserTest {
         assertThat(backgroundOf(colour)).isEqualTo("rgb(198, 40, 40)");
         assertQrLoaded();
         assertThat(browser.findElement(By.id("since")).getText()).startsWith("Red since ");
-        assertThat(browser.findElement(By.id("countdown")).getText()).matches("Code valid for [45]:\\d\\d");
+        assertThat(browser.findElement(By.id("countdown")).getText()).matches("Code valid for 0:[0-3]\\d");
         WebElement reason = browser.findElement(By.cssSelector("#reasons li[data-reason=positive_test]"));
         assertThat(reason.getText()).contains("One of your tests was positive.",
                 "two negative tests at least 24 h apart");
@@ -109,6 +112,25 @@ class PagesBrowserTest {
         browser.get(serving.base().resolve("/app/nobody").toString());
         new WebDriverWait(browser, WAIT).until(d -> "error".equals(bodyState()));
         assertThat(browser.findElement(By.id("error")).getText()).contains("No health code is known for you");
+    }
+
+    @Test
+    void thePersonsPageFetchesANewCodeBeforeTheShownOneExpires() throws Exception {
+        browser.get(serving.base().resolve("/app/gus").toString());
+        waitForReady();
+        String shown = shownCode();
+        Instant shownExpires = Instant.parse(JSON.readTree(serving.postAsCheckpoint("/v1/verify", "text/plain", shown)
+                .body()).path("payload").path("exp").asText());
+
+        new WebDriverWait(browser, CODE_LIFETIME.plusSeconds(10)).until(d -> !shown.equals(shownCode()));
+        Instant replacedAt = Instant.now();
+        assertThat(replacedAt).isBefore(shownExpires);
+        String fresh = shownCode();
+        assertThat(JSON.readTree(serving.postAsCheckpoint("/v1/verify", "text/plain", fresh).body())
+                .path("result").asText()).isEqualTo("valid");
+        assertThat(browser.findElement(By.id("countdown")).getText()).matches("Code valid for 0:[1-3]\\d");
+        assertQrLoaded();
+        screenshot("person-green-refreshed.png");
     }
 
     @Test
@@ -166,6 +188,10 @@ class PagesBrowserTest {
 
     private static void waitForReady() {
         new WebDriverWait(browser, WAIT).until(d -> "ready".equals(bodyState()));
+    }
+
+    private static String shownCode() {
+        return (String) ((JavascriptExecutor) browser).executeScript("return document.body.dataset.code || ''");
     }
 
     private static String bodyState() {
