@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.healthcode.bench.BenchMain;
 import org.healthcode.bench.BenchOptions;
+import org.healthcode.bench.report.ClassPathSnapshot;
 import org.healthcode.bench.report.Results;
 import org.healthcode.bench.rules.RulesCeiling;
 import org.healthcode.bench.rules.RulesCeilingBench;
@@ -146,9 +147,11 @@ public final class PipelineBench implements Callable<Integer> {
                     Integer.toString(parallelism), "--checkpoint-interval", checkpointInterval));
             args.addAll(jobArgs);
             Path jobLog = work.resolve("job.log");
+            Path frozen = ClassPathSnapshot.take(root, "risk-model", work.resolve("classpath-snapshot"));
+            ClassPathSnapshot.take(root, "interop", frozen);
             try (FeedProgress progress = new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(),
                     "status");
-                 ModuleProcess job = ModuleProcess.start(root, "risk-model", RISK_JOB, args, List.of(), jobLog,
+                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, List.of(), jobLog,
                          Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
                 long started = System.nanoTime();
@@ -194,7 +197,7 @@ public final class PipelineBench implements Callable<Integer> {
                     }
                     try (FreshnessProbe probe = new FreshnessProbe(bootstrap, pseudonymiser, msisdns, idNumbers,
                             TRICKLE_PER_SECOND)) {
-                        freshness(r, run, root, work, bootstrap, probe, n, quick);
+                        freshness(r, run, frozen, work, bootstrap, probe, n, quick);
                         Thread.sleep(3_000); // one more checkpoint after the last probe
                     }
                 }
