@@ -29,6 +29,8 @@ public final class CompanionDetectionBenchmark {
     public static void main(String[] args) throws Exception {
         int base = args.length > 0 ? Integer.parseInt(args[0]) : 25_000;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        // optional third argument: the RocksDB timer-service factory (ROCKSDB, the default, or HEAP)
+        timerService = args.length > 2 ? args[2] : "ROCKSDB";
         System.out.printf("phones,pings,seconds,pings_per_s,pings_per_s_per_core%n");
         for (int factor : new int[] {1, 2, 4}) {
             int phones = base * factor;
@@ -39,6 +41,8 @@ public final class CompanionDetectionBenchmark {
         }
     }
 
+    private static String timerService = "ROCKSDB";
+
     private static double run(int phones, int parallelism) throws Exception {
         Path checkpoints = Files.createTempDirectory("contacts-bench-cp");
         Configuration conf = new Configuration();
@@ -47,6 +51,7 @@ public final class CompanionDetectionBenchmark {
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("execution.checkpointing.incremental", "true");
         conf.setString("restart-strategy.type", "none");
+        conf.setString("state.backend.rocksdb.timer-service.factory", timerService);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         long total = (long) phones * (PINGS_PER_PHONE + 1) + phones / 2_000;
