@@ -126,7 +126,9 @@ public final class LookupsBench implements Callable<Integer> {
             r.line(String.format("filled the status topic: %,d statuses, %.0f bytes each on average, in %.1f s", n,
                     bytes / (double) n, produceSeconds));
             List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--data-dir",
-                    work.resolve("view").toString(), "--http-port", "0", "--max-in-flight", Integer.toString(maxInFlight));
+                    work.resolve("view").toString(), "--http-port", "0", "--max-in-flight", Integer.toString(maxInFlight),
+                    // measured as the app role on loopback without credentials: the cost of authentication is not in these figures
+                    "--dev-open-lookups");
             Path frozen = ClassPathSnapshot.take(root, "interop", work.resolve("classpath-snapshot"));
             try (ModuleProcess serve = ModuleProcess.start(frozen, "interop", SERVE_MAIN, args,
                     List.of("-Xmx" + serverHeap), work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
@@ -280,6 +282,9 @@ public final class LookupsBench implements Callable<Integer> {
             HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
             if (resp.statusCode() == 200) {
                 return;
+            }
+            if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+                throw new IllegalStateException("the serving process refused the lookup (" + resp.statusCode() + "): credentials?");
             }
             Thread.sleep(200);
         }

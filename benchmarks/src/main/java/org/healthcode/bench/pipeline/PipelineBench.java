@@ -213,7 +213,7 @@ public final class PipelineBench implements Callable<Integer> {
     private void freshness(Results r, ObjectNode run, Path root, Path work, String bootstrap, FreshnessProbe probe,
                            int n, boolean quick) throws Exception {
         List<String> args = List.of("--bootstrap-servers", bootstrap, "--data-dir", work.resolve("view").toString(),
-                "--http-port", "0");
+                "--http-port", "0", "--dev-open-lookups");
         try (ModuleProcess serve = ModuleProcess.start(root, "interop", SERVE_MAIN, args, List.of("-Xmx512m"),
                 work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
             URI base = URI.create(serve.awaitReady(Duration.ofMinutes(2)));
