@@ -71,23 +71,23 @@ public final class StatusLookupService {
     }
 
     private LookupResult findStatus(String personId) {
-        try {
-            Optional<StatusRecord> status = view.get(personId);
-            if (status.isEmpty()) {
-                return new LookupResult.Failed(ErrorReason.UNKNOWN_PERSON, "no status is known for this person");
-            }
-            return new LookupResult.Found(status.get());
-        } catch (StatusView.ViewClosedException e) {
-            return new LookupResult.Failed(ErrorReason.UNAVAILABLE, "the status view is not open; retry shortly");
-        } catch (Exception e) {
-            LOG.error("lookup failed", e);
-            return new LookupResult.Failed(ErrorReason.INTERNAL, "the lookup failed; see the service log");
-        }
+        return find(() -> view.get(personId));
     }
 
     private LookupResult findByNationalId(String nationalId) {
+        return find(() -> view.getByNationalId(nationalId));
+    }
+
+    /** The view query of a lookup, by person id or by national pseudonym. */
+    @FunctionalInterface
+    private interface ViewQuery {
+        Optional<StatusRecord> run() throws Exception;
+    }
+
+    /** Runs one view query and maps its outcome to a lookup result: one place for both kinds of id. */
+    private static LookupResult find(ViewQuery query) {
         try {
-            Optional<StatusRecord> status = view.getByNationalId(nationalId);
+            Optional<StatusRecord> status = query.run();
             if (status.isEmpty()) {
                 return new LookupResult.Failed(ErrorReason.UNKNOWN_PERSON, "no status is known for this person");
             }
