@@ -184,6 +184,12 @@ class ServingEndToEndTest {
 
             releaseSlow.countDown();
             assertThat(slow.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+            // the response can reach the client a moment before the handler returns its permit: wait for it
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!get(base, "/metrics").body().contains("healthcode_http_in_flight_requests 0\n")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             // the permit came back: the next lookup is admitted
             assertThat(get(base, "/v1/status/alice").statusCode()).isEqualTo(404);
             assertThat(get(base, "/metrics").body()).contains("healthcode_lookups_total{result=\"overloaded\"} 1\n");
