@@ -28,9 +28,7 @@ class OverrideEventDecoderTest {
     }
 
     private static String requestWith(String field, String fragment) {
-        String line = REQUEST.replaceAll(",?\"" + field + "\":(\"[^\"]*\"|[^,}]*)", "");
-        line = line.replace("{,", "{");
-        return fragment == null ? line : line.substring(0, line.length() - 1) + "," + fragment + "}";
+        return IngestFixtures.withField(REQUEST, field, fragment);
     }
 
     @Test

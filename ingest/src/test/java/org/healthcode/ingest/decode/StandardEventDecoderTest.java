@@ -29,11 +29,8 @@ class StandardEventDecoderTest {
         return decoder.decodeJsonLine(utf8(line), 17);
     }
 
-    /** POSITIVE_PCR with one field replaced ({@code "field":value} JSON fragment), or removed (fragment null). */
     private static String pcrWith(String field, String fragment) {
-        String line = POSITIVE_PCR.replaceAll(",?\"" + field + "\":(\"[^\"]*\"|[^,}]*)", "");
-        line = line.replace("{,", "{");
-        return fragment == null ? line : line.substring(0, line.length() - 1) + "," + fragment + "}";
+        return IngestFixtures.withField(POSITIVE_PCR, field, fragment);
     }
 
     @Test

@@ -33,4 +33,14 @@ public final class IngestFixtures {
     public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * A flat JSON line with one top-level field removed ({@code fragment} null) or replaced by a {@code "field":value}
+     * fragment appended at the end: how the decoder tests build one bad line from one good one.
+     */
+    public static String withField(String line, String field, String fragment) {
+        String out = line.replaceAll(",?\"" + field + "\":(\"[^\"]*\"|[^,}]*)", "");
+        out = out.replace("{,", "{");
+        return fragment == null ? out : out.substring(0, out.length() - 1) + "," + fragment + "}";
+    }
 }
