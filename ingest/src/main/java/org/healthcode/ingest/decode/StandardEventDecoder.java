@@ -15,6 +15,7 @@ import org.healthcode.ingest.events.EventType;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.pseudonym.IdNumbers;
 import org.healthcode.ingest.pseudonym.Msisdns;
+import org.healthcode.ingest.pseudonym.NationalPseudonym;
 import org.healthcode.ingest.pseudonym.PersonIds;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.wire.EventTrees;
@@ -38,9 +39,21 @@ public final class StandardEventDecoder implements EventDecoder {
     private static final String FEEDS = String.join("|", Arrays.stream(Feed.values()).map(Feed::wireName).toList());
 
     private final Pseudonymiser pseudonymiser;
+    private final NationalPseudonym national;
 
+    /** A decoder that leaves {@code nationalId} of identity bindings empty (no national key configured). */
     public StandardEventDecoder(Pseudonymiser pseudonymiser) {
+        this(pseudonymiser, null);
+    }
+
+    /**
+     * @param national the national pseudonym key, or null: identity bindings with a raw ID number then get the
+     *     person's national pseudonym as {@code nationalId} (only the binding, not every event: one more HMAC per
+     *     event would cost throughput, and the binding is where the police name who a person is)
+     */
+    public StandardEventDecoder(Pseudonymiser pseudonymiser, NationalPseudonym national) {
         this.pseudonymiser = pseudonymiser;
+        this.national = national;
     }
 
     @Override
@@ -136,7 +149,13 @@ public final class StandardEventDecoder implements EventDecoder {
                     .action(f.requiredEnum("action", "start", "end"))
                     .kind(f.requiredEnum("kind", "central", "home"));
             case VACCINATION -> b.personId(person(f)).dose(f.requiredInt("dose", 1, 20, "the dose number, 1 and up"));
-            case IDENTITY -> b.personId(person(f)).msisdn(phone(f)).areaCode(f.requiredArea("areaCode"));
+            case IDENTITY -> {
+                b.personId(person(f)).msisdn(phone(f)).areaCode(f.requiredArea("areaCode"));
+                String idNumber = f.optionalSensitiveText("idNumber");
+                if (national != null && idNumber != null) {
+                    b.nationalId(national.of(idNumber)); // valid: person(f) checked it
+                }
+            }
             case CONTACT_DESIGNATION -> b.personId(person(f))
                     .degree(f.requiredInt("degree", 1, 2, "1 or 2"))
                     .exposure(f.requiredTime("exposure", "contact_designation needs the last exposure, ISO-8601 with offset"))
@@ -210,8 +229,29 @@ public final class StandardEventDecoder implements EventDecoder {
             case OVERRIDE_REFUSAL -> b.requestId(requestId(f)).operator(operator(f, "operator"))
                     .reason(f.requiredText("reason", "why the request is refused"));
             case OVERRIDE_WITHDRAWAL -> b.requestId(requestId(f)).operator(operator(f, "operator"));
+            case RISK_PERSON -> riskPerson(f, b, region);
         }
         return b.build();
+    }
+
+    /** interop/risk_person: what another region (the event's {@code region}) may tell about a person, nothing more. */
+    private static void riskPerson(FieldReader f, Event.Builder b, String region) throws Problem {
+        if (region == null) {
+            throw Problem.missing("region", "risk_person needs the issuing region, a six-digit GB/T 2260 code");
+        }
+        String nationalId = f.requiredText("nationalId", "the person's national pseudonym");
+        if (!PersonIds.isValid(nationalId)) {
+            throw Problem.invalid("nationalId", Problem.quote(nationalId) + " is not 1-64 characters of [A-Za-z0-9_-]");
+        }
+        String colour = f.requiredEnum("colour", "red", "yellow", "green");
+        String category = f.requiredEnum("reasonCategory", "infection", "contact", "risk_area", "other");
+        long since = f.requiredTime("since", "since when the person has had the colour, ISO-8601 with offset");
+        Long expiry = colour.equals("green") ? f.optionalTime("expiry")
+                : Long.valueOf(f.requiredTime("expiry", "when a red or yellow record lapses, ISO-8601 with offset"));
+        if (expiry != null && expiry <= since) {
+            throw Problem.invalid("expiry", "is not after 'since'");
+        }
+        b.nationalId(nationalId).colour(colour).reasonCategory(category).from(since).expiry(expiry);
     }
 
     private static String requestId(FieldReader f) throws Problem {

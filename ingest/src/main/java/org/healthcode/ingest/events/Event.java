@@ -55,6 +55,9 @@ package org.healthcode.ingest.events;
  * @param expiry override_request: when the override ends, epoch ms
  * @param operator override_*: who acted: the requester, the approver, or the operator refusing or withdrawing
  * @param reason override_refusal: why the request was refused
+ * @param nationalId the person's national pseudonym (HMAC of the ID number with the key shared by all regions):
+ *     identity (computed at ingest from the raw ID number) and risk_person (as another region named the person)
+ * @param reasonCategory risk_person: infection, contact, risk_area or other (never the other region's reasons)
  */
 public record Event(
         String eventId,
@@ -103,7 +106,9 @@ public record Event(
         String basis,
         Long expiry,
         String operator,
-        String reason) {
+        String reason,
+        String nationalId,
+        String reasonCategory) {
 
     /** A builder, so producers name the fields they set instead of counting 47 positions. */
     public static Builder builder(String eventId, EventType type, long time, String region) {
@@ -155,6 +160,8 @@ public record Event(
         b.expiry = expiry;
         b.operator = operator;
         b.reason = reason;
+        b.nationalId = nationalId;
+        b.reasonCategory = reasonCategory;
         return b;
     }
 
@@ -217,6 +224,8 @@ public record Event(
         private Long expiry;
         private String operator;
         private String reason;
+        private String nationalId;
+        private String reasonCategory;
 
         private Builder(String eventId, EventType type, long time, String region) {
             this.eventId = eventId;
@@ -268,13 +277,15 @@ public record Event(
         public Builder expiry(Long v) { this.expiry = v; return this; }
         public Builder operator(String v) { this.operator = v; return this; }
         public Builder reason(String v) { this.reason = v; return this; }
+        public Builder nationalId(String v) { this.nationalId = v; return this; }
+        public Builder reasonCategory(String v) { this.reasonCategory = v; return this; }
 
         public Event build() {
             return new Event(eventId, type, time, region, personId, msisdn, method, positive, tubeId, pooled,
                     diagnosis, onset, clinicId, action, kind, dose, areaCode, degree, exposure, caseId, hotelId,
                     checkOut, port, fromCountry, mode, vehicleId, sealed, carriage, row, fromArea, toArea,
                     departure, arrival, lat, lon, from, to, venueId, direction, level, intervalHours, requestId, colour,
-                    basis, expiry, operator, reason);
+                    basis, expiry, operator, reason, nationalId, reasonCategory);
         }
     }
 }

@@ -12,7 +12,9 @@ public enum Feed {
     VENUE,
     REFERENCE,
     /** Reviewed manual overrides: requests, approvals, refusals, withdrawals (docs/events.md). */
-    OVERRIDES;
+    OVERRIDES,
+    /** Risk persons pushed by other regions (区域协查), written by the serving process's exchange inbox (docs/interop.md). */
+    INTEROP;
 
     /** Topic and JSON name, e.g. {@code health}. */
     public String wireName() {

@@ -38,6 +38,7 @@ public final class EventTrees {
             case OVERRIDE_APPROVAL -> "override_approval";
             case OVERRIDE_REFUSAL -> "override_refusal";
             case OVERRIDE_WITHDRAWAL -> "override_withdrawal";
+            case RISK_PERSON -> "risk_person";
             case BODY_NOT_SET -> null;
         };
     }
@@ -165,6 +166,14 @@ public final class EventTrees {
             case OVERRIDE_WITHDRAWAL -> {
                 text(n, "requestId", e.getOverrideWithdrawal().getRequestId());
                 text(n, "operator", e.getOverrideWithdrawal().getOperator());
+            }
+            case RISK_PERSON -> {
+                var b = e.getRiskPerson();
+                text(n, "nationalId", b.getNationalId());
+                text(n, "colour", b.getColour());
+                text(n, "reasonCategory", b.getReasonCategory());
+                text(n, "since", b.getSince());
+                text(n, "expiry", b.getExpiry());
             }
             case BODY_NOT_SET -> {
                 // only the common fields; validation names what is missing
