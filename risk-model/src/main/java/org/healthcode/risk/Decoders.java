@@ -3,6 +3,7 @@ package org.healthcode.risk;
 import java.nio.file.Path;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.pseudonym.NationalPseudonym;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 
@@ -13,5 +14,16 @@ final class Decoders {
     /** The secret from {@code secretFile}, else HEALTHCODE_REGION_SECRET, else the development secret in {@code workDir}. */
     static EventDecoder forRegion(Path secretFile, Path workDir) {
         return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)));
+    }
+
+    /**
+     * As {@link #forRegion(Path, Path)}, and identity bindings get the national pseudonym: key from
+     * {@code nationalKeyFile}, else HEALTHCODE_NATIONAL_KEY, else the development key in {@code workDir}.
+     */
+    static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
+        NationalPseudonym national = nationalKeyFile == null && workDir == null
+                && System.getenv(NationalPseudonym.ENV) == null
+                ? null : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);
+        return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)), national);
     }
 }

@@ -35,6 +35,12 @@ public final class RiskJob {
                         FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
                         NeverHoldsBackTime.strategy(), "rules topic")
                 .uid("rules-source");
+        org.healthcode.risk.crossregion.ExchangeSettings exchange;
+        try {
+            exchange = cfg.exchange();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read --region-directory", e);
+        }
         RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected, audit) -> {
             statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
@@ -42,7 +48,9 @@ public final class RiskJob {
                     .uid("rejected-sink").name("rejected topic");
             audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.topic("audit"), cfg.transactionalIdPrefix()))
                     .uid("audit-sink").name("audit topic");
-        });
+        }, exchange, requests -> requests
+                .sinkTo(KafkaSinks.exchange(cfg.bootstrapServers(), cfg.topic("exchange-out"), cfg.transactionalIdPrefix()))
+                .uid("exchange-sink").name("exchange-out topic"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -56,8 +64,12 @@ public final class RiskJob {
             return;
         }
         RuleSet rules = cfg.ruleSet();
-        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir());
+        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile());
         RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("rules"));
+        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("interop")); // a feed topic only the serving side writes
+        if (cfg.region() != null) {
+            RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("exchange-out"));
+        }
         RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("audit"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         define(env, cfg, rules, decoder);

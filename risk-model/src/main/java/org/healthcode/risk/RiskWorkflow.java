@@ -7,6 +7,9 @@ import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
+import org.healthcode.risk.crossregion.CrossRegion;
+import org.healthcode.risk.crossregion.ExchangeSettings;
+import org.healthcode.risk.crossregion.ExchangeSink;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.MissedTestInput;
@@ -72,6 +75,16 @@ public final class RiskWorkflow {
      */
     public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
                               ContactRules contactRules, RiskSinks sinks) {
+        define(feed, rules, ruleUpdates, contactRules, sinks, null, null);
+    }
+
+    /**
+     * As above, and with {@code exchange} set, the requests to push this region's red/yellow persons to the regions
+     * they stay in go to {@code exchangeSink} (risk persons pushed by other regions are applied either way).
+     */
+    public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
+                              ContactRules contactRules, RiskSinks sinks, ExchangeSettings exchange,
+                              ExchangeSink exchangeSink) {
         SingleOutputStreamOperator<FeedRecord> decoded = feed
                 .process(new FeedRecordSplitter(SideOutputs.REJECTED))
                 .uid("split-rejected").name("split rejected");
@@ -94,10 +107,11 @@ public final class RiskWorkflow {
                 .filter(new HasPhone()).uid("with-phone").name("with a phone")
                 .keyBy(Event::msisdn)
                 .process(new CityStayOwner()).uid("city-stay-owner").name("city stays to persons");
-        DataStream<PersonInput> areaStays = unique
+        DataStream<Event> stays = unique
                 .filter(new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP)).uid("stay-events").name("stays")
                 .filter(new HasPerson()).uid("stays-with-person").name("stays with a person")
-                .union(cityStays)
+                .union(cityStays);
+        DataStream<PersonInput> areaStays = stays
                 .keyBy(Event::personId)
                 .connect(unique.filter(new IsType(EventType.RISK_AREA)).uid("risk-area-events").name("risk areas")
                         .broadcast(RiskAreaMatcher.LISTINGS))
@@ -127,7 +141,10 @@ public final class RiskWorkflow {
         DataStream<PersonInput> overrideInputs = overrides
                 .map(new ToPersonInput.FromOverride()).uid("override-inputs").name("overrides as person input");
 
-        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays, overrideInputs, missedTests)
+        DataStream<PersonInput> riskPersons = CrossRegion.riskPersons(unique);
+
+        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays, overrideInputs, missedTests,
+                        riskPersons)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
                 .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))
@@ -141,5 +158,8 @@ public final class RiskWorkflow {
                         .name("audit rejected override records"));
 
         sinks.attach(statuses, rejected, audit);
+        if (exchange != null) {
+            exchangeSink.attach(CrossRegion.exchangeRequests(statuses, stays, exchange));
+        }
     }
 }

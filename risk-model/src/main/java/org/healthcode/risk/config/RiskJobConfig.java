@@ -33,7 +33,10 @@ public record RiskJobConfig(
         String groupId,
         String transactionalIdPrefix,
         Duration outOfOrderness,
-        Duration idleness) {
+        Duration idleness,
+        Path nationalKeyFile,
+        String region,
+        Path regionDirectoryFile) {
 
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
@@ -49,11 +52,18 @@ public record RiskJobConfig(
               --transactional-id-prefix ID     (default healthcode-risk)
               --out-of-orderness DURATION      watermark bound per partition (default 5s)
               --idleness DURATION              a partition quiet this long stops holding back time (default 5s)
+              --national-key-file FILE         the key shared by all regions for national pseudonyms (default:
+                                               HEALTHCODE_NATIONAL_KEY, else a development key in --work-dir)
+              --region CODE                    this region's GB/T 2260 code: turns on the automatic risk-person
+                                               exchange (requests on <prefix>exchange-out); default off
+              --region-directory FILE          'prefix region' lines for regions that are not provinces
+                                               (default: the province of an area code is its region)
             """;
 
     private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
-            "--transactional-id-prefix", "--out-of-orderness", "--idleness");
+            "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--national-key-file", "--region",
+            "--region-directory");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -69,6 +79,21 @@ public record RiskJobConfig(
         if (rules != null && !Files.isRegularFile(Path.of(rules))) {
             problems.add("--rules: no such file: " + rules);
         }
+        String nationalKey = a.string("--national-key-file", null);
+        if (nationalKey != null && !Files.isRegularFile(Path.of(nationalKey))) {
+            problems.add("--national-key-file: no such file: " + nationalKey);
+        }
+        String region = a.string("--region", null);
+        if (region != null && !region.matches("\\d{6}")) {
+            problems.add("--region: must be a six-digit GB/T 2260 code, got '" + region + "'");
+        }
+        String directory = a.string("--region-directory", null);
+        if (directory != null && !Files.isRegularFile(Path.of(directory))) {
+            problems.add("--region-directory: no such file: " + directory);
+        }
+        if (directory != null && region == null) {
+            problems.add("--region-directory: needs --region (the exchange is off without it)");
+        }
         RiskJobConfig c = new RiskJobConfig(
                 a.string("--bootstrap-servers", "localhost:9092"),
                 checkpointDir == null ? null : Path.of(checkpointDir).toAbsolutePath(),
@@ -81,7 +106,10 @@ public record RiskJobConfig(
                 a.string("--group-id", "healthcode-risk"),
                 a.string("--transactional-id-prefix", "healthcode-risk"),
                 a.duration("--out-of-orderness", Duration.ofSeconds(5)),
-                a.duration("--idleness", Duration.ofSeconds(5)));
+                a.duration("--idleness", Duration.ofSeconds(5)),
+                nationalKey == null ? null : Path.of(nationalKey),
+                region,
+                directory == null ? null : Path.of(directory));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -90,6 +118,17 @@ public record RiskJobConfig(
 
     public String topic(String name) {
         return topicPrefix + name;
+    }
+
+    /** The automatic exchange's settings, or null when {@code --region} is not given. */
+    public org.healthcode.risk.crossregion.ExchangeSettings exchange() throws IOException {
+        if (region == null) {
+            return null;
+        }
+        var directory = regionDirectoryFile == null
+                ? org.healthcode.risk.crossregion.RegionDirectory.provinces()
+                : org.healthcode.risk.crossregion.RegionDirectory.read(regionDirectoryFile);
+        return org.healthcode.risk.crossregion.ExchangeSettings.of(region, directory);
     }
 
     public RuleSet ruleSet() throws IOException {

@@ -16,10 +16,12 @@ import java.util.List;
  * @param exitAfterMs tests sampled after this count towards the exit requirement
  * @param countingTests sampling times (ascending) of tests that count towards the exit (at most {@link #MAX_TESTS})
  * @param override the terms of a reviewed manual override (reason {@code override} only; null otherwise)
+ * @param crossRegion what another region pushed (reason {@code cross_region_risk} only, one condition per issuing
+ *     region; null otherwise)
  */
 public record ConditionState(
         String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs, List<Long> countingTests,
-        OverrideTerms override) {
+        OverrideTerms override, CrossRegionTerms crossRegion) {
 
     public static final long NO_ANCHOR = Long.MIN_VALUE;
     public static final int MAX_CAUSES = 10;
@@ -30,7 +32,13 @@ public record ConditionState(
         countingTests = List.copyOf(countingTests);
     }
 
-    /** A computed condition (every reason but {@code override}). */
+    /** A computed condition or an override. */
+    public ConditionState(String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs,
+                          List<Long> countingTests, OverrideTerms override) {
+        this(reason, cause, startMs, anchorMs, exitAfterMs, countingTests, override, null);
+    }
+
+    /** A computed condition (every reason but {@code override} and {@code cross_region_risk}). */
     public ConditionState(String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs,
                           List<Long> countingTests) {
         this(reason, cause, startMs, anchorMs, exitAfterMs, countingTests, null);
@@ -38,6 +46,10 @@ public record ConditionState(
 
     public boolean isOverride() {
         return override != null;
+    }
+
+    public boolean isCrossRegion() {
+        return crossRegion != null;
     }
 
     public boolean anchored() {

@@ -14,11 +14,18 @@ import java.util.List;
  * @param colour colour of the last emitted status (wire name)
  * @param sinceMs since when the person has had that colour
  * @param fingerprint hash of the last emitted status content, to emit only on change
+ * @param nationalId the person's national pseudonym from their identity binding, null until known; kept even with
+ *     no condition (so a later status can name the person to other regions): one small entry per bound person
  */
-public record PersonState(List<ConditionState> conditions, long seq, String colour, long sinceMs, long fingerprint) {
+public record PersonState(List<ConditionState> conditions, long seq, String colour, long sinceMs, long fingerprint,
+                          String nationalId) {
 
     public PersonState {
         conditions = List.copyOf(conditions);
+    }
+
+    public PersonState(List<ConditionState> conditions, long seq, String colour, long sinceMs, long fingerprint) {
+        this(conditions, seq, colour, sinceMs, fingerprint, null);
     }
 
     public static PersonState initial() {
@@ -26,6 +33,15 @@ public record PersonState(List<ConditionState> conditions, long seq, String colo
     }
 
     public PersonState withConditions(List<ConditionState> c) {
-        return new PersonState(c, seq, colour, sinceMs, fingerprint);
+        return new PersonState(c, seq, colour, sinceMs, fingerprint, nationalId);
+    }
+
+    public PersonState withNationalId(String id) {
+        return new PersonState(conditions, seq, colour, sinceMs, fingerprint, id);
+    }
+
+    /** Nothing worth keeping: no status emitted, no condition, no national pseudonym. */
+    public boolean isEmpty() {
+        return seq == 0 && conditions.isEmpty() && nationalId == null;
     }
 }

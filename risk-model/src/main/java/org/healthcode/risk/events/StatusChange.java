@@ -12,12 +12,18 @@ import java.util.List;
  * @param ruleVersion version of the rule set that decided it
  * @param seq per-person sequence number, +1 per change
  * @param effectiveMs event time at which this status took effect
+ * @param nationalId the person's national pseudonym, null when this region has no identity binding with it
  */
 public record StatusChange(
         String personId, String colour, long sinceMs, List<ConditionView> conditions, String ruleVersion, long seq,
-        long effectiveMs) {
+        long effectiveMs, String nationalId) {
 
     public StatusChange {
         conditions = List.copyOf(conditions);
+    }
+
+    public StatusChange(String personId, String colour, long sinceMs, List<ConditionView> conditions,
+                        String ruleVersion, long seq, long effectiveMs) {
+        this(personId, colour, sinceMs, conditions, ruleVersion, seq, effectiveMs, null);
     }
 }

@@ -110,9 +110,10 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         long now = watermark == Long.MAX_VALUE ? e.time() : watermark;
         RiskEngine engine = engine(ctx);
         PersonState s = load();
+        String nationalId = NationalIds.learned(s, e);
         List<ConditionState> conds = engine.apply(s.conditions(), e);
         conds = engine.advance(conds, now);
-        finish(engine, s, conds, now, ctx.getCurrentKey(), ctx.timerService(), out);
+        finish(engine, s, conds, now, ctx.getCurrentKey(), ctx.timerService(), out, nationalId);
     }
 
     @Override
@@ -138,11 +139,13 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         due.sort(Comparator.comparingLong(PersonInput::time).thenComparing(PersonInput::id));
         // phase ends at this instant come first, then the events of this instant in eventId order
         List<ConditionState> conds = engine.advance(s.conditions(), timestamp);
+        String nationalId = s.nationalId();
         for (PersonInput e : due) {
             conds = engine.apply(conds, e);
+            nationalId = NationalIds.learned(s.withNationalId(nationalId), e);
         }
         conds = engine.advance(conds, timestamp);
-        finish(engine, s, conds, timestamp, ctx.getCurrentKey(), ctx.timerService(), out);
+        finish(engine, s, conds, timestamp, ctx.getCurrentKey(), ctx.timerService(), out, nationalId);
     }
 
     private PersonState load() throws Exception {
@@ -151,21 +154,23 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
     }
 
     private void finish(RiskEngine engine, PersonState s, List<ConditionState> conds, long now, String personId,
-                        org.apache.flink.streaming.api.TimerService timers, Collector<StatusChange> out)
-            throws Exception {
+                        org.apache.flink.streaming.api.TimerService timers, Collector<StatusChange> out,
+                        String nationalId) throws Exception {
         Assessment a = engine.assess(conds, now);
         String version = engine.rules().version();
         long fp = a.fingerprint(version);
-        PersonState next = s.withConditions(conds);
+        PersonState next = s.withConditions(conds).withNationalId(nationalId);
         boolean nothingToSay = s.seq() == 0 && conds.isEmpty();
-        if (!nothingToSay && fp != s.fingerprint()) {
+        // a national pseudonym learned after the last status is published with a new one, so other regions find them
+        boolean newNationalId = nationalId != null && !nationalId.equals(s.nationalId());
+        if (!nothingToSay && (fp != s.fingerprint() || newNationalId)) {
             String colour = a.colour().wireName();
             long since = colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
             long seq = s.seq() + 1;
-            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now));
-            next = new PersonState(conds, seq, colour, since, fp);
+            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId));
+            next = new PersonState(conds, seq, colour, since, fp, nationalId);
         }
-        if (next.seq() == 0 && next.conditions().isEmpty()) {
+        if (next.isEmpty()) {
             person.clear();
         } else {
             person.update(next);

@@ -21,6 +21,8 @@ public enum ReasonCode {
     SAME_VEHICLE_REST,
     FEVER_CLINIC,
     MISSED_TEST,
+    /** Another region pushed the person as red or yellow (区域协查, interop feed); matched by national pseudonym. */
+    CROSS_REGION_RISK,
     OVERRIDE;
 
     /** The code as it appears in statuses and rule files, e.g. {@code close_contact}. */

@@ -10,6 +10,7 @@ import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.ConditionView;
+import org.healthcode.risk.events.CrossRegionTerms;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.OverrideTerms;
 import org.healthcode.risk.events.PersonInput;
@@ -145,11 +146,50 @@ public final class RiskEngine implements Serializable {
                 startOrRenew(conds, r, e, exposure);
             }
             case BORDER_ENTRY -> startOrRenew(conds, ReasonCode.INBOUND, e, t);
+            case RISK_PERSON -> crossRegion(conds, e);
             default -> {
                 // other event types feed rules that are not built yet (DESIGN §3 rows of issue 3)
             }
         }
         return conds;
+    }
+
+    /**
+     * A record another region pushed (matched to this person by national pseudonym): the issuing region's latest
+     * record replaces its earlier one, green withdraws it. Records of several regions are separate conditions, so
+     * the most severe colour wins. The phases are counted from when this region received it and cap how long a
+     * foreign record can hold (the rule's one phase: its colour is the most severe one applied, its hours the
+     * longest hold); the record's own expiry usually ends it first.
+     */
+    private void crossRegion(List<ConditionState> conds, Event e) {
+        int i = -1;
+        for (int j = 0; j < conds.size(); j++) {
+            if (conds.get(j).isCrossRegion() && conds.get(j).crossRegion().fromRegion().equals(e.region())) {
+                i = j;
+            }
+        }
+        if ("green".equals(e.colour())) {
+            if (i >= 0) {
+                conds.remove(i);
+            }
+            return;
+        }
+        CrossRegionTerms terms = new CrossRegionTerms(e.region(), e.colour(), e.reasonCategory(), e.from(), e.expiry());
+        if (i < 0) {
+            conds.add(new ConditionState(ReasonCode.CROSS_REGION_RISK.wireName(), List.of(e.eventId()), e.time(),
+                    e.time(), e.time(), List.of(), null, terms));
+        } else {
+            ConditionState c = conds.get(i);
+            conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), e.eventId()), c.startMs(), e.time(),
+                    e.time(), List.of(), null, terms));
+        }
+    }
+
+    /** The colour a cross-region condition gives here: the record's, at most the rule's. */
+    private Colour crossRegionColour(ConditionState c) {
+        Colour given = Colour.fromWire(c.crossRegion().colour());
+        Colour cap = rule(c).worstColour();
+        return given.moreSevereThan(cap) ? cap : given;
     }
 
     /** The conditions still active at {@code now}: those whose phases are over and whose exit is met are gone. */
@@ -168,6 +208,9 @@ public final class RiskEngine implements Serializable {
         if (c.isOverride()) {
             return c.override().expiryMs();
         }
+        if (c.isCrossRegion()) {
+            return Math.min(c.crossRegion().expiryMs(), c.anchorMs() + rule(c).phasesMillis());
+        }
         if (!c.anchored()) {
             return Long.MAX_VALUE;
         }
@@ -184,6 +227,12 @@ public final class RiskEngine implements Serializable {
             if (c.isOverride()) {
                 if (c.override().expiryMs() > now) {
                     next = Math.min(next, c.override().expiryMs());
+                }
+                continue;
+            }
+            if (c.isCrossRegion()) {
+                if (endAt(c) > now) {
+                    next = Math.min(next, endAt(c));
                 }
                 continue;
             }
@@ -220,6 +269,18 @@ public final class RiskEngine implements Serializable {
                 override = new ConditionView(c.reason(), t.colour(), c.cause(), c.startMs(), t.expiryMs(),
                         "its expiry at " + Instant.ofEpochMilli(t.expiryMs()) + " or a withdrawal; override "
                                 + t.requestId() + " requested by " + t.requester() + ", approved by " + t.approver());
+                continue;
+            }
+            if (c.isCrossRegion()) {
+                CrossRegionTerms t = c.crossRegion();
+                Colour colour = crossRegionColour(c);
+                if (colour.moreSevereThan(worst)) {
+                    worst = colour;
+                }
+                views.add(new ConditionView(c.reason(), colour.wireName(), c.cause(), c.startMs(), endAt(c),
+                        "its expiry at " + Instant.ofEpochMilli(endAt(c)) + " or a withdrawal by region "
+                                + t.fromRegion() + " (reported there: " + t.reasonCategory() + ", "
+                                + t.colour() + " since " + Instant.ofEpochMilli(t.sinceMs()) + ")"));
                 continue;
             }
             ConditionRule rule = rule(c);
@@ -262,8 +323,8 @@ public final class RiskEngine implements Serializable {
     private void countTest(List<ConditionState> conds, long t, boolean positive, boolean pooled) {
         for (int i = 0; i < conds.size(); i++) {
             ConditionState c = conds.get(i);
-            if (c.isOverride()) {
-                continue; // tests do not end an override: its expiry or a withdrawal does
+            if (c.isOverride() || c.isCrossRegion()) {
+                continue; // tests do not end these: their expiry or a withdrawal does
             }
             ExitRequirement exit = rule(c).exit();
             if (t <= c.exitAfterMs() || !exit.counts(positive, pooled)) {

@@ -47,6 +47,18 @@ public final class KafkaSinks {
                 .build();
     }
 
+    /** Requests to push risk persons to other regions: key = target region, value = the notice JSON. */
+    public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(String bootstrap, String topic,
+                                                                                     String transactionalIdPrefix) {
+        return KafkaSink.<org.healthcode.risk.crossregion.ExchangeRequest>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new ExchangeRequestSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-exchange")
+                .setKafkaProducerConfig(producerConfig())
+                .build();
+    }
+
     private static Properties producerConfig() {
         Properties p = new Properties();
         p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);

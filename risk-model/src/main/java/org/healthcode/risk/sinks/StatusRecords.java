@@ -17,6 +17,9 @@ public final class StatusRecords {
                 .setRuleVersion(s.ruleVersion())
                 .setSeq(s.seq())
                 .setEffectiveMs(s.effectiveMs());
+        if (s.nationalId() != null) {
+            b.setNationalId(s.nationalId());
+        }
         for (ConditionView c : s.conditions()) {
             b.addConditions(ConditionRecord.newBuilder()
                     .setReason(c.reason())
