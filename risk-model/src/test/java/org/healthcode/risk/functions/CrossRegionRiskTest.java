@@ -44,6 +44,8 @@ class CrossRegionRiskTest {
             assertThat(c.startMs()).isEqualTo(RECEIVED.toEpochMilli());
             assertThat(c.phaseEndMs()).isEqualTo(EXPIRY.toEpochMilli());
             assertThat(c.cause()).singleElement().asString().startsWith("xr-");
+            // the record reached this person by their national pseudonym: the status names them by it too
+            assertThat(h.statusesOf(ALICE).get(0).nationalId()).isEqualTo("nat-alice");
             assertThat(c.endsWith()).contains("region " + GUANGDONG, "infection", EXPIRY.toString());
             // tests here do not end it; its expiry does
             assertThat(h.colourAt(ALICE, plusDays(MONDAY_9AM, 3))).isEqualTo("red");
