@@ -2,13 +2,12 @@ package org.healthcode.interop.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,27 +18,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code audit} topic materialised for queries: the latest {@value #PER_KEY} records per subject and per caller,
- * read from the start of the topic at every start (every partition, no consumer group).
+ * The {@code audit} topic materialised for queries: every record indexed by subject and by caller in a RocksDB
+ * {@link AuditIndex} under the serving process's data directory, with the topic positions in the same batch; a
+ * restart reads on from there (every partition assigned by hand, no consumer group: the position belongs to the
+ * index). Queries answer the latest {@value #PER_KEY} records of a subject or caller.
  *
- * <p>Trade-off: held in memory and rebuilt from the topic, which stays the record of truth (append-only; give it a
- * long retention). Good for a city's operators; a province wants it in RocksDB or a search index, the next step.
+ * <p>The topic stays the record of truth (append-only; give it a long retention); the index can be deleted and
+ * rebuilt from it.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     static final int PER_KEY = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Map<String, Deque<AuditRecord>> bySubject = new ConcurrentHashMap<>();
-    private final Map<String, Deque<AuditRecord>> byCaller = new ConcurrentHashMap<>();
+    private final AuditIndex index;
     private final KafkaConsumer<String, String> consumer;
     private final String topic;
     private final Thread thread;
     private volatile boolean stopping;
     private volatile long recordsRead;
 
-    public AuditLog(String bootstrapServers, String topic) {
+    /** Follows {@code topic} into the index in {@code indexDir} (created when missing). */
+    public AuditLog(String bootstrapServers, String topic, java.nio.file.Path indexDir) throws Exception {
         this.topic = topic;
+        this.index = AuditIndex.open(indexDir);
         Properties c = new Properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -65,9 +67,15 @@ public final class AuditLog implements AutoCloseable {
                             .forEach(p -> all.add(new TopicPartition(topic, p.partition())));
                     if (all.size() != assigned.size()) {
                         consumer.assign(all);
+                        Map<Integer, Long> stored = index.positions();
                         for (TopicPartition tp : all) {
                             if (!assigned.contains(tp)) {
-                                consumer.seekToBeginning(List.of(tp));
+                                Long at = stored.get(tp.partition());
+                                if (at == null) {
+                                    consumer.seekToBeginning(List.of(tp));
+                                } else {
+                                    consumer.seek(tp, at);
+                                }
                             }
                         }
                         assigned = all;
@@ -78,63 +86,57 @@ public final class AuditLog implements AutoCloseable {
                     Thread.sleep(200);
                     continue;
                 }
+                List<AuditIndex.Entry> entries = new ArrayList<>();
+                Map<Integer, Long> next = new HashMap<>();
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        add(AuditRecord.fromJson(JSON.readTree(r.value())));
+                        entries.add(new AuditIndex.Entry(AuditRecord.fromJson(JSON.readTree(r.value())),
+                                r.value().getBytes(StandardCharsets.UTF_8), r.partition(), r.offset()));
                     } catch (Exception e) {
                         LOG.warn("skipping an audit record that does not parse at {}-{}@{}", r.topic(), r.partition(),
                                 r.offset());
                     }
-                    recordsRead++;
+                    next.put(r.partition(), r.offset() + 1);
+                }
+                if (!next.isEmpty()) {
+                    index.add(entries, next);
+                    recordsRead += entries.size();
                 }
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("audit log stopped following {}", topic, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    private void add(AuditRecord r) {
-        if (r.subject() != null) {
-            append(bySubject, r.subject(), r);
-        }
-        append(byCaller, r.caller(), r);
-    }
-
-    private static void append(Map<String, Deque<AuditRecord>> index, String key, AuditRecord r) {
-        Deque<AuditRecord> d = index.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (d) {
-            d.addLast(r);
-            if (d.size() > PER_KEY) {
-                d.removeFirst();
-            }
-        }
-    }
-
     /** The records about {@code subject}, oldest first. */
     public List<AuditRecord> aboutSubject(String subject) {
-        return copy(bySubject.get(subject));
+        return parse(index.latestAboutSubject(subject, PER_KEY));
     }
 
     /** The records of {@code caller}'s requests, oldest first. */
     public List<AuditRecord> byCaller(String caller) {
-        return copy(byCaller.get(caller));
+        return parse(index.latestByCaller(caller, PER_KEY));
     }
 
+    /** Records indexed by this process since it started (not counting what the index held before). */
     public long recordsRead() {
         return recordsRead;
     }
 
-    private static List<AuditRecord> copy(Deque<AuditRecord> d) {
-        if (d == null) {
-            return List.of();
+    private static List<AuditRecord> parse(List<byte[]> values) {
+        List<AuditRecord> out = new ArrayList<>(values.size());
+        for (byte[] v : values) {
+            try {
+                out.add(AuditRecord.fromJson(JSON.readTree(v)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("an indexed audit record does not parse", e);
+            }
         }
-        synchronized (d) {
-            return List.copyOf(d);
-        }
+        return out;
     }
 
     @Override
@@ -146,5 +148,6 @@ public final class AuditLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        index.close();
     }
 }

@@ -18,8 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Receives risk persons pushed by other regions: each new notice becomes one event line on this region's
- * {@code interop} topic (key = national pseudonym), written and acknowledged by the broker before the push is
+ * Receives risk persons pushed by other regions: each new notice becomes one Protobuf feed event (type
+ * {@code risk_person}) on this region's {@code interop} topic (key = national pseudonym), which the risk job reads
+ * like every feed topic; written and acknowledged by the broker before the push is
  * acknowledged; a notice whose idempotency key was seen before is acknowledged without writing again.
  *
  * <p>Seen keys are appended to {@code seen-keys} in the data directory after the write. A crash between the two
@@ -30,7 +31,7 @@ public final class ExchangeInbox implements AutoCloseable {
     public enum Result { ACCEPTED, DUPLICATE }
 
     private final String topic;
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final Path seenFile;
     private final Set<String> seen = new HashSet<>();
     private final Clock clock;
@@ -48,7 +49,8 @@ public final class ExchangeInbox implements AutoCloseable {
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
     }
 
@@ -58,7 +60,7 @@ public final class ExchangeInbox implements AutoCloseable {
             return Result.DUPLICATE;
         }
         try {
-            producer.send(new ProducerRecord<>(topic, n.nationalId(), n.toEventLine(clock.instant()).toString()))
+            producer.send(new ProducerRecord<>(topic, n.nationalId(), n.toEvent(clock.instant()).toByteArray()))
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("writing to " + topic + " failed: " + e.getMessage(), e);

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes risk persons to other regions until they acknowledge: notices wait on the {@code exchange-out} topic
- * (written by {@link #enqueue}, or by the risk job), a consumer group reads them, each is POSTed to the target
+ * (written by {@link #enqueue} for an operator's outbox request, or by the risk job's exchange trigger when one of
+ * this region's red/yellow persons stays in another region), a consumer group reads them, each is POSTed to the target
  * region's {@code /v1/exchange/risk-persons} over mutual TLS, retried with backoff (1 s doubling to 60 s) until a
  * 2xx, and the group offset is committed only after that. A crash re-pushes what was not committed; the receiver's
  * idempotency key makes that harmless. A 4xx other than 429 will never succeed: it is logged, audited and skipped.
@@ -67,6 +68,8 @@ public final class ExchangePusher implements AutoCloseable {
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
+        // the risk job writes its requests transactionally: an aborted attempt must never be pushed
+        c.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.setProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
         c.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

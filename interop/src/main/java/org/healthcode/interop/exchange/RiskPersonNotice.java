@@ -59,8 +59,8 @@ public record RiskPersonNotice(String idempotencyKey, String fromRegion, String 
         if (nationalId == null || !nationalId.matches("[A-Za-z0-9_-]{1,64}")) {
             p.add("nationalId: a national pseudonym");
         }
-        if (!"red".equals(colour) && !"yellow".equals(colour)) {
-            p.add("colour: red or yellow");
+        if (!"red".equals(colour) && !"yellow".equals(colour) && !"green".equals(colour)) {
+            p.add("colour: red or yellow (green withdraws the region's earlier record)");
         }
         if (!CATEGORIES.contains(reasonCategory)) {
             p.add("reasonCategory: one of " + CATEGORIES);
@@ -84,21 +84,19 @@ public record RiskPersonNotice(String idempotencyKey, String fromRegion, String 
         return n;
     }
 
-    /** The event line the receiving region's job ingests (docs/interop.md, feed {@code interop}, type {@code risk_person}). */
-    public ObjectNode toEventLine(Instant received) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("feed", "interop");
-        n.put("type", "risk_person");
-        n.put("eventId", "xr-" + idempotencyKey);
-        n.put("time", since.toString());
-        n.put("region", fromRegion);
-        n.put("nationalId", nationalId);
-        n.put("colour", colour);
-        n.put("reasonCategory", reasonCategory);
-        n.put("since", since.toString());
-        n.put("expiry", expiry.toString());
-        n.put("received", received.toString());
-        return n;
+    /**
+     * The event the receiving region's job ingests: a Protobuf feed {@code Event} on the {@code interop} topic
+     * (docs/events.md, type {@code risk_person}). Its time is {@code received}: a record pushed days after the person
+     * turned red in the issuing region must not be rejected as late; {@code since} travels in the body.
+     */
+    public org.healthcode.ingest.proto.Event toEvent(Instant received) {
+        return org.healthcode.ingest.proto.Event.newBuilder()
+                .setFeed("interop").setType("risk_person").setEventId("xr-" + idempotencyKey)
+                .setTime(received.toString()).setRegion(fromRegion)
+                .setRiskPerson(org.healthcode.ingest.proto.RiskPerson.newBuilder()
+                        .setNationalId(nationalId).setColour(colour).setReasonCategory(reasonCategory)
+                        .setSince(since.toString()).setExpiry(expiry.toString()))
+                .build();
     }
 
     /** Parses a notice; throws IllegalArgumentException when a field is missing or not an instant. */

@@ -44,6 +44,7 @@ import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.exchange.RiskPersonNotice;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.Role;
@@ -224,6 +225,55 @@ class TwoRegionsTest {
     }
 
     @Test
+    void aRiskJobsRequestOnExchangeOutReachesBsJobFeedWithNoManualStep() throws Exception {
+        // what A's risk job writes when its red person's carrier stay is in B (risk-model ExchangeTrigger; same
+        // JSON and idempotency key: see ExchangeRequestJsonTest there and noticeFormatMatchesTheRiskJobs here)
+        RiskPersonNotice request = RiskPersonNotice.of(A, B, "nat-stayer", "red", "infection", MONDAY_9AM,
+                MONDAY_9AM.plus(Duration.ofDays(14)));
+        publishText("a.exchange-out", B, request.toJson().toString());
+        publishText("a.exchange-out", B, request.toJson().toString()); // a job restored from a checkpoint writes it again
+
+        List<JsonNode> events = readAll("b.interop", 1);
+        List<JsonNode> mine = events.stream().filter(e -> e.path("nationalId").asText().equals("nat-stayer")).toList();
+        assertThat(mine).hasSize(1);
+        // B's job decodes it as a risk_person event of region A (ingest's decoder, as the job runs it)
+        var decoded = new org.healthcode.ingest.decode.StandardEventDecoder(
+                new org.healthcode.ingest.pseudonym.Pseudonymiser(org.healthcode.ingest.pseudonym.RegionSecret.ofBytes(
+                        new byte[32]))).decodeJsonLine(JSON.writeValueAsBytes(mine.get(0)), 1);
+        assertThat(decoded.isOk()).as("%s", decoded.rejected()).isTrue();
+        assertThat(decoded.event().type().wireName()).isEqualTo("risk_person");
+        assertThat(decoded.event().region()).isEqualTo(A);
+        assertThat(decoded.event().colour()).isEqualTo("red");
+        assertThat(decoded.event().from()).isEqualTo(MONDAY_9AM.toEpochMilli());
+        // B never sees A's reasons: the record has no field beyond the minimal ones
+        assertThat(mine.get(0).toString()).doesNotContain("positive_test", "conditions", "cause");
+        // and B's audit shows the push it received (who, what, result)
+        await().atMost(WAIT).untilAsserted(() -> assertThat(regionB.interop().auditLog().orElseThrow().aboutSubject("nat-stayer"))
+                .extracting(r -> r.action() + ":" + r.result()).contains("exchange_in:accepted"));
+    }
+
+    @Test
+    void noticeFormatMatchesTheRiskJobs() {
+        // the same golden key as risk-model's ExchangeRequestJsonTest: both sides derive it alike
+        assertThat(RiskPersonNotice.of("440000", "310000", "nat-golden", "red", "infection",
+                Instant.parse("2022-04-04T01:00:00Z"), Instant.parse("2022-04-18T01:00:00Z")).idempotencyKey())
+                .isEqualTo(GOLDEN_KEY);
+    }
+
+    /** SHA-256 of {@code 440000|310000|nat-golden|red|infection|2022-04-04T01:00:00Z|2022-04-18T01:00:00Z}, 16 bytes. */
+    static final String GOLDEN_KEY = "4f00f707a2cb799d140b0e6c649bab2c";
+
+    private static void publishText(String topic, String key, String value) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    @Test
     void bSeesOnlyColourSinceValidityAndRegionAndACheckpointNeverSeesReasons() throws Exception {
         publish("a.status", walkerRed("pa-walker", "nat-walker"));
         await().atMost(WAIT).until(() -> get(plain(), regionA.baseUri(), "/v1/status/pa-walker", appKeyA)
@@ -316,21 +366,24 @@ class TwoRegionsTest {
         }
     }
 
+    /** The feed events on a topic (Protobuf, as the risk job reads them), in their flat JSON form. */
     private static List<JsonNode> readAll(String topic, int atLeast) throws Exception {
         Properties p = new Properties();
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         List<JsonNode> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             c.subscribe(List.of(topic));
             long end = System.nanoTime() + WAIT.toNanos();
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < end && System.nanoTime() < quietUntil) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(JSON.readTree(r.value()));
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(org.healthcode.ingest.wire.EventTrees.toTree(
+                            org.healthcode.ingest.proto.Event.parseFrom(r.value())));
                 }
                 if (out.size() >= atLeast && quietUntil == Long.MAX_VALUE) {
                     quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos(); // catch any extra record
