@@ -11,14 +11,10 @@ import org.healthcode.ingest.pseudonym.RegionSecret;
 final class Decoders {
     private Decoders() {}
 
-    /** The secret from {@code secretFile}, else HEALTHCODE_REGION_SECRET, else the development secret in {@code workDir}. */
-    static EventDecoder forRegion(Path secretFile, Path workDir) {
-        return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)));
-    }
-
     /**
-     * As {@link #forRegion(Path, Path)}, and identity bindings get the national pseudonym: key from
-     * {@code nationalKeyFile}, else HEALTHCODE_NATIONAL_KEY, else the development key in {@code workDir}.
+     * The region secret from {@code secretFile}, else HEALTHCODE_REGION_SECRET, else the development secret in
+     * {@code workDir}; and identity bindings get the national pseudonym: key from {@code nationalKeyFile}, else
+     * HEALTHCODE_NATIONAL_KEY, else the development key in {@code workDir} (none when neither is there).
      */
     static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
         NationalPseudonym national = nationalKeyFile == null && workDir == null

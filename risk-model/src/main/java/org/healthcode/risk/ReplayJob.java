@@ -61,7 +61,8 @@ public final class ReplayJob {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        Summary s = replay(env, cfg, Decoders.forRegion(cfg.secretFile(), cfg.workDir()));
+        // the national key as the live job finds it, so statuses (and their seq) match the live ones
+        Summary s = replay(env, cfg, Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null));
         System.out.println("REPLAY DONE " + s.changes() + " status changes, " + s.persons() + " persons, "
                 + s.rejected() + " rejected lines, as of " + s.at() + " -> " + cfg.out());
     }
