@@ -37,6 +37,7 @@ import org.healthcode.ingest.proto.Identity;
 import org.healthcode.ingest.proto.TestResult;
 import org.healthcode.ingest.proto.Vaccination;
 import org.healthcode.ingest.pseudonym.IdNumbers;
+import org.healthcode.ingest.pseudonym.NationalPseudonym;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly-once) and serving process (own JVM, RocksDB view, mutual TLS from one development CA), one national key.
  * A's job sees its red person's carrier city stay in Shanghai and writes a request to {@code a.exchange-out}; A's
  * serving process pushes it to B over mutual TLS; B's inbox writes it to {@code b.interop}; B's job matches the
- * national pseudonym to B's own person and turns them red; B's lookup shows it without A's reasons.
+ * national pseudonym to B's own person and turns them red; B's lookup shows it without A's reasons. And B, as
+ * role region over mutual TLS, looks the traveller up in A by the national pseudonym A's job put on the status.
  *
  * <p>Event times are near the wall clock (the inbox stamps a record with its arrival), and a ticker keeps both
  * jobs' event time moving, as live feeds do.
@@ -137,6 +139,27 @@ class TwoRegionsExchangeEndToEndTest {
             JsonNode inA = awaitColour(http, URI.create("http://127.0.0.1:" + httpA + "/v1/status/" + personInA), "red",
                     Duration.ofMinutes(1));
             assertThat(inA.path("conditions").get(0).path("reason").asText()).isEqualTo("positive_test");
+
+            // B looks the traveller up in A by the national pseudonym A's job put on the status (federated view)
+            Path p12 = work.resolve("region-b.p12");
+            try (ModuleProcess cert = ModuleProcess.start(root, "interop", "org.healthcode.interop.AccessMain",
+                    List.of("client-cert", "--pki-dir", pki.toString(), "--name", "region-" + B, "--role", "region",
+                            "--region", B, "--out", p12.toString()),
+                    List.of(), work.resolve("logs").resolve("access.log"), Pattern.compile("wrote (\\S+)"))) {
+                cert.awaitReady(Duration.ofMinutes(1));
+            }
+            String national = new NationalPseudonym(Base64.getDecoder().decode(Files.readString(nationalKey).strip()))
+                    .of(TRAVELLER_ID);
+            HttpClient asRegionB = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(mutualTls(p12, pki)).build();
+            HttpResponse<String> federated = asRegionB.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + tlsA + "/v1/status/" + national)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(federated.statusCode()).as(federated.body()).isEqualTo(200);
+            JsonNode f = JSON.readTree(federated.body());
+            assertThat(f.path("colour").asText()).isEqualTo("red");
+            assertThat(f.path("issuingRegion").asText()).isEqualTo(A);
+            assertThat(federated.body()).doesNotContain("positive_test", "conditions", personInA);
             ticking.set(false);
             ticker.join(10_000);
         } finally {
@@ -145,6 +168,30 @@ class TwoRegionsExchangeEndToEndTest {
                 open.get(i).close();
             }
         }
+    }
+
+    /** A client of the development CA: the PKCS#12 AccessMain wrote, trusting the CA certificate. */
+    private static javax.net.ssl.SSLContext mutualTls(Path p12, Path pki) throws Exception {
+        char[] password = Files.readString(pki.resolve("pki.password")).strip().toCharArray();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            keys.load(in, password);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, password);
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(pki.resolve("ca.crt"))) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     private Path keyFile(String name, int fill) throws Exception {
