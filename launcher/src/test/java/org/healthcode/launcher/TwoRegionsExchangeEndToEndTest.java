@@ -64,7 +64,8 @@ class TwoRegionsExchangeEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRAVELLER_ID = IdNumbers.of("440106", java.time.LocalDate.of(1990, 1, 1), 123);
 
-    @TempDir
+    /** Kept when the test fails: the four processes' logs are under {@code logs/}. */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path work;
 
     @Test

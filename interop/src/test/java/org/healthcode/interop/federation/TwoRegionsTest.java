@@ -250,6 +250,14 @@ class TwoRegionsTest {
         // and B's audit shows the push it received (who, what, result)
         await().atMost(WAIT).untilAsserted(() -> assertThat(regionB.interop().auditLog().orElseThrow().aboutSubject("nat-stayer"))
                 .extracting(r -> r.action() + ":" + r.result()).contains("exchange_in:accepted"));
+
+        // the person turns green in A: A's job writes a withdrawal, which reaches B's feed as a green risk_person
+        Instant green = MONDAY_9AM.plus(Duration.ofDays(3));
+        publishText("a.exchange-out", B, RiskPersonNotice.of(A, B, "nat-stayer", "green", "infection", green,
+                green.plus(Duration.ofDays(14))).toJson().toString());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(readAll("b.interop", 1).stream()
+                .filter(e -> e.path("nationalId").asText().equals("nat-stayer")).map(e -> e.path("colour").asText()))
+                .containsExactly("red", "green"));
     }
 
     @Test
