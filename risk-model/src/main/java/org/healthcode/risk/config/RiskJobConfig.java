@@ -36,7 +36,9 @@ public record RiskJobConfig(
         Duration idleness,
         Path nationalKeyFile,
         String region,
-        Path regionDirectoryFile) {
+        Path regionDirectoryFile,
+        Duration exchangePresence,
+        Duration exchangeValidity) {
 
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
@@ -58,12 +60,14 @@ public record RiskJobConfig(
                                                exchange (requests on <prefix>exchange-out); default off
               --region-directory FILE          'prefix region' lines for regions that are not provinces
                                                (default: the province of an area code is its region)
+              --exchange-presence DURATION     a stay in another region counts this long after it ends (default 168h)
+              --exchange-validity DURATION     a pushed record's expiry after it is decided (default 336h)
             """;
 
     private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--national-key-file", "--region",
-            "--region-directory");
+            "--region-directory", "--exchange-presence", "--exchange-validity");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -109,7 +113,9 @@ public record RiskJobConfig(
                 a.duration("--idleness", Duration.ofSeconds(5)),
                 nationalKey == null ? null : Path.of(nationalKey),
                 region,
-                directory == null ? null : Path.of(directory));
+                directory == null ? null : Path.of(directory),
+                a.duration("--exchange-presence", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_PRESENCE),
+                a.duration("--exchange-validity", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_VALIDITY));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -128,7 +134,8 @@ public record RiskJobConfig(
         var directory = regionDirectoryFile == null
                 ? org.healthcode.risk.crossregion.RegionDirectory.provinces()
                 : org.healthcode.risk.crossregion.RegionDirectory.read(regionDirectoryFile);
-        return org.healthcode.risk.crossregion.ExchangeSettings.of(region, directory);
+        return new org.healthcode.risk.crossregion.ExchangeSettings(region, directory, exchangePresence.toMillis(),
+                exchangeValidity.toMillis());
     }
 
     public RuleSet ruleSet() throws IOException {

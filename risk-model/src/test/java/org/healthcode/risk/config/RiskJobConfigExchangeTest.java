@@ -26,6 +26,12 @@ class RiskJobConfigExchangeTest {
         assertThat(s.ownRegion()).isEqualTo("440000");
         assertThat(s.directory().regionOf("310104")).isEqualTo("310000");
         assertThat(s.presenceMs()).isEqualTo(ExchangeSettings.DEFAULT_PRESENCE.toMillis());
+        assertThat(s.validityMs()).isEqualTo(ExchangeSettings.DEFAULT_VALIDITY.toMillis());
+
+        RiskJobConfig shorter = RiskJobConfig.parse(new String[] {"--checkpoint-dir", dir.toString(), "--work-dir",
+                dir.toString(), "--region", "440000", "--exchange-presence", "72h", "--exchange-validity", "48h"});
+        assertThat(shorter.exchange().presenceMs()).isEqualTo(72 * 3_600_000L);
+        assertThat(shorter.exchange().validityMs()).isEqualTo(48 * 3_600_000L);
     }
 
     @Test
