@@ -133,6 +133,23 @@ class ExchangeTriggerTest {
     }
 
     @Test
+    void aHotelCheckInInHangzhouPushesToZhejiangUntilAWeekAfterCheckOut() throws Exception {
+        try (var t = harness()) {
+            Instant checkIn = plusDays(MONDAY_9AM, 1);
+            Instant checkOut = plusDays(MONDAY_9AM, 2);
+            send(Event.builder("hotel-1", EventType.HOTEL_CHECKIN, checkIn.toEpochMilli(), "330100").personId(ALICE)
+                    .hotelId("H-7").areaCode("330106").checkOut(checkOut.toEpochMilli()).build());
+            send(status("yellow", "fever_clinic", plusDays(checkOut, 6), plusDays(checkOut, 6), 1, "nat-alice"));
+            send(status("red", "positive_test", plusDays(checkOut, 8), plusDays(checkOut, 8), 2, "nat-alice"));
+            assertThat(t.extractOutputValues()).singleElement().satisfies(r -> {
+                assertThat(r.toRegion()).isEqualTo("330000");
+                assertThat(r.colour()).isEqualTo("yellow");
+                assertThat(r.reasonCategory()).isEqualTo("other");
+            });
+        }
+    }
+
+    @Test
     void aPersonRedOnlyBecauseAnotherRegionSaidSoIsNotPushedOn() throws Exception {
         try (var t = harness()) {
             send(status("red", "cross_region_risk", FOUND, FOUND, 1, "nat-alice"));
