@@ -34,7 +34,7 @@ public final class NationalPseudonym implements Serializable {
         return new NationalPseudonym(Base64.getDecoder().decode(base64.trim()));
     }
 
-    /** Configured file (base64), else {@value #ENV} (base64), else the development key {@code <workDir>/national/secrets/region-secret}. */
+    /** Configured file (base64), else {@value #ENV} (base64), else the development key {@code <workDir>/secrets/national-key}. */
     public static NationalPseudonym resolve(Path configuredFile, Map<String, String> env, Path workDir) {
         if (configuredFile != null) {
             return new NationalPseudonym(RegionSecret.fromFile(configuredFile).bytes());
@@ -47,8 +47,13 @@ public final class NationalPseudonym implements Serializable {
             throw new IllegalStateException("no national key: give a key file, set " + ENV
                     + " (base64), or a work directory for a development key");
         }
-        // same generation and permissions as the development region secret, another file
-        return new NationalPseudonym(RegionSecret.development(workDir.resolve("national")).bytes());
+        // same generation and permissions as the development region secret, its own file
+        return new NationalPseudonym(RegionSecret.developmentAt(developmentFile(workDir)).bytes());
+    }
+
+    /** Where the development national key lives under a work directory. */
+    public static Path developmentFile(Path workDir) {
+        return workDir.resolve("secrets").resolve("national-key");
     }
 
     /** The national pseudonym of a valid ID number; throws IllegalArgumentException for an invalid one. */

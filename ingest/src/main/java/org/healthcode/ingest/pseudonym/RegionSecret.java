@@ -67,7 +67,11 @@ public final class RegionSecret {
 
     /** The development secret under {@code workDir}: read when present, else generated (600) and kept. */
     public static RegionSecret development(Path workDir) {
-        Path file = developmentFile(workDir);
+        return developmentAt(developmentFile(workDir));
+    }
+
+    /** A development key in {@code file}: read when present, else generated (600, directory 700) and kept. */
+    public static RegionSecret developmentAt(Path file) {
         if (Files.exists(file)) {
             return fromFile(file);
         }

@@ -77,6 +77,10 @@ class CrossRegionEventDecoderTest {
         NationalPseudonym dev = NationalPseudonym.resolve(null, Map.of(), work);
         assertThat(NationalPseudonym.resolve(null, Map.of(), work).of(ALICE_ID)).isEqualTo(dev.of(ALICE_ID))
                 .isNotEqualTo(NATIONAL.of(ALICE_ID));
+        assertThat(NationalPseudonym.developmentFile(work)).exists();
+        // its own key, not the region secret that lives beside it
+        assertThat(dev.of(ALICE_ID)).isNotEqualTo(new NationalPseudonym(
+                org.healthcode.ingest.pseudonym.RegionSecret.development(work).bytes()).of(ALICE_ID));
     }
 
     @Test
