@@ -40,8 +40,10 @@ import org.healthcode.risk.rules.RuleSet;
  * The risk job's topology, wiring only: decoded feed records (with event-time timestamps and watermarks already
  * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) and
  * stays in listed risk areas (hotel, trip and carrier city stays, the last joined to persons by phone), missed mandatory tests (campaigns of the person's area), override review (keyed by request id) -> per-person risk over the person's events,
- * exposures, area stays and override decisions -> sinks (statuses, rejected, and the audit trail of every override
- * event, including rejected records of the overrides feed).
+ * exposures, area stays, override decisions and risk persons pushed by other regions (matched by national
+ * pseudonym) -> sinks (statuses, rejected, and the audit trail of every override event, including rejected records of
+ * the overrides feed); with exchange settings, also the requests to push this region's red/yellow persons to the
+ * regions they stay in ({@code CrossRegion}).
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
  */
 public final class RiskWorkflow {
