@@ -89,23 +89,22 @@ class TwoRegionsExchangeEndToEndTest {
             }
             Topics.ensure(bootstrap, topics);
 
-            int httpB = freePort();
             int tlsB = freePort();
-            int httpA = freePort();
             int tlsA = freePort();
             Path root = DemoEndToEndTest.projectRoot();
             // B first: it creates the shared development CA that A then opens
-            ModuleProcess servingB = serving(root, bootstrap, B, "b.", httpB, tlsB, pki, List.of());
+            // HTTP ports are picked by the processes (printed when ready); the TLS ports must be known in advance
+            ModuleProcess servingB = serving(root, bootstrap, B, "b.", 0, tlsB, pki, List.of());
             open.add(servingB);
-            servingB.awaitReady(Duration.ofMinutes(2));
-            ModuleProcess servingA = serving(root, bootstrap, A, "a.", httpA, tlsA, pki,
+            String httpB = servingB.awaitReady(Duration.ofMinutes(2));
+            ModuleProcess servingA = serving(root, bootstrap, A, "a.", 0, tlsA, pki,
                     List.of("--peer", B + "=https://127.0.0.1:" + tlsB));
             open.add(servingA);
             ModuleProcess jobA = job(root, bootstrap, A, "a.", secretA, nationalKey);
             open.add(jobA);
             ModuleProcess jobB = job(root, bootstrap, B, "b.", secretB, nationalKey);
             open.add(jobB);
-            servingA.awaitReady(Duration.ofMinutes(2));
+            String httpA = servingA.awaitReady(Duration.ofMinutes(2));
             jobA.awaitReady(Duration.ofMinutes(4));
             jobB.awaitReady(Duration.ofMinutes(4));
 
@@ -130,14 +129,14 @@ class TwoRegionsExchangeEndToEndTest {
 
             String personInB = new Pseudonymiser(RegionSecret.fromFile(secretB)).personId(TRAVELLER_ID);
             HttpClient http = HttpClient.newHttpClient();
-            JsonNode red = awaitColour(http, URI.create("http://127.0.0.1:" + httpB + "/v1/status/" + personInB), "red",
+            JsonNode red = awaitColour(http, URI.create(httpB + "/v1/status/" + personInB), "red",
                     Duration.ofMinutes(5));
             assertThat(red.path("conditions")).hasSize(1);
             assertThat(red.path("conditions").get(0).path("reason").asText()).isEqualTo("cross_region_risk");
             assertThat(red.toString()).doesNotContain("positive_test", "a-pcr", "a-stay", "a-id");
             // the same person in A is red for A's own reason
             String personInA = new Pseudonymiser(RegionSecret.fromFile(secretA)).personId(TRAVELLER_ID);
-            JsonNode inA = awaitColour(http, URI.create("http://127.0.0.1:" + httpA + "/v1/status/" + personInA), "red",
+            JsonNode inA = awaitColour(http, URI.create(httpA + "/v1/status/" + personInA), "red",
                     Duration.ofMinutes(1));
             assertThat(inA.path("conditions").get(0).path("reason").asText()).isEqualTo("positive_test");
 
