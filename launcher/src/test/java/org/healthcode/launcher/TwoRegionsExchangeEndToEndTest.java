@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serving process pushes it to B over mutual TLS; B's inbox writes it to {@code b.interop}; B's job matches the
  * national pseudonym to B's own person and turns them red; B's lookup shows it without A's reasons. And B, as
  * role region over mutual TLS, looks the traveller up in A by the national pseudonym A's job put on the status.
+ * When two negative tests clear the traveller in A, A's job withdraws the record and B turns green as well.
  *
  * <p>Event times are near the wall clock (the inbox stamps a record with its arrival), and a ticker keeps both
  * jobs' event time moving, as live feeds do.
@@ -160,6 +161,20 @@ class TwoRegionsExchangeEndToEndTest {
             assertThat(f.path("colour").asText()).isEqualTo("red");
             assertThat(f.path("issuingRegion").asText()).isEqualTo(A);
             assertThat(federated.body()).doesNotContain("positive_test", "conditions", personInA);
+
+            // two negative tests clear the traveller in A: A's job withdraws the record, and B turns green too
+            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                for (int h : new int[] {2, 27}) {
+                    send(producer, "a.health", Event.newBuilder().setFeed("health").setType("test_result")
+                            .setEventId("a-neg-" + h).setTime(t0.plus(Duration.ofHours(h)).toString())
+                            .setIdNumber(TRAVELLER_ID)
+                            .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult("negative")).build());
+                }
+            }
+            awaitColour(http, URI.create(httpA + "/v1/status/" + personInA), "green", Duration.ofMinutes(3));
+            JsonNode withdrawn = awaitColour(http, URI.create(httpB + "/v1/status/" + personInB), "green",
+                    Duration.ofMinutes(3));
+            assertThat(withdrawn.path("conditions")).isEmpty();
             ticking.set(false);
             ticker.join(10_000);
         } finally {
