@@ -37,7 +37,8 @@ import org.healthcode.risk.rules.RuleSet;
  * watermark. Rules are data: a valid rule set on the broadcast input replaces the one in force for every person
  * from their next input or timer (an invalid one goes to the rejected output naming its field, and the previous
  * one stays); every status records the version that decided it. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
- * number once no condition is active (see {@link PersonState}); stale timers fire once and do nothing.
+ * number (and the national pseudonym of an identity binding, if any) once no condition is active (see
+ * {@link PersonState}); stale timers fire once and do nothing.
  */
 public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, PersonInput, RuleSetUpdate, StatusChange> {
     private final RuleSet initialRules;
