@@ -217,6 +217,12 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private boolean verifyText(Request request, Response response, Callback callback, Caller caller) {
+        Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
+        if (body.isEmpty()) {
+            return true;
+        }
+        // parameters are checked after the body is read: a refusal that left the body unread would cost the
+        // connection (Jetty closes it, and a client reusing it sees the next request fail)
         Optional<CheckpointScan> scan;
         try {
             scan = checkpointScan(request, caller);
@@ -224,10 +230,6 @@ public final class CodesHandler extends Handler.Abstract {
             return error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
         } catch (IllegalArgumentException e) {
             return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
-        Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
-        if (body.isEmpty()) {
-            return true;
         }
         String text = new String(body.get(), StandardCharsets.UTF_8);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
@@ -246,6 +248,12 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
+        Optional<byte[]> body = readBody(request, response, callback, MAX_IMAGE_BODY);
+        if (body.isEmpty()) {
+            return true;
+        }
+        // parameters are checked after the body is read: a refusal that left the body unread would cost the
+        // connection (Jetty closes it, and a client reusing it sees the next request fail)
         Optional<CheckpointScan> scan;
         try {
             scan = checkpointScan(request, caller);
@@ -253,10 +261,6 @@ public final class CodesHandler extends Handler.Abstract {
             return error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
         } catch (IllegalArgumentException e) {
             return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
-        Optional<byte[]> body = readBody(request, response, callback, MAX_IMAGE_BODY);
-        if (body.isEmpty()) {
-            return true;
         }
         String text;
         try {
