@@ -281,8 +281,8 @@ public final class CodesHandler extends Handler.Abstract {
      * Where the scan happened, if the request asks for it to be recorded ({@code scan=in|out}; the older
      * {@code checkpoint=ID} alone means {@code scan=in}). The venue is the authenticated checkpoint itself: the name of
      * its API key or the CN of its client certificate. A {@code checkpoint} parameter naming anyone else is refused,
-     * so no caller can file visits under another checkpoint's name, and only role {@code checkpoint} records scans
-     * (an operator may verify, not record). The one exception is development mode ({@code --dev-open-lookups}, no
+     * so no caller can file visits under another checkpoint's name, and only role {@code checkpoint} of this region
+     * records scans (an operator, or another region's checkpoint, may verify, not record). The one exception is development mode ({@code --dev-open-lookups}, no
      * credential presented): there the {@code checkpoint} parameter names the venue. Bad values are refused rather
      * than guessed.
      */
@@ -315,7 +315,7 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     /** The checkpoint a scan is recorded for: the caller's own credential, or the named one in development mode. */
-    private static String venueOf(Caller caller, String named) {
+    private String venueOf(Caller caller, String named) {
         if (caller == null) {
             throw new ScanRefused("recording a scan needs a checkpoint's credential");
         }
@@ -333,6 +333,10 @@ public final class CodesHandler extends Handler.Abstract {
         if (named != null && !named.equals(caller.name())) {
             throw new ScanRefused("this credential is checkpoint " + caller.name() + "; it records scans only as"
                     + " itself, not as " + named);
+        }
+        if (!region.equals(caller.region())) {
+            throw new ScanRefused("checkpoint " + caller.name() + " belongs to region " + caller.region()
+                    + "; it records scans with its own region's service, not " + region + "'s");
         }
         return caller.name();
     }

@@ -211,6 +211,10 @@ class TwoRegionsTest {
         HttpResponse<String> forged = send(gate, tls, "POST", "/v1/verify?scan=in&checkpoint=gate-sh-9", null, local);
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(forged.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        // B's checkpoint cannot file visits in A's venue feed
+        String ofA = regionA.codes().codes().issue("pa-local", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
+        assertThat(send(gate, regionA.interop().tlsUri().orElseThrow(), "POST", "/v1/verify?scan=in", null, ofA)
+                .statusCode()).isEqualTo(403);
         // outside development mode there is no fallback: no credential, no verification
         assertThat(send(plain(), regionB.baseUri(), "POST", "/v1/verify?checkpoint=gate-sh-1", null, local)
                 .statusCode()).isEqualTo(401);
