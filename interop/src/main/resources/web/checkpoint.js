@@ -9,8 +9,12 @@
     const params = new URLSearchParams();
     const checkpoint = el("checkpoint").value.trim();
     const area = el("area").value.trim();
-    if (checkpoint) {
-      params.set("checkpoint", checkpoint);
+    // who the checkpoint is comes from its key; a checkpoint id is only read without a key (development mode)
+    if (el("record").checked || checkpoint) {
+      params.set("scan", "in");
+      if (checkpoint) {
+        params.set("checkpoint", checkpoint);
+      }
       if (area) {
         params.set("area", area);
       }

@@ -105,7 +105,8 @@ public final class InteropServing implements AutoCloseable {
                                       AuditSink audit, Clock clock) throws Exception {
         if (config.devOpenLookups()) {
             LOG.warn("*** DEVELOPMENT MODE --dev-open-lookups: callers without credentials read FULL statuses as role"
-                    + " app. Never use this outside a development machine. ***");
+                    + " app, and verify codes and record scans as whatever checkpoint they name."
+                    + " Never use this outside a development machine. ***");
         }
         ApiKeys keys = config.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(config.apiKeysFile());
         DevPki pki = null;

@@ -66,7 +66,7 @@ public final class ServingNode implements AutoCloseable {
         CodeServing codes = null;
         try {
             codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), view, audit,
-                    Clock.systemUTC(), config.maxInFlight());
+                    Clock.systemUTC(), config.maxInFlight(), interop.trust());
             consumer = new StatusConsumer(config.bootstrapServers(), config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;

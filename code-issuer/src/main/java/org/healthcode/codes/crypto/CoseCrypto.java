@@ -22,6 +22,11 @@ import org.healthcode.codes.format.CoseAlgorithm;
  * <p>ES256 in COSE is the raw r||s pair (IEEE P1363), not the DER that JCA's plain "SHA256withECDSA" uses: the JDK's
  * "SHA256withECDSAinP1363Format" and BouncyCastle's "SHA256withPLAIN-ECDSA" take and give r||s directly, so no DER
  * conversion is needed. {@link Signature} objects are not thread-safe and costly to look up; each thread keeps its own.
+ *
+ * <p>Hot paths (issuing, verifying codes) use {@link #prepareSigner} / {@link #prepareVerifier}: the key is converted
+ * once, and each thread keeps a {@link Signature} already initialised with it (a JCA signature returns to its
+ * initialised state after {@code sign()}/{@code verify()}, so no per-call {@code init}). (Measured: going around JCA
+ * to BouncyCastle's lightweight Ed25519/ECDSA classes saved nothing further; the signature itself is the cost.)
  */
 public final class CoseCrypto {
     private final CryptoProvider provider;
@@ -60,6 +65,61 @@ public final class CoseCrypto {
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** A signer for many signatures with one key; see the class comment. */
+    public PreparedSigner prepareSigner(CoseAlgorithm algorithm, PrivateKey key) {
+        PrivateKey own = importPrivate(key);
+        ThreadLocal<Signature> initialised = ThreadLocal.withInitial(() -> {
+            try {
+                Signature s = newSignature(algorithm);
+                s.initSign(own);
+                return s;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot sign with " + algorithm + " on " + provider + ": " + e, e);
+            }
+        });
+        return tbs -> {
+            try {
+                Signature s = initialised.get();
+                s.update(tbs);
+                return s.sign();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot sign with " + algorithm + " on " + provider + ": " + e, e);
+            }
+        };
+    }
+
+    /**
+     * A verifier for many signatures with one key; see the class comment. Fails at once (IllegalArgumentException)
+     * for a key that does not suit the algorithm, rather than at every signature.
+     */
+    public PreparedVerifier prepareVerifier(CoseAlgorithm algorithm, PublicKey key) {
+        PublicKey own = importPublic(key);
+        ThreadLocal<Signature> initialised = ThreadLocal.withInitial(() -> {
+            try {
+                Signature s = newSignature(algorithm);
+                s.initVerify(own);
+                return s;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot verify " + algorithm + " on " + provider + ": " + e, e);
+            }
+        });
+        initialised.get(); // a key of the wrong type fails here, once
+        return (tbs, sig) -> {
+            if (algorithm == CoseAlgorithm.ES256 && sig.length != 64) {
+                return false;
+            }
+            Signature s = initialised.get();
+            try {
+                s.update(tbs);
+                return s.verify(sig);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // a failed verify may leave the object mid-update: start this thread afresh
+                initialised.remove();
+                return false;
+            }
+        };
     }
 
     /** Re-creates a private key in this provider's own key classes (BouncyCastle's EdDSA does not take JDK keys). */

@@ -1,5 +1,6 @@
 package org.healthcode.codes.issue;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.healthcode.codes.crypto.CoseCrypto;
+import org.healthcode.codes.crypto.PreparedSigner;
 import org.healthcode.codes.format.Base45;
 import org.healthcode.codes.format.CoseSign1;
 import org.healthcode.codes.format.Zlib;
@@ -25,8 +27,9 @@ public final class CodeIssuer {
     private final Supplier<KeyRing> keyRing;
     private final CoseCrypto crypto;
     private final Duration lifetime;
-    private final SecureRandom random = new SecureRandom();
-    private volatile ImportedKey imported;
+    /** One DRBG per thread: the default SecureRandom shares one lock across threads. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CodeIssuer::newRandom);
+    private volatile Prepared prepared;
 
     public CodeIssuer(Supplier<KeyRing> keyRing, CoseCrypto crypto, Duration lifetime) {
         this.keyRing = Objects.requireNonNull(keyRing);
@@ -50,27 +53,35 @@ public final class CodeIssuer {
                 + " to " + key.notAfter() + ": rotate the key ring");
         }
         byte[] codeId = new byte[CODE_ID_BYTES];
-        random.nextBytes(codeId);
+        RANDOM.get().nextBytes(codeId);
         Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
         HealthCodeClaims claims = new HealthCodeClaims(ring.region(), subject, iat, iat.plus(lifetime), codeId, colour,
             Instant.ofEpochSecond(since.getEpochSecond()));
         byte[] protectedHeader = CoseSign1.protectedHeader(key.algorithm(), key.kid());
         byte[] payload = claims.toCbor();
-        byte[] signature = crypto.sign(key.algorithm(), privateKeyFor(key), CoseSign1.toBeSigned(protectedHeader, payload));
+        byte[] signature = signerFor(key).sign(CoseSign1.toBeSigned(protectedHeader, payload));
         byte[] cose = CoseSign1.encode(protectedHeader, payload, signature);
         return new IssuedCode(CodePrefix.CURRENT + Base45.encode(Zlib.deflate(cose)), claims, key.kidBase64());
     }
 
-    /** The key in the configured provider's own classes, converted once per key rather than per signature. */
-    private PrivateKey privateKeyFor(RegionKey key) {
-        ImportedKey cached = imported;
+    /** The key made ready to sign once per key (a rotation brings a new one), not per code. */
+    private PreparedSigner signerFor(RegionKey key) {
+        Prepared cached = prepared;
         if (cached == null || cached.source != key.privateKey()) {
-            cached = new ImportedKey(key.privateKey(), crypto.importPrivate(key.privateKey()));
-            imported = cached;
+            cached = new Prepared(key.privateKey(), crypto.prepareSigner(key.algorithm(), key.privateKey()));
+            prepared = cached;
         }
-        return cached.converted;
+        return cached.signer;
     }
 
-    private record ImportedKey(PrivateKey source, PrivateKey converted) {
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    private record Prepared(PrivateKey source, PreparedSigner signer) {
     }
 }

@@ -76,7 +76,7 @@ public final class TrustStore {
             byte[] kid = Base64.getDecoder().decode(k.kid());
             PublicKey pub = crypto.publicKeyFromSpki(alg, Base64.getDecoder().decode(k.publicKey()));
             return new TrustedKey(list.region(), kid, alg, pub, k.notBefore(), k.notAfter(), new HashSet<>(k.usage()),
-                list.expiresAt());
+                list.expiresAt(), crypto.prepareVerifier(alg, pub));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw new TrustListException("trust list " + list.region() + ": key " + k.kid() + " unreadable: " + e, e);
         }

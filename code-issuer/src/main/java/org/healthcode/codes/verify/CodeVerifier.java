@@ -33,13 +33,14 @@ public final class CodeVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TrustStore trustStore;
-    private final CoseCrypto crypto;
     private final Duration clockSkew;
     private final Optional<DccVerifier> dcc;
 
     public CodeVerifier(TrustStore trustStore, CoseCrypto crypto, Duration clockSkew, Optional<DccVerifier> dcc) {
         this.trustStore = Objects.requireNonNull(trustStore);
-        this.crypto = Objects.requireNonNull(crypto);
+        // each trusted key carries a verifier prepared with the store's provider; crypto stays a parameter so callers
+        // keep saying which provider they mean
+        Objects.requireNonNull(crypto);
         if (clockSkew.isNegative()) {
             throw new IllegalArgumentException("clock skew must not be negative");
         }
@@ -94,9 +95,8 @@ public final class CodeVerifier {
         CoseAlgorithm alg = CoseAlgorithm.byCoseId(algId).filter(a -> a != CoseAlgorithm.PS256).orElseThrow(() ->
             new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "alg " + algId + " is not ES256 or EdDSA"));
         List<TrustedKey> candidates = trustStore.byKid(kid);
-        String kidText = Base64.getEncoder().encodeToString(kid);
         if (candidates.isEmpty()) {
-            throw new VerificationFailure(FailureReason.KEY_UNKNOWN, "kid " + kidText + " is in no trust list");
+            throw new VerificationFailure(FailureReason.KEY_UNKNOWN, "kid " + kidText(kid) + " is in no trust list");
         }
         List<TrustedKey> live = new ArrayList<>();
         for (TrustedKey k : candidates) {
@@ -115,15 +115,19 @@ public final class CodeVerifier {
                 continue;
             }
             algMatched = true;
-            if (crypto.verify(alg, k.publicKey(), toBeSigned, cose.signature())) {
+            if (k.verifier().verify(toBeSigned, cose.signature())) {
                 return k;
             }
         }
         if (!algMatched) {
             throw new VerificationFailure(FailureReason.ALGORITHM_NOT_KEYS,
-                "kid " + kidText + " is published for " + live.get(0).algorithm().jsonName() + ", code says " + alg.jsonName());
+                "kid " + kidText(kid) + " is published for " + live.get(0).algorithm().jsonName() + ", code says " + alg.jsonName());
         }
-        throw new VerificationFailure(FailureReason.SIGNATURE_INVALID, "signature does not verify with kid " + kidText);
+        throw new VerificationFailure(FailureReason.SIGNATURE_INVALID, "signature does not verify with kid " + kidText(kid));
+    }
+
+    private static String kidText(byte[] kid) {
+        return Base64.getEncoder().encodeToString(kid);
     }
 
     static HealthCodeClaims checkClaims(CoseSign1 cose) throws VerificationFailure {

@@ -44,6 +44,33 @@ class VerifyMainTest {
     }
 
     @Test
+    void offlineVerificationStopsWhenTheTrustListFileExpiresAndResumesWithAFreshOne() throws Exception {
+        String init = "2022-04-04T09:00:00+08:00";
+        String eightDaysOn = "2022-04-12T09:00:00+08:00";
+        assertThat(KeysMain.run(new String[] {"init", "--work-dir", workDir.toString(), "--region", "440000",
+            "--at", init}, new PrintStream(new ByteArrayOutputStream()), System.err)).isZero();
+        Path list = workDir.resolve("trust").resolve("440000.json");
+        Path oldList = Files.copy(list, workDir.resolve("old-list.json"));
+        ByteArrayOutputStream issued = new ByteArrayOutputStream();
+        assertThat(IssueMain.run(new String[] {"--work-dir", workDir.toString(), "--region", "440000",
+            "--subject", "p-alice", "--colour", "yellow", "--at", eightDaysOn}, new PrintStream(issued),
+            System.err)).isZero();
+        String code = issued.toString(StandardCharsets.UTF_8).strip();
+
+        // the list the checkpoint fetched at init is valid 7 days: a fresh code from day 8 is not trusted on it
+        assertThat(verify("", code, "--trust-list", oldList.toString(), "--at", eightDaysOn)).isEqualTo(1);
+        JsonNode stale = lastVerdict();
+        assertThat(stale.get("result").asText()).isEqualTo("trust_list_expired");
+        assertThat(stale.get("detail").asText()).contains("fetch a new one");
+
+        out.reset();
+        assertThat(KeysMain.run(new String[] {"publish", "--work-dir", workDir.toString(), "--region", "440000",
+            "--at", eightDaysOn}, new PrintStream(new ByteArrayOutputStream()), System.err)).isZero();
+        assertThat(verify("", code, "--trust-list", list.toString(), "--at", eightDaysOn)).isZero();
+        assertThat(lastVerdict().get("colour").asText()).isEqualTo("yellow");
+    }
+
+    @Test
     void euDccWithSignerListAndClockWithoutOffset() throws Exception {
         JsonNode de = new ObjectMapper().readTree(
             SharedTestData.testdata("dcc").resolve("DE/2DCode/raw/1.json").toFile());

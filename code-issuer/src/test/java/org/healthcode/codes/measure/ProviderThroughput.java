@@ -2,6 +2,8 @@ package org.healthcode.codes.measure;
 
 import static org.healthcode.codes.support.TestRegions.GUANGDONG;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,19 +20,25 @@ import org.healthcode.codes.trust.TrustStore;
 import org.healthcode.codes.verify.CodeVerifier;
 
 /**
- * A quick measurement, not a test and not JMH: whole codes issued and verified per second (CBOR, COSE signature,
- * zlib, Base45 and back) for each provider and algorithm, on 1 and 2 threads. Run:
+ * A quick measurement, not a test and not JMH: whole codes issued and verified (CBOR, COSE signature, zlib, Base45 and
+ * back) for each provider and algorithm. Besides wall-clock rates on 1 and 2 threads it reports the <b>CPU time per
+ * code</b> of the measuring thread (best of several rounds): on a machine shared with other work the wall rates say
+ * more about the neighbours than about the code, while CPU time per code still says what one idle core would do
+ * ({@code 1e6 / us} codes per second). Run:
  * {@code java -cp "$(cat code-issuer/target/classpath.txt):code-issuer/target/classes:code-issuer/target/test-classes"
- * org.healthcode.codes.measure.ProviderThroughput [seconds]}. The JMH benchmark belongs in the benchmarks module.
+ * org.healthcode.codes.measure.ProviderThroughput [seconds]}. The JMH benchmark is in the benchmarks module.
  */
 public final class ProviderThroughput {
+    private static final int ROUNDS = 5;
+
     private ProviderThroughput() {
     }
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         Instant now = Instant.now();
-        System.out.printf("%-4s %-6s %7s %12s %12s%n", "prov", "alg", "threads", "issued/s", "verified/s");
+        System.out.printf("%-4s %-6s %10s %10s %12s %12s %12s %12s%n", "prov", "alg", "issue-us", "verify-us",
+            "issued/s-1t", "verified/s-1t", "issued/s-2t", "verified/s-2t");
         for (CryptoProvider provider : CryptoProvider.values()) {
             for (CoseAlgorithm alg : List.of(CoseAlgorithm.ES256, CoseAlgorithm.EDDSA)) {
                 CoseCrypto crypto = new CoseCrypto(provider);
@@ -40,19 +48,39 @@ public final class ProviderThroughput {
                     TrustStore.of(List.of(TestRegions.trustList(ring, now)), crypto, List.of()), crypto,
                     Duration.ofSeconds(30), Optional.empty());
                 String code = issuer.issue("p-0123456789abcdef", Colour.GREEN, now, now).text();
-                for (int threads : new int[] {1, 2}) {
-                    double issued = rate(threads, seconds,
-                        () -> issuer.issue("p-0123456789abcdef", Colour.GREEN, now, now));
-                    double verified = rate(threads, seconds, () -> {
-                        if (!verifier.verify(code, now).isValid()) {
-                            throw new IllegalStateException("measurement code does not verify");
-                        }
-                    });
-                    System.out.printf("%-4s %-6s %7d %12.0f %12.0f%n", provider, alg.jsonName(), threads, issued,
-                        verified);
-                }
+                Runnable issue = () -> issuer.issue("p-0123456789abcdef", Colour.GREEN, now, now);
+                Runnable verify = () -> {
+                    if (!verifier.verify(code, now).isValid()) {
+                        throw new IllegalStateException("measurement code does not verify");
+                    }
+                };
+                double issueUs = cpuMicrosPerOp(seconds, issue);
+                double verifyUs = cpuMicrosPerOp(seconds, verify);
+                System.out.printf("%-4s %-6s %10.1f %10.1f %12.0f %12.0f %12.0f %12.0f%n", provider, alg.jsonName(),
+                    issueUs, verifyUs, rate(1, seconds, issue), rate(1, seconds, verify), rate(2, seconds, issue),
+                    rate(2, seconds, verify));
             }
         }
+    }
+
+    /** CPU microseconds of this thread per operation, the best of {@link #ROUNDS} rounds after a warm-up. */
+    private static double cpuMicrosPerOp(double seconds, Runnable op) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        double best = Double.MAX_VALUE;
+        for (int round = -1; round < ROUNDS; round++) {
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long end = System.nanoTime() + (long) (seconds * 1e9 / ROUNDS);
+            long n = 0;
+            while (System.nanoTime() < end) {
+                op.run();
+                n++;
+            }
+            double us = (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+            if (round >= 0) { // round -1 warms up
+                best = Math.min(best, us);
+            }
+        }
+        return best;
     }
 
     /** Operations per second over {@code seconds}, after a warm-up of half that. */

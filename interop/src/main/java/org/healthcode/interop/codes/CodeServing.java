@@ -11,6 +11,7 @@ import org.healthcode.codes.dcc.DscList;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.store.StatusView;
+import org.healthcode.interop.trust.TrustListClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,13 @@ public final class CodeServing implements AutoCloseable {
      */
     public static CodeServing open(CodesServeConfig config, Path dataDir, String bootstrapServers, StatusView view,
                                    AuditSink audit, Clock clock, int maxInFlight) throws IOException {
+        return open(config, dataDir, bootstrapServers, view, audit, clock, maxInFlight, Optional.empty());
+    }
+
+    /** As above; {@code national} (the region's copy of the national trust list) lets checkpoints verify visitors. */
+    public static CodeServing open(CodesServeConfig config, Path dataDir, String bootstrapServers, StatusView view,
+                                   AuditSink audit, Clock clock, int maxInFlight, Optional<TrustListClient> national)
+            throws IOException {
         CodesConfig codesConfig = config.codesConfig(dataDir);
         RegionCodes codes = RegionCodes.open(codesConfig, clock.instant());
         Path trustFile = codesConfig.workDir().resolve("trust").resolve(config.region() + ".json");
@@ -52,7 +60,7 @@ public final class CodeServing implements AutoCloseable {
         }
         ScanFeedback scans = config.scanFeedback() && bootstrapServers != null && !bootstrapServers.isBlank()
                 ? new KafkaScanFeedback(bootstrapServers, config.venueTopic()) : ScanFeedback.OFF;
-        RegionTrust trust = new RegionTrust(codes, clock);
+        RegionTrust trust = new RegionTrust(codes, clock, national);
         CodeIssueService issuing = new CodeIssueService(view, codes, audit, clock, config.maxCachedCodes());
         CodeVerifyService verifying = new CodeVerifyService(codes, trust, dcc, scans, audit, clock);
         CodesHandler handler = new CodesHandler(issuing, verifying, trust, new WebAssets(), config.region(),

@@ -18,7 +18,8 @@ import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.security.Caller;
 
 /**
- * Verifies scanned codes against this region's trust list (and EU DCCs against the configured signer
+ * Verifies scanned codes against this region's trust list and the other regions' from the national list (and EU DCCs
+ * against the configured signer
  * certificates), audits every verification, and turns a checkpoint's scan of a valid own-region code into a venue
  * {@code scan} event. Invalid codes never become events: an unverified subject is not evidence of a visit.
  */
@@ -43,7 +44,7 @@ public final class CodeVerifyService {
     /** Verifies {@code text} now; {@code scan} is where a checkpoint scanned it, if one did. */
     public VerifyOutcome verify(String text, Optional<CheckpointScan> scan, Caller caller) {
         Instant now = clock.instant();
-        CodeVerifier verifier = new CodeVerifier(trust.current().store(), codes.crypto(),
+        CodeVerifier verifier = new CodeVerifier(trust.verificationStore(), codes.crypto(),
                 codes.config().clockSkew(), dcc);
         Verdict verdict = verifier.verify(text, now);
         Optional<String> subject = ownRegionSubject(verdict);

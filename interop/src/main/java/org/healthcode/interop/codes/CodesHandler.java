@@ -22,6 +22,7 @@ import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.codes.issue.QrImages;
 import org.healthcode.interop.api.ErrorReason;
 import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/codes/{personId}/qr.png} and {@code qr.svg}: that code as a QR in the status colour;</li>
  *   <li>{@code POST /v1/verify} with the code (text body, or JSON {@code {"code": ...}}) and
  *       {@code POST /v1/verify-image} with a picture of a QR: 200 with the verifier's one-line verdict (the request
- *       succeeded whatever the verdict). {@code ?checkpoint=ID&area=CODE&direction=in|out} records a valid
- *       own-region code as a venue scan (header {@code X-Scan-Event} names the event);</li>
+ *       succeeded whatever the verdict). {@code ?scan=in|out&area=CODE} records a valid own-region code as a
+ *       venue scan of the calling checkpoint (header {@code X-Scan-Event} names the event); see
+ *       {@link #checkpointScan} for who the venue is;</li>
  *   <li>{@code GET /v1/trust-list.json}: this region's trust list, with an ETag;</li>
  *   <li>{@code GET /app/{personId}} (or {@code /app/?id=}): the person's page; {@code GET /checkpoint}: the
  *       checkpoint page; {@code GET /web/{file}}: their scripts and styles.</li>
@@ -215,15 +217,19 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private boolean verifyText(Request request, Response response, Callback callback, Caller caller) {
-        Optional<CheckpointScan> scan;
-        try {
-            scan = checkpointScan(request);
-        } catch (IllegalArgumentException e) {
-            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
         Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
         if (body.isEmpty()) {
             return true;
+        }
+        // parameters are checked after the body is read: a refusal that left the body unread would cost the
+        // connection (Jetty closes it, and a client reusing it sees the next request fail)
+        Optional<CheckpointScan> scan;
+        try {
+            scan = checkpointScan(request, caller);
+        } catch (ScanRefused e) {
+            return error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
         }
         String text = new String(body.get(), StandardCharsets.UTF_8);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
@@ -242,15 +248,19 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
-        Optional<CheckpointScan> scan;
-        try {
-            scan = checkpointScan(request);
-        } catch (IllegalArgumentException e) {
-            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
         Optional<byte[]> body = readBody(request, response, callback, MAX_IMAGE_BODY);
         if (body.isEmpty()) {
             return true;
+        }
+        // parameters are checked after the body is read: a refusal that left the body unread would cost the
+        // connection (Jetty closes it, and a client reusing it sees the next request fail)
+        Optional<CheckpointScan> scan;
+        try {
+            scan = checkpointScan(request, caller);
+        } catch (ScanRefused e) {
+            return error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
         }
         String text;
         try {
@@ -267,29 +277,79 @@ public final class CodesHandler extends Handler.Abstract {
                 outcome.verdict().toJsonLine().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The checkpoint parameters, if a checkpoint is named; bad values are refused rather than guessed. */
-    private Optional<CheckpointScan> checkpointScan(Request request) {
+    /**
+     * Where the scan happened, if the request asks for it to be recorded ({@code scan=in|out}; the older
+     * {@code checkpoint=ID} alone means {@code scan=in}). The venue is the authenticated checkpoint itself: the name of
+     * its API key or the CN of its client certificate. A {@code checkpoint} parameter naming anyone else is refused,
+     * so no caller can file visits under another checkpoint's name, and only role {@code checkpoint} of this region
+     * records scans (an operator, or another region's checkpoint, may verify, not record). The one exception is development mode ({@code --dev-open-lookups}, no
+     * credential presented): there the {@code checkpoint} parameter names the venue. Bad values are refused rather
+     * than guessed.
+     */
+    private Optional<CheckpointScan> checkpointScan(Request request, Caller caller) {
         Fields q = Request.extractQueryParameters(request);
-        String checkpoint = q.getValue("checkpoint");
-        if (checkpoint == null || checkpoint.isEmpty()) {
+        String named = blankToNull(q.getValue("checkpoint"));
+        String scan = blankToNull(q.getValue("scan"));
+        String direction = blankToNull(q.getValue("direction"));
+        if (named == null && scan == null) {
             return Optional.empty();
         }
-        if (!CHECKPOINT_ID.matcher(checkpoint).matches()) {
+        if (scan != null && direction != null && !scan.equals(direction)) {
+            throw new IllegalArgumentException("scan and direction disagree; give scan=in or scan=out");
+        }
+        direction = scan != null ? scan : direction == null ? "in" : direction;
+        if (!direction.equals("in") && !direction.equals("out")) {
+            throw new IllegalArgumentException("scan: in or out");
+        }
+        if (named != null && !CHECKPOINT_ID.matcher(named).matches()) {
             throw new IllegalArgumentException("checkpoint: 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':', '-'");
         }
-        String area = q.getValue("area");
-        if (area == null || area.isEmpty()) {
+        String venue = venueOf(caller, named);
+        String area = blankToNull(q.getValue("area"));
+        if (area == null) {
             area = region;
         } else if (!AREA_CODE.matcher(area).matches()) {
             throw new IllegalArgumentException("area: a six-digit GB/T 2260 code");
         }
-        String direction = q.getValue("direction");
-        if (direction == null || direction.isEmpty()) {
-            direction = "in";
-        } else if (!direction.equals("in") && !direction.equals("out")) {
-            throw new IllegalArgumentException("direction: in or out");
+        return Optional.of(new CheckpointScan(venue, area, direction));
+    }
+
+    /** The checkpoint a scan is recorded for: the caller's own credential, or the named one in development mode. */
+    private String venueOf(Caller caller, String named) {
+        if (caller == null) {
+            throw new ScanRefused("recording a scan needs a checkpoint's credential");
         }
-        return Optional.of(new CheckpointScan(checkpoint, area, direction));
+        if (caller.via() == Caller.Via.DEV_OPEN) {
+            if (named == null) {
+                throw new IllegalArgumentException("checkpoint: without a credential (development mode) name the"
+                        + " checkpoint whose scan this is");
+            }
+            return named;
+        }
+        if (caller.role() != Role.CHECKPOINT) {
+            throw new ScanRefused("only a checkpoint's own credential records scans; role " + caller.role().wireName()
+                    + " may verify without recording");
+        }
+        if (named != null && !named.equals(caller.name())) {
+            throw new ScanRefused("this credential is checkpoint " + caller.name() + "; it records scans only as"
+                    + " itself, not as " + named);
+        }
+        if (!region.equals(caller.region())) {
+            throw new ScanRefused("checkpoint " + caller.name() + " belongs to region " + caller.region()
+                    + "; it records scans with its own region's service, not " + region + "'s");
+        }
+        return caller.name();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** A scan the caller may not record (403), as opposed to a malformed request (400). */
+    private static final class ScanRefused extends IllegalArgumentException {
+        ScanRefused(String message) {
+            super(message);
+        }
     }
 
     private boolean trustList(Request request, Response response, Callback callback) {

@@ -28,6 +28,9 @@ public final class KafkaScanFeedback implements ScanFeedback {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "healthcode-checkpoint-scans");
         // a scan is small and a checkpoint waits for nothing from Kafka: send promptly rather than batch
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a verification must not hang on Kafka: without the topic's metadata (topic missing, broker away) give up
+        // after 2 s (the send fails and is counted) instead of the producer's default 60 s per request
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
         this.producer = new KafkaProducer<>(p);
         this.topic = topic;
     }

@@ -18,7 +18,8 @@ import org.healthcode.interop.metrics.ServingMetrics;
 /**
  * Authenticates every request before any handler sees it, then checks the caller's role against
  * {@link AccessPolicy} and its rate limit. Named checks in order: {@link #authenticate} (client certificate, else
- * {@code Authorization: Bearer <key>}, else the dev-open mode) -> {@link #checkRole} -> {@link #checkRate}.
+ * {@code Authorization: Bearer <key>}, else the dev-open mode: role app where an endpoint admits it, else role
+ * checkpoint) -> {@link #checkRole} -> {@link #checkRate}.
  * The authenticated {@link Caller} travels on as the request attribute {@link Caller#ATTRIBUTE}.
  *
  * <p>Refusals: 401 {@code unauthenticated} (with {@code WWW-Authenticate: Bearer}), 403 {@code forbidden}, 429
@@ -103,6 +104,10 @@ public final class AccessControlHandler extends Handler.Wrapper {
         }
         if (devOpenLookups && admitted.contains(Role.APP)) {
             return new Caller("dev-open", Role.APP, region, Caller.Via.DEV_OPEN);
+        }
+        if (devOpenLookups && admitted.contains(Role.CHECKPOINT)) {
+            // verification in development mode; a scan it records names its checkpoint by parameter (CodesHandler)
+            return new Caller("dev-open", Role.CHECKPOINT, region, Caller.Via.DEV_OPEN);
         }
         return new Refusal(ErrorReason.UNAUTHENTICATED,
                 "credentials required: Authorization: Bearer <api key>, or a client certificate", 0);

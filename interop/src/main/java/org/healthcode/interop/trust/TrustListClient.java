@@ -70,6 +70,14 @@ public final class TrustListClient {
         return Optional.of(c);
     }
 
+    /**
+     * The last bundle that verified, even past its expiry (a verifier then answers {@code trust_list_expired} for
+     * its keys rather than {@code unknown_key}); empty when none ever did.
+     */
+    public Optional<Current> lastVerified() {
+        return Optional.ofNullable(current.get());
+    }
+
     /** Fetches the bundle once; never throws. */
     public synchronized Outcome refresh() {
         Current held = current.get();

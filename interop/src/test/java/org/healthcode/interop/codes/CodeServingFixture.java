@@ -52,12 +52,15 @@ final class CodeServingFixture implements AutoCloseable {
     final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
     /** An API key of role checkpoint (gate-7): verification is for checkpoints. */
     final String checkpointKey;
+    /** An API key of role operator (ops-1): may verify, may not record scans. */
+    final String operatorKey;
     private final KafkaProducer<byte[], byte[]> producer;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private CodeServingFixture(KafkaBroker broker, ServingNode node, KafkaProducer<byte[], byte[]> producer,
-                               String checkpointKey) {
+                               String checkpointKey, String operatorKey) {
         this.checkpointKey = checkpointKey;
+        this.operatorKey = operatorKey;
         this.broker = broker;
         this.node = node;
         this.producer = producer;
@@ -84,7 +87,9 @@ final class CodeServingFixture implements AutoCloseable {
                     1000);
             Path keys = dir.resolve("api-keys.txt");
             String checkpointKey = ApiKeys.add(keys, "gate-7", Role.CHECKPOINT, "440000");
-            // persons' pages without credentials act as role app (development mode); checkpoints present a key
+            String operatorKey = ApiKeys.add(keys, "ops-1", Role.OPERATOR, "440000");
+            // development mode: persons' pages without credentials act as role app, and a verification without
+            // credentials as a checkpoint named by its parameter; the checkpoint gate-7 presents its key
             ServeConfig serve = new ServeConfig(broker.bootstrapServers(), STATUS_TOPIC, dir.resolve("view"),
                     "127.0.0.1", 0, 64).withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null,
                     InteropConfig.DEFAULT_RATES));
@@ -100,7 +105,7 @@ final class CodeServingFixture implements AutoCloseable {
                 }
             };
             ServingNode node = ServingNode.start(serve, codes, sink);
-            self[0] = new CodeServingFixture(broker, node, producer, checkpointKey);
+            self[0] = new CodeServingFixture(broker, node, producer, checkpointKey, operatorKey);
             return self[0];
         } catch (Exception e) {
             broker.close();
@@ -159,6 +164,15 @@ final class CodeServingFixture implements AutoCloseable {
     HttpResponse<String> postAsCheckpoint(String path, String contentType, String body)
             throws IOException, InterruptedException {
         return postAsCheckpoint(path, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A POST with {@code apiKey} as bearer token. */
+    HttpResponse<String> postWithKey(String apiKey, String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT)
+                        .header("Content-Type", contentType).header("Authorization", "Bearer " + apiKey)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     static StatusRecord green(String person, long seq, Instant since) {

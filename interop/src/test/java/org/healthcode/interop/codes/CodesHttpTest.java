@@ -56,7 +56,8 @@ class CodesHttpTest {
     static void start() throws Exception {
         serving = CodeServingFixture.start(dir);
         serving.publish(green("alice", 1, MONDAY_9AM), redAfterPositiveTest("bob", 1, TUESDAY_9AM),
-                yellowCloseContact("carol", 1, MONDAY_9AM), green("dora", 1, MONDAY_9AM));
+                yellowCloseContact("carol", 1, MONDAY_9AM), green("dora", 1, MONDAY_9AM),
+                green("erin", 1, MONDAY_9AM), green("fred", 1, MONDAY_9AM));
     }
 
     @AfterAll
@@ -177,10 +178,6 @@ class CodesHttpTest {
         HttpResponse<String> fromImage = serving.postAsCheckpoint("/v1/verify-image", "image/png", png.body());
         assertThat(fromImage.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(fromImage.body()).path("colour").asText()).isEqualTo("green");
-        // verifying (which can record scans) is for checkpoints: a caller without a checkpoint key is refused
-        assertThat(serving.post("/v1/verify-image?checkpoint=gate-7", "image/png", png.body()).statusCode())
-                .isEqualTo(401);
-        assertThat(serving.post("/v1/verify", TEXT, "HCR1:x").statusCode()).isEqualTo(401);
         HttpResponse<String> noQr = serving.postAsCheckpoint("/v1/verify-image", "image/png", new byte[] {1, 2, 3});
         assertThat(noQr.statusCode()).isEqualTo(422);
         assertThat(noQr.body()).contains("\"no_qr_code\"");
@@ -212,14 +209,16 @@ class CodesHttpTest {
     @Test
     void aCheckpointScanOfAValidCodeBecomesOneVenueEventAndInvalidScansNone() throws Exception {
         String code = JSON.readTree(serving.post("/v1/codes/dora", TEXT, "").body()).path("code").asText();
-        String query = "/v1/verify?checkpoint=gate-7&area=440106";
+        // the venue is the checkpoint the key belongs to (gate-7); no parameter names it
+        String query = "/v1/verify?scan=in&area=440106";
         HttpResponse<String> tampered = serving.postAsCheckpoint(query, TEXT, withBrokenSignature(code));
         assertThat(JSON.readTree(tampered.body()).path("result").asText()).isEqualTo("bad_signature");
         assertThat(tampered.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
         assertThat(serving.postAsCheckpoint(query, TEXT, "HCR1:garbage").headers()
                 .firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
         assertThat(serving.postAsCheckpoint("/v1/verify?checkpoint=bad%20id", TEXT, code).statusCode()).isEqualTo(400);
-        assertThat(serving.postAsCheckpoint("/v1/verify?checkpoint=gate-7&area=44", TEXT, code).statusCode()).isEqualTo(400);
+        assertThat(serving.postAsCheckpoint("/v1/verify?scan=in&area=44", TEXT, code).statusCode()).isEqualTo(400);
+        assertThat(serving.postAsCheckpoint("/v1/verify?scan=sideways", TEXT, code).statusCode()).isEqualTo(400);
 
         Instant before = Instant.now();
         HttpResponse<String> valid = serving.postAsCheckpoint(query, TEXT, code);
@@ -228,7 +227,7 @@ class CodesHttpTest {
 
         // everything on the venue topic up to and including the valid scan's event: the invalid scans came first
         // and would sit before it, had they been sent
-        List<Event> events = readVenueUntil(eventId);
+        List<Event> events = readVenueUntil(eventId).stream().filter(e -> e.getPersonId().equals("dora")).toList();
         assertThat(events).hasSize(1);
         Event scan = events.get(0);
         assertThat(scan.getFeed()).isEqualTo("venue");
@@ -246,6 +245,60 @@ class CodesHttpTest {
             assertThat(a.caller()).isEqualTo("gate-7"); // the authenticated checkpoint, from the access-control seam
             assertThat(a.detail()).contains("checkpoint=gate-7", eventId);
         });
+    }
+
+    @Test
+    void aCheckpointRecordsScansOnlyAsItselfAndAnOperatorOnlyVerifies() throws Exception {
+        String code = JSON.readTree(serving.post("/v1/codes/erin", TEXT, "").body()).path("code").asText();
+        // gate-7's key naming another checkpoint: refused, nothing recorded, not even the verdict
+        HttpResponse<String> forged = serving.postAsCheckpoint("/v1/verify?checkpoint=gate-9&scan=in", TEXT, code);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("\"forbidden\"", "gate-7", "gate-9");
+        assertThat(forged.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        // an operator may verify but not record a scan, under any name
+        assertThat(JSON.readTree(serving.postWithKey(serving.operatorKey, "/v1/verify", TEXT, code).body())
+                .path("result").asText()).isEqualTo("valid");
+        assertThat(serving.postWithKey(serving.operatorKey, "/v1/verify?scan=out", TEXT, code).statusCode())
+                .isEqualTo(403);
+        assertThat(serving.postWithKey(serving.operatorKey, "/v1/verify?checkpoint=ops-1", TEXT, code).statusCode())
+                .isEqualTo(403);
+        // naming itself is allowed (older clients send checkpoint=ID), and scan=out records the way out
+        HttpResponse<String> itself = serving.postAsCheckpoint("/v1/verify?checkpoint=gate-7&scan=out", TEXT, code);
+        assertThat(itself.statusCode()).isEqualTo(200);
+        String eventId = itself.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER).orElseThrow();
+        List<Event> erins = readVenueUntil(eventId).stream().filter(e -> e.getPersonId().equals("erin")).toList();
+        assertThat(erins).singleElement().satisfies(e -> {
+            assertThat(e.getScan().getVenueId()).isEqualTo("gate-7");
+            assertThat(e.getScan().getDirection()).isEqualTo("out");
+            assertThat(e.getScan().getAreaCode()).isEqualTo("440000"); // the region when no area is given
+        });
+    }
+
+    @Test
+    void inDevelopmentModeAVerificationWithoutCredentialsRecordsUnderTheNamedCheckpoint() throws Exception {
+        // this fixture runs with --dev-open-lookups: no credential at all -> a development checkpoint
+        String code = JSON.readTree(serving.post("/v1/codes/fred", TEXT, "").body()).path("code").asText();
+        HttpResponse<String> unnamed = serving.post("/v1/verify?scan=in", TEXT, code);
+        assertThat(unnamed.statusCode()).isEqualTo(400);
+        assertThat(unnamed.body()).contains("checkpoint");
+        HttpResponse<String> named = serving.post("/v1/verify?checkpoint=dev-gate&scan=in", TEXT, code);
+        assertThat(JSON.readTree(named.body()).path("result").asText()).isEqualTo("valid");
+        String eventId = named.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER).orElseThrow();
+        assertThat(readVenueUntil(eventId).stream().filter(e -> e.getPersonId().equals("fred")).toList())
+                .singleElement().satisfies(e -> assertThat(e.getScan().getVenueId()).isEqualTo("dev-gate"));
+        assertThat(serving.audits).anySatisfy(a -> {
+            assertThat(a.subject()).isEqualTo("fred");
+            assertThat(a.caller()).isEqualTo("dev-open");
+            assertThat(a.detail()).contains("checkpoint=dev-gate", eventId);
+        });
+        // a presented credential is never downgraded to the development fallback
+        // (own client: a refusal before the body is read may cost the connection, which the shared client would reuse)
+        HttpResponse<String> badKey = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(serving.base().resolve("/v1/verify?checkpoint=dev-gate"))
+                        .header("Authorization", "Bearer hck_not-a-key")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(code)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(badKey.statusCode()).isEqualTo(401);
     }
 
     private static List<Event> readVenueUntil(String eventId) throws Exception {

@@ -139,9 +139,16 @@ class PagesBrowserTest {
         browser.get(serving.base().resolve("/checkpoint").toString());
         WebElement key = browser.findElement(By.id("apikey"));
         key.sendKeys(serving.checkpointKey);
+        browser.findElement(By.id("record")).click();
 
         paste(code);
         WebElement verdict = waitForVerdict("valid");
+        // the ticked box recorded a scan, under the checkpoint the key belongs to
+        assertThat(serving.audits).anySatisfy(a -> {
+            assertThat(a.subject()).isEqualTo("gus");
+            assertThat(a.caller()).isEqualTo("gate-7");
+            assertThat(a.detail()).contains("checkpoint=gate-7", "scan_event=checkpoint-gate-7-");
+        });
         assertThat(verdict.getAttribute("data-colour")).isEqualTo("green");
         assertThat(browser.findElement(By.id("verdict-result")).getText()).isEqualTo("valid");
         assertThat(browser.findElement(By.id("verdict-colour")).getText()).isEqualTo("Green");

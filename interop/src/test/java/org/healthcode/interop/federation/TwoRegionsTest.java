@@ -41,6 +41,8 @@ import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.HubNode;
 import org.healthcode.interop.InteropServing;
 import org.healthcode.interop.ServingNode;
+import org.healthcode.interop.codes.CodesHandler;
+import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
@@ -82,7 +84,8 @@ class TwoRegionsTest {
     @BeforeAll
     static void startTwoRegionsAndAHub() throws Exception {
         broker = KafkaBroker.start(dir.resolve("broker"), 0);
-        Topics.ensure(broker.bootstrapServers(), List.of(Topics.compacted("a.status", 1), Topics.compacted("b.status", 1)));
+        Topics.ensure(broker.bootstrapServers(), List.of(Topics.compacted("a.status", 1), Topics.compacted("b.status", 1),
+                Topics.plain(CodesServeConfig.DEFAULT_VENUE_TOPIC, 1)));
         Path pkiDir = dir.resolve("pki");
         pki = DevPki.openOrCreate(pkiDir);
         // each region's signing keys exist before the hub: their first trust lists are enrolled out of band
@@ -147,6 +150,13 @@ class TwoRegionsTest {
         Verdict before = verifyAtCheckpoint(checkpointOfB, code);
         assertThat(before.isValid()).as(before.toJsonLine()).isTrue();
         assertThat(before.colour()).hasValue("red");
+        // B's own verification service trusts A's keys too (from the national list): a visitor's code verifies there,
+        // and, being another region's pseudonym, never becomes one of B's venue scans
+        HttpResponse<String> atB = send(checkpointOfB, regionB.interop().tlsUri().orElseThrow(), "POST",
+                "/v1/verify?scan=in", null, code);
+        assertThat(JSON.readTree(atB.body()).path("result").asText()).as(atB.body()).isEqualTo("valid");
+        assertThat(JSON.readTree(atB.body()).path("colour").asText()).isEqualTo("red");
+        assertThat(atB.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
 
         // the hub answers 304 to a client that has the current list
         HttpResponse<String> first = checkpointOfB.send(HttpRequest.newBuilder(hub.baseUri().resolve("/v1/trust-list"))
@@ -173,6 +183,9 @@ class TwoRegionsTest {
         assertThat(regionB.interop().refreshTrust()).isEqualTo(TrustListClient.Outcome.UPDATED);
         Verdict after = verifyAtCheckpoint(checkpointOfB, code);
         assertThat(after.toJson().path("result").asText()).as(after.toJsonLine()).isEqualTo("unknown_key");
+        HttpResponse<String> atBAfter = send(checkpointOfB, regionB.interop().tlsUri().orElseThrow(), "POST",
+                "/v1/verify", null, code);
+        assertThat(JSON.readTree(atBAfter.body()).path("result").asText()).as(atBAfter.body()).isEqualTo("unknown_key");
 
         // a withdrawn key can neither come back nor sign: the hub refuses, and B only registers as itself
         HubRegistrar.Answer back = new HubRegistrar(hub.baseUri(), regionAClient)
@@ -184,6 +197,28 @@ class TwoRegionsTest {
                 .register(codesA.trustList(Instant.now()), List.of(), codesA.keyRing().next(), codesA);
         assertThat(impostor.status()).isEqualTo(403);
         assertThat(codesB.keyRing().region()).isEqualTo(B);
+    }
+
+    @Test
+    void aCheckpointRecordsScansUnderItsCertificatesNameOnlyAndWithoutCredentialsNothingIsVerified() throws Exception {
+        String local = regionB.codes().codes().issue("pb-local", Colour.YELLOW, MONDAY_9AM, Instant.now()).text();
+        HttpClient gate = mtls("gate-sh-1", Role.CHECKPOINT, B);
+        URI tls = regionB.interop().tlsUri().orElseThrow();
+        HttpResponse<String> scanned = send(gate, tls, "POST", "/v1/verify?scan=in&area=310104", null, local);
+        assertThat(JSON.readTree(scanned.body()).path("result").asText()).as(scanned.body()).isEqualTo("valid");
+        // the event id names the venue: the certificate's CN
+        assertThat(scanned.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).hasValueSatisfying(
+                id -> assertThat(id).startsWith("checkpoint-gate-sh-1-"));
+        HttpResponse<String> forged = send(gate, tls, "POST", "/v1/verify?scan=in&checkpoint=gate-sh-9", null, local);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        // B's checkpoint cannot file visits in A's venue feed
+        String ofA = regionA.codes().codes().issue("pa-local", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
+        assertThat(send(gate, regionA.interop().tlsUri().orElseThrow(), "POST", "/v1/verify?scan=in", null, ofA)
+                .statusCode()).isEqualTo(403);
+        // outside development mode there is no fallback: no credential, no verification
+        assertThat(send(plain(), regionB.baseUri(), "POST", "/v1/verify?checkpoint=gate-sh-1", null, local)
+                .statusCode()).isEqualTo(401);
     }
 
     @Test
