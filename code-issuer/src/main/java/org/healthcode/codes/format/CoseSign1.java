@@ -18,7 +18,6 @@ public record CoseSign1(byte[] protectedBytes, JsonNode protectedHeader, JsonNod
     public static final int TAG_CWT = 61;
     static final String LABEL_ALG = "1";
     static final String LABEL_KID = "4";
-    private static final byte[] EMPTY = new byte[0];
 
     /** Parses a COSE_Sign1, untagged, tagged 18, or (as some DCC issuers do) tagged 61 around 18. */
     public static CoseSign1 decode(byte[] bytes) throws CodeFormatException {
@@ -101,19 +100,39 @@ public record CoseSign1(byte[] protectedBytes, JsonNode protectedHeader, JsonNod
     }
 
     public static byte[] toBeSigned(byte[] protectedBytes, byte[] payload) {
-        return new CborWriter(protectedBytes.length + payload.length + 24)
-            .array(4).text("Signature1").bytes(protectedBytes).bytes(EMPTY).bytes(payload).toByteArray();
+        return Cbor.write(g -> {
+            g.writeStartArray(null, 4);
+            g.writeString("Signature1");
+            g.writeBinary(protectedBytes);
+            g.writeBinary(new byte[0]);
+            g.writeBinary(payload);
+            g.writeEndArray();
+        });
     }
 
     /** Protected header {1: alg, 4: kid}. */
     public static byte[] protectedHeader(CoseAlgorithm algorithm, byte[] kid) {
-        return new CborWriter(kid.length + 8).map(2).integer(1).integer(algorithm.coseId()).integer(4).bytes(kid)
-            .toByteArray();
+        return Cbor.write(g -> {
+            g.writeStartObject(null, 2);
+            g.writeFieldId(1);
+            g.writeNumber(algorithm.coseId());
+            g.writeFieldId(4);
+            g.writeBinary(kid);
+            g.writeEndObject();
+        });
     }
 
     /** Tagged COSE_Sign1 with an empty unprotected header. */
     public static byte[] encode(byte[] protectedBytes, byte[] payload, byte[] signature) {
-        return new CborWriter(protectedBytes.length + payload.length + signature.length + 16)
-            .tag(TAG_COSE_SIGN1).array(4).bytes(protectedBytes).map(0).bytes(payload).bytes(signature).toByteArray();
+        return Cbor.write(g -> {
+            g.writeTag(TAG_COSE_SIGN1);
+            g.writeStartArray(null, 4);
+            g.writeBinary(protectedBytes);
+            g.writeStartObject(null, 0);
+            g.writeEndObject();
+            g.writeBinary(payload);
+            g.writeBinary(signature);
+            g.writeEndArray();
+        });
     }
 }

@@ -7,7 +7,6 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.healthcode.codes.format.Cbor;
-import org.healthcode.codes.format.CborWriter;
 import org.healthcode.codes.format.CodeFormatException;
 
 /**
@@ -48,16 +47,24 @@ public record HealthCodeClaims(String issuer, String subject, Instant issuedAt, 
     }
 
     public byte[] toCbor() {
-        return new CborWriter(96 + subject.length() + issuer.length())
-            .map(7)
-            .integer(ISS).text(issuer)
-            .integer(SUB).text(subject)
-            .integer(EXP).integer(expiresAt.getEpochSecond())
-            .integer(IAT).integer(issuedAt.getEpochSecond())
-            .integer(CTI).bytes(codeId)
-            .integer(COLOUR).integer(colour.claimValue())
-            .integer(SINCE).integer(since.getEpochSecond())
-            .toByteArray();
+        return Cbor.write(g -> {
+            g.writeStartObject(null, 7);
+            g.writeFieldId(ISS);
+            g.writeString(issuer);
+            g.writeFieldId(SUB);
+            g.writeString(subject);
+            g.writeFieldId(EXP);
+            g.writeNumber(expiresAt.getEpochSecond());
+            g.writeFieldId(IAT);
+            g.writeNumber(issuedAt.getEpochSecond());
+            g.writeFieldId(CTI);
+            g.writeBinary(codeId);
+            g.writeFieldId(COLOUR);
+            g.writeNumber(colour.claimValue());
+            g.writeFieldId(SINCE);
+            g.writeNumber(since.getEpochSecond());
+            g.writeEndObject();
+        });
     }
 
     /** Strict: every claim present with its type, a known colour, exp after iat. */
