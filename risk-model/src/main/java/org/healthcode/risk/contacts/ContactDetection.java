@@ -1,5 +1,6 @@
 package org.healthcode.risk.contacts;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.healthcode.ingest.events.Event;
@@ -21,7 +22,7 @@ public final class ContactDetection {
     public static final String UID_DEDUPE = "contacts-exposure-dedupe";
 
     /** The exposures, and the pings that came too late to place (side output, for the job's {@code rejected}). */
-    public record Outputs(DataStream<Exposure> exposures, DataStream<Event> latePings) {
+    public record Outputs(DataStream<Exposure> exposures, DataStream<PhoneSignal> latePings) {
     }
 
     private ContactDetection() {
@@ -37,9 +38,10 @@ public final class ContactDetection {
         rules.validated();
 
         SingleOutputStreamOperator<Stay> stays = events
-                .filter(new PhoneEventFilter()).name("contacts: pings and bindings")
-                .keyBy(Event::msisdn)
-                .process(new PhoneStayBuilder(rules)).uid(UID_PHONE_STAYS).name("contacts: phone stays");
+                .flatMap(new ToPhoneSignal(rules)).name("contacts: pings and bindings")
+                .keyBy(PhoneSignal::msisdn)
+                .transform("contacts: phone stays", TypeInformation.of(Stay.class), new PhoneStayBuilder(rules))
+                .uid(UID_PHONE_STAYS);
 
         DataStream<Event> personEvents = events
                 .filter(new PersonEventFilter()).name("contacts: cases, scans and trips");

@@ -45,9 +45,27 @@ public final class GridProjection implements Serializable {
 
     /** The cell's stable text id, {@code cell:<i>:<j>} (used as key and as an exposure's "where"). */
     public String cellOf(double lat, double lon) {
+        return cellId(cellKey(lat, lon));
+    }
+
+    /**
+     * The cell as one number, (i, j) packed as two 32-bit halves: what the ping path carries and compares, so no
+     * text is built per ping ({@link #cellId(long)} makes the text once per stay). Same arithmetic as always, so the
+     * same cells bit for bit. Indices fit 32 bits: cells are at least 10 m and the Earth is 40 000 km round.
+     */
+    public long cellKey(double lat, double lon) {
         long i = (long) Math.floor(x(lat, lon) / cellSizeMeters);
         long j = (long) Math.floor(y(lat, lon) / cellSizeMeters);
-        return cellId(i, j);
+        return pack(i, j);
+    }
+
+    static long pack(long i, long j) {
+        return (i << 32) | (j & 0xffff_ffffL);
+    }
+
+    /** The text id of a packed cell key. */
+    public static String cellId(long cellKey) {
+        return cellId(cellKey >> 32, (int) cellKey);
     }
 
     public static String cellId(long i, long j) {

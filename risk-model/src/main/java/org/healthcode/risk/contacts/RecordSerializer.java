@@ -1,0 +1,63 @@
+package org.healthcode.risk.contacts;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * A hand-written serializer for an immutable record on the ping path, where Flink's POJO serializer (reflection, one
+ * null flag per field) was a visible share of the profile. Subclasses write the fields in a fixed order; a change of
+ * that order or of the fields needs a new serializer class (these types live in the contacts operators' state, so
+ * the class name is their format's version).
+ */
+abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
+
+    @Override
+    public boolean isImmutableType() {
+        return true;
+    }
+
+    @Override
+    public T createInstance() {
+        return null;
+    }
+
+    @Override
+    public T copy(T from) {
+        return from;
+    }
+
+    @Override
+    public T copy(T from, T reuse) {
+        return from;
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public T deserialize(T reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    /** The snapshot of a serializer without configuration: restoring it creates the same serializer again. */
+    abstract static class Snapshot<T> extends SimpleTypeSerializerSnapshot<T> {
+        Snapshot(java.util.function.Supplier<? extends TypeSerializer<T>> serializer) {
+            super(serializer);
+        }
+    }
+
+    @Override
+    public abstract TypeSerializerSnapshot<T> snapshotConfiguration();
+}
