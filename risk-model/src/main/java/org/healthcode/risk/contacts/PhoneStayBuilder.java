@@ -1,12 +1,11 @@
 package org.healthcode.risk.contacts;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -44,7 +43,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *   <li>pings and bindings ahead of the watermark wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
  *   <li>a phone's binding and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
- *       through a bounded write-behind cache: written back when evicted and before every checkpoint barrier;</li>
+ *       through a write-behind cache: read once, written back before every checkpoint barrier (and at the end);
+ *       when more than {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
  *   <li>the gap that ends a silent phone's stay is found in a heap index of deadlines instead of a timer per ping.</li>
  * </ul>
  * Fault tolerance: before each barrier the cache is written to keyed state and the buffer to union operator state
@@ -54,15 +54,23 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>State and its end of life: {@code phone} one entry per phone, the binding replaced by the next binding
  * (identity data lives as long as the phone) and the open stay until it ends; {@code buffered-signals} until the
  * watermark passes them. Memory: the buffer holds the signals between the watermark and the newest ping (pings/s x
- * watermark lag), the deadline index one entry per phone with an open stay, the cache up to its capacity.
+ * watermark lag), the deadline index one small entry per phone with an open stay, the cache up to its capacity
+ * plus the phones first seen since the last checkpoint.
  */
 public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements OneInputStreamOperator<PhoneSignal, Stay> {
 
     /** Default capacity of the write-behind cache, in phones per subtask (about 250 bytes each). */
     public static final int DEFAULT_CACHE_CAPACITY = 1_000_000;
 
-    private static final Comparator<Due> IN_TIME_ORDER = Comparator.comparingLong(Due::time)
-            .thenComparing(Due::msisdn).thenComparingInt(Due::order);
+    /** (time, phone, bindings before pings); a plain comparator: it runs once per ping. */
+    private static final Comparator<Due> IN_TIME_ORDER = (a, b) -> {
+        int c = Long.compare(a.time(), b.time());
+        if (c != 0) {
+            return c;
+        }
+        c = a.msisdn().compareTo(b.msisdn());
+        return c != 0 ? c : Integer.compare(a.order(), b.order());
+    };
 
     private final ContactRules rules;
     private final int cacheCapacity;
@@ -70,10 +78,11 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     private transient ValueStateDescriptor<PhoneState> phoneDescriptor;
     private transient ValueState<PhoneState> phoneState;
     private transient ListState<PhoneSignal> bufferedState;
+    private transient ListState<Long> watermarkState;
     private transient List<PhoneSignal> buffer;
-    private transient LinkedHashMap<String, Cached> cache;
-    private transient PriorityQueue<Deadline> deadlines;
-    private transient Map<String, Long> deadlineOf;
+    private transient HashMap<String, Phone> phones;
+    private transient int cached;
+    private transient ArrayDeque<Deadline> deadlines;
     private transient long watermark;
     private transient Counter unboundPings;
     private transient Counter latePings;
@@ -82,6 +91,10 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         this(rules, DEFAULT_CACHE_CAPACITY);
     }
 
+    /**
+     * @param cacheCapacity phones whose state stays cached in heap across checkpoints; above it the cache is emptied
+     *     (after writing back) at the next checkpoint
+     */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity must be at least 1, was " + cacheCapacity);
@@ -90,18 +103,33 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         this.cacheCapacity = cacheCapacity;
     }
 
-    /** A phone's state as last read or written, and whether it still has to be written back. */
-    private static final class Cached {
+    /**
+     * What the operator holds in heap for one phone: its state when cached (and whether it still has to be written
+     * back) and the gap deadline of its open stay. Kept while cached or while the phone has an open stay.
+     */
+    private static final class Phone {
+        final String msisdn;
         PhoneState state;
+        boolean cached;
         boolean dirty;
+        long deadline = NO_DEADLINE;
 
-        Cached(PhoneState state) {
-            this.state = state;
+        Phone(String msisdn) {
+            this.msisdn = msisdn;
         }
     }
 
-    /** When a phone's open stay ends by the gap rule unless a ping comes first (entries may be stale). */
-    private record Deadline(long time, String msisdn) {
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+
+    /**
+     * When a phone's open stay ends by the gap rule unless a ping comes first (stale when the phone's deadline has
+     * moved since). A plain FIFO is enough: deadlines are made in (time, phone) order, since a watermark step applies
+     * pings in that order and every ping of the next step is later than every ping of this one.
+     */
+    private record Deadline(long time, Phone phone) {
+        boolean current() {
+            return phone.deadline == time;
+        }
     }
 
     /** A signal to apply in a watermark step; bindings (order 1) before pings (order 2) of the same millisecond. */
@@ -115,21 +143,17 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         phoneState = context.getKeyedStateStore().getState(phoneDescriptor);
         bufferedState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("buffered-signals", new PhoneSignal.Serializer()));
+        watermarkState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("watermark", Long.class));
         buffer = new ArrayList<>();
-        cache = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-                if (size() <= cacheCapacity) {
-                    return false;
-                }
-                writeBack(eldest.getKey(), eldest.getValue());
-                return true;
-            }
-        };
-        deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::time).thenComparing(Deadline::msisdn));
-        deadlineOf = new HashMap<>();
+        phones = new HashMap<>();
+        deadlines = new ArrayDeque<>();
         watermark = Long.MIN_VALUE;
         if (context.isRestored()) {
+            // the lowest of the subtasks' watermarks: a ping behind it was late before the restore and still is
+            for (Long w : watermarkState.get()) {
+                watermark = watermark == Long.MIN_VALUE ? w : Math.min(watermark, w);
+            }
             TaskInfo task = getRuntimeContext().getTaskInfo();
             for (PhoneSignal s : bufferedState.get()) {
                 if (KeyGroupRangeAssignment.assignKeyToParallelOperator(s.msisdn(),
@@ -138,13 +162,19 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
                     buffer.add(s);
                 }
             }
+            List<Deadline> open = new ArrayList<>();
             getKeyedStateBackend().<VoidNamespace, ValueState<PhoneState>, PhoneState>applyToAllKeys(
                     VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, phoneDescriptor, (key, state) -> {
                         PhoneState ps = state.value();
                         if (ps != null && ps.open() != null) {
-                            scheduleGap((String) key, ps.open());
+                            Phone p = new Phone((String) key);
+                            p.deadline = ps.open().to() + rules.stayGapMillis() + 1;
+                            phones.put(p.msisdn, p);
+                            open.add(new Deadline(p.deadline, p));
                         }
                     });
+            open.sort(Comparator.comparingLong(Deadline::time).thenComparing(d -> d.phone().msisdn));
+            deadlines.addAll(open);
         }
     }
 
@@ -162,21 +192,20 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
             buffer.add(s);
             return;
         }
-        Cached c = load(s.msisdn());
+        Phone p = load(s.msisdn());
         if (s.binding()) {
             // Pings up to the watermark are already attributed; the binding holds for every later ping.
-            PhoneState before = c.state;
-            set(c, applyBinding(s.msisdn(), c.state, new PhoneBinding(s.personId(), s.time(), s.eventId()),
-                    record.getTimestamp()));
-            afterChange(s.msisdn(), before, c.state);
+            PhoneState before = p.state;
+            set(p, applyBinding(p.msisdn, before, new PhoneBinding(s.personId(), s.time(), s.eventId()), s.time()));
+            afterChange(p, before, p.state);
             return;
         }
-        PhoneState.OpenStay open = c.state == null ? null : c.state.open();
+        PhoneState.OpenStay open = p.state == null ? null : p.state.open();
         boolean repeatsOpenStay = open != null && open.cell() == s.cell() && s.time() >= open.from()
                 && s.time() <= open.to();
         if (!repeatsOpenStay) {
             latePings.inc();
-            output.collect(ContactOutputTags.LATE_PINGS, new StreamRecord<>(s, record.getTimestamp()));
+            output.collect(ContactOutputTags.LATE_PINGS, new StreamRecord<>(s, s.time()));
         }
     }
 
@@ -211,9 +240,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
             Deadline d = nextDeadline(w);
             Due next = i < due.size() ? due.get(i) : null;
             if (d != null && (next == null || d.time() < next.time()
-                    || (d.time() == next.time() && d.msisdn().compareTo(next.msisdn()) <= 0))) {
+                    || (d.time() == next.time() && d.phone().msisdn.compareTo(next.msisdn()) <= 0))) {
                 deadlines.poll();
-                apply(d.msisdn(), d.time(), null, null); // the gap check ends the stay
+                apply(d.phone(), d.time(), null, null); // the gap check ends the stay
                 continue;
             }
             if (next == null) {
@@ -233,7 +262,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
                     ping = s;
                 }
             }
-            apply(next.msisdn(), next.time(), bind, ping);
+            apply(load(next.msisdn()), next.time(), bind, ping);
             i = j;
         }
     }
@@ -242,8 +271,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     private Deadline nextDeadline(long w) {
         while (!deadlines.isEmpty() && deadlines.peek().time() <= w) {
             Deadline d = deadlines.peek();
-            Long current = deadlineOf.get(d.msisdn());
-            if (current != null && current == d.time()) {
+            if (d.current()) {
                 return d;
             }
             deadlines.poll();
@@ -251,21 +279,23 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         return null;
     }
 
-    private void apply(String msisdn, long t, PhoneBinding bind, PhoneSignal ping) throws Exception {
-        Cached c = load(msisdn);
-        PhoneState before = c.state;
+    private void apply(Phone p, long t, PhoneBinding bind, PhoneSignal ping) throws Exception {
+        if (!p.cached) {
+            load(p.msisdn);
+        }
+        PhoneState before = p.state;
         PhoneState st = before;
         if (st != null && st.open() != null && t - st.open().to() > rules.stayGapMillis()) {
-            st = close(msisdn, st, t);
+            st = close(p.msisdn, st, t);
         }
         if (bind != null) {
-            st = applyBinding(msisdn, st, bind, t);
+            st = applyBinding(p.msisdn, st, bind, t);
         }
         if (ping != null) {
-            st = applyPing(msisdn, st, ping, t);
+            st = applyPing(p.msisdn, st, ping, t);
         }
-        set(c, st);
-        afterChange(msisdn, before, st);
+        set(p, st);
+        afterChange(p, before, st);
     }
 
     private PhoneState applyBinding(String msisdn, PhoneState st, PhoneBinding b, long t) {
@@ -308,62 +338,69 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         }
     }
 
-    /** Keeps the gap deadline index in step with the phone's open stay. */
-    private void afterChange(String msisdn, PhoneState before, PhoneState after) {
+    /** Keeps the phone's gap deadline in step with its open stay. */
+    private void afterChange(Phone p, PhoneState before, PhoneState after) {
         PhoneState.OpenStay was = before == null ? null : before.open();
         PhoneState.OpenStay now = after == null ? null : after.open();
         if (now == null) {
-            if (was != null) {
-                deadlineOf.remove(msisdn);
-            }
-        } else if (was == null || was.to() != now.to() || !deadlineOf.containsKey(msisdn)) {
-            scheduleGap(msisdn, now);
+            p.deadline = NO_DEADLINE;
+        } else if (was == null || was.to() != now.to() || p.deadline == NO_DEADLINE) {
+            p.deadline = now.to() + rules.stayGapMillis() + 1;
+            deadlines.add(new Deadline(p.deadline, p));
         }
     }
 
-    private void scheduleGap(String msisdn, PhoneState.OpenStay open) {
-        long d = open.to() + rules.stayGapMillis() + 1;
-        deadlineOf.put(msisdn, d);
-        deadlines.add(new Deadline(d, msisdn));
-    }
-
-    private Cached load(String msisdn) throws Exception {
-        Cached c = cache.get(msisdn);
-        if (c == null) {
+    /** The phone, its state read from keyed state unless cached. */
+    private Phone load(String msisdn) throws Exception {
+        Phone p = phones.get(msisdn);
+        if (p == null) {
+            p = new Phone(msisdn);
+            phones.put(msisdn, p);
+        }
+        if (!p.cached) {
             setCurrentKey(msisdn);
-            c = new Cached(phoneState.value());
-            cache.put(msisdn, c);
+            p.state = phoneState.value();
+            p.cached = true;
+            cached++;
         }
-        return c;
+        return p;
     }
 
-    private static void set(Cached c, PhoneState st) {
-        if (st != c.state) {
-            c.state = st;
-            c.dirty = true;
+    private static void set(Phone p, PhoneState st) {
+        if (st != p.state) {
+            p.state = st;
+            p.dirty = true;
         }
     }
 
-    private void writeBack(String msisdn, Cached c) {
-        if (!c.dirty) {
+    private void writeBack(Phone p) throws Exception {
+        if (!p.dirty) {
             return;
         }
-        setCurrentKey(msisdn);
-        try {
-            if (c.state == null || c.state.isEmpty()) {
-                phoneState.clear();
-            } else {
-                phoneState.update(c.state);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("could not write the state of phone " + msisdn, e);
+        setCurrentKey(p.msisdn);
+        if (p.state == null || p.state.isEmpty()) {
+            phoneState.clear();
+        } else {
+            phoneState.update(p.state);
         }
-        c.dirty = false;
+        p.dirty = false;
     }
 
-    private void writeBackAll() {
-        for (Map.Entry<String, Cached> e : cache.entrySet()) {
-            writeBack(e.getKey(), e.getValue());
+    /** Writes every changed phone to keyed state; above the capacity, empties the cache too. */
+    private void writeBackAll() throws Exception {
+        boolean evict = cached > cacheCapacity;
+        Iterator<Phone> it = phones.values().iterator();
+        while (it.hasNext()) {
+            Phone p = it.next();
+            writeBack(p);
+            if (evict && p.cached) {
+                p.state = null;
+                p.cached = false;
+                cached--;
+            }
+            if (!p.cached && p.deadline == NO_DEADLINE) {
+                it.remove();
+            }
         }
     }
 
@@ -377,6 +414,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         bufferedState.update(buffer);
+        watermarkState.update(List.of(watermark));
     }
 
     @Override
@@ -392,6 +430,6 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
 
     /** Phones with an open stay whose gap deadline is indexed (tests: end of life). */
     int openStays() {
-        return deadlineOf.size();
+        return (int) phones.values().stream().filter(p -> p.deadline != NO_DEADLINE).count();
     }
 }
