@@ -1,6 +1,7 @@
 package org.healthcode.bench;
 
 import java.nio.file.Path;
+import org.healthcode.bench.contacts.ContactsBench;
 import org.healthcode.bench.lookups.LookupsBench;
 import org.healthcode.bench.micro.JmhBench;
 import org.healthcode.bench.pipeline.PipelineBench;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the health-code engine against DESIGN §6 (see benchmarks/README.md).",
-        subcommands = {LookupsBench.class, JmhBench.class, PipelineBench.class, RulesCeilingBench.class})
+        subcommands = {LookupsBench.class, JmhBench.class, PipelineBench.class, RulesCeilingBench.class,
+                ContactsBench.class})
 public final class BenchMain implements Runnable {
     @Option(names = "--project-root", required = true, description = "the project's root directory (the script passes it)")
     Path projectRoot;

@@ -109,4 +109,24 @@ class QuickHarnessTest {
         assertThat(run.path("checkpoints").path("completed").asInt()).isPositive();
         assertThat(run.path("checkpoints").path("bytesPerPerson").asDouble()).isPositive();
     }
+
+    @Test
+    void contactsRunsTheGeneratorAloneAndTwoSizesWithCheckpointsAndFindsCompanions() throws Exception {
+        JsonNode f = run("contacts");
+        assertThat(f.path("generatorOnly").path("pingsPerCpuSecond").asDouble()).isPositive();
+        JsonNode runs = f.path("runs");
+        assertThat(runs).hasSize(2);
+        for (JsonNode run : runs) {
+            assertThat(run.path("pings").asLong()).isEqualTo(run.path("phones").asLong() * 48);
+            assertThat(run.path("pingsPerSecondPerCore").asDouble()).isPositive();
+            assertThat(run.path("pingsPerCpuSecond").asDouble()).isPositive();
+            assertThat(run.path("exposures").asLong()).as("companions of the day's cases").isPositive();
+            assertThat(run.path("latePings").asLong()).as("the generator keeps every ping ahead of the watermark")
+                    .isZero();
+            assertThat(run.path("checkpoints").path("completed").asInt()).isPositive();
+            assertThat(run.path("checkpoints").path("largestBytes").asLong()).isPositive();
+        }
+        assertThat(runs.get(1).path("pingRatioToFirst").asDouble()).isEqualTo(2.0);
+        assertThat(f.path("summary").path("cityDaySeconds").asDouble()).isPositive();
+    }
 }
