@@ -1,10 +1,21 @@
 package org.healthcode.risk.contacts;
 
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
 /**
  * Where a person was, routed to the place-keyed detectors; when {@link #caseFound} is set, the copy of a case's own
  * activity that lies inside the case's window, so the detector matches others against it.
  *
- * <p>Flat on purpose (like the ingest {@code Event}): one POJO for the three kinds, fields that do not apply are null.
+ * <p>Flat on purpose (like the ingest {@code Event}): one record for the three kinds, fields that do not apply are
+ * null. Serialised by hand (one stay of every phone passes through it and sits in the person index's state).
  *
  * @param kind stay, scan or trip
  * @param personId whose activity it is
@@ -22,6 +33,7 @@ package org.healthcode.risk.contacts;
  *     scans and trips: onset or first positive - infectious lead)
  * @param caseCauseEventId case copies only: the event that made the person a case
  */
+@TypeInfo(PersonActivity.Info.class)
 public record PersonActivity(
         ActivityKind kind,
         String personId,
@@ -54,5 +66,79 @@ public record PersonActivity(
             case STAY -> "s|" + msisdn + "|" + from;
             case SCAN, TRIP -> (kind == ActivityKind.SCAN ? "v|" : "t|") + eventId;
         };
+    }
+
+    /** Flink type information: the hand-written serializer below. */
+    public static final class Info extends TypeInfoFactory<PersonActivity> {
+        @Override
+        public TypeInformation<PersonActivity> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
+            return new SerializerTypeInfo<>(PersonActivity.class, Serializer::new);
+        }
+    }
+
+    /** Field by field in declaration order; one bit per nullable number, then the numbers present. */
+    public static final class Serializer extends RecordSerializer<PersonActivity> {
+        private static final ActivityKind[] KINDS = ActivityKind.values();
+
+        @Override
+        public void serialize(PersonActivity a, DataOutputView out) throws IOException {
+            out.writeByte(a.kind().ordinal());
+            writeText(a.personId(), out);
+            writeText(a.place(), out);
+            writeText(a.msisdn(), out);
+            out.writeLong(a.from());
+            out.writeLong(a.to());
+            writeText(a.eventId(), out);
+            writeText(a.mode(), out);
+            int present = (a.sealed() != null ? 1 : 0) | (a.row() != null ? 2 : 0) | (a.caseFound() != null ? 4 : 0)
+                    | (a.caseWindowStart() != null ? 8 : 0);
+            out.writeByte(present);
+            if (a.sealed() != null) {
+                out.writeBoolean(a.sealed());
+            }
+            writeText(a.carriage(), out);
+            if (a.row() != null) {
+                out.writeInt(a.row());
+            }
+            if (a.caseFound() != null) {
+                out.writeLong(a.caseFound());
+            }
+            if (a.caseWindowStart() != null) {
+                out.writeLong(a.caseWindowStart());
+            }
+            writeText(a.caseCauseEventId(), out);
+        }
+
+        @Override
+        public PersonActivity deserialize(DataInputView in) throws IOException {
+            ActivityKind kind = KINDS[in.readByte()];
+            String personId = readText(in);
+            String place = readText(in);
+            String msisdn = readText(in);
+            long from = in.readLong();
+            long to = in.readLong();
+            String eventId = readText(in);
+            String mode = readText(in);
+            int present = in.readByte();
+            Boolean sealed = (present & 1) != 0 ? in.readBoolean() : null;
+            String carriage = readText(in);
+            Integer row = (present & 2) != 0 ? in.readInt() : null;
+            Long caseFound = (present & 4) != 0 ? in.readLong() : null;
+            Long caseWindowStart = (present & 8) != 0 ? in.readLong() : null;
+            return new PersonActivity(kind, personId, place, msisdn, from, to, eventId, mode, sealed, carriage, row,
+                    caseFound, caseWindowStart, readText(in));
+        }
+
+        @Override
+        public TypeSerializerSnapshot<PersonActivity> snapshotConfiguration() {
+            return new SerializerSnapshot();
+        }
+    }
+
+    /** Restores {@link Serializer}. */
+    public static final class SerializerSnapshot extends RecordSerializer.Snapshot<PersonActivity> {
+        public SerializerSnapshot() {
+            super(Serializer::new);
+        }
     }
 }

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -44,7 +45,7 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
     @Override
     public void open(OpenContext ctx) {
         activities = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("activities", Types.STRING, Types.POJO(PersonActivity.class)));
+                new MapStateDescriptor<>("activities", Types.STRING, TypeInformation.of(PersonActivity.class)));
         caseState = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseFound.class));
     }
 

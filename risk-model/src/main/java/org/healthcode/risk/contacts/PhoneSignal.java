@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 
@@ -68,17 +67,17 @@ public record PhoneSignal(boolean binding, String msisdn, long time, long cell, 
         @Override
         public void serialize(PhoneSignal s, DataOutputView out) throws IOException {
             out.writeBoolean(s.binding());
-            StringValue.writeString(s.msisdn(), out);
+            RecordSerializer.writeText(s.msisdn(), out);
             out.writeLong(s.time());
             out.writeLong(s.cell());
-            StringValue.writeString(s.eventId(), out);
-            StringValue.writeString(s.personId(), out);
+            RecordSerializer.writeText(s.eventId(), out);
+            RecordSerializer.writeText(s.personId(), out);
         }
 
         @Override
         public PhoneSignal deserialize(DataInputView in) throws IOException {
-            return new PhoneSignal(in.readBoolean(), StringValue.readString(in), in.readLong(), in.readLong(),
-                    StringValue.readString(in), StringValue.readString(in));
+            return new PhoneSignal(in.readBoolean(), RecordSerializer.readText(in), in.readLong(), in.readLong(),
+                    RecordSerializer.readText(in), RecordSerializer.readText(in));
         }
 
         @Override

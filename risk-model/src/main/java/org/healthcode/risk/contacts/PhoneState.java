@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Everything {@link PhoneStayBuilder} keeps per phone, in one state entry so a phone costs one read and one write:
@@ -63,19 +62,19 @@ public record PhoneState(PhoneBinding binding, OpenStay open) {
             PhoneBinding b = s.binding();
             out.writeBoolean(b != null);
             if (b != null) {
-                StringValue.writeString(b.personId(), out);
+                RecordSerializer.writeText(b.personId(), out);
                 out.writeLong(b.since());
-                StringValue.writeString(b.eventId(), out);
+                RecordSerializer.writeText(b.eventId(), out);
             }
             OpenStay o = s.open();
             out.writeBoolean(o != null);
             if (o != null) {
-                StringValue.writeString(o.personId(), out);
+                RecordSerializer.writeText(o.personId(), out);
                 out.writeLong(o.cell());
                 out.writeLong(o.from());
                 out.writeLong(o.to());
-                StringValue.writeString(o.firstPingId(), out);
-                StringValue.writeString(o.lastPingId(), out);
+                RecordSerializer.writeText(o.firstPingId(), out);
+                RecordSerializer.writeText(o.lastPingId(), out);
                 out.writeInt(o.pings());
             }
         }
@@ -83,11 +82,11 @@ public record PhoneState(PhoneBinding binding, OpenStay open) {
         @Override
         public PhoneState deserialize(DataInputView in) throws IOException {
             PhoneBinding b = in.readBoolean()
-                    ? new PhoneBinding(StringValue.readString(in), in.readLong(), StringValue.readString(in))
+                    ? new PhoneBinding(RecordSerializer.readText(in), in.readLong(), RecordSerializer.readText(in))
                     : null;
             OpenStay o = in.readBoolean()
-                    ? new OpenStay(StringValue.readString(in), in.readLong(), in.readLong(), in.readLong(),
-                            StringValue.readString(in), StringValue.readString(in), in.readInt())
+                    ? new OpenStay(RecordSerializer.readText(in), in.readLong(), in.readLong(), in.readLong(),
+                            RecordSerializer.readText(in), RecordSerializer.readText(in), in.readInt())
                     : null;
             return new PhoneState(b, o);
         }

@@ -3,6 +3,7 @@ package org.healthcode.risk.contacts;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -40,9 +41,9 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
     @Override
     public void open(OpenContext ctx) {
         visits = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("visits", Types.STRING, Types.POJO(PersonActivity.class)));
+                new MapStateDescriptor<>("visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
         caseVisits = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("case-visits", Types.STRING, Types.POJO(PersonActivity.class)));
+                new MapStateDescriptor<>("case-visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
         reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported", Types.STRING, Types.LONG));
     }
 
