@@ -211,6 +211,9 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<Exposure> out) throws Exception {
+        if (EndOfInput.reached(ctx.timerService().currentWatermark())) {
+            return;
+        }
         long lookBack = rules.lookBackMillis();
         List<String> emptied = new ArrayList<>();
         List<Map.Entry<String, PhoneCellStays>> shrunk = new ArrayList<>();

@@ -52,6 +52,9 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<Exposure> out) throws Exception {
+        if (EndOfInput.reached(ctx.timerService().currentWatermark())) {
+            return;
+        }
         CompanionDetector.removeExpired(seen, expiry -> expiry <= ts);
     }
 }

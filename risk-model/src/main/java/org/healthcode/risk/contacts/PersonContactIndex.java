@@ -118,6 +118,9 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<PersonActivity> out) throws Exception {
+        if (EndOfInput.reached(ctx.timerService().currentWatermark())) {
+            return;
+        }
         List<String> expired = new ArrayList<>();
         for (Map.Entry<String, PersonActivity> en : activities.entries()) {
             if (en.getValue().to() + rules.lookBackMillis() <= ts) {

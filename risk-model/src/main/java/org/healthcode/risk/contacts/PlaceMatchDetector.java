@@ -105,6 +105,9 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<Exposure> out) throws Exception {
+        if (EndOfInput.reached(ctx.timerService().currentWatermark())) {
+            return;
+        }
         long lookBack = rules.lookBackMillis();
         CompanionDetector.removeExpired(visits, v -> v.to() + lookBack <= ts);
         CompanionDetector.removeExpired(caseVisits, v -> v.caseFound() + lookBack <= ts);
