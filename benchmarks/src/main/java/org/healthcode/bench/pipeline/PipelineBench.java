@@ -73,6 +73,14 @@ public final class PipelineBench implements Callable<Integer> {
             + "e.g. --job-arg=--out-of-orderness --job-arg=1s")
     List<String> jobArgs = new ArrayList<>();
 
+    @Option(names = "--state-backend", split = ",", description = "the job's state backend, one run each: rocksdb, "
+            + "hashmap or both (rocksdb,hashmap); default rocksdb")
+    List<String> stateBackends;
+
+    @Option(names = "--job-jvm-arg", description = "extra JVM option of the job's process (repeatable), e.g. "
+            + "--job-jvm-arg=-XX:StartFlightRecording=filename=job.jfr,settings=profile")
+    List<String> jobJvmArgs = new ArrayList<>();
+
     @Option(names = "--probes", description = "freshness probes (default 30; quick 3)")
     Integer probes;
 
@@ -94,35 +102,71 @@ public final class PipelineBench implements Callable<Integer> {
         s.put("seed", seed);
         s.put("parallelism", parallelism);
         s.put("checkpointInterval", checkpointInterval);
-        s.put("stateBackend", "rocksdb, incremental checkpoints (RiskJob's fixed setting)");
+        List<String> backends = stateBackends != null ? stateBackends : List.of("rocksdb");
+        for (String b : backends) {
+            if (!b.equals("rocksdb") && !b.equals("hashmap")) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--state-backend: must be rocksdb or hashmap, not " + b);
+            }
+        }
+        s.put("stateBackends", String.join(",", backends) + " (rocksdb: incremental checkpoints; hashmap: full"
+                + " snapshots of the heap state)");
         s.put("deliveryGuarantee", "exactly-once (transactional status and rejected sinks, read_committed lookups)");
         s.put("extraJobArgs", String.join(" ", jobArgs));
+        s.put("extraJobJvmArgs", String.join(" ", jobJvmArgs));
         r.note("broker, producer, job and serving process share the same " + r.machine().cores()
                 + " cores; 'per core' figures divide by " + r.machine().cores());
-        r.note("heap state backend vs RocksDB not measured: RiskJob has no option to choose the backend"
-                + " (RiskJobConfig fixes state.backend.type=rocksdb); asked the lead for a --state-backend option");
         ArrayNode runs = r.figures().putArray("runs");
         for (int n : sizes) {
-            runs.add(runCity(r, root, n, d, quick));
+            // The city keeps its default start (2022). Starting it "now" would let the live trickle continue its
+            // event time, but the job then writes statuses stamped with future phase ends, which Kafka refuses.
+            CityConfig cityConfig = CityConfig.of(n, d, seed);
+            // the ceiling first, alone on the machine, on the very same city; once per size, beside every backend
+            RulesCeiling.Outcome ceiling = RulesCeiling.run(cityConfig);
+            r.line(String.format("[%,d persons] ", n) + RulesCeilingBench.text(ceiling));
+            List<ObjectNode> sized = new ArrayList<>();
+            for (String backend : backends) {
+                ObjectNode run = runCity(r, root, cityConfig, ceiling, backend, quick);
+                sized.add(run);
+                runs.add(run);
+            }
+            heapVersusRocksDb(r, sized, n);
         }
         r.write(options.resultsDir(root));
         return 0;
     }
 
-    private ObjectNode runCity(Results r, Path root, int n, int d, boolean quick) throws Exception {
+    /** The ratio heap / RocksDB of the steady rates, when both ran on this city. */
+    private static void heapVersusRocksDb(Results r, List<ObjectNode> sized, int n) {
+        ObjectNode rocks = null;
+        ObjectNode heap = null;
+        for (ObjectNode run : sized) {
+            if (run.path("stateBackend").asText().equals("rocksdb")) {
+                rocks = run;
+            } else if (run.path("stateBackend").asText().equals("hashmap")) {
+                heap = run;
+            }
+        }
+        if (rocks == null || heap == null || rocks.path("eventsPerSecondSteady").asDouble() <= 0) {
+            return;
+        }
+        double ratio = heap.path("eventsPerSecondSteady").asDouble() / rocks.path("eventsPerSecondSteady").asDouble();
+        heap.put("ratioSteadyHeapToRocksDb", ratio);
+        r.line(String.format("[%,d persons] heap (hashmap) / RocksDB steady events/s = %.2f", n, ratio));
+    }
+
+    private ObjectNode runCity(Results r, Path root, CityConfig cityConfig, RulesCeiling.Outcome ceiling,
+                               String backend, boolean quick) throws Exception {
+        int n = cityConfig.persons();
         ObjectNode run = Results.object();
         run.put("persons", n);
-        run.put("days", d);
-        // The city keeps its default start (2022). Starting it "now" would let the live trickle continue its event
-        // time, but the job then writes statuses stamped with future phase ends, which Kafka refuses (see notes).
-        CityConfig cityConfig = CityConfig.of(n, d, seed);
+        run.put("days", cityConfig.days());
+        run.put("stateBackend", backend);
         run.put("cityStart", cityConfig.start().toString());
-        // the ceiling first, alone on the machine, on the very same city
-        RulesCeiling.Outcome ceiling = RulesCeiling.run(cityConfig);
         run.set("ceiling", RulesCeilingBench.json(ceiling));
-        r.line(String.format("[%,d persons] ", n) + RulesCeilingBench.text(ceiling));
+        String tag = String.format("[%,d persons, %s] ", n, backend);
 
-        Path work = options.workDir(root, "pipeline-" + n);
+        Path work = options.workDir(root, "pipeline-" + n + "-" + backend);
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
             String bootstrap = broker.bootstrapServers();
             DemoTopics.create(bootstrap);
@@ -135,7 +179,7 @@ public final class PipelineBench implements Callable<Integer> {
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             run.put("events", stats.events());
             run.put("produceSeconds", produceSeconds);
-            r.line(String.format("[%,d persons] produced %,d feed events in %.1f s (%,.0f/s)", n, stats.events(),
+            r.line(String.format("%sproduced %,d feed events in %.1f s (%,.0f/s)", tag, stats.events(),
                     produceSeconds, stats.events() / produceSeconds));
 
             Path jobWork = work.resolve("job");
@@ -144,14 +188,15 @@ public final class PipelineBench implements Callable<Integer> {
             Pseudonymiser pseudonymiser = new Pseudonymiser(RegionSecret.resolve(null, jobWork));
             List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--checkpoint-dir",
                     checkpoints.toString(), "--work-dir", jobWork.toString(), "--parallelism",
-                    Integer.toString(parallelism), "--checkpoint-interval", checkpointInterval));
+                    Integer.toString(parallelism), "--checkpoint-interval", checkpointInterval,
+                    "--state-backend", backend));
             args.addAll(jobArgs);
             Path jobLog = work.resolve("job.log");
             Path frozen = ClassPathSnapshot.take(root, "risk-model", work.resolve("classpath-snapshot"));
             ClassPathSnapshot.take(root, "interop", frozen);
             try (FeedProgress progress = new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(),
                     "status");
-                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, List.of(), jobLog,
+                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, jobJvmArgs, jobLog,
                          Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
                 long started = System.nanoTime();
@@ -176,12 +221,12 @@ public final class PipelineBench implements Callable<Integer> {
                 double ceilingPerSecond = ceiling.eventsPerSecond();
                 run.put("ratioSteadyToCeilingOneThread", steady / ceilingPerSecond);
                 run.put("ratioSteadyPerCoreToCeilingOneThread", steady / r.machine().cores() / ceilingPerSecond);
-                r.line(String.format("[%,d persons] job %s %,d events in %.1f s from JOB RUNNING: %,.0f events/s overall,"
+                r.line(String.format("%sjob %s %,d events in %.1f s from JOB RUNNING: %,.0f events/s overall,"
                                 + " %,.0f events/s steady (10%%-90%% of progress) = %,.0f per core; status topic end offset %,d",
-                        n, caughtUp ? "read and committed all" : "DID NOT catch up with", end, total, end / total,
+                        tag, caughtUp ? "read and committed all" : "DID NOT catch up with", end, total, end / total,
                         steady, steady / r.machine().cores(), progress.statusEnd()));
-                r.line(String.format("[%,d persons] ratios: pipeline per core / ceiling (1 thread, decode+rules) = %.3f;"
-                                + " target 150 k/s per core %s", n, steady / r.machine().cores() / ceilingPerSecond,
+                r.line(String.format("%sratios: pipeline per core / ceiling (1 thread, decode+rules) = %.3f;"
+                                + " target 150 k/s per core %s", tag, steady / r.machine().cores() / ceilingPerSecond,
                         steady / r.machine().cores() >= 150_000 ? "met" : "not met"));
                 if (!job.isAlive()) {
                     r.note("the risk job exited during the run: see its log (kept with --keep-work)");
@@ -197,11 +242,11 @@ public final class PipelineBench implements Callable<Integer> {
                     }
                     try (FreshnessProbe probe = new FreshnessProbe(bootstrap, pseudonymiser, msisdns, idNumbers,
                             TRICKLE_PER_SECOND)) {
-                        freshness(r, run, frozen, work, bootstrap, probe, n, quick);
+                        freshness(r, run, frozen, work, bootstrap, probe, tag, quick);
                         Thread.sleep(3_000); // one more checkpoint after the last probe
                     }
                 }
-                checkpoints(r, run, jobLog, checkpoints, n);
+                checkpoints(r, run, jobLog, checkpoints, n, tag);
                 jobProblems(r, jobLog);
             }
         } finally {
@@ -211,7 +256,7 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     private void freshness(Results r, ObjectNode run, Path root, Path work, String bootstrap, FreshnessProbe probe,
-                           int n, boolean quick) throws Exception {
+                           String tag, boolean quick) throws Exception {
         List<String> args = List.of("--bootstrap-servers", bootstrap, "--data-dir", work.resolve("view").toString(),
                 "--http-port", "0", "--dev-open-lookups");
         try (ModuleProcess serve = ModuleProcess.start(root, "interop", SERVE_MAIN, args, List.of("-Xmx512m"),
@@ -226,8 +271,8 @@ public final class PipelineBench implements Callable<Integer> {
             f.put("trickleEventsPerSecond", TRICKLE_PER_SECOND);
             f.put("seconds", (System.nanoTime() - t) / 1e9);
             run.set("freshness", f);
-            r.line(String.format("[%,d persons] freshness (fever visit produced -> status 200 in a lookup), %d probes:"
-                            + " p50 %d ms, p99 %d ms, max %d ms", n, count, h.getValueAtPercentile(50),
+            r.line(String.format("%sfreshness (fever visit produced -> status 200 in a lookup), %d probes:"
+                            + " p50 %d ms, p99 %d ms, max %d ms", tag, count, h.getValueAtPercentile(50),
                     h.getValueAtPercentile(99), h.getMaxValue()));
             if (h.getMaxValue() >= PROBE_TIMEOUT_MS) {
                 String why = probe.diagnose(bootstrap, count);
@@ -268,7 +313,7 @@ public final class PipelineBench implements Callable<Integer> {
         return n;
     }
 
-    private static void checkpoints(Results r, ObjectNode run, Path jobLog, Path dir, int n) throws Exception {
+    private static void checkpoints(Results r, ObjectNode run, Path jobLog, Path dir, int n, String tag) throws Exception {
         List<CheckpointLog.Checkpoint> cps = CheckpointLog.read(jobLog);
         ObjectNode c = run.putObject("checkpoints");
         c.put("completed", cps.size());
@@ -280,17 +325,17 @@ public final class PipelineBench implements Callable<Integer> {
             c.put("durationMsP90", sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * 0.9))));
             c.put("durationMsMax", d.getMax());
             c.put("lastCheckpointBytesReported", cps.get(cps.size() - 1).bytes());
-            r.line(String.format("[%,d persons] checkpoints: %d completed, duration median %d ms, p90 %d ms, max %d ms",
-                    n, cps.size(), c.get("durationMsMedian").asLong(), c.get("durationMsP90").asLong(), d.getMax()));
+            r.line(String.format("%scheckpoints: %d completed, duration median %d ms, p90 %d ms, max %d ms",
+                    tag, cps.size(), c.get("durationMsMedian").asLong(), c.get("durationMsP90").asLong(), d.getMax()));
         }
         long bytes = CheckpointLog.directoryBytes(dir);
         c.put("retainedDirectoryBytes", bytes);
         double perPerson = bytes / (double) n;
         c.put("bytesPerPerson", perPerson);
         c.put("projectedBytesFor1410MillionPersons", perPerson * CHINA);
-        r.line(String.format("[%,d persons] state on disk: %,d bytes in the checkpoint directory = %,.0f bytes per person"
+        r.line(String.format("%sstate on disk: %,d bytes in the checkpoint directory = %,.0f bytes per person"
                         + " -> %.2f TB for 1.41 billion people (state grows with events, not only persons: the"
-                        + " duplicate filter keeps every event id for 7 days)", n, bytes, perPerson,
+                        + " duplicate filter keeps every event id for 7 days)", tag, bytes, perPerson,
                 perPerson * CHINA / 1e12));
     }
 

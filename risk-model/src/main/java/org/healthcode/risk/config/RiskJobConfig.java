@@ -38,7 +38,11 @@ public record RiskJobConfig(
         String region,
         Path regionDirectoryFile,
         Duration exchangePresence,
-        Duration exchangeValidity) {
+        Duration exchangeValidity,
+        String stateBackend) {
+
+    /** The state backends the job can run on (Flink's {@code state.backend.type}). */
+    public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
 
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
@@ -62,12 +66,14 @@ public record RiskJobConfig(
                                                (default: the province of an area code is its region)
               --exchange-presence DURATION     a stay in another region counts this long after it ends (default 168h)
               --exchange-validity DURATION     a pushed record's expiry after it is decided (default 336h)
+              --state-backend rocksdb|hashmap  keyed state on disk (RocksDB, incremental checkpoints) or on the
+                                               JVM heap (full snapshots); default rocksdb
             """;
 
     private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--national-key-file", "--region",
-            "--region-directory", "--exchange-presence", "--exchange-validity");
+            "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -98,6 +104,10 @@ public record RiskJobConfig(
         if (directory != null && region == null) {
             problems.add("--region-directory: needs --region (the exchange is off without it)");
         }
+        String backend = a.string("--state-backend", "rocksdb");
+        if (!STATE_BACKENDS.contains(backend)) {
+            problems.add("--state-backend: must be one of " + STATE_BACKENDS + ", not " + backend);
+        }
         RiskJobConfig c = new RiskJobConfig(
                 a.string("--bootstrap-servers", "localhost:9092"),
                 checkpointDir == null ? null : Path.of(checkpointDir).toAbsolutePath(),
@@ -115,7 +125,8 @@ public record RiskJobConfig(
                 region,
                 directory == null ? null : Path.of(directory),
                 a.duration("--exchange-presence", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_PRESENCE),
-                a.duration("--exchange-validity", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_VALIDITY));
+                a.duration("--exchange-validity", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_VALIDITY),
+                backend);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -143,11 +154,12 @@ public record RiskJobConfig(
     }
 
     /**
-     * Flink settings of the job: RocksDB with incremental checkpoints, checkpoints in {@code checkpointDir} retained
-     * on cancellation, and a restore from the newest retained checkpoint when there is one.
+     * Flink settings of the job: the state backend (RocksDB with incremental checkpoints by default), checkpoints in
+     * {@code checkpointDir} retained on cancellation, and a restore from the newest retained checkpoint when there is
+     * one.
      */
     public Configuration flinkConfiguration() throws IOException {
-        Configuration conf = checkpointing(checkpointDir, checkpointInterval);
+        Configuration conf = checkpointing(checkpointDir, checkpointInterval, stateBackend);
         Optional<Path> latest = CheckpointDirectory.latestCompleted(checkpointDir);
         latest.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
         if (parallelism > 0) {
@@ -156,11 +168,19 @@ public record RiskJobConfig(
         return conf;
     }
 
-    /** The state and checkpoint settings shared by the live job and its tests. */
+    /** The state and checkpoint settings shared by the live job and its tests, on RocksDB. */
     public static Configuration checkpointing(Path dir, Duration interval) {
+        return checkpointing(dir, interval, "rocksdb");
+    }
+
+    /**
+     * The state and checkpoint settings on {@code backend}: {@code rocksdb} (incremental checkpoints) or
+     * {@code hashmap} (state on the heap, each checkpoint a full snapshot; incremental has no effect there).
+     */
+    public static Configuration checkpointing(Path dir, Duration interval, String backend) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.equals("rocksdb"));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,

@@ -1,0 +1,45 @@
+package org.healthcode.risk.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RiskJobConfigTest {
+    @TempDir
+    Path dir;
+
+    private RiskJobConfig parse(String... extra) {
+        String[] base = {"--checkpoint-dir", dir.resolve("cp").toString(), "--work-dir", dir.toString()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return RiskJobConfig.parse(all);
+    }
+
+    @Test
+    void rocksDbWithIncrementalCheckpointsByDefault() throws Exception {
+        Configuration conf = parse().flinkConfiguration();
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+    }
+
+    @Test
+    void hashmapBackendKeepsStateOnTheHeapWithFullSnapshots() throws Exception {
+        Configuration conf = parse("--state-backend", "hashmap").flinkConfiguration();
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+    }
+
+    @Test
+    void unknownStateBackendIsRefusedNamingTheOption() {
+        assertThatThrownBy(() -> parse("--state-backend", "forst"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--state-backend: must be one of [rocksdb, hashmap], not forst");
+    }
+}
