@@ -93,6 +93,7 @@ public final class RiskWorkflow {
 
         SingleOutputStreamOperator<Event> unique = decoded
                 .keyBy(r -> r.event().eventId())
+                .connect(ruleUpdates.broadcast(RuleBroadcast.LATENESS))
                 .process(new DuplicateAndLateFilter(SideOutputs.REJECTED, rules.allowedLatenessMillis(), DEDUPE_HORIZON))
                 .uid("dedupe-late").name("drop duplicates, reject late");
 

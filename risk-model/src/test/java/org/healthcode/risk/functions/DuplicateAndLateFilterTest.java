@@ -12,29 +12,42 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.rules.RuleSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Duplicates are dropped; events later than the allowed lateness are rejected as late, with their bytes. */
+/**
+ * Duplicates are dropped; events later than the allowed lateness are rejected as late, with their bytes; the
+ * lateness follows the rule set in force.
+ */
 class DuplicateAndLateFilterTest {
     private static final long LATENESS_MS = Duration.ofHours(48).toMillis();
-    private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Event> h;
+    private KeyedBroadcastOperatorTestHarness<String, FeedRecord, RuleSetUpdate, Event> h;
 
     @BeforeEach
     void open() throws Exception {
-        h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new DuplicateAndLateFilter(SideOutputs.REJECTED, LATENESS_MS, Duration.ofDays(7))),
-                r -> r.event().eventId(), Types.STRING);
-        h.open();
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new DuplicateAndLateFilter(SideOutputs.REJECTED, LATENESS_MS, Duration.ofDays(7)),
+                r -> r.event().eventId(), Types.STRING, RuleBroadcast.LATENESS);
+    }
+
+    /** The default rule set with another allowed lateness (or another value: a broken one). */
+    private static RuleSetUpdate rulesWithLateness(String hours) {
+        String json = new String(RuleSet.defaultJson(), StandardCharsets.UTF_8)
+                .replace("\"allowedLatenessHours\": 48", "\"allowedLatenessHours\": " + hours);
+        return new RuleSetUpdate("rules", 0, 3, json.getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -45,6 +58,12 @@ class DuplicateAndLateFilterTest {
     private void send(Event e) throws Exception {
         h.processElement(new StreamRecord<>(FeedRecord.ofKafka(Decoded.ok(e), "health", 0, 17,
                 e.eventId().getBytes(StandardCharsets.UTF_8)), e.time()));
+    }
+
+    /** Event time from the feed; the rules input never holds it back. */
+    private void watermarkAt(java.time.Instant t) throws Exception {
+        h.processWatermark(new Watermark(t.toEpochMilli()));
+        h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
     }
 
     private List<Event> passed() {
@@ -62,7 +81,7 @@ class DuplicateAndLateFilterTest {
 
     @Test
     void anEventBeyondTheAllowedLatenessIsRejectedAsLateWithItsOriginalBytes() throws Exception {
-        h.processWatermark(new Watermark(plusDays(MONDAY_9AM, 10).toEpochMilli()));
+        watermarkAt(plusDays(MONDAY_9AM, 10));
         Event tooLate = negativePcr(ALICE, plusDays(MONDAY_9AM, 7));
         Event withinLateness = negativePcr(ALICE, plusHours(plusDays(MONDAY_9AM, 8), 1));
         send(tooLate);
@@ -82,7 +101,31 @@ class DuplicateAndLateFilterTest {
     void eachSeenIdIsOneStateEntryUntilItsTimeToLive() throws Exception {
         send(feverClinicVisit(ALICE, MONDAY_9AM));
         send(negativePcr(ALICE, MONDAY_9AM));
-        assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        assertThat(((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries()).isEqualTo(2);
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aNewRuleSetChangesTheAllowedLatenessOfTheEventsAfterIt() throws Exception {
+        watermarkAt(plusDays(MONDAY_9AM, 10));
+        Event thirtyHoursLate = negativePcr(ALICE, plusHours(plusDays(MONDAY_9AM, 8), 18));
+        Event alsoThirtyHoursLate = feverClinicVisit(ALICE, plusHours(plusDays(MONDAY_9AM, 8), 18));
+        send(thirtyHoursLate); // within the start-up 48 h
+        h.processBroadcastElement(rulesWithLateness("24"), 0);
+        send(alsoThirtyHoursLate); // beyond the new 24 h
+        assertThat(passed()).containsExactly(thirtyHoursLate);
+        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().reason()).contains("allowed lateness of 24 h"));
+    }
+
+    @Test
+    void anInvalidRuleSetLeavesTheAllowedLatenessAsItWas() throws Exception {
+        watermarkAt(plusDays(MONDAY_9AM, 10));
+        h.processBroadcastElement(rulesWithLateness("\"soon\""), 0);
+        Event thirtyHoursLate = negativePcr(ALICE, plusHours(plusDays(MONDAY_9AM, 8), 18));
+        send(thirtyHoursLate);
+        assertThat(passed()).containsExactly(thirtyHoursLate);
+        assertThat(h.getSideOutput(SideOutputs.REJECTED)).isNull();
     }
 }
