@@ -24,6 +24,9 @@ import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
 import org.healthcode.ingest.decode.StandardEventDecoder;
 import org.healthcode.ingest.events.Feed;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.healthcode.ingest.proto.ContactDesignation;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.proto.FeverClinicVisit;
 import org.healthcode.ingest.proto.StatusRecord;
@@ -54,6 +57,9 @@ class ExactlyOnceEndToEndTest {
 
     private static KafkaBroker broker;
 
+    /** Topic prefix of the idle-feeds job, so the two jobs share the broker without sharing topics. */
+    private static final String IDLE = "idle-";
+
     @BeforeAll
     static void startBroker() throws Exception {
         broker = KafkaBroker.start(work.resolve("kafka"), 0);
@@ -64,6 +70,13 @@ class ExactlyOnceEndToEndTest {
         topics.add(Topics.status(2));
         topics.add(Topics.plain("rejected", 1));
         topics.add(Topics.plain("rules", 1));
+        for (Feed f : Feed.values()) {
+            topics.add(Topics.plain(IDLE + f.wireName(), 1));
+        }
+        topics.add(Topics.plain(IDLE + "status", 1));
+        topics.add(Topics.plain(IDLE + "rejected", 1));
+        topics.add(Topics.plain(IDLE + "rules", 1));
+        topics.add(Topics.plain(IDLE + "audit", 1));
         Topics.ensure(broker.bootstrapServers(), topics);
     }
 
@@ -155,6 +168,87 @@ class ExactlyOnceEndToEndTest {
             });
         } finally {
             job.cancel().get();
+        }
+    }
+
+    private static Event closeContact(String id, String time, String person, String exposure) {
+        return Event.newBuilder().setFeed("police").setType("contact_designation").setEventId(id).setTime(time)
+                .setRegion("440100").setPersonId(person)
+                .setContactDesignation(ContactDesignation.newBuilder().setDegree(1).setExposure(exposure)).build();
+    }
+
+    /**
+     * The bug fixed in 92bbdd0: the rules source's watermark was the end of time, so once every feed split went
+     * idle the person operator's watermark became +infinity: its timers fired (a close contact turned yellow at its
+     * 7-day phase end a week ahead of any event) and the next input was stamped Long.MAX_VALUE, which the status
+     * topic refuses, failing the job. Here the feeds go quiet after input and come back: nothing may be stamped
+     * after the latest event, no condition may move on, and the job must keep running.
+     */
+    @Test
+    void feedsGoingIdleAfterInputMoveNoTimersAndStampNothingBeyondTheEvents() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", bootstrap,
+                "--checkpoint-dir", work.resolve("idle-checkpoints").toString(), "--work-dir", work.toString(),
+                "--topic-prefix", IDLE, "--group-id", "idle-risk", "--transactional-id-prefix", "idle-risk",
+                "--out-of-orderness", "1s", "--idleness", "500ms", "--checkpoint-interval", "500ms"});
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failover fails the job, and so the test
+        env.configure(conf);
+        env.setParallelism(2);
+        RiskJob.define(env, cfg, RuleSet.defaults(),
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        JobClient job = env.executeAsync("idle feeds");
+        Map<String, List<StatusRecord>> byPerson = new HashMap<>();
+        try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), IDLE);
+             KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+            c.subscribe(List.of(IDLE + "status"));
+            feeds.accept(Feed.POLICE, closeContact("trace-1", "2022-04-04T09:00:00+08:00", "alice",
+                    "2022-04-04T08:00:00+08:00"));
+            feeds.accept(Feed.HEALTH, test("lab-idle-1", "2022-04-05T09:00:00+08:00", "zoe", "negative"));
+            feeds.flush();
+            readUntil(c, byPerson, job, "alice");
+            // every feed split now goes idle (500 ms) and stays so for several idleness periods and checkpoints
+            Thread.sleep(4000);
+            feeds.accept(Feed.HEALTH, fever("fc-idle-1", "2022-04-05T10:00:00+08:00", "bob"));
+            feeds.accept(Feed.HEALTH, test("lab-idle-2", "2022-04-06T09:00:00+08:00", "zoe", "negative"));
+            feeds.flush();
+            readUntil(c, byPerson, job, "bob");
+            for (int i = 0; i < 4; i++) { // anything else committed by a few more checkpoints shows up here
+                poll(c, byPerson);
+            }
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+        long latestEvent = java.time.OffsetDateTime.parse("2022-04-06T09:00:00+08:00").toInstant().toEpochMilli();
+        assertThat(byPerson).as("statuses committed to the status topic").containsOnlyKeys("alice", "bob");
+        assertThat(byPerson.values().stream().flatMap(List::stream))
+                .allSatisfy(s -> assertThat(s.getEffectiveMs()).isLessThanOrEqualTo(latestEvent));
+        assertThat(byPerson.get("alice")).singleElement().satisfies(s -> {
+            assertThat(s.getColour()).isEqualTo("red");
+            assertThat(s.getConditions(0).getReason()).isEqualTo("close_contact");
+        });
+        assertThat(byPerson.get("bob")).singleElement().satisfies(s -> assertThat(s.getColour()).isEqualTo("yellow"));
+    }
+
+    /** Reads the status topic until {@code person} has a status, or the job stops running, or 60 s pass. */
+    private static void readUntil(KafkaConsumer<byte[], byte[]> c, Map<String, List<StatusRecord>> byPerson,
+                                  JobClient job, String person) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!byPerson.containsKey(person) && System.nanoTime() < deadline
+                && job.getJobStatus().get() == JobStatus.RUNNING) {
+            poll(c, byPerson);
+        }
+    }
+
+    private static void poll(KafkaConsumer<byte[], byte[]> c, Map<String, List<StatusRecord>> byPerson)
+            throws Exception {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+            byPerson.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(StatusRecord.parseFrom(r.value()));
         }
     }
 
