@@ -77,6 +77,10 @@ public final class PipelineBench implements Callable<Integer> {
             + "hashmap or both (rocksdb,hashmap); default rocksdb")
     List<String> stateBackends;
 
+    @Option(names = "--without-pings", description = "send every event of the city but the carrier pings (contact "
+            + "detection's ping path is most of a city's events; this measures the rest of the job on its own)")
+    boolean withoutPings;
+
     @Option(names = "--job-jvm-arg", description = "extra JVM option of the job's process (repeatable), e.g. "
             + "--job-jvm-arg=-XX:StartFlightRecording=filename=job.jfr,settings=profile")
     List<String> jobJvmArgs = new ArrayList<>();
@@ -112,6 +116,8 @@ public final class PipelineBench implements Callable<Integer> {
         s.put("stateBackends", String.join(",", backends) + " (rocksdb: incremental checkpoints; hashmap: full"
                 + " snapshots of the heap state)");
         s.put("deliveryGuarantee", "exactly-once (transactional status and rejected sinks, read_committed lookups)");
+        FeedMix mix = withoutPings ? FeedMix.WITHOUT_PINGS : FeedMix.ALL;
+        s.put("feedMix", mix.wireName());
         s.put("extraJobArgs", String.join(" ", jobArgs));
         s.put("extraJobJvmArgs", String.join(" ", jobJvmArgs));
         r.note("broker, producer, job and serving process share the same " + r.machine().cores()
@@ -122,11 +128,11 @@ public final class PipelineBench implements Callable<Integer> {
             // event time, but the job then writes statuses stamped with future phase ends, which Kafka refuses.
             CityConfig cityConfig = CityConfig.of(n, d, seed);
             // the ceiling first, alone on the machine, on the very same city; once per size, beside every backend
-            RulesCeiling.Outcome ceiling = RulesCeiling.run(cityConfig);
+            RulesCeiling.Outcome ceiling = RulesCeiling.run(cityConfig, mix::filter);
             r.line(String.format("[%,d persons] ", n) + RulesCeilingBench.text(ceiling));
             List<ObjectNode> sized = new ArrayList<>();
             for (String backend : backends) {
-                ObjectNode run = runCity(r, root, cityConfig, ceiling, backend, quick);
+                ObjectNode run = runCity(r, root, cityConfig, mix, ceiling, backend, quick);
                 sized.add(run);
                 runs.add(run);
             }
@@ -155,16 +161,17 @@ public final class PipelineBench implements Callable<Integer> {
         r.line(String.format("[%,d persons] heap (hashmap) / RocksDB steady events/s = %.2f", n, ratio));
     }
 
-    private ObjectNode runCity(Results r, Path root, CityConfig cityConfig, RulesCeiling.Outcome ceiling,
-                               String backend, boolean quick) throws Exception {
+    private ObjectNode runCity(Results r, Path root, CityConfig cityConfig, FeedMix mix,
+                               RulesCeiling.Outcome ceiling, String backend, boolean quick) throws Exception {
         int n = cityConfig.persons();
         ObjectNode run = Results.object();
         run.put("persons", n);
         run.put("days", cityConfig.days());
         run.put("stateBackend", backend);
+        run.put("feedMix", mix.wireName());
         run.put("cityStart", cityConfig.start().toString());
         run.set("ceiling", RulesCeilingBench.json(ceiling));
-        String tag = String.format("[%,d persons, %s] ", n, backend);
+        String tag = String.format("[%,d persons, %s%s] ", n, backend, mix == FeedMix.ALL ? "" : ", " + mix.wireName());
 
         Path work = options.workDir(root, "pipeline-" + n + "-" + backend);
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
@@ -173,14 +180,16 @@ public final class PipelineBench implements Callable<Integer> {
             long t0 = System.nanoTime();
             SyntheticCity city = new SyntheticCity(cityConfig);
             SyntheticCity.CityStats stats;
+            long[] sent = new long[1];
             try (FeedProducer producer = new FeedProducer(bootstrap)) {
-                stats = city.run(producer);
+                stats = city.run(mix.counting(producer, sent));
             }
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
-            run.put("events", stats.events());
+            run.put("events", sent[0]);
+            run.put("cityEvents", stats.events());
             run.put("produceSeconds", produceSeconds);
-            r.line(String.format("%sproduced %,d feed events in %.1f s (%,.0f/s)", tag, stats.events(),
-                    produceSeconds, stats.events() / produceSeconds));
+            r.line(String.format("%sproduced %,d feed events in %.1f s (%,.0f/s)", tag, sent[0],
+                    produceSeconds, sent[0] / produceSeconds));
 
             Path jobWork = work.resolve("job");
             Path checkpoints = work.resolve("checkpoints");

@@ -69,12 +69,18 @@ public final class RulesCeiling {
 
     /** Runs the city of {@code config} through the loop. */
     public static Outcome run(CityConfig config) throws IOException, InterruptedException {
+        return run(config, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Runs the city of {@code config} through the loop, its events passed through {@code filter} first. */
+    public static Outcome run(CityConfig config, java.util.function.UnaryOperator<CitySink> filter)
+            throws IOException, InterruptedException {
         byte[] secret = new byte[RegionSecret.MIN_BYTES];
         new java.util.SplittableRandom(config.seed()).nextBytes(secret);
         RulesCeiling loop = new RulesCeiling(secret);
         SyntheticCity city = new SyntheticCity(config);
         Chunker sink = new Chunker(loop);
-        city.run(sink);
+        city.run(filter.apply(sink));
         sink.flush();
         return loop.outcome();
     }
