@@ -208,6 +208,7 @@ public final class PipelineBench implements Callable<Integer> {
                  ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, jobJvmArgs, jobLog,
                          Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
+                long jobPid = org.healthcode.bench.report.ProcessMemory.childRunning(RISK_JOB).orElse(-1L);
                 long started = System.nanoTime();
                 long end = progress.feedEnd();
                 List<long[]> samples = new ArrayList<>();
@@ -216,7 +217,7 @@ public final class PipelineBench implements Callable<Integer> {
                 while (committed < end && System.nanoTime() < deadline && job.isAlive()) {
                     Thread.sleep(500);
                     committed = progress.committed();
-                    samples.add(new long[] {System.nanoTime() - started, committed});
+                    samples.add(new long[] {System.nanoTime() - started, committed, cpuNanos(jobPid)});
                 }
                 double total = (System.nanoTime() - started) / 1e9;
                 boolean caughtUp = committed >= end;
@@ -226,6 +227,8 @@ public final class PipelineBench implements Callable<Integer> {
                 double steady = steadyRate(samples, end);
                 run.put("eventsPerSecondSteady", steady);
                 run.put("eventsPerSecondPerCoreSteady", steady / r.machine().cores());
+                double perCpu = steadyPerCpuSecond(samples, end);
+                run.put("eventsPerJobCpuSecondSteady", perCpu);
                 run.put("statusRecords", progress.statusEnd());
                 double ceilingPerSecond = ceiling.eventsPerSecond();
                 run.put("ratioSteadyToCeilingOneThread", steady / ceilingPerSecond);
@@ -234,6 +237,9 @@ public final class PipelineBench implements Callable<Integer> {
                                 + " %,.0f events/s steady (10%%-90%% of progress) = %,.0f per core; status topic end offset %,d",
                         tag, caughtUp ? "read and committed all" : "DID NOT catch up with", end, total, end / total,
                         steady, steady / r.machine().cores(), progress.statusEnd()));
+                r.line(String.format("%sthe job's own CPU time in that window: %,.0f events per CPU-second of the job"
+                        + " process (what one fully used core would do, less sensitive to the other load)", tag, perCpu));
+                run.put("ratioPerJobCpuSecondToCeilingOneThread", perCpu / ceilingPerSecond);
                 r.line(String.format("%sratios: pipeline per core / ceiling (1 thread, decode+rules) = %.3f;"
                                 + " target 150 k/s per core %s", tag, steady / r.machine().cores() / ceilingPerSecond,
                         steady / r.machine().cores() >= 150_000 ? "met" : "not met"));
@@ -346,6 +352,30 @@ public final class PipelineBench implements Callable<Integer> {
                         + " -> %.2f TB for 1.41 billion people (state grows with events, not only persons: the"
                         + " duplicate filter keeps every event id for 7 days)", tag, bytes, perPerson,
                 perPerson * CHINA / 1e12));
+    }
+
+    /** CPU time (user + system) of process {@code pid} so far, in ns; 0 when unknown. */
+    private static long cpuNanos(long pid) {
+        return pid < 0 ? 0 : ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+                .map(Duration::toNanos).orElse(0L);
+    }
+
+    /** Events per CPU-second of the job between 10% and 90% of the committed progress; 0 when unknown. */
+    static double steadyPerCpuSecond(List<long[]> samples, long end) {
+        long[] a = null;
+        long[] b = null;
+        for (long[] s : samples) {
+            if (a == null && s[1] >= end / 10) {
+                a = s;
+            }
+            if (b == null && s[1] >= end * 9 / 10) {
+                b = s;
+            }
+        }
+        if (a == null || b == null || b[2] <= a[2]) {
+            return 0;
+        }
+        return (b[1] - a[1]) / ((b[2] - a[2]) / 1e9);
     }
 
     /** Events per second between 10% and 90% of the committed progress (start-up and the last checkpoint excluded). */

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +37,20 @@ class RiskJobConfigTest {
         Configuration conf = parse("--state-backend", "hashmap").flinkConfiguration();
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
+    }
+
+    @Test
+    void timersOnTheHeapUnlessAskedForRocksDb() throws Exception {
+        assertThat(parse().flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
+                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        assertThat(parse("--timers", "rocksdb").flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
+                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
+    }
+
+    @Test
+    void chainedOperatorsShareRecordsInsteadOfCopyingThem() throws Exception {
+        assertThat(parse().flinkConfiguration().get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(parse("--state-backend", "hashmap").flinkConfiguration().get(PipelineOptions.OBJECT_REUSE)).isTrue();
     }
 
     @Test
