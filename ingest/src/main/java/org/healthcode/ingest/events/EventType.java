@@ -28,6 +28,8 @@ public enum EventType {
 
     private final Feed feed;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     EventType(Feed feed) {
         this.feed = feed;
     }
@@ -38,15 +40,14 @@ public enum EventType {
 
     /** The name used in JSON lines and on the wire, e.g. {@code test_result}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static Optional<EventType> fromWire(String name) {
-        for (EventType t : values()) {
-            if (t.wireName().equals(name)) {
-                return Optional.of(t);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(name == null ? null : BY_WIRE_NAME.get(name));
     }
+
+    /** Every value by its wire name (looked up once per decoded record). */
+    private static final java.util.Map<String, EventType> BY_WIRE_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(EventType::wireName, v -> v));
 }

@@ -16,17 +16,18 @@ public enum Feed {
     /** Risk persons pushed by other regions (区域协查), written by the serving process's exchange inbox (docs/interop.md). */
     INTEROP;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** Topic and JSON name, e.g. {@code health}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static Optional<Feed> fromWire(String name) {
-        for (Feed f : values()) {
-            if (f.wireName().equals(name)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(name == null ? null : BY_WIRE_NAME.get(name));
     }
+
+    /** Every value by its wire name (looked up once per decoded record). */
+    private static final java.util.Map<String, Feed> BY_WIRE_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Feed::wireName, v -> v));
 }

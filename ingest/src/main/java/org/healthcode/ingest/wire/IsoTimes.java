@@ -23,7 +23,73 @@ public final class IsoTimes {
 
     /** Epoch ms of an ISO-8601 date-time with offset; throws DateTimeParseException otherwise. */
     public static long parse(String text) {
+        long fast = parseCommonForm(text);
+        if (fast != NOT_COMMON) {
+            return fast;
+        }
         return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+    }
+
+    private static final long NOT_COMMON = Long.MIN_VALUE;
+
+    /**
+     * The form every feed writes, {@code 2022-04-01T09:30:00+08:00} or {@code ...Z} (seconds, no fraction), read
+     * without the general formatter (it was a tenth of the job's decode time); anything else, valid or not, is
+     * {@link #NOT_COMMON} and goes to the formatter, which decides. Same result as the formatter where both answer.
+     */
+    static long parseCommonForm(String t) {
+        int n = t == null ? 0 : t.length();
+        if (n != 20 && n != 25) {
+            return NOT_COMMON;
+        }
+        if (t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
+            return NOT_COMMON;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        int offsetSeconds;
+        if (n == 20) {
+            if (t.charAt(19) != 'Z') {
+                return NOT_COMMON;
+            }
+            offsetSeconds = 0;
+        } else {
+            char sign = t.charAt(19);
+            int oh = digits(t, 20, 2);
+            int om = digits(t, 23, 2);
+            if ((sign != '+' && sign != '-') || t.charAt(22) != ':' || oh < 0 || om < 0 || oh > 17 || om > 59) {
+                return NOT_COMMON;
+            }
+            offsetSeconds = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > monthLength(year, month)
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return NOT_COMMON;
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        return (epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds) * 1000L;
+    }
+
+    private static int monthLength(int year, int month) {
+        return java.time.YearMonth.of(year, month).lengthOfMonth();
+    }
+
+    /** The non-negative number of {@code len} ASCII digits at {@code from}; -1 when any is not a digit. */
+    private static int digits(String t, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Epoch ms of the start of an ISO date ({@code 2022-04-01}) in UTC+8. */

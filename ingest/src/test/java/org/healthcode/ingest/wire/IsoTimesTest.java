@@ -1,0 +1,68 @@
+package org.healthcode.ingest.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The fast reading of the feeds' common time form agrees with the ISO formatter, and leaves everything else to it. */
+class IsoTimesTest {
+    private static Long formatter(String t) {
+        try {
+            return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static Long parsed(String t) {
+        try {
+            return IsoTimes.parse(t);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void theCommonFormsAreReadAsTheFormatterReadsThem() {
+        for (String t : List.of("2022-04-01T09:30:00+08:00", "2022-04-01T01:30:00Z", "2024-02-29T23:59:59-05:30",
+                "2000-01-01T00:00:00+00:00", "2022-12-31T23:59:59-00:00", "2099-06-15T12:00:00+14:00")) {
+            assertThat(IsoTimes.parseCommonForm(t)).as(t).isEqualTo(formatter(t));
+            assertThat(IsoTimes.parse(t)).as(t).isEqualTo(formatter(t));
+        }
+    }
+
+    @Test
+    void otherFormsAndInvalidTimesAreLeftToTheFormatter() {
+        for (String t : List.of("2022-04-01T09:30+08:00", "2022-04-01T09:30:00.250+08:00", "2022-04-01T09:30:00",
+                "2022-02-30T09:30:00+08:00", "2023-02-29T09:30:00Z", "2022-13-01T09:30:00Z", "2022-04-01T24:00:00Z",
+                "2022-04-01T09:60:00Z", "2022-04-01T09:30:60Z", "2022-04-01T09:30:00+19:00", "2022-04-01 09:30:00Z",
+                "2022-04-01T09:30:00+0800", "２０２２-04-01T09:30:00Z", "", "2022-04-01T09:30:00+08:00:00")) {
+            assertThat(parsed(t)).as(t).isEqualTo(formatter(t));
+        }
+        assertThatThrownBy(() -> IsoTimes.parse("2022-02-30T09:30:00+08:00")).isInstanceOf(DateTimeParseException.class);
+    }
+
+    @Test
+    void randomTimesAndMutationsOfThemAgreeWithTheFormatter() {
+        SplittableRandom r = new SplittableRandom(7);
+        String alphabet = "0123456789-:+TZ.x ";
+        for (int i = 0; i < 50_000; i++) {
+            String t = String.format("%04d-%02d-%02dT%02d:%02d:%02d%s", r.nextInt(1990, 2110), r.nextInt(0, 14),
+                    r.nextInt(0, 33), r.nextInt(0, 26), r.nextInt(0, 61), r.nextInt(0, 61),
+                    r.nextBoolean() ? "Z" : String.format("%s%02d:%02d", r.nextBoolean() ? "+" : "-", r.nextInt(0, 20),
+                            r.nextInt(0, 61)));
+            if (r.nextInt(4) == 0) {
+                char[] c = t.toCharArray();
+                c[r.nextInt(c.length)] = alphabet.charAt(r.nextInt(alphabet.length()));
+                t = new String(c);
+            }
+            assertThat(parsed(t)).as(t).isEqualTo(formatter(t));
+        }
+    }
+}
