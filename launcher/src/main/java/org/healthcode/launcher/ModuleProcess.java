@@ -109,6 +109,11 @@ public final class ModuleProcess implements AutoCloseable {
         return name;
     }
 
+    /** The child's process id (e.g. to read its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Asks the process to stop (SIGTERM, so its shutdown hooks run), then kills it after a grace period. */
     @Override
     public void close() {

@@ -208,7 +208,7 @@ public final class PipelineBench implements Callable<Integer> {
                  ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, jobJvmArgs, jobLog,
                          Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
-                long jobPid = org.healthcode.bench.report.ProcessMemory.childRunning(RISK_JOB).orElse(-1L);
+                long jobPid = job.pid();
                 long started = System.nanoTime();
                 long end = progress.feedEnd();
                 List<long[]> samples = new ArrayList<>();
