@@ -2,9 +2,13 @@ package org.healthcode.interop;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.healthcode.interop.api.LookupAdmission;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
@@ -73,18 +77,21 @@ public final class ServingNode implements AutoCloseable {
             ServingHandler handler = new ServingHandler(lookups, metrics,
                     () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
                             metrics.consumerLag()),
-                    config.maxInFlight(), codes.handler());
+                    codes.handler());
             handler.federatedAs(interop.federated());
+            ServeConfig.Admission admission = config.admission();
+            LookupAdmission admit = new LookupAdmission(interop.wrap(handler, lookups, view), lookups,
+                    config.maxInFlight(), admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis()));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
+            metrics.bindQueued(admit::queued);
 
-            QueuedThreadPool threads = new QueuedThreadPool();
-            threads.setName("http");
-            server = new Server(threads);
-            ServerConnector connector = new ServerConnector(server);
+            server = new Server(threadPool(admission.httpThreads()));
+            ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
             connector.setHost(config.httpHost());
             connector.setPort(config.httpPort());
             server.addConnector(connector);
-            server.setHandler(interop.wrap(handler, lookups, view));
+            // admission first: a lookup the service cannot take is refused before it costs authentication
+            server.setHandler(admit);
             interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);
             consumer.start();
@@ -108,6 +115,25 @@ public final class ServingNode implements AutoCloseable {
             interop.close();
             throw e;
         }
+    }
+
+    /**
+     * The HTTP threads: a fixed, small pool suited to a few cores. Lookups beyond the in-flight limit wait in
+     * {@link LookupAdmission}'s queue without a thread, so more threads would only add context switches; the queue
+     * in front of the pool is bounded by the number of connections (one request each on HTTP/1.1).
+     */
+    private static QueuedThreadPool threadPool(int threads) {
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 8));
+        pool.setName("http");
+        return pool;
+    }
+
+    /** HTTP/1.1 keep-alive (Jetty's default), without the server's version in every response. */
+    private static HttpConfiguration httpConfiguration() {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        return http;
     }
 
     /** The base URL lookups are answered at, e.g. {@code http://127.0.0.1:8080}. */

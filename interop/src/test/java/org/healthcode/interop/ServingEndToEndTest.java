@@ -205,6 +205,113 @@ class ServingEndToEndTest {
         }
     }
 
+    @Test
+    void aFloodBeyondTheAdmissionLimitIsShedWith503WhileAdmittedLookupsAnswerCorrectly() throws Exception {
+        String topic = "status-flood";
+        Topics.ensure(broker.bootstrapServers(), List.of(Topics.compacted(topic, 1)));
+        StatusRecord alice = redAfterPositiveTest("alice", 1, MONDAY_9AM);
+        StatusRecord bob = green("bob", 1, MONDAY_9AM);
+        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("flood")) {
+            commit(producer, topic, alice, bob);
+        }
+        // every found lookup waits at this gate: the two admitted ones hold their places until the test opens it
+        CountDownLatch gate = new CountDownLatch(1);
+        AuditSink heldAtTheGate = audit -> {
+            if ("found".equals(audit.result())) {
+                try {
+                    gate.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        int inFlight = 2;
+        int queued = 4;
+        int flood = 40;
+        // a queue wait far longer than the test: here only a full queue refuses
+        ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, inFlight)
+                .withAdmission(new ServeConfig.Admission(queued, 600_000, 16));
+
+        try (ServingNode node = ServingNode.start(config, heldAtTheGate)) {
+            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 2 && node.metrics().consumerLag() == 0);
+            URI base = node.baseUri();
+            List<CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < flood; i++) {
+                String person = i % 2 == 0 ? "alice" : "bob";
+                answers.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("/v1/status/" + person))
+                        .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            // everything beyond 2 in flight and 4 waiting is refused while the gate is shut
+            await().atMost(WAIT).until(() -> node.metrics().lookups("overloaded") == flood - inFlight - queued);
+            assertThat(get(base, "/metrics").body()).contains("healthcode_http_in_flight_requests 2\n",
+                    "healthcode_http_queued_requests 4\n");
+            assertThat(get(base, "/health").statusCode()).isEqualTo(200);
+            gate.countDown();
+
+            int served = 0;
+            int shed = 0;
+            for (CompletableFuture<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                String person = r.uri().getPath().substring("/v1/status/".length());
+                if (r.statusCode() == 200) {
+                    served++;
+                    assertThat(r.body()).isEqualTo(StatusJson.toLine(StatusJson.full(person.equals("alice") ? alice : bob)));
+                } else {
+                    shed++;
+                    assertThat(r.statusCode()).isEqualTo(503);
+                    assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+                    assertThat(r.body()).startsWith("{\"error\":\"overloaded\"");
+                }
+            }
+            assertThat(served).isEqualTo(inFlight + queued);
+            assertThat(shed).isEqualTo(flood - inFlight - queued);
+            assertThat(node.metrics().lookups("found")).isEqualTo(inFlight + queued);
+            // after the flood: admitted again
+            assertThat(get(base, "/v1/status/bob").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aLookupThatWaitsLongerThanTheQueueDeadlineIsShedWith503() throws Exception {
+        String topic = "status-deadline";
+        Topics.ensure(broker.bootstrapServers(), List.of(Topics.compacted(topic, 1)));
+        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("deadline")) {
+            commit(producer, topic, green("carol", 1, MONDAY_9AM));
+        }
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        AuditSink heldAtTheGate = audit -> {
+            if ("found".equals(audit.result())) {
+                holding.countDown();
+                try {
+                    gate.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, 1)
+                .withAdmission(new ServeConfig.Admission(100, 50, 16));
+
+        try (ServingNode node = ServingNode.start(config, heldAtTheGate)) {
+            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 1 && node.metrics().consumerLag() == 0);
+            URI base = node.baseUri();
+            CompletableFuture<HttpResponse<String>> held = http.sendAsync(
+                    HttpRequest.newBuilder(base.resolve("/v1/status/carol")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(holding.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            // the queue has room, but the one place is held longer than a waiting lookup may wait
+            HttpResponse<String> waited = get(base, "/v1/status/carol");
+            assertThat(waited.statusCode()).isEqualTo(503);
+            assertThat(waited.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(waited.body()).startsWith("{\"error\":\"overloaded\"").contains("waited too long");
+
+            gate.countDown();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(get(base, "/v1/status/carol").statusCode()).isEqualTo(200);
+        }
+    }
+
     private HttpResponse<String> get(URI base, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -71,6 +71,13 @@ public final class LookupsBench implements Callable<Integer> {
     @Option(names = "--server-heap", defaultValue = "1g", description = "-Xmx of the serving process")
     String serverHeap;
 
+    @Option(names = "--server-arg", description = "one more argument for the serving process (repeatable)")
+    List<String> serverArgs;
+
+    @Option(names = "--server-jvm-arg", description = "one more JVM option for the serving process (repeatable), "
+            + "e.g. -XX:StartFlightRecording=filename=serve.jfr")
+    List<String> serverJvmArgs;
+
     @Option(names = "--redis", negatable = true, defaultValue = "true",
             description = "run redis-benchmark GET beside it (default on; installs redis with apt-get if root)")
     boolean redis;
@@ -125,13 +132,23 @@ public final class LookupsBench implements Callable<Integer> {
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             r.line(String.format("filled the status topic: %,d statuses, %.0f bytes each on average, in %.1f s", n,
                     bytes / (double) n, produceSeconds));
-            List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--data-dir",
-                    work.resolve("view").toString(), "--http-port", "0", "--max-in-flight", Integer.toString(maxInFlight),
-                    // measured as the app role on loopback without credentials: the cost of authentication is not in these figures
-                    "--dev-open-lookups");
+            List<String> args = new java.util.ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
+                    "--data-dir", work.resolve("view").toString(), "--http-port", "0",
+                    "--max-in-flight", Integer.toString(maxInFlight),
+                    // measured as the app role on loopback without credentials: the cost of authentication is not in
+                    // these figures; and without the per-caller rate limit (the generator is one caller, "dev-open",
+                    // whose default limit of 200/s would answer nearly everything 429)
+                    "--dev-open-lookups", "--rate-limit", "app=0"));
+            if (serverArgs != null) {
+                args.addAll(serverArgs);
+            }
+            List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + serverHeap));
+            if (serverJvmArgs != null) {
+                jvm.addAll(serverJvmArgs);
+            }
             Path frozen = ClassPathSnapshot.take(root, "interop", work.resolve("classpath-snapshot"));
             try (ModuleProcess serve = ModuleProcess.start(frozen, "interop", SERVE_MAIN, args,
-                    List.of("-Xmx" + serverHeap), work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
+                    jvm, work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
                 URI base = URI.create(serve.awaitReady(Duration.ofSeconds(120)));
                 long pid = ProcessMemory.childRunning(SERVE_MAIN).orElse(-1L);
                 long t1 = System.nanoTime();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -31,10 +31,9 @@ import org.healthcode.interop.security.Caller;
  *   <li>{@code GET /metrics}: Prometheus text.</li>
  * </ul>
  *
- * <p>Load shedding: at most {@code maxInFlight} lookups are handled at once; one more is answered 503
- * {@code overloaded} with {@code Retry-After: 1} at once, without touching the view. A clear refusal keeps latency
- * bounded for what is admitted and memory flat, where an unbounded queue would grow until everything timed out.
- * Health and metrics are never shed: operators need them most when the service is overloaded.
+ * <p>Load shedding happens before this handler, in {@link LookupAdmission} (a bounded queue with a deadline: 503
+ * {@code overloaded} with {@code Retry-After: 1} for what it cannot admit); this handler only counts the lookups in
+ * flight for the gauge. Health and metrics are never shed: operators need them most when the service is overloaded.
  */
 public final class ServingHandler extends Handler.Abstract {
     /** What {@code /health} reports. */
@@ -53,24 +52,20 @@ public final class ServingHandler extends Handler.Abstract {
     private final StatusLookupService lookups;
     private final ServingMetrics metrics;
     private final Supplier<Health> health;
-    private final int maxInFlight;
-    private final Semaphore inFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** Codes, checkpoints and their pages (issue 5); null: those paths are not served. */
     private final CodesHandler codes;
 
-    public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
-                          int maxInFlight) {
-        this(lookups, metrics, health, maxInFlight, null);
+    public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health) {
+        this(lookups, metrics, health, null);
     }
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
-                          int maxInFlight, CodesHandler codes) {
+                          CodesHandler codes) {
         this.codes = codes;
         this.lookups = lookups;
         this.metrics = metrics;
         this.health = health;
-        this.maxInFlight = maxInFlight;
-        this.inFlight = new Semaphore(maxInFlight);
     }
 
     /** How checkpoints and other regions are answered (this region's code and the answers' validity). */
@@ -84,7 +79,7 @@ public final class ServingHandler extends Handler.Abstract {
 
     /** Lookups being handled now. */
     public int inFlight() {
-        return maxInFlight - inFlight.availablePermits();
+        return inFlight.get();
     }
 
     @Override
@@ -98,14 +93,9 @@ public final class ServingHandler extends Handler.Abstract {
             if (!get) {
                 return methodNotAllowed(response, callback);
             }
-            if (!inFlight.tryAcquire()) {
-                lookups.recordRefused(ErrorReason.OVERLOADED);
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-                return error(response, callback, ErrorReason.OVERLOADED,
-                        "too many requests in flight; retry after a second");
-            }
-            // released when the response is fully written, not when this method returns
-            Callback release = Callback.from(callback, (Runnable) inFlight::release);
+            inFlight.incrementAndGet();
+            // counted until the response is fully written, not until this method returns
+            Callback release = Callback.from(callback, (Runnable) inFlight::decrementAndGet);
             try {
                 return status((Caller) request.getAttribute(Caller.ATTRIBUTE), path.substring(STATUS_PREFIX.length()),
                         response, release);

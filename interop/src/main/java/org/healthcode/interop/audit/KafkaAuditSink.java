@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * Appends every audit record as one JSON line to the {@code audit} topic (key = subject, so one person's records
  * stay in order), without blocking the request thread: the producer buffers and sends in the background, with
  * {@code acks=all} and idempotence. A record the broker never takes is logged as an error (no silent loss), and
- * every record is also handed to {@code next} (e.g. the in-process {@link AuditLog}).
+ * every record is also handed to {@code next}.
+ *
+ * <p>The JSON line is written by hand ({@link AuditRecord#toJsonLine()}): this runs for every lookup.
  */
 public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAuditSink.class);
@@ -44,7 +46,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     public void record(AuditRecord audit) {
         next.record(audit);
         try {
-            producer.send(new ProducerRecord<>(topic, audit.subject(), audit.toJson().toString()), (md, e) -> {
+            producer.send(new ProducerRecord<>(topic, audit.subject(), audit.toJsonLine()), (md, e) -> {
                 if (e != null) {
                     LOG.error("audit record not written to {}: {} ({})", topic, audit.toJson(), e.toString());
                 }

@@ -15,13 +15,48 @@ import java.util.List;
  * @param httpHost         the address to listen on ({@code --http-host}, default {@value #DEFAULT_HTTP_HOST}; use
  *                         0.0.0.0 to serve other machines)
  * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port)
- * @param maxInFlight      lookups handled at once before new ones are shed with 503 + Retry-After
- *                         ({@code --max-in-flight}, default {@value #DEFAULT_MAX_IN_FLIGHT}); size it to what the
- *                         machine answers within the latency target, not to the peak you hope for
+ * @param maxInFlight      lookups (and, apart, code requests) handled at once ({@code --max-in-flight}, default
+ *                         {@value #DEFAULT_MAX_IN_FLIGHT}): a few per core, since a lookup never waits for
+ *                         anything but the CPU; more lookups wait in the admission queue ({@link Admission})
  * @param interop          access control and cross-region options ({@link InteropConfig}, parsed apart)
+ * @param admission        the lookup queue and the HTTP thread pool
  */
 public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                          int maxInFlight, InteropConfig interop) {
+                          int maxInFlight, InteropConfig interop, Admission admission) {
+    /**
+     * How lookups beyond {@code maxInFlight} wait, and the threads that read requests.
+     *
+     * @param maxQueued      lookups waiting for admission at most ({@code --max-queued}, default
+     *                       {@value #DEFAULT_MAX_QUEUED}); one more is answered 503 {@code overloaded} at once
+     * @param maxQueueMillis how long a lookup may wait for admission ({@code --max-queue-ms}, default
+     *                       {@value #DEFAULT_MAX_QUEUE_MILLIS}); then 503 {@code overloaded}: the bound on the
+     *                       queueing part of an admitted lookup's latency
+     * @param httpThreads    the HTTP server's thread pool ({@code --http-threads}, default {@value #DEFAULT_HTTP_THREADS}):
+     *                       lookups waiting for admission hold none, so a small pool suits a small machine
+     */
+    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
+        public static final int DEFAULT_MAX_QUEUED = 1024;
+        public static final int DEFAULT_MAX_QUEUE_MILLIS = 20;
+        public static final int DEFAULT_HTTP_THREADS = 32;
+        public static final Admission DEFAULTS = new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS,
+                DEFAULT_HTTP_THREADS);
+
+        List<String> validate() {
+            List<String> problems = new ArrayList<>();
+            if (maxQueued < 0) {
+                problems.add(MAX_QUEUED + ": must be at least 0, got " + maxQueued);
+            }
+            if (maxQueueMillis < 1) {
+                problems.add(MAX_QUEUE_MS + ": must be at least 1, got " + maxQueueMillis);
+            }
+            if (httpThreads < 8) {
+                problems.add(HTTP_THREADS + ": must be at least 8 (Jetty's selector and acceptor take some), got "
+                        + httpThreads);
+            }
+            return problems;
+        }
+    }
+
     public static final String BOOTSTRAP_SERVERS = "--bootstrap-servers";
     public static final String STATUS_TOPIC = "--status-topic";
     public static final String DEFAULT_STATUS_TOPIC = "status";
@@ -31,7 +66,10 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String HTTP_PORT = "--http-port";
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String MAX_IN_FLIGHT = "--max-in-flight";
-    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 16;
+    public static final String MAX_QUEUED = "--max-queued";
+    public static final String MAX_QUEUE_MS = "--max-queue-ms";
+    public static final String HTTP_THREADS = "--http-threads";
 
     public static final String USAGE = String.join("\n",
             "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
@@ -41,7 +79,13 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + HTTP_HOST + " ADDR            default " + DEFAULT_HTTP_HOST + " (0.0.0.0: all interfaces)",
             "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT + " (0: a free port)",
             "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
-                    + " (lookups beyond it get 503 + Retry-After)");
+                    + " (lookups handled at once; more wait in the admission queue)",
+            "  " + MAX_QUEUED + " N             default " + Admission.DEFAULT_MAX_QUEUED
+                    + " (lookups waiting at most; beyond: 503 overloaded + Retry-After)",
+            "  " + MAX_QUEUE_MS + " N           default " + Admission.DEFAULT_MAX_QUEUE_MILLIS
+                    + " (longest wait for admission; then 503 overloaded + Retry-After)",
+            "  " + HTTP_THREADS + " N           default " + Admission.DEFAULT_HTTP_THREADS
+                    + " (HTTP thread pool)");
 
     /**
      * For embedding and tests: the interop options are the defaults plus {@code --dev-open-lookups} (callers without
@@ -54,9 +98,22 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 InteropConfig.defaults().withAccess(null, true, -1, null, InteropConfig.DEFAULT_RATES));
     }
 
+    /** As the canonical constructor, with the default admission queue and thread pool. */
+    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
+                       int maxInFlight, InteropConfig interop) {
+        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, Admission.DEFAULTS);
+    }
+
+    /** The same configuration with this admission queue and thread pool. */
+    public ServeConfig withAdmission(Admission options) {
+        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop,
+                options);
+    }
+
     /** The same configuration with these access-control and cross-region options. */
     public ServeConfig withInterop(InteropConfig options) {
-        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, options);
+        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, options,
+                admission);
     }
 
     /** The configuration with every default, and nothing for the required keys. */
@@ -77,6 +134,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         String host = DEFAULT_HTTP_HOST;
         int port = DEFAULT_HTTP_PORT;
         int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        int maxQueued = Admission.DEFAULT_MAX_QUEUED;
+        int maxQueueMillis = Admission.DEFAULT_MAX_QUEUE_MILLIS;
+        int httpThreads = Admission.DEFAULT_HTTP_THREADS;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             String value;
@@ -97,12 +157,15 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 case HTTP_HOST -> host = value;
                 case HTTP_PORT -> port = integer(key, value, problems, port);
                 case MAX_IN_FLIGHT -> maxInFlight = integer(key, value, problems, maxInFlight);
+                case MAX_QUEUED -> maxQueued = integer(key, value, problems, maxQueued);
+                case MAX_QUEUE_MS -> maxQueueMillis = integer(key, value, problems, maxQueueMillis);
+                case HTTP_THREADS -> httpThreads = integer(key, value, problems, httpThreads);
                 case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
                 default -> problems.add(key + ": unknown option");
             }
         }
         return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
-                InteropConfig.defaults()), problems);
+                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads)), problems);
     }
 
     /** Every problem with this configuration; empty when it can be used. */
@@ -129,6 +192,11 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         }
         if (maxInFlight < 1) {
             problems.add(MAX_IN_FLIGHT + ": must be at least 1, got " + maxInFlight);
+        }
+        if (admission == null) {
+            problems.add("admission: missing (use Admission.DEFAULTS)");
+        } else {
+            problems.addAll(admission.validate());
         }
         return problems;
     }

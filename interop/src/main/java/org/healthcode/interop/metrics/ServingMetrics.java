@@ -26,10 +26,12 @@ public final class ServingMetrics {
     private volatile LongSupplier viewPersons = () -> 0;
     private volatile BooleanSupplier consumerUp = () -> false;
     private volatile IntSupplier inFlight = () -> 0;
+    private volatile IntSupplier queued = () -> 0;
 
     /** Counts one lookup under its result label ({@code found} or an error code). */
     public void recordLookup(String result) {
-        lookups.computeIfAbsent(result, r -> new LongAdder()).increment();
+        LongAdder a = lookups.get(result); // a plain get first: computeIfAbsent may lock the bin on every call
+        (a != null ? a : lookups.computeIfAbsent(result, r -> new LongAdder())).increment();
     }
 
     /** Counts a request refused by access control under its error code (unauthenticated, forbidden, rate_limited). */
@@ -71,6 +73,11 @@ public final class ServingMetrics {
         this.viewPersons = viewPersons;
         this.consumerUp = consumerUp;
         this.inFlight = inFlight;
+    }
+
+    /** Where the gauge of lookups waiting for admission reads its value. */
+    public void bindQueued(IntSupplier queuedLookups) {
+        this.queued = queuedLookups;
     }
 
     public long lookups(String result) {
@@ -122,6 +129,7 @@ public final class ServingMetrics {
         gauge(b, "healthcode_status_view_persons", "Persons in the status view (RocksDB estimate).",
                 viewPersons.getAsLong());
         gauge(b, "healthcode_http_in_flight_requests", "Status lookups being answered now.", inFlight.getAsInt());
+        gauge(b, "healthcode_http_queued_requests", "Status lookups waiting for admission now.", queued.getAsInt());
         counter(b, "healthcode_status_records_read_total", "Status topic records read.", recordsRead.sum());
         counter(b, "healthcode_status_records_applied_total", "Status records written to the view.",
                 recordsApplied.sum());
