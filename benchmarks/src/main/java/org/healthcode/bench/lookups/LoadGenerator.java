@@ -65,6 +65,26 @@ public final class LoadGenerator implements AutoCloseable {
         client.start();
     }
 
+    /**
+     * Opens up to {@code connections} connections before a phase (one request on each, sent at once, answers not
+     * counted), so that a phase with thousands of connections does not spend its first seconds connecting and
+     * charge that to the server. Returns how many requests were answered (any status) within {@code seconds}.
+     */
+    public long warmConnections(int connections, double seconds) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(connections);
+        LongAdder answered = new LongAdder();
+        for (int i = 0; i < connections; i++) {
+            client.newRequest(host, port).path(randomPath()).timeout(30, TimeUnit.SECONDS).send(result -> {
+                if (!result.isFailed() || result.getResponse().getStatus() > 0) {
+                    answered.increment();
+                }
+                done.countDown();
+            });
+        }
+        done.await(Math.round(seconds), TimeUnit.SECONDS);
+        return answered.sum();
+    }
+
     /** Keeps {@code concurrency} requests in flight for {@code seconds}; the completion rate is the capacity. */
     public Outcome closedLoop(int concurrency, double seconds) throws InterruptedException {
         Counters c = new Counters();

@@ -61,12 +61,14 @@ public final class LookupsBench implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "128", description = "client connections at 50-100%% load")
     int connections;
 
-    @Option(names = "--overload-connections", defaultValue = "1024",
-            description = "client connections at 10x load (more than the server admits, so it has to shed)")
+    @Option(names = "--overload-connections", defaultValue = "4096",
+            description = "client connections at 10x load: each carries one request at a time (HTTP/1.1), so the "
+                    + "server sees at most this many waiting; they must exceed what it admits within its queue "
+                    + "deadline (capacity x --max-queue-ms + in flight + queue), or the queue forms in the client")
     int overloadConnections;
 
-    @Option(names = "--max-in-flight", defaultValue = "256", description = "the serving process's --max-in-flight")
-    int maxInFlight;
+    @Option(names = "--max-in-flight", description = "the serving process's --max-in-flight (default: its own)")
+    Integer maxInFlight;
 
     @Option(names = "--server-heap", defaultValue = "1g", description = "-Xmx of the serving process")
     String serverHeap;
@@ -100,7 +102,10 @@ public final class LookupsBench implements Callable<Integer> {
                 .toList()));
         s.put("connections", connections);
         s.put("overloadConnections", overloadConnections);
-        s.put("serverMaxInFlight", maxInFlight);
+        s.put("serverMaxInFlight", maxInFlight == null ? "server default" : maxInFlight.toString());
+        s.set("serverArgs", Results.array().addAll((serverArgs == null ? List.<String>of() : serverArgs).stream()
+                .map(a -> (com.fasterxml.jackson.databind.JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(a))
+                .toList()));
         s.put("serverHeap", serverHeap);
         s.put("client", "Jetty HttpClient 12.1 (HTTP/1.1 keep-alive, async, 1 selector), HdrHistogram, latency from"
                 + " the intended send time (coordinated omission corrected) in open-loop phases");
@@ -134,11 +139,13 @@ public final class LookupsBench implements Callable<Integer> {
                     bytes / (double) n, produceSeconds));
             List<String> args = new java.util.ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
                     "--data-dir", work.resolve("view").toString(), "--http-port", "0",
-                    "--max-in-flight", Integer.toString(maxInFlight),
                     // measured as the app role on loopback without credentials: the cost of authentication is not in
                     // these figures; and without the per-caller rate limit (the generator is one caller, "dev-open",
                     // whose default limit of 200/s would answer nearly everything 429)
                     "--dev-open-lookups", "--rate-limit", "app=0"));
+            if (maxInFlight != null) {
+                args.addAll(List.of("--max-in-flight", maxInFlight.toString()));
+            }
             if (serverArgs != null) {
                 args.addAll(serverArgs);
             }
@@ -202,6 +209,9 @@ public final class LookupsBench implements Callable<Integer> {
         }
         try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids,
                 overloadConnections)) {
+            long warmed = gen.warmConnections(overloadConnections, 60);
+            r.line(String.format("opened up to %,d connections for the 10x phase (%,d warm-up requests answered)",
+                    overloadConnections, warmed));
             ObjectNode over = openPhase(r, gen, 10.0, capacity, phase, MAX_OUTSTANDING, pid);
             f.withArray("openLoop").add(over);
         }
@@ -235,6 +245,11 @@ public final class LookupsBench implements Callable<Integer> {
         row.put("intended", o.intended());
         row.put("sent", o.sent());
         row.put("unsentClientSaturated", o.unsent());
+        // what the generator really offered: requests sent over the phase's length
+        double sentPerSecond = o.sent() / seconds;
+        row.put("sentPerSecond", sentPerSecond);
+        boolean offered = o.unsent() == 0 && sentPerSecond >= 0.95 * rate;
+        row.put("generatorOfferedTheRate", offered);
         row.put("served", o.served());
         row.put("shed", o.shed());
         row.put("otherStatus", o.otherStatus());
@@ -245,10 +260,19 @@ public final class LookupsBench implements Callable<Integer> {
         row.put("serverMaxRssBytes", maxRss);
         row.put("serverCpuCores", serverCpu);
         row.put("benchProcessCpuCores", selfCpu);
-        r.line(String.format("%5.0f%% of capacity (%,.0f/s offered): served %,.0f/s; %s; shed %,d, failed %,d, "
-                        + "unsent %,d; server RSS max %s, server CPU %.2f cores, generator+broker CPU %.2f cores",
-                fraction * 100, rate, o.servedPerSecond(), Latencies.text(o.servedLatency()), o.shed(), o.failed(),
+        r.line(String.format("%5.0f%% of capacity (%,.0f/s intended, %,.0f/s sent): served %,.0f/s; %s; shed %,d "
+                        + "(%s), failed %,d, unsent %,d; server RSS max %s, server CPU %.2f cores, generator+broker "
+                        + "CPU %.2f cores",
+                fraction * 100, rate, sentPerSecond, o.servedPerSecond(), Latencies.text(o.servedLatency()), o.shed(),
+                o.shed() == 0 ? "-" : "answered in " + Latencies.text(o.shedLatency()), o.failed(),
                 o.unsent(), mib(Optional.of(maxRss)), serverCpu, selfCpu));
+        if (!offered) {
+            r.note(String.format("at %.0f%% of capacity the generator did not offer the rate: it sent %,.0f/s of the "
+                    + "%,.0f/s intended (%,d requests unsent: %s). It shares the cores with the server, so this row "
+                    + "measures the server at the load it was actually offered, %.1fx capacity", fraction * 100,
+                    sentPerSecond, rate, o.unsent(), o.unsent() > 0 ? "behind schedule or too many outstanding"
+                            : "sent late", sentPerSecond / capacity));
+        }
         return row;
     }
 

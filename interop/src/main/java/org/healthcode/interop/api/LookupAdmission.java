@@ -64,4 +64,11 @@ public final class LookupAdmission extends QoSHandler {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
         JsonResponses.error(response, callback, ErrorReason.OVERLOADED, message);
     }
+
+    /** The admission limits, for the log line at start. */
+    @Override
+    public String toString() {
+        return String.format("LookupAdmission[maxInFlight=%d, maxQueued=%d, maxQueueWait=%s]", getMaxRequestCount(),
+                getMaxSuspendedRequestCount(), getMaxSuspend());
+    }
 }

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -14,6 +16,7 @@ import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
 import org.healthcode.interop.codes.CodesHandler;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.json.StatusBodies;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessPolicy;
 import org.healthcode.interop.security.Caller;
@@ -48,6 +51,9 @@ public final class ServingHandler extends Handler.Abstract {
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String RETRY_AFTER_SECONDS = "1";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Header fields encoded once, not per response. */
+    private static final HttpField JSON_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, JSON);
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
 
     private final StatusLookupService lookups;
     private final ServingMetrics metrics;
@@ -123,10 +129,11 @@ public final class ServingHandler extends Handler.Abstract {
         LookupResult result = lookups.lookup(caller, personId);
         if (result instanceof LookupResult.Found found) {
             // checkpoints and other regions see colour, since, validity and issuing region only (AccessPolicy)
-            String body = caller != null && AccessPolicy.seesMinimalStatus(caller.role())
-                    ? StatusJson.toLine(federated.render(personId, found.status()))
-                    : StatusJson.toLine(StatusJson.full(found.status()));
-            return write(response, callback, 200, JSON, body);
+            if (caller != null && AccessPolicy.seesMinimalStatus(caller.role())) {
+                return write(response, callback, 200, JSON,
+                        StatusJson.toLine(federated.render(personId, found.status())));
+            }
+            return write(response, callback, 200, JSON, StatusBodies.full(found.status()));
         }
         LookupResult.Failed failed = (LookupResult.Failed) result;
         if (failed.reason() == ErrorReason.UNAVAILABLE) {
@@ -159,10 +166,15 @@ public final class ServingHandler extends Handler.Abstract {
     }
 
     private static boolean write(Response response, Callback callback, int status, String contentType, String body) {
+        return write(response, callback, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean write(Response response, Callback callback, int status, String contentType, byte[] body) {
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        response.getHeaders().put(contentType == JSON ? JSON_TYPE : new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
+                contentType));
+        response.getHeaders().put(NO_STORE);
+        response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import org.healthcode.interop.json.IsoInstants;
+import org.healthcode.interop.json.JsonText;
 import org.healthcode.interop.security.Caller;
 
 /**
@@ -67,29 +69,7 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
 
     private static void field(StringBuilder b, String name, String value) {
         b.append(",\"").append(name).append("\":");
-        if (value == null) {
-            b.append("null");
-            return;
-        }
-        b.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
+        JsonText.string(b, value);
     }
 
     public static AuditRecord fromJson(JsonNode n) {

@@ -1,9 +1,10 @@
-package org.healthcode.interop.audit;
+package org.healthcode.interop.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import org.healthcode.interop.audit.AuditRecord;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written JSON line of an audit record says exactly what the Jackson rendering says, and reads back. */
@@ -35,6 +36,13 @@ class AuditRecordJsonTest {
             StringBuilder b = new StringBuilder();
             IsoInstants.append(b, at);
             assertThat(b.toString()).isEqualTo(at.toString());
+        }
+        for (long ms : new long[] {0, 1, -1, 999, -1000, 1_650_000_000_123L, Long.MAX_VALUE, Long.MIN_VALUE,
+                -62_167_219_200_000L, -62_167_219_200_001L, 253_402_300_799_999L, 253_402_300_800_000L,
+                951_782_400_000L /* 2000-02-29 */}) {
+            StringBuilder b = new StringBuilder();
+            IsoInstants.appendMillis(b, ms);
+            assertThat(b.toString()).as("epoch ms %d", ms).isEqualTo(Instant.ofEpochMilli(ms).toString());
         }
     }
 }
