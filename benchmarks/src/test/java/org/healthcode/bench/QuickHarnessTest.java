@@ -68,6 +68,9 @@ class QuickHarnessTest {
             assertThat(p.path("served").asLong()).as("served at %s", p.path("fractionOfCapacity")).isPositive();
             assertThat(p.path("servedLatency").path("p99Ms").asDouble()).isPositive();
             assertThat(p.path("serverMaxRssBytes").asLong()).isPositive();
+            // what the generator really sent, and whether that was the rate it meant to offer
+            assertThat(p.path("sentPerSecond").asDouble()).isPositive();
+            assertThat(p.path("generatorOfferedTheRate").isBoolean()).isTrue();
         }
         assertThat(fractions).containsExactly(0.5, 0.7, 1.0, 10.0, 0.5);
         assertThat(f.path("serverAliveAtEnd").asBoolean()).isTrue();
