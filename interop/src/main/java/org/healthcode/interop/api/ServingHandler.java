@@ -16,7 +16,6 @@ import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
 import org.healthcode.interop.codes.CodesHandler;
 import org.healthcode.interop.federation.FederatedStatus;
-import org.healthcode.interop.json.StatusBodies;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessPolicy;
 import org.healthcode.interop.security.Caller;
@@ -133,7 +132,7 @@ public final class ServingHandler extends Handler.Abstract {
                 return write(response, callback, 200, JSON,
                         StatusJson.toLine(federated.render(personId, found.status())));
             }
-            return write(response, callback, 200, JSON, StatusBodies.full(found.status()));
+            return write(response, callback, 200, JSON, StatusJson.toLine(StatusJson.full(found.status())));
         }
         LookupResult.Failed failed = (LookupResult.Failed) result;
         if (failed.reason() == ErrorReason.UNAVAILABLE) {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@code acks=all} and idempotence. A record the broker never takes is logged as an error (no silent loss), and
  * every record is also handed to {@code next}.
  *
- * <p>The JSON line is written by hand ({@link AuditRecord#toJsonLine()}): this runs for every lookup.
+ * <p>The JSON line is streamed by Jackson without a tree ({@link AuditRecord#toJsonLine()}): this runs for every lookup.
  */
 public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAuditSink.class);
