@@ -216,22 +216,38 @@ public final class CodesHandler extends Handler.Abstract {
                 QrRendering.svg(c.text(), colour).getBytes(StandardCharsets.UTF_8));
     }
 
-    private boolean verifyText(Request request, Response response, Callback callback, Caller caller) {
-        Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
+    /** A verification's body and the checkpoint scan its parameters ask for. */
+    private record VerifyRequest(byte[] body, Optional<CheckpointScan> scan) {}
+
+    /**
+     * Reads the body (at most {@code maxBytes}), then the scan parameters; empty when a response (too large,
+     * forbidden, malformed) has already been written. Parameters are checked after the body is read: a refusal that
+     * left the body unread would cost the connection (Jetty closes it, and a client reusing it sees the next request
+     * fail).
+     */
+    private Optional<VerifyRequest> readVerifyRequest(Request request, Response response, Callback callback,
+                                                      Caller caller, int maxBytes) {
+        Optional<byte[]> body = readBody(request, response, callback, maxBytes);
         if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new VerifyRequest(body.get(), checkpointScan(request, caller)));
+        } catch (ScanRefused e) {
+            error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private boolean verifyText(Request request, Response response, Callback callback, Caller caller) {
+        Optional<VerifyRequest> read = readVerifyRequest(request, response, callback, caller, MAX_CODE_BODY);
+        if (read.isEmpty()) {
             return true;
         }
-        // parameters are checked after the body is read: a refusal that left the body unread would cost the
-        // connection (Jetty closes it, and a client reusing it sees the next request fail)
-        Optional<CheckpointScan> scan;
-        try {
-            scan = checkpointScan(request, caller);
-        } catch (ScanRefused e) {
-            return error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
-        String text = new String(body.get(), StandardCharsets.UTF_8);
+        Optional<CheckpointScan> scan = read.get().scan();
+        String text = new String(read.get().body(), StandardCharsets.UTF_8);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type != null && type.toLowerCase().startsWith(JSON)) {
             try {
@@ -248,23 +264,14 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
-        Optional<byte[]> body = readBody(request, response, callback, MAX_IMAGE_BODY);
-        if (body.isEmpty()) {
+        Optional<VerifyRequest> read = readVerifyRequest(request, response, callback, caller, MAX_IMAGE_BODY);
+        if (read.isEmpty()) {
             return true;
         }
-        // parameters are checked after the body is read: a refusal that left the body unread would cost the
-        // connection (Jetty closes it, and a client reusing it sees the next request fail)
-        Optional<CheckpointScan> scan;
-        try {
-            scan = checkpointScan(request, caller);
-        } catch (ScanRefused e) {
-            return error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
+        Optional<CheckpointScan> scan = read.get().scan();
         String text;
         try {
-            text = QrImages.decode(body.get());
+            text = QrImages.decode(read.get().body());
         } catch (IOException | RuntimeException e) {
             return error(response, callback, ErrorReason.NO_QR_CODE, "no readable QR code in the picture");
         }
