@@ -5,18 +5,18 @@ import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
 
 /** Statuses as the risk job writes them, named for what they say. */
-final class StatusFixtures {
-    static final Instant MONDAY_9AM = Instant.parse("2022-04-04T09:00:00Z");
-    static final Instant TUESDAY_9AM = Instant.parse("2022-04-05T09:00:00Z");
+public final class StatusFixtures {
+    public static final Instant MONDAY_9AM = Instant.parse("2022-04-04T09:00:00Z");
+    public static final Instant TUESDAY_9AM = Instant.parse("2022-04-05T09:00:00Z");
 
     private StatusFixtures() {}
 
-    static StatusRecord green(String person, long seq, Instant since) {
+    public static StatusRecord green(String person, long seq, Instant since) {
         return StatusRecord.newBuilder().setPersonId(person).setColour("green").setSinceMs(since.toEpochMilli())
                 .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
     }
 
-    static StatusRecord redAfterPositiveTest(String person, long seq, Instant since) {
+    public static StatusRecord redAfterPositiveTest(String person, long seq, Instant since) {
         return StatusRecord.newBuilder().setPersonId(person).setColour("red").setSinceMs(since.toEpochMilli())
                 .addConditions(ConditionRecord.newBuilder().setReason("positive_test").addCause("health-" + person)
                         .setStartMs(since.toEpochMilli()).setColour("red")
@@ -24,7 +24,7 @@ final class StatusFixtures {
                 .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
     }
 
-    static StatusRecord yellowCloseContact(String person, long seq, Instant since) {
+    public static StatusRecord yellowCloseContact(String person, long seq, Instant since) {
         return StatusRecord.newBuilder().setPersonId(person).setColour("yellow").setSinceMs(since.toEpochMilli())
                 .addConditions(ConditionRecord.newBuilder().setReason("close_contact").addCause("police-" + person)
                         .setStartMs(since.toEpochMilli()).setColour("yellow")

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +23,6 @@ import org.healthcode.codes.format.Base45;
 import org.healthcode.codes.format.CodeFormatException;
 import org.healthcode.codes.format.Zlib;
 import org.healthcode.codes.issue.CodePrefix;
-import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.audit.AuditRecord;
@@ -42,8 +40,6 @@ import org.healthcode.interop.security.Role;
  */
 final class CodeServingFixture implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final Instant MONDAY_9AM = Instant.parse("2022-04-04T09:00:00Z");
-    static final Instant TUESDAY_9AM = Instant.parse("2022-04-05T09:00:00Z");
     static final String STATUS_TOPIC = "status";
     static final String VENUE_TOPIC = "venue-scans";
 
@@ -173,27 +169,6 @@ final class CodeServingFixture implements AutoCloseable {
                         .header("Content-Type", contentType).header("Authorization", "Bearer " + apiKey)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    static StatusRecord green(String person, long seq, Instant since) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("green").setSinceMs(since.toEpochMilli())
-                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
-    }
-
-    static StatusRecord redAfterPositiveTest(String person, long seq, Instant since) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("red").setSinceMs(since.toEpochMilli())
-                .addConditions(ConditionRecord.newBuilder().setReason("positive_test").addCause("health-" + person)
-                        .setStartMs(since.toEpochMilli()).setColour("red")
-                        .setEndsWith("two negative tests at least 24 h apart"))
-                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
-    }
-
-    static StatusRecord yellowCloseContact(String person, long seq, Instant since) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("yellow").setSinceMs(since.toEpochMilli())
-                .addConditions(ConditionRecord.newBuilder().setReason("close_contact").addCause("police-" + person)
-                        .setStartMs(since.toEpochMilli()).setColour("yellow")
-                        .setEndsWith("a negative test"))
-                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
     }
 
     /**

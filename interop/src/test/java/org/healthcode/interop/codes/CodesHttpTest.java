@@ -1,14 +1,14 @@
 package org.healthcode.interop.codes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.healthcode.interop.codes.CodeServingFixture.MONDAY_9AM;
-import static org.healthcode.interop.codes.CodeServingFixture.TUESDAY_9AM;
+import static org.healthcode.interop.StatusFixtures.MONDAY_9AM;
+import static org.healthcode.interop.StatusFixtures.TUESDAY_9AM;
 import static org.healthcode.interop.codes.CodeServingFixture.VENUE_TOPIC;
 import static org.healthcode.interop.codes.CodeServingFixture.WAIT;
-import static org.healthcode.interop.codes.CodeServingFixture.green;
-import static org.healthcode.interop.codes.CodeServingFixture.redAfterPositiveTest;
+import static org.healthcode.interop.StatusFixtures.green;
+import static org.healthcode.interop.StatusFixtures.redAfterPositiveTest;
 import static org.healthcode.interop.codes.CodeServingFixture.withBrokenSignature;
-import static org.healthcode.interop.codes.CodeServingFixture.yellowCloseContact;
+import static org.healthcode.interop.StatusFixtures.yellowCloseContact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
