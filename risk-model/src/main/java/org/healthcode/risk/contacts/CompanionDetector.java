@@ -1,6 +1,7 @@
 package org.healthcode.risk.contacts;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,17 @@ import org.apache.flink.util.Collector;
  *
  * <p>The join is symmetric: the cell keeps every stay of the look-back window and every case's stays in the cell
  * until found + look-back, and matches whichever side arrives second, so a stay arriving days after the case was
- * found gives the same companion as a timely one. Stays are indexed by phone, so an ordinary stay costs one read and
- * one write of its phone's entry plus a look at the cell's cases (usually none); only a case stay scans the cell.
- * A repeated stay changes nothing. At most one exposure per (case, person) leaves a cell.
+ * found gives the same companion as a timely one. Each stay is one map entry of the cell (keyed by phone, start and
+ * person), written blind: an ordinary stay in a cell without cases (nearly all of them) costs one write plus a look
+ * at the cell's cases and no read. (A read-modify-write of the phone's stays per stay was the job's most expensive
+ * RocksDB access: a point read per stay into a column family as large as the look-back window's stays, slower the
+ * larger it grows; see docs/contacts.md.) A cell with cases also keeps its stays by phone ({@code case-cell-phones},
+ * built from {@code stays} when the cell's first case arrives), so a stay there reads and writes only its phone's
+ * entry and a case stay reads the cell once. A repeated stay changes nothing. At most one exposure per (case,
+ * person) leaves a cell.
  *
- * <p>State and its end of life: {@code phones} spans until end + look-back; {@code cases} until found + look-back;
+ * <p>State and its end of life: {@code stays} each until end + look-back; {@code case-cell-phones} spans until end
+ * + look-back, and all of it when the cell's last case expires; {@code cases} until found + look-back;
  * {@code reported} until found + look-back. Cleanup timers are rounded up to {@link #CLEANUP_GRANULARITY} so a busy
  * cell has a few timers a day, not one per stay.
  */
@@ -32,7 +39,8 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
 
     private final ContactRules rules;
 
-    private transient MapState<String, PhoneCellStays> phones;
+    private transient MapState<String, StaySpan> stays;
+    private transient MapState<String, PhoneCellStays> casePhones;
     private transient MapState<String, CaseCellStays> cases;
     private transient MapState<String, Long> reported;
 
@@ -42,8 +50,10 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
 
     @Override
     public void open(OpenContext ctx) {
-        phones = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("phones", Types.STRING, Types.POJO(PhoneCellStays.class)));
+        stays = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("stays", Types.STRING, Types.POJO(StaySpan.class)));
+        casePhones = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("case-cell-phones", Types.STRING, Types.POJO(PhoneCellStays.class)));
         cases = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseCellStays.class)));
         reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported", Types.STRING, Types.LONG));
@@ -63,18 +73,48 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
     }
 
     private void onStay(StaySpan span, Context ctx, Collector<Exposure> out) throws Exception {
-        PhoneCellStays known = phones.get(span.msisdn());
+        long expiry = span.to() + rules.lookBackMillis();
+        boolean kept = expiry > ctx.timerService().currentWatermark();
+        if (kept) {
+            stays.put(stayKey(span), span);
+            ctx.timerService().registerEventTimeTimer(roundUp(expiry));
+        }
+        Iterator<Map.Entry<String, CaseCellStays>> cellCases = cases.entries().iterator();
+        if (!cellCases.hasNext()) {
+            return;
+        }
+        PhoneCellStays known = casePhones.get(span.msisdn());
         List<StaySpan> spans = known == null ? new ArrayList<>() : new ArrayList<>(known.spans());
         if (!insertSorted(spans, span)) {
             return; // the same stay again: nothing new to match
         }
-        long expiry = span.to() + rules.lookBackMillis();
-        if (expiry > ctx.timerService().currentWatermark()) {
-            phones.put(span.msisdn(), new PhoneCellStays(spans));
-            ctx.timerService().registerEventTimeTimer(roundUp(expiry));
+        if (kept) {
+            casePhones.put(span.msisdn(), new PhoneCellStays(spans));
         }
-        for (Map.Entry<String, CaseCellStays> c : cases.entries()) {
+        while (cellCases.hasNext()) {
+            Map.Entry<String, CaseCellStays> c = cellCases.next();
             evaluate(ctx.getCurrentKey(), c.getKey(), c.getValue(), span.msisdn(), spans, out);
+        }
+    }
+
+    /** A stay's entry in the cell: its phone, start and person (a repeated stay has the same key). */
+    static String stayKey(StaySpan s) {
+        return s.msisdn().length() + ":" + s.msisdn() + "|" + s.from() + "|" + s.personId();
+    }
+
+    /** Spans in start order (then phone, person): the order the evaluation sees them in. */
+    private static final java.util.Comparator<StaySpan> SPAN_ORDER = java.util.Comparator.comparingLong(StaySpan::from)
+            .thenComparing(StaySpan::msisdn).thenComparing(StaySpan::personId);
+
+    /** Builds {@code case-cell-phones} from the cell's stays: each phone's in {@link #SPAN_ORDER}. */
+    private void indexStaysByPhone() throws Exception {
+        Map<String, List<StaySpan>> byPhone = new HashMap<>();
+        for (StaySpan s : stays.values()) {
+            byPhone.computeIfAbsent(s.msisdn(), k -> new ArrayList<>()).add(s);
+        }
+        for (Map.Entry<String, List<StaySpan>> e : byPhone.entrySet()) {
+            e.getValue().sort(SPAN_ORDER);
+            casePhones.put(e.getKey(), new PhoneCellStays(e.getValue()));
         }
     }
 
@@ -96,9 +136,12 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
                     ? new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), spans)
                     : new CaseCellStays(known.found(), known.windowStart(), known.causeEventId(), spans);
         }
+        if (known == null && cases.isEmpty()) {
+            indexStaysByPhone(); // the cell's first case
+        }
         cases.put(caseId, next);
         ctx.timerService().registerEventTimeTimer(roundUp(next.found() + rules.lookBackMillis()));
-        for (Map.Entry<String, PhoneCellStays> p : phones.entries()) {
+        for (Map.Entry<String, PhoneCellStays> p : casePhones.entries()) {
             evaluate(ctx.getCurrentKey(), caseId, next, p.getKey(), p.getValue().spans(), out);
         }
     }
@@ -215,31 +258,30 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
             return;
         }
         long lookBack = rules.lookBackMillis();
-        List<String> emptied = new ArrayList<>();
+        removeExpired(stays, span -> span.to() + lookBack <= ts);
         List<Map.Entry<String, PhoneCellStays>> shrunk = new ArrayList<>();
-        for (Map.Entry<String, PhoneCellStays> p : phones.entries()) {
+        for (Map.Entry<String, PhoneCellStays> p : casePhones.entries()) {
             List<StaySpan> kept = new ArrayList<>();
             for (StaySpan s : p.getValue().spans()) {
                 if (s.to() + lookBack > ts) {
                     kept.add(s);
                 }
             }
-            if (kept.isEmpty()) {
-                emptied.add(p.getKey());
-            } else if (kept.size() < p.getValue().spans().size()) {
+            if (kept.size() < p.getValue().spans().size()) {
                 shrunk.add(Map.entry(p.getKey(), new PhoneCellStays(kept)));
             }
         }
-        for (String k : emptied) {
-            phones.remove(k);
-        }
-        if (phones.isEmpty()) {
-            phones.clear();
-        }
         for (Map.Entry<String, PhoneCellStays> e : shrunk) {
-            phones.put(e.getKey(), e.getValue());
+            if (e.getValue().spans().isEmpty()) {
+                casePhones.remove(e.getKey());
+            } else {
+                casePhones.put(e.getKey(), e.getValue());
+            }
         }
         removeExpired(cases, c -> c.found() + lookBack <= ts);
+        if (cases.isEmpty() || casePhones.isEmpty()) {
+            casePhones.clear(); // no case left: the index goes; an emptied index leaves no entry behind
+        }
         removeExpired(reported, expiry -> expiry <= ts);
     }
 

@@ -2,6 +2,7 @@ package org.healthcode.risk.contacts;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -62,15 +63,22 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     /** Default capacity of the write-behind cache, in phones per subtask (about 250 bytes each). */
     public static final int DEFAULT_CACHE_CAPACITY = 1_000_000;
 
-    /** (time, phone, bindings before pings); a plain comparator: it runs once per ping. */
-    private static final Comparator<Due> IN_TIME_ORDER = (a, b) -> {
-        int c = Long.compare(a.time(), b.time());
-        if (c != 0) {
-            return c;
-        }
-        c = a.msisdn().compareTo(b.msisdn());
-        return c != 0 ? c : Integer.compare(a.order(), b.order());
+    /**
+     * Ties of one millisecond: (phone, bindings before pings); a stable sort keeps arrival order after that. The time
+     * order itself is a primitive sort ({@link #sortDue}).
+     */
+    private static final Comparator<PhoneSignal> SAME_TIME_ORDER = (a, b) -> {
+        int c = a.msisdn().compareTo(b.msisdn());
+        return c != 0 ? c : Boolean.compare(b.binding(), a.binding());
     };
+
+    /** The full order, (time, phone, bindings first), for steps the packed keys cannot hold. */
+    private static final Comparator<PhoneSignal> IN_TIME_ORDER =
+            Comparator.comparingLong(PhoneSignal::time).thenComparing(SAME_TIME_ORDER);
+
+    /** Bits of a packed sort key that hold the signal's arrival index; the rest hold its time from the step's start. */
+    private static final int INDEX_BITS = 24;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
     private final ContactRules rules;
     private final int cacheCapacity;
@@ -80,6 +88,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     private transient ListState<PhoneSignal> bufferedState;
     private transient ListState<Long> watermarkState;
     private transient List<PhoneSignal> buffer;
+    private transient PhoneSignal[] arrived;
+    private transient PhoneSignal[] due;
+    private transient long[] dueKeys;
     private transient HashMap<String, Phone> phones;
     private transient int cached;
     private transient ArrayDeque<Deadline> deadlines;
@@ -132,10 +143,6 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         }
     }
 
-    /** A signal to apply in a watermark step; bindings (order 1) before pings (order 2) of the same millisecond. */
-    private record Due(long time, String msisdn, int order, PhoneSignal signal) {
-    }
-
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -146,6 +153,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         watermarkState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("watermark", Long.class));
         buffer = new ArrayList<>();
+        arrived = new PhoneSignal[0];
+        due = new PhoneSignal[0];
+        dueKeys = new long[0];
         phones = new HashMap<>();
         deadlines = new ArrayDeque<>();
         watermark = Long.MIN_VALUE;
@@ -224,47 +234,105 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
      * creates at or before {@code w} are merged in as it goes.
      */
     private void applyUpTo(long w) throws Exception {
-        List<Due> due = new ArrayList<>();
+        int n = 0;
         int kept = 0;
-        for (PhoneSignal s : buffer) {
-            if (s.time() <= w) {
-                due.add(new Due(s.time(), s.msisdn(), s.binding() ? 1 : 2, s));
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int size = buffer.size();
+        for (int k = 0; k < size; k++) {
+            PhoneSignal s = buffer.get(k);
+            long t = s.time();
+            if (t <= w) {
+                if (n == arrived.length) {
+                    arrived = Arrays.copyOf(arrived, Math.max(16, n * 2));
+                }
+                arrived[n++] = s;
+                min = Math.min(min, t);
+                max = Math.max(max, t);
             } else {
                 buffer.set(kept++, s);
             }
         }
-        buffer.subList(kept, buffer.size()).clear();
-        due.sort(IN_TIME_ORDER); // stable: equal signals stay in arrival order
+        buffer.subList(kept, size).clear();
+        PhoneSignal[] sorted = sortDue(n, min, max);
         int i = 0;
-        while (true) {
-            Deadline d = nextDeadline(w);
-            Due next = i < due.size() ? due.get(i) : null;
-            if (d != null && (next == null || d.time() < next.time()
-                    || (d.time() == next.time() && d.phone().msisdn.compareTo(next.msisdn()) <= 0))) {
-                deadlines.poll();
-                apply(d.phone(), d.time(), null, null); // the gap check ends the stay
-                continue;
-            }
-            if (next == null) {
-                return;
-            }
-            // everything of one phone at one millisecond, as one step: gap check, binding, ping
-            PhoneBinding bind = null;
-            PhoneSignal ping = null;
-            int j = i;
-            for (; j < due.size() && due.get(j).time() == next.time() && due.get(j).msisdn().equals(next.msisdn()); j++) {
-                PhoneSignal s = due.get(j).signal();
-                if (s.binding()) {
-                    if (bind == null || s.eventId().compareTo(bind.eventId()) > 0) {
-                        bind = new PhoneBinding(s.personId(), s.time(), s.eventId());
-                    }
-                } else if (ping == null || (ping.cell() != s.cell() && s.eventId().compareTo(ping.eventId()) < 0)) {
-                    ping = s;
+        try {
+            while (true) {
+                Deadline d = nextDeadline(w);
+                PhoneSignal next = i < n ? sorted[i] : null;
+                if (d != null && (next == null || d.time() < next.time()
+                        || (d.time() == next.time() && d.phone().msisdn.compareTo(next.msisdn()) <= 0))) {
+                    deadlines.poll();
+                    apply(d.phone(), d.time(), null, null); // the gap check ends the stay
+                    continue;
                 }
+                if (next == null) {
+                    return;
+                }
+                // everything of one phone at one millisecond, as one step: gap check, binding, ping
+                PhoneBinding bind = null;
+                PhoneSignal ping = null;
+                int j = i;
+                for (; j < n && sorted[j].time() == next.time() && sorted[j].msisdn().equals(next.msisdn()); j++) {
+                    PhoneSignal s = sorted[j];
+                    if (s.binding()) {
+                        if (bind == null || s.eventId().compareTo(bind.eventId()) > 0) {
+                            bind = new PhoneBinding(s.personId(), s.time(), s.eventId());
+                        }
+                    } else if (ping == null || (ping.cell() != s.cell() && s.eventId().compareTo(ping.eventId()) < 0)) {
+                        ping = s;
+                    }
+                }
+                apply(load(next.msisdn()), next.time(), bind, ping);
+                i = j;
             }
-            apply(load(next.msisdn()), next.time(), bind, ping);
-            i = j;
+        } finally {
+            // the arrays are reused by the next step; they must not keep this step's signals alive
+            Arrays.fill(arrived, 0, n, null);
+            Arrays.fill(sorted, 0, n, null);
         }
+    }
+
+    /**
+     * The first {@code n} signals of {@link #arrived} in (time, phone, bindings first, arrival) order. Sorting objects
+     * with a comparator was a sixth of the operator's time; so the time order is a primitive sort of packed keys
+     * (time from the step's earliest signal, then the arrival index, which keeps equal times in arrival order), and
+     * only runs of one millisecond are sorted further by phone and kind (stable). A step too long or too large for
+     * the packed keys (not seen in practice) falls back to one stable sort with the full comparator.
+     */
+    private PhoneSignal[] sortDue(int n, long min, long max) {
+        if (due.length < n) {
+            due = new PhoneSignal[Math.max(n, due.length * 2)];
+        }
+        if (n == 0) {
+            return due;
+        }
+        long span = max - min;
+        if (n > INDEX_MASK || span < 0 || span >= (1L << (63 - INDEX_BITS))) {
+            System.arraycopy(arrived, 0, due, 0, n);
+            Arrays.sort(due, 0, n, IN_TIME_ORDER);
+            return due;
+        }
+        if (dueKeys.length < n) {
+            dueKeys = new long[Math.max(n, dueKeys.length * 2)];
+        }
+        for (int k = 0; k < n; k++) {
+            dueKeys[k] = ((arrived[k].time() - min) << INDEX_BITS) | k;
+        }
+        Arrays.sort(dueKeys, 0, n);
+        for (int k = 0; k < n; k++) {
+            due[k] = arrived[(int) (dueKeys[k] & INDEX_MASK)];
+        }
+        int from = 0;
+        for (int k = 1; k <= n; k++) {
+            if (k == n || due[k].time() != due[from].time()) {
+                if (k - from > 1) {
+                    Arrays.sort(due, from, k, SAME_TIME_ORDER);
+                }
+                from = k;
+            }
+        }
+        return due;
     }
 
     /** The earliest current gap deadline at or before {@code w} (stale entries are dropped), or null. */

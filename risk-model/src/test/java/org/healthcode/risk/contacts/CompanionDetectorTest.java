@@ -156,6 +156,14 @@ class CompanionDetectorTest {
     }
 
     @Test
+    void underAndTheContactPhonesThirtyOneHoursBeforeTheCaseArrivedCountForItsLaterStay() throws Exception {
+        // Bob's long stay arrives while the cell has no case (kept by stay only); his 20 shared minutes come after
+        // the case, so the cell's stays by phone, built when the case arrives, must hold the long stay
+        PersonActivity bobLong = bobHome(plusDays(T0, -3), 31 * 60);
+        assertThat(run(AND, bobLong, aliceHome(T0, 60), bobHome(T0, 20))).hasSize(1);
+    }
+
+    @Test
     void underAndExactlyThirtyHoursIsNotMoreThanThirty() throws Exception {
         PersonActivity aliceThirty = aliceHome(plusDays(T0, -3), 30 * 60 - 60);
         assertThat(run(AND, aliceThirty, aliceHome(T0, 60), bobHome(T0, 20))).isEmpty();
@@ -192,11 +200,11 @@ class CompanionDetectorTest {
     @Test
     void stateAndTimersAreGoneOnceTheLookBackWindowHasPassed() throws Exception {
         run(OFF, aliceHome(T0, 60), bobHome(T0, 30), bobHome(plusDays(T0, 2), 30));
-        assertThat(h.numKeyedStateEntries()).isEqualTo(3); // phones, cases, reported of the one cell
+        assertThat(h.numKeyedStateEntries()).isEqualTo(4); // stays, stays by phone, cases, reported of the one cell
         assertThat(h.numEventTimeTimers()).isPositive();
 
         h.processWatermark(ms(plusDays(T0, 2)) + RULES.lookBackMillis() - 1);
-        assertThat(h.numKeyedStateEntries()).isEqualTo(3); // Bob's later stay and the case are still inside
+        assertThat(h.numKeyedStateEntries()).isEqualTo(4); // Bob's later stay and the case are still inside
 
         h.processWatermark(ms(FOUND) + RULES.lookBackMillis() + CompanionDetector.CLEANUP_GRANULARITY);
         assertThat(h.numKeyedStateEntries()).isZero();
