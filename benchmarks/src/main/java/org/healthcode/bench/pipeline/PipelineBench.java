@@ -363,8 +363,8 @@ public final class PipelineBench implements Callable<Integer> {
         c.put("bytesPerPerson", perPerson);
         c.put("projectedBytesFor1410MillionPersons", perPerson * CHINA);
         r.line(String.format("%sstate on disk: %,d bytes in the checkpoint directory = %,.0f bytes per person"
-                        + " -> %.2f TB for 1.41 billion people (state grows with events, not only persons: the"
-                        + " duplicate filter keeps every event id for 7 days)", tag, bytes, perPerson,
+                        + " -> %.2f TB for 1.41 billion people (state grows with events too: the duplicate filter"
+                        + " keeps the ids of the events within the allowed lateness, pings excepted)", tag, bytes, perPerson,
                 perPerson * CHINA / 1e12));
     }
 
