@@ -42,11 +42,11 @@ class RiskJobConfigTest {
     }
 
     @Test
-    void timersOnTheHeapUnlessAskedForRocksDb() throws Exception {
+    void timersInRocksDbUnlessAskedForTheHeap() throws Exception {
         assertThat(parse().flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
-                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        assertThat(parse("--timers", "rocksdb").flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
                 .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
+        assertThat(parse("--timers", "heap").flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
+                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
     }
 
     @Test
