@@ -177,6 +177,7 @@ public final class PipelineBench implements Callable<Integer> {
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
             String bootstrap = broker.bootstrapServers();
             DemoTopics.create(bootstrap);
+            keepFeedsWhole(bootstrap);
             long t0 = System.nanoTime();
             SyntheticCity city = new SyntheticCity(cityConfig);
             SyntheticCity.CityStats stats;
@@ -308,6 +309,27 @@ public final class PipelineBench implements Callable<Integer> {
                 f.put("timeoutDiagnosis", why);
                 r.note("freshness probes timed out (" + PROBE_TIMEOUT_MS / 1000 + " s): " + why);
             }
+        }
+    }
+
+    /**
+     * The city's events are stamped in 2022: with the topics' default time retention (7 days, by record timestamp) a
+     * rolled segment (1 GB; the 1 M-person city writes several per partition) is deleted at the broker's next
+     * retention check, before the job has read it, and the job's progress would count events it never saw.
+     */
+    private static void keepFeedsWhole(String bootstrap) throws Exception {
+        java.util.Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                changes = new java.util.HashMap<>();
+        for (String topic : DemoTopics.feedTopics()) {
+            changes.put(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic),
+                    List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                            org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1"),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+        }
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.incrementalAlterConfigs(changes).all().get();
         }
     }
 
