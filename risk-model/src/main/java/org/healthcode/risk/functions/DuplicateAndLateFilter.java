@@ -1,8 +1,10 @@
 package org.healthcode.risk.functions;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -117,19 +119,22 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         long horizon = saturatedAdd(ctx.timerService().currentWatermark(), -allowedLateness(ctx));
         long allowedLatenessMs = allowedLateness(ctx);
-        boolean kept = false;
+        // one timer per remaining hour (an entry's own timer may have been set under a smaller lateness)
+        Set<Long> due = new HashSet<>();
         Iterator<Map.Entry<String, Long>> it = seen.iterator();
         while (it.hasNext()) {
             long t = it.next().getValue();
             if (t < horizon) {
                 it.remove();
             } else {
-                kept = true;
-                ctx.timerService().registerEventTimeTimer(forgetAt(t, allowedLatenessMs));
+                due.add(forgetAt(t, allowedLatenessMs));
             }
         }
-        if (!kept) {
+        if (due.isEmpty()) {
             seen.clear(); // the heap backend keeps an emptied map as an entry
+        }
+        for (long at : due) {
+            ctx.timerService().registerEventTimeTimer(at);
         }
     }
 
