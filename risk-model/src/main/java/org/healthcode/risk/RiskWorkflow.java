@@ -1,6 +1,5 @@
 package org.healthcode.risk;
 
-import java.time.Duration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.healthcode.ingest.decode.Rejected;
@@ -47,9 +46,6 @@ import org.healthcode.risk.rules.RuleSet;
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
  */
 public final class RiskWorkflow {
-    /** How long a seen eventId is remembered (processing time) to drop duplicates. */
-    public static final Duration DEDUPE_HORIZON = Duration.ofDays(7);
-
     private static final EventType[] OVERRIDE_EVENTS = {EventType.OVERRIDE_REQUEST, EventType.OVERRIDE_APPROVAL,
             EventType.OVERRIDE_REFUSAL, EventType.OVERRIDE_WITHDRAWAL};
 
@@ -92,10 +88,10 @@ public final class RiskWorkflow {
                 .uid("split-rejected").name("split rejected");
 
         SingleOutputStreamOperator<Event> unique = decoded
-                .keyBy(r -> r.event().eventId())
+                .keyBy(new DuplicateAndLateFilter.ShardKey())
                 .connect(ruleUpdates.broadcast(RuleBroadcast.LATENESS))
-                .process(new DuplicateAndLateFilter(SideOutputs.REJECTED, rules.allowedLatenessMillis(), DEDUPE_HORIZON))
-                .uid("dedupe-late").name("drop duplicates, reject late");
+                .process(new DuplicateAndLateFilter(SideOutputs.REJECTED, rules.allowedLatenessMillis()))
+                .uid("dedupe-late-sharded").name("reject late, drop duplicates");
 
         DataStream<PersonInput> personEvents = unique
                 .filter(new HasPerson()).uid("person-events").name("person events")

@@ -11,9 +11,11 @@ import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -44,7 +46,8 @@ public record RiskJobConfig(
         Duration exchangePresence,
         Duration exchangeValidity,
         String stateBackend,
-        String timers) {
+        String timers,
+        MemorySize managedMemory) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -76,15 +79,20 @@ public record RiskJobConfig(
               --exchange-validity DURATION     a pushed record's expiry after it is decided (default 336h)
               --state-backend rocksdb|hashmap  keyed state on disk (RocksDB, incremental checkpoints) or on the
                                                JVM heap (full snapshots); default rocksdb
-              --timers heap|rocksdb            with RocksDB: event-time timers on the heap (default; written
-                                               whole into each checkpoint) or in RocksDB (for timers beyond memory)
+              --timers rocksdb|heap            with RocksDB: event-time timers in RocksDB (default; incremental
+                                               checkpoints) or on the heap (written whole, synchronously, into
+                                               every checkpoint: the cost grows with the city)
+              --managed-memory SIZE|auto       local run: Flink managed memory of the job's task manager, which
+                                               RocksDB uses for its block cache and write buffers (e.g. 2g); default
+                                               auto = 40% of this JVM's maximum heap, at least 128m (on a Flink
+                                               cluster the task managers' own taskmanager.memory.managed.* rule)
             """;
 
     private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
-            "--timers");
+            "--timers", "--managed-memory");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -119,10 +127,11 @@ public record RiskJobConfig(
         if (!STATE_BACKENDS.contains(backend)) {
             problems.add("--state-backend: must be one of " + STATE_BACKENDS + ", not " + backend);
         }
-        String timers = a.string("--timers", "heap");
+        String timers = a.string("--timers", "rocksdb");
         if (!TIMER_STORES.contains(timers)) {
             problems.add("--timers: must be one of " + TIMER_STORES + ", not " + timers);
         }
+        MemorySize managed = managedMemory(a.string("--managed-memory", "auto"), problems);
         RiskJobConfig c = new RiskJobConfig(
                 a.string("--bootstrap-servers", "localhost:9092"),
                 checkpointDir == null ? null : Path.of(checkpointDir).toAbsolutePath(),
@@ -142,11 +151,40 @@ public record RiskJobConfig(
                 a.duration("--exchange-presence", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_PRESENCE),
                 a.duration("--exchange-validity", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_VALIDITY),
                 backend,
-                timers);
+                timers,
+                managed);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return c;
+    }
+
+    /** Share of the JVM's maximum heap given to Flink managed memory (RocksDB) by {@code --managed-memory auto}. */
+    public static final double AUTO_MANAGED_FRACTION_OF_HEAP = 0.4;
+
+    /** Flink's own default managed memory of a local run, and the least {@code auto} gives. */
+    public static final MemorySize LOCAL_DEFAULT_MANAGED = MemorySize.parse("128m");
+
+    /**
+     * {@code auto}: 40% of this JVM's maximum heap, at least Flink's local default of 128 MB. That default is shared
+     * by every RocksDB instance of the task manager (block cache and write buffers of all slots); a city of 100 k
+     * persons already holds more state than that, and reads then go to files instead of the cache.
+     */
+    static MemorySize managedMemory(String value, List<String> problems) {
+        if (value.equals("auto")) {
+            long bytes = (long) (Runtime.getRuntime().maxMemory() * AUTO_MANAGED_FRACTION_OF_HEAP);
+            return new MemorySize(Math.max(bytes, LOCAL_DEFAULT_MANAGED.getBytes()));
+        }
+        try {
+            MemorySize m = MemorySize.parse(value);
+            if (m.getBytes() < MemorySize.parse("16m").getBytes()) {
+                problems.add("--managed-memory: must be at least 16m, got " + value);
+            }
+            return m;
+        } catch (IllegalArgumentException e) {
+            problems.add("--managed-memory: must be a size such as 512m or 2g, or auto, got '" + value + "'");
+            return LOCAL_DEFAULT_MANAGED;
+        }
     }
 
     public String topic(String name) {
@@ -176,6 +214,8 @@ public record RiskJobConfig(
      */
     public Configuration flinkConfiguration() throws IOException {
         Configuration conf = checkpointing(checkpointDir, checkpointInterval, stateBackend);
+        // a local MiniCluster's task manager takes this; a cluster's task managers have their own
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory);
         if (stateBackend.equals("rocksdb")) {
             conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, timers.equals("heap")
                     ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP
@@ -203,8 +243,10 @@ public record RiskJobConfig(
      * instead of a deep copy per downstream operator (the deduplicated event stream feeds ten chained filters).
      * Bloom filters: most state reads of the duplicate filter, and of a new phone's or person's state, miss; with a
      * checkpoint every second RocksDB holds many small files, and a filter answers a miss without reading them.
-     * Timers: on the heap (a RocksDB-backed timer queue was a sixth of the job's CPU in a profile: every ping
-     * registers, deletes and polls timers); the live job's {@code --timers rocksdb} moves them back.
+     * Timers: in RocksDB. Flink writes heap timers of a RocksDB backend synchronously into every checkpoint, in the
+     * task thread ({@code RocksDBKeyedStateBackend.requiresLegacySynchronousTimerSnapshots}); with a checkpoint every
+     * second and timers per person (clean-ups, pending inputs) that was 38-63% of the job's samples at 100 k persons.
+     * The live job's {@code --timers heap} puts them back on the heap.
      */
     public static Configuration checkpointing(Path dir, Duration interval, String backend) {
         Configuration conf = new Configuration();
@@ -212,7 +254,7 @@ public record RiskJobConfig(
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         if (backend.equals("rocksdb")) {
             conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
         }
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.equals("rocksdb"));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

@@ -6,6 +6,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.FeedRecordSerializer;
 
 /**
  * Decodes Kafka feed records (Protobuf) inside the source, keeping topic/partition/offset, so timestamps and
@@ -27,6 +28,6 @@ public class FeedDeserializer implements KafkaRecordDeserializationSchema<FeedRe
 
     @Override
     public TypeInformation<FeedRecord> getProducedType() {
-        return TypeInformation.of(FeedRecord.class);
+        return FeedRecordSerializer.TYPE;
     }
 }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
@@ -40,11 +42,11 @@ class RiskJobConfigTest {
     }
 
     @Test
-    void timersOnTheHeapUnlessAskedForRocksDb() throws Exception {
+    void timersInRocksDbUnlessAskedForTheHeap() throws Exception {
         assertThat(parse().flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
-                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        assertThat(parse("--timers", "rocksdb").flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
                 .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
+        assertThat(parse("--timers", "heap").flinkConfiguration().get(RocksDBOptions.TIMER_SERVICE_FACTORY))
+                .isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
     }
 
     @Test
@@ -58,5 +60,23 @@ class RiskJobConfigTest {
         assertThatThrownBy(() -> parse("--state-backend", "forst"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--state-backend: must be one of [rocksdb, hashmap], not forst");
+    }
+
+    @Test
+    void managedMemoryForRocksDbIsAShareOfTheHeapUnlessGiven() throws Exception {
+        long auto = parse().flinkConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE).getBytes();
+        assertThat(auto).isEqualTo(Math.max(128L << 20,
+                (long) (Runtime.getRuntime().maxMemory() * RiskJobConfig.AUTO_MANAGED_FRACTION_OF_HEAP)));
+        assertThat(parse("--managed-memory", "2g").flinkConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+                .isEqualTo(MemorySize.parse("2g"));
+    }
+
+    @Test
+    void aManagedMemoryThatIsNotASizeIsRefusedNamingTheOption() {
+        assertThatThrownBy(() -> parse("--managed-memory", "lots"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--managed-memory: must be a size such as 512m or 2g, or auto, got 'lots'");
+        assertThatThrownBy(() -> parse("--managed-memory", "1k"))
+                .hasMessageContaining("--managed-memory: must be at least 16m");
     }
 }

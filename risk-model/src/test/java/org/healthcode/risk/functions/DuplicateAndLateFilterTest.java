@@ -34,13 +34,13 @@ import org.junit.jupiter.api.Test;
  */
 class DuplicateAndLateFilterTest {
     private static final long LATENESS_MS = Duration.ofHours(48).toMillis();
-    private KeyedBroadcastOperatorTestHarness<String, FeedRecord, RuleSetUpdate, Event> h;
+    private KeyedBroadcastOperatorTestHarness<Integer, FeedRecord, RuleSetUpdate, Event> h;
 
     @BeforeEach
     void open() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new DuplicateAndLateFilter(SideOutputs.REJECTED, LATENESS_MS, Duration.ofDays(7)),
-                r -> r.event().eventId(), Types.STRING, RuleBroadcast.LATENESS);
+                new DuplicateAndLateFilter(SideOutputs.REJECTED, LATENESS_MS),
+                new DuplicateAndLateFilter.ShardKey(), Types.INT, RuleBroadcast.LATENESS);
     }
 
     /** The default rule set with another allowed lateness (or another value: a broken one). */
@@ -97,13 +97,67 @@ class DuplicateAndLateFilterTest {
         });
     }
 
-    @Test
-    void eachSeenIdIsOneStateEntryUntilItsTimeToLive() throws Exception {
-        send(feverClinicVisit(ALICE, MONDAY_9AM));
-        send(negativePcr(ALICE, MONDAY_9AM));
+    private int stateEntries() {
         var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
-        assertThat(((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries()).isEqualTo(2);
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+    }
+
+    @Test
+    void anIdIsForgottenWhenTheWatermarkPassesTheEndOfItsHourPlusTheAllowedLateness() throws Exception {
+        Event visit = feverClinicVisit(ALICE, MONDAY_9AM);
+        send(visit);
+        send(negativePcr(ALICE, MONDAY_9AM));
+        assertThat(stateEntries()).isPositive();
+        assertThat(h.numEventTimeTimers()).isPositive();
+
+        // exactly the allowed lateness behind: not late, and a copy is still recognised
+        watermarkAt(plusHours(MONDAY_9AM, 48));
+        send(visit);
+        assertThat(passed()).hasSize(2);
+        assertThat(h.getSideOutput(SideOutputs.REJECTED)).isNull();
+        // the hour 9:00-10:00 is kept until its end plus 48 h
+        watermarkAt(plusHours(MONDAY_9AM, 49).minusMillis(1));
+        assertThat(stateEntries()).isPositive();
+
+        watermarkAt(plusHours(MONDAY_9AM, 49));
+        assertThat(stateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+        // from then on a copy is late, and rejected as such: never silently dropped
+        send(visit);
+        assertThat(passed()).hasSize(2);
+        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().category()).isEqualTo("late"));
+    }
+
+    @Test
+    void aRuleSetThatAllowsMoreLatenessKeepsTheSeenIdsLonger() throws Exception {
+        Event visit = feverClinicVisit(ALICE, MONDAY_9AM);
+        send(visit);
+        h.processBroadcastElement(rulesWithLateness("72"), 0);
+        watermarkAt(plusHours(MONDAY_9AM, 60));
+        assertThat(stateEntries()).isPositive();
+        send(visit); // 60 h late: within the new 72 h, and still a copy
+        assertThat(passed()).containsExactly(visit);
+        assertThat(h.getSideOutput(SideOutputs.REJECTED)).isNull();
+        watermarkAt(plusHours(MONDAY_9AM, 73));
+        assertThat(stateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void pingsAreCheckedForLatenessButNotRememberedHere() throws Exception {
+        Event ping = Event.builder("ping-1", org.healthcode.ingest.events.EventType.PING,
+                MONDAY_9AM.toEpochMilli(), org.healthcode.risk.testing.Fixtures.REGION)
+                .msisdn("phone-1").lat(23.1).lon(113.3).build();
+        send(ping);
+        send(ping); // passed on: the phone-stay operator recognises the copy (PhoneStayBuilderTest)
+        assertThat(passed()).containsExactly(ping, ping);
+        assertThat(stateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        watermarkAt(plusDays(MONDAY_9AM, 3));
+        send(ping);
+        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().category()).isEqualTo("late"));
     }
 
     @Test
