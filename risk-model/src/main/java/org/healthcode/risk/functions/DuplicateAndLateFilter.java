@@ -36,7 +36,10 @@ import org.healthcode.risk.rules.RuleSetJson;
  * <p>Carrier pings (most of a city's events) are checked for lateness only, and not remembered here: contact
  * detection's phone-stay operator, keyed by phone, already treats a second ping of a phone at the same millisecond
  * in the same cell as a copy and ignores it (see {@code PhoneStayBuilder}); remembering their ids here too would be
- * one more RocksDB entry per ping for nothing.
+ * one more RocksDB entry per ping for nothing. A ping behind the watermark is rejected as {@code late} here, with
+ * its original bytes: the phone-stay operator has closed the phone's stays up to the watermark and would otherwise
+ * have had to drop it (it was a side output no sink read). So for pings the lateness allowed is the watermark's
+ * out-of-orderness, not the rule set's allowed lateness.
  *
  * <p>The allowed lateness is the rule set's: the start-up one until a valid rule set arrives on the broadcast input
  * (the {@code rules} topic), then that one's, from the next event on. An invalid rule set changes nothing here
@@ -100,6 +103,14 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
             return;
         }
         if (e.type() == EventType.PING) {
+            if (watermark != Long.MIN_VALUE && t < watermark) {
+                // contact detection has closed the phone's stays up to the watermark and cannot place it
+                ctx.output(rejectedTag, r.reject("late", "time", "late: carrier ping time " + Instant.ofEpochMilli(t)
+                        + " is behind the event-time watermark " + Instant.ofEpochMilli(watermark)
+                        + "; contact detection has closed phone stays up to the watermark, so a ping cannot be"
+                        + " placed after it (the allowed lateness applies to the other feeds)"));
+                return;
+            }
             out.collect(e); // copies are recognised by the phone-stay operator (see the class comment)
             return;
         }
