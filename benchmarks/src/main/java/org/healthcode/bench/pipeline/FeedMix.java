@@ -23,11 +23,20 @@ public enum FeedMix {
 
     /** {@code sink} passing on only the events of this mix, counting them (garbage records too) in {@code count[0]}. */
     public CitySink counting(CitySink sink, long[] count) {
+        return counting(sink, count, new Event[1]);
+    }
+
+    /**
+     * As {@link #counting(CitySink, long[])}, also keeping the last event passed on in {@code last[0]} (the city runs
+     * in event-time order, so that is the latest).
+     */
+    public CitySink counting(CitySink sink, long[] count, Event[] last) {
         return new CitySink() {
             @Override
             public void accept(Feed feed, Event event) throws IOException {
                 if (FeedMix.this == ALL || !event.getType().equals("ping")) {
                     count[0]++;
+                    last[0] = event;
                     sink.accept(feed, event);
                 }
             }

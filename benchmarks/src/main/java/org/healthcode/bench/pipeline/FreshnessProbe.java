@@ -28,7 +28,11 @@ import org.healthcode.ingest.wire.IsoTimes;
  * /v1/status/<their pseudonym>} first answers 200.
  *
  * <p>A live region's feeds never stop, and the job's watermark only moves with later events; so while probing, a
- * background trickle of carrier pings stamped "now" and vaccinations (no colour effect) stamped "now" keeps event time moving as it would in production. The floor
+ * background trickle of carrier pings and vaccinations (no colour effect) keeps event time moving as it would in
+ * production. Trickle and probes are stamped on the city's clock continued: wall time plus {@code clockOffsetMs},
+ * chosen by the caller so that the first stamp falls just after the city's last event. (Stamped with the wall clock
+ * itself, the city's 2022 events were four years behind: the watermark jumped four years at once and every timer of
+ * the city fired together, which at 100 k persons and more took longer than a probe waits.) The floor
  * of freshness is therefore the job's out-of-orderness bound plus the checkpoint interval (statuses are
  * transactional and become visible when the checkpoint that contains them completes).
  */
@@ -41,9 +45,11 @@ public final class FreshnessProbe implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong trickled = new AtomicLong();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final long clockOffsetMs;
 
     public FreshnessProbe(String bootstrapServers, Pseudonymiser pseudonymiser, String[] msisdns, String[] idNumbers,
-                          int pingsPerSecond) {
+                          int pingsPerSecond, long clockOffsetMs) {
+        this.clockOffsetMs = clockOffsetMs;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -63,7 +69,7 @@ public final class FreshnessProbe implements AutoCloseable {
         long n = 0;
         long start = System.nanoTime();
         while (running.get()) {
-            long now = System.currentTimeMillis();
+            long now = System.currentTimeMillis() + clockOffsetMs;
             int who = (int) (n % msisdns.length);
             Event.Builder e = Event.newBuilder().setEventId("bench-trickle-" + now + "-" + n)
                     .setTime(IsoTimes.format(now)).setRegion("440100");
@@ -102,7 +108,7 @@ public final class FreshnessProbe implements AutoCloseable {
             String personId = pseudonymiser.personId(idNumber);
             long sent = System.currentTimeMillis();
             Event e = Event.newBuilder().setFeed("health").setType("fever_clinic_visit")
-                    .setEventId("bench-probe-" + sent + "-" + i).setTime(IsoTimes.format(sent)).setRegion("440100")
+                    .setEventId("bench-probe-" + sent + "-" + i).setTime(IsoTimes.format(sent + clockOffsetMs)).setRegion("440100")
                     .setIdNumber(idNumber).setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("bench-clinic"))
                     .build();
             producer.send(new ProducerRecord<>("health", e.getEventId().getBytes(StandardCharsets.UTF_8),

@@ -20,9 +20,11 @@ import org.healthcode.bench.rules.RulesCeilingBench;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.ingest.city.CityConfig;
 import org.healthcode.ingest.city.SyntheticCity;
+import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.ingest.sinks.FeedProducer;
+import org.healthcode.ingest.wire.IsoTimes;
 import org.healthcode.launcher.DemoTopics;
 import org.healthcode.launcher.ModuleProcess;
 import picocli.CommandLine.Command;
@@ -182,9 +184,11 @@ public final class PipelineBench implements Callable<Integer> {
             SyntheticCity city = new SyntheticCity(cityConfig);
             SyntheticCity.CityStats stats;
             long[] sent = new long[1];
+            Event[] last = new Event[1];
             try (FeedProducer producer = new FeedProducer(bootstrap)) {
-                stats = city.run(mix.counting(producer, sent));
+                stats = city.run(mix.counting(producer, sent, last));
             }
+            long cityLastEventMs = last[0] == null ? cityConfig.start().toEpochMilli() : IsoTimes.parse(last[0].getTime());
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             run.put("events", sent[0]);
             run.put("cityEvents", stats.events());
@@ -270,8 +274,10 @@ public final class PipelineBench implements Callable<Integer> {
                         msisdns[i] = city.resident(i).msisdn();
                         idNumbers[i] = city.resident(i).idNumber();
                     }
+                    // the trickle continues the city's clock a minute after its last event (see FreshnessProbe)
+                    long clockOffsetMs = cityLastEventMs + 60_000 - System.currentTimeMillis();
                     try (FreshnessProbe probe = new FreshnessProbe(bootstrap, pseudonymiser, msisdns, idNumbers,
-                            TRICKLE_PER_SECOND)) {
+                            TRICKLE_PER_SECOND, clockOffsetMs)) {
                         freshness(r, run, frozen, work, bootstrap, probe, tag, quick);
                         Thread.sleep(3_000); // one more checkpoint after the last probe
                     }
