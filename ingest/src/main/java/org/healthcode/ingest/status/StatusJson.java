@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.ingest.wire.IsoTimes;
 
 /**
  * The JSON form of a status (DESIGN §5): what the lookup API returns to the person's app and what replay writes.
@@ -104,7 +104,8 @@ public final class StatusJson {
         }
     }
 
+    /** {@code Instant.ofEpochMilli(epochMs).toString()}, written without the general formatter. */
     public static String iso(long epochMs) {
-        return Instant.ofEpochMilli(epochMs).toString();
+        return IsoTimes.instantText(epochMs);
     }
 }

@@ -42,6 +42,10 @@ public final class AuditLog implements AutoCloseable {
         Properties c = new Properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // one fetch per 64 KiB of records or 100 ms, not one per few records: the index need not be fresh to the
+        // millisecond, and every lookup writes a record
+        c.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
+        c.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         // bytes in, bytes stored: the record's JSON is parsed once, by a streaming parser, for the index keys only
         c.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -88,8 +92,7 @@ public final class AuditLog implements AutoCloseable {
                 Map<Integer, Long> next = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        entries.add(new AuditIndex.Entry(AuditRecord.fromJsonBytes(r.value()), r.value(),
-                                r.partition(), r.offset()));
+                        entries.add(AuditIndex.Entry.of(r.value(), r.partition(), r.offset()));
                     } catch (Exception e) {
                         LOG.warn("skipping an audit record that does not parse at {}-{}@{}", r.topic(), r.partition(),
                                 r.offset());

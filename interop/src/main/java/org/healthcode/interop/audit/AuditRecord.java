@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import org.healthcode.ingest.wire.IsoTimes;
 import org.healthcode.interop.security.Caller;
 
 /**
@@ -68,7 +69,7 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
         ByteArrayBuilder out = new ByteArrayBuilder(200);
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            g.writeStringField("at", at.toString());
+            g.writeStringField("at", IsoTimes.instantText(at.getEpochSecond(), at.getNano()));
             g.writeStringField("caller", caller);
             g.writeStringField("role", role);
             g.writeStringField("callerRegion", callerRegion);
@@ -122,6 +123,44 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
         }
         try {
             return new AuditRecord(parseInstant(atText), caller, role, callerRegion, action, subject, result, detail);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
+        }
+    }
+
+    /**
+     * What the audit index keys a record by, read from its JSON bytes: {@code at}, {@code subject} and
+     * {@code caller} only; the other values are skipped without being decoded (the index reads every record of the
+     * topic, one per lookup).
+     *
+     * @throws IOException when the bytes are not a JSON object, or {@code at} is missing or not an instant
+     */
+    static AuditIndex.Entry readIndexKeys(byte[] json, int partition, long offset) throws IOException {
+        String atText = null, caller = null, subject = null;
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("an audit record is a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                } else if (value != JsonToken.VALUE_NULL) {
+                    switch (field) {
+                        case "at" -> atText = p.getText();
+                        case "caller" -> caller = p.getText();
+                        case "subject" -> subject = p.getText();
+                        default -> { } // not a key: left undecoded
+                    }
+                }
+            }
+        }
+        if (atText == null) {
+            throw new IOException("an audit record has no 'at'");
+        }
+        try {
+            return new AuditIndex.Entry(subject, caller, parseInstant(atText).toEpochMilli(), json, partition, offset);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
         }

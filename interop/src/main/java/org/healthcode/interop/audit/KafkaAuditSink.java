@@ -37,7 +37,9 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // one lookup, one record: batches of up to 5 ms or 64 KiB per partition keep the broker's work per lookup small
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
         p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

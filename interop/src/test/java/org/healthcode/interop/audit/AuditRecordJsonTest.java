@@ -23,12 +23,20 @@ class AuditRecordJsonTest {
             assertThat(JSON.readTree(r.toJsonLine())).isEqualTo(r.toJson());
             assertThat(AuditRecord.fromJson(JSON.readTree(r.toJsonLine()))).isEqualTo(r);
             assertThat(AuditRecord.fromJsonBytes(r.toJsonBytes())).isEqualTo(r);
+            AuditIndex.Entry keys = AuditIndex.Entry.of(r.toJsonBytes(), 1, 42);
+            assertThat(keys.subject()).isEqualTo("person-1");
+            assertThat(keys.caller()).isEqualTo("dev-open");
+            assertThat(keys.atMillis()).isEqualTo(at.toEpochMilli());
+            assertThat(keys.json()).isEqualTo(r.toJsonBytes());
             assertThat(new String(r.toJsonBytes(), StandardCharsets.UTF_8)).isEqualTo(r.toJsonLine());
         }
         AuditRecord nulls = new AuditRecord(Instant.parse("2026-11-27T03:26:18.5Z"), "anonymous", null, null,
                 AuditRecord.LOOKUP, null, "overloaded", null);
         assertThat(JSON.readTree(nulls.toJsonLine())).isEqualTo(nulls.toJson());
         assertThat(AuditRecord.fromJsonBytes(nulls.toJsonBytes())).isEqualTo(nulls);
+        assertThat(AuditIndex.Entry.of(nulls.toJsonBytes(), 0, 0).subject()).isNull();
+        assertThatThrownBy(() -> AuditIndex.Entry.of("{\"subject\":\"x\"}".getBytes(StandardCharsets.UTF_8), 0, 0))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'at'");
     }
 
     @Test
