@@ -77,8 +77,23 @@ public final class StatusLookupService {
         }
     }
 
+    /** {@code PERSON_ID.matcher(id).matches()} without a matcher per lookup. */
+    static boolean isPersonId(String id) {
+        int n = id == null ? 0 : id.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static LookupResult checkWellFormed(String personId) {
-        if (personId == null || !PERSON_ID.matcher(personId).matches()) {
+        if (!isPersonId(personId)) {
             return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
                     "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }

@@ -78,4 +78,24 @@ class StatusLookupServiceTest {
                     .contains("healthcode_lookups_total{result=\"overloaded\"} 1");
         }
     }
+
+    @Test
+    void thePersonIdCheckSaysWhatThePatternSays() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        String alphabet = "aZ09_-./ %\u00e9\u0000:";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder id = new StringBuilder();
+            int length = random.nextInt(70);
+            for (int j = 0; j < length; j++) {
+                id.append(random.nextInt(10) < 8 ? (char) ('a' + random.nextInt(26))
+                        : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = id.toString();
+            assertThat(StatusLookupService.isPersonId(s)).as(s)
+                    .isEqualTo(StatusLookupService.PERSON_ID.matcher(s).matches());
+        }
+        assertThat(StatusLookupService.isPersonId(null)).isFalse();
+        assertThat(StatusLookupService.isPersonId("x".repeat(64))).isTrue();
+        assertThat(StatusLookupService.isPersonId("x".repeat(65))).isFalse();
+    }
 }
