@@ -106,6 +106,9 @@ public final class LookupsBench implements Callable<Integer> {
         s.set("serverArgs", Results.array().addAll((serverArgs == null ? List.<String>of() : serverArgs).stream()
                 .map(a -> (com.fasterxml.jackson.databind.JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(a))
                 .toList()));
+        s.set("serverJvmArgs", Results.array().addAll((serverJvmArgs == null ? List.<String>of() : serverJvmArgs).stream()
+                .map(a -> (com.fasterxml.jackson.databind.JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(a))
+                .toList()));
         s.put("serverHeap", serverHeap);
         s.put("client", "Jetty HttpClient 12.1 (HTTP/1.1 keep-alive, async, 1 selector), HdrHistogram, latency from"
                 + " the intended send time (coordinated omission corrected) in open-loop phases");

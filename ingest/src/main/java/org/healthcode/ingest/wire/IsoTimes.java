@@ -123,6 +123,56 @@ public final class IsoTimes {
         return b.append(offset.getTotalSeconds() == 0 ? "Z" : offset.getId()).toString();
     }
 
+    /**
+     * Exactly {@link java.time.Instant#toString()} of {@code epochSecond} + {@code nanos} (UTC, {@code Z}; a fraction
+     * of 3, 6 or 9 digits only when not zero), written without the general formatter: the lookup API writes a few
+     * instants per lookup (the body's times, the audit record's), and the formatter cost more than the rest of the
+     * rendering. Years outside 0000-9999 go to {@code Instant.toString()}.
+     */
+    public static String instantText(long epochSecond, int nanos) {
+        long epochDay = Math.floorDiv(epochSecond, 86_400L);
+        if (epochDay < YEAR_0_EPOCH_DAY || epochDay >= YEAR_10000_EPOCH_DAY || nanos < 0 || nanos > 999_999_999) {
+            return java.time.Instant.ofEpochSecond(epochSecond, nanos).toString();
+        }
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        int digits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1000 == 0 ? 6 : 9;
+        char[] c = new char[20 + (digits == 0 ? 0 : digits + 1)];
+        put(c, 0, date.getYear(), 4);
+        c[4] = '-';
+        put(c, 5, date.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, date.getDayOfMonth(), 2);
+        c[10] = 'T';
+        put(c, 11, secondOfDay / 3600, 2);
+        c[13] = ':';
+        put(c, 14, secondOfDay / 60 % 60, 2);
+        c[16] = ':';
+        put(c, 17, secondOfDay % 60, 2);
+        if (digits > 0) {
+            c[19] = '.';
+            put(c, 20, digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1000 : nanos, digits);
+        }
+        c[c.length - 1] = 'Z';
+        return new String(c);
+    }
+
+    /** {@link #instantText(long, int)} of epoch milliseconds: {@code Instant.ofEpochMilli(epochMs).toString()}. */
+    public static String instantText(long epochMs) {
+        return instantText(Math.floorDiv(epochMs, 1000L), (int) Math.floorMod(epochMs, 1000L) * 1_000_000);
+    }
+
+    private static final long YEAR_0_EPOCH_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long YEAR_10000_EPOCH_DAY = LocalDate.of(9999, 12, 31).toEpochDay() + 1;
+
+    /** Writes {@code v} as exactly {@code width} decimal digits at {@code at}, zero-padded. */
+    private static void put(char[] c, int at, int v, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+    }
+
     /** {@code 2022-04-01} in UTC+8. */
     public static String formatDate(long epochMs) {
         return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000), 0, CST).toLocalDate().toString();

@@ -65,4 +65,30 @@ class IsoTimesTest {
             assertThat(parsed(t)).as(t).isEqualTo(formatter(t));
         }
     }
+
+    @Test
+    void instantTextIsExactlyInstantToString() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 50_000; i++) {
+            long second = switch (i % 3) {
+                case 0 -> random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0000-9999
+                case 1 -> random.nextLong(0, 4_102_444_800L);
+                default -> random.nextLong(-100_000_000_000L, 400_000_000_000L); // beyond: the fallback
+            };
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            java.time.Instant at = java.time.Instant.ofEpochSecond(second, nanos);
+            assertThat(IsoTimes.instantText(second, nanos)).isEqualTo(at.toString());
+            long ms = random.nextLong(-62_167_219_200_000L, 253_402_300_800_000L);
+            assertThat(IsoTimes.instantText(ms)).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
+        }
+        for (long edge : new long[] {0, -1, 1, -62_167_219_200_000L, 253_402_300_799_999L, 253_402_300_800_000L,
+                951_782_400_000L /* 2000-02-29 */}) {
+            assertThat(IsoTimes.instantText(edge)).isEqualTo(java.time.Instant.ofEpochMilli(edge).toString());
+        }
+    }
 }

@@ -125,6 +125,10 @@ public final class InteropHandler extends Handler.Abstract {
             if (r instanceof LookupResult.Found f) {
                 statuses.add(AccessPolicy.seesMinimalStatus(caller.role()) ? federated.render(id, f.status())
                         : StatusJson.full(f.status()));
+            } else if (r instanceof LookupResult.Failed failed && failed.reason() == ErrorReason.UNAVAILABLE) {
+                // the view is closing, or a lookup could not be audited: the batch is not answered at all
+                response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "1");
+                return JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE, failed.message());
             } else {
                 unknown.add(id);
             }

@@ -132,7 +132,7 @@ public final class ServingHandler extends Handler.Abstract {
                 return write(response, callback, 200, JSON,
                         StatusJson.toLine(federated.render(personId, found.status())));
             }
-            return write(response, callback, 200, JSON, StatusJson.toLine(StatusJson.full(found.status())));
+            return write(response, callback, 200, JSON, StatusJson.fullBytes(found.status()));
         }
         LookupResult.Failed failed = (LookupResult.Failed) result;
         if (failed.reason() == ErrorReason.UNAVAILABLE) {

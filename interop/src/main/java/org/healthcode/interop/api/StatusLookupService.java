@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.AuditUnavailableException;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
@@ -53,17 +54,46 @@ public final class StatusLookupService {
         boolean wellFormed = !(result instanceof LookupResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
         String subject = result instanceof LookupResult.Found found ? found.status().getPersonId()
                 : wellFormed ? id : null;
-        record(caller, subject, result.label(), byNationalId ? "by national id" : null);
+        try {
+            audit(caller, subject, result.label(), byNationalId ? "by national id" : null);
+        } catch (AuditUnavailableException e) {
+            // fails closed: a lookup that cannot be audited is not answered (the person could never learn of it)
+            // (the sink has logged why)
+            metrics.recordLookup(ErrorReason.UNAVAILABLE.code());
+            return new LookupResult.Failed(ErrorReason.UNAVAILABLE,
+                    "the lookup could not be audited, so it is not answered; retry shortly");
+        }
+        metrics.recordLookup(result.label());
         return result;
     }
 
     /** Counts and audits a request that was refused before it reached the view (e.g. shed under load). */
     public void recordRefused(ErrorReason reason) {
-        record(null, null, reason.code(), null);
+        metrics.recordLookup(reason.code());
+        try {
+            audit(null, null, reason.code(), null);
+        } catch (AuditUnavailableException e) {
+            // the refusal is answered anyway: it reveals nothing about anyone (the sink has logged why)
+        }
+    }
+
+    /** {@code PERSON_ID.matcher(id).matches()} without a matcher per lookup. */
+    static boolean isPersonId(String id) {
+        int n = id == null ? 0 : id.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static LookupResult checkWellFormed(String personId) {
-        if (personId == null || !PERSON_ID.matcher(personId).matches()) {
+        if (!isPersonId(personId)) {
             return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
                     "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }
@@ -100,8 +130,7 @@ public final class StatusLookupService {
         }
     }
 
-    private void record(Caller caller, String subject, String result, String detail) {
-        metrics.recordLookup(result);
+    private void audit(Caller caller, String subject, String result, String detail) {
         AuditRecord r = AuditRecord.of(clock.instant(), caller, AuditRecord.LOOKUP, subject, result, detail);
         audit.record(caller == null ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(),
                 r.result(), r.detail()) : r);

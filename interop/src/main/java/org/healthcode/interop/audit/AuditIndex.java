@@ -69,19 +69,26 @@ public final class AuditIndex implements AutoCloseable {
         return new AuditIndex(options, cf, db, handles);
     }
 
-    /** One record read from the topic, where it was read. */
-    public record Entry(AuditRecord record, byte[] json, int partition, long offset) {}
+    /**
+     * One record read from the topic, where it was read: only what the index keys need ({@code subject} and
+     * {@code caller}, either may be null, and {@code at} in epoch milliseconds), and the record's JSON as stored.
+     */
+    public record Entry(String subject, String caller, long atMillis, byte[] json, int partition, long offset) {
+        /** The entry of a record's JSON bytes as the topic carries them ({@link AuditRecord#readIndexKeys}). */
+        public static Entry of(byte[] json, int partition, long offset) throws java.io.IOException {
+            return AuditRecord.readIndexKeys(json, partition, offset);
+        }
+    }
 
     /** Indexes the records and stores the next offset of each partition, in one atomic batch. */
     public synchronized void add(List<Entry> entries, Map<Integer, Long> nextOffsets) throws RocksDBException {
         try (WriteBatch batch = new WriteBatch()) {
             for (Entry e : entries) {
-                AuditRecord r = e.record();
-                if (r.subject() != null) {
-                    batch.put(bySubject, key(r.subject(), r, e), e.json());
+                if (e.subject() != null) {
+                    batch.put(bySubject, key(e.subject(), e), e.json());
                 }
-                if (r.caller() != null) {
-                    batch.put(byCaller, key(r.caller(), r, e), e.json());
+                if (e.caller() != null) {
+                    batch.put(byCaller, key(e.caller(), e), e.json());
                 }
             }
             for (Map.Entry<Integer, Long> p : nextOffsets.entrySet()) {
@@ -140,9 +147,9 @@ public final class AuditIndex implements AutoCloseable {
         return p;
     }
 
-    private static byte[] key(String key, AuditRecord r, Entry e) {
+    private static byte[] key(String key, Entry e) {
         byte[] p = prefix(key);
-        return ByteBuffer.allocate(p.length + 20).put(p).putLong(r.at().toEpochMilli()).putInt(e.partition())
+        return ByteBuffer.allocate(p.length + 20).put(p).putLong(e.atMillis()).putInt(e.partition())
                 .putLong(e.offset()).array();
     }
 

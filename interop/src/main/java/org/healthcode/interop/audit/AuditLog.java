@@ -1,8 +1,6 @@
 package org.healthcode.interop.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     static final int PER_KEY = 1000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditIndex index;
-    private final KafkaConsumer<String, String> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Thread thread;
     private volatile boolean stopping;
@@ -45,8 +42,13 @@ public final class AuditLog implements AutoCloseable {
         Properties c = new Properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        // one fetch per 64 KiB of records or 100 ms, not one per few records: the index need not be fresh to the
+        // millisecond, and every lookup writes a record
+        c.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
+        c.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // bytes in, bytes stored: the record's JSON is parsed once, by a streaming parser, for the index keys only
+        c.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(c);
         this.thread = new Thread(this::run, "audit-log");
         this.thread.setDaemon(true);
@@ -88,10 +90,9 @@ public final class AuditLog implements AutoCloseable {
                 }
                 List<AuditIndex.Entry> entries = new ArrayList<>();
                 Map<Integer, Long> next = new HashMap<>();
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        entries.add(new AuditIndex.Entry(AuditRecord.fromJson(JSON.readTree(r.value())),
-                                r.value().getBytes(StandardCharsets.UTF_8), r.partition(), r.offset()));
+                        entries.add(AuditIndex.Entry.of(r.value(), r.partition(), r.offset()));
                     } catch (Exception e) {
                         LOG.warn("skipping an audit record that does not parse at {}-{}@{}", r.topic(), r.partition(),
                                 r.offset());
@@ -131,7 +132,7 @@ public final class AuditLog implements AutoCloseable {
         List<AuditRecord> out = new ArrayList<>(values.size());
         for (byte[] v : values) {
             try {
-                out.add(AuditRecord.fromJson(JSON.readTree(v)));
+                out.add(AuditRecord.fromJsonBytes(v));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("an indexed audit record does not parse", e);
             }

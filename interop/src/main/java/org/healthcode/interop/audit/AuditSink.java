@@ -8,6 +8,8 @@ package org.healthcode.interop.audit;
  * (a lambda will do): the default {@link #record} hands them each lookup as a {@link LookupAudit}.
  *
  * <p>Called on request threads for every decision: implementations must not block (buffer and ship elsewhere).
+ * An implementation that cannot take a record throws {@link AuditUnavailableException}: the decision is then not
+ * answered (fail closed; {@code StatusLookupService} answers such a lookup 503 {@code unavailable}).
  */
 public interface AuditSink {
     /** Drops every record. */

@@ -1,8 +1,10 @@
 package org.healthcode.interop.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +22,65 @@ class AuditRecordJsonTest {
                     "found", "quote \" backslash \\ newline \n tab \t bell \u0007 non-ascii é");
             assertThat(JSON.readTree(r.toJsonLine())).isEqualTo(r.toJson());
             assertThat(AuditRecord.fromJson(JSON.readTree(r.toJsonLine()))).isEqualTo(r);
+            assertThat(AuditRecord.fromJsonBytes(r.toJsonBytes())).isEqualTo(r);
+            AuditIndex.Entry keys = AuditIndex.Entry.of(r.toJsonBytes(), 1, 42);
+            assertThat(keys.subject()).isEqualTo("person-1");
+            assertThat(keys.caller()).isEqualTo("dev-open");
+            assertThat(keys.atMillis()).isEqualTo(at.toEpochMilli());
+            assertThat(keys.json()).isEqualTo(r.toJsonBytes());
+            assertThat(new String(r.toJsonBytes(), StandardCharsets.UTF_8)).isEqualTo(r.toJsonLine());
         }
         AuditRecord nulls = new AuditRecord(Instant.parse("2026-11-27T03:26:18.5Z"), "anonymous", null, null,
                 AuditRecord.LOOKUP, null, "overloaded", null);
         assertThat(JSON.readTree(nulls.toJsonLine())).isEqualTo(nulls.toJson());
+        assertThat(AuditRecord.fromJsonBytes(nulls.toJsonBytes())).isEqualTo(nulls);
+        assertThat(AuditIndex.Entry.of(nulls.toJsonBytes(), 0, 0).subject()).isNull();
+        assertThatThrownBy(() -> AuditIndex.Entry.of("{\"subject\":\"x\"}".getBytes(StandardCharsets.UTF_8), 0, 0))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'at'");
+    }
+
+    @Test
+    void theFastInstantReadingAgreesWithInstantParse() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            Instant at = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
+                    switch (i % 4) {
+                        case 0 -> 0;
+                        case 1 -> random.nextInt(1000) * 1_000_000;
+                        case 2 -> random.nextInt(1_000_000) * 1000;
+                        default -> random.nextInt(1_000_000_000);
+                    });
+            assertThat(AuditRecord.parseInstant(at.toString())).as(at.toString()).isEqualTo(at);
+        }
+        // odd and invalid forms: whatever Instant.parse says (the same instant, or a parse error)
+        for (String odd : new String[] {"2026-11-27T03:26:18.5Z", "2024-02-29T23:59:59.000000001Z",
+                "+12026-11-27T03:26:18Z", "2026-11-27T23:59:60Z", "2026-11-27T24:00:00Z", "2023-02-29T00:00:00Z",
+                "2026-13-01T00:00:00Z", "2026-11-27T03:26:18.Z", "2026-11-27T03:26:18.1234567890Z",
+                "2026-11-27T03:2a:18Z", "2026-11-27T03:26Z"}) {
+            Instant expected;
+            try {
+                expected = Instant.parse(odd);
+            } catch (java.time.format.DateTimeParseException e) {
+                assertThatThrownBy(() -> AuditRecord.parseInstant(odd)).as(odd)
+                        .isInstanceOf(java.time.format.DateTimeParseException.class);
+                continue;
+            }
+            assertThat(AuditRecord.parseInstant(odd)).as(odd).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theStreamingReaderSkipsUnknownFieldsAndRejectsRecordsWithoutAnInstant() throws Exception {
+        byte[] later = ("{\"at\":\"2026-11-27T03:26:18Z\",\"caller\":\"gate-7\",\"extra\":{\"a\":[1,2]},"
+                + "\"action\":\"lookup\",\"subject\":\"pa-alice\",\"result\":\"found\",\"role\":null}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(AuditRecord.fromJsonBytes(later)).isEqualTo(new AuditRecord(Instant.parse("2026-11-27T03:26:18Z"),
+                "gate-7", null, null, AuditRecord.LOOKUP, "pa-alice", "found", null));
+        assertThatThrownBy(() -> AuditRecord.fromJsonBytes("{\"caller\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'at'");
+        assertThatThrownBy(() -> AuditRecord.fromJsonBytes("{\"at\":\"yesterday\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("yesterday");
+        assertThatThrownBy(() -> AuditRecord.fromJsonBytes("[1]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(java.io.IOException.class);
     }
 }

@@ -1,0 +1,101 @@
+package org.healthcode.interop.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.healthcode.interop.StatusFixtures;
+import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.AuditUnavailableException;
+import org.healthcode.interop.audit.LookupAudit;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.Role;
+import org.healthcode.interop.store.StatusView;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A lookup is answered only when its audit record was taken: the audit fails closed. */
+class StatusLookupServiceTest {
+    private static final Caller ALICE_APP = new Caller("alice-app", Role.APP, "440000", Caller.Via.API_KEY);
+
+    @TempDir
+    Path dir;
+
+    /** An audit sink that keeps what it takes, or refuses everything while {@code down} is set. */
+    private static final class SwitchableAudit implements AuditSink {
+        final List<AuditRecord> taken = new CopyOnWriteArrayList<>();
+        final AtomicBoolean down = new AtomicBoolean();
+
+        @Override
+        public void lookup(LookupAudit audit) {
+            // every record arrives through record()
+        }
+
+        @Override
+        public void record(AuditRecord audit) {
+            if (down.get()) {
+                throw new AuditUnavailableException("audit topic unreachable", new RuntimeException("broker down"));
+            }
+            taken.add(audit);
+        }
+    }
+
+    @Test
+    void aLookupWhoseAuditRecordIsRefusedIsAnsweredUnavailableNotWithTheStatus() throws Exception {
+        try (StatusView view = StatusView.open(dir.resolve("view"))) {
+            view.apply(List.of(new StatusView.Change("pa-alice", StatusFixtures
+                    .redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())), Map.of());
+            SwitchableAudit audit = new SwitchableAudit();
+            ServingMetrics metrics = new ServingMetrics();
+            StatusLookupService lookups = new StatusLookupService(view, audit, metrics,
+                    Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
+
+            assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOf(LookupResult.Found.class);
+            assertThat(audit.taken).extracting(AuditRecord::subject, AuditRecord::result)
+                    .containsExactly(tuple("pa-alice", "found"));
+
+            audit.down.set(true);
+            LookupResult refused = lookups.lookup(ALICE_APP, "pa-alice");
+            assertThat(refused).isInstanceOfSatisfying(LookupResult.Failed.class,
+                    f -> assertThat(f.reason()).isEqualTo(ErrorReason.UNAVAILABLE));
+            assertThat(audit.taken).hasSize(1);
+            // a refusal under load is still answered (it reveals nothing), even without audit
+            lookups.recordRefused(ErrorReason.OVERLOADED);
+
+            audit.down.set(false);
+            assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOf(LookupResult.Found.class);
+            assertThat(audit.taken).extracting(AuditRecord::result).containsExactly("found", "found");
+            assertThat(metrics.render()).contains("healthcode_lookups_total{result=\"unavailable\"} 1")
+                    .contains("healthcode_lookups_total{result=\"found\"} 2")
+                    .contains("healthcode_lookups_total{result=\"overloaded\"} 1");
+        }
+    }
+
+    @Test
+    void thePersonIdCheckSaysWhatThePatternSays() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        String alphabet = "aZ09_-./ %\u00e9\u0000:";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder id = new StringBuilder();
+            int length = random.nextInt(70);
+            for (int j = 0; j < length; j++) {
+                id.append(random.nextInt(10) < 8 ? (char) ('a' + random.nextInt(26))
+                        : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = id.toString();
+            assertThat(StatusLookupService.isPersonId(s)).as(s)
+                    .isEqualTo(StatusLookupService.PERSON_ID.matcher(s).matches());
+        }
+        assertThat(StatusLookupService.isPersonId(null)).isFalse();
+        assertThat(StatusLookupService.isPersonId("x".repeat(64))).isTrue();
+        assertThat(StatusLookupService.isPersonId("x".repeat(65))).isFalse();
+    }
+}
