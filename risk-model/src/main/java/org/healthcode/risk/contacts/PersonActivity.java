@@ -9,6 +9,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.healthcode.risk.serialization.RecordSerializer;
+import org.healthcode.risk.serialization.SerializerTypeInfo;
 
 /**
  * Where a person was, routed to the place-keyed detectors; when {@link #caseFound} is set, the copy of a case's own

@@ -11,6 +11,8 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
+import org.healthcode.risk.serialization.RecordSerializer;
+import org.healthcode.risk.serialization.SerializerTypeInfo;
 
 /**
  * What the phone side needs of a carrier ping or an identity binding, projected before the shuffle by phone: the

@@ -9,6 +9,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.healthcode.risk.serialization.RecordSerializer;
+import org.healthcode.risk.serialization.SerializerTypeInfo;
 
 /**
  * Everything {@link PhoneStayBuilder} keeps per phone, in one state entry so a phone costs one read and one write:

@@ -9,6 +9,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.healthcode.risk.serialization.RecordSerializer;
+import org.healthcode.risk.serialization.SerializerTypeInfo;
 
 /**
  * Consecutive pings of one phone in one grid cell, attributed to the person the phone was bound to at the time.

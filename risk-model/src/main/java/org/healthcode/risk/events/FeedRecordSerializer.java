@@ -1,19 +1,16 @@
 package org.healthcode.risk.events;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
+import org.healthcode.risk.serialization.RecordSerializer;
+import org.healthcode.risk.serialization.SerializerTypeInfo;
 
 /**
  * A hand-written serializer for {@link FeedRecord} (with its {@link Event} or {@link Rejected}), the record every
@@ -25,39 +22,14 @@ import org.healthcode.ingest.events.EventType;
  * build (they always are: one job). Changing {@link Event}'s fields needs a change here
  * ({@code FeedRecordSerializerTest} fails until then).
  */
-public final class FeedRecordSerializer extends TypeSerializerSingleton<FeedRecord> {
+public final class FeedRecordSerializer extends RecordSerializer<FeedRecord> {
     public static final FeedRecordSerializer INSTANCE = new FeedRecordSerializer();
 
     /** The type information that makes Flink use this serializer. */
-    public static final TypeInformation<FeedRecord> TYPE = new FeedRecordTypeInfo();
+    public static final TypeInformation<FeedRecord> TYPE = new SerializerTypeInfo<>(FeedRecord.class, () -> INSTANCE);
 
     private static final EventType[] EVENT_TYPES = EventType.values();
     private static final DiagnosisStatus[] DIAGNOSES = DiagnosisStatus.values();
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public FeedRecord createInstance() {
-        return null;
-    }
-
-    @Override
-    public FeedRecord copy(FeedRecord from) {
-        return from;
-    }
-
-    @Override
-    public FeedRecord copy(FeedRecord from, FeedRecord reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
 
     @Override
     public void serialize(FeedRecord f, DataOutputView out) throws IOException {
@@ -98,16 +70,6 @@ public final class FeedRecordSerializer extends TypeSerializerSingleton<FeedReco
                     readText(in), readText(in), readBytes(in));
         }
         return new FeedRecord(event, rejected, topic, partition, offset, line, raw);
-    }
-
-    @Override
-    public FeedRecord deserialize(FeedRecord reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     static void writeEvent(Event e, DataOutputView out) throws IOException {
@@ -362,16 +324,7 @@ public final class FeedRecordSerializer extends TypeSerializerSingleton<FeedReco
         return new Event(eventId, type, time, region, personId, msisdn, method, positive, tubeId, pooled, diagnosis, onset, clinicId, action, kind, dose, areaCode, degree, exposure, caseId, hotelId, checkOut, port, fromCountry, mode, vehicleId, sealed, carriage, row, fromArea, toArea, departure, arrival, lat, lon, from, to, venueId, direction, level, intervalHours, requestId, colour, basis, expiry, operator, reason, nationalId, reasonCategory);
     }
 
-    /** A nullable string as its length and UTF-8 bytes, in bulk (Flink's StringValue writes a char at a time). */
-    private static void writeText(String s, DataOutputView out) throws IOException {
-        writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8), out);
-    }
-
-    private static String readText(DataInputView in) throws IOException {
-        byte[] b = readBytes(in);
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
-    }
-
+    /** Nullable bytes as their length (-1 for null) and the bytes, in bulk. */
     private static void writeBytes(byte[] b, DataOutputView out) throws IOException {
         if (b == null) {
             out.writeInt(-1);
@@ -397,67 +350,9 @@ public final class FeedRecordSerializer extends TypeSerializerSingleton<FeedReco
     }
 
     /** Restoring it creates the same serializer again. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<FeedRecord> {
+    public static final class Snapshot extends RecordSerializer.Snapshot<FeedRecord> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-    }
-
-    /** Type information carrying {@link FeedRecordSerializer}. */
-    static final class FeedRecordTypeInfo extends TypeInformation<FeedRecord> {
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<FeedRecord> getTypeClass() {
-            return FeedRecord.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<FeedRecord> createSerializer(SerializerConfig config) {
-            return INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "FeedRecord(hand-written serializer)";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof FeedRecordTypeInfo;
-        }
-
-        @Override
-        public int hashCode() {
-            return FeedRecordTypeInfo.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof FeedRecordTypeInfo;
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.healthcode.risk.contacts;
+package org.healthcode.risk.serialization;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +10,13 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * A hand-written serializer for an immutable record on the ping path, where Flink's POJO serializer (reflection, one
- * null flag per field) was a visible share of the profile. Subclasses write the fields in a fixed order; a change of
- * that order or of the fields needs a new serializer class (these types live in the contacts operators' state, so
- * the class name is their format's version).
+ * A hand-written serializer for an immutable record on a hot path (the contacts operators' records, and the feed
+ * record every event crosses the network as), where Flink's POJO serializer (reflection, one null flag per field) was
+ * a visible share of the profile. Subclasses write the fields in a fixed order; for a type kept in state (the contacts
+ * types), a change of that order or of the fields needs a new serializer class, since the class name is the format's
+ * version.
  */
-abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
+public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
 
     @Override
     public boolean isImmutableType() {
@@ -56,7 +57,7 @@ abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
      * A nullable string as its length and UTF-8 bytes, copied in bulk (Flink's StringValue writes a char at a time,
      * a visible cost on the ping path where every record carries ids).
      */
-    static void writeText(String s, DataOutputView out) throws IOException {
+    public static void writeText(String s, DataOutputView out) throws IOException {
         if (s == null) {
             out.writeInt(-1);
             return;
@@ -66,7 +67,7 @@ abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         out.write(b);
     }
 
-    static String readText(DataInputView in) throws IOException {
+    public static String readText(DataInputView in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             return null;
@@ -77,8 +78,8 @@ abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     /** The snapshot of a serializer without configuration: restoring it creates the same serializer again. */
-    abstract static class Snapshot<T> extends SimpleTypeSerializerSnapshot<T> {
-        Snapshot(java.util.function.Supplier<? extends TypeSerializer<T>> serializer) {
+    public abstract static class Snapshot<T> extends SimpleTypeSerializerSnapshot<T> {
+        protected Snapshot(java.util.function.Supplier<? extends TypeSerializer<T>> serializer) {
             super(serializer);
         }
     }

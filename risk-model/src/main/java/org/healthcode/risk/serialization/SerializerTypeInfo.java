@@ -1,4 +1,4 @@
-package org.healthcode.risk.contacts;
+package org.healthcode.risk.serialization;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -7,15 +7,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Flink type information that hands out one hand-written serializer (see {@link RecordSerializer}). */
-final class SerializerTypeInfo<T> extends TypeInformation<T> {
+public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     private final Class<T> type;
     private final SerializableSupplier<T> serializer;
 
-    interface SerializableSupplier<T> extends Supplier<TypeSerializer<T>>, java.io.Serializable {
+    public interface SerializableSupplier<T> extends Supplier<TypeSerializer<T>>, java.io.Serializable {
     }
 
-    SerializerTypeInfo(Class<T> type, SerializableSupplier<T> serializer) {
+    public SerializerTypeInfo(Class<T> type, SerializableSupplier<T> serializer) {
         this.type = type;
         this.serializer = serializer;
     }
