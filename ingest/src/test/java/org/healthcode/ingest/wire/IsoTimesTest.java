@@ -91,4 +91,34 @@ class IsoTimesTest {
             assertThat(IsoTimes.instantText(edge)).isEqualTo(java.time.Instant.ofEpochMilli(edge).toString());
         }
     }
+
+    @Test
+    void theFastInstantReadingAgreesWithInstantParse() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            java.time.Instant at = java.time.Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
+                    switch (i % 4) {
+                        case 0 -> 0;
+                        case 1 -> random.nextInt(1000) * 1_000_000;
+                        case 2 -> random.nextInt(1_000_000) * 1000;
+                        default -> random.nextInt(1_000_000_000);
+                    });
+            assertThat(IsoTimes.parseInstant(at.toString())).as(at.toString()).isEqualTo(at);
+        }
+        // odd and invalid forms: whatever java.time.Instant.parse says (the same instant, or a parse error)
+        for (String odd : new String[] {"2026-11-27T03:26:18.5Z", "2024-02-29T23:59:59.000000001Z",
+                "+12026-11-27T03:26:18Z", "2026-11-27T23:59:60Z", "2026-11-27T24:00:00Z", "2023-02-29T00:00:00Z",
+                "2026-13-01T00:00:00Z", "2026-11-27T03:26:18.Z", "2026-11-27T03:26:18.1234567890Z",
+                "2026-11-27T03:2a:18Z", "2026-11-27T03:26Z"}) {
+            java.time.Instant expected;
+            try {
+                expected = java.time.Instant.parse(odd);
+            } catch (DateTimeParseException e) {
+                assertThatThrownBy(() -> IsoTimes.parseInstant(odd)).as(odd)
+                        .isInstanceOf(DateTimeParseException.class);
+                continue;
+            }
+            assertThat(IsoTimes.parseInstant(odd)).as(odd).isEqualTo(expected);
+        }
+    }
 }

@@ -1,18 +1,18 @@
 package org.healthcode.interop.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.healthcode.ingest.wire.IsoTimes;
 import org.healthcode.interop.security.Caller;
 
@@ -122,7 +122,7 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
             throw new IOException("an audit record has no 'at'");
         }
         try {
-            return new AuditRecord(parseInstant(atText), caller, role, callerRegion, action, subject, result, detail);
+            return new AuditRecord(IsoTimes.parseInstant(atText), caller, role, callerRegion, action, subject, result, detail);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
         }
@@ -160,60 +160,10 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
             throw new IOException("an audit record has no 'at'");
         }
         try {
-            return new AuditIndex.Entry(subject, caller, parseInstant(atText).toEpochMilli(), json, partition, offset);
+            return new AuditIndex.Entry(subject, caller, IsoTimes.parseInstant(atText).toEpochMilli(), json, partition, offset);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
         }
-    }
-
-    /**
-     * An instant as {@link Instant#toString()} writes it for years 0000-9999 ({@code 2026-11-27T03:26:18Z}, with 1 to
-     * 9 fraction digits or none), read without the general formatter (which was a quarter of the audit index's
-     * reading); anything else goes to {@link Instant#parse}, which decides. Same result as it where both answer.
-     */
-    static Instant parseInstant(String t) {
-        int n = t.length();
-        if (n < 20 || n > 30 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':' || t.charAt(n - 1) != 'Z') {
-            return Instant.parse(t);
-        }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        int nanos = 0;
-        if (n > 20) {
-            int fraction = n - 21;
-            if (t.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-                return Instant.parse(t);
-            }
-            nanos = digits(t, 20, fraction);
-            for (int i = fraction; i < 9; i++) {
-                nanos *= 10;
-            }
-        }
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
-                .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
-                || nanos < 0) {
-            return Instant.parse(t);
-        }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
-    }
-
-    /** The non-negative number of {@code len} ASCII digits at {@code from}; -1 when any is not a digit. */
-    private static int digits(String t, int from, int len) {
-        int v = 0;
-        for (int i = from; i < from + len; i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     public static AuditRecord fromJson(JsonNode n) {

@@ -40,36 +40,6 @@ class AuditRecordJsonTest {
     }
 
     @Test
-    void theFastInstantReadingAgreesWithInstantParse() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int i = 0; i < 20_000; i++) {
-            Instant at = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
-                    switch (i % 4) {
-                        case 0 -> 0;
-                        case 1 -> random.nextInt(1000) * 1_000_000;
-                        case 2 -> random.nextInt(1_000_000) * 1000;
-                        default -> random.nextInt(1_000_000_000);
-                    });
-            assertThat(AuditRecord.parseInstant(at.toString())).as(at.toString()).isEqualTo(at);
-        }
-        // odd and invalid forms: whatever Instant.parse says (the same instant, or a parse error)
-        for (String odd : new String[] {"2026-11-27T03:26:18.5Z", "2024-02-29T23:59:59.000000001Z",
-                "+12026-11-27T03:26:18Z", "2026-11-27T23:59:60Z", "2026-11-27T24:00:00Z", "2023-02-29T00:00:00Z",
-                "2026-13-01T00:00:00Z", "2026-11-27T03:26:18.Z", "2026-11-27T03:26:18.1234567890Z",
-                "2026-11-27T03:2a:18Z", "2026-11-27T03:26Z"}) {
-            Instant expected;
-            try {
-                expected = Instant.parse(odd);
-            } catch (java.time.format.DateTimeParseException e) {
-                assertThatThrownBy(() -> AuditRecord.parseInstant(odd)).as(odd)
-                        .isInstanceOf(java.time.format.DateTimeParseException.class);
-                continue;
-            }
-            assertThat(AuditRecord.parseInstant(odd)).as(odd).isEqualTo(expected);
-        }
-    }
-
-    @Test
     void theStreamingReaderSkipsUnknownFieldsAndRejectsRecordsWithoutAnInstant() throws Exception {
         byte[] later = ("{\"at\":\"2026-11-27T03:26:18Z\",\"caller\":\"gate-7\",\"extra\":{\"a\":[1,2]},"
                 + "\"action\":\"lookup\",\"subject\":\"pa-alice\",\"result\":\"found\",\"role\":null}")
