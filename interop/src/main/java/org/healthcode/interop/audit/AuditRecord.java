@@ -84,6 +84,13 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
         return out.toByteArray();
     }
 
+    /** The fields {@link #fromJsonBytes} reads, in the order of the record's components. */
+    private static final String[] RECORD_FIELDS =
+            {"at", "caller", "role", "callerRegion", "action", "subject", "result", "detail"};
+
+    /** The fields {@link #readIndexKeys} reads. */
+    private static final String[] INDEX_FIELDS = {"at", "caller", "subject"};
+
     /**
      * Reads a record from its JSON bytes with Jackson's streaming parser (no tree): the audit index reads every
      * record of the topic back, one per lookup. Unknown fields are skipped; absent or null fields are null.
@@ -91,41 +98,8 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
      * @throws IOException when the bytes are not a JSON object, or {@code at} is missing or not an instant
      */
     public static AuditRecord fromJsonBytes(byte[] json) throws IOException {
-        String atText = null, caller = null, role = null, callerRegion = null, action = null, subject = null,
-                result = null, detail = null;
-        try (JsonParser p = FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("an audit record is a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                    continue;
-                }
-                String text = value == JsonToken.VALUE_NULL ? null : p.getText();
-                switch (field) {
-                    case "at" -> atText = text;
-                    case "caller" -> caller = text;
-                    case "role" -> role = text;
-                    case "callerRegion" -> callerRegion = text;
-                    case "action" -> action = text;
-                    case "subject" -> subject = text;
-                    case "result" -> result = text;
-                    case "detail" -> detail = text;
-                    default -> { } // a field of a later version: ignored, as fromJson does
-                }
-            }
-        }
-        if (atText == null) {
-            throw new IOException("an audit record has no 'at'");
-        }
-        try {
-            return new AuditRecord(IsoTimes.parseInstant(atText), caller, role, callerRegion, action, subject, result, detail);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
-        }
+        String[] v = readTextFields(json, RECORD_FIELDS);
+        return new AuditRecord(at(v[0]), v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     /**
@@ -136,7 +110,17 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
      * @throws IOException when the bytes are not a JSON object, or {@code at} is missing or not an instant
      */
     static AuditIndex.Entry readIndexKeys(byte[] json, int partition, long offset) throws IOException {
-        String atText = null, caller = null, subject = null;
+        String[] v = readTextFields(json, INDEX_FIELDS);
+        return new AuditIndex.Entry(v[2], v[1], at(v[0]).toEpochMilli(), json, partition, offset);
+    }
+
+    /**
+     * The text values of the top-level fields {@code names} of a JSON object, in that order (null when absent or
+     * null); other fields, and nested objects and arrays, are skipped without being decoded (a field of a later
+     * version is ignored, as {@link #fromJson} does).
+     */
+    private static String[] readTextFields(byte[] json, String[] names) throws IOException {
+        String[] values = new String[names.length];
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("an audit record is a JSON object");
@@ -147,20 +131,25 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     p.skipChildren();
                 } else if (value != JsonToken.VALUE_NULL) {
-                    switch (field) {
-                        case "at" -> atText = p.getText();
-                        case "caller" -> caller = p.getText();
-                        case "subject" -> subject = p.getText();
-                        default -> { } // not a key: left undecoded
+                    for (int i = 0; i < names.length; i++) {
+                        if (names[i].equals(field)) {
+                            values[i] = p.getText();
+                            break;
+                        }
                     }
                 }
             }
         }
+        return values;
+    }
+
+    /** The record's {@code at}, which every record has. */
+    private static Instant at(String atText) throws IOException {
         if (atText == null) {
             throw new IOException("an audit record has no 'at'");
         }
         try {
-            return new AuditIndex.Entry(subject, caller, IsoTimes.parseInstant(atText).toEpochMilli(), json, partition, offset);
+            return IsoTimes.parseInstant(atText);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
         }
