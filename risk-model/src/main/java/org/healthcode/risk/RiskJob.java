@@ -1,10 +1,12 @@
 package org.healthcode.risk;
 
+import java.util.List;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
+import org.healthcode.ingest.events.Feed;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
@@ -27,10 +29,17 @@ public final class RiskJob {
     /** The live topology on {@code env}: Kafka feed topics -> workflow -> transactional status and rejected sinks. */
     public static void define(StreamExecutionEnvironment env, RiskJobConfig cfg, RuleSet rules, EventDecoder decoder) {
         DataStream<FeedRecord> feed = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(), FeedSources.feedTopics(cfg.topicPrefix()),
-                                cfg.groupId(), decoder),
+                        FeedSources.kafka(cfg.bootstrapServers(),
+                                FeedSources.feedTopicsExcept(cfg.topicPrefix(), Feed.CARRIER), cfg.groupId(), decoder),
                         FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
                 .uid("feed-source");
+        // the carrier topic keeps its own event time (contact detection's clock): a carrier feed a day late is on
+        // time there, instead of behind the other feeds' watermark
+        DataStream<FeedRecord> carrier = env.fromSource(
+                        FeedSources.kafka(cfg.bootstrapServers(), List.of(cfg.topic(Feed.CARRIER.wireName())),
+                                cfg.groupId(), decoder),
+                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.carrierIdleness()), "carrier topic")
+                .uid("carrier-source");
         DataStream<RuleSetUpdate> ruleUpdates = env.fromSource(
                         FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
                         NeverHoldsBackTime.strategy(), "rules topic")
@@ -41,7 +50,8 @@ public final class RiskJob {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read --region-directory", e);
         }
-        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected, audit) -> {
+        RiskWorkflow.defineWithCarrierTime(feed, carrier, rules, ruleUpdates, rules.contacts(),
+                (statuses, rejected, audit) -> {
             statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
             rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))

@@ -1,5 +1,6 @@
 package org.healthcode.risk;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.healthcode.ingest.decode.Rejected;
@@ -29,6 +30,10 @@ import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.DuplicateAndLateFilter;
 import org.healthcode.risk.functions.FeedRecordSplitter;
+import org.healthcode.risk.functions.CarrierPings;
+import org.healthcode.risk.functions.EventTimeBoundary;
+import org.healthcode.risk.functions.IsPingRecord;
+import org.healthcode.risk.events.FeedRecordSerializer;
 import org.healthcode.risk.functions.HasPerson;
 import org.healthcode.risk.functions.PersonRiskFunction;
 import org.healthcode.risk.functions.ToPersonInput;
@@ -37,7 +42,8 @@ import org.healthcode.risk.rules.RuleSet;
 
 /**
  * The risk job's topology, wiring only: decoded feed records (with event-time timestamps and watermarks already
- * assigned) -> split off rejections -> drop duplicates, reject late events -> contact detection (exposures) and
+ * assigned) -> split off rejections -> drop duplicates, reject late events (carrier pings: those behind the carrier
+ * watermark) -> contact detection (exposures) and
  * stays in listed risk areas (hotel, trip and carrier city stays, the last joined to persons by phone), missed mandatory tests (campaigns of the person's area), override review (keyed by request id) -> per-person risk over the person's events,
  * exposures, area stays, override decisions and risk persons pushed by other regions (matched by national
  * pseudonym) -> sinks (statuses, rejected, and the audit trail of every override event, including rejected records of
@@ -78,12 +84,44 @@ public final class RiskWorkflow {
 
     /**
      * As above, and with {@code exchange} set, the requests to push this region's red/yellow persons to the regions
-     * they stay in go to {@code exchangeSink} (risk persons pushed by other regions are applied either way).
+     * they stay in go to {@code exchangeSink} (risk persons pushed by other regions are applied either way). Every
+     * feed, carrier pings included, in one event-time domain (replay, tests).
      */
     public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
                               ContactRules contactRules, RiskSinks sinks, ExchangeSettings exchange,
                               ExchangeSink exchangeSink) {
-        SingleOutputStreamOperator<FeedRecord> decoded = feed
+        define(feed.filter(new IsPingRecord().negate()).uid("not-ping-records").name("records other than pings"),
+                feed.filter(new IsPingRecord()).uid("ping-records").name("ping records"), false,
+                rules, ruleUpdates, contactRules, sinks, exchange, exchangeSink);
+    }
+
+    /**
+     * The live job's form: the carrier feed in its own event-time domain. {@code carrier} carries the carrier topic
+     * with its own watermark, which alone decides when contact detection applies the pings (carrier data often comes
+     * a day late: it is on time there); the carrier's other records (city stays) cross into the other feeds' time
+     * ({@link EventTimeBoundary}), where they are late records like any other, within the allowed lateness.
+     */
+    public static void defineWithCarrierTime(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier,
+                                             RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
+                                             ContactRules contactRules, RiskSinks sinks, ExchangeSettings exchange,
+                                             ExchangeSink exchangeSink) {
+        define(feed, carrier, true, rules, ruleUpdates, contactRules, sinks, exchange, exchangeSink);
+    }
+
+    private static void define(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier, boolean carrierOwnTime,
+                               RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates, ContactRules contactRules,
+                               RiskSinks sinks, ExchangeSettings exchange, ExchangeSink exchangeSink) {
+        SingleOutputStreamOperator<Event> pings = carrier
+                .transform("carrier pings", TypeInformation.of(Event.class), new CarrierPings(SideOutputs.REJECTED))
+                .uid("carrier-pings");
+        DataStream<FeedRecord> carrierOthers = pings.getSideOutput(CarrierPings.OTHER_RECORDS);
+        if (carrierOwnTime) {
+            carrierOthers = carrierOthers
+                    .transform("carrier records into the feeds' time", FeedRecordSerializer.TYPE,
+                            new EventTimeBoundary<>())
+                    .uid("carrier-other-records");
+        }
+        SingleOutputStreamOperator<FeedRecord> decoded = feed.union(carrierOthers)
                 .process(new FeedRecordSplitter(SideOutputs.REJECTED))
                 .uid("split-rejected").name("split rejected");
 
@@ -97,7 +135,7 @@ public final class RiskWorkflow {
                 .filter(new HasPerson()).uid("person-events").name("person events")
                 .filter(IsType.allBut(OVERRIDE_EVENTS)).uid("not-overrides").name("not override events")
                 .map(new ToPersonInput.FromEvent()).uid("person-event-inputs").name("as person input");
-        DataStream<PersonInput> exposures = ContactDetection.apply(unique, contactRules)
+        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules).exposures()
                 .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
 
         DataStream<Event> cityStays = unique
@@ -150,7 +188,8 @@ public final class RiskWorkflow {
                 .uid("person-risk").name("person risk");
 
         DataStream<Rejected> rejected = decoded.getSideOutput(SideOutputs.REJECTED)
-                .union(unique.getSideOutput(SideOutputs.REJECTED), statuses.getSideOutput(SideOutputs.REJECTED));
+                .union(pings.getSideOutput(SideOutputs.REJECTED), unique.getSideOutput(SideOutputs.REJECTED),
+                        statuses.getSideOutput(SideOutputs.REJECTED));
 
         DataStream<AuditRecord> audit = overrides.getSideOutput(SideOutputs.AUDIT)
                 .union(rejected.flatMap(new OverrideRejections()).uid("audit-rejected-overrides")

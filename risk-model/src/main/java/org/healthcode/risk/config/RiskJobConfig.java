@@ -40,6 +40,7 @@ public record RiskJobConfig(
         String transactionalIdPrefix,
         Duration outOfOrderness,
         Duration idleness,
+        Duration carrierIdleness,
         Path nationalKeyFile,
         String region,
         Path regionDirectoryFile,
@@ -69,6 +70,9 @@ public record RiskJobConfig(
               --transactional-id-prefix ID     (default healthcode-risk)
               --out-of-orderness DURATION      watermark bound per partition (default 5s)
               --idleness DURATION              a partition quiet this long stops holding back time (default 5s)
+              --carrier-idleness DURATION      the same for the carrier topic's partitions, which keep their own
+                                               event time (contact detection's clock; a carrier feed a day late is
+                                               on time there); default 60s
               --national-key-file FILE         the key shared by all regions for national pseudonyms (default:
                                                HEALTHCODE_NATIONAL_KEY, else a development key in --work-dir)
               --region CODE                    this region's GB/T 2260 code: turns on the automatic risk-person
@@ -90,7 +94,7 @@ public record RiskJobConfig(
 
     private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
-            "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--national-key-file", "--region",
+            "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
             "--timers", "--managed-memory");
 
@@ -145,6 +149,7 @@ public record RiskJobConfig(
                 a.string("--transactional-id-prefix", "healthcode-risk"),
                 a.duration("--out-of-orderness", Duration.ofSeconds(5)),
                 a.duration("--idleness", Duration.ofSeconds(5)),
+                a.duration("--carrier-idleness", Duration.ofSeconds(60)),
                 nationalKey == null ? null : Path.of(nationalKey),
                 region,
                 directory == null ? null : Path.of(directory),

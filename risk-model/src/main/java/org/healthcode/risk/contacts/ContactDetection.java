@@ -33,13 +33,26 @@ public final class ContactDetection {
         return build(events, rules).exposures();
     }
 
-    /** As {@link #apply}, also returning the late pings. */
+    /** As {@link #apply}, also returning the late pings: pings and every other feed in one event-time domain. */
     public static Outputs build(DataStream<Event> events, ContactRules rules) {
+        return build(events, events, rules);
+    }
+
+    /**
+     * Exposures, with the carrier pings in their own event-time domain: {@code pings} carries the carrier feed's
+     * watermark, which alone decides when a phone's pings are applied (so a carrier feed that comes a day late is on
+     * time there); {@code events} carries the other feeds (bindings, cases, scans, trips) and their watermark, which
+     * the rest of contact detection follows. Only pings are taken from {@code pings}, and only other events from
+     * {@code events}.
+     */
+    public static Outputs build(DataStream<Event> events, DataStream<Event> pings, ContactRules rules) {
         rules.validated();
 
-        SingleOutputStreamOperator<Stay> stays = events
-                .flatMap(new ToPhoneSignal(rules)).name("contacts: pings and bindings")
+        SingleOutputStreamOperator<Stay> stays = pings
+                .flatMap(ToPhoneSignal.pings(rules)).name("contacts: pings")
                 .keyBy(PhoneSignal::msisdn)
+                .connect(events.flatMap(ToPhoneSignal.bindings(rules)).name("contacts: phone bindings")
+                        .keyBy(PhoneSignal::msisdn))
                 .transform("contacts: phone stays", TypeInformation.of(Stay.class), new PhoneStayBuilder(rules))
                 .uid(UID_PHONE_STAYS);
 

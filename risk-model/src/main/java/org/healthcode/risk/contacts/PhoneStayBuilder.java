@@ -19,31 +19,43 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Keyed by phone (msisdn): turns carrier pings into {@link Stay}s attributed to the person the phone was bound to at
  * the ping's time.
  *
- * <p>The rules: pings and identity bindings wait until the watermark passes their time, then are applied in
- * event-time order (bindings before pings of the same millisecond), so arrival order does not matter. Consecutive
- * pings in one cell form a stay from the first to the last; a gap longer than {@code stayGapMillis}, a ping in another
- * cell, or a re-binding of the phone ends it. A stay is emitted when it ends (when the watermark passes the ping or
- * binding that ends it, or its last ping + gap + 1 ms); stays of a single ping (zero length) are not emitted because
- * they cannot overlap anything. Two pings of one phone at the same millisecond: the same cell is a duplicate (the
- * first to arrive counts); different cells keep the smaller event id. Pings with no binding yet are dropped and
- * counted ({@code unboundPings}). Pings behind the watermark go to {@link ContactOutputTags#LATE_PINGS} unless they
- * repeat a ping of the open stay.
+ * <p>Two inputs, two event-time domains. Input 1 is the carrier's pings, and <em>their</em> watermark is the
+ * operator's clock: carrier data often comes a day late, so a carrier feed that is behind the other feeds is still on
+ * time here. Input 2 is the police feed's identity bindings; its watermark is what the operator passes downstream
+ * (the stays join the other feeds' events there, in their time; a stay a day late is a late element downstream, which
+ * the person index and the place detectors accept within the look-back window). At the end of input the output
+ * waits for both inputs' end.
+ *
+ * <p>The rules: pings wait until the carrier watermark passes their time, then are applied in event-time order, so
+ * arrival order does not matter. Bindings are recorded as they arrive, in their time order (see {@link PhoneState}):
+ * a ping is attributed to the binding in force at its own time (a binding at the ping's millisecond counts), whatever
+ * came first. Consecutive pings in one cell of one person form a stay from the first to the last; a gap longer than
+ * {@code stayGapMillis}, a ping in another cell, or a ping after a re-binding to another person ends it. A binding
+ * that arrives behind the carrier watermark and is newer than the one in force there ends the open stay at once if
+ * it names another person (the pings up to the watermark are attributed already). A stay is emitted when it ends
+ * (when the carrier watermark passes the ping that ends it, or its last ping + gap + 1 ms); stays of a single ping
+ * (zero length) are not emitted because they cannot overlap anything. Two pings of one phone at the same
+ * millisecond: the same cell is a duplicate (the first to arrive counts); different cells keep the smaller event id.
+ * Pings with no binding at their time are dropped and counted ({@code unboundPings}). Pings behind the carrier
+ * watermark go to {@link ContactOutputTags#LATE_PINGS} unless they repeat a ping of the open stay (the job rejects
+ * them before they get here, see {@code CarrierPings}).
  *
  * <p>Why an operator and not a process function: this is the one operator that sees every ping, and a timer plus
  * five to eight RocksDB reads and writes per ping made it the bottleneck (docs/contacts.md). So, per watermark step
  * rather than per ping:
  * <ul>
- *   <li>pings and bindings ahead of the watermark wait in a heap buffer (no state access, no timer), applied in one
+ *   <li>pings ahead of the carrier watermark wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
- *   <li>a phone's binding and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
+ *   <li>a phone's bindings and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
  *       through a write-behind cache: read once, written back before every checkpoint barrier (and at the end);
  *       when more than {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
  *   <li>the gap that ends a silent phone's stay is found in a heap index of deadlines instead of a timer per ping.</li>
@@ -52,27 +64,26 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * (each subtask keeps the signals of its own key groups on restore, so rescaling works); the deadline index is
  * rebuilt from keyed state on restore.
  *
- * <p>State and its end of life: {@code phone} one entry per phone, the binding replaced by the next binding
- * (identity data lives as long as the phone) and the open stay until it ends; {@code buffered-signals} until the
- * watermark passes them. Memory: the buffer holds the signals between the watermark and the newest ping (pings/s x
- * watermark lag), the deadline index one small entry per phone with an open stay, the cache up to its capacity
- * plus the phones first seen since the last checkpoint.
+ * <p>State and its end of life: {@code phone} one entry per phone: the binding in force at the carrier watermark
+ * (identity data lives as long as the phone) plus those that take effect later, dropped once a later one is in
+ * force at a ping's time; the open stay until it ends; {@code buffered-signals} (pings) until the carrier watermark
+ * passes them. Memory: the buffer holds the pings between the carrier watermark and the newest ping (pings/s x the
+ * carrier feed's out-of-orderness), the deadline index one small entry per phone with an open stay, the cache up to
+ * its capacity plus the phones first seen since the last checkpoint.
  */
-public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements OneInputStreamOperator<PhoneSignal, Stay> {
+public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
+        implements TwoInputStreamOperator<PhoneSignal, PhoneSignal, Stay> {
 
     /** Default capacity of the write-behind cache, in phones per subtask (about 250 bytes each). */
     public static final int DEFAULT_CACHE_CAPACITY = 1_000_000;
 
     /**
-     * Ties of one millisecond: (phone, bindings before pings); a stable sort keeps arrival order after that. The time
-     * order itself is a primitive sort ({@link #sortDue}).
+     * Ties of one millisecond: by phone; a stable sort keeps arrival order after that. The time order itself is a
+     * primitive sort ({@link #sortDue}).
      */
-    private static final Comparator<PhoneSignal> SAME_TIME_ORDER = (a, b) -> {
-        int c = a.msisdn().compareTo(b.msisdn());
-        return c != 0 ? c : Boolean.compare(b.binding(), a.binding());
-    };
+    private static final Comparator<PhoneSignal> SAME_TIME_ORDER = Comparator.comparing(PhoneSignal::msisdn);
 
-    /** The full order, (time, phone, bindings first), for steps the packed keys cannot hold. */
+    /** The full order, (time, phone, arrival), for steps the packed keys cannot hold. */
     private static final Comparator<PhoneSignal> IN_TIME_ORDER =
             Comparator.comparingLong(PhoneSignal::time).thenComparing(SAME_TIME_ORDER);
 
@@ -94,7 +105,10 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     private transient HashMap<String, Phone> phones;
     private transient int cached;
     private transient ArrayDeque<Deadline> deadlines;
+    /** The carrier watermark (input 1): the operator's clock. */
     private transient long watermark;
+    /** The bindings' watermark (input 2), forwarded downstream. */
+    private transient long bindingsWatermark;
     private transient Counter unboundPings;
     private transient Counter latePings;
 
@@ -159,6 +173,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         phones = new HashMap<>();
         deadlines = new ArrayDeque<>();
         watermark = Long.MIN_VALUE;
+        bindingsWatermark = Long.MIN_VALUE;
         if (context.isRestored()) {
             // the lowest of the subtasks' watermarks: a ping behind it was late before the restore and still is
             for (Long w : watermarkState.get()) {
@@ -195,21 +210,18 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         latePings = getMetricGroup().counter("latePings");
     }
 
+    /** A ping (input 1): waits for the carrier watermark, or is late. */
     @Override
-    public void processElement(StreamRecord<PhoneSignal> record) throws Exception {
+    public void processElement1(StreamRecord<PhoneSignal> record) throws Exception {
         PhoneSignal s = record.getValue();
+        if (s.binding()) {
+            throw new IllegalArgumentException("input 1 takes pings only, got the binding " + s.eventId());
+        }
         if (s.time() > watermark) {
             buffer.add(s);
             return;
         }
         Phone p = load(s.msisdn());
-        if (s.binding()) {
-            // Pings up to the watermark are already attributed; the binding holds for every later ping.
-            PhoneState before = p.state;
-            set(p, applyBinding(p.msisdn, before, new PhoneBinding(s.personId(), s.time(), s.eventId()), s.time()));
-            afterChange(p, before, p.state);
-            return;
-        }
         PhoneState.OpenStay open = p.state == null ? null : p.state.open();
         boolean repeatsOpenStay = open != null && open.cell() == s.cell() && s.time() >= open.from()
                 && s.time() <= open.to();
@@ -219,13 +231,70 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         }
     }
 
+    /** An identity binding (input 2): recorded at once, in its time order among the phone's bindings. */
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
+    public void processElement2(StreamRecord<PhoneSignal> record) throws Exception {
+        PhoneSignal s = record.getValue();
+        if (!s.binding()) {
+            throw new IllegalArgumentException("input 2 takes identity bindings only, got the ping " + s.eventId());
+        }
+        PhoneBinding b = new PhoneBinding(s.personId(), s.time(), s.eventId());
+        Phone p = load(s.msisdn());
+        PhoneState before = p.state;
+        PhoneState st = before == null ? PhoneState.EMPTY : before;
+        if (b.since() > watermark) {
+            set(p, st.withBinding(b)); // takes effect for the pings at or after its time
+            return;
+        }
+        PhoneBinding inForce = st.bindingAt(watermark);
+        if (inForce != null && PhoneState.BINDING_ORDER.compare(inForce, b) >= 0) {
+            return; // an older binding arriving late never overrides a newer one
+        }
+        // behind the carrier watermark and now in force there: the pings up to the watermark are attributed
+        // already, and it holds for every later one
+        st = st.withBinding(b).withoutBindingsBefore(watermark);
+        PhoneState.OpenStay open = st.open();
+        if (open != null && !open.personId().equals(b.personId())) {
+            emit(p.msisdn, open, b.since());
+            st = st.withOpen(null);
+        }
+        set(p, st);
+        afterChange(p, before, st);
+    }
+
+    /** The carrier watermark: applies the pings and gap deadlines it passes. */
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
         if (mark.getTimestamp() > watermark) {
             watermark = mark.getTimestamp();
             applyUpTo(watermark);
         }
-        super.processWatermark(mark);
+        if (watermark == Long.MAX_VALUE && bindingsWatermark == Long.MAX_VALUE) {
+            super.processWatermark(mark); // end of both inputs
+        }
+    }
+
+    /** The bindings' watermark goes downstream as the operator's own (at the end of input, once pings end too). */
+    @Override
+    public void processWatermark2(Watermark mark) throws Exception {
+        if (mark.getTimestamp() <= bindingsWatermark) {
+            return;
+        }
+        bindingsWatermark = mark.getTimestamp();
+        if (bindingsWatermark < Long.MAX_VALUE || watermark == Long.MAX_VALUE) {
+            super.processWatermark(mark);
+        }
+    }
+
+    /**
+     * Idleness: the pings' status does not reach downstream (their time is this operator's alone); the bindings'
+     * does, as their watermark does.
+     */
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 1) {
+            output.emitWatermarkStatus(status);
+        }
     }
 
     /**
@@ -263,27 +332,22 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
                 if (d != null && (next == null || d.time() < next.time()
                         || (d.time() == next.time() && d.phone().msisdn.compareTo(next.msisdn()) <= 0))) {
                     deadlines.poll();
-                    apply(d.phone(), d.time(), null, null); // the gap check ends the stay
+                    apply(d.phone(), d.time(), null); // the gap check ends the stay
                     continue;
                 }
                 if (next == null) {
                     return;
                 }
-                // everything of one phone at one millisecond, as one step: gap check, binding, ping
-                PhoneBinding bind = null;
+                // every ping of one phone at one millisecond, as one step: gap check, then the ping
                 PhoneSignal ping = null;
                 int j = i;
                 for (; j < n && sorted[j].time() == next.time() && sorted[j].msisdn().equals(next.msisdn()); j++) {
                     PhoneSignal s = sorted[j];
-                    if (s.binding()) {
-                        if (bind == null || s.eventId().compareTo(bind.eventId()) > 0) {
-                            bind = new PhoneBinding(s.personId(), s.time(), s.eventId());
-                        }
-                    } else if (ping == null || (ping.cell() != s.cell() && s.eventId().compareTo(ping.eventId()) < 0)) {
+                    if (ping == null || (ping.cell() != s.cell() && s.eventId().compareTo(ping.eventId()) < 0)) {
                         ping = s;
                     }
                 }
-                apply(load(next.msisdn()), next.time(), bind, ping);
+                apply(load(next.msisdn()), next.time(), ping);
                 i = j;
             }
         } finally {
@@ -294,7 +358,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
     }
 
     /**
-     * The first {@code n} signals of {@link #arrived} in (time, phone, bindings first, arrival) order. Sorting objects
+     * The first {@code n} signals of {@link #arrived} in (time, phone, arrival) order. Sorting objects
      * with a comparator was a sixth of the operator's time; so the time order is a primitive sort of packed keys
      * (time from the step's earliest signal, then the arrival index, which keeps equal times in arrival order), and
      * only runs of one millisecond are sorted further by phone and kind (stable). A step too long or too large for
@@ -347,7 +411,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         return null;
     }
 
-    private void apply(Phone p, long t, PhoneBinding bind, PhoneSignal ping) throws Exception {
+    private void apply(Phone p, long t, PhoneSignal ping) throws Exception {
         if (!p.cached) {
             load(p.msisdn);
         }
@@ -356,9 +420,6 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         if (st != null && st.open() != null && t - st.open().to() > rules.stayGapMillis()) {
             st = close(p.msisdn, st, t);
         }
-        if (bind != null) {
-            st = applyBinding(p.msisdn, st, bind, t);
-        }
         if (ping != null) {
             st = applyPing(p.msisdn, st, ping, t);
         }
@@ -366,38 +427,30 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay> implements On
         afterChange(p, before, st);
     }
 
-    private PhoneState applyBinding(String msisdn, PhoneState st, PhoneBinding b, long t) {
-        PhoneBinding current = st == null ? null : st.binding();
-        if (current != null && current.since() > b.since()) {
-            return st; // an older binding arriving late never overrides a newer one
-        }
-        PhoneState.OpenStay open = st == null ? null : st.open();
-        if (open != null && !open.personId().equals(b.personId())) {
-            emit(msisdn, open, t);
-            open = null;
-        }
-        return new PhoneState(b, open);
-    }
-
     private PhoneState applyPing(String msisdn, PhoneState st, PhoneSignal p, long t) {
-        PhoneBinding b = st == null ? null : st.binding();
+        PhoneBinding b = st == null ? null : st.bindingAt(t);
+        PhoneState.OpenStay open = st == null ? null : st.open();
         if (b == null) {
             unboundPings.inc();
+            if (open != null) { // the phone's binding was dropped from the history (see PhoneState.MAX_BINDINGS)
+                emit(msisdn, open, t);
+                return st.withOpen(null);
+            }
             return st;
         }
-        PhoneState.OpenStay open = st.open();
+        st = st.withoutBindingsBefore(t);
         if (open != null && open.cell() == p.cell() && open.personId().equals(b.personId())) {
-            return new PhoneState(b, open.extendedTo(t, p.eventId()));
+            return st.withOpen(open.extendedTo(t, p.eventId()));
         }
         if (open != null) {
-            emit(msisdn, open, t);
+            emit(msisdn, open, t); // another cell, or the phone is someone else's now
         }
-        return new PhoneState(b, new PhoneState.OpenStay(b.personId(), p.cell(), t, t, p.eventId(), p.eventId(), 1));
+        return st.withOpen(new PhoneState.OpenStay(b.personId(), p.cell(), t, t, p.eventId(), p.eventId(), 1));
     }
 
     private PhoneState close(String msisdn, PhoneState st, long t) {
         emit(msisdn, st.open(), t);
-        return new PhoneState(st.binding(), null);
+        return st.withOpen(null);
     }
 
     private void emit(String msisdn, PhoneState.OpenStay open, long t) {

@@ -15,7 +15,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
-import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.rules.InvalidRuleSetException;
@@ -33,13 +32,8 @@ import org.healthcode.risk.rules.RuleSetJson;
  * job's age. (An earlier version kept each id for 7 days of processing time with state TTL, keyed by the id itself:
  * at 100 k persons that was 5 M RocksDB entries rewritten by compaction, and most of the job's CPU.)
  *
- * <p>Carrier pings (most of a city's events) are checked for lateness only, and not remembered here: contact
- * detection's phone-stay operator, keyed by phone, already treats a second ping of a phone at the same millisecond
- * in the same cell as a copy and ignores it (see {@code PhoneStayBuilder}); remembering their ids here too would be
- * one more RocksDB entry per ping for nothing. A ping behind the watermark is rejected as {@code late} here, with
- * its original bytes: the phone-stay operator has closed the phone's stays up to the watermark and would otherwise
- * have had to drop it (it was a side output no sink read). So for pings the lateness allowed is the watermark's
- * out-of-orderness, not the rule set's allowed lateness.
+ * <p>Carrier pings (most of a city's events) do not come here: they are checked against the carrier feed's own
+ * watermark by {@link CarrierPings} and de-duplicated by contact detection's phone side.
  *
  * <p>The allowed lateness is the rule set's: the start-up one until a valid rule set arrives on the broadcast input
  * (the {@code rules} topic), then that one's, from the next event on. An invalid rule set changes nothing here
@@ -100,18 +94,6 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
             ctx.output(rejectedTag, r.reject("late", "time", "late: time " + Instant.ofEpochMilli(t)
                     + " is more than the allowed lateness of " + allowedLatenessMs / 3_600_000L
                     + " h behind the event-time watermark " + Instant.ofEpochMilli(watermark)));
-            return;
-        }
-        if (e.type() == EventType.PING) {
-            if (watermark != Long.MIN_VALUE && t < watermark) {
-                // contact detection has closed the phone's stays up to the watermark and cannot place it
-                ctx.output(rejectedTag, r.reject("late", "time", "late: carrier ping time " + Instant.ofEpochMilli(t)
-                        + " is behind the event-time watermark " + Instant.ofEpochMilli(watermark)
-                        + "; contact detection has closed phone stays up to the watermark, so a ping cannot be"
-                        + " placed after it (the allowed lateness applies to the other feeds)"));
-                return;
-            }
-            out.collect(e); // copies are recognised by the phone-stay operator (see the class comment)
             return;
         }
         if (seen.contains(e.eventId())) {

@@ -18,6 +18,12 @@ public final class FeedSources {
         return java.util.Arrays.stream(Feed.values()).map(f -> prefix + f.wireName()).toList();
     }
 
+    /** The topic of every feed but {@code except}. */
+    public static List<String> feedTopicsExcept(String prefix, Feed except) {
+        return java.util.Arrays.stream(Feed.values()).filter(f -> f != except).map(f -> prefix + f.wireName())
+                .toList();
+    }
+
     /** The rule-set topic from its beginning: every rule set in order, the last one valid stays in force. */
     @SuppressWarnings("deprecation")
     public static KafkaSource<RuleSetUpdate> rules(String bootstrap, String topic, String groupId) {
@@ -42,6 +48,7 @@ public final class FeedSources {
                 .setBootstrapServers(bootstrap)
                 .setTopics(topics)
                 .setGroupId(groupId)
+                .setClientIdPrefix(topics.size() == 1 ? groupId + "-" + topics.get(0) : groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new FeedDeserializer(decoder))
                 .setProperty("isolation.level", "read_committed")

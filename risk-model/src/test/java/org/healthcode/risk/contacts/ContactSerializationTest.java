@@ -3,6 +3,7 @@ package org.healthcode.risk.contacts;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -55,8 +56,10 @@ class ContactSerializationTest {
         PhoneBinding b = new PhoneBinding("p-alice", 5L, "bind:1");
         PhoneState.OpenStay open = new PhoneState.OpenStay("p-alice", GridProjection.pack(10, -20), 10L, 70L,
                 "ping:1", "ping:3", 3);
-        assertRoundTrip(PhoneState.class, PhoneState.Serializer.class, new PhoneState(b, open),
-                new PhoneState(b, null), new PhoneState(null, open), new PhoneState(null, null));
+        PhoneBinding later = new PhoneBinding("p-bob", 90L, "bind:2");
+        assertRoundTrip(PhoneState.class, PhoneState.Serializer.class, new PhoneState(List.of(b), open),
+                new PhoneState(List.of(b, later), open), new PhoneState(List.of(b), null),
+                new PhoneState(List.of(), open), PhoneState.EMPTY);
     }
 
     @SafeVarargs

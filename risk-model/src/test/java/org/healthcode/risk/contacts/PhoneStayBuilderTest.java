@@ -15,9 +15,11 @@ import static org.healthcode.risk.testing.Fixtures.MONDAY_9AM;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.healthcode.ingest.events.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +32,7 @@ class PhoneStayBuilderTest {
     private static final Instant T0 = MONDAY_9AM;
 
     private PhoneStayBuilder operator;
-    private KeyedOneInputStreamOperatorTestHarness<String, PhoneSignal, Stay> h;
+    private KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> h;
 
     @BeforeEach
     void open() throws Exception {
@@ -38,10 +40,10 @@ class PhoneStayBuilderTest {
         h.open();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, PhoneSignal, Stay> harness(PhoneStayBuilder op)
+    private KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> harness(PhoneStayBuilder op)
             throws Exception {
         operator = op;
-        return new KeyedOneInputStreamOperatorTestHarness<>(op, PhoneSignal::msisdn, Types.STRING);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(op, PhoneSignal::msisdn, PhoneSignal::msisdn, Types.STRING);
     }
 
     @AfterEach
@@ -49,14 +51,26 @@ class PhoneStayBuilderTest {
         h.close();
     }
 
+    /** Pings to input 1, bindings to input 2. */
     private void send(Event... events) throws Exception {
         for (Event e : events) {
-            h.processElement(new StreamRecord<>(PhoneSignal.of(e, ContactFixtures.GRID), e.time()));
+            PhoneSignal s = PhoneSignal.of(e, ContactFixtures.GRID);
+            if (s.binding()) {
+                h.processElement2(new StreamRecord<>(s, e.time()));
+            } else {
+                h.processElement1(new StreamRecord<>(s, e.time()));
+            }
         }
     }
 
+    /** Both inputs' watermarks: one event-time domain. */
     private void advanceTo(Instant t) throws Exception {
-        h.processWatermark(ms(t));
+        advanceTo(ms(t));
+    }
+
+    private void advanceTo(long t) throws Exception {
+        h.processWatermark1(new Watermark(t));
+        h.processWatermark2(new Watermark(t));
     }
 
     /** What a task does at a checkpoint: the pre-barrier hook, then the snapshot. */
@@ -170,7 +184,7 @@ class PhoneStayBuilderTest {
     void onlyTheBindingIsLeftOnceTheWatermarkPassesTheLastGap() throws Exception {
         send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1));
-        assertThat(operator.bufferedSignals()).isEqualTo(4); // nothing applied before the watermark passes
+        assertThat(operator.bufferedSignals()).isEqualTo(3); // pings wait for the watermark; bindings are recorded
         assertThat(h.numEventTimeTimers()).isZero(); // no timer per ping
 
         advanceTo(plusMinutes(T0, 40));
@@ -193,7 +207,7 @@ class PhoneStayBuilderTest {
         advanceTo(plusMinutes(T0, 50));
         assertThat(stays()).isEmpty(); // last ping + 30 min not yet passed
 
-        h.processWatermark(ms(plusMinutes(T0, 50)) + 1);
+        advanceTo(ms(plusMinutes(T0, 50)) + 1);
         assertThat(stays()).singleElement().satisfies(s -> assertThat(s.to()).isEqualTo(ms(plusMinutes(T0, 20))));
     }
 
@@ -215,5 +229,115 @@ class PhoneStayBuilderTest {
         assertThat(stays()).extracting(Stay::cell, Stay::from, Stay::to, Stay::pings).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 20)), 3),
                 org.assertj.core.groups.Tuple.tuple("cell:2:1", ms(plusMinutes(T0, 30)), ms(plusMinutes(T0, 35)), 2));
+    }
+
+    // --- two event-time domains: the carrier's pings (input 1) and the other feeds' bindings (input 2) ---
+
+    @Test
+    void pingsADayBehindTheOtherFeedsAreOnTimeByTheCarrierWatermark() throws Exception {
+        send(bind(ALICE_PHONE, ALICE, BOUND));
+        h.processWatermark2(new Watermark(ms(plusMinutes(T0, 24 * 60)))); // the other feeds are a day ahead
+        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 200))));
+
+        assertThat(h.getSideOutput(ContactOutputTags.LATE_PINGS)).isNullOrEmpty();
+        assertThat(stays()).singleElement().satisfies(s -> {
+            assertThat(s.personId()).isEqualTo(ALICE);
+            assertThat(s.from()).isEqualTo(ms(T0));
+            assertThat(s.to()).isEqualTo(ms(plusMinutes(T0, 20)));
+        });
+    }
+
+    @Test
+    void theOutputFollowsTheBindingsWatermarkAndEndsOnlyWhenBothInputsEnd() throws Exception {
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, -10))));
+        assertThat(watermarks()).isEmpty(); // the carrier's time stays inside
+        h.processWatermark2(new Watermark(ms(plusMinutes(T0, 60))));
+        assertThat(watermarks()).containsExactly(ms(plusMinutes(T0, 60)));
+
+        h.processWatermark2(new Watermark(Long.MAX_VALUE)); // the other feeds end first
+        assertThat(watermarks()).containsExactly(ms(plusMinutes(T0, 60)));
+        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        h.processWatermark1(new Watermark(Long.MAX_VALUE));
+
+        assertThat(stays()).hasSize(1);
+        assertThat(watermarks()).containsExactly(ms(plusMinutes(T0, 60)), Long.MAX_VALUE);
+        int stay = h.getOutput().stream().toList().indexOf(h.getOutput().stream()
+                .filter(o -> o instanceof StreamRecord<?>).findFirst().orElseThrow());
+        int end = h.getOutput().stream().toList().indexOf(new Watermark(Long.MAX_VALUE));
+        assertThat(stay).as("the stay leaves before the end of time").isLessThan(end);
+    }
+
+    @Test
+    void onlyTheBindingsIdlenessReachesDownstream() throws Exception {
+        h.processWatermarkStatus1(WatermarkStatus.IDLE);
+        assertThat(h.getOutput()).isEmpty();
+        h.processWatermarkStatus2(WatermarkStatus.IDLE);
+        assertThat(h.getOutput()).containsExactly(WatermarkStatus.IDLE);
+    }
+
+    @Test
+    void aBindingAheadOfTheCarrierWatermarkTakesEffectAtItsOwnTime() throws Exception {
+        Instant rebound = plusMinutes(T0, 15);
+        send(bind(ALICE_PHONE, ALICE, BOUND), bind(ALICE_PHONE, BOB, rebound));
+        h.processWatermark2(new Watermark(ms(plusMinutes(T0, 24 * 60)))); // bindings a day ahead of the pings
+        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
+                ping(ALICE_PHONE, rebound, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 40), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 300))));
+
+        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
+                org.assertj.core.groups.Tuple.tuple(BOB, ms(rebound), ms(plusMinutes(T0, 40))));
+    }
+
+    @Test
+    void aBindingBehindTheCarrierWatermarkEndsTheOpenStayOfAnotherPerson() throws Exception {
+        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 20))));
+        assertThat(stays()).isEmpty(); // still open
+
+        send(bind(ALICE_PHONE, BOB, plusMinutes(T0, 15)), ping(ALICE_PHONE, plusMinutes(T0, 25), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 35), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 300))));
+
+        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
+                org.assertj.core.groups.Tuple.tuple(BOB, ms(plusMinutes(T0, 25)), ms(plusMinutes(T0, 35))));
+    }
+
+    @Test
+    void anOlderBindingArrivingLateDoesNotOverrideTheOneInForce() throws Exception {
+        send(bind(ALICE_PHONE, ALICE, plusMinutes(T0, -60)), ping(ALICE_PHONE, T0, 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 5))));
+        send(bind(ALICE_PHONE, BOB, plusMinutes(T0, -120)), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 300))));
+
+        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 20))));
+    }
+
+    @Test
+    void aPhoneKeepsOnlyTheBindingsItCanStillNeed() {
+        PhoneBinding first = new PhoneBinding(ALICE, 10L, "id:1");
+        PhoneBinding second = new PhoneBinding(BOB, 20L, "id:2");
+        PhoneBinding sameTimeLater = new PhoneBinding(ALICE, 20L, "id:3");
+        PhoneState st = PhoneState.EMPTY.withBinding(second).withBinding(first).withBinding(first);
+        assertThat(st.bindings()).containsExactly(first, second);
+        assertThat(st.bindingAt(9L)).isNull();
+        assertThat(st.bindingAt(19L)).isEqualTo(first);
+        assertThat(st.withBinding(sameTimeLater).bindingAt(20L)).isEqualTo(sameTimeLater);
+        assertThat(st.withoutBindingsBefore(19L).bindings()).containsExactly(first, second);
+        assertThat(st.withoutBindingsBefore(25L).bindings()).containsExactly(second);
+        PhoneState many = PhoneState.EMPTY;
+        for (int i = 0; i < PhoneState.MAX_BINDINGS + 2; i++) {
+            many = many.withBinding(new PhoneBinding(ALICE, 100L + i, "id:" + i));
+        }
+        assertThat(many.bindings()).hasSize(PhoneState.MAX_BINDINGS)
+                .first().extracting(PhoneBinding::since).isEqualTo(102L);
+    }
+
+    private List<Long> watermarks() {
+        return h.getOutput().stream().filter(o -> o instanceof Watermark).map(o -> ((Watermark) o).getTimestamp())
+                .toList();
     }
 }

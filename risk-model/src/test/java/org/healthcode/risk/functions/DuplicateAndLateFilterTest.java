@@ -145,40 +145,6 @@ class DuplicateAndLateFilterTest {
     }
 
     @Test
-    void pingsAreCheckedForLatenessButNotRememberedHere() throws Exception {
-        Event ping = Event.builder("ping-1", org.healthcode.ingest.events.EventType.PING,
-                MONDAY_9AM.toEpochMilli(), org.healthcode.risk.testing.Fixtures.REGION)
-                .msisdn("phone-1").lat(23.1).lon(113.3).build();
-        send(ping);
-        send(ping); // passed on: the phone-stay operator recognises the copy (PhoneStayBuilderTest)
-        assertThat(passed()).containsExactly(ping, ping);
-        assertThat(stateEntries()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
-        watermarkAt(plusDays(MONDAY_9AM, 3));
-        send(ping);
-        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
-                .satisfies(r -> assertThat(r.getValue().category()).isEqualTo("late"));
-    }
-
-    @Test
-    void aPingBehindTheWatermarkIsRejectedWithItsBytesEvenWithinTheAllowedLateness() throws Exception {
-        Event ping = Event.builder("ping-2", org.healthcode.ingest.events.EventType.PING,
-                MONDAY_9AM.toEpochMilli(), org.healthcode.risk.testing.Fixtures.REGION)
-                .msisdn("phone-1").lat(23.1).lon(113.3).build();
-        Event visit = feverClinicVisit(ALICE, MONDAY_9AM);
-        watermarkAt(plusHours(MONDAY_9AM, 1)); // one hour behind: well within the 48 h other feeds may be late
-        send(ping);
-        send(visit);
-        assertThat(passed()).containsExactly(visit);
-        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement().satisfies(r -> {
-            assertThat(r.getValue().category()).isEqualTo("late");
-            assertThat(r.getValue().field()).isEqualTo("time");
-            assertThat(r.getValue().reason()).contains("carrier ping", "behind the event-time watermark");
-            assertThat(r.getValue().raw()).isEqualTo("ping-2".getBytes(StandardCharsets.UTF_8));
-        });
-    }
-
-    @Test
     void aNewRuleSetChangesTheAllowedLatenessOfTheEventsAfterIt() throws Exception {
         watermarkAt(plusDays(MONDAY_9AM, 10));
         Event thirtyHoursLate = negativePcr(ALICE, plusHours(plusDays(MONDAY_9AM, 8), 18));
