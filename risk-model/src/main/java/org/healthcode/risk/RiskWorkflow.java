@@ -114,14 +114,12 @@ public final class RiskWorkflow {
         SingleOutputStreamOperator<Event> pings = carrier
                 .transform("carrier pings", TypeInformation.of(Event.class), new CarrierPings(SideOutputs.REJECTED))
                 .uid("carrier-pings");
-        DataStream<FeedRecord> carrierOthers = pings.getSideOutput(CarrierPings.OTHER_RECORDS);
-        if (carrierOwnTime) {
-            carrierOthers = carrierOthers
-                    .transform("carrier records into the feeds' time", FeedRecordSerializer.TYPE,
-                            new EventTimeBoundary<>())
-                    .uid("carrier-other-records");
-        }
-        SingleOutputStreamOperator<FeedRecord> decoded = feed.union(carrierOthers)
+        // in one time domain the carrier input holds decoded pings only, so there are no other carrier records
+        DataStream<FeedRecord> records = !carrierOwnTime ? feed : feed.union(pings
+                .getSideOutput(CarrierPings.OTHER_RECORDS)
+                .transform("carrier records into the feeds' time", FeedRecordSerializer.TYPE, new EventTimeBoundary<>())
+                .uid("carrier-other-records"));
+        SingleOutputStreamOperator<FeedRecord> decoded = records
                 .process(new FeedRecordSplitter(SideOutputs.REJECTED))
                 .uid("split-rejected").name("split rejected");
 

@@ -29,6 +29,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.healthcode.ingest.proto.ContactDesignation;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.proto.FeverClinicVisit;
+import org.healthcode.ingest.proto.Identity;
+import org.healthcode.ingest.proto.Ping;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.ingest.proto.TestResult;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
@@ -57,8 +59,11 @@ class ExactlyOnceEndToEndTest {
 
     private static KafkaBroker broker;
 
-    /** Topic prefix of the idle-feeds job, so the two jobs share the broker without sharing topics. */
+    /** Topic prefix of the idle-feeds job, so the jobs share the broker without sharing topics. */
     private static final String IDLE = "idle-";
+
+    /** Topic prefix of the day-late carrier job. */
+    private static final String LATE = "late-";
 
     @BeforeAll
     static void startBroker() throws Exception {
@@ -77,6 +82,12 @@ class ExactlyOnceEndToEndTest {
         topics.add(Topics.plain(IDLE + "rejected", 1));
         topics.add(Topics.plain(IDLE + "rules", 1));
         topics.add(Topics.plain(IDLE + "audit", 1));
+        for (Feed f : Feed.values()) {
+            topics.add(Topics.plain(LATE + f.wireName(), 1));
+        }
+        for (String t : List.of("status", "rejected", "rules", "audit")) {
+            topics.add(Topics.plain(LATE + t, 1));
+        }
         Topics.ensure(broker.bootstrapServers(), topics);
     }
 
@@ -232,6 +243,88 @@ class ExactlyOnceEndToEndTest {
             assertThat(s.getConditions(0).getReason()).isEqualTo("close_contact");
         });
         assertThat(byPerson.get("bob")).singleElement().satisfies(s -> assertThat(s.getColour()).isEqualTo("yellow"));
+    }
+
+    private static Event identity(String id, String time, String person, String phone) {
+        return Event.newBuilder().setFeed("police").setType("identity").setEventId(id).setTime(time)
+                .setRegion("440100").setPersonId(person).setMsisdn(phone)
+                .setIdentity(Identity.newBuilder().setAreaCode("440106")).build();
+    }
+
+    private static Event ping(String phone, java.time.OffsetDateTime t, double lat, double lon) {
+        return Event.newBuilder().setFeed("carrier").setType("ping").setEventId("ping:" + phone + "@" + t)
+                .setTime(t.toString()).setRegion("440100").setMsisdn(phone)
+                .setPing(Ping.newBuilder().setLat(lat).setLon(lon)).build();
+    }
+
+    /**
+     * Issue 4: carrier data often comes a day late. Here the other feeds have moved a day past a case's positive
+     * test before the carrier sends the pings that put another person's phone for half an hour that morning in the
+     * cell where the case's phone had been for over a day. The carrier topic keeps its own event time, so the pings are on time for contact
+     * detection and the other person turns yellow as a companion; no ping is rejected. (With one watermark for every
+     * feed they were rejected as late, and nobody was found.)
+     */
+    @Test
+    void aCarrierFeedADayLateStillFindsTheCompanionsOfACase() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", bootstrap,
+                "--checkpoint-dir", work.resolve("late-checkpoints").toString(), "--work-dir", work.toString(),
+                "--topic-prefix", LATE, "--group-id", "late-risk", "--transactional-id-prefix", "late-risk",
+                "--out-of-orderness", "1s", "--idleness", "500ms", "--carrier-idleness", "500ms",
+                "--checkpoint-interval", "500ms"});
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        env.setParallelism(2);
+        RiskJob.define(env, cfg, RuleSet.defaults(),
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        JobClient job = env.executeAsync("day-late carrier");
+        Map<String, List<StatusRecord>> byPerson = new HashMap<>();
+        List<ConsumerRecord<byte[], byte[]>> rejected = new ArrayList<>();
+        String alicePhone = "+8613800000001";
+        String bobPhone = "+8613800000002";
+        try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), LATE);
+             KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+            c.subscribe(List.of(LATE + "status"));
+            feeds.accept(Feed.POLICE, identity("id-alice", "2022-04-01T09:00:00+08:00", "alice", alicePhone));
+            feeds.accept(Feed.POLICE, identity("id-bob", "2022-04-01T09:00:00+08:00", "bob", bobPhone));
+            feeds.accept(Feed.HEALTH, test("lab-late-1", "2022-04-04T12:00:00+08:00", "alice", "positive"));
+            feeds.accept(Feed.HEALTH, test("lab-late-2", "2022-04-05T12:00:00+08:00", "zoe", "negative"));
+            feeds.flush();
+            readUntil(c, byPerson, job, "alice"); // the other feeds' time is now a day past the case
+            Thread.sleep(1500); // and the carrier topic, quiet so far, is idle
+
+            java.time.OffsetDateTime morning = java.time.OffsetDateTime.parse("2022-04-04T09:00:00+08:00");
+            // the case's phone has been in the cell for over 30 h (the default clause: > 10 min together AND a
+            // phone > 30 h in the cell); bob's phone joins it for the last half hour
+            for (int m = -31 * 60; m <= 30; m += 30) {
+                feeds.accept(Feed.CARRIER, ping(alicePhone, morning.plusMinutes(m), 23.1300, 113.3200));
+            }
+            for (int m = 0; m <= 30; m += 5) {
+                feeds.accept(Feed.CARRIER, ping(bobPhone, morning.plusMinutes(m), 23.1301, 113.3201));
+            }
+            // a later ping of another phone moves the carrier's time past the stays' 30-minute gap
+            feeds.accept(Feed.CARRIER, ping("+8613800000003", morning.plusHours(2), 23.2, 113.4));
+            feeds.flush();
+            readUntil(c, byPerson, job, "bob");
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+            c.subscribe(List.of(LATE + "rejected"));
+            for (int i = 0; i < 4; i++) {
+                c.poll(Duration.ofMillis(500)).forEach(rejected::add);
+            }
+        }
+        assertThat(rejected).as("rejected records").isEmpty();
+        assertThat(byPerson.get("bob")).as("bob's statuses").isNotNull().singleElement().satisfies(s -> {
+            assertThat(s.getColour()).isEqualTo("yellow");
+            assertThat(s.getConditions(0).getReason()).isEqualTo("companion");
+        });
     }
 
     /** Reads the status topic until {@code person} has a status, or the job stops running, or 60 s pass. */

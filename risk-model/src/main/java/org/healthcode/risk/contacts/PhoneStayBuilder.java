@@ -28,12 +28,15 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * Keyed by phone (msisdn): turns carrier pings into {@link Stay}s attributed to the person the phone was bound to at
  * the ping's time.
  *
- * <p>Two inputs, two event-time domains. Input 1 is the carrier's pings, and <em>their</em> watermark is the
- * operator's clock: carrier data often comes a day late, so a carrier feed that is behind the other feeds is still on
- * time here. Input 2 is the police feed's identity bindings; its watermark is what the operator passes downstream
- * (the stays join the other feeds' events there, in their time; a stay a day late is a late element downstream, which
- * the person index and the place detectors accept within the look-back window). At the end of input the output
- * waits for both inputs' end.
+ * <p>Two inputs, two event-time domains. Input 1 is the carrier's pings with the carrier feed's own watermark; input 2
+ * the identity bindings with the other feeds' watermark. The operator's clock is the lower of the two, except that
+ * a quiet carrier feed (idle) never lets the clock move on: carrier data often comes a day late, in batches, and a
+ * batch must find the clock where the carrier's last one left it, not a day ahead with the other feeds. (A quiet
+ * feed of bindings does not hold the clock back.) So pings are applied only once the bindings of their time are
+ * known, whichever feed is behind. What the operator passes downstream is the bindings' watermark: the stays join
+ * the other feeds' events there, in their time; a stay a day late is a late element downstream, which the person
+ * index and the place detectors accept within the look-back window. At the end of input the output waits for both
+ * inputs' end.
  *
  * <p>The rules: pings wait until the carrier watermark passes their time, then are applied in event-time order, so
  * arrival order does not matter. Bindings are recorded as they arrive, in their time order (see {@link PhoneState}):
@@ -105,10 +108,14 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient HashMap<String, Phone> phones;
     private transient int cached;
     private transient ArrayDeque<Deadline> deadlines;
-    /** The carrier watermark (input 1): the operator's clock. */
+    /** The operator's clock: pings and gap deadlines up to it are applied (see the class comment). */
     private transient long watermark;
+    /** The carrier feed's watermark (input 1). */
+    private transient long carrierWatermark;
     /** The bindings' watermark (input 2), forwarded downstream. */
     private transient long bindingsWatermark;
+    /** Whether the bindings' input is idle (then it does not hold the clock back). */
+    private transient boolean bindingsIdle;
     private transient Counter unboundPings;
     private transient Counter latePings;
 
@@ -173,7 +180,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         phones = new HashMap<>();
         deadlines = new ArrayDeque<>();
         watermark = Long.MIN_VALUE;
+        carrierWatermark = Long.MIN_VALUE;
         bindingsWatermark = Long.MIN_VALUE;
+        bindingsIdle = false;
         if (context.isRestored()) {
             // the lowest of the subtasks' watermarks: a ping behind it was late before the restore and still is
             for (Long w : watermarkState.get()) {
@@ -262,14 +271,12 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         afterChange(p, before, st);
     }
 
-    /** The carrier watermark: applies the pings and gap deadlines it passes. */
+    /** The carrier feed's watermark. */
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
-        if (mark.getTimestamp() > watermark) {
-            watermark = mark.getTimestamp();
-            applyUpTo(watermark);
-        }
-        if (watermark == Long.MAX_VALUE && bindingsWatermark == Long.MAX_VALUE) {
+        carrierWatermark = Math.max(carrierWatermark, mark.getTimestamp());
+        advanceClock();
+        if (carrierWatermark == Long.MAX_VALUE && bindingsWatermark == Long.MAX_VALUE) {
             super.processWatermark(mark); // end of both inputs
         }
     }
@@ -281,19 +288,31 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             return;
         }
         bindingsWatermark = mark.getTimestamp();
-        if (bindingsWatermark < Long.MAX_VALUE || watermark == Long.MAX_VALUE) {
+        advanceClock();
+        if (bindingsWatermark < Long.MAX_VALUE || carrierWatermark == Long.MAX_VALUE) {
             super.processWatermark(mark);
         }
     }
 
     /**
-     * Idleness: the pings' status does not reach downstream (their time is this operator's alone); the bindings'
-     * does, as their watermark does.
+     * Idleness: an idle carrier feed changes nothing (its time is where its last batch left it) and does not reach
+     * downstream; idle bindings stop holding the clock back, and their status goes downstream as their watermark does.
      */
     @Override
     protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
         if (index == 1) {
+            bindingsIdle = status.isIdle();
+            advanceClock();
             output.emitWatermarkStatus(status);
+        }
+    }
+
+    /** Moves the clock to the lower of the two watermarks (the carrier's alone while the bindings are idle). */
+    private void advanceClock() throws Exception {
+        long limit = bindingsIdle ? carrierWatermark : Math.min(carrierWatermark, bindingsWatermark);
+        if (limit > watermark) {
+            watermark = limit;
+            applyUpTo(watermark);
         }
     }
 

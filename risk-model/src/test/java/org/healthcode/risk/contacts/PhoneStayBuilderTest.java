@@ -269,6 +269,44 @@ class PhoneStayBuilderTest {
     }
 
     @Test
+    void aQuietCarrierFeedKeepsTheClockWhereItsLastBatchLeftIt() throws Exception {
+        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1));
+        advanceTo(plusMinutes(T0, 1));
+        h.processWatermarkStatus1(WatermarkStatus.IDLE); // the carrier goes quiet ...
+        h.processWatermark2(new Watermark(ms(plusMinutes(T0, 24 * 60)))); // ... while the other feeds go on a day
+        send(ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1)); // its next batch, from that morning
+
+        assertThat(h.getSideOutput(ContactOutputTags.LATE_PINGS)).isNullOrEmpty();
+        h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 120))));
+        assertThat(stays()).extracting(Stay::from, Stay::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ms(T0), ms(plusMinutes(T0, 20))));
+    }
+
+    @Test
+    void pingsWaitForTheBindingsOfTheirTimeWhenTheCarrierFeedIsAhead() throws Exception {
+        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 120)))); // the carrier feed is ahead ...
+        h.processWatermark2(new Watermark(ms(BOUND) - 1));
+        assertThat(operator.bufferedSignals()).isEqualTo(2); // ... so its pings wait
+        send(bind(ALICE_PHONE, ALICE, BOUND)); // the binding of their time comes later, but in time
+        h.processWatermark2(new Watermark(ms(plusMinutes(T0, 120))));
+
+        assertThat(stays()).extracting(Stay::personId).containsExactly(ALICE);
+    }
+
+    @Test
+    void idleBindingsDoNotHoldThePingsBack() throws Exception {
+        send(bind(ALICE_PHONE, ALICE, BOUND));
+        h.processWatermark2(new Watermark(ms(BOUND)));
+        h.processWatermarkStatus2(WatermarkStatus.IDLE);
+        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 120))));
+
+        assertThat(stays()).extracting(Stay::personId).containsExactly(ALICE);
+    }
+
+    @Test
     void onlyTheBindingsIdlenessReachesDownstream() throws Exception {
         h.processWatermarkStatus1(WatermarkStatus.IDLE);
         assertThat(h.getOutput()).isEmpty();
@@ -293,12 +331,12 @@ class PhoneStayBuilderTest {
     @Test
     void aBindingBehindTheCarrierWatermarkEndsTheOpenStayOfAnotherPerson() throws Exception {
         send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1));
-        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 20))));
+        advanceTo(plusMinutes(T0, 20));
         assertThat(stays()).isEmpty(); // still open
 
         send(bind(ALICE_PHONE, BOB, plusMinutes(T0, 15)), ping(ALICE_PHONE, plusMinutes(T0, 25), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 35), 1, 1));
-        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 300))));
+        advanceTo(plusMinutes(T0, 300));
 
         assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
@@ -308,9 +346,9 @@ class PhoneStayBuilderTest {
     @Test
     void anOlderBindingArrivingLateDoesNotOverrideTheOneInForce() throws Exception {
         send(bind(ALICE_PHONE, ALICE, plusMinutes(T0, -60)), ping(ALICE_PHONE, T0, 1, 1));
-        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 5))));
+        advanceTo(plusMinutes(T0, 5));
         send(bind(ALICE_PHONE, BOB, plusMinutes(T0, -120)), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
-        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 300))));
+        advanceTo(plusMinutes(T0, 300));
 
         assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 20))));
