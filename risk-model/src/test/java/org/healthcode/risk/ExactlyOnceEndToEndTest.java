@@ -293,7 +293,7 @@ class ExactlyOnceEndToEndTest {
             feeds.accept(Feed.HEALTH, test("lab-late-2", "2022-04-05T12:00:00+08:00", "zoe", "negative"));
             feeds.flush();
             readUntil(c, byPerson, job, "alice"); // the other feeds' time is now a day past the case
-            Thread.sleep(1500); // and the carrier topic, quiet so far, is idle
+            Thread.sleep(3000); // and the carrier topic, quiet so far, is idle
 
             java.time.OffsetDateTime morning = java.time.OffsetDateTime.parse("2022-04-04T09:00:00+08:00");
             // the case's phone has been in the cell for over 30 h (the default clause: > 10 min together AND a

@@ -38,25 +38,24 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * index and the place detectors accept within the look-back window. At the end of input the output waits for both
  * inputs' end.
  *
- * <p>The rules: pings wait until the carrier watermark passes their time, then are applied in event-time order, so
+ * <p>The rules: pings wait until the clock passes their time, then are applied in event-time order, so
  * arrival order does not matter. Bindings are recorded as they arrive, in their time order (see {@link PhoneState}):
  * a ping is attributed to the binding in force at its own time (a binding at the ping's millisecond counts), whatever
  * came first. Consecutive pings in one cell of one person form a stay from the first to the last; a gap longer than
  * {@code stayGapMillis}, a ping in another cell, or a ping after a re-binding to another person ends it. A binding
- * that arrives behind the carrier watermark and is newer than the one in force there ends the open stay at once if
- * it names another person (the pings up to the watermark are attributed already). A stay is emitted when it ends
- * (when the carrier watermark passes the ping that ends it, or its last ping + gap + 1 ms); stays of a single ping
+ * that arrives behind the clock and is newer than the one in force there ends the open stay at once if it names
+ * another person (the pings up to the clock are attributed already). A stay is emitted when it ends
+ * (when the clock passes the ping that ends it, or its last ping + gap + 1 ms); stays of a single ping
  * (zero length) are not emitted because they cannot overlap anything. Two pings of one phone at the same
  * millisecond: the same cell is a duplicate (the first to arrive counts); different cells keep the smaller event id.
- * Pings with no binding at their time are dropped and counted ({@code unboundPings}). Pings behind the carrier
- * watermark go to {@link ContactOutputTags#LATE_PINGS} unless they repeat a ping of the open stay (the job rejects
+ * Pings with no binding at their time are dropped and counted ({@code unboundPings}). Pings behind the clock go to {@link ContactOutputTags#LATE_PINGS} unless they repeat a ping of the open stay (the job rejects
  * them before they get here, see {@code CarrierPings}).
  *
  * <p>Why an operator and not a process function: this is the one operator that sees every ping, and a timer plus
  * five to eight RocksDB reads and writes per ping made it the bottleneck (docs/contacts.md). So, per watermark step
  * rather than per ping:
  * <ul>
- *   <li>pings ahead of the carrier watermark wait in a heap buffer (no state access, no timer), applied in one
+ *   <li>pings ahead of the clock wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
  *   <li>a phone's bindings and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
  *       through a write-behind cache: read once, written back before every checkpoint barrier (and at the end);
@@ -67,11 +66,11 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * (each subtask keeps the signals of its own key groups on restore, so rescaling works); the deadline index is
  * rebuilt from keyed state on restore.
  *
- * <p>State and its end of life: {@code phone} one entry per phone: the binding in force at the carrier watermark
+ * <p>State and its end of life: {@code phone} one entry per phone: the binding in force at the clock
  * (identity data lives as long as the phone) plus those that take effect later, dropped once a later one is in
- * force at a ping's time; the open stay until it ends; {@code buffered-signals} (pings) until the carrier watermark
- * passes them. Memory: the buffer holds the pings between the carrier watermark and the newest ping (pings/s x the
- * carrier feed's out-of-orderness), the deadline index one small entry per phone with an open stay, the cache up to
+ * force at a ping's time; the open stay until it ends; {@code buffered-signals} (pings) until the clock passes
+ * them. Memory: the buffer holds the pings between the clock and the newest ping (pings/s x the carrier feed's
+ * out-of-orderness, more while the other feeds are behind the carrier), the deadline index one small entry per phone with an open stay, the cache up to
  * its capacity plus the phones first seen since the last checkpoint.
  */
 public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
@@ -219,7 +218,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         latePings = getMetricGroup().counter("latePings");
     }
 
-    /** A ping (input 1): waits for the carrier watermark, or is late. */
+    /** A ping (input 1): waits for the clock, or is late. */
     @Override
     public void processElement1(StreamRecord<PhoneSignal> record) throws Exception {
         PhoneSignal s = record.getValue();
@@ -259,7 +258,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         if (inForce != null && PhoneState.BINDING_ORDER.compare(inForce, b) >= 0) {
             return; // an older binding arriving late never overrides a newer one
         }
-        // behind the carrier watermark and now in force there: the pings up to the watermark are attributed
+        // behind the clock and now in force there: the pings up to the clock are attributed
         // already, and it holds for every later one
         st = st.withBinding(b).withoutBindingsBefore(watermark);
         PhoneState.OpenStay open = st.open();
