@@ -113,17 +113,7 @@ class ExactlyOnceEndToEndTest {
     @Test
     void statusesReachTheStatusTopicExactlyOnceAndGarbageReachesRejected() throws Exception {
         String bootstrap = broker.bootstrapServers();
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", bootstrap,
-                "--checkpoint-dir", work.resolve("checkpoints").toString(), "--work-dir", work.toString(),
-                "--out-of-orderness", "1s", "--idleness", "1s", "--checkpoint-interval", "500ms"});
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(conf);
-        env.setParallelism(2);
-        RiskJob.define(env, cfg, RuleSet.defaults(),
-                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
-        JobClient job = env.executeAsync("exactly-once e2e");
+        JobClient job = startJob("exactly-once e2e", "checkpoints", "--idleness", "1s");
         // let every feed partition go idle first (idleness 1 s): time must still come from the events when they arrive,
         // not from the idle-aware rules input
         Thread.sleep(4000);
@@ -198,18 +188,8 @@ class ExactlyOnceEndToEndTest {
     @Test
     void feedsGoingIdleAfterInputMoveNoTimersAndStampNothingBeyondTheEvents() throws Exception {
         String bootstrap = broker.bootstrapServers();
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", bootstrap,
-                "--checkpoint-dir", work.resolve("idle-checkpoints").toString(), "--work-dir", work.toString(),
-                "--topic-prefix", IDLE, "--group-id", "idle-risk", "--transactional-id-prefix", "idle-risk",
-                "--out-of-orderness", "1s", "--idleness", "500ms", "--checkpoint-interval", "500ms"});
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failover fails the job, and so the test
-        env.configure(conf);
-        env.setParallelism(2);
-        RiskJob.define(env, cfg, RuleSet.defaults(),
-                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
-        JobClient job = env.executeAsync("idle feeds");
+        JobClient job = startJob("idle feeds", "idle-checkpoints", "--topic-prefix", IDLE, "--group-id", "idle-risk",
+                "--transactional-id-prefix", "idle-risk", "--idleness", "500ms");
         awaitRunning(job);
         Map<String, List<StatusRecord>> byPerson = new HashMap<>();
         try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), IDLE);
@@ -268,19 +248,8 @@ class ExactlyOnceEndToEndTest {
     @Test
     void aLateCarrierFeedStillFindsTheCompanionsOfACase() throws Exception {
         String bootstrap = broker.bootstrapServers();
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", bootstrap,
-                "--checkpoint-dir", work.resolve("late-checkpoints").toString(), "--work-dir", work.toString(),
-                "--topic-prefix", LATE, "--group-id", "late-risk", "--transactional-id-prefix", "late-risk",
-                "--out-of-orderness", "1s", "--idleness", "500ms", "--carrier-idleness", "500ms",
-                "--checkpoint-interval", "500ms"});
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(conf);
-        env.setParallelism(2);
-        RiskJob.define(env, cfg, RuleSet.defaults(),
-                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
-        JobClient job = env.executeAsync("day-late carrier");
+        JobClient job = startJob("late carrier", "late-checkpoints", "--topic-prefix", LATE, "--group-id", "late-risk",
+                "--transactional-id-prefix", "late-risk", "--idleness", "500ms", "--carrier-idleness", "500ms");
         awaitRunning(job);
         Map<String, List<StatusRecord>> byPerson = new HashMap<>();
         List<ConsumerRecord<byte[], byte[]>> rejected = new ArrayList<>();
@@ -329,6 +298,26 @@ class ExactlyOnceEndToEndTest {
             assertThat(s.getColour()).isEqualTo("yellow");
             assertThat(s.getConditions(0).getReason()).isEqualTo("companion");
         });
+    }
+
+    /**
+     * The live job (RiskJob's topology) on the test's MiniCluster, parallelism 2, checkpoints every 500 ms, no
+     * restart (a failover fails the job, and so the test), out-of-orderness 1 s, plus {@code options}.
+     */
+    private static JobClient startJob(String name, String checkpoints, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
+                "--checkpoint-dir", work.resolve(checkpoints).toString(), "--work-dir", work.toString(),
+                "--out-of-orderness", "1s", "--checkpoint-interval", "500ms"));
+        args.addAll(List.of(options));
+        RiskJobConfig cfg = RiskJobConfig.parse(args.toArray(String[]::new));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        env.setParallelism(2);
+        RiskJob.define(env, cfg, RuleSet.defaults(),
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        return env.executeAsync(name);
     }
 
     /** Waits until the job is running (or 60 s pass): readUntil stops at once while the job is still starting. */
