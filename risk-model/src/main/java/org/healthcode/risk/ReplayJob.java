@@ -15,7 +15,11 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.healthcode.risk.config.RiskJobConfig;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -60,6 +64,11 @@ public final class ReplayJob {
         }
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        // as the live job runs locally: RocksDB's cache and write buffers sized to the heap (Flink's local default
+        // of 128 MB sends a large city's reads to files), object reuse, bloom filters (see RiskJobConfig)
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, RiskJobConfig.autoManagedMemory());
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // the national key as the live job finds it, so statuses (and their seq) match the live ones
         Summary s = replay(env, cfg, Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null));
