@@ -89,7 +89,8 @@ public final class ContactsBench implements Callable<Integer> {
         s.put("pingsPerPhone", 48);
         s.put("parallelism", parallelism);
         s.put("checkpointInterval", checkpointInterval);
-        s.put("stateBackend", "rocksdb, incremental checkpoints, RocksDB timers (Flink default)");
+        s.put("stateBackend", "the live job's settings (RiskJobConfig.checkpointing: RocksDB, incremental checkpoints,"
+                + " RocksDB timers, bloom filters, object reuse) and managed memory auto (40% of the child's heap)");
         s.put("childHeap", heap);
         s.put("extraJobArgs", String.join(" ", jobArgs));
         r.note("the generator runs inside the job at its parallelism and shares the " + r.machine().cores()

@@ -180,7 +180,7 @@ public record RiskJobConfig(
         return managedMemory("auto", new ArrayList<>());
     }
 
-    static MemorySize managedMemory(String value, List<String> problems) {
+    public static MemorySize managedMemory(String value, List<String> problems) {
         if (value.equals("auto")) {
             long bytes = (long) (Runtime.getRuntime().maxMemory() * AUTO_MANAGED_FRACTION_OF_HEAP);
             return new MemorySize(Math.max(bytes, LOCAL_DEFAULT_MANAGED.getBytes()));

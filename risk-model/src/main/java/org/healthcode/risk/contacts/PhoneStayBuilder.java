@@ -166,7 +166,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        phoneDescriptor = new ValueStateDescriptor<>("phone", new PhoneState.Serializer());
+        phoneDescriptor = new ValueStateDescriptor<>("phone", new PhoneState.CompactSerializer());
         phoneState = context.getKeyedStateStore().getState(phoneDescriptor);
         bufferedState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("buffered-signals", new PhoneSignal.Serializer()));

@@ -2,6 +2,7 @@ package org.healthcode.risk.contacts;
 
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -57,9 +58,63 @@ class ContactSerializationTest {
         PhoneState.OpenStay open = new PhoneState.OpenStay("p-alice", GridProjection.pack(10, -20), 10L, 70L,
                 "ping:1", "ping:3", 3);
         PhoneBinding later = new PhoneBinding("p-bob", 90L, "bind:2");
-        assertRoundTrip(PhoneState.class, PhoneState.Serializer.class, new PhoneState(List.of(b), open),
-                new PhoneState(List.of(b, later), open), new PhoneState(List.of(b), null),
-                new PhoneState(List.of(), open), PhoneState.EMPTY);
+        PhoneState[] states = {new PhoneState(List.of(b), open), new PhoneState(List.of(b, later), open),
+            new PhoneState(List.of(later, b), open), new PhoneState(List.of(b), null),
+            new PhoneState(List.of(), open), PhoneState.EMPTY,
+            // the open stay's person is none of the bindings'; extreme cells, times and counts; null and non-ASCII ids
+            new PhoneState(List.of(new PhoneBinding("p-bob", Long.MIN_VALUE, null)), new PhoneState.OpenStay(
+                    "p-carol", GridProjection.pack(Integer.MIN_VALUE, Integer.MAX_VALUE), -5L, Long.MAX_VALUE - 10,
+                    null, "ping:é漢", Integer.MAX_VALUE)),
+            new PhoneState(List.of(new PhoneBinding(null, 0L, "")), new PhoneState.OpenStay(null,
+                    GridProjection.pack(-1, -1), 1_649_000_000_000L, 1_649_000_000_000L, "", "", 0))};
+        assertRoundTrip(PhoneState.class, PhoneState.CompactSerializer.class, states);
+        // the earlier format stays readable, and restoring state written with it migrates to the compact one
+        PhoneState.Serializer earlier = new PhoneState.Serializer();
+        for (PhoneState s : states) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            earlier.serialize(s, out);
+            assertThat(earlier.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(s);
+        }
+        assertThat(new PhoneState.CompactSerializerSnapshot()
+                .resolveSchemaCompatibility(earlier.snapshotConfiguration()).isCompatibleAfterMigration()).isTrue();
+        assertThat(new PhoneState.CompactSerializerSnapshot()
+                .resolveSchemaCompatibility(new PhoneState.CompactSerializerSnapshot()).isCompatibleAsIs()).isTrue();
+    }
+
+    @Test
+    void compactPhoneStateIsAtMostTwoThirdsOfTheEarlierFormat() throws Exception {
+        // what the phone operator writes back per phone before every checkpoint (docs/contacts.md)
+        PhoneState typical = new PhoneState(List.of(new PhoneBinding("p123456", 1_648_900_000_000L, "b123456")),
+                new PhoneState.OpenStay("p123456", GridProjection.pack(120, 87), 1_649_000_000_000L,
+                        1_649_000_000_000L + 5 * 1_800_000L, "g12345678", "g12345999", 6));
+        int earlier = serializedSize(new PhoneState.Serializer(), typical);
+        int compact = serializedSize(new PhoneState.CompactSerializer(), typical);
+        assertThat(earlier).isEqualTo(97);
+        assertThat(compact).isLessThanOrEqualTo(earlier * 2 / 3);
+    }
+
+    @Test
+    void compactPhoneStateRejectsBytesItDidNotWrite() {
+        PhoneState.CompactSerializer s = new PhoneState.CompactSerializer();
+        assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(new byte[] {(byte) 0x40, 0})))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("unknown header 64");
+        assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(new byte[] {2, 0})))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("unknown header 2");
+        assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(new byte[] {3, 0})))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("0 bindings with header 3");
+    }
+
+    @Test
+    void idsOutsideAsciiComeBackEqual() throws Exception {
+        assertRoundTrip(PhoneSignal.class, PhoneSignal.Serializer.class,
+                PhoneSignal.bind("phone-é", 1_649_000_000_000L, "p-漢字", "bind:\uD83D\uDE00"),
+                PhoneSignal.ping("", 1_649_000_000_000L, GridProjection.pack(1, 2), "ping:\u007f\u0080"));
+    }
+
+    private static <T> int serializedSize(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        return out.length();
     }
 
     @SafeVarargs

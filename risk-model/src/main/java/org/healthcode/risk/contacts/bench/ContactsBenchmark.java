@@ -15,10 +15,12 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.contacts.LongStayClause;
@@ -34,11 +36,16 @@ import org.healthcode.risk.contacts.LongStayClause;
  * {@code --generator-only} runs just the generator into a discarding sink: the share of the figures that is the
  * generator's, not contact detection's.
  *
+ * <p>The job runs with the live job's state and checkpoint settings ({@link RiskJobConfig#checkpointing}) and its
+ * managed memory ({@code --managed-memory}, default {@code auto} as in RiskJob).
+ *
  * <p>Options: {@code --phones N} (required; rounded up to a multiple of the parallelism), {@code --parallelism}
  * (2), {@code --checkpoint-dir DIR} (required unless generator-only), {@code --checkpoint-interval} (10s),
+ * {@code --managed-memory SIZE|auto} (auto),
  * {@code --cases-every} (2000), {@code --side} (cells per side of the city; default keeps 25 000 phones per
  * 40 x 40 cells), {@code --long-stay-clause} (OFF: with AND a one-day city has no companions, see
- * docs/contacts.md), {@code --out-of-orderness} (15min), {@code --object-reuse} (true), {@code --generator-only}.
+ * docs/contacts.md), {@code --out-of-orderness} (15min), {@code --object-reuse} (true), {@code --generator-only},
+ * {@code --flink KEY=VALUE} (repeatable: any Flink setting, e.g. a RocksDB option, applied after the ones above).
  */
 public final class ContactsBenchmark {
 
@@ -60,17 +67,27 @@ public final class ContactsBenchmark {
         Duration outOfOrderness = parseDuration(o.getOrDefault("out-of-orderness", "15min"));
         String interval = o.getOrDefault("checkpoint-interval", "10s");
 
-        Configuration conf = new Configuration();
+        // the live job's state, checkpoint and RocksDB settings (RiskJobConfig.checkpointing: RocksDB, incremental
+        // checkpoints, RocksDB timers, bloom filters, object reuse) and its managed memory (auto = 40 % of the heap),
+        // so the figures are the job's and a setting made for the job shows here
+        Configuration conf = generatorOnly ? new Configuration()
+                : RiskJobConfig.checkpointing(Path.of(required(o, "checkpoint-dir")), parseDuration(interval));
         conf.setString("state.backend.type", "rocksdb");
-        if (!generatorOnly) {
-            conf.setString("execution.checkpointing.interval", interval);
-            conf.setString("execution.checkpointing.dir", Path.of(required(o, "checkpoint-dir")).toUri().toString());
-            conf.setString("execution.checkpointing.incremental", "true");
+        List<String> problems = new ArrayList<>();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                RiskJobConfig.managedMemory(o.getOrDefault("managed-memory", "auto"), problems));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
         conf.setString("restart-strategy.type", "none");
-        // every record type here is immutable, so chained operators may share instances instead of deep-copying
-        // each one through its serializer (the Event copy was 15 % of the profile); a Flink setting, not code
         conf.setString("pipeline.object-reuse", o.getOrDefault("object-reuse", "true"));
+        for (String kv : o.getOrDefault("flink", "").lines().toList()) {
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--flink: expected KEY=VALUE, was '" + kv + "'");
+            }
+            conf.setString(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
 
@@ -107,6 +124,8 @@ public final class ContactsBenchmark {
         r.put("outOfOrderness", outOfOrderness.toString());
         r.put("checkpointInterval", generatorOnly ? "off" : interval);
         r.put("objectReuse", conf.getString("pipeline.object-reuse", "false"));
+        r.put("managedMemory", conf.get(TaskManagerOptions.MANAGED_MEMORY_SIZE).toHumanReadableString());
+        r.put("flinkSettings", o.getOrDefault("flink", "").replace('\n', ' '));
         r.put("events", city.events());
         r.put("pings", city.pings());
         r.put("cases", city.cases());
@@ -157,6 +176,9 @@ public final class ContactsBenchmark {
                 bad.add(args[i]);
             } else if (args[i].equals("--generator-only")) {
                 o.put("generator-only", "true");
+            } else if (args[i].equals("--flink") && i + 1 < args.length) {
+                // repeatable: collected as lines
+                o.merge("flink", args[++i], (a, b) -> a + "\n" + b);
             } else if (i + 1 < args.length) {
                 o.put(args[i].substring(2), args[++i]);
             } else {
