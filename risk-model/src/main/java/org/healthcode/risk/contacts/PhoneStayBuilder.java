@@ -58,8 +58,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *   <li>pings ahead of the clock wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
  *   <li>a phone's bindings and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
- *       through a write-behind cache: read once, written back before every checkpoint barrier (and at the end);
- *       when more than {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
+ *       through a write-behind cache: read once, the phones changed since the last barrier written back before every
+ *       checkpoint barrier (and at the end; docs/contacts.md, "Checkpoints at city scale"); when more than {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
  *   <li>the gap that ends a silent phone's stay is found in a heap index of deadlines instead of a timer per ping.</li>
  * </ul>
  * Fault tolerance: before each barrier the cache is written to keyed state and the buffer to union operator state
@@ -105,6 +105,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient PhoneSignal[] due;
     private transient long[] dueKeys;
     private transient HashMap<String, Phone> phones;
+    private transient ArrayList<Phone> dirtyPhones;
     private transient int cached;
     private transient ArrayDeque<Deadline> deadlines;
     /** The operator's clock: pings and gap deadlines up to it are applied (see the class comment). */
@@ -177,6 +178,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         due = new PhoneSignal[0];
         dueKeys = new long[0];
         phones = new HashMap<>();
+        dirtyPhones = new ArrayList<>();
         deadlines = new ArrayDeque<>();
         watermark = Long.MIN_VALUE;
         carrierWatermark = Long.MIN_VALUE;
@@ -505,10 +507,13 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         return p;
     }
 
-    private static void set(Phone p, PhoneState st) {
+    private void set(Phone p, PhoneState st) {
         if (st != p.state) {
             p.state = st;
-            p.dirty = true;
+            if (!p.dirty) {
+                p.dirty = true;
+                dirtyPhones.add(p);
+            }
         }
     }
 
@@ -525,19 +530,28 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         p.dirty = false;
     }
 
-    /** Writes every changed phone to keyed state; above the capacity, empties the cache too. */
+    /**
+     * Writes every changed phone to keyed state; above the capacity, empties the cache too. Only the phones changed
+     * since the last barrier are visited (they are listed as they change): with a checkpoint every second and a cache
+     * of a million phones, walking the whole cache at every barrier would cost more than a quiet second's writes.
+     */
     private void writeBackAll() throws Exception {
-        boolean evict = cached > cacheCapacity;
+        for (Phone p : dirtyPhones) {
+            writeBack(p);
+        }
+        dirtyPhones.clear();
+        if (cached <= cacheCapacity) {
+            return;
+        }
         Iterator<Phone> it = phones.values().iterator();
         while (it.hasNext()) {
             Phone p = it.next();
-            writeBack(p);
-            if (evict && p.cached) {
+            if (p.cached) {
                 p.state = null;
                 p.cached = false;
                 cached--;
             }
-            if (!p.cached && p.deadline == NO_DEADLINE) {
+            if (p.deadline == NO_DEADLINE) {
                 it.remove();
             }
         }
