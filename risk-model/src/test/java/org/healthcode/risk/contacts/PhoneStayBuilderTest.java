@@ -231,6 +231,30 @@ class PhoneStayBuilderTest {
                 org.assertj.core.groups.Tuple.tuple("cell:2:1", ms(plusMinutes(T0, 30)), ms(plusMinutes(T0, 35)), 2));
     }
 
+    @Test
+    void aCheckpointWritesThePhonesChangedSinceTheLastOneAndKeepsTheOthers() throws Exception {
+        // Alice's phone changes before checkpoint 1 only, Bob's before both: restored from checkpoint 2, Alice's
+        // state is the one written at checkpoint 1 and Bob's the one written at checkpoint 2
+        send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
+                ping(BOB_PHONE, T0, 5, 5));
+        advanceTo(T0);
+        checkpoint(1L);
+        send(ping(BOB_PHONE, plusMinutes(T0, 10), 5, 5));
+        advanceTo(plusMinutes(T0, 10));
+        OperatorSubtaskState snapshot = checkpoint(2L);
+        h.close();
+
+        h = harness(new PhoneStayBuilder(RULES));
+        h.initializeState(snapshot);
+        h.open();
+        send(ping(ALICE_PHONE, plusMinutes(T0, 15), 1, 1), ping(BOB_PHONE, plusMinutes(T0, 20), 5, 5));
+        advanceTo(plusMinutes(T0, 300));
+
+        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
+                org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
+    }
+
     // --- two event-time domains: the carrier's pings (input 1) and the other feeds' bindings (input 2) ---
 
     @Test
