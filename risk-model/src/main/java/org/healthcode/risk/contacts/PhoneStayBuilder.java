@@ -58,8 +58,9 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *   <li>pings ahead of the clock wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
  *   <li>a phone's bindings and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
- *       through a write-behind cache: read once, the phones changed since the last barrier written back before every
- *       checkpoint barrier (and at the end; docs/contacts.md, "Checkpoints at city scale"); when more than {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
+ *       through a write-behind cache: read once, the phones changed since the last barrier written back before
+ *       every checkpoint barrier (and at the end; docs/contacts.md, "Checkpoints at city scale"); when more than
+ *       {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
  *   <li>the gap that ends a silent phone's stay is found in a heap index of deadlines instead of a timer per ping.</li>
  * </ul>
  * Fault tolerance: before each barrier the cache is written to keyed state and the buffer to union operator state
