@@ -175,11 +175,11 @@ public record RiskJobConfig(
      * by every RocksDB instance of the task manager (block cache and write buffers of all slots); a city of 100 k
      * persons already holds more state than that, and reads then go to files instead of the cache.
      */
-    /** What {@code --managed-memory auto} gives in this JVM. */
     public static MemorySize autoManagedMemory() {
         return managedMemory("auto", new ArrayList<>());
     }
 
+    /** {@code --managed-memory}: {@code auto} (see {@link #autoManagedMemory}) or a size of at least 16m. */
     public static MemorySize managedMemory(String value, List<String> problems) {
         if (value.equals("auto")) {
             long bytes = (long) (Runtime.getRuntime().maxMemory() * AUTO_MANAGED_FRACTION_OF_HEAP);
