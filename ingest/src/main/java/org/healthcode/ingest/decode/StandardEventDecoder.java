@@ -23,7 +23,9 @@ import org.healthcode.ingest.wire.EventTrees;
 /**
  * The decoder of DESIGN §5: JSON lines and Protobuf events go through one validation path (Protobuf is first
  * mapped to the flat JSON tree by {@link EventTrees}), raw ID numbers and phone numbers are replaced by
- * pseudonyms, and every problem becomes a {@link Rejected} with a category, the field and a reason.
+ * pseudonyms, and every problem becomes a {@link Rejected} with a category, the field and a reason. One shortcut:
+ * a valid Protobuf carrier ping (most of every feed) is read straight from the wire by {@link ProtoPings}, which
+ * yields the same event and leaves every other record, bad pings included, to this path.
  *
  * <p>Checks, in order: the record parses (malformed); {@code type} is known (missing, unknown_type); {@code feed}
  * is the type's feed; {@code eventId}, {@code time} (ISO-8601 with offset), {@code region} (optional, six digits);
@@ -67,6 +69,15 @@ public final class StandardEventDecoder implements EventDecoder {
 
     @Override
     public Decoded decodeProto(byte[] value, String topic, int partition, long offset) {
+        Event ping = ProtoPings.decode(value, pseudonymiser);
+        if (ping != null) {
+            return Decoded.ok(ping);
+        }
+        return decodeProtoGenerally(value, topic, partition, offset);
+    }
+
+    /** {@link #decodeProto} without the carrier-ping shortcut ({@link ProtoPings}): every record through the tree. */
+    Decoded decodeProtoGenerally(byte[] value, String topic, int partition, long offset) {
         try {
             return Decoded.ok(validate(parseProto(value)));
         } catch (Problem p) {
