@@ -59,4 +59,19 @@ class GridProjectionTest {
                 .anySatisfy(p -> assertThat(p).startsWith("flightRowWindow"));
         assertThat(ContactRules.defaults().problems()).isEmpty();
     }
+
+    @Test
+    void aCellsTextIdIsTheSameWhetherMadeAfreshOrRemembered() {
+        // far more cells than the table of remembered ids holds, twice over, so slots are overwritten and hit
+        for (int round = 0; round < 2; round++) {
+            for (long i = -150; i < 150; i++) {
+                for (long j = -150; j < 150; j++) {
+                    long key = GridProjection.pack(i, j);
+                    assertThat(GridProjection.cellId(key)).isEqualTo("cell:" + i + ":" + j);
+                }
+            }
+        }
+        assertThat(GridProjection.cellId(GridProjection.pack(Integer.MIN_VALUE, Integer.MAX_VALUE)))
+                .isEqualTo("cell:" + Integer.MIN_VALUE + ":" + Integer.MAX_VALUE);
+    }
 }
