@@ -68,6 +68,11 @@ public record PhoneSignal(boolean binding, String msisdn, long time, long cell, 
     public static final class Serializer extends RecordSerializer<PhoneSignal> {
         @Override
         public void serialize(PhoneSignal s, DataOutputView out) throws IOException {
+            // staged: the phone side keeps its buffered pings in operator state, written at every checkpoint
+            RecordSerializer.writeStaged(s, out, Serializer::writeFields);
+        }
+
+        private static void writeFields(PhoneSignal s, DataOutputView out) throws IOException {
             out.writeBoolean(s.binding());
             RecordSerializer.writeText(s.msisdn(), out);
             out.writeLong(s.time());

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -77,6 +78,38 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         // char by char: DataOutputSerializer.writeBytes(String) advances its position twice (Flink 2.2.1)
         for (int k = 0; k < n; k++) {
             out.writeByte(s.charAt(k));
+        }
+    }
+
+    /** Writes one record's fields to a {@link DataOutputView}. */
+    @FunctionalInterface
+    public interface FieldWriter<T> {
+        void write(T value, DataOutputView out) throws IOException;
+    }
+
+    private static final int STAGING_KEPT_BYTES = 1 << 16;
+    private static final ThreadLocal<DataOutputSerializer> STAGING =
+            ThreadLocal.withInitial(() -> new DataOutputSerializer(256));
+
+    /**
+     * Writes {@code value} with {@code fields}, the same bytes either way: straight into {@code out} when it is an
+     * in-memory buffer (the network, RocksDB values), else first into a per-thread buffer and then in one write.
+     * A checkpoint stream (operator list state, heap snapshots) costs several calls through stream wrappers per
+     * field written; records buffered in operator state are written at every checkpoint (the phone side's pings:
+     * 2% of the job's samples at 100 k persons with 1 s checkpoints). For a record with no nested record that
+     * stages too (the buffer is one per thread).
+     */
+    public static <T> void writeStaged(T value, DataOutputView out, FieldWriter<T> fields) throws IOException {
+        if (out instanceof DataOutputSerializer) {
+            fields.write(value, out);
+            return;
+        }
+        DataOutputSerializer staging = STAGING.get();
+        staging.clear();
+        fields.write(value, staging);
+        out.write(staging.getSharedBuffer(), 0, staging.length());
+        if (staging.getSharedBuffer().length > STAGING_KEPT_BYTES) {
+            STAGING.remove();
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,29 @@ class ContactSerializationTest {
         assertRoundTrip(PhoneSignal.class, PhoneSignal.Serializer.class,
                 PhoneSignal.ping("phone-1", 1_649_000_000_000L, GridProjection.pack(-3, 7), "ping:1"),
                 PhoneSignal.bind("phone-1", 1_649_000_000_000L, "p-alice", "bind:1"));
+    }
+
+    @Test
+    void aPhoneSignalWrittenToAStreamIsStagedIntoTheSameBytesAsToABuffer() throws Exception {
+        PhoneSignal.Serializer serializer = new PhoneSignal.Serializer();
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        DataOutputViewStreamWrapper streamOut = new DataOutputViewStreamWrapper(stream);
+        DataOutputSerializer buffer = new DataOutputSerializer(16);
+        PhoneSignal[] signals = {
+                PhoneSignal.ping("phone-1", 1_649_000_000_000L, GridProjection.pack(-3, 7), "ping:1"),
+                PhoneSignal.bind("phone-1", 1_649_000_000_000L, "p-alice", "bind:1"),
+                PhoneSignal.ping("电话", 5L, 0L, "x".repeat(70_000))}; // larger than the staging buffer kept
+        for (PhoneSignal s : signals) {
+            serializer.serialize(s, streamOut);
+            serializer.serialize(s, buffer);
+        }
+        streamOut.flush();
+        assertThat(stream.toByteArray()).isEqualTo(buffer.getCopyOfBuffer());
+        DataInputDeserializer in = new DataInputDeserializer(stream.toByteArray());
+        for (PhoneSignal s : signals) {
+            assertThat(serializer.deserialize(in)).isEqualTo(s);
+        }
+        assertThat(in.available()).isZero();
     }
 
     @Test
