@@ -71,9 +71,30 @@ public final class IsoTimes {
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return NOT_COMMON;
         }
-        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        long epochDay = epochDay(year, month, day);
         return (epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds) * 1000L;
     }
+
+    /**
+     * {@code LocalDate.of(year, month, day).toEpochDay()} for a valid date of a year >= 0, without the object (the
+     * same arithmetic as the JDK's; every ping's time goes through here).
+     */
+    static long epochDay(int year, int month, int day) {
+        long y = year;
+        long total = 365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+        total += (367L * month - 362) / 12;
+        total += day - 1;
+        if (month > 2) {
+            total--;
+            if (!java.time.Year.isLeap(year)) {
+                total--;
+            }
+        }
+        return total - DAYS_0000_TO_1970;
+    }
+
+    /** Days from 0000-01-01 to 1970-01-01 (as in {@link LocalDate}). */
+    private static final long DAYS_0000_TO_1970 = (146_097L * 5L) - (30L * 365L + 7L);
 
     private static int monthLength(int year, int month) {
         return java.time.YearMonth.of(year, month).lengthOfMonth();

@@ -38,6 +38,16 @@ class IsoTimesTest {
     }
 
     @Test
+    void theEpochDayOfEveryDateOfFourDigitYearsIsLocalDates() {
+        for (java.time.LocalDate d = java.time.LocalDate.of(0, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
+            if (IsoTimes.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()) {
+                assertThat(IsoTimes.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as("%s", d)
+                        .isEqualTo(d.toEpochDay());
+            }
+        }
+    }
+
+    @Test
     void otherFormsAndInvalidTimesAreLeftToTheFormatter() {
         for (String t : List.of("2022-04-01T09:30+08:00", "2022-04-01T09:30:00.250+08:00", "2022-04-01T09:30:00",
                 "2022-02-30T09:30:00+08:00", "2023-02-29T09:30:00Z", "2022-13-01T09:30:00Z", "2022-04-01T24:00:00Z",
