@@ -64,15 +64,18 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         List<Event> due = new ArrayList<>();
+        boolean left = false;
         Iterator<Map.Entry<String, Event>> it = pending.iterator();
         while (it.hasNext()) {
             Event e = it.next().getValue();
             if (e.time() <= timestamp) {
                 due.add(e);
                 it.remove();
+            } else {
+                left = true;
             }
         }
-        if (!due.isEmpty() && pending.isEmpty()) {
+        if (!due.isEmpty() && !left) { // the loop saw every entry: no second RocksDB iterator to ask isEmpty()
             pending.clear();
         }
         due.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));

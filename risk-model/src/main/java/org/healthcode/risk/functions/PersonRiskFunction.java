@@ -120,15 +120,19 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StatusChange> out) throws Exception {
         List<PersonInput> due = new ArrayList<>();
+        boolean left = false;
         Iterator<Map.Entry<String, PersonInput>> it = pending.iterator();
         while (it.hasNext()) {
             Map.Entry<String, PersonInput> entry = it.next();
             if (entry.getValue().time() <= timestamp) {
                 due.add(entry.getValue());
                 it.remove();
+            } else {
+                left = true;
             }
         }
-        if (!due.isEmpty() && pending.isEmpty()) {
+        // the loop saw every entry, so no second look (pending.isEmpty() is one more RocksDB iterator per timer)
+        if (!due.isEmpty() && !left) {
             pending.clear(); // an empty map is still an entry on the heap backend
         }
         PersonState stored = person.value();
