@@ -12,10 +12,15 @@ final class NationalIds {
     private NationalIds() {}
 
     static String learned(PersonState s, PersonInput in) {
-        if (in.event() != null && in.event().nationalId() != null
-                && (in.event().type() == EventType.IDENTITY || in.event().type() == EventType.RISK_PERSON)) {
+        if (teaches(in)) {
             return in.event().nationalId();
         }
         return s.nationalId();
+    }
+
+    /** True when {@code in} sets the person's national pseudonym. */
+    static boolean teaches(PersonInput in) {
+        return in.event() != null && in.event().nationalId() != null
+                && (in.event().type() == EventType.IDENTITY || in.event().type() == EventType.RISK_PERSON);
     }
 }

@@ -113,6 +113,17 @@ public final class RiskEngine implements Serializable {
         return conds;
     }
 
+    /**
+     * True for the event types {@link #apply(List, Event)} leaves to its default branch: whatever the conditions,
+     * it gives them back unchanged. Keep the two switches in step ({@code RiskEngineTest} checks every type).
+     */
+    public static boolean concernsNoRule(Event e) {
+        return switch (e.type()) {
+            case TEST_RESULT, DIAGNOSIS, FEVER_CLINIC_VISIT, CONTACT_DESIGNATION, BORDER_ENTRY, RISK_PERSON -> false;
+            default -> true;
+        };
+    }
+
     /** The conditions after one feed event, applied at its own time. Events that concern no rule change nothing. */
     public List<ConditionState> apply(List<ConditionState> current, Event e) {
         List<ConditionState> conds = new ArrayList<>(current);

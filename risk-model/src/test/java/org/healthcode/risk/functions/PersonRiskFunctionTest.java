@@ -283,4 +283,32 @@ class PersonRiskFunctionTest {
         assertThat(h.stateEntries()).isZero();
         assertThat(h.timers()).isZero();
     }
+
+    // --- inputs that change nothing ---
+
+    private static Event scan(String person, Instant at, String id) {
+        return Event.builder(id, org.healthcode.ingest.events.EventType.SCAN, at.toEpochMilli(), "440100")
+                .personId(person).venueId("venue-1").areaCode("440100").direction("in").build();
+    }
+
+    @Test
+    void scansOfAPersonWithNothingToShowWaitForNothing() throws Exception {
+        h.send(scan(BOB, MONDAY_9AM, "s1"), scan(BOB, plusHours(MONDAY_9AM, 1), "s2"));
+        // applied they would change nothing: no pending entry, no timer (each was both before)
+        assertThat(h.stateEntries()).isZero();
+        assertThat(h.timers()).isZero();
+        h.advanceTo(plusDays(MONDAY_9AM, 1));
+        assertThat(h.statuses()).isEmpty();
+    }
+
+    @Test
+    void scansAreKeptForAPersonWithAConditionOrWithInputsPending() throws Exception {
+        h.send(positivePcr(ALICE, MONDAY_9AM), scan(ALICE, plusHours(MONDAY_9AM, 1), "s1"));
+        assertThat(h.timers()).isEqualTo(2); // the test's and the scan's: the scan waits behind the pending test
+        h.advanceTo(plusHours(MONDAY_9AM, 2));
+        assertThat(h.colourAt(ALICE, plusHours(MONDAY_9AM, 2))).isEqualTo("red");
+        int timers = h.timers();
+        h.send(scan(ALICE, plusHours(MONDAY_9AM, 3), "s2"));
+        assertThat(h.timers()).isEqualTo(timers + 1); // a person with a status: kept
+    }
 }

@@ -37,4 +37,26 @@ class RiskEngineTest {
         assertThat(engine.advance(c, plusDays(MONDAY_9AM, 38).toEpochMilli())).isEmpty();
         assertThat(engine.assess(List.of(), 0).colour()).isEqualTo(Colour.GREEN);
     }
+
+    @Test
+    void theTypesThatConcernNoRuleLeaveAnyConditionsAsTheyAre() {
+        List<ConditionState> none = List.of();
+        List<ConditionState> some = engine.apply(engine.apply(none, closeContact(ALICE, MONDAY_9AM, plusDays(MONDAY_9AM, 1))),
+                confirmed(ALICE, plusDays(MONDAY_9AM, 2)));
+        assertThat(some).isNotEmpty();
+        int ignored = 0;
+        for (org.healthcode.ingest.events.EventType type : org.healthcode.ingest.events.EventType.values()) {
+            org.healthcode.ingest.events.Event e = org.healthcode.ingest.events.Event.builder("x-" + type, type,
+                    plusDays(MONDAY_9AM, 3).toEpochMilli(), "440100").personId(ALICE).build();
+            if (RiskEngine.concernsNoRule(e)) {
+                ignored++;
+                assertThat(engine.apply(some, e)).as("%s", type).isEqualTo(some);
+                assertThat(engine.apply(none, e)).as("%s", type).isEqualTo(none);
+            }
+        }
+        assertThat(ignored).isGreaterThan(5);
+        // and the ones a rule reads are not among them
+        assertThat(RiskEngine.concernsNoRule(negativePcr(ALICE, MONDAY_9AM))).isFalse();
+        assertThat(RiskEngine.concernsNoRule(confirmed(ALICE, MONDAY_9AM))).isFalse();
+    }
 }
