@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.healthcode.ingest.events.Event;
-import org.healthcode.ingest.events.EventType;
 import org.healthcode.ingest.pseudonym.Msisdns;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.wire.IsoTimes;
@@ -127,11 +126,7 @@ final class ProtoPings {
             if (!hasLat || !(lat >= -90 && lat <= 90) || !hasLon || !(lon >= -180 && lon <= 180)) {
                 return null;
             }
-            return Event.builder(eventId, EventType.PING, ms, region)
-                    .msisdn(pseudonymiser.phoneId(msisdn))
-                    .lat(lat)
-                    .lon(lon)
-                    .build();
+            return Event.ping(eventId, ms, region, pseudonymiser.phoneId(msisdn), lat, lon);
         } catch (IOException | RuntimeException e) { // a bad time (DateTimeParseException) included
             return null;
         }

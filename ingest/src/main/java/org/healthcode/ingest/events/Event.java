@@ -111,6 +111,14 @@ public record Event(
         String reasonCategory) {
 
     /** A builder, so producers name the fields they set instead of counting 47 positions. */
+    /** A carrier ping, built without a {@link Builder} (the decoder's shortcut makes one per ping). */
+    public static Event ping(String eventId, long time, String region, String msisdn, double lat, double lon) {
+        return new Event(eventId, EventType.PING, time, region, null, msisdn, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, lat, lon, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
+
     public static Builder builder(String eventId, EventType type, long time, String region) {
         return new Builder(eventId, type, time, region);
     }
