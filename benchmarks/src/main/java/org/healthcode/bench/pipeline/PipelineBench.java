@@ -282,6 +282,7 @@ public final class PipelineBench implements Callable<Integer> {
                         Thread.sleep(3_000); // one more checkpoint after the last probe
                     }
                 }
+                rejected(r, run, bootstrap, tag);
                 checkpoints(r, run, jobLog, checkpoints, n, tag);
                 jobProblems(r, jobLog);
             }
@@ -289,6 +290,26 @@ public final class PipelineBench implements Callable<Integer> {
             options.cleanUp(work);
         }
         return run;
+    }
+
+    /**
+     * What the job committed to {@code rejected}: the synthetic city has no bad record, so anything there (pings
+     * rejected as late when the job's watermark ran ahead of a partition it had marked idle on a starved machine)
+     * means this run did not process the whole city as a clean run does, and its figures are not comparable.
+     */
+    private static void rejected(Results r, ObjectNode run, String bootstrap, String tag) {
+        java.util.Map<String, Long> byCategory = RejectedCount.byCategory(bootstrap, "rejected");
+        long total = byCategory.values().stream().mapToLong(Long::longValue).sum();
+        ObjectNode j = run.putObject("rejectedRecords");
+        j.put("total", total);
+        byCategory.forEach(j::put);
+        r.line(String.format("%srejected topic: %,d records%s", tag, total, total == 0 ? "" : " " + byCategory));
+        if (total > 0) {
+            r.note(String.format("%s%,d records were rejected (%s): the job did not process the whole city as a"
+                    + " clean run does (late pings: its watermark passed a partition it had marked idle, e.g. on a"
+                    + " starved machine); do not compare this run's figures with a clean run's", tag, total,
+                    byCategory));
+        }
     }
 
     private void freshness(Results r, ObjectNode run, Path root, Path work, String bootstrap, FreshnessProbe probe,
