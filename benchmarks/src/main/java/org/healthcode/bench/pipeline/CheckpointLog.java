@@ -39,19 +39,36 @@ public final class CheckpointLog {
         return out;
     }
 
-    /** Total size of the files under {@code dir} (the retained checkpoints: incremental SSTs and metadata). */
+    /**
+     * Total size of the files under {@code dir} (the retained checkpoints: incremental SSTs and metadata). The job is
+     * still running and Flink's checkpoint clean-up removes files and directories while this walks: a path that is
+     * gone counts 0 (Files.walk threw on it and lost the whole run's results).
+     */
     public static long directoryBytes(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0; // removed by Flink's checkpoint cleanup while we walked
+        long[] total = {0};
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file,
+                                                           java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    total[0] += attrs.size();
                 }
-            }).sum();
-        }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE; // removed by the clean-up while we walked
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return total[0];
     }
 }
