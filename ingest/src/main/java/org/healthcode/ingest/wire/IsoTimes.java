@@ -42,16 +42,10 @@ public final class IsoTimes {
         if (n != 20 && n != 25) {
             return NOT_COMMON;
         }
-        if (t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
-                || t.charAt(16) != ':') {
+        long local = localEpochSecond(t);
+        if (local == NOT_LOCAL) {
             return NOT_COMMON;
         }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
         int offsetSeconds;
         if (n == 20) {
             if (t.charAt(19) != 'Z') {
@@ -67,12 +61,33 @@ public final class IsoTimes {
             }
             offsetSeconds = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
         }
+        return (local - offsetSeconds) * 1000L;
+    }
+
+    /** {@link #localEpochSecond}'s answer for text that is not a valid {@code yyyy-MM-ddTHH:mm:ss} start. */
+    private static final long NOT_LOCAL = Long.MIN_VALUE;
+
+    /**
+     * The first 19 characters of {@code t} ({@code yyyy-MM-ddTHH:mm:ss}, years 0000-9999, the caller has checked the
+     * length) as seconds from the epoch, read as UTC; {@link #NOT_LOCAL} when they are not a valid date and time.
+     * Shared by the feeds' time form and {@link #parseInstant}.
+     */
+    private static long localEpochSecond(String t) {
+        if (t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
+            return NOT_LOCAL;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > monthLength(year, month)
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return NOT_COMMON;
+            return NOT_LOCAL;
         }
-        long epochDay = epochDay(year, month, day);
-        return (epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds) * 1000L;
+        return epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
     }
 
     /**
@@ -186,16 +201,13 @@ public final class IsoTimes {
      */
     public static java.time.Instant parseInstant(String t) {
         int n = t.length();
-        if (n < 20 || n > 30 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':' || t.charAt(n - 1) != 'Z') {
+        if (n < 20 || n > 30 || t.charAt(n - 1) != 'Z') {
             return java.time.Instant.parse(t);
         }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
+        long local = localEpochSecond(t);
+        if (local == NOT_LOCAL) {
+            return java.time.Instant.parse(t);
+        }
         int nanos = 0;
         if (n > 20) {
             int fraction = n - 21;
@@ -207,13 +219,10 @@ public final class IsoTimes {
                 nanos *= 10;
             }
         }
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
-                .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
-                || nanos < 0) {
+        if (nanos < 0) {
             return java.time.Instant.parse(t);
         }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return java.time.Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
+        return java.time.Instant.ofEpochSecond(local, nanos);
     }
 
     /** {@link #instantText(long, int)} of epoch milliseconds: {@code Instant.ofEpochMilli(epochMs).toString()}. */
