@@ -1,5 +1,8 @@
 package org.healthcode.risk.contacts;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,8 +15,14 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.CheckpointType;
+import org.apache.flink.runtime.state.AbstractKeyedStateBackend;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -58,14 +67,17 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *   <li>pings ahead of the clock wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
  *   <li>a phone's bindings and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
- *       through a write-behind cache: read once, the phones changed since the last barrier written back before
- *       every checkpoint barrier (and at the end; docs/contacts.md, "Checkpoints at city scale"); when more than
- *       {@code cacheCapacity} phones are cached at a barrier, the cache is emptied after writing;</li>
+ *       through a write-behind cache: read once, the phones changed since the last write-back written back before
+ *       a checkpoint barrier at most every {@code writeBackInterval} (and at the end); the checkpoints in between
+ *       carry those phones as raw keyed state, a sequential write per key group (docs/contacts.md, "Checkpoints at
+ *       city scale"); when more than {@code cacheCapacity} phones are cached at a barrier, they are written back
+ *       and the cache is emptied;</li>
  *   <li>the gap that ends a silent phone's stay is found in a heap index of deadlines instead of a timer per ping.</li>
  * </ul>
- * Fault tolerance: before each barrier the cache is written to keyed state and the buffer to union operator state
- * (each subtask keeps the signals of its own key groups on restore, so rescaling works); the deadline index is
- * rebuilt from keyed state on restore.
+ * Fault tolerance: a checkpoint holds the phones as of the last write-back in keyed state, the phones changed since
+ * in raw keyed state (by key group, so both follow their key groups when the job is rescaled), and the buffer in
+ * union operator state (each subtask keeps the signals of its own key groups on restore); on restore the changed
+ * phones are cached again (to be written back at the next write-back) and the deadline index is rebuilt from both.
  *
  * <p>State and its end of life: {@code phone} one entry per phone: the binding in force at the clock
  * (identity data lives as long as the phone) plus those that take effect later, dropped once a later one is in
@@ -79,6 +91,16 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
 
     /** Default capacity of the write-behind cache, in phones per subtask (about 250 bytes each). */
     public static final int DEFAULT_CACHE_CAPACITY = 1_000_000;
+
+    /** Default longest time between two write-backs of the changed phones to keyed state. */
+    public static final Duration DEFAULT_WRITE_BACK_INTERVAL = Duration.ofSeconds(60);
+
+    /**
+     * First int of each key group of this operator's raw keyed state (the phones changed since the last write-back),
+     * naming its layout, version 1 ("PHS1"). Flink's time service writes its own layout there when timers are on the
+     * heap of a RocksDB backend; that starts with a small version number, and this operator has no timers to restore.
+     */
+    private static final int UNSAVED_LAYOUT = 0x50485331;
 
     /**
      * Ties of one millisecond: by phone; a stable sort keeps arrival order after that. The time order itself is a
@@ -96,6 +118,13 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
 
     private final ContactRules rules;
     private final int cacheCapacity;
+    private final long writeBackIntervalMillis;
+    /**
+     * Whether this operator writes raw keyed state: not when Flink writes timers there (RocksDB with timers on the
+     * heap, {@code --timers heap}); then every checkpoint writes the changed phones back. Decided once the keyed
+     * state backend is known (Flink asks before that, when restoring: this operator has no timers to restore).
+     */
+    private boolean customRawKeyedState = true;
 
     private transient ValueStateDescriptor<PhoneState> phoneDescriptor;
     private transient ValueState<PhoneState> phoneState;
@@ -106,8 +135,11 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient PhoneSignal[] due;
     private transient long[] dueKeys;
     private transient HashMap<String, Phone> phones;
+    /** The phones changed since the last write-back to keyed state (their {@code dirty} flag is set). */
     private transient ArrayList<Phone> dirtyPhones;
     private transient int cached;
+    /** Processing time of the last write-back (or of the start). */
+    private transient long lastWriteBack;
     private transient ArrayDeque<Deadline> deadlines;
     /** The operator's clock: pings and gap deadlines up to it are applied (see the class comment). */
     private transient long watermark;
@@ -121,7 +153,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient Counter latePings;
 
     public PhoneStayBuilder(ContactRules rules) {
-        this(rules, DEFAULT_CACHE_CAPACITY);
+        this(rules, DEFAULT_CACHE_CAPACITY, DEFAULT_WRITE_BACK_INTERVAL);
     }
 
     /**
@@ -129,11 +161,26 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      *     (after writing back) at the next checkpoint
      */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
+        this(rules, cacheCapacity, DEFAULT_WRITE_BACK_INTERVAL);
+    }
+
+    /**
+     * @param cacheCapacity phones whose state stays cached in heap across checkpoints; above it the cache is emptied
+     *     (after writing back) at the next checkpoint
+     * @param writeBackInterval how often, at most, the changed phones are written to keyed state (at the first
+     *     checkpoint this long after the last write-back, in processing time); the checkpoints in between carry
+     *     the phones changed since the last write-back as raw keyed state. Zero writes back at every checkpoint.
+     */
+    public PhoneStayBuilder(ContactRules rules, int cacheCapacity, Duration writeBackInterval) {
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity must be at least 1, was " + cacheCapacity);
         }
+        if (writeBackInterval.isNegative()) {
+            throw new IllegalArgumentException("writeBackInterval must not be negative, was " + writeBackInterval);
+        }
         this.rules = rules.validated();
         this.cacheCapacity = cacheCapacity;
+        this.writeBackIntervalMillis = writeBackInterval.toMillis();
     }
 
     /**
@@ -146,6 +193,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         boolean cached;
         boolean dirty;
         long deadline = NO_DEADLINE;
+        /** The phone's key group, once needed (a raw keyed snapshot). */
+        int keyGroup = -1;
 
         Phone(String msisdn) {
             this.msisdn = msisdn;
@@ -166,8 +215,15 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     }
 
     @Override
+    protected boolean isUsingCustomRawKeyedState() {
+        return customRawKeyedState;
+    }
+
+    @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        customRawKeyedState = !(getKeyedStateBackend() instanceof AbstractKeyedStateBackend<?> backend
+                && backend.requiresLegacySynchronousTimerSnapshots(CheckpointType.CHECKPOINT));
         phoneDescriptor = new ValueStateDescriptor<>("phone", new PhoneState.CompactSerializer());
         phoneState = context.getKeyedStateStore().getState(phoneDescriptor);
         bufferedState = context.getOperatorStateStore().getUnionListState(
@@ -198,25 +254,63 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                     buffer.add(s);
                 }
             }
+            // keyed state holds the phones as of the last write-back; the raw keyed state, those changed since
+            HashMap<String, PhoneState> unsaved = readUnsaved(context);
             List<Deadline> open = new ArrayList<>();
             getKeyedStateBackend().<VoidNamespace, ValueState<PhoneState>, PhoneState>applyToAllKeys(
                     VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, phoneDescriptor, (key, state) -> {
                         PhoneState ps = state.value();
-                        if (ps != null && ps.open() != null) {
+                        if (ps != null && ps.open() != null && !unsaved.containsKey(key)) {
                             Phone p = new Phone((String) key);
                             p.deadline = ps.open().to() + rules.stayGapMillis() + 1;
                             phones.put(p.msisdn, p);
                             open.add(new Deadline(p.deadline, p));
                         }
                     });
+            for (var e : unsaved.entrySet()) {
+                Phone p = new Phone(e.getKey());
+                p.state = e.getValue();
+                p.cached = true;
+                cached++;
+                p.dirty = true; // still to be written back
+                dirtyPhones.add(p);
+                phones.put(p.msisdn, p);
+                if (p.state != null && p.state.open() != null) {
+                    p.deadline = p.state.open().to() + rules.stayGapMillis() + 1;
+                    open.add(new Deadline(p.deadline, p));
+                }
+            }
             open.sort(Comparator.comparingLong(Deadline::time).thenComparing(d -> d.phone().msisdn));
             deadlines.addAll(open);
         }
     }
 
+    /**
+     * The phones changed since the last write-back before the checkpoint, from the raw keyed state of this
+     * subtask's key groups (see {@link #writeUnsaved}); an empty state (to be cleared) as null.
+     */
+    private static HashMap<String, PhoneState> readUnsaved(StateInitializationContext context) throws IOException {
+        HashMap<String, PhoneState> unsaved = new HashMap<>();
+        PhoneState.CompactSerializer serializer = new PhoneState.CompactSerializer();
+        for (KeyGroupStatePartitionStreamProvider group : context.getRawKeyedStateInputs()) {
+            DataInputViewStreamWrapper in =
+                    new DataInputViewStreamWrapper(new BufferedInputStream(group.getStream(), 64 * 1024));
+            if (in.readInt() != UNSAVED_LAYOUT) {
+                continue; // the time service's (timers on the heap when the checkpoint was taken): none here
+            }
+            int n = in.readInt();
+            for (int k = 0; k < n; k++) {
+                String msisdn = PhoneState.CompactSerializer.readShortText(in);
+                unsaved.put(msisdn, in.readBoolean() ? serializer.deserialize(in) : null);
+            }
+        }
+        return unsaved;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
+        lastWriteBack = getProcessingTimeService().getCurrentProcessingTime();
         unboundPings = getMetricGroup().counter("unboundPings");
         latePings = getMetricGroup().counter("latePings");
     }
@@ -558,10 +652,18 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         }
     }
 
+    /**
+     * Writes the changed phones back to keyed state when the write-back interval has passed since the last time, or
+     * when the cache is over its capacity (it is emptied then); otherwise {@link #snapshotState} carries them.
+     */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        writeBackAll();
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        if (!customRawKeyedState || now - lastWriteBack >= writeBackIntervalMillis || cached > cacheCapacity) {
+            writeBackAll();
+            lastWriteBack = now;
+        }
     }
 
     @Override
@@ -569,6 +671,58 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         super.snapshotState(context);
         bufferedState.update(buffer);
         watermarkState.update(List.of(watermark));
+        if (customRawKeyedState && !dirtyPhones.isEmpty()) {
+            writeUnsaved(context.getRawKeyedOperatorStateOutput());
+        }
+    }
+
+    /**
+     * The phones changed since the last write-back, as raw keyed state: per key group (ascending), the layout
+     * ({@link #UNSAVED_LAYOUT}), the count, then per phone its msisdn, whether it has a state, and the state in the compact format.
+     * One sequential write instead of a RocksDB put, flush and compaction per phone: between write-backs a phone
+     * that changes at every checkpoint costs a few dozen bytes of the checkpoint each time, not a put each time.
+     */
+    private void writeUnsaved(KeyedStateCheckpointOutputStream out) throws IOException {
+        int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        int n = dirtyPhones.size();
+        long[] order = new long[n]; // key group, then the index in dirtyPhones
+        for (int k = 0; k < n; k++) {
+            Phone p = dirtyPhones.get(k);
+            if (p.keyGroup < 0) {
+                p.keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(p.msisdn, maxParallelism);
+            }
+            order[k] = ((long) p.keyGroup << 32) | k;
+        }
+        Arrays.sort(order);
+        PhoneState.CompactSerializer serializer = new PhoneState.CompactSerializer();
+        DataOutputSerializer buf = new DataOutputSerializer(64 * 1024);
+        int i = 0;
+        while (i < n) {
+            int group = (int) (order[i] >>> 32);
+            int j = i;
+            while (j < n && (int) (order[j] >>> 32) == group) {
+                j++;
+            }
+            out.startNewKeyGroup(group);
+            buf.writeInt(UNSAVED_LAYOUT);
+            buf.writeInt(j - i);
+            for (int k = i; k < j; k++) {
+                Phone p = dirtyPhones.get((int) order[k]);
+                PhoneState.CompactSerializer.writeShortText(p.msisdn, buf);
+                boolean present = p.state != null && !p.state.isEmpty();
+                buf.writeBoolean(present);
+                if (present) {
+                    serializer.serialize(p.state, buf);
+                }
+                if (buf.length() >= 60 * 1024) {
+                    out.write(buf.getSharedBuffer(), 0, buf.length());
+                    buf.clear();
+                }
+            }
+            out.write(buf.getSharedBuffer(), 0, buf.length());
+            buf.clear();
+            i = j;
+        }
     }
 
     @Override

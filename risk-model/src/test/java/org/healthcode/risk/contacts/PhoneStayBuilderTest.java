@@ -12,6 +12,7 @@ import static org.healthcode.risk.testing.Fixtures.ALICE;
 import static org.healthcode.risk.testing.Fixtures.BOB;
 import static org.healthcode.risk.testing.Fixtures.MONDAY_9AM;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,6 +20,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.healthcode.ingest.events.Event;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +187,9 @@ class PhoneStayBuilderTest {
 
     @Test
     void onlyTheBindingIsLeftOnceTheWatermarkPassesTheLastGap() throws Exception {
+        h.close();
+        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, Duration.ZERO));
+        h.open();
         send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1));
         assertThat(operator.bufferedSignals()).isEqualTo(3); // pings wait for the watermark; bindings are recorded
@@ -235,6 +243,9 @@ class PhoneStayBuilderTest {
     void aCheckpointWritesThePhonesChangedSinceTheLastOneAndKeepsTheOthers() throws Exception {
         // Alice's phone changes before checkpoint 1 only, Bob's before both: restored from checkpoint 2, Alice's
         // state is the one written at checkpoint 1 and Bob's the one written at checkpoint 2
+        h.close();
+        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, Duration.ZERO));
+        h.open();
         send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
                 ping(BOB_PHONE, T0, 5, 5));
         advanceTo(T0);
@@ -253,6 +264,164 @@ class PhoneStayBuilderTest {
         assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
                 org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
+    }
+
+    @Test
+    void betweenWriteBacksACheckpointCarriesTheChangedPhonesAsRawKeyedState() throws Exception {
+        // the write-back interval is a minute of processing time: checkpoint 1 comes a minute after the start and
+        // writes both phones to keyed state; checkpoint 2, ten seconds later, leaves keyed state alone and carries
+        // Bob's phone, the one changed since, in raw keyed state
+        send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
+                ping(BOB_PHONE, T0, 5, 5));
+        advanceTo(T0);
+        h.setProcessingTime(60_000);
+        OperatorSubtaskState first = checkpoint(1L);
+        send(ping(BOB_PHONE, plusMinutes(T0, 10), 5, 5));
+        advanceTo(plusMinutes(T0, 10));
+        h.setProcessingTime(70_000);
+        OperatorSubtaskState second = checkpoint(2L);
+
+        assertThat(first.getRawKeyedState()).isEmpty();
+        assertThat(second.getRawKeyedState()).isNotEmpty();
+        h.close();
+
+        // restored from checkpoint 2: Bob's three pings make one stay
+        assertThat(staysAfterRestoring(second)).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
+                org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
+        h.close();
+        // checkpoint 2's keyed state alone is checkpoint 1's: Bob's ping at T0 + 10 min is only in the raw state
+        OperatorSubtaskState keyedOnly = OperatorSubtaskState.builder()
+                .setManagedKeyedState(second.getManagedKeyedState())
+                .setManagedOperatorState(second.getManagedOperatorState())
+                .build();
+        assertThat(staysAfterRestoring(keyedOnly)).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
+                org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 2));
+    }
+
+    /** Person, from, to and pings of the stays after restoring {@code snapshot} and sending two more pings. */
+    private List<org.assertj.core.groups.Tuple> staysAfterRestoring(OperatorSubtaskState snapshot) throws Exception {
+        h = harness(new PhoneStayBuilder(RULES));
+        h.initializeState(snapshot);
+        h.open();
+        send(ping(ALICE_PHONE, plusMinutes(T0, 15), 1, 1), ping(BOB_PHONE, plusMinutes(T0, 20), 5, 5));
+        advanceTo(plusMinutes(T0, 300));
+        return stays().stream()
+                .map(s -> org.assertj.core.groups.Tuple.tuple(s.personId(), s.from(), s.to(), s.pings()))
+                .toList();
+    }
+
+    @Test
+    void aRestoredPhoneIsWrittenBackAtTheNextWriteBack() throws Exception {
+        // restored from raw keyed state, Bob's phone is written to keyed state at the next write-back, so the
+        // checkpoint after that needs no raw keyed state to give the same stays
+        send(bind(BOB_PHONE, BOB, BOUND), ping(BOB_PHONE, T0, 5, 5));
+        advanceTo(T0);
+        OperatorSubtaskState raw = checkpoint(1L);
+        assertThat(raw.getRawKeyedState()).isNotEmpty();
+        h.close();
+
+        h = harness(new PhoneStayBuilder(RULES));
+        h.initializeState(raw);
+        h.open();
+        h.setProcessingTime(60_000);
+        OperatorSubtaskState written = checkpoint(2L);
+        assertThat(written.getRawKeyedState()).isEmpty();
+        h.close();
+
+        h = harness(new PhoneStayBuilder(RULES));
+        h.initializeState(written);
+        h.open();
+        send(ping(BOB_PHONE, plusMinutes(T0, 10), 5, 5));
+        advanceTo(plusMinutes(T0, 300));
+        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 10)), 2));
+    }
+
+    @Test
+    void theChangedPhonesFollowTheirKeyGroupsWhenTheJobIsRescaled() throws Exception {
+        // one subtask of 128 key groups checkpoints between write-backs; two subtasks restore from it, each with
+        // the phones of its own key groups, and go on as one subtask would have
+        int maxParallelism = 128;
+        h.close();
+        h = new KeyedTwoInputStreamOperatorTestHarness<>(new PhoneStayBuilder(RULES), PhoneSignal::msisdn,
+                PhoneSignal::msisdn, Types.STRING, maxParallelism, 1, 0);
+        h.open();
+        List<String> phones = List.of(ALICE_PHONE, BOB_PHONE, "8613900000003", "8613900000004", "8613900000005");
+        for (int k = 0; k < phones.size(); k++) {
+            send(bind(phones.get(k), "person-" + k, BOUND), ping(phones.get(k), T0, k, 1));
+        }
+        advanceTo(T0);
+        OperatorSubtaskState snapshot = checkpoint(1L);
+        assertThat(snapshot.getRawKeyedState()).isNotEmpty();
+        h.close();
+
+        List<Stay> restored = new java.util.ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            int index = subtask;
+            h = new KeyedTwoInputStreamOperatorTestHarness<>(new PhoneStayBuilder(RULES), PhoneSignal::msisdn,
+                    PhoneSignal::msisdn, Types.STRING, maxParallelism, 2, index);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    snapshot, maxParallelism, 1, 2, index));
+            h.open();
+            for (int k = 0; k < phones.size(); k++) {
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(phones.get(k), maxParallelism, 2) == index) {
+                    send(ping(phones.get(k), plusMinutes(T0, 10), k, 1));
+                }
+            }
+            advanceTo(plusMinutes(T0, 300));
+            restored.addAll(stays());
+            h.close();
+        }
+        h = harness(new PhoneStayBuilder(RULES)); // for close()
+        h.open();
+
+        assertThat(restored).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings).containsExactlyInAnyOrder(
+                phones.stream().map(phone -> org.assertj.core.groups.Tuple.tuple("person-" + phones.indexOf(phone),
+                        ms(T0), ms(plusMinutes(T0, 10)), 2)).toArray(org.assertj.core.groups.Tuple[]::new));
+    }
+
+    @Test
+    void onRocksDbWithTimersOnTheHeapEveryCheckpointWritesBackAndTheRawStateIsFlinks() throws Exception {
+        // RocksDB with heap timers: Flink writes its timers into raw keyed state, so this operator writes every
+        // changed phone back at every checkpoint instead; checkpoints move between the two settings both ways
+        h.close();
+        h = harness(new PhoneStayBuilder(RULES), rocksDb(PriorityQueueStateType.ROCKSDB));
+        h.open();
+        send(bind(BOB_PHONE, BOB, BOUND), ping(BOB_PHONE, T0, 5, 5));
+        advanceTo(T0);
+        OperatorSubtaskState ours = checkpoint(1L); // between write-backs: the phone in this operator's raw state
+        h.close();
+
+        h = harness(new PhoneStayBuilder(RULES), rocksDb(PriorityQueueStateType.HEAP));
+        h.initializeState(ours);
+        h.open();
+        send(ping(BOB_PHONE, plusMinutes(T0, 10), 5, 5));
+        advanceTo(plusMinutes(T0, 10));
+        OperatorSubtaskState flinks = checkpoint(2L); // written back; the raw state is the (empty) time service's
+        h.close();
+
+        h = harness(new PhoneStayBuilder(RULES), rocksDb(PriorityQueueStateType.ROCKSDB));
+        h.initializeState(flinks);
+        h.open();
+        send(ping(BOB_PHONE, plusMinutes(T0, 20), 5, 5));
+        advanceTo(plusMinutes(T0, 300));
+        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
+    }
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> harness(PhoneStayBuilder op,
+            EmbeddedRocksDBStateBackend backend) throws Exception {
+        KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> harness = harness(op);
+        harness.setStateBackend(backend);
+        return harness;
+    }
+
+    private static EmbeddedRocksDBStateBackend rocksDb(PriorityQueueStateType timers) {
+        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
+        backend.setPriorityQueueStateType(timers);
+        return backend;
     }
 
     // --- two event-time domains: the carrier's pings (input 1) and the other feeds' bindings (input 2) ---
