@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.healthcode.bench.BenchMain;
 import org.healthcode.bench.BenchOptions;
 import org.healthcode.bench.pipeline.CheckpointLog;
 import org.healthcode.bench.report.ClassPathSnapshot;
 import org.healthcode.bench.report.Machine;
 import org.healthcode.bench.report.Results;
+import org.healthcode.launcher.JobJvm;
 import org.healthcode.launcher.ModuleProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,6 +72,10 @@ public final class ContactsBench implements Callable<Integer> {
             + "e.g. --job-arg=--long-stay-clause --job-arg=AND")
     List<String> jobArgs = new ArrayList<>();
 
+    @Option(names = "--job-jvm-arg", description = "extra JVM option of the child (repeatable), e.g. "
+            + "--job-jvm-arg=-XX:+UseParallelGC")
+    List<String> jobJvmArgs = new ArrayList<>();
+
     @Option(names = "--timeout-minutes", defaultValue = "60", description = "give up on one run after this long")
     int timeoutMinutes;
 
@@ -93,6 +99,8 @@ public final class ContactsBench implements Callable<Integer> {
                 + " RocksDB timers, bloom filters, object reuse) and managed memory auto (40% of the child's heap)");
         s.put("childHeap", heap);
         s.put("extraJobArgs", String.join(" ", jobArgs));
+        s.put("jobGcOptions", String.join(" ", JobJvm.gcOptions()));
+        s.put("extraJobJvmArgs", String.join(" ", jobJvmArgs));
         r.note("the generator runs inside the job at its parallelism and shares the " + r.machine().cores()
                 + " cores: 'per core' divides pings/s (wall clock) by " + r.machine().cores()
                 + "; 'per CPU-second' divides by the child's CPU time (generator, MiniCluster, RocksDB, GC included),"
@@ -174,7 +182,7 @@ public final class ContactsBench implements Callable<Integer> {
         sampler.setDaemon(true);
         String json;
         try (ModuleProcess child = ModuleProcess.start(frozen, "risk-model", MAIN, args,
-                List.of("-Xmx" + heap, "-Xms" + heap), log, RESULT)) {
+                Stream.of(List.of("-Xmx" + heap, "-Xms" + heap), JobJvm.gcOptions(), jobJvmArgs).flatMap(List::stream).toList(), log, RESULT)) {
             sampler.start();
             json = child.awaitReady(Duration.ofMinutes(timeoutMinutes));
         } finally {

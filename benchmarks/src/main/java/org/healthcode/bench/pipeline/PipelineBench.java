@@ -26,6 +26,7 @@ import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.healthcode.ingest.wire.IsoTimes;
 import org.healthcode.launcher.DemoTopics;
+import org.healthcode.launcher.JobJvm;
 import org.healthcode.launcher.ModuleProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -121,6 +122,7 @@ public final class PipelineBench implements Callable<Integer> {
         FeedMix mix = withoutPings ? FeedMix.WITHOUT_PINGS : FeedMix.ALL;
         s.put("feedMix", mix.wireName());
         s.put("extraJobArgs", String.join(" ", jobArgs));
+        s.put("jobGcOptions", String.join(" ", JobJvm.gcOptions()));
         s.put("extraJobJvmArgs", String.join(" ", jobJvmArgs));
         r.note("broker, producer, job and serving process share the same " + r.machine().cores()
                 + " cores; 'per core' figures divide by " + r.machine().cores());
@@ -210,7 +212,7 @@ public final class PipelineBench implements Callable<Integer> {
             ClassPathSnapshot.take(root, "interop", frozen);
             try (FeedProgress progress = new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(),
                     "status");
-                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, jobJvmArgs, jobLog,
+                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, jobJvmOptions(), jobLog,
                          Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
                 long jobPid = job.pid();
@@ -469,5 +471,12 @@ public final class PipelineBench implements Callable<Integer> {
             a = samples.isEmpty() ? null : samples.get(0);
         }
         return new Steady(a, last, false);
+    }
+
+    /** The job's garbage collection options ({@link JobJvm}), then the extra ones of the command line. */
+    private List<String> jobJvmOptions() {
+        List<String> options = new ArrayList<>(JobJvm.gcOptions());
+        options.addAll(jobJvmArgs);
+        return options;
     }
 }
