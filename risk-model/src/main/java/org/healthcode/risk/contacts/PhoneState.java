@@ -217,28 +217,23 @@ public record PhoneState(List<PhoneBinding> bindings, OpenStay open) {
 
         /**
          * A nullable string: 0 for null, else its UTF-8 length + 1 as a varint, then the bytes. ASCII (every id the
-         * feeds carry) is written char by char: {@code getBytes} allocates a copy per string, which on the
-         * write-back path was the largest source of garbage in a JFR allocation profile.
+         * feeds carry) goes through {@link RecordSerializer#asciiScratch}: {@code getBytes} allocates a copy per
+         * string, which on the write-back path was the largest source of garbage in a JFR allocation profile.
          */
         static void writeShortText(String s, DataOutputView out) throws IOException {
             if (s == null) {
                 out.writeByte(0);
                 return;
             }
-            int n = s.length();
-            for (int k = 0; k < n; k++) {
-                if (s.charAt(k) >= 0x80) {
-                    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-                    writeVarLong(bytes.length + 1L, out);
-                    out.write(bytes);
-                    return;
-                }
+            byte[] ascii = RecordSerializer.asciiScratch(s);
+            if (ascii == null) {
+                byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+                writeVarLong(bytes.length + 1L, out);
+                out.write(bytes);
+                return;
             }
-            writeVarLong(n + 1L, out);
-            // char by char: DataOutputSerializer.writeBytes(String) advances its position twice (Flink 2.2.1)
-            for (int k = 0; k < n; k++) {
-                out.writeByte(s.charAt(k));
-            }
+            writeVarLong(s.length() + 1L, out);
+            out.write(ascii, 0, s.length());
         }
 
         static String readShortText(DataInputView in) throws IOException {

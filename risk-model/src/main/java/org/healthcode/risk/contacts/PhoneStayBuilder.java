@@ -2,7 +2,6 @@ package org.healthcode.risk.contacts;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,17 +66,18 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *   <li>pings ahead of the clock wait in a heap buffer (no state access, no timer), applied in one
  *       time-ordered pass when a watermark passes them;</li>
  *   <li>a phone's bindings and open stay are one state entry ({@link PhoneState}, hand-written serializer) read
- *       through a write-behind cache: read once, the phones changed since the last write-back written back before
- *       a checkpoint barrier at most every {@code writeBackInterval} (and at the end); the checkpoints in between
- *       carry those phones as raw keyed state, a sequential write per key group (docs/contacts.md, "Checkpoints at
- *       city scale"); when more than {@code cacheCapacity} phones are cached at a barrier, they are written back
- *       and the cache is emptied;</li>
+ *       through a write-behind cache: read once, and written back before a checkpoint barrier once the phone has
+ *       not changed for {@code quietBarriers} barriers (and at the end); until then checkpoints carry it in raw keyed
+ *       state, a sequential write per key group (docs/contacts.md, "Phones that keep changing stay out of
+ *       RocksDB"); when more than {@code cacheCapacity} phones are cached at a barrier, they are written back and
+ *       the cache is emptied;</li>
  *   <li>the gap that ends a silent phone's stay is found in a heap index of deadlines instead of a timer per ping.</li>
  * </ul>
  * Fault tolerance: a checkpoint holds the phones as of the last write-back in keyed state, the phones changed since
  * in raw keyed state (by key group, so both follow their key groups when the job is rescaled), and the buffer in
  * union operator state (each subtask keeps the signals of its own key groups on restore); on restore the changed
- * phones are cached again (to be written back at the next write-back) and the deadline index is rebuilt from both.
+ * phones are cached again (written back at the first barrier unless they change) and the deadline index is rebuilt
+ * from both.
  *
  * <p>State and its end of life: {@code phone} one entry per phone: the binding in force at the clock
  * (identity data lives as long as the phone) plus those that take effect later, dropped once a later one is in
@@ -92,8 +92,11 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     /** Default capacity of the write-behind cache, in phones per subtask (about 250 bytes each). */
     public static final int DEFAULT_CACHE_CAPACITY = 1_000_000;
 
-    /** Default longest time between two write-backs of the changed phones to keyed state. */
-    public static final Duration DEFAULT_WRITE_BACK_INTERVAL = Duration.ofSeconds(60);
+    /**
+     * Default count of checkpoint barriers a changed phone must pass without changing again before it is written back
+     * to keyed state (until then, checkpoints carry it in raw keyed state).
+     */
+    public static final int DEFAULT_QUIET_BARRIERS = 1;
 
     /**
      * First int of each key group of this operator's raw keyed state (the phones changed since the last write-back),
@@ -118,7 +121,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
 
     private final ContactRules rules;
     private final int cacheCapacity;
-    private final long writeBackIntervalMillis;
+    private final int quietBarriers;
     /**
      * Whether this operator writes raw keyed state: not when Flink writes timers there (RocksDB with timers on the
      * heap, {@code --timers heap}); then every checkpoint writes the changed phones back. Decided once the keyed
@@ -135,11 +138,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient PhoneSignal[] due;
     private transient long[] dueKeys;
     private transient HashMap<String, Phone> phones;
-    /** The phones changed since the last write-back to keyed state (their {@code dirty} flag is set). */
+    /** The phones changed since they were last written back to keyed state (their {@code dirty} flag is set). */
     private transient ArrayList<Phone> dirtyPhones;
     private transient int cached;
-    /** Processing time of the last write-back (or of the start). */
-    private transient long lastWriteBack;
     private transient ArrayDeque<Deadline> deadlines;
     /** The operator's clock: pings and gap deadlines up to it are applied (see the class comment). */
     private transient long watermark;
@@ -153,7 +154,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient Counter latePings;
 
     public PhoneStayBuilder(ContactRules rules) {
-        this(rules, DEFAULT_CACHE_CAPACITY, DEFAULT_WRITE_BACK_INTERVAL);
+        this(rules, DEFAULT_CACHE_CAPACITY, DEFAULT_QUIET_BARRIERS);
     }
 
     /**
@@ -161,26 +162,26 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      *     (after writing back) at the next checkpoint
      */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
-        this(rules, cacheCapacity, DEFAULT_WRITE_BACK_INTERVAL);
+        this(rules, cacheCapacity, DEFAULT_QUIET_BARRIERS);
     }
 
     /**
      * @param cacheCapacity phones whose state stays cached in heap across checkpoints; above it the cache is emptied
      *     (after writing back) at the next checkpoint
-     * @param writeBackInterval how often, at most, the changed phones are written to keyed state (at the first
-     *     checkpoint this long after the last write-back, in processing time); the checkpoints in between carry
-     *     the phones changed since the last write-back as raw keyed state. Zero writes back at every checkpoint.
+     * @param quietBarriers how many checkpoint barriers a changed phone must pass without changing again before
+     *     it is written back to keyed state; until then checkpoints carry it in raw keyed state. 0 writes every
+     *     changed phone back at every barrier.
      */
-    public PhoneStayBuilder(ContactRules rules, int cacheCapacity, Duration writeBackInterval) {
+    public PhoneStayBuilder(ContactRules rules, int cacheCapacity, int quietBarriers) {
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity must be at least 1, was " + cacheCapacity);
         }
-        if (writeBackInterval.isNegative()) {
-            throw new IllegalArgumentException("writeBackInterval must not be negative, was " + writeBackInterval);
+        if (quietBarriers < 0) {
+            throw new IllegalArgumentException("quietBarriers must not be negative, was " + quietBarriers);
         }
         this.rules = rules.validated();
         this.cacheCapacity = cacheCapacity;
-        this.writeBackIntervalMillis = writeBackInterval.toMillis();
+        this.quietBarriers = quietBarriers;
     }
 
     /**
@@ -193,6 +194,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         boolean cached;
         boolean dirty;
         long deadline = NO_DEADLINE;
+        /** Checkpoint barriers passed since the phone last changed, while it is dirty. */
+        int quiet;
         /** The phone's key group, once needed (a raw keyed snapshot). */
         int keyGroup = -1;
 
@@ -272,7 +275,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                 p.state = e.getValue();
                 p.cached = true;
                 cached++;
-                p.dirty = true; // still to be written back
+                p.dirty = true; // still to be written back: at the first barrier unless it changes first
+                p.quiet = quietBarriers;
                 dirtyPhones.add(p);
                 phones.put(p.msisdn, p);
                 if (p.state != null && p.state.open() != null) {
@@ -310,7 +314,6 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     @Override
     public void open() throws Exception {
         super.open();
-        lastWriteBack = getProcessingTimeService().getCurrentProcessingTime();
         unboundPings = getMetricGroup().counter("unboundPings");
         latePings = getMetricGroup().counter("latePings");
     }
@@ -605,6 +608,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private void set(Phone p, PhoneState st) {
         if (st != p.state) {
             p.state = st;
+            p.quiet = 0;
             if (!p.dirty) {
                 p.dirty = true;
                 dirtyPhones.add(p);
@@ -653,17 +657,32 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     }
 
     /**
-     * Writes the changed phones back to keyed state when the write-back interval has passed since the last time, or
-     * when the cache is over its capacity (it is emptied then); otherwise {@link #snapshotState} carries them.
+     * Writes back to keyed state the changed phones that have not changed again for {@code quietBarriers} barriers;
+     * {@link #snapshotState} carries the others in raw keyed state. A phone that pings at every checkpoint (a replay,
+     * a day of carrier data arriving at once) is serialized once per checkpoint instead of being put, flushed and
+     * compacted by RocksDB each time, and a phone that pings once in a while is written back once, a barrier later.
+     * Everything is written back when the cache is over its capacity (it is emptied then) and when Flink keeps
+     * timers in raw keyed state.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        if (!customRawKeyedState || now - lastWriteBack >= writeBackIntervalMillis || cached > cacheCapacity) {
+        if (!customRawKeyedState || quietBarriers == 0 || cached > cacheCapacity) {
             writeBackAll();
-            lastWriteBack = now;
+            return;
         }
+        int kept = 0;
+        int size = dirtyPhones.size();
+        for (int i = 0; i < size; i++) {
+            Phone p = dirtyPhones.get(i);
+            if (p.quiet >= quietBarriers) {
+                writeBack(p);
+            } else {
+                p.quiet++;
+                dirtyPhones.set(kept++, p);
+            }
+        }
+        dirtyPhones.subList(kept, size).clear();
     }
 
     @Override
