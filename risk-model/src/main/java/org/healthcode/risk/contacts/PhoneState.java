@@ -217,23 +217,21 @@ public record PhoneState(List<PhoneBinding> bindings, OpenStay open) {
 
         /**
          * A nullable string: 0 for null, else its UTF-8 length + 1 as a varint, then the bytes. ASCII (every id the
-         * feeds carry) goes through {@link RecordSerializer#asciiScratch}: {@code getBytes} allocates a copy per
-         * string, which on the write-back path was the largest source of garbage in a JFR allocation profile.
+         * feeds carry) is written without a copy ({@link RecordSerializer#writeAscii}).
          */
         static void writeShortText(String s, DataOutputView out) throws IOException {
             if (s == null) {
                 out.writeByte(0);
                 return;
             }
-            byte[] ascii = RecordSerializer.asciiScratch(s);
-            if (ascii == null) {
+            if (!RecordSerializer.isAscii(s)) {
                 byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
                 writeVarLong(bytes.length + 1L, out);
                 out.write(bytes);
                 return;
             }
             writeVarLong(s.length() + 1L, out);
-            out.write(ascii, 0, s.length());
+            RecordSerializer.writeAscii(s, out);
         }
 
         static String readShortText(DataInputView in) throws IOException {
