@@ -182,7 +182,7 @@ public final class ContactsBench implements Callable<Integer> {
         sampler.setDaemon(true);
         String json;
         try (ModuleProcess child = ModuleProcess.start(frozen, "risk-model", MAIN, args,
-                Stream.of(List.of("-Xmx" + heap, "-Xms" + heap), JobJvm.gcOptions(), jobJvmArgs).flatMap(List::stream).toList(), log, RESULT)) {
+                childJvmOptions(), log, RESULT)) {
             sampler.start();
             json = child.awaitReady(Duration.ofMinutes(timeoutMinutes));
         } finally {
@@ -240,5 +240,12 @@ public final class ContactsBench implements Callable<Integer> {
                 s.path("targetMet").asBoolean() ? "met" : "not met", pingRatio, maxTimeRatio,
                 largest.path("cpuRatioToFirst").asDouble(), cityDayRun ? "took" : "projected from the largest run:",
                 s.path("cityDaySeconds").asDouble()));
+    }
+
+    /** The child's heap, the job's garbage collection options ({@link JobJvm}), then the extra ones. */
+    private List<String> childJvmOptions() {
+        return Stream.of(List.of("-Xmx" + heap, "-Xms" + heap), JobJvm.gcOptions(), jobJvmArgs)
+                .flatMap(List::stream)
+                .toList();
     }
 }

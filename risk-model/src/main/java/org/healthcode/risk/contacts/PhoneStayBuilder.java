@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -81,10 +82,14 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *
  * <p>State and its end of life: {@code phone} one entry per phone: the binding in force at the clock
  * (identity data lives as long as the phone) plus those that take effect later, dropped once a later one is in
- * force at a ping's time; the open stay until it ends; {@code buffered-signals} (pings) until the clock passes
+ * force at a ping's time; the open stay until it ends; {@code buffered-signals} (pings, in heap) and
+ * {@code waiting-pings} (pings beyond {@code heapBufferLimit}, in keyed state per phone) until the clock passes
  * them. Memory: the buffer holds the pings between the clock and the newest ping (pings/s x the carrier feed's
- * out-of-orderness, more while the other feeds are behind the carrier), the deadline index one small entry per phone with an open stay, the cache up to
- * its capacity plus the phones first seen since the last checkpoint.
+ * out-of-orderness, more while the other feeds are behind the carrier) up to {@code heapBufferLimit}, the rest
+ * wait in keyed state with one heap entry per phone (a day's backlog of every feed, read from the start, had the
+ * carrier far ahead and 18 M pings in heap and in every checkpoint at 1 M persons), the deadline index one small
+ * entry per phone with an open stay, the cache up to its capacity plus the phones first seen since the last
+ * checkpoint.
  */
 public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         implements TwoInputStreamOperator<PhoneSignal, PhoneSignal, Stay> {
@@ -99,7 +104,13 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     public static final int DEFAULT_QUIET_BARRIERS = 1;
 
     /**
-     * First int of each key group of this operator's raw keyed state (the phones changed since the last write-back),
+     * Default count of pings per subtask that wait for the clock in heap; beyond it they wait in keyed state (the
+     * other feeds far behind the carrier: a backlog after an outage, a police feed a day late).
+     */
+    public static final int DEFAULT_HEAP_BUFFER_LIMIT = 1_000_000;
+
+    /**
+     * First int of each key group of this operator's raw keyed state (the changed phones not yet written back),
      * naming its layout, version 1 ("PHS1"). Flink's time service writes its own layout there when timers are on the
      * heap of a RocksDB backend; that starts with a small version number, and this operator has no timers to restore.
      */
@@ -122,6 +133,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private final ContactRules rules;
     private final int cacheCapacity;
     private final int quietBarriers;
+    private final int heapBufferLimit;
     /**
      * Whether this operator writes raw keyed state: not when Flink writes timers there (RocksDB with timers on the
      * heap, {@code --timers heap}); then every checkpoint writes the changed phones back. Decided once the keyed
@@ -132,6 +144,11 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient ValueStateDescriptor<PhoneState> phoneDescriptor;
     private transient ValueState<PhoneState> phoneState;
     private transient ListState<PhoneSignal> bufferedState;
+    private transient ListStateDescriptor<PhoneSignal> waitingDescriptor;
+    /** Pings waiting for the clock beyond the heap buffer's limit, per phone. */
+    private transient ListState<PhoneSignal> waitingState;
+    /** The phones with pings in {@link #waitingState}, by their earliest (stale entries skipped). */
+    private transient PriorityQueue<Waiting> waiting;
     private transient ListState<Long> watermarkState;
     private transient List<PhoneSignal> buffer;
     private transient PhoneSignal[] arrived;
@@ -154,7 +171,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient Counter latePings;
 
     public PhoneStayBuilder(ContactRules rules) {
-        this(rules, DEFAULT_CACHE_CAPACITY, DEFAULT_QUIET_BARRIERS);
+        this(rules, DEFAULT_CACHE_CAPACITY, DEFAULT_QUIET_BARRIERS, DEFAULT_HEAP_BUFFER_LIMIT);
     }
 
     /**
@@ -162,7 +179,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      *     (after writing back) at the next checkpoint
      */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
-        this(rules, cacheCapacity, DEFAULT_QUIET_BARRIERS);
+        this(rules, cacheCapacity, DEFAULT_QUIET_BARRIERS, DEFAULT_HEAP_BUFFER_LIMIT);
     }
 
     /**
@@ -171,14 +188,20 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      * @param quietBarriers how many checkpoint barriers a changed phone must pass without changing again before
      *     it is written back to keyed state; until then checkpoints carry it in raw keyed state. 0 writes every
      *     changed phone back at every barrier.
+     * @param heapBufferLimit pings that wait for the clock in heap (and in operator state at checkpoints) at most;
+     *     the others wait in keyed state, per phone
      */
-    public PhoneStayBuilder(ContactRules rules, int cacheCapacity, int quietBarriers) {
+    public PhoneStayBuilder(ContactRules rules, int cacheCapacity, int quietBarriers, int heapBufferLimit) {
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity must be at least 1, was " + cacheCapacity);
         }
         if (quietBarriers < 0) {
             throw new IllegalArgumentException("quietBarriers must not be negative, was " + quietBarriers);
         }
+        if (heapBufferLimit < 0) {
+            throw new IllegalArgumentException("heapBufferLimit must not be negative, was " + heapBufferLimit);
+        }
+        this.heapBufferLimit = heapBufferLimit;
         this.rules = rules.validated();
         this.cacheCapacity = cacheCapacity;
         this.quietBarriers = quietBarriers;
@@ -196,6 +219,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         long deadline = NO_DEADLINE;
         /** Checkpoint barriers passed since the phone last changed, while it is dirty. */
         int quiet;
+        /** The earliest of the phone's pings waiting in keyed state, or {@link #NONE_WAITING}. */
+        long waitingFrom = NONE_WAITING;
         /** The phone's key group, once needed (a raw keyed snapshot). */
         int keyGroup = -1;
 
@@ -205,6 +230,14 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     }
 
     private static final long NO_DEADLINE = Long.MIN_VALUE;
+    private static final long NONE_WAITING = Long.MAX_VALUE;
+
+    /** A phone with pings waiting in keyed state, the earliest at {@code time} (stale once that has changed). */
+    private record Waiting(long time, Phone phone) {
+        boolean current() {
+            return phone.waitingFrom == time;
+        }
+    }
 
     /**
      * When a phone's open stay ends by the gap rule unless a ping comes first (stale when the phone's deadline has
@@ -231,6 +264,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         phoneState = context.getKeyedStateStore().getState(phoneDescriptor);
         bufferedState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("buffered-signals", new PhoneSignal.Serializer()));
+        waitingDescriptor = new ListStateDescriptor<>("waiting-pings", new PhoneSignal.Serializer());
+        waitingState = context.getKeyedStateStore().getListState(waitingDescriptor);
+        waiting = new PriorityQueue<>(Comparator.comparingLong(Waiting::time));
         watermarkState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("watermark", Long.class));
         buffer = new ArrayList<>();
@@ -286,12 +322,24 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             }
             open.sort(Comparator.comparingLong(Deadline::time).thenComparing(d -> d.phone().msisdn));
             deadlines.addAll(open);
+            getKeyedStateBackend().<VoidNamespace, ListState<PhoneSignal>, List<PhoneSignal>>applyToAllKeys(
+                    VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, waitingDescriptor, (key, state) -> {
+                        long from = NONE_WAITING;
+                        for (PhoneSignal s : state.get()) {
+                            from = Math.min(from, s.time());
+                        }
+                        if (from != NONE_WAITING) {
+                            Phone p = phones.computeIfAbsent((String) key, Phone::new);
+                            p.waitingFrom = from;
+                            waiting.add(new Waiting(from, p));
+                        }
+                    });
         }
     }
 
     /**
-     * The phones changed since the last write-back before the checkpoint, from the raw keyed state of this
-     * subtask's key groups (see {@link #writeUnsaved}); an empty state (to be cleared) as null.
+     * The changed phones not yet written back at the checkpoint, from the raw keyed state of this subtask's key
+     * groups (see {@link #writeUnsaved}); an empty state (to be cleared) as null.
      */
     private static HashMap<String, PhoneState> readUnsaved(StateInitializationContext context) throws IOException {
         HashMap<String, PhoneState> unsaved = new HashMap<>();
@@ -326,7 +374,11 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             throw new IllegalArgumentException("input 1 takes pings only, got the binding " + s.eventId());
         }
         if (s.time() > watermark) {
-            buffer.add(s);
+            if (buffer.size() < heapBufferLimit) {
+                buffer.add(s);
+            } else {
+                waitInState(s);
+            }
             return;
         }
         Phone p = load(s.msisdn());
@@ -336,6 +388,20 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         if (!repeatsOpenStay) {
             latePings.inc();
             output.collect(ContactOutputTags.LATE_PINGS, new StreamRecord<>(s, s.time()));
+        }
+    }
+
+    /**
+     * A ping beyond the heap buffer's limit waits in keyed state, under its phone (the current key: the record's).
+     * Only the phone's earliest waiting time is indexed in heap, so memory grows with the phones, not the pings.
+     */
+    private void waitInState(PhoneSignal s) throws Exception {
+        setCurrentKey(s.msisdn());
+        waitingState.add(s);
+        Phone p = phones.computeIfAbsent(s.msisdn(), Phone::new);
+        if (s.time() < p.waitingFrom) {
+            p.waitingFrom = s.time();
+            waiting.add(new Waiting(s.time(), p));
         }
     }
 
@@ -441,6 +507,37 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             }
         }
         buffer.subList(kept, size).clear();
+        while (!waiting.isEmpty() && waiting.peek().time() <= w) {
+            Waiting e = waiting.poll();
+            if (!e.current()) {
+                continue;
+            }
+            Phone p = e.phone();
+            setCurrentKey(p.msisdn);
+            List<PhoneSignal> rest = new ArrayList<>();
+            long from = NONE_WAITING;
+            for (PhoneSignal s : waitingState.get()) {
+                long t = s.time();
+                if (t <= w) {
+                    if (n == arrived.length) {
+                        arrived = Arrays.copyOf(arrived, Math.max(16, n * 2));
+                    }
+                    arrived[n++] = s;
+                    min = Math.min(min, t);
+                    max = Math.max(max, t);
+                } else {
+                    rest.add(s);
+                    from = Math.min(from, t);
+                }
+            }
+            p.waitingFrom = from;
+            if (rest.isEmpty()) {
+                waitingState.clear();
+            } else {
+                waitingState.update(rest);
+                waiting.add(new Waiting(from, p));
+            }
+        }
         PhoneSignal[] sorted = sortDue(n, min, max);
         int i = 0;
         try {
@@ -650,7 +747,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                 p.cached = false;
                 cached--;
             }
-            if (p.deadline == NO_DEADLINE) {
+            if (p.deadline == NO_DEADLINE && p.waitingFrom == NONE_WAITING) {
                 it.remove();
             }
         }
@@ -696,10 +793,10 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     }
 
     /**
-     * The phones changed since the last write-back, as raw keyed state: per key group (ascending), the layout
-     * ({@link #UNSAVED_LAYOUT}), the count, then per phone its msisdn, whether it has a state, and the state in the compact format.
-     * One sequential write instead of a RocksDB put, flush and compaction per phone: between write-backs a phone
-     * that changes at every checkpoint costs a few dozen bytes of the checkpoint each time, not a put each time.
+     * The changed phones not yet written back, as raw keyed state: per key group (ascending), the layout
+     * ({@link #UNSAVED_LAYOUT}), the count, then per phone its msisdn, whether it has a state, and the state in the
+     * compact format. One sequential write instead of a RocksDB put, flush and compaction per phone: a phone that
+     * changes at every checkpoint costs a few dozen bytes of each checkpoint, not a put each time.
      */
     private void writeUnsaved(KeyedStateCheckpointOutputStream out) throws IOException {
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
@@ -750,9 +847,14 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         super.finish();
     }
 
-    /** Signals waiting for the watermark (tests: end of life). */
+    /** Signals waiting for the watermark in heap (tests: end of life). */
     int bufferedSignals() {
         return buffer.size();
+    }
+
+    /** Phones with pings waiting in keyed state (tests: end of life). */
+    int phonesWaitingInState() {
+        return (int) phones.values().stream().filter(p -> p.waitingFrom != NONE_WAITING).count();
     }
 
     /** Phones with an open stay whose gap deadline is indexed (tests: end of life). */

@@ -187,7 +187,8 @@ class PhoneStayBuilderTest {
     @Test
     void onlyTheBindingIsLeftOnceTheWatermarkPassesTheLastGap() throws Exception {
         h.close();
-        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 0));
+        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 0,
+                PhoneStayBuilder.DEFAULT_HEAP_BUFFER_LIMIT));
         h.open();
         send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1));
@@ -243,7 +244,8 @@ class PhoneStayBuilderTest {
         // Alice's phone changes before checkpoint 1 only, Bob's before both: restored from checkpoint 2, Alice's
         // state is the one written at checkpoint 1 and Bob's the one written at checkpoint 2
         h.close();
-        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 0));
+        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 0,
+                PhoneStayBuilder.DEFAULT_HEAP_BUFFER_LIMIT));
         h.open();
         send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
                 ping(BOB_PHONE, T0, 5, 5));
@@ -416,6 +418,60 @@ class PhoneStayBuilderTest {
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
         backend.setPriorityQueueStateType(timers);
         return backend;
+    }
+
+    @Test
+    void pingsBeyondTheHeapLimitWaitInKeyedStateAndGiveTheSameStaysAcrossARestore() throws Exception {
+        // the carrier is hours ahead of the bindings: pings wait for the clock. With room for two pings in heap the
+        // rest wait in keyed state, per phone; a checkpoint and restore in the middle; the stays are those of an
+        // operator with room for all, and once applied nothing is left waiting
+        List<Event> pings = new java.util.ArrayList<>();
+        for (int m = 0; m <= 60; m += 5) {
+            pings.add(ping(ALICE_PHONE, plusMinutes(T0, m), m < 30 ? 1 : 2, 1));
+            pings.add(ping(BOB_PHONE, plusMinutes(T0, m + 1), 5, 5));
+        }
+        List<org.assertj.core.groups.Tuple> expected = staysWithBindingsBehind(
+                new PhoneStayBuilder(RULES), pings, false);
+        List<org.assertj.core.groups.Tuple> spilled = staysWithBindingsBehind(
+                new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 1, 2), pings, true);
+        assertThat(expected).hasSize(3);
+        assertThat(spilled).containsExactlyElementsOf(expected);
+        assertThat(operator.phonesWaitingInState()).isZero();
+        assertThat(operator.bufferedSignals()).isZero();
+        assertThat(h.numKeyedStateEntries()).isZero(); // no waiting pings (the phones' states are still cached)
+    }
+
+    /**
+     * Bindings at {@code BOUND}, then the pings with the carrier's watermark far ahead and the bindings' held back;
+     * then the bindings' watermark moves past them all. With {@code limited}, checks the pings waiting in keyed
+     * state and restores from a checkpoint taken while they wait.
+     */
+    private List<org.assertj.core.groups.Tuple> staysWithBindingsBehind(PhoneStayBuilder op, List<Event> pings,
+            boolean limited) throws Exception {
+        h.close();
+        h = harness(op);
+        h.open();
+        send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND));
+        h.processWatermark2(new Watermark(ms(BOUND)));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 600))));
+        send(pings.toArray(Event[]::new));
+        h.processWatermark1(new Watermark(ms(plusMinutes(T0, 700))));
+        if (limited) {
+            assertThat(operator.bufferedSignals()).isEqualTo(2);
+            assertThat(operator.phonesWaitingInState()).isEqualTo(2);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2); // one list of waiting pings per phone
+            OperatorSubtaskState snapshot = checkpoint(1L);
+            h.close();
+            h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 1, 2));
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(operator.phonesWaitingInState()).isEqualTo(2);
+            h.processWatermark1(new Watermark(ms(plusMinutes(T0, 700))));
+        }
+        h.processWatermark2(new Watermark(ms(plusMinutes(T0, 300))));
+        return stays().stream()
+                .map(s -> org.assertj.core.groups.Tuple.tuple(s.personId(), s.cell(), s.from(), s.to(), s.pings()))
+                .toList();
     }
 
     // --- two event-time domains: the carrier's pings (input 1) and the other feeds' bindings (input 2) ---
