@@ -12,8 +12,15 @@ import org.healthcode.risk.events.StatusChange;
  * read_committed readers when a checkpoint completes. Each sink has its own transactional-id prefix.
  */
 public final class KafkaSinks {
-    /** Must not exceed the broker's transaction.max.timeout.ms (default 15 min; 60 s is safe everywhere we run). */
-    public static final String TRANSACTION_TIMEOUT_MS = "60000";
+    /**
+     * A transaction lives from one completed checkpoint to the next, so this must outlast the longest checkpoint
+     * under backpressure, or the broker aborts the transaction and the job fails with {@code
+     * InvalidProducerEpochException}. With 60 s, a day's backlog at 1 M persons did that when one checkpoint took
+     * more than a minute. 15 min is the broker's default {@code transaction.max.timeout.ms}, which it must not
+     * exceed. The cost: if the job dies and does not come back, read_committed readers wait for the broker to abort
+     * its open transactions, up to this long (a restarted job aborts them at once).
+     */
+    public static final String TRANSACTION_TIMEOUT_MS = "900000";
 
     private KafkaSinks() {}
 
