@@ -152,6 +152,10 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient ListState<Long> watermarkState;
     private transient List<PhoneSignal> buffer;
     private transient PhoneSignal[] arrived;
+    /** The signals of the current step in {@link #arrived}, and their earliest and latest time. */
+    private transient int arrivedCount;
+    private transient long arrivedMin;
+    private transient long arrivedMax;
     private transient PhoneSignal[] due;
     private transient long[] dueKeys;
     private transient HashMap<String, Phone> phones;
@@ -487,21 +491,15 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      * creates at or before {@code w} are merged in as it goes.
      */
     private void applyUpTo(long w) throws Exception {
-        int n = 0;
+        arrivedCount = 0;
+        arrivedMin = Long.MAX_VALUE;
+        arrivedMax = Long.MIN_VALUE;
         int kept = 0;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
         int size = buffer.size();
         for (int k = 0; k < size; k++) {
             PhoneSignal s = buffer.get(k);
-            long t = s.time();
-            if (t <= w) {
-                if (n == arrived.length) {
-                    arrived = Arrays.copyOf(arrived, Math.max(16, n * 2));
-                }
-                arrived[n++] = s;
-                min = Math.min(min, t);
-                max = Math.max(max, t);
+            if (s.time() <= w) {
+                arrive(s);
             } else {
                 buffer.set(kept++, s);
             }
@@ -517,17 +515,11 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             List<PhoneSignal> rest = new ArrayList<>();
             long from = NONE_WAITING;
             for (PhoneSignal s : waitingState.get()) {
-                long t = s.time();
-                if (t <= w) {
-                    if (n == arrived.length) {
-                        arrived = Arrays.copyOf(arrived, Math.max(16, n * 2));
-                    }
-                    arrived[n++] = s;
-                    min = Math.min(min, t);
-                    max = Math.max(max, t);
+                if (s.time() <= w) {
+                    arrive(s);
                 } else {
                     rest.add(s);
-                    from = Math.min(from, t);
+                    from = Math.min(from, s.time());
                 }
             }
             p.waitingFrom = from;
@@ -538,7 +530,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                 waiting.add(new Waiting(from, p));
             }
         }
-        PhoneSignal[] sorted = sortDue(n, min, max);
+        int n = arrivedCount;
+        PhoneSignal[] sorted = sortDue(n, arrivedMin, arrivedMax);
         int i = 0;
         try {
             while (true) {
@@ -570,6 +563,16 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             Arrays.fill(arrived, 0, n, null);
             Arrays.fill(sorted, 0, n, null);
         }
+    }
+
+    /** Adds a signal due in this step to {@link #arrived}. */
+    private void arrive(PhoneSignal s) {
+        if (arrivedCount == arrived.length) {
+            arrived = Arrays.copyOf(arrived, Math.max(16, arrivedCount * 2));
+        }
+        arrived[arrivedCount++] = s;
+        arrivedMin = Math.min(arrivedMin, s.time());
+        arrivedMax = Math.max(arrivedMax, s.time());
     }
 
     /**
