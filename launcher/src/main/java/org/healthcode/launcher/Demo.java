@@ -74,7 +74,7 @@ public final class Demo implements AutoCloseable {
                 List.of("--bootstrap-servers", bootstrap,
                         "--checkpoint-dir", work.resolve("checkpoints").toString(),
                         "--work-dir", work.toString()),
-                jobJvmOptions(), logs.resolve("job.log"), JOB_READY);
+                JobJvm.jvmOptions(List.of("-Xmx2g"), List.of()), logs.resolve("job.log"), JOB_READY);
         children.add(job);
 
         int httpPort = freeOr(settings.httpPort());
@@ -200,12 +200,5 @@ public final class Demo implements AutoCloseable {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.body();
-    }
-
-    /** The job's heap and {@link JobJvm#gcOptions()}. */
-    private static List<String> jobJvmOptions() {
-        List<String> options = new java.util.ArrayList<>(List.of("-Xmx2g"));
-        options.addAll(JobJvm.gcOptions());
-        return options;
     }
 }

@@ -1,5 +1,10 @@
 package org.healthcode.launcher;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,12 +26,11 @@ import java.util.List;
 public final class JobJvm {
     private JobJvm() {}
 
-    /** G1 with concurrent refinement deferred to the pauses (green, yellow, red zones out of reach), up to JDK 19. */
-    static final List<String> DEFERRED_REFINEMENT = List.of(
-            "-XX:-G1UseAdaptiveConcRefinement",
-            "-XX:G1ConcRefinementGreenZone=1000000",
-            "-XX:G1ConcRefinementYellowZone=2000000",
-            "-XX:G1ConcRefinementRedZone=3000000");
+    /**
+     * G1 with concurrent refinement deferred to the pauses (green, yellow, red zones out of reach), up to JDK 19: one
+     * option per line of the resource {@code job-gc-options}, which {@code ./healthcode} reads too.
+     */
+    static final List<String> DEFERRED_REFINEMENT = readOptions("job-gc-options");
 
     /** The garbage collection options for a job JVM running on Java {@code feature}. */
     public static List<String> gcOptions(int feature) {
@@ -36,5 +40,27 @@ public final class JobJvm {
     /** The garbage collection options for a job JVM running on this Java (children use the same binary). */
     public static List<String> gcOptions() {
         return gcOptions(Runtime.version().feature());
+    }
+
+    /** A job JVM's options: {@code first} (the heap), then {@link #gcOptions()}, then {@code extra}. */
+    public static List<String> jvmOptions(List<String> first, List<String> extra) {
+        List<String> options = new ArrayList<>(first);
+        options.addAll(gcOptions());
+        options.addAll(extra);
+        return List.copyOf(options);
+    }
+
+    private static List<String> readOptions(String resource) {
+        try (InputStream in = JobJvm.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + resource + " is missing beside " + JobJvm.class);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read resource " + resource, e);
+        }
     }
 }

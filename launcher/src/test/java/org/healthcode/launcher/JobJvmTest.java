@@ -20,6 +20,14 @@ class JobJvmTest {
     }
 
     @Test
+    void aJobJvmGetsItsHeapThenTheCollectorOptionsThenTheExtraOnes() {
+        List<String> expected = new ArrayList<>(List.of("-Xmx2g"));
+        expected.addAll(JobJvm.gcOptions());
+        expected.add("-Dextra=1");
+        assertThat(JobJvm.jvmOptions(List.of("-Xmx2g"), List.of("-Dextra=1"))).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void thisJavaStartsWithTheOptions() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.healthcode.bench.BenchMain;
 import org.healthcode.bench.BenchOptions;
 import org.healthcode.bench.pipeline.CheckpointLog;
@@ -182,7 +181,7 @@ public final class ContactsBench implements Callable<Integer> {
         sampler.setDaemon(true);
         String json;
         try (ModuleProcess child = ModuleProcess.start(frozen, "risk-model", MAIN, args,
-                childJvmOptions(), log, RESULT)) {
+                JobJvm.jvmOptions(List.of("-Xmx" + heap, "-Xms" + heap), jobJvmArgs), log, RESULT)) {
             sampler.start();
             json = child.awaitReady(Duration.ofMinutes(timeoutMinutes));
         } finally {
@@ -240,12 +239,5 @@ public final class ContactsBench implements Callable<Integer> {
                 s.path("targetMet").asBoolean() ? "met" : "not met", pingRatio, maxTimeRatio,
                 largest.path("cpuRatioToFirst").asDouble(), cityDayRun ? "took" : "projected from the largest run:",
                 s.path("cityDaySeconds").asDouble()));
-    }
-
-    /** The child's heap, the job's garbage collection options ({@link JobJvm}), then the extra ones. */
-    private List<String> childJvmOptions() {
-        return Stream.of(List.of("-Xmx" + heap, "-Xms" + heap), JobJvm.gcOptions(), jobJvmArgs)
-                .flatMap(List::stream)
-                .toList();
     }
 }

@@ -212,7 +212,8 @@ public final class PipelineBench implements Callable<Integer> {
             ClassPathSnapshot.take(root, "interop", frozen);
             try (FeedProgress progress = new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(),
                     "status");
-                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args, jobJvmOptions(), jobLog,
+                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args,
+                         JobJvm.jvmOptions(List.of(), jobJvmArgs), jobLog,
                          Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
                 long jobPid = job.pid();
@@ -471,12 +472,5 @@ public final class PipelineBench implements Callable<Integer> {
             a = samples.isEmpty() ? null : samples.get(0);
         }
         return new Steady(a, last, false);
-    }
-
-    /** The job's garbage collection options ({@link JobJvm}), then the extra ones of the command line. */
-    private List<String> jobJvmOptions() {
-        List<String> options = new ArrayList<>(JobJvm.gcOptions());
-        options.addAll(jobJvmArgs);
-        return options;
     }
 }

@@ -305,7 +305,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                         PhoneState ps = state.value();
                         if (ps != null && ps.open() != null && !unsaved.containsKey(key)) {
                             Phone p = new Phone((String) key);
-                            p.deadline = ps.open().to() + rules.stayGapMillis() + 1;
+                            p.deadline = gapDeadline(ps.open());
                             phones.put(p.msisdn, p);
                             open.add(new Deadline(p.deadline, p));
                         }
@@ -320,7 +320,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                 dirtyPhones.add(p);
                 phones.put(p.msisdn, p);
                 if (p.state != null && p.state.open() != null) {
-                    p.deadline = p.state.open().to() + rules.stayGapMillis() + 1;
+                    p.deadline = gapDeadline(p.state.open());
                     open.add(new Deadline(p.deadline, p));
                 }
             }
@@ -333,7 +333,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                             from = Math.min(from, s.time());
                         }
                         if (from != NONE_WAITING) {
-                            Phone p = phones.computeIfAbsent((String) key, Phone::new);
+                            Phone p = phone((String) key);
                             p.waitingFrom = from;
                             waiting.add(new Waiting(from, p));
                         }
@@ -402,7 +402,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private void waitInState(PhoneSignal s) throws Exception {
         setCurrentKey(s.msisdn());
         waitingState.add(s);
-        Phone p = phones.computeIfAbsent(s.msisdn(), Phone::new);
+        Phone p = phone(s.msisdn());
         if (s.time() < p.waitingFrom) {
             p.waitingFrom = s.time();
             waiting.add(new Waiting(s.time(), p));
@@ -684,18 +684,24 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         if (now == null) {
             p.deadline = NO_DEADLINE;
         } else if (was == null || was.to() != now.to() || p.deadline == NO_DEADLINE) {
-            p.deadline = now.to() + rules.stayGapMillis() + 1;
+            p.deadline = gapDeadline(now);
             deadlines.add(new Deadline(p.deadline, p));
         }
     }
 
+    /** The phone's heap entry, made if there is none (its state is not read: see {@link #load}). */
+    private Phone phone(String msisdn) {
+        return phones.computeIfAbsent(msisdn, Phone::new);
+    }
+
+    /** When an open stay ends by the gap rule unless a ping comes first: its last ping + the gap + 1 ms. */
+    private long gapDeadline(PhoneState.OpenStay open) {
+        return open.to() + rules.stayGapMillis() + 1;
+    }
+
     /** The phone, its state read from keyed state unless cached. */
     private Phone load(String msisdn) throws Exception {
-        Phone p = phones.get(msisdn);
-        if (p == null) {
-            p = new Phone(msisdn);
-            phones.put(msisdn, p);
-        }
+        Phone p = phone(msisdn);
         if (!p.cached) {
             setCurrentKey(msisdn);
             p.state = phoneState.value();
