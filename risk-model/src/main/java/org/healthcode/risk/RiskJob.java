@@ -50,7 +50,7 @@ public final class RiskJob {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read --region-directory", e);
         }
-        RiskWorkflow.defineWithCarrierTime(feed, carrier, rules, ruleUpdates, rules.contacts(),
+        RiskWorkflow.defineWithCarrierTime(feed, carrier, rules, ruleUpdates, rules.contacts(), cfg.phoneSide(),
                 (statuses, rejected, audit) -> {
             statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");

@@ -7,6 +7,7 @@ import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
+import org.healthcode.risk.contacts.PhoneSideSettings;
 import org.healthcode.risk.crossregion.CrossRegion;
 import org.healthcode.risk.crossregion.ExchangeSettings;
 import org.healthcode.risk.crossregion.ExchangeSink;
@@ -92,7 +93,7 @@ public final class RiskWorkflow {
                               ExchangeSink exchangeSink) {
         define(feed.filter(new IsPingRecord().negate()).uid("not-ping-records").name("records other than pings"),
                 feed.filter(new IsPingRecord()).uid("ping-records").name("ping records"), false,
-                rules, ruleUpdates, contactRules, sinks, exchange, exchangeSink);
+                rules, ruleUpdates, contactRules, PhoneSideSettings.DEFAULTS, sinks, exchange, exchangeSink);
     }
 
     /**
@@ -100,17 +101,19 @@ public final class RiskWorkflow {
      * with its own watermark, which alone decides when contact detection applies the pings (carrier data often comes
      * a day late: it is on time there); the carrier's other records (city stays) cross into the other feeds' time
      * ({@link EventTimeBoundary}), where they are late records like any other, within the allowed lateness.
+     * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results).
      */
     public static void defineWithCarrierTime(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier,
                                              RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
-                                             ContactRules contactRules, RiskSinks sinks, ExchangeSettings exchange,
-                                             ExchangeSink exchangeSink) {
-        define(feed, carrier, true, rules, ruleUpdates, contactRules, sinks, exchange, exchangeSink);
+                                             ContactRules contactRules, PhoneSideSettings phoneSide, RiskSinks sinks,
+                                             ExchangeSettings exchange, ExchangeSink exchangeSink) {
+        define(feed, carrier, true, rules, ruleUpdates, contactRules, phoneSide, sinks, exchange, exchangeSink);
     }
 
     private static void define(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier, boolean carrierOwnTime,
                                RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates, ContactRules contactRules,
-                               RiskSinks sinks, ExchangeSettings exchange, ExchangeSink exchangeSink) {
+                               PhoneSideSettings phoneSide, RiskSinks sinks, ExchangeSettings exchange,
+                               ExchangeSink exchangeSink) {
         SingleOutputStreamOperator<Event> pings = carrier
                 .transform("carrier pings", TypeInformation.of(Event.class), new CarrierPings(SideOutputs.REJECTED))
                 .uid("carrier-pings");
@@ -133,7 +136,7 @@ public final class RiskWorkflow {
                 .filter(new HasPerson()).uid("person-events").name("person events")
                 .filter(IsType.allBut(OVERRIDE_EVENTS)).uid("not-overrides").name("not override events")
                 .map(new ToPersonInput.FromEvent()).uid("person-event-inputs").name("as person input");
-        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules).exposures()
+        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules, phoneSide).exposures()
                 .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
 
         DataStream<Event> cityStays = unique

@@ -52,19 +52,28 @@ public final class Args {
     }
 
     public int positiveInt(String name, int dflt) {
+        return intAtLeast(name, dflt, 1, "a positive whole number");
+    }
+
+    /** A whole number of at least 0. */
+    public int nonNegativeInt(String name, int dflt) {
+        return intAtLeast(name, dflt, 0, "a whole number, 0 or more");
+    }
+
+    private int intAtLeast(String name, int dflt, int least, String what) {
         String v = values.get(name);
         if (v == null) {
             return dflt;
         }
         try {
             int n = Integer.parseInt(v);
-            if (n > 0) {
+            if (n >= least) {
                 return n;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        problems.add(name + ": must be a positive whole number, got " + v);
+        problems.add(name + ": must be " + what + ", got " + v);
         return dflt;
     }
 

@@ -20,6 +20,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.healthcode.risk.contacts.PhoneSideSettings;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
 
@@ -48,7 +49,8 @@ public record RiskJobConfig(
         Duration exchangeValidity,
         String stateBackend,
         String timers,
-        MemorySize managedMemory) {
+        MemorySize managedMemory,
+        PhoneSideSettings phoneSide) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -90,13 +92,21 @@ public record RiskJobConfig(
                                                RocksDB uses for its block cache and write buffers (e.g. 2g); default
                                                auto = 40% of this JVM's maximum heap, at least 128m (on a Flink
                                                cluster the task managers' own taskmanager.memory.managed.* rule)
+              --phone-cache N                  contact detection: phones whose state stays cached in heap, per
+                                               parallel instance (default 1000000)
+              --pings-in-heap N                pings waiting in heap for the police bindings' clock, per parallel
+                                               instance, and in every checkpoint; the rest wait in keyed state, one
+                                               RocksDB write and read each (default 1000000)
+              --quiet-barriers N               checkpoints a changed phone must stay unchanged before it is written
+                                               back to keyed state; until then checkpoints carry it (default 1; 0 =
+                                               at every checkpoint). These three size memory, never change results
             """;
 
     private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
-            "--timers", "--managed-memory");
+            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -157,7 +167,11 @@ public record RiskJobConfig(
                 a.duration("--exchange-validity", org.healthcode.risk.crossregion.ExchangeSettings.DEFAULT_VALIDITY),
                 backend,
                 timers,
-                managed);
+                managed,
+                new PhoneSideSettings(
+                        a.positiveInt("--phone-cache", PhoneSideSettings.DEFAULTS.phoneCache()),
+                        a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
+                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }

@@ -46,6 +46,12 @@ public final class ContactDetection {
      * {@code events}.
      */
     public static Outputs build(DataStream<Event> events, DataStream<Event> pings, ContactRules rules) {
+        return build(events, pings, rules, PhoneSideSettings.DEFAULTS);
+    }
+
+    /** As above, with the phone side's heap sizes ({@code RiskJob --phone-cache, --pings-in-heap, --quiet-barriers}). */
+    public static Outputs build(DataStream<Event> events, DataStream<Event> pings, ContactRules rules,
+                                PhoneSideSettings phoneSide) {
         rules.validated();
 
         SingleOutputStreamOperator<Stay> stays = pings
@@ -53,7 +59,7 @@ public final class ContactDetection {
                 .keyBy(PhoneSignal::msisdn)
                 .connect(events.flatMap(ToPhoneSignal.bindings(rules)).name("contacts: phone bindings")
                         .keyBy(PhoneSignal::msisdn))
-                .transform("contacts: phone stays", TypeInformation.of(Stay.class), new PhoneStayBuilder(rules))
+                .transform("contacts: phone stays", TypeInformation.of(Stay.class), new PhoneStayBuilder(rules, phoneSide))
                 .uid(UID_PHONE_STAYS);
 
         DataStream<Event> personEvents = events

@@ -94,20 +94,21 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         implements TwoInputStreamOperator<PhoneSignal, PhoneSignal, Stay> {
 
-    /** Default capacity of the write-behind cache, in phones per subtask (about 250 bytes each). */
-    public static final int DEFAULT_CACHE_CAPACITY = 1_000_000;
+    /** Default capacity of the write-behind cache, in phones per subtask ({@link PhoneSideSettings#phoneCache}). */
+    public static final int DEFAULT_CACHE_CAPACITY = PhoneSideSettings.DEFAULTS.phoneCache();
 
     /**
      * Default count of checkpoint barriers a changed phone must pass without changing again before it is written back
-     * to keyed state (until then, checkpoints carry it in raw keyed state).
+     * to keyed state (until then, checkpoints carry it in raw keyed state; {@link PhoneSideSettings#quietBarriers}).
      */
-    public static final int DEFAULT_QUIET_BARRIERS = 1;
+    public static final int DEFAULT_QUIET_BARRIERS = PhoneSideSettings.DEFAULTS.quietBarriers();
 
     /**
      * Default count of pings per subtask that wait for the clock in heap; beyond it they wait in keyed state (the
-     * other feeds far behind the carrier: a backlog after an outage, a police feed a day late).
+     * other feeds far behind the carrier: a backlog after an outage, a police feed a day late;
+     * {@link PhoneSideSettings#pingsInHeap}).
      */
-    public static final int DEFAULT_HEAP_BUFFER_LIMIT = 1_000_000;
+    public static final int DEFAULT_HEAP_BUFFER_LIMIT = PhoneSideSettings.DEFAULTS.pingsInHeap();
 
     /**
      * First int of each key group of this operator's raw keyed state (the changed phones not yet written back),
@@ -175,7 +176,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient Counter latePings;
 
     public PhoneStayBuilder(ContactRules rules) {
-        this(rules, DEFAULT_CACHE_CAPACITY, DEFAULT_QUIET_BARRIERS, DEFAULT_HEAP_BUFFER_LIMIT);
+        this(rules, PhoneSideSettings.DEFAULTS);
     }
 
     /**
@@ -186,29 +187,22 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         this(rules, cacheCapacity, DEFAULT_QUIET_BARRIERS, DEFAULT_HEAP_BUFFER_LIMIT);
     }
 
-    /**
-     * @param cacheCapacity phones whose state stays cached in heap across checkpoints; above it the cache is emptied
-     *     (after writing back) at the next checkpoint
-     * @param quietBarriers how many checkpoint barriers a changed phone must pass without changing again before
-     *     it is written back to keyed state; until then checkpoints carry it in raw keyed state. 0 writes every
-     *     changed phone back at every barrier.
-     * @param heapBufferLimit pings that wait for the clock in heap (and in operator state at checkpoints) at most;
-     *     the others wait in keyed state, per phone
-     */
+    /** As {@link #PhoneStayBuilder(ContactRules, PhoneSideSettings)}, each size on its own (tests). */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity, int quietBarriers, int heapBufferLimit) {
-        if (cacheCapacity < 1) {
-            throw new IllegalArgumentException("cacheCapacity must be at least 1, was " + cacheCapacity);
-        }
-        if (quietBarriers < 0) {
-            throw new IllegalArgumentException("quietBarriers must not be negative, was " + quietBarriers);
-        }
-        if (heapBufferLimit < 0) {
-            throw new IllegalArgumentException("heapBufferLimit must not be negative, was " + heapBufferLimit);
-        }
-        this.heapBufferLimit = heapBufferLimit;
+        this(rules, new PhoneSideSettings(cacheCapacity, quietBarriers, heapBufferLimit));
+    }
+
+    /** @param settings what stays in heap: the phones cached, when they are written back, the pings waiting */
+    public PhoneStayBuilder(ContactRules rules, PhoneSideSettings settings) {
         this.rules = rules.validated();
-        this.cacheCapacity = cacheCapacity;
-        this.quietBarriers = quietBarriers;
+        this.cacheCapacity = settings.phoneCache();
+        this.quietBarriers = settings.quietBarriers();
+        this.heapBufferLimit = settings.pingsInHeap();
+    }
+
+    /** The heap sizes this operator was built with. */
+    public PhoneSideSettings settings() {
+        return new PhoneSideSettings(cacheCapacity, quietBarriers, heapBufferLimit);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -12,6 +13,15 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
+import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.pseudonym.Pseudonymiser;
+import org.healthcode.ingest.pseudonym.RegionSecret;
+import org.healthcode.risk.RiskJob;
+import org.healthcode.risk.contacts.PhoneSideSettings;
+import org.healthcode.risk.contacts.PhoneStayBuilder;
+import org.healthcode.risk.rules.RuleSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +88,35 @@ class RiskJobConfigTest {
                 .hasMessageContaining("--managed-memory: must be a size such as 512m or 2g, or auto, got 'lots'");
         assertThatThrownBy(() -> parse("--managed-memory", "1k"))
                 .hasMessageContaining("--managed-memory: must be at least 16m");
+    }
+
+    @Test
+    void thePhoneSideKeepsItsDefaultSizesUnlessGiven() {
+        assertThat(parse().phoneSide()).isEqualTo(PhoneSideSettings.DEFAULTS);
+        assertThat(parse("--phone-cache", "5", "--pings-in-heap", "0", "--quiet-barriers", "3").phoneSide())
+                .isEqualTo(new PhoneSideSettings(5, 3, 0));
+    }
+
+    @Test
+    void phoneSideSizesOutOfRangeAreRefusedNamingTheOption() {
+        assertThatThrownBy(() -> parse("--phone-cache", "0", "--pings-in-heap", "-1", "--quiet-barriers", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--phone-cache: must be a positive whole number, got 0")
+                .hasMessageContaining("--pings-in-heap: must be a whole number, 0 or more, got -1")
+                .hasMessageContaining("--quiet-barriers: must be a whole number, 0 or more, got x");
+    }
+
+    @Test
+    void theJobBuildsItsPhoneSideWithTheSizesGiven() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RiskJob.define(env, parse("--phone-cache", "7", "--pings-in-heap", "11", "--quiet-barriers", "0"),
+                RuleSet.defaults(), new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        List<PhoneSideSettings> phoneSides = env.getStreamGraph().getStreamNodes().stream()
+                .filter(n -> n.getOperatorFactory() instanceof SimpleOperatorFactory<?> f
+                        && f.getOperator() instanceof PhoneStayBuilder)
+                .map(n -> ((PhoneStayBuilder) ((SimpleOperatorFactory<?>) n.getOperatorFactory()).getOperator())
+                        .settings())
+                .toList();
+        assertThat(phoneSides).containsExactly(new PhoneSideSettings(7, 0, 11));
     }
 }
