@@ -94,22 +94,6 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         implements TwoInputStreamOperator<PhoneSignal, PhoneSignal, Stay> {
 
-    /** Default capacity of the write-behind cache, in phones per subtask ({@link PhoneSideSettings#phoneCache}). */
-    public static final int DEFAULT_CACHE_CAPACITY = PhoneSideSettings.DEFAULTS.phoneCache();
-
-    /**
-     * Default count of checkpoint barriers a changed phone must pass without changing again before it is written back
-     * to keyed state (until then, checkpoints carry it in raw keyed state; {@link PhoneSideSettings#quietBarriers}).
-     */
-    public static final int DEFAULT_QUIET_BARRIERS = PhoneSideSettings.DEFAULTS.quietBarriers();
-
-    /**
-     * Default count of pings per subtask that wait for the clock in heap; beyond it they wait in keyed state (the
-     * other feeds far behind the carrier: a backlog after an outage, a police feed a day late;
-     * {@link PhoneSideSettings#pingsInHeap}).
-     */
-    public static final int DEFAULT_HEAP_BUFFER_LIMIT = PhoneSideSettings.DEFAULTS.pingsInHeap();
-
     /**
      * First int of each key group of this operator's raw keyed state (the changed phones not yet written back),
      * naming its layout, version 1 ("PHS1"). Flink's time service writes its own layout there when timers are on the
@@ -184,7 +168,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      *     (after writing back) at the next checkpoint
      */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
-        this(rules, cacheCapacity, DEFAULT_QUIET_BARRIERS, DEFAULT_HEAP_BUFFER_LIMIT);
+        this(rules, cacheCapacity, PhoneSideSettings.DEFAULTS.quietBarriers(), PhoneSideSettings.DEFAULTS.pingsInHeap());
     }
 
     /** As {@link #PhoneStayBuilder(ContactRules, PhoneSideSettings)}, each size on its own (tests). */

@@ -187,8 +187,8 @@ class PhoneStayBuilderTest {
     @Test
     void onlyTheBindingIsLeftOnceTheWatermarkPassesTheLastGap() throws Exception {
         h.close();
-        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 0,
-                PhoneStayBuilder.DEFAULT_HEAP_BUFFER_LIMIT));
+        h = harness(new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 0,
+                PhoneSideSettings.DEFAULTS.pingsInHeap()));
         h.open();
         send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1));
@@ -244,8 +244,8 @@ class PhoneStayBuilderTest {
         // Alice's phone changes before checkpoint 1 only, Bob's before both: restored from checkpoint 2, Alice's
         // state is the one written at checkpoint 1 and Bob's the one written at checkpoint 2
         h.close();
-        h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 0,
-                PhoneStayBuilder.DEFAULT_HEAP_BUFFER_LIMIT));
+        h = harness(new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 0,
+                PhoneSideSettings.DEFAULTS.pingsInHeap()));
         h.open();
         send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
                 ping(BOB_PHONE, T0, 5, 5));
@@ -433,7 +433,7 @@ class PhoneStayBuilderTest {
         List<org.assertj.core.groups.Tuple> expected = staysWithBindingsBehind(
                 new PhoneStayBuilder(RULES), pings, false);
         List<org.assertj.core.groups.Tuple> spilled = staysWithBindingsBehind(
-                new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 1, 2), pings, true);
+                new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 1, 2), pings, true);
         assertThat(expected).hasSize(3);
         assertThat(spilled).containsExactlyElementsOf(expected);
         assertThat(operator.phonesWaitingInState()).isZero();
@@ -462,7 +462,7 @@ class PhoneStayBuilderTest {
             assertThat(h.numKeyedStateEntries()).isEqualTo(2); // one list of waiting pings per phone
             OperatorSubtaskState snapshot = checkpoint(1L);
             h.close();
-            h = harness(new PhoneStayBuilder(RULES, PhoneStayBuilder.DEFAULT_CACHE_CAPACITY, 1, 2));
+            h = harness(new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 1, 2));
             h.initializeState(snapshot);
             h.open();
             assertThat(operator.phonesWaitingInState()).isEqualTo(2);
