@@ -49,7 +49,9 @@ public final class ContactDetection {
         return build(events, pings, rules, PhoneSideSettings.DEFAULTS);
     }
 
-    /** As above, with the phone side's heap sizes ({@code RiskJob --phone-cache, --pings-in-heap, --quiet-barriers}). */
+    /**
+     * As above, with the phone side's heap sizes ({@code RiskJob --phone-cache, --pings-in-heap, --quiet-barriers}).
+     */
     public static Outputs build(DataStream<Event> events, DataStream<Event> pings, ContactRules rules,
                                 PhoneSideSettings phoneSide) {
         rules.validated();
@@ -59,7 +61,8 @@ public final class ContactDetection {
                 .keyBy(PhoneSignal::msisdn)
                 .connect(events.flatMap(ToPhoneSignal.bindings(rules)).name("contacts: phone bindings")
                         .keyBy(PhoneSignal::msisdn))
-                .transform("contacts: phone stays", TypeInformation.of(Stay.class), new PhoneStayBuilder(rules, phoneSide))
+                .transform("contacts: phone stays", TypeInformation.of(Stay.class),
+                        new PhoneStayBuilder(rules, phoneSide))
                 .uid(UID_PHONE_STAYS);
 
         DataStream<Event> personEvents = events

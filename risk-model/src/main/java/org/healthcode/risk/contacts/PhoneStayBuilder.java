@@ -116,9 +116,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
     private final ContactRules rules;
-    private final int cacheCapacity;
-    private final int quietBarriers;
-    private final int heapBufferLimit;
+    /** The heap sizes: phones cached, barriers before a write-back, pings waiting in heap. */
+    private final PhoneSideSettings sizes;
     /**
      * Whether this operator writes raw keyed state: not when Flink writes timers there (RocksDB with timers on the
      * heap, {@code --timers heap}); then every checkpoint writes the changed phones back. Decided once the keyed
@@ -168,7 +167,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      *     (after writing back) at the next checkpoint
      */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
-        this(rules, cacheCapacity, PhoneSideSettings.DEFAULTS.quietBarriers(), PhoneSideSettings.DEFAULTS.pingsInHeap());
+        this(rules, cacheCapacity, PhoneSideSettings.DEFAULTS.quietBarriers(),
+                PhoneSideSettings.DEFAULTS.pingsInHeap());
     }
 
     /** As {@link #PhoneStayBuilder(ContactRules, PhoneSideSettings)}, each size on its own (tests). */
@@ -179,14 +179,12 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     /** @param settings what stays in heap: the phones cached, when they are written back, the pings waiting */
     public PhoneStayBuilder(ContactRules rules, PhoneSideSettings settings) {
         this.rules = rules.validated();
-        this.cacheCapacity = settings.phoneCache();
-        this.quietBarriers = settings.quietBarriers();
-        this.heapBufferLimit = settings.pingsInHeap();
+        this.sizes = settings;
     }
 
     /** The heap sizes this operator was built with. */
     public PhoneSideSettings settings() {
-        return new PhoneSideSettings(cacheCapacity, quietBarriers, heapBufferLimit);
+        return sizes;
     }
 
     /**
@@ -294,7 +292,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                 p.cached = true;
                 cached++;
                 p.dirty = true; // still to be written back: at the first barrier unless it changes first
-                p.quiet = quietBarriers;
+                p.quiet = sizes.quietBarriers();
                 dirtyPhones.add(p);
                 phones.put(p.msisdn, p);
                 if (p.state != null && p.state.open() != null) {
@@ -356,7 +354,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             throw new IllegalArgumentException("input 1 takes pings only, got the binding " + s.eventId());
         }
         if (s.time() > watermark) {
-            if (buffer.size() < heapBufferLimit) {
+            if (buffer.size() < sizes.pingsInHeap()) {
                 buffer.add(s);
             } else {
                 waitInState(s);
@@ -723,7 +721,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             writeBack(p);
         }
         dirtyPhones.clear();
-        if (cached <= cacheCapacity) {
+        if (cached <= sizes.phoneCache()) {
             return;
         }
         Iterator<Phone> it = phones.values().iterator();
@@ -751,7 +749,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        if (!customRawKeyedState || quietBarriers == 0 || cached > cacheCapacity) {
+        if (!customRawKeyedState || sizes.quietBarriers() == 0 || cached > sizes.phoneCache()) {
             writeBackAll();
             return;
         }
@@ -759,7 +757,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         int size = dirtyPhones.size();
         for (int i = 0; i < size; i++) {
             Phone p = dirtyPhones.get(i);
-            if (p.quiet >= quietBarriers) {
+            if (p.quiet >= sizes.quietBarriers()) {
                 writeBack(p);
             } else {
                 p.quiet++;
