@@ -30,7 +30,7 @@ public final class ServingNode implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ServingMetrics metrics;
-    /** Access control, audit topic, exchange and trust list (issue 6); closed with the node. */
+    /** Access control, audit topic, exchange and trust list; closed with the node. */
     private InteropServing interop;
     private final CodeServing codes;
     private boolean closed;

@@ -58,7 +58,7 @@ public final class ServingHandler extends Handler.Abstract {
     private final ServingMetrics metrics;
     private final Supplier<Health> health;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Codes, checkpoints and their pages (issue 5); null: those paths are not served. */
+    /** Codes, checkpoints and their pages; null: those paths are not served. */
     private final CodesHandler codes;
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health) {
