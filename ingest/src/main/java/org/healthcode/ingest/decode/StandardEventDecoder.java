@@ -127,7 +127,7 @@ public final class StandardEventDecoder implements EventDecoder {
 
     private Event validate(JsonNode node) throws Problem {
         FieldReader common = new FieldReader(node, "every event");
-        String typeName = common.requiredText("type", "every event");
+        String typeName = common.requiredText("type", "a type");
         EventType type = EventType.fromWire(typeName).orElseThrow(() -> new Problem(RejectionCategory.UNKNOWN_TYPE,
                 "type", "unknown_type " + Problem.quote(typeName)));
         FieldReader f = new FieldReader(node, type.wireName());
@@ -138,7 +138,7 @@ public final class StandardEventDecoder implements EventDecoder {
             throw Problem.invalid("feed", Problem.quote(feedName) + " does not carry " + type.wireName()
                     + " (it comes from " + type.feed().wireName() + ")");
         }
-        String eventId = f.requiredText("eventId", "every event needs an id unique per source");
+        String eventId = f.requiredText("eventId", "an id unique per source");
         if (eventId.length() > MAX_EVENT_ID) {
             throw Problem.invalid("eventId", "longer than " + MAX_EVENT_ID + " characters");
         }
@@ -192,7 +192,7 @@ public final class StandardEventDecoder implements EventDecoder {
                 b.personId(person(f)).mode(mode)
                         .vehicleId(f.requiredText("vehicleId", "the vehicle and date, e.g. CZ3101@2022-04-01"))
                         .sealed(f.optionalBool("sealed", false))
-                        .carriage(f.optionalText("carriage"))
+                        .carriage(f.optionalTextOrInt("carriage"))
                         .row(f.optionalInt("row", 1, 999))
                         .fromArea(f.requiredArea("fromArea"))
                         .toArea(f.requiredArea("toArea"));
