@@ -14,7 +14,7 @@ import org.healthcode.risk.contacts.LongStayClause;
 /**
  * Reads a rule set from its JSON file form and validates it, reporting every problem at once with the path of
  * the offending field (e.g. {@code conditions.close_contact.phases[0].hours}). The format is documented in
- * risk-model/README.md; {@code rules/default-rules.json} is the complete example.
+ * docs/risk-model.md, "The rule-set file"; {@code rules/default-rules.json} is the complete example.
  */
 public final class RuleSetJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
