@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.exchange.ExchangeInbox;
 import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
@@ -74,6 +76,7 @@ public final class InteropServing implements AutoCloseable {
     private final TrustListClient trust;
     private final ScheduledExecutorService scheduler;
     private ServerConnector tlsConnector;
+    private final FollowerState.Backoff trustBackoff = new FollowerState.Backoff(Duration.ofMinutes(5));
 
     private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
                            KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, DevPki pki, SSLContext tls,
@@ -120,7 +123,8 @@ public final class InteropServing implements AutoCloseable {
         }
         ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
                 new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
-        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(), dataDir.resolve("audit-index"));
+        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(), dataDir.resolve("audit-index"),
+                metrics.follower("audit"));
         KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, config.auditTopic(), audit);
         ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, config.interopTopic(), dataDir.resolve("exchange"),
                 clock);
@@ -212,8 +216,7 @@ public final class InteropServing implements AutoCloseable {
         }
         if (trust != null) {
             codes.ifPresent(c -> scheduler.execute(() -> registerAtHub(c)));
-            long every = config.trustRefresh().toSeconds();
-            scheduler.scheduleWithFixedDelay(this::refreshTrust, 0, every, TimeUnit.SECONDS);
+            scheduler.execute(this::refreshTrustOnSchedule);
         }
     }
 
@@ -241,7 +244,44 @@ public final class InteropServing implements AutoCloseable {
     public TrustListClient.Outcome refreshTrust() {
         TrustListClient.Outcome o = trust.refresh();
         metrics.recordInterop("trust_refresh", o.name().toLowerCase(java.util.Locale.ROOT));
+        FollowerState state = metrics.follower("trust");
+        if (o == TrustListClient.Outcome.UPDATED || o == TrustListClient.Outcome.NOT_MODIFIED) {
+            state.ok();
+        } else {
+            state.failing("trust list refresh: " + o.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return o;
+    }
+
+    /**
+     * One refresh, then the next one scheduled: after {@code --trust-refresh} when it worked, sooner (1 s doubling,
+     * at most the refresh interval) when the hub could not be reached or its list was refused. Never lets an
+     * exception end the schedule.
+     */
+    private void refreshTrustOnSchedule() {
+        Duration every = config.trustRefresh();
+        Duration next = every;
+        try {
+            TrustListClient.Outcome o = refreshTrust();
+            if (o == TrustListClient.Outcome.UPDATED || o == TrustListClient.Outcome.NOT_MODIFIED) {
+                trustBackoff.reset();
+            } else {
+                next = min(trustBackoff.next(), every);
+            }
+        } catch (RuntimeException e) {
+            metrics.follower("trust").failing(e.toString());
+            LOG.error("trust list refresh failed", e);
+            next = min(trustBackoff.next(), every);
+        }
+        try {
+            scheduler.schedule(this::refreshTrustOnSchedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     public Optional<TrustListClient> trust() {

@@ -76,7 +76,7 @@ public final class ServingNode implements AutoCloseable {
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(lookups, metrics,
                     () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
-                            metrics.consumerLag()),
+                            metrics.consumerLag(), metrics.followers()),
                     codes.handler());
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();

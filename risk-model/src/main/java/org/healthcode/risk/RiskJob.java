@@ -2,16 +2,19 @@ package org.healthcode.risk;
 
 import java.util.List;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.events.Feed;
+import org.healthcode.risk.config.RecoveryPath;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
-import org.healthcode.risk.sources.RulesTopic;
+import org.healthcode.risk.sources.JobTopics;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sinks.KafkaSinks;
 import org.healthcode.risk.sources.FeedSources;
@@ -20,8 +23,9 @@ import org.healthcode.risk.sources.FeedWatermarks;
 /**
  * The live risk job: feed topics (and the {@code rules} topic) -> {@link RiskWorkflow} -> {@code status},
  * {@code rejected} and {@code audit} topics, exactly once.
- * Run with {@code java -cp} it starts a local MiniCluster; submitted to a Flink cluster it runs there. Prints
- * {@code JOB RUNNING <jobId>} once submitted.
+ * Run with {@code java -cp} it starts a local MiniCluster and runs until stopped; submitted to a Flink cluster
+ * ({@code flink run}, the web submission) {@code main} returns once the job is submitted. Prints where the job
+ * recovers from ({@code RECOVERY ...}) and {@code JOB RUNNING <jobId>} once submitted.
  */
 public final class RiskJob {
     private RiskJob() {}
@@ -75,18 +79,23 @@ public final class RiskJob {
         }
         RuleSet rules = cfg.ruleSet();
         EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile());
-        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("rules"));
-        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("interop")); // a feed topic only the serving side writes
-        if (cfg.region() != null) {
-            RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("exchange-out"));
-        }
-        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("audit"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
+        JobTopics.prepare(cfg.bootstrapServers(), cfg.topicPrefix(), JobTopics.engineTopics(cfg.region() != null));
+        // what the job was submitted with (flink run -s, the cluster's configuration) decides where it recovers from
+        RecoveryPath recovery = RecoveryPath.choose(StreamExecutionEnvironment.getExecutionEnvironment()
+                .getConfiguration(), cfg.checkpointDir());
+        Configuration conf = cfg.flinkConfiguration();
+        recovery.applyTo(conf);
+        System.out.println("RECOVERY " + recovery.reason());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         define(env, cfg, rules, decoder);
         JobClient client = env.executeAsync("healthcode risk (rules " + rules.version() + ")");
         JobID id = client.getJobID();
         System.out.println("JOB RUNNING " + id);
         System.out.flush();
-        client.getJobExecutionResult().get();
+        if (env instanceof LocalStreamEnvironment) {
+            // the job runs inside this JVM: returning would end it. Submitted to a cluster, main returns at once
+            // (flink run -d, the web submission's run call) and the job runs on there.
+            client.getJobExecutionResult().get();
+        }
     }
 }
