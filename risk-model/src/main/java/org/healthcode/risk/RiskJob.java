@@ -17,6 +17,7 @@ import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.sources.JobTopics;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sinks.KafkaSinks;
+import org.healthcode.risk.sources.CaughtUpOffsets;
 import org.healthcode.risk.sources.FeedSources;
 import org.healthcode.risk.sources.FeedWatermarks;
 
@@ -32,17 +33,21 @@ public final class RiskJob {
 
     /** The live topology on {@code env}: Kafka feed topics -> workflow -> transactional status and rejected sinks. */
     public static void define(StreamExecutionEnvironment env, RiskJobConfig cfg, RuleSet rules, EventDecoder decoder) {
+        List<String> feedTopics = FeedSources.feedTopicsExcept(cfg.topicPrefix(), Feed.CARRIER);
+        List<String> carrierTopic = List.of(cfg.topic(Feed.CARRIER.wireName()));
         DataStream<FeedRecord> feed = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(),
-                                FeedSources.feedTopicsExcept(cfg.topicPrefix(), Feed.CARRIER), cfg.groupId(), decoder),
-                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
+                        FeedSources.kafka(cfg.bootstrapServers(), feedTopics, cfg.groupId(), decoder),
+                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness(),
+                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.groupId(), feedTopics)),
+                        "feed topics")
                 .uid("feed-source");
         // the carrier topic keeps its own event time (contact detection's clock): a carrier feed a day late is on
         // time there, instead of behind the other feeds' watermark
         DataStream<FeedRecord> carrier = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(), List.of(cfg.topic(Feed.CARRIER.wireName())),
-                                cfg.groupId(), decoder),
-                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.carrierIdleness()), "carrier topic")
+                        FeedSources.kafka(cfg.bootstrapServers(), carrierTopic, cfg.groupId(), decoder),
+                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.carrierIdleness(),
+                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.groupId(), carrierTopic)),
+                        "carrier topic")
                 .uid("carrier-source");
         DataStream<RuleSetUpdate> ruleUpdates = env.fromSource(
                         FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),

@@ -101,7 +101,8 @@ public final class RiskWorkflow {
      * with its own watermark, which alone decides when contact detection applies the pings (carrier data often comes
      * a day late: it is on time there); the carrier's other records (city stays) cross into the other feeds' time
      * ({@link EventTimeBoundary}), where they are late records like any other, within the allowed lateness.
-     * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results).
+     * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results). Its statuses
+     * carry the epoch of the job's state ({@link PersonRiskFunction}).
      */
     public static void defineWithCarrierTime(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier,
                                              RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
@@ -185,7 +186,7 @@ public final class RiskWorkflow {
                         riskPersons)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
-                .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))
+                .process(new PersonRiskFunction(rules, SideOutputs.REJECTED, carrierOwnTime)) // live: epochs
                 .uid("person-risk").name("person risk");
 
         DataStream<Rejected> rejected = decoded.getSideOutput(SideOutputs.REJECTED)
