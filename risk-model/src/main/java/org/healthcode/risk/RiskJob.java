@@ -29,19 +29,19 @@ public final class RiskJob {
     /** The live topology on {@code env}: Kafka feed topics -> workflow -> transactional status and rejected sinks. */
     public static void define(StreamExecutionEnvironment env, RiskJobConfig cfg, RuleSet rules, EventDecoder decoder) {
         DataStream<FeedRecord> feed = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(),
+                        FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(),
                                 FeedSources.feedTopicsExcept(cfg.topicPrefix(), Feed.CARRIER), cfg.groupId(), decoder),
                         FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness()), "feed topics")
                 .uid("feed-source");
         // the carrier topic keeps its own event time (contact detection's clock): a carrier feed a day late is on
         // time there, instead of behind the other feeds' watermark
         DataStream<FeedRecord> carrier = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(), List.of(cfg.topic(Feed.CARRIER.wireName())),
-                                cfg.groupId(), decoder),
+                        FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(),
+                                List.of(cfg.topic(Feed.CARRIER.wireName())), cfg.groupId(), decoder),
                         FeedWatermarks.live(cfg.outOfOrderness(), cfg.carrierIdleness()), "carrier topic")
                 .uid("carrier-source");
         DataStream<RuleSetUpdate> ruleUpdates = env.fromSource(
-                        FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
+                        FeedSources.rules(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rules"), cfg.groupId()),
                         NeverHoldsBackTime.strategy(), "rules topic")
                 .uid("rules-source");
         org.healthcode.risk.crossregion.ExchangeSettings exchange;
@@ -52,14 +52,18 @@ public final class RiskJob {
         }
         RiskWorkflow.defineWithCarrierTime(feed, carrier, rules, ruleUpdates, rules.contacts(), cfg.phoneSide(),
                 (statuses, rejected, audit) -> {
-            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
+            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("status"),
+                            cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
-            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
+            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rejected"),
+                            cfg.transactionalIdPrefix()))
                     .uid("rejected-sink").name("rejected topic");
-            audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.topic("audit"), cfg.transactionalIdPrefix()))
+            audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("audit"),
+                            cfg.transactionalIdPrefix()))
                     .uid("audit-sink").name("audit topic");
         }, exchange, requests -> requests
-                .sinkTo(KafkaSinks.exchange(cfg.bootstrapServers(), cfg.topic("exchange-out"), cfg.transactionalIdPrefix()))
+                .sinkTo(KafkaSinks.exchange(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("exchange-out"),
+                        cfg.transactionalIdPrefix()))
                 .uid("exchange-sink").name("exchange-out topic"));
     }
 
@@ -75,12 +79,13 @@ public final class RiskJob {
         }
         RuleSet rules = cfg.ruleSet();
         EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile());
-        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("rules"));
-        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("interop")); // a feed topic only the serving side writes
+        RulesTopic.ensure(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rules"));
+        // a feed topic only the serving side writes
+        RulesTopic.ensure(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("interop"));
         if (cfg.region() != null) {
-            RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("exchange-out"));
+            RulesTopic.ensure(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("exchange-out"));
         }
-        RulesTopic.ensure(cfg.bootstrapServers(), cfg.topic("audit"));
+        RulesTopic.ensure(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("audit"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cfg.flinkConfiguration());
         define(env, cfg, rules, decoder);
         JobClient client = env.executeAsync("healthcode risk (rules " + rules.version() + ")");

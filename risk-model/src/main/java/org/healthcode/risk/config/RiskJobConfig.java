@@ -20,6 +20,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.contacts.PhoneSideSettings;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
@@ -50,7 +51,8 @@ public record RiskJobConfig(
         String stateBackend,
         String timers,
         MemorySize managedMemory,
-        PhoneSideSettings phoneSide) {
+        PhoneSideSettings phoneSide,
+        KafkaClientSettings kafka) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -61,6 +63,8 @@ public record RiskJobConfig(
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
               --bootstrap-servers HOSTS        Kafka (default localhost:9092)
+              --kafka-config FILE              Kafka client settings for every source and sink (SASL_SSL, SCRAM,
+                                               mTLS: security.protocol, sasl.*, ssl.*); default plaintext
               --checkpoint-dir DIR             retained checkpoints; the job resumes from the newest one in it
               --secret-file FILE               the region secret for pseudonyms
               --work-dir DIR                   or: a work directory holding (or getting) the development secret
@@ -106,7 +110,8 @@ public record RiskJobConfig(
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
-            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers");
+            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers",
+            KafkaClientSettings.OPTION);
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -146,6 +151,15 @@ public record RiskJobConfig(
             problems.add("--timers: must be one of " + TIMER_STORES + ", not " + timers);
         }
         MemorySize managed = managedMemory(a.string("--managed-memory", "auto"), problems);
+        KafkaClientSettings kafka = KafkaClientSettings.NONE;
+        String kafkaConfig = a.string(KafkaClientSettings.OPTION, null);
+        if (kafkaConfig != null) {
+            try {
+                kafka = KafkaClientSettings.load(Path.of(kafkaConfig));
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(KafkaClientSettings.OPTION + ": cannot use " + kafkaConfig + ": " + e.getMessage());
+            }
+        }
         RiskJobConfig c = new RiskJobConfig(
                 a.string("--bootstrap-servers", "localhost:9092"),
                 checkpointDir == null ? null : Path.of(checkpointDir).toAbsolutePath(),
@@ -171,7 +185,8 @@ public record RiskJobConfig(
                 new PhoneSideSettings(
                         a.positiveInt("--phone-cache", PhoneSideSettings.DEFAULTS.phoneCache()),
                         a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
-                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())));
+                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())),
+                kafka);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
