@@ -78,7 +78,8 @@ public final class RiskJob {
             return;
         }
         RuleSet rules = cfg.ruleSet();
-        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile());
+        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile(),
+                cfg.overrideKeyFile());
         RulesTopic.ensure(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rules"));
         // a feed topic only the serving side writes
         RulesTopic.ensure(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("interop"));

@@ -52,7 +52,8 @@ public record RiskJobConfig(
         String timers,
         MemorySize managedMemory,
         PhoneSideSettings phoneSide,
-        KafkaClientSettings kafka) {
+        KafkaClientSettings kafka,
+        Path overrideKeyFile) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -63,6 +64,9 @@ public record RiskJobConfig(
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
               --bootstrap-servers HOSTS        Kafka (default localhost:9092)
+              --override-key FILE              the serving process's override signing public key: override events
+                                               are accepted only signed with it (default: the development key
+                                               under --work-dir; without either, every override is refused)
               --kafka-config FILE              Kafka client settings for every source and sink (SASL_SSL, SCRAM,
                                                mTLS: security.protocol, sasl.*, ssl.*); default plaintext
               --checkpoint-dir DIR             retained checkpoints; the job resumes from the newest one in it
@@ -111,7 +115,7 @@ public record RiskJobConfig(
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
             "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers",
-            KafkaClientSettings.OPTION);
+            KafkaClientSettings.OPTION, "--override-key");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -151,6 +155,10 @@ public record RiskJobConfig(
             problems.add("--timers: must be one of " + TIMER_STORES + ", not " + timers);
         }
         MemorySize managed = managedMemory(a.string("--managed-memory", "auto"), problems);
+        String overrideKey = a.string("--override-key", null);
+        if (overrideKey != null && !Files.isRegularFile(Path.of(overrideKey))) {
+            problems.add("--override-key: no such file: " + overrideKey);
+        }
         KafkaClientSettings kafka = KafkaClientSettings.NONE;
         String kafkaConfig = a.string(KafkaClientSettings.OPTION, null);
         if (kafkaConfig != null) {
@@ -186,7 +194,8 @@ public record RiskJobConfig(
                         a.positiveInt("--phone-cache", PhoneSideSettings.DEFAULTS.phoneCache()),
                         a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
                         a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())),
-                kafka);
+                kafka,
+                overrideKey == null ? null : Path.of(overrideKey));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
