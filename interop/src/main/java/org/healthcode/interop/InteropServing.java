@@ -50,6 +50,7 @@ import org.healthcode.interop.trust.HubRegistrar;
 import org.healthcode.interop.trust.TrustListClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The issue-6 parts of a region's serving process, wired in one place: access control in front of every handler,
@@ -106,6 +107,13 @@ public final class InteropServing implements AutoCloseable {
     /** Opens everything that needs no HTTP server yet; {@code audit} receives every record besides the topic. */
     public static InteropServing open(InteropConfig config, String bootstrapServers, Path dataDir, ServingMetrics metrics,
                                       AuditSink audit, Clock clock) throws Exception {
+        return open(config, bootstrapServers, KafkaClientSettings.NONE, dataDir, metrics, audit, clock);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
+    public static InteropServing open(InteropConfig config, String bootstrapServers, KafkaClientSettings kafkaSettings,
+                                      Path dataDir, ServingMetrics metrics, AuditSink audit, Clock clock)
+            throws Exception {
         if (config.devOpenLookups()) {
             LOG.warn("*** DEVELOPMENT MODE --dev-open-lookups: callers without credentials read FULL statuses as role"
                     + " app, and verify codes and record scans as whatever checkpoint they name."
@@ -121,15 +129,15 @@ public final class InteropServing implements AutoCloseable {
             tls = pki.sslContext(node);
             peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
         }
-        ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
+        ensureTopics(bootstrapServers, kafkaSettings, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
                 new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
-        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(), dataDir.resolve("audit-index"),
-                metrics.follower("audit"));
-        KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, config.auditTopic(), audit);
-        ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, config.interopTopic(), dataDir.resolve("exchange"),
-                clock);
-        ExchangePusher pusher = peerHttp == null ? null : new ExchangePusher(bootstrapServers, config.outboxTopic(),
-                config.region(), config.peers(), peerHttp, kafka, metrics, clock);
+        AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
+                dataDir.resolve("audit-index"), metrics.follower("audit"));
+        KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, kafkaSettings, config.auditTopic(), audit);
+        ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, kafkaSettings, config.interopTopic(),
+                dataDir.resolve("exchange"), clock);
+        ExchangePusher pusher = peerHttp == null ? null : new ExchangePusher(bootstrapServers, kafkaSettings,
+                config.outboxTopic(), config.region(), config.peers(), peerHttp, kafka, metrics, clock);
         TrustListClient trust = null;
         if (config.hubUrl() != null) {
             PublicKey hubKey = hubKey(config.hubKeyFile());
@@ -141,8 +149,9 @@ public final class InteropServing implements AutoCloseable {
     }
 
     /** Creates the topics that do not exist yet (replication 1: a development default; create them ahead in production). */
-    static void ensureTopics(String bootstrapServers, List<NewTopic> topics) throws Exception {
-        java.util.Properties p = new java.util.Properties();
+    static void ensureTopics(String bootstrapServers, KafkaClientSettings kafka, List<NewTopic> topics)
+            throws Exception {
+        java.util.Properties p = kafka.properties();
         p.setProperty(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -19,6 +19,7 @@ import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * One serving process's parts wired together: the status view, the consumer that feeds it and the HTTP server that
@@ -54,8 +55,15 @@ public final class ServingNode implements AutoCloseable {
     /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
     public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, AuditSink audit)
             throws Exception {
+        return start(config, codesConfig, KafkaClientSettings.NONE, audit);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
+    public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, KafkaClientSettings kafka,
+                                    AuditSink audit) throws Exception {
         ServingMetrics metrics = new ServingMetrics();
-        InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), config.dataDir(),
+        InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), kafka,
+                config.dataDir(),
                 metrics, audit, Clock.systemUTC());
         audit = interop.audit();
         StatusView view;
@@ -69,9 +77,9 @@ public final class ServingNode implements AutoCloseable {
         Server server = null;
         CodeServing codes = null;
         try {
-            codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), view, audit,
+            codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), kafka, view, audit,
                     Clock.systemUTC(), config.maxInFlight(), interop.trust());
-            consumer = new StatusConsumer(config.bootstrapServers(), config.statusTopic(), view, metrics);
+            consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(lookups, metrics,

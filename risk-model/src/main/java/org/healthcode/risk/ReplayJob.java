@@ -71,7 +71,8 @@ public final class ReplayJob {
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // the national key as the live job finds it, so statuses (and their seq) match the live ones
-        Summary s = replay(env, cfg, Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null));
+        Summary s = replay(env, cfg,
+                Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null, cfg.overrideKeyFile()));
         System.out.println("REPLAY DONE " + s.changes() + " status changes, " + s.persons() + " persons, "
                 + s.rejected() + " rejected lines, as of " + s.at() + " -> " + cfg.out());
     }

@@ -36,21 +36,23 @@ public final class RiskJob {
         List<String> feedTopics = FeedSources.feedTopicsExcept(cfg.topicPrefix(), Feed.CARRIER);
         List<String> carrierTopic = List.of(cfg.topic(Feed.CARRIER.wireName()));
         DataStream<FeedRecord> feed = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(), feedTopics, cfg.groupId(), decoder),
+                        FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), feedTopics, cfg.groupId(), decoder),
                         FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness(),
-                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.groupId(), feedTopics)),
+                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.kafka(), cfg.groupId(),
+                                        feedTopics)),
                         "feed topics")
                 .uid("feed-source");
         // the carrier topic keeps its own event time (contact detection's clock): a carrier feed a day late is on
         // time there, instead of behind the other feeds' watermark
         DataStream<FeedRecord> carrier = env.fromSource(
-                        FeedSources.kafka(cfg.bootstrapServers(), carrierTopic, cfg.groupId(), decoder),
+                        FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), carrierTopic, cfg.groupId(), decoder),
                         FeedWatermarks.live(cfg.outOfOrderness(), cfg.carrierIdleness(),
-                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.groupId(), carrierTopic)),
+                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.kafka(), cfg.groupId(),
+                                        carrierTopic)),
                         "carrier topic")
                 .uid("carrier-source");
         DataStream<RuleSetUpdate> ruleUpdates = env.fromSource(
-                        FeedSources.rules(cfg.bootstrapServers(), cfg.topic("rules"), cfg.groupId()),
+                        FeedSources.rules(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rules"), cfg.groupId()),
                         NeverHoldsBackTime.strategy(), "rules topic")
                 .uid("rules-source");
         org.healthcode.risk.crossregion.ExchangeSettings exchange;
@@ -61,14 +63,18 @@ public final class RiskJob {
         }
         RiskWorkflow.defineWithCarrierTime(feed, carrier, rules, ruleUpdates, rules.contacts(), cfg.phoneSide(),
                 (statuses, rejected, audit) -> {
-            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.topic("status"), cfg.transactionalIdPrefix()))
+            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("status"),
+                            cfg.transactionalIdPrefix()))
                     .uid("status-sink").name("status topic");
-            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
+            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rejected"),
+                            cfg.transactionalIdPrefix()))
                     .uid("rejected-sink").name("rejected topic");
-            audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.topic("audit"), cfg.transactionalIdPrefix()))
+            audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("audit"),
+                            cfg.transactionalIdPrefix()))
                     .uid("audit-sink").name("audit topic");
         }, exchange, requests -> requests
-                .sinkTo(KafkaSinks.exchange(cfg.bootstrapServers(), cfg.topic("exchange-out"), cfg.transactionalIdPrefix()))
+                .sinkTo(KafkaSinks.exchange(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("exchange-out"),
+                        cfg.transactionalIdPrefix()))
                 .uid("exchange-sink").name("exchange-out topic"));
     }
 
@@ -83,8 +89,10 @@ public final class RiskJob {
             return;
         }
         RuleSet rules = cfg.ruleSet();
-        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile());
-        JobTopics.prepare(cfg.bootstrapServers(), cfg.topicPrefix(), JobTopics.engineTopics(cfg.region() != null));
+        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile(),
+                cfg.overrideKeyFile());
+        JobTopics.prepare(cfg.bootstrapServers(), cfg.kafka(), cfg.topicPrefix(),
+                JobTopics.engineTopics(cfg.region() != null));
         // what the job was submitted with (flink run -s, the cluster's configuration) decides where it recovers from
         RecoveryPath recovery = RecoveryPath.choose(StreamExecutionEnvironment.getExecutionEnvironment()
                 .getConfiguration(), cfg.checkpointDir());

@@ -176,7 +176,8 @@ public final class RiskWorkflow {
         SingleOutputStreamOperator<OverrideDecision> overrides = unique
                 .filter(new IsType(OVERRIDE_EVENTS)).uid("override-events").name("override events")
                 .keyBy(Event::requestId)
-                .process(new OverrideReview(SideOutputs.AUDIT)).uid("override-review").name("review overrides");
+                .process(new OverrideReview(SideOutputs.AUDIT, rules.overrideMaxMillis())).uid("override-review")
+                .name("review overrides");
         DataStream<PersonInput> overrideInputs = overrides
                 .map(new ToPersonInput.FromOverride()).uid("override-inputs").name("overrides as person input");
 

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.healthcode.interop.metrics.FollowerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The {@code audit} topic materialised for queries: every record indexed by subject and by caller in a RocksDB
@@ -43,16 +44,20 @@ public final class AuditLog implements AutoCloseable {
 
     /** Follows {@code topic} into the index in {@code indexDir} (created when missing). */
     public AuditLog(String bootstrapServers, String topic, java.nio.file.Path indexDir) throws Exception {
-        this(bootstrapServers, topic, indexDir, new FollowerState("audit", java.time.Clock.systemUTC()));
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, indexDir,
+                new FollowerState("audit", java.time.Clock.systemUTC()));
     }
 
-    /** As above, reporting whether it keeps up in {@code state}. */
-    public AuditLog(String bootstrapServers, String topic, java.nio.file.Path indexDir, FollowerState state)
+    /**
+     * As above, with the client settings of {@code --kafka-config}, reporting whether it keeps up in {@code state}.
+     */
+    public AuditLog(String bootstrapServers, KafkaClientSettings kafka, String topic, java.nio.file.Path indexDir,
+                    FollowerState state)
             throws Exception {
         this.topic = topic;
         this.state = state;
         this.index = AuditIndex.open(indexDir);
-        Properties c = new Properties();
+        Properties c = kafka.properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // one fetch per 64 KiB of records or 100 ms, not one per few records: the index need not be fresh to the

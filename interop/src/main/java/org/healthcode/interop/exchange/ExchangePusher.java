@@ -28,6 +28,7 @@ import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Pushes risk persons to other regions until they acknowledge: notices wait on the {@code exchange-out} topic
@@ -57,6 +58,13 @@ public final class ExchangePusher implements AutoCloseable {
 
     public ExchangePusher(String bootstrapServers, String topic, String region, Map<String, URI> peers,
                           HttpClient http, AuditSink audit, ServingMetrics metrics, java.time.Clock clock) {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, region, peers, http, audit, metrics, clock);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public ExchangePusher(String bootstrapServers, KafkaClientSettings kafka, String topic, String region,
+                          Map<String, URI> peers, HttpClient http, AuditSink audit, ServingMetrics metrics,
+                          java.time.Clock clock) {
         this.topic = topic;
         this.peers = Map.copyOf(peers);
         this.http = http;
@@ -64,13 +72,13 @@ public final class ExchangePusher implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.state = metrics.follower("exchange");
-        Properties p = new Properties();
+        Properties p = kafka.properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
-        Properties c = new Properties();
+        Properties c = kafka.properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "healthcode-exchange-pusher-" + region);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -26,6 +26,7 @@ import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.store.StatusView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Keeps a {@link StatusView} up to date from the {@code status} topic, reading only committed transactions.
@@ -64,11 +65,17 @@ public final class StatusConsumer implements AutoCloseable {
     private volatile Throwable failure;
 
     public StatusConsumer(String bootstrapServers, String topic, StatusView view, ServingMetrics metrics) {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, view, metrics);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public StatusConsumer(String bootstrapServers, KafkaClientSettings kafka, String topic, StatusView view,
+                          ServingMetrics metrics) {
         this.topic = topic;
         this.view = view;
         this.metrics = metrics;
         this.state = metrics.follower("status");
-        Properties p = new Properties();
+        Properties p = kafka.properties();
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

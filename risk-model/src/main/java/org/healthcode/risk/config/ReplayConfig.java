@@ -18,9 +18,16 @@ import java.util.Set;
  * @param secretFile region secret for pseudonyms of {@code idNumber} lines, or null
  * @param workDir where the development secret lives (default {@code .healthcode/demo}, as for the demo)
  * @param parallelism job parallelism, or -1 for the environment's
+ * @param overrideKeyFile the serving process's override signing public key, or null: the development key under
+ *     {@code workDir} when there is one, else override events are refused
  */
 public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
-                           int parallelism) {
+                           int parallelism, Path overrideKeyFile) {
+
+    public ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
+                        int parallelism) {
+        this(events, rulesFile, at, out, secretFile, workDir, parallelism, null);
+    }
 
     public static final String USAGE = """
             usage: ReplayJob --events FILE.jsonl [--rules FILE] [--at TIME] --out DIR [options]
@@ -31,10 +38,12 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
               --secret-file FILE region secret for idNumber pseudonyms (else HEALTHCODE_REGION_SECRET,
               --work-dir DIR     else the development secret under DIR, default .healthcode/demo)
               --parallelism N
+              --override-key FILE  the serving process's override signing public key: override events are
+                                 accepted only signed with it (default: the development key under --work-dir)
             """;
 
     private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--at", "--out", "--secret-file",
-            "--work-dir", "--parallelism");
+            "--work-dir", "--parallelism", "--override-key");
 
     public static ReplayConfig parse(String[] argv) {
         List<String> problems = new ArrayList<>();
@@ -65,7 +74,8 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
                 out == null ? null : Path.of(out),
                 secret == null ? null : Path.of(secret),
                 Path.of(a.string("--work-dir", ".healthcode/demo")),
-                a.positiveInt("--parallelism", -1));
+                a.positiveInt("--parallelism", -1),
+                a.string("--override-key", null) == null ? null : Path.of(a.string("--override-key", null)));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }

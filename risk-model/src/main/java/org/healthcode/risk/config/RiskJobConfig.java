@@ -18,6 +18,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.contacts.PhoneSideSettings;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
@@ -48,7 +49,9 @@ public record RiskJobConfig(
         String stateBackend,
         String timers,
         MemorySize managedMemory,
-        PhoneSideSettings phoneSide) {
+        PhoneSideSettings phoneSide,
+        KafkaClientSettings kafka,
+        Path overrideKeyFile) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -62,6 +65,11 @@ public record RiskJobConfig(
               --checkpoint-dir URI|DIR         where checkpoints go, as Flink takes it (s3://, hdfs://, file://;
                                                a path without a scheme is a local directory); without a recovery
                                                path (flink run -s) the job resumes from the newest retained one
+              --override-key FILE              the serving process's override signing public key: override events
+                                               are accepted only signed with it (default: the development key
+                                               under --work-dir; without either, every override is refused)
+              --kafka-config FILE              Kafka client settings for every source and sink (SASL_SSL, SCRAM,
+                                               mTLS: security.protocol, sasl.*, ssl.*); default plaintext
               --secret-file FILE               the region secret for pseudonyms
               --work-dir DIR                   or: a work directory holding (or getting) the development secret
               --parallelism N                  (default: the environment's)
@@ -106,7 +114,8 @@ public record RiskJobConfig(
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
-            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers");
+            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers",
+            KafkaClientSettings.OPTION, "--override-key");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -146,6 +155,19 @@ public record RiskJobConfig(
             problems.add("--timers: must be one of " + TIMER_STORES + ", not " + timers);
         }
         MemorySize managed = managedMemory(a.string("--managed-memory", "auto"), problems);
+        String overrideKey = a.string("--override-key", null);
+        if (overrideKey != null && !Files.isRegularFile(Path.of(overrideKey))) {
+            problems.add("--override-key: no such file: " + overrideKey);
+        }
+        KafkaClientSettings kafka = KafkaClientSettings.NONE;
+        String kafkaConfig = a.string(KafkaClientSettings.OPTION, null);
+        if (kafkaConfig != null) {
+            try {
+                kafka = KafkaClientSettings.load(Path.of(kafkaConfig));
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(KafkaClientSettings.OPTION + ": cannot use " + kafkaConfig + ": " + e.getMessage());
+            }
+        }
         RiskJobConfig c = new RiskJobConfig(
                 a.string("--bootstrap-servers", "localhost:9092"),
                 checkpointDir == null ? null : checkpointUri(checkpointDir),
@@ -171,7 +193,9 @@ public record RiskJobConfig(
                 new PhoneSideSettings(
                         a.positiveInt("--phone-cache", PhoneSideSettings.DEFAULTS.phoneCache()),
                         a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
-                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())));
+                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())),
+                kafka,
+                overrideKey == null ? null : Path.of(overrideKey));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }

@@ -60,10 +60,15 @@ public final class RuleSetJson {
             }
         }
         ContactRules contacts = contacts(root.get("contacts"), problems);
+        long overrideMax = root.has("overrideMaxHours")
+                ? hours(root, "overrideMaxHours", "overrideMaxHours", problems) : RuleSet.DEFAULT_OVERRIDE_MAX_HOURS;
+        if (overrideMax < 1) {
+            problems.add("overrideMaxHours: must be at least 1");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRuleSetException(problems);
         }
-        return new RuleSet(version, lateness, rules, contacts);
+        return new RuleSet(version, lateness, rules, contacts, overrideMax);
     }
 
     private static final long MINUTE = 60_000L;

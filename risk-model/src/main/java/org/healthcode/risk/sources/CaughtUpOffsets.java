@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Whether a Kafka source's partitions have been read up to their end, for {@link IdleWhenCaughtUp}: the last stable
@@ -43,7 +44,8 @@ public final class CaughtUpOffsets {
     private static final Map<Source, CaughtUpOffsets> BY_SOURCE = new ConcurrentHashMap<>();
 
     /** Which source: travels with the watermark strategy to the task managers. */
-    public record Source(String bootstrapServers, String groupId, List<String> topics) implements Serializable {}
+    public record Source(String bootstrapServers, KafkaClientSettings kafka, String groupId, List<String> topics)
+            implements Serializable {}
 
     private final Source source;
     private final Map<TopicPartition, Long> seenAt = new ConcurrentHashMap<>();
@@ -109,7 +111,7 @@ public final class CaughtUpOffsets {
     }
 
     private void refreshWhileAsked() {
-        Properties p = new Properties();
+        Properties p = source.kafka().properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers());
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, source.groupId() + "-caught-up");
         try (Admin admin = Admin.create(p)) {

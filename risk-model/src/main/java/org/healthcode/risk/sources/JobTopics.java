@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.ingest.topics.TopicCatalogue;
 
 /**
@@ -48,8 +49,9 @@ public final class JobTopics {
      * Fails naming every missing feed topic, then creates the missing {@code engineTopics}; names are the
      * catalogue's with {@code prefix} in front.
      */
-    public static void prepare(String bootstrapServers, String prefix, List<String> engineTopics) {
-        Properties p = new Properties();
+    public static void prepare(String bootstrapServers, KafkaClientSettings kafka, String prefix,
+                               List<String> engineTopics) {
+        Properties p = kafka.properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
         try (Admin admin = Admin.create(p)) {
