@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,7 +46,6 @@ import org.healthcode.interop.trust.TrustListClient;
  */
 public final class InteropHandler extends Handler.Abstract {
     static final int MAX_BATCH = 100;
-    private static final int MAX_BODY = 64 * 1024;
 
     private final StatusLookupService lookups;
     private final StatusView view;
@@ -109,8 +107,11 @@ public final class InteropHandler extends Handler.Abstract {
         return false;
     }
 
-    private boolean batch(Caller caller, Request request, Response response, Callback callback) throws Exception {
-        JsonNode body = readJson(request);
+    private boolean batch(Caller caller, Request request, Response response, Callback callback) {
+        return RequestBodies.read(request, response, callback, bytes -> batch(caller, json(bytes), response, callback));
+    }
+
+    private boolean batch(Caller caller, JsonNode body, Response response, Callback callback) {
         JsonNode ids = body == null ? null : body.get("ids");
         if (ids == null || !ids.isArray() || ids.size() > MAX_BATCH) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
@@ -165,13 +166,18 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.json(response, callback, 200, out);
     }
 
-    private boolean receive(Caller caller, Request request, Response response, Callback callback) throws Exception {
+    private boolean receive(Caller caller, Request request, Response response, Callback callback) {
         if (inbox.isEmpty()) {
             return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "exchange inbox not configured");
         }
+        return RequestBodies.read(request, response, callback, bytes -> receive(caller,
+                new String(bytes, StandardCharsets.UTF_8), response, callback));
+    }
+
+    private boolean receive(Caller caller, String body, Response response, Callback callback) throws Exception {
         RiskPersonNotice n;
         try {
-            n = RiskPersonNotice.parse(readBody(request));
+            n = RiskPersonNotice.parse(body);
         } catch (IllegalArgumentException e) {
             return exchangeRefused(caller, null, response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
         }
@@ -205,8 +211,12 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.error(response, callback, reason, message);
     }
 
-    private boolean enqueue(Caller caller, Request request, Response response, Callback callback) throws Exception {
-        JsonNode body = readJson(request);
+    private boolean enqueue(Caller caller, Request request, Response response, Callback callback) {
+        return RequestBodies.read(request, response, callback, bytes -> enqueue(caller, json(bytes), response,
+                callback));
+    }
+
+    private boolean enqueue(Caller caller, JsonNode body, Response response, Callback callback) throws Exception {
         String personId = body == null ? null : body.path("personId").asText(null);
         String to = body == null ? null : body.path("toRegion").asText(null);
         if (personId == null || to == null || !StatusLookupService.PERSON_ID.matcher(personId).matches()) {
@@ -241,17 +251,10 @@ public final class InteropHandler extends Handler.Abstract {
         return RiskPersonNotice.of(region, to, s.getNationalId(), s.getColour(), category, since, expiry);
     }
 
-    private static String readBody(Request request) throws Exception {
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        if (body.length() > MAX_BODY) {
-            throw new IllegalArgumentException("body larger than " + MAX_BODY + " bytes");
-        }
-        return body;
-    }
-
-    private static JsonNode readJson(Request request) {
+    /** The body as JSON; null when it is not JSON (answered 400 by the caller). */
+    private static JsonNode json(byte[] body) {
         try {
-            return JsonResponses.MAPPER.readTree(readBody(request));
+            return JsonResponses.MAPPER.readTree(body);
         } catch (Exception e) {
             return null;
         }
