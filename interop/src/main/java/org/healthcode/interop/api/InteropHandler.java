@@ -82,11 +82,12 @@ public final class InteropHandler extends Handler.Abstract {
             return "POST".equals(method) ? batch(caller, request, response, callback) : notAllowed(response, callback, "POST");
         }
         if (path.startsWith("/v1/audit/me/")) {
-            return "GET".equals(method) ? auditOf(path.substring("/v1/audit/me/".length()), response, callback)
+            return "GET".equals(method) ? auditOf(caller, path.substring("/v1/audit/me/".length()), response, callback)
                     : notAllowed(response, callback, "GET");
         }
         if (path.equals("/v1/audit")) {
-            return "GET".equals(method) ? auditQuery(request, response, callback) : notAllowed(response, callback, "GET");
+            return "GET".equals(method) ? auditQuery(caller, request, response, callback)
+                    : notAllowed(response, callback, "GET");
         }
         if (path.equals("/v1/exchange/risk-persons")) {
             return "POST".equals(method) ? receive(caller, request, response, callback)
@@ -137,14 +138,16 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.json(response, callback, 200, out);
     }
 
-    private boolean auditOf(String personId, Response response, Callback callback) {
+    private boolean auditOf(Caller caller, String personId, Response response, Callback callback) {
         if (!StatusLookupService.PERSON_ID.matcher(personId).matches()) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID, "not a person id");
         }
+        // reading who looked a person up is itself a look at that person: audited before it is answered
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, personId, "read", "own"));
         return records(auditLog.map(l -> l.aboutSubject(personId)), response, callback);
     }
 
-    private boolean auditQuery(Request request, Response response, Callback callback) {
+    private boolean auditQuery(Caller caller, Request request, Response response, Callback callback) {
         Fields q = Request.extractQueryParameters(request);
         String subject = q.getValue("subject");
         String who = q.getValue("caller");
@@ -152,6 +155,8 @@ public final class InteropHandler extends Handler.Abstract {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "give exactly one of ?subject= or ?caller=");
         }
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, subject, "read",
+                subject != null ? "by subject" : "by caller " + who));
         return records(auditLog.map(l -> subject != null ? l.aboutSubject(subject) : l.byCaller(who)), response,
                 callback);
     }

@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.healthcode.interop.audit.AuditUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *       once, its body never read (the connection is closed after the answer);</li>
  *   <li>a body without a length (chunked) is counted as it is read: past the bound, the read fails with
  *       {@link BodyTooLargeException}, which {@link RequestBodies} answers 413;</li>
- *   <li>any {@link Throwable} a handler lets escape ({@link OutOfMemoryError} included) is logged and answered 500
+ *   <li>a decision whose audit record could not be made durable ({@link AuditUnavailableException}) is answered
+ *       503 {@code unavailable}, never with its result;</li>
+ *   <li>any other {@link Throwable} a handler lets escape ({@link OutOfMemoryError} included) is logged and answered 500
  *       {@code internal_error} with no detail: no exception name, stack or Jetty page ever reaches a caller.</li>
  * </ul>
  */
@@ -62,9 +65,17 @@ public final class RequestLimits extends Handler.Wrapper {
         }
     }
 
-    /** Answers 500 for a failure no handler caught (or fails the exchange when the answer has begun). */
-    static boolean failed(Request request, Response response, Callback callback, Throwable t) {
-        LOG.error("{} {} failed", request.getMethod(), Request.getPathInContext(request), t);
+    /**
+     * Answers a failure no handler caught: 503 {@code unavailable} when the decision could not be audited (fail
+     * closed), else 500 (or fails the exchange when the answer has begun).
+     */
+    public static boolean failed(Request request, Response response, Callback callback, Throwable t) {
+        boolean unaudited = t instanceof AuditUnavailableException;
+        if (unaudited) {
+            LOG.warn("{} {} not answered: {}", request.getMethod(), Request.getPathInContext(request), t.getMessage());
+        } else {
+            LOG.error("{} {} failed", request.getMethod(), Request.getPathInContext(request), t);
+        }
         if (response.isCommitted()) {
             callback.failed(t);
             return true;
@@ -75,6 +86,11 @@ public final class RequestLimits extends Handler.Wrapper {
             // headers already sent: the callback below ends the exchange
             callback.failed(t);
             return true;
+        }
+        if (unaudited) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            return JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE,
+                    "the decision could not be audited, so it is not answered; retry shortly");
         }
         return JsonResponses.error(response, callback, ErrorReason.INTERNAL, "the request failed; see the service log");
     }

@@ -23,8 +23,6 @@ import org.healthcode.interop.api.RequestBodies;
 import org.healthcode.interop.api.RequestLimits;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP surface of codes and checkpoints (Jetty core handler): issuing, QR images, verification, the trust list
@@ -48,7 +46,6 @@ import org.slf4j.LoggerFactory;
  * access control, which also checks roles); it goes into every audit record.
  */
 public final class CodesHandler extends Handler.Abstract {
-    private static final Logger LOG = LoggerFactory.getLogger(CodesHandler.class);
     static final String CODES = "/v1/codes";
     static final String VERIFY = "/v1/verify";
     static final String VERIFY_IMAGE = "/v1/verify-image";
@@ -123,8 +120,7 @@ public final class CodesHandler extends Handler.Abstract {
             }
             return shed(request, response, callback, path, method);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
-            return error(response, callback, ErrorReason.INTERNAL, "the request failed; see the service log");
+            return RequestLimits.failed(request, response, callback, e);
         }
     }
 
@@ -138,8 +134,7 @@ public final class CodesHandler extends Handler.Abstract {
         try {
             return route(request, response, release, path, method);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
-            return error(response, release, ErrorReason.INTERNAL, "the request failed; see the service log");
+            return RequestLimits.failed(request, response, release, e);
         }
     }
 
