@@ -8,6 +8,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.trust.TrustListJson;
+import org.healthcode.interop.api.JsonErrorHandler;
+import org.healthcode.interop.api.RequestLimits;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.KafkaAuditSink;
 import org.healthcode.interop.config.InteropConfig;
@@ -77,9 +79,10 @@ public final class HubNode implements AutoCloseable {
                 ic.tlsPort());
         server.addConnector(connector);
         ApiKeys keys = ic.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(ic.apiKeysFile());
-        server.setHandler(new AccessControlHandler(new HubHandler(hub, audit, clock), keys,
+        server.setHandler(new RequestLimits(new AccessControlHandler(new HubHandler(hub, audit, clock), keys,
                 new RateLimiter(ic.ratePerSecond(), clock), false, InteropConfig.HUB_REGION, audit,
-                new ServingMetrics(), clock));
+                new ServingMetrics(), clock)));
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();
         LOG.info("hub public key: {}", hub.publicKeyFile());

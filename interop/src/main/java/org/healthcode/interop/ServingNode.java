@@ -8,7 +8,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.healthcode.interop.api.JsonErrorHandler;
 import org.healthcode.interop.api.LookupAdmission;
+import org.healthcode.interop.api.RequestLimits;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
@@ -98,8 +100,10 @@ public final class ServingNode implements AutoCloseable {
             connector.setHost(config.httpHost());
             connector.setPort(config.httpPort());
             server.addConnector(connector);
-            // admission first: a lookup the service cannot take is refused before it costs authentication
-            server.setHandler(admit);
+            // body limits and the catch-all first; then admission: a lookup the service cannot take is refused
+            // before it costs authentication
+            server.setHandler(new RequestLimits(admit));
+            server.setErrorHandler(new JsonErrorHandler());
             interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);
             consumer.start();

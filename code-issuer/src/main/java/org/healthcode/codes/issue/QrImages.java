@@ -22,7 +22,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * QR images of a code, PNG and SVG, and reading a code back from a picture.
@@ -81,12 +86,28 @@ public final class QrImages {
             + colour + "\" d=\"" + path + "\"/></svg>\n";
     }
 
-    /** Reads the text of the QR code in a picture (PNG, JPEG, ...). */
-    public static String decode(byte[] image) throws IOException {
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(image));
-        if (img == null) {
-            throw new IOException("not an image format this JDK reads");
+    /**
+     * The largest picture {@link #decode} accepts, in pixels (4096 x 4096): a phone photo fits, while a PNG of 150 KB
+     * declaring 30 000 x 30 000 pixels (3.6 GB once decoded) is refused from its header, before any pixel is read.
+     */
+    public static final long MAX_PIXELS = 4096L * 4096L;
+    /** Pictures above this many pixels are decoded subsampled: a QR code needs far fewer, the heap stays small. */
+    public static final long DECODED_PIXELS = 2048L * 2048L;
+
+    /** A picture whose header declares more than {@link #MAX_PIXELS} pixels: refused without decoding it. */
+    public static final class PictureTooLargeException extends IOException {
+        PictureTooLargeException(long width, long height) {
+            super("the picture is " + width + " x " + height + " pixels; at most " + MAX_PIXELS + " pixels are read");
         }
+    }
+
+    /**
+     * Reads the text of the QR code in a picture (PNG, JPEG, ...). The dimensions are read from the header first:
+     * beyond {@link #MAX_PIXELS} the picture is refused ({@link PictureTooLargeException}), beyond
+     * {@link #DECODED_PIXELS} it is decoded subsampled, so no picture costs more than about 20 MB of heap.
+     */
+    public static String decode(byte[] image) throws IOException {
+        BufferedImage img = readBounded(image);
         Map<DecodeHintType, Object> hints = new EnumMap<>(DecodeHintType.class);
         hints.put(DecodeHintType.TRY_HARDER, Boolean.TRUE);
         hints.put(DecodeHintType.POSSIBLE_FORMATS, java.util.List.of(BarcodeFormat.QR_CODE));
@@ -100,6 +121,36 @@ public final class QrImages {
                 return new QRCodeReader().decode(bitmap, hints).getText();
             } catch (NotFoundException | ChecksumException | FormatException again) {
                 throw new IOException("no readable QR code in the picture", again);
+            }
+        }
+    }
+
+    private static BufferedImage readBounded(byte[] image) throws IOException {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("not an image format this JDK reads");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width <= 0 || height <= 0 || width * height > MAX_PIXELS) {
+                    throw new PictureTooLargeException(width, height);
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = (int) Math.ceil(Math.sqrt((double) (width * height) / DECODED_PIXELS));
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage img = reader.read(0, param);
+                if (img == null) {
+                    throw new IOException("not an image format this JDK reads");
+                }
+                return img;
+            } finally {
+                reader.dispose();
             }
         }
     }

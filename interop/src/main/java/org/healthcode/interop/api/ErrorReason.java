@@ -33,6 +33,10 @@ public enum ErrorReason {
     UNAVAILABLE("unavailable", 503),
     /** The request body is larger than the endpoint accepts. */
     PAYLOAD_TOO_LARGE("payload_too_large", 413),
+    /** The request line or its headers are larger than the server reads. */
+    HEADERS_TOO_LARGE("headers_too_large", 431),
+    /** The client stopped sending its request before it was complete (idle timeout). */
+    REQUEST_TIMEOUT("request_timeout", 408),
     /** An uploaded picture holds no readable QR code. */
     NO_QR_CODE("no_qr_code", 422),
     /** A bug or a damaged store; details are in the log, not in the response. */
@@ -44,6 +48,25 @@ public enum ErrorReason {
     ErrorReason(String code, int httpStatus) {
         this.code = code;
         this.httpStatus = httpStatus;
+    }
+
+    /**
+     * The reason for an HTTP status that Jetty itself decided (a bad request line, a missing handler, a failure):
+     * its own reason where one has this status, else {@link #MALFORMED_REQUEST} for 4xx and {@link #INTERNAL} for
+     * the rest.
+     */
+    public static ErrorReason forStatus(int status) {
+        return switch (status) {
+            case 400 -> MALFORMED_REQUEST;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 408 -> REQUEST_TIMEOUT;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 414, 431 -> HEADERS_TOO_LARGE;
+            case 429 -> RATE_LIMITED;
+            case 503 -> UNAVAILABLE;
+            default -> status >= 400 && status < 500 ? MALFORMED_REQUEST : INTERNAL;
+        };
     }
 
     /** The stable error code clients may switch on. */

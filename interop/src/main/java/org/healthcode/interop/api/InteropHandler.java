@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,7 +46,6 @@ import org.healthcode.interop.trust.TrustListClient;
  */
 public final class InteropHandler extends Handler.Abstract {
     static final int MAX_BATCH = 100;
-    private static final int MAX_BODY = 64 * 1024;
 
     private final StatusLookupService lookups;
     private final StatusView view;
@@ -84,11 +82,12 @@ public final class InteropHandler extends Handler.Abstract {
             return "POST".equals(method) ? batch(caller, request, response, callback) : notAllowed(response, callback, "POST");
         }
         if (path.startsWith("/v1/audit/me/")) {
-            return "GET".equals(method) ? auditOf(path.substring("/v1/audit/me/".length()), response, callback)
+            return "GET".equals(method) ? auditOf(caller, path.substring("/v1/audit/me/".length()), response, callback)
                     : notAllowed(response, callback, "GET");
         }
         if (path.equals("/v1/audit")) {
-            return "GET".equals(method) ? auditQuery(request, response, callback) : notAllowed(response, callback, "GET");
+            return "GET".equals(method) ? auditQuery(caller, request, response, callback)
+                    : notAllowed(response, callback, "GET");
         }
         if (path.equals("/v1/exchange/risk-persons")) {
             return "POST".equals(method) ? receive(caller, request, response, callback)
@@ -109,8 +108,11 @@ public final class InteropHandler extends Handler.Abstract {
         return false;
     }
 
-    private boolean batch(Caller caller, Request request, Response response, Callback callback) throws Exception {
-        JsonNode body = readJson(request);
+    private boolean batch(Caller caller, Request request, Response response, Callback callback) {
+        return RequestBodies.read(request, response, callback, bytes -> batch(caller, json(bytes), response, callback));
+    }
+
+    private boolean batch(Caller caller, JsonNode body, Response response, Callback callback) {
         JsonNode ids = body == null ? null : body.get("ids");
         if (ids == null || !ids.isArray() || ids.size() > MAX_BATCH) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
@@ -136,14 +138,16 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.json(response, callback, 200, out);
     }
 
-    private boolean auditOf(String personId, Response response, Callback callback) {
+    private boolean auditOf(Caller caller, String personId, Response response, Callback callback) {
         if (!StatusLookupService.PERSON_ID.matcher(personId).matches()) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID, "not a person id");
         }
+        // reading who looked a person up is itself a look at that person: audited before it is answered
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, personId, "read", "own"));
         return records(auditLog.map(l -> l.aboutSubject(personId)), response, callback);
     }
 
-    private boolean auditQuery(Request request, Response response, Callback callback) {
+    private boolean auditQuery(Caller caller, Request request, Response response, Callback callback) {
         Fields q = Request.extractQueryParameters(request);
         String subject = q.getValue("subject");
         String who = q.getValue("caller");
@@ -151,6 +155,8 @@ public final class InteropHandler extends Handler.Abstract {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "give exactly one of ?subject= or ?caller=");
         }
+        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, subject, "read",
+                subject != null ? "by subject" : "by caller " + who));
         return records(auditLog.map(l -> subject != null ? l.aboutSubject(subject) : l.byCaller(who)), response,
                 callback);
     }
@@ -165,13 +171,18 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.json(response, callback, 200, out);
     }
 
-    private boolean receive(Caller caller, Request request, Response response, Callback callback) throws Exception {
+    private boolean receive(Caller caller, Request request, Response response, Callback callback) {
         if (inbox.isEmpty()) {
             return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "exchange inbox not configured");
         }
+        return RequestBodies.read(request, response, callback, bytes -> receive(caller,
+                new String(bytes, StandardCharsets.UTF_8), response, callback));
+    }
+
+    private boolean receive(Caller caller, String body, Response response, Callback callback) throws Exception {
         RiskPersonNotice n;
         try {
-            n = RiskPersonNotice.parse(readBody(request));
+            n = RiskPersonNotice.parse(body);
         } catch (IllegalArgumentException e) {
             return exchangeRefused(caller, null, response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
         }
@@ -205,8 +216,12 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.error(response, callback, reason, message);
     }
 
-    private boolean enqueue(Caller caller, Request request, Response response, Callback callback) throws Exception {
-        JsonNode body = readJson(request);
+    private boolean enqueue(Caller caller, Request request, Response response, Callback callback) {
+        return RequestBodies.read(request, response, callback, bytes -> enqueue(caller, json(bytes), response,
+                callback));
+    }
+
+    private boolean enqueue(Caller caller, JsonNode body, Response response, Callback callback) throws Exception {
         String personId = body == null ? null : body.path("personId").asText(null);
         String to = body == null ? null : body.path("toRegion").asText(null);
         if (personId == null || to == null || !StatusLookupService.PERSON_ID.matcher(personId).matches()) {
@@ -241,17 +256,10 @@ public final class InteropHandler extends Handler.Abstract {
         return RiskPersonNotice.of(region, to, s.getNationalId(), s.getColour(), category, since, expiry);
     }
 
-    private static String readBody(Request request) throws Exception {
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        if (body.length() > MAX_BODY) {
-            throw new IllegalArgumentException("body larger than " + MAX_BODY + " bytes");
-        }
-        return body;
-    }
-
-    private static JsonNode readJson(Request request) {
+    /** The body as JSON; null when it is not JSON (answered 400 by the caller). */
+    private static JsonNode json(byte[] body) {
         try {
-            return JsonResponses.MAPPER.readTree(readBody(request));
+            return JsonResponses.MAPPER.readTree(body);
         } catch (Exception e) {
             return null;
         }

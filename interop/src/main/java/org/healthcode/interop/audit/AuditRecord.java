@@ -18,7 +18,7 @@ import org.healthcode.interop.security.Caller;
 
 /**
  * One decision for the audit trail: who ({@code caller}, {@code role}, {@code callerRegion}), did what
- * ({@code action}: lookup, verify, exchange_in, exchange_out, trust_register, access), about whom or what
+ * ({@code action}: lookup, verify, exchange_in, exchange_out, trust_register, access, audit_read), about whom or what
  * ({@code subject}: a person id of this region, a national pseudonym, a key id; null when the input was malformed,
  * since raw input is not recorded), when, and with which {@code result} ({@code found}, {@code valid}, an error code).
  */
@@ -30,6 +30,8 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
     public static final String EXCHANGE_OUT = "exchange_out";
     public static final String TRUST_REGISTER = "trust_register";
     public static final String ACCESS = "access";
+    /** A read of the audit trail itself (a person's own view, an operator's query). */
+    public static final String AUDIT_READ = "audit_read";
     /** The caller name of requests refused before anyone was authenticated. */
     public static final String UNAUTHENTICATED = "unauthenticated";
     private static final ObjectMapper JSON = new ObjectMapper();

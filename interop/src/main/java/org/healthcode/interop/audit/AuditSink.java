@@ -7,9 +7,10 @@ package org.healthcode.interop.audit;
  * <p>Every decision arrives at {@link #record}. Sinks that only care about lookups implement {@link #lookup} alone
  * (a lambda will do): the default {@link #record} hands them each lookup as a {@link LookupAudit}.
  *
- * <p>Called on request threads for every decision: implementations must not block (buffer and ship elsewhere).
- * An implementation that cannot take a record throws {@link AuditUnavailableException}: the decision is then not
- * answered (fail closed; {@code StatusLookupService} answers such a lookup 503 {@code unavailable}).
+ * <p>Called on request threads for every decision, before the decision is answered. {@link #record} returns once
+ * the record is durable (for {@link KafkaAuditSink}: acknowledged by the broker), within a bound; an implementation
+ * that cannot make it durable in time throws {@link AuditUnavailableException}: the decision is then not answered
+ * (fail closed: 503 {@code unavailable}).
  */
 public interface AuditSink {
     /** Drops every record. */

@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,10 +19,10 @@ import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.codes.issue.QrImages;
 import org.healthcode.interop.api.ErrorReason;
+import org.healthcode.interop.api.RequestBodies;
+import org.healthcode.interop.api.RequestLimits;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP surface of codes and checkpoints (Jetty core handler): issuing, QR images, verification, the trust list
@@ -48,7 +46,6 @@ import org.slf4j.LoggerFactory;
  * control, which also checks roles); it goes into every audit record.
  */
 public final class CodesHandler extends Handler.Abstract {
-    private static final Logger LOG = LoggerFactory.getLogger(CodesHandler.class);
     static final String CODES = "/v1/codes";
     static final String VERIFY = "/v1/verify";
     static final String VERIFY_IMAGE = "/v1/verify-image";
@@ -59,8 +56,8 @@ public final class CodesHandler extends Handler.Abstract {
     /** The header naming the venue scan event a checkpoint verification produced. */
     public static final String SCAN_EVENT_HEADER = "X-Scan-Event";
     private static final String JSON = "application/json";
-    private static final int MAX_CODE_BODY = 16 * 1024;
-    private static final int MAX_IMAGE_BODY = 8 * 1024 * 1024;
+    /** Pictures decoded at once: each may take about 20 MB of heap ({@link QrImages#decode}). */
+    private static final int MAX_DECODING = 2;
     private static final Pattern CHECKPOINT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern AREA_CODE = Pattern.compile("\\d{6}");
     private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' blob: data:; "
@@ -73,6 +70,7 @@ public final class CodesHandler extends Handler.Abstract {
     private final WebAssets assets;
     private final String region;
     private final Semaphore inFlight;
+    private final Semaphore decoding = new Semaphore(MAX_DECODING);
 
     public CodesHandler(CodeIssueService issuing, CodeVerifyService verifying, RegionTrust trust, WebAssets assets,
                         String region, int maxInFlight) {
@@ -122,8 +120,7 @@ public final class CodesHandler extends Handler.Abstract {
             }
             return shed(request, response, callback, path, method);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
-            return error(response, callback, ErrorReason.INTERNAL, "the request failed; see the service log");
+            return RequestLimits.failed(request, response, callback, e);
         }
     }
 
@@ -137,8 +134,7 @@ public final class CodesHandler extends Handler.Abstract {
         try {
             return route(request, response, release, path, method);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
-            return error(response, release, ErrorReason.INTERNAL, "the request failed; see the service log");
+            return RequestLimits.failed(request, response, release, e);
         }
     }
 
@@ -163,23 +159,24 @@ public final class CodesHandler extends Handler.Abstract {
             return methodNotAllowed(response, callback, "POST");
         }
         if (rest.isEmpty()) {
-            Optional<byte[]> body = readBody(request, response, callback, MAX_CODE_BODY);
-            if (body.isEmpty()) {
-                return true;
-            }
-            String personId;
-            try {
-                JsonNode json = MAPPER.readTree(body.get());
-                personId = json == null ? null : json.path("personId").textValue();
-            } catch (IOException e) {
-                personId = null;
-            }
-            if (personId == null) {
-                return error(response, callback, ErrorReason.MALFORMED_REQUEST, "the body must be {\"personId\": \"...\"}");
-            }
-            return code(personId, response, callback, caller);
+            return RequestBodies.read(request, response, callback, body -> codeFromBody(body, response, callback,
+                    caller));
         }
         return code(rest, response, callback, caller);
+    }
+
+    private boolean codeFromBody(byte[] body, Response response, Callback callback, Caller caller) {
+        String personId;
+        try {
+            JsonNode json = MAPPER.readTree(body);
+            personId = json == null ? null : json.path("personId").textValue();
+        } catch (IOException e) {
+            personId = null;
+        }
+        if (personId == null) {
+            return error(response, callback, ErrorReason.MALFORMED_REQUEST, "the body must be {\"personId\": \"...\"}");
+        }
+        return code(personId, response, callback, caller);
     }
 
     private boolean code(String personId, Response response, Callback callback, Caller caller) {
@@ -216,66 +213,76 @@ public final class CodesHandler extends Handler.Abstract {
                 QrRendering.svg(c.text(), colour).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A verification's body and the checkpoint scan its parameters ask for. */
-    private record VerifyRequest(byte[] body, Optional<CheckpointScan> scan) {}
-
     /**
-     * Reads the body (at most {@code maxBytes}), then the scan parameters; empty when a response (too large,
-     * forbidden, malformed) has already been written. Parameters are checked after the body is read: a refusal that
-     * left the body unread would cost the connection (Jetty closes it, and a client reusing it sees the next request
-     * fail).
+     * Reads the body (at most {@link RequestLimits#maxBody} of the path, without holding a thread while it arrives),
+     * then the scan parameters, then hands both to {@code then}; refusals (too large, forbidden, malformed) are
+     * answered here. Parameters are checked after the body is read: a refusal that left the body unread would cost
+     * the connection (Jetty closes it, and a client reusing it sees the next request fail).
      */
-    private Optional<VerifyRequest> readVerifyRequest(Request request, Response response, Callback callback,
-                                                      Caller caller, int maxBytes) {
-        Optional<byte[]> body = readBody(request, response, callback, maxBytes);
-        if (body.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new VerifyRequest(body.get(), checkpointScan(request, caller)));
-        } catch (ScanRefused e) {
-            error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
-        }
-        return Optional.empty();
+    private boolean readVerifyRequest(Request request, Response response, Callback callback, Caller caller,
+                                      VerifyStep then) {
+        return RequestBodies.read(request, response, callback, body -> {
+            Optional<CheckpointScan> scan;
+            try {
+                scan = checkpointScan(request, caller);
+            } catch (ScanRefused e) {
+                error(response, callback, ErrorReason.FORBIDDEN, e.getMessage());
+                return;
+            } catch (IllegalArgumentException e) {
+                error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
+                return;
+            }
+            then.verify(body, scan);
+        });
+    }
+
+    /** A verification once its body and scan parameters are read. */
+    @FunctionalInterface
+    private interface VerifyStep {
+        void verify(byte[] body, Optional<CheckpointScan> scan) throws Exception;
     }
 
     private boolean verifyText(Request request, Response response, Callback callback, Caller caller) {
-        Optional<VerifyRequest> read = readVerifyRequest(request, response, callback, caller, MAX_CODE_BODY);
-        if (read.isEmpty()) {
-            return true;
-        }
-        Optional<CheckpointScan> scan = read.get().scan();
-        String text = new String(read.get().body(), StandardCharsets.UTF_8);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type != null && type.toLowerCase().startsWith(JSON)) {
-            try {
-                JsonNode json = MAPPER.readTree(text);
-                text = json == null ? null : json.path("code").textValue();
-            } catch (IOException e) {
-                text = null;
+        return readVerifyRequest(request, response, callback, caller, (body, scan) -> {
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (type != null && type.toLowerCase().startsWith(JSON)) {
+                try {
+                    JsonNode json = MAPPER.readTree(text);
+                    text = json == null ? null : json.path("code").textValue();
+                } catch (IOException e) {
+                    text = null;
+                }
+                if (text == null) {
+                    error(response, callback, ErrorReason.MALFORMED_REQUEST, "the body must be {\"code\": \"...\"}");
+                    return;
+                }
             }
-            if (text == null) {
-                return error(response, callback, ErrorReason.MALFORMED_REQUEST, "the body must be {\"code\": \"...\"}");
-            }
-        }
-        return verdict(verifying.verify(text, scan, caller), response, callback);
+            verdict(verifying.verify(text, scan, caller), response, callback);
+        });
     }
 
     private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
-        Optional<VerifyRequest> read = readVerifyRequest(request, response, callback, caller, MAX_IMAGE_BODY);
-        if (read.isEmpty()) {
-            return true;
-        }
-        Optional<CheckpointScan> scan = read.get().scan();
-        String text;
-        try {
-            text = QrImages.decode(read.get().body());
-        } catch (IOException | RuntimeException e) {
-            return error(response, callback, ErrorReason.NO_QR_CODE, "no readable QR code in the picture");
-        }
-        return verdict(verifying.verify(text, scan, caller), response, callback);
+        return readVerifyRequest(request, response, callback, caller, (body, scan) -> {
+            if (!decoding.tryAcquire()) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                error(response, callback, ErrorReason.OVERLOADED, "too many pictures being read; retry after a second");
+                return;
+            }
+            String text;
+            try {
+                text = QrImages.decode(body);
+            } catch (QrImages.PictureTooLargeException e) {
+                error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, e.getMessage());
+                return;
+            } catch (IOException | RuntimeException e) {
+                error(response, callback, ErrorReason.NO_QR_CODE, "no readable QR code in the picture");
+                return;
+            } finally {
+                decoding.release();
+            }
+            verdict(verifying.verify(text, scan, caller), response, callback);
+        });
     }
 
     private boolean verdict(VerifyOutcome outcome, Response response, Callback callback) {
@@ -383,26 +390,6 @@ public final class CodesHandler extends Handler.Abstract {
         }
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         return write(response, callback, 200, asset.get().contentType(), asset.get().bytes());
-    }
-
-    /** The body, at most {@code max} bytes; empty when an error was already answered. */
-    private static Optional<byte[]> readBody(Request request, Response response, Callback callback, int max) {
-        long length = request.getLength();
-        if (length > max) {
-            error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, "the body may be at most " + max + " bytes");
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Content.Source.asByteArrayAsync(request, max).get());
-        } catch (ExecutionException e) {
-            error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, "the body could not be read within "
-                    + max + " bytes");
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error(response, callback, ErrorReason.UNAVAILABLE, "interrupted while reading the body");
-            return Optional.empty();
-        }
     }
 
     private static boolean failed(CodeResult.Failed f, Response response, Callback callback) {

@@ -23,7 +23,8 @@ import org.healthcode.interop.metrics.ServingMetrics;
  * The authenticated {@link Caller} travels on as the request attribute {@link Caller#ATTRIBUTE}.
  *
  * <p>Refusals: 401 {@code unauthenticated} (with {@code WWW-Authenticate: Bearer}), 403 {@code forbidden}, 429
- * {@code rate_limited} (with {@code Retry-After}); each is audited as action {@code access}.
+ * {@code rate_limited} (with {@code Retry-After}); each is counted ({@code healthcode_access_refused_total}), and
+ * each refusal of an authenticated caller is audited as action {@code access}.
  */
 public final class AccessControlHandler extends Handler.Wrapper {
     private static final String BEARER = "Bearer ";
@@ -75,8 +76,12 @@ public final class AccessControlHandler extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         metrics.recordAccessRefused(refusal.reason().code());
-        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.ACCESS, null, refusal.reason().code(),
-                request.getMethod() + " " + path));
+        if (caller != null) {
+            // an anonymous refusal decides nothing about anyone: counted (above), not written one by one, so a
+            // flood of them cannot flood the audit
+            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.ACCESS, null, refusal.reason().code(),
+                    request.getMethod() + " " + path));
+        }
         if (refusal.reason() == ErrorReason.UNAUTHENTICATED) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
         }

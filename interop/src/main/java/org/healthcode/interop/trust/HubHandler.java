@@ -7,7 +7,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -15,6 +14,7 @@ import org.eclipse.jetty.util.Callback;
 import org.healthcode.codes.trust.TrustListException;
 import org.healthcode.interop.api.ErrorReason;
 import org.healthcode.interop.api.JsonResponses;
+import org.healthcode.interop.api.RequestBodies;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.security.Caller;
@@ -80,11 +80,16 @@ public final class HubHandler extends Handler.Abstract {
         return JsonResponses.write(response, callback, 200, JsonResponses.JSON, p.json());
     }
 
-    private boolean register(Request request, Response response, Callback callback) throws Exception {
+    private boolean register(Request request, Response response, Callback callback) {
         Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
+        return RequestBodies.read(request, response, callback, body -> register(caller,
+                new String(body, StandardCharsets.UTF_8), response, callback));
+    }
+
+    private boolean register(Caller caller, String body, Response response, Callback callback) throws Exception {
         String subject = null;
         try {
-            KeyRegistration r = KeyRegistration.parse(Content.Source.asString(request, StandardCharsets.UTF_8));
+            KeyRegistration r = KeyRegistration.parse(body);
             subject = r.trustList().region();
             hub.register(r, caller);
             audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.TRUST_REGISTER, subject, "accepted",
