@@ -8,7 +8,7 @@ import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 
 /** Builds ingest's decoder (validation, pseudonyms with the region secret) for the jobs. */
-final class Decoders {
+public final class Decoders {
     private Decoders() {}
 
     /**
@@ -16,7 +16,7 @@ final class Decoders {
      * {@code workDir}; and identity bindings get the national pseudonym: key from {@code nationalKeyFile}, else
      * HEALTHCODE_NATIONAL_KEY, else the development key in {@code workDir} (none when neither is there).
      */
-    static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
+    public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
         NationalPseudonym national = nationalKeyFile == null && workDir == null
                 && System.getenv(NationalPseudonym.ENV) == null
                 ? null : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);
