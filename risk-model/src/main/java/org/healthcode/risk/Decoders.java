@@ -12,7 +12,7 @@ import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 
 /** Builds ingest's decoder (validation, pseudonyms with the region secret) for the jobs. */
-final class Decoders {
+public final class Decoders {
     private Decoders() {}
 
     /**
@@ -20,7 +20,7 @@ final class Decoders {
      * {@code workDir}; and identity bindings get the national pseudonym: key from {@code nationalKeyFile}, else
      * HEALTHCODE_NATIONAL_KEY, else the development key in {@code workDir} (none when neither is there).
      */
-    static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
+    public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
         return forRegion(secretFile, workDir, nationalKeyFile, null);
     }
 
@@ -28,7 +28,7 @@ final class Decoders {
      * As above; override events are accepted only signed with the key in {@code overrideKeyFile}, else with the
      * development key the demo's serving process keeps under {@code workDir} ({@value #DEV_OVERRIDE_KEY}), else none.
      */
-    static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile, Path overrideKeyFile) {
+    public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile, Path overrideKeyFile) {
         NationalPseudonym national = nationalKeyFile == null && workDir == null
                 && System.getenv(NationalPseudonym.ENV) == null
                 ? null : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);

@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.healthcode.ingest.city.CityConfig;
+import org.healthcode.ingest.city.SyntheticCity;
 import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.sinks.JsonLinesSink;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.risk.config.ReplayConfig;
@@ -53,15 +54,68 @@ class ReplayJobTest {
     }
 
     private Path replay(Path events, Instant at, String out) throws Exception {
+        return replay(events, at, out, ReplayConfig.Mode.STREAMING);
+    }
+
+    private Path replay(Path events, Instant at, String out, ReplayConfig.Mode mode) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        env.configure(conf);
         env.setParallelism(2);
         Path outDir = dir.resolve(out);
-        ReplayJob.replay(env, new ReplayConfig(events, null, at, outDir, null, null, 2),
+        ReplayJob.replay(env, new ReplayConfig(events, null, at, outDir, null, null, 2).withMode(mode),
                 new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         return outDir;
+    }
+
+    /**
+     * A synthetic city's lines shuffled, with malformed records, one in twenty lines twice, and the carrier's first
+     * day moved to the end of the file (a day late).
+     */
+    private static List<String> cityWithLateShuffledAndDuplicateLines() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        SyntheticCity city = new SyntheticCity(new CityConfig(400, 2, 21, CityConfig.DEFAULT_START, 0, 0.002));
+        city.run(new JsonLinesSink(bytes, false));
+        List<String> lines = new ArrayList<>(List.of(bytes.toString(StandardCharsets.UTF_8).split("\n")));
+        Random random = new Random(21);
+        Collections.shuffle(lines, random);
+        List<String> out = new ArrayList<>();
+        List<String> lateCarrier = new ArrayList<>();
+        for (String l : lines) {
+            if (l.contains("\"feed\":\"carrier\"") && l.contains("\"time\":\"2022-04-01")) {
+                lateCarrier.add(l);
+            } else {
+                out.add(l);
+            }
+            if (random.nextInt(20) == 0) {
+                out.add(l);
+            }
+        }
+        out.addAll(lateCarrier);
+        return out;
+    }
+
+    @Test
+    void fastModeGzipAndDailyFilesGiveTheStreamingReplaysFilesByteForByte() throws Exception {
+        List<String> lines = cityWithLateShuffledAndDuplicateLines();
+        Path file = archive("city.jsonl", lines);
+        Path streaming = replay(file, null, "streaming", ReplayConfig.Mode.STREAMING);
+        Path fast = replay(file, null, "fast", ReplayConfig.Mode.FAST);
+
+        Path daily = Files.createDirectories(dir.resolve("daily"));
+        int half = lines.size() / 2;
+        Files.write(daily.resolve("2022-04-01.jsonl"), lines.subList(0, half), StandardCharsets.UTF_8);
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(daily.resolve("2022-04-02.jsonl.gz")))) {
+            gz.write((String.join("\n", lines.subList(half, lines.size())) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Path fromDaily = replay(daily, null, "daily", ReplayConfig.Mode.FAST);
+
+        assertThat(read(streaming.resolve("changelog.jsonl"))).as("the city makes status changes").hasSizeGreaterThan(10);
+        assertThat(read(streaming.resolve("rejected.jsonl"))).as("and rejects its malformed records").isNotEmpty();
+        for (String f : List.of("changelog.jsonl", "statuses.jsonl", "rejected.jsonl", "audit.jsonl")) {
+            assertThat(Files.readAllBytes(fast.resolve(f))).as("fast " + f)
+                    .isEqualTo(Files.readAllBytes(streaming.resolve(f)));
+            assertThat(Files.readAllBytes(fromDaily.resolve(f))).as("daily files, one gzip: " + f)
+                    .isEqualTo(Files.readAllBytes(streaming.resolve(f)));
+        }
     }
 
     private static List<JsonNode> read(Path file) throws Exception {
