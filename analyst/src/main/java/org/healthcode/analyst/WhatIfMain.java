@@ -6,12 +6,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.analyst.whatif.WhatIf;
 import org.healthcode.analyst.whatif.WhatIfConfig;
 import org.healthcode.risk.Decoders;
+import org.healthcode.risk.config.Args;
 
 /** {@code ./healthcode whatif}: replays an archive under two rule sets and writes the differences and a report. */
 public final class WhatIfMain {
     private WhatIfMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (Args.helpRequested(args)) {
+            System.out.print(WhatIfConfig.USAGE);
+            return;
+        }
         WhatIfConfig cfg;
         try {
             cfg = WhatIfConfig.parse(args);

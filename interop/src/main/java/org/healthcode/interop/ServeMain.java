@@ -19,7 +19,7 @@ public final class ServeMain {
     private ServeMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
             System.out.println(ServeConfig.USAGE);
             System.out.println("  " + KafkaClientSettings.OPTION + " FILE       Kafka client settings (SASL_SSL,"
                     + " SCRAM, mTLS: security.protocol, sasl.*, ssl.*) for every Kafka client; default plaintext");

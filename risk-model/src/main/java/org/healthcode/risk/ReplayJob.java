@@ -35,6 +35,7 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
+import org.healthcode.risk.config.Args;
 import org.healthcode.risk.config.ReplayConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
@@ -67,6 +68,10 @@ public final class ReplayJob {
     private ReplayJob() {}
 
     public static void main(String[] args) throws Exception {
+        if (Args.helpRequested(args)) {
+            System.out.print(ReplayConfig.USAGE);
+            return;
+        }
         ReplayConfig cfg;
         try {
             cfg = ReplayConfig.parse(args);

@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.events.Feed;
+import org.healthcode.risk.config.Args;
 import org.healthcode.risk.config.RecoveryPath;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.FeedRecord;
@@ -79,6 +80,10 @@ public final class RiskJob {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Args.helpRequested(args)) {
+            System.out.print(RiskJobConfig.USAGE);
+            return;
+        }
         RiskJobConfig cfg;
         try {
             cfg = RiskJobConfig.parse(args);
