@@ -3,6 +3,7 @@ package org.healthcode.interop;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -19,6 +20,7 @@ import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.SourceRateLimit;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
 
@@ -82,19 +84,22 @@ public final class ServingNode implements AutoCloseable {
                     codes.handler());
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();
-            LookupAdmission admit = new LookupAdmission(interop.wrap(handler, lookups, view), lookups,
-                    config.maxInFlight(), admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis()));
+            LookupAdmission[] admit = new LookupAdmission[1];
+            Handler access = interop.wrap(handler, lookups, view, inner -> admit[0] = new LookupAdmission(inner,
+                    lookups, config.maxInFlight(), admission.maxQueued(),
+                    Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
-            metrics.bindQueued(admit::queued);
+            metrics.bindQueued(admit[0]::queued);
 
             server = new Server(threadPool(admission.httpThreads()));
             ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
             connector.setHost(config.httpHost());
             connector.setPort(config.httpPort());
             server.addConnector(connector);
-            // body limits and the catch-all first; then admission: a lookup the service cannot take is refused
-            // before it costs authentication
-            server.setHandler(new RequestLimits(admit));
+            // body limits and the catch-all first; then the limit per source address, before anything costs a key
+            // check; then access control; then admission, so only authenticated lookups wait for a slot
+            server.setHandler(new RequestLimits(new SourceRateLimit(access, admission.perAddressPerSecond(), metrics,
+                    Clock.systemUTC())));
             server.setErrorHandler(new JsonErrorHandler());
             interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);

@@ -33,13 +33,22 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
      *                       queueing part of an admitted lookup's latency
      * @param httpThreads    the HTTP server's thread pool ({@code --http-threads}, default {@value #DEFAULT_HTTP_THREADS}):
      *                       lookups waiting for admission hold none, so a small pool suits a small machine
+     * @param perAddressPerSecond requests per second from one source address, before authentication
+     *                       ({@code --rate-per-address}, default {@value #DEFAULT_PER_ADDRESS}; 0 = no limit, e.g.
+     *                       behind a proxy that limits instead)
      */
-    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
+    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond) {
         public static final int DEFAULT_MAX_QUEUED = 1024;
         public static final int DEFAULT_MAX_QUEUE_MILLIS = 20;
         public static final int DEFAULT_HTTP_THREADS = 32;
+        public static final int DEFAULT_PER_ADDRESS = 1000;
         public static final Admission DEFAULTS = new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS,
                 DEFAULT_HTTP_THREADS);
+
+        /** With the default limit per source address. */
+        public Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
+            this(maxQueued, maxQueueMillis, httpThreads, DEFAULT_PER_ADDRESS);
+        }
 
         List<String> validate() {
             List<String> problems = new ArrayList<>();
@@ -48,6 +57,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             }
             if (maxQueueMillis < 1) {
                 problems.add(MAX_QUEUE_MS + ": must be at least 1, got " + maxQueueMillis);
+            }
+            if (perAddressPerSecond < 0) {
+                problems.add(RATE_PER_ADDRESS + ": must be at least 0 (0: no limit), got " + perAddressPerSecond);
             }
             if (httpThreads < 8) {
                 problems.add(HTTP_THREADS + ": must be at least 8 (Jetty's selector and acceptor take some), got "
@@ -70,6 +82,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String MAX_QUEUED = "--max-queued";
     public static final String MAX_QUEUE_MS = "--max-queue-ms";
     public static final String HTTP_THREADS = "--http-threads";
+    public static final String RATE_PER_ADDRESS = "--rate-per-address";
 
     public static final String USAGE = String.join("\n",
             "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
@@ -85,7 +98,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + MAX_QUEUE_MS + " N           default " + Admission.DEFAULT_MAX_QUEUE_MILLIS
                     + " (longest wait for admission; then 503 overloaded + Retry-After)",
             "  " + HTTP_THREADS + " N           default " + Admission.DEFAULT_HTTP_THREADS
-                    + " (HTTP thread pool)");
+                    + " (HTTP thread pool)",
+            "  " + RATE_PER_ADDRESS + " N       default " + Admission.DEFAULT_PER_ADDRESS
+                    + " (requests/s from one address, before authentication; 0: no limit)");
 
     /**
      * For embedding and tests: the interop options are the defaults plus {@code --dev-open-lookups} (callers without
@@ -137,6 +152,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         int maxQueued = Admission.DEFAULT_MAX_QUEUED;
         int maxQueueMillis = Admission.DEFAULT_MAX_QUEUE_MILLIS;
         int httpThreads = Admission.DEFAULT_HTTP_THREADS;
+        int perAddress = Admission.DEFAULT_PER_ADDRESS;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             String value;
@@ -160,12 +176,13 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 case MAX_QUEUED -> maxQueued = integer(key, value, problems, maxQueued);
                 case MAX_QUEUE_MS -> maxQueueMillis = integer(key, value, problems, maxQueueMillis);
                 case HTTP_THREADS -> httpThreads = integer(key, value, problems, httpThreads);
+                case RATE_PER_ADDRESS -> perAddress = integer(key, value, problems, perAddress);
                 case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
                 default -> problems.add(key + ": unknown option");
             }
         }
         return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
-                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads)), problems);
+                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress)), problems);
     }
 
     /** Every problem with this configuration; empty when it can be used. */
