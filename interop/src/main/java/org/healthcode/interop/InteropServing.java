@@ -120,7 +120,8 @@ public final class InteropServing implements AutoCloseable {
         }
         ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
                 new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
-        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(), dataDir.resolve("audit-index"));
+        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(),
+                org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")));
         KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, config.auditTopic(), audit);
         ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, config.interopTopic(), dataDir.resolve("exchange"),
                 clock);

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.healthcode.codes.keys.OwnerOnly;
 import org.healthcode.interop.api.JsonErrorHandler;
 import org.healthcode.interop.api.LookupAdmission;
 import org.healthcode.interop.api.RequestLimits;
@@ -58,6 +59,11 @@ public final class ServingNode implements AutoCloseable {
     /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
     public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, AuditSink audit)
             throws Exception {
+        if (config.interop() != null && !config.boundaryProblems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", config.boundaryProblems()));
+        }
+        // the view, the audit index, the signing keys and the exchange state live here: the owner's alone
+        OwnerOnly.directory(config.dataDir());
         ServingMetrics metrics = new ServingMetrics();
         InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), config.dataDir(),
                 metrics, audit, Clock.systemUTC());
@@ -92,10 +98,13 @@ public final class ServingNode implements AutoCloseable {
             metrics.bindQueued(admit[0]::queued);
 
             server = new Server(threadPool(admission.httpThreads()));
-            ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
-            connector.setHost(config.httpHost());
-            connector.setPort(config.httpPort());
-            server.addConnector(connector);
+            ServerConnector connector = null;
+            if (config.httpPort() >= 0) {
+                connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
+                connector.setHost(config.httpHost());
+                connector.setPort(config.httpPort());
+                server.addConnector(connector);
+            }
             // body limits and the catch-all first; then the limit per source address, before anything costs a key
             // check; then access control; then admission, so only authenticated lookups wait for a slot
             server.setHandler(new RequestLimits(new SourceRateLimit(access, admission.perAddressPerSecond(), metrics,
@@ -145,8 +154,14 @@ public final class ServingNode implements AutoCloseable {
         return http;
     }
 
-    /** The base URL lookups are answered at, e.g. {@code http://127.0.0.1:8080}. */
+    /**
+     * The base URL lookups are answered at, e.g. {@code http://127.0.0.1:8080}; the HTTPS one when plain HTTP is
+     * off ({@code --http-port -1}).
+     */
     public URI baseUri() {
+        if (connector == null) {
+            return interop.tlsUri().orElseThrow();
+        }
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
                 : connector.getHost();
         return URI.create("http://" + host + ":" + connector.getLocalPort());

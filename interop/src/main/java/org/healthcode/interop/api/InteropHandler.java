@@ -159,8 +159,9 @@ public final class InteropHandler extends Handler.Abstract {
      * {@code ?before=cursor} for the page after; {@code next} is absent on the last page.
      */
     private boolean auditOf(Caller caller, Request request, String personId, Response response, Callback callback) {
-        if (!StatusLookupService.PERSON_ID.matcher(personId).matches()) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID, "not a person id");
+        if (!PersonIds.isPseudonym(personId)) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID,
+                    PersonIds.looksLikeRawIdentity(personId) ? PersonIds.RAW_IDENTITY : "not a person id");
         }
         String before = Request.extractQueryParameters(request).getValue("before");
         if (before != null && !before.matches("[A-Za-z0-9_-]{1,64}")) {
@@ -189,6 +190,11 @@ public final class InteropHandler extends Handler.Abstract {
         if ((subject == null) == (who == null)) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "give exactly one of ?subject= or ?caller=");
+        }
+        if (subject != null && !PersonIds.isPseudonym(subject)
+                || who != null && !who.matches("[A-Za-z0-9_.:-]{1,64}")) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+                    "subject: a person id (a pseudonym, never a raw identity); caller: a caller's name");
         }
         audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, subject, "read",
                 subject != null ? "by subject" : "by caller " + who));
@@ -259,7 +265,7 @@ public final class InteropHandler extends Handler.Abstract {
     private boolean enqueue(Caller caller, JsonNode body, Response response, Callback callback) throws Exception {
         String personId = body == null ? null : body.path("personId").asText(null);
         String to = body == null ? null : body.path("toRegion").asText(null);
-        if (personId == null || to == null || !StatusLookupService.PERSON_ID.matcher(personId).matches()) {
+        if (personId == null || to == null || !PersonIds.isPseudonym(personId)) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "expected {\"personId\": ..., \"toRegion\": ...}");
         }

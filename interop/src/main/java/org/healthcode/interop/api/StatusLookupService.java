@@ -95,6 +95,9 @@ public final class StatusLookupService {
             return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
                     "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }
+        if (PersonIds.looksLikeRawIdentity(personId)) {
+            return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID, PersonIds.RAW_IDENTITY);
+        }
         return null;
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
  *                         required; delete it to rebuild the view from the start of the topic)
  * @param httpHost         the address to listen on ({@code --http-host}, default {@value #DEFAULT_HTTP_HOST}; use
  *                         0.0.0.0 to serve other machines)
- * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port)
+ * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port;
+ *                         -1 = no plain HTTP, only the TLS port of {@link InteropConfig#tlsPort})
  * @param maxInFlight      lookups (and, apart, code requests) handled at once ({@code --max-in-flight}, default
  *                         {@value #DEFAULT_MAX_IN_FLIGHT}): a few per core, since a lookup never waits for
  *                         anything but the CPU; more lookups wait in the admission queue ({@link Admission})
@@ -90,7 +91,8 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + DATA_DIR + " DIR               the status view (RocksDB) and its positions (required)",
             "  " + STATUS_TOPIC + " NAME          default " + DEFAULT_STATUS_TOPIC,
             "  " + HTTP_HOST + " ADDR            default " + DEFAULT_HTTP_HOST + " (0.0.0.0: all interfaces)",
-            "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT + " (0: a free port)",
+            "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT
+                    + " (0: a free port; -1: no plain HTTP, needs --tls-port)",
             "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
                     + " (lookups handled at once; more wait in the admission queue)",
             "  " + MAX_QUEUED + " N             default " + Admission.DEFAULT_MAX_QUEUED
@@ -201,11 +203,12 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         if (httpHost == null || httpHost.isBlank()) {
             problems.add(HTTP_HOST + ": must not be empty");
         }
-        if (httpPort < 0 || httpPort > 65_535) {
-            problems.add(HTTP_PORT + ": must be 0..65535, got " + httpPort);
+        if (httpPort < -1 || httpPort > 65_535) {
+            problems.add(HTTP_PORT + ": must be 0..65535, or -1 for no plain HTTP, got " + httpPort);
         }
         if (interop != null) {
             problems.addAll(interop.validate());
+            problems.addAll(boundaryProblems());
         }
         if (maxInFlight < 1) {
             problems.add(MAX_IN_FLIGHT + ": must be at least 1, got " + maxInFlight);
@@ -216,6 +219,38 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             problems.addAll(admission.validate());
         }
         return problems;
+    }
+
+    /**
+     * What would open this process to the network wider than intended: development mode on an address other machines
+     * reach, and no listener at all. Checked by {@link #validate} and again when a node starts.
+     */
+    public List<String> boundaryProblems() {
+        List<String> problems = new ArrayList<>();
+        if (interop.devOpenLookups() && httpHost != null && !isLoopback(httpHost)) {
+            problems.add(InteropConfig.DEV_OPEN_LOOKUPS + ": development mode serves callers without credentials, so"
+                    + " it binds to loopback only; " + HTTP_HOST + " " + httpHost + " is reachable from other machines");
+        }
+        if (httpPort == -1 && interop.tlsPort() < 0) {
+            problems.add(HTTP_PORT + ": -1 (no plain HTTP) needs " + InteropConfig.TLS_PORT
+                    + ", else nothing listens");
+        }
+        return problems;
+    }
+
+    /** True for a loopback address or a name that resolves only to loopback ones. */
+    static boolean isLoopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            for (java.net.InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int integer(String key, String value, List<String> problems, int fallback) {

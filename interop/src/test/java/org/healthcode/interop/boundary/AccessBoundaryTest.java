@@ -37,6 +37,7 @@ import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -219,6 +220,56 @@ class AccessBoundaryTest {
         assertThat(green.body()).isEqualTo(unknown.body());
         assertThat(audits).filteredOn(a -> AuditRecord.EXCHANGE_OUT.equals(a.action()))
                 .extracting(AuditRecord::subject).contains("alice", "zed");
+    }
+
+    @Test
+    void aRawIdNumberOrPhoneNumberIsNeitherLookedUpNorRecorded() throws Exception {
+        List<String> raw = List.of("440106199001011234", "44010619900101123X", "13800138000", "8613800138000");
+        for (String id : raw) {
+            HttpResponse<String> lookup = get("/v1/status/" + id, appKey);
+            assertThat(lookup.statusCode()).as(id).isEqualTo(400);
+            assertThat(lookup.body()).as(id).startsWith("{\"error\":\"malformed_person_id\"");
+            assertThat(post("/v1/codes/" + id, appKey, "").statusCode()).as(id).isEqualTo(400);
+            assertThat(get("/v1/audit/me/" + id, appKey).statusCode()).as(id).isEqualTo(400);
+            assertThat(get("/v1/audit?subject=" + id, operatorKey).statusCode()).as(id).isEqualTo(400);
+        }
+        assertThat(post("/v1/status:batch", operatorKey, "{\"ids\":[\"" + raw.get(0) + "\"]}").statusCode())
+                .isEqualTo(200);
+        assertThat(audits).isNotEmpty().allSatisfy(a -> assertThat(a.toJsonLine()).doesNotContain(raw));
+    }
+
+    @Test
+    void keysStatusesAndAuditAreReadableByTheOwnerAlone() throws Exception {
+        // the view (the data directory itself), the audit index, the signing keys' directory and files
+        Path view = dir.resolve("view");
+        List<Path> owned = new ArrayList<>(List.of(view, view.resolve("audit-index")));
+        try (var files = java.nio.file.Files.walk(view.resolve("codes"))) {
+            files.filter(p -> p.getFileName().toString().startsWith("keystore")).forEach(p -> {
+                owned.add(p);
+                owned.add(p.getParent());
+            });
+        }
+        assertThat(owned).anyMatch(p -> p.getFileName().toString().endsWith(".p12"));
+        for (Path p : owned) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(p))).as(p.toString()).endsWith("------");
+        }
+    }
+
+    @Test
+    void aNodeWithPlainHttpTurnedOffAnswersOnlyOverTls() throws Exception {
+        InteropConfig tlsOnly = InteropConfig.defaults().withAccess(dir.resolve("api-keys"), false, 0,
+                dir.resolve("pki"), InteropConfig.DEFAULT_RATES);
+        ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view-tls"), "127.0.0.1",
+                -1, 4).withInterop(tlsOnly);
+        try (ServingNode tls = ServingNode.start(serve, AuditSink.DISCARD)) {
+            assertThat(tls.baseUri().getScheme()).isEqualTo("https");
+            DevPki pki = DevPki.openOrCreate(dir.resolve("pki"));
+            HttpClient app = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(pki.sslContext(pki.issue("app-tls", Role.APP, REGION))).build();
+            await().atMost(WAIT).until(() -> app.send(HttpRequest.newBuilder(tls.baseUri().resolve("/v1/status/alice"))
+                    .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        }
     }
 
     private static HttpResponse<String> get(String path, String apiKey) throws Exception {
