@@ -57,7 +57,10 @@ public final class HubNode implements AutoCloseable {
             throws Exception {
         InteropConfig ic = config.interop();
         Clock clock = Clock.systemUTC();
-        TrustHub hub = TrustHub.open(config.dataDir().resolve("hub"), clock, BUNDLE_VALIDITY);
+        // the hub's signing key lives here
+        org.healthcode.codes.keys.OwnerOnly.directory(config.dataDir());
+        TrustHub hub = TrustHub.open(org.healthcode.codes.keys.OwnerOnly.directory(config.dataDir().resolve("hub")),
+                clock, BUNDLE_VALIDITY);
         for (Path f : ic.enrolFiles()) {
             if (hub.enrol(TrustListJson.read(f))) {
                 LOG.info("enrolled region from {}", f);

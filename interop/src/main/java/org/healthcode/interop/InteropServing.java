@@ -132,7 +132,8 @@ public final class InteropServing implements AutoCloseable {
         ensureTopics(bootstrapServers, kafkaSettings, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
                 new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
         AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
-                dataDir.resolve("audit-index"), metrics.follower("audit"));
+                org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")),
+                metrics.follower("audit"));
         KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, kafkaSettings, config.auditTopic(), audit);
         ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, kafkaSettings, config.interopTopic(),
                 dataDir.resolve("exchange"), clock);
@@ -183,13 +184,18 @@ public final class InteropServing implements AutoCloseable {
         return federated;
     }
 
-    /** Access control in front of the interop endpoints, then {@code next} (the status, codes and health handler). */
-    public Handler wrap(Handler next, StatusLookupService lookups, StatusView view) {
+    /**
+     * Access control in front of the interop endpoints and {@code next} (the status, codes and health handler);
+     * {@code admission} wraps what lies behind access control, so only authenticated lookups wait for admission.
+     */
+    public Handler wrap(Handler next, StatusLookupService lookups, StatusView view,
+                        java.util.function.UnaryOperator<Handler> admission) {
+        RateLimiter rates = new RateLimiter(config.ratePerSecond(), clock);
         InteropHandler interop = new InteropHandler(lookups, view, federated, audit, Optional.of(auditLog),
-                Optional.of(inbox), Optional.ofNullable(pusher), Optional.ofNullable(trust), config.region(), clock);
-        return new AccessControlHandler(new Handler.Sequence(interop, next), apiKeys,
-                new RateLimiter(config.ratePerSecond(), clock), config.devOpenLookups(), config.region(), audit,
-                metrics, clock);
+                Optional.of(inbox), Optional.ofNullable(pusher), Optional.ofNullable(trust), config.region(), clock,
+                rates);
+        return new AccessControlHandler(admission.apply(new Handler.Sequence(interop, next)), apiKeys, rates,
+                config.devOpenLookups(), config.region(), audit, metrics, clock);
     }
 
     /** Adds the HTTPS connector with client-certificate authentication, when configured. */

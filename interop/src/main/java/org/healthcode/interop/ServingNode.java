@@ -3,11 +3,13 @@ package org.healthcode.interop;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.healthcode.codes.keys.OwnerOnly;
 import org.healthcode.interop.api.JsonErrorHandler;
 import org.healthcode.interop.api.LookupAdmission;
 import org.healthcode.interop.api.RequestLimits;
@@ -19,6 +21,7 @@ import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.SourceRateLimit;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
@@ -63,6 +66,11 @@ public final class ServingNode implements AutoCloseable {
     /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
     public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, KafkaClientSettings kafka,
                                     AuditSink audit) throws Exception {
+        if (config.interop() != null && !config.boundaryProblems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", config.boundaryProblems()));
+        }
+        // the view, the audit index, the signing keys and the exchange state live here: the owner's alone
+        OwnerOnly.directory(config.dataDir());
         ServingMetrics metrics = new ServingMetrics();
         InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), kafka,
                 config.dataDir(),
@@ -90,19 +98,25 @@ public final class ServingNode implements AutoCloseable {
                     codes.handler());
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();
-            LookupAdmission admit = new LookupAdmission(interop.wrap(handler, lookups, view), lookups,
-                    config.maxInFlight(), admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis()));
+            LookupAdmission[] admit = new LookupAdmission[1];
+            Handler access = interop.wrap(handler, lookups, view, inner -> admit[0] = new LookupAdmission(inner,
+                    lookups, config.maxInFlight(), admission.maxQueued(),
+                    Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
-            metrics.bindQueued(admit::queued);
+            metrics.bindQueued(admit[0]::queued);
 
             server = new Server(threadPool(admission.httpThreads()));
-            ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
-            connector.setHost(config.httpHost());
-            connector.setPort(config.httpPort());
-            server.addConnector(connector);
-            // body limits and the catch-all first; then admission: a lookup the service cannot take is refused
-            // before it costs authentication
-            server.setHandler(new RequestLimits(admit));
+            ServerConnector connector = null;
+            if (config.httpPort() >= 0) {
+                connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
+                connector.setHost(config.httpHost());
+                connector.setPort(config.httpPort());
+                server.addConnector(connector);
+            }
+            // body limits and the catch-all first; then the limit per source address, before anything costs a key
+            // check; then access control; then admission, so only authenticated lookups wait for a slot
+            server.setHandler(new RequestLimits(new SourceRateLimit(access, admission.perAddressPerSecond(), metrics,
+                    Clock.systemUTC())));
             server.setErrorHandler(new JsonErrorHandler());
             interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);
@@ -148,8 +162,14 @@ public final class ServingNode implements AutoCloseable {
         return http;
     }
 
-    /** The base URL lookups are answered at, e.g. {@code http://127.0.0.1:8080}. */
+    /**
+     * The base URL lookups are answered at, e.g. {@code http://127.0.0.1:8080}; the HTTPS one when plain HTTP is
+     * off ({@code --http-port -1}).
+     */
     public URI baseUri() {
+        if (connector == null) {
+            return interop.tlsUri().orElseThrow();
+        }
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
                 : connector.getHost();
         return URI.create("http://" + host + ":" + connector.getLocalPort());

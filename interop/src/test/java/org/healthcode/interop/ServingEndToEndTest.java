@@ -193,7 +193,8 @@ class ServingEndToEndTest {
             // the permit came back: the next lookup is admitted
             assertThat(get(base, "/v1/status/alice").statusCode()).isEqualTo(404);
             assertThat(get(base, "/metrics").body()).contains("healthcode_lookups_total{result=\"overloaded\"} 1\n");
-            assertThat(audits).extracting(LookupAudit::result).contains("overloaded");
+            // a refusal under load is counted, not audited: it decides nothing about anyone and must stay cheap
+            assertThat(audits).extracting(LookupAudit::result).doesNotContain("overloaded");
 
             // a view that no longer follows the topic is reported unhealthy, and lookups are still answered
             node.consumer().close();

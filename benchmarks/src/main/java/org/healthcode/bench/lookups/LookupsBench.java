@@ -144,8 +144,9 @@ public final class LookupsBench implements Callable<Integer> {
                     "--data-dir", work.resolve("view").toString(), "--http-port", "0",
                     // measured as the app role on loopback without credentials: the cost of authentication is not in
                     // these figures; and without the per-caller rate limit (the generator is one caller, "dev-open",
-                    // whose default limit of 200/s would answer nearly everything 429)
-                    "--dev-open-lookups", "--rate-limit", "app=0"));
+                    // whose default limit of 200/s would answer nearly everything 429), nor the limit per source
+                    // address (every request comes from loopback)
+                    "--dev-open-lookups", "--rate-limit", "app=0", "--rate-per-address", "0"));
             if (maxInFlight != null) {
                 args.addAll(List.of("--max-in-flight", maxInFlight.toString()));
             }

@@ -12,7 +12,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -87,7 +86,7 @@ public final class KeyRingStore {
             KeyRingStore store = new KeyRingStore(dir, passwordFor(dir));
             return store.load();
         }
-        Files.createDirectories(dir);
+        OwnerOnly.directory(dir);
         char[] password = randomPassword();
         writePrivately(passwordFile, new String(password));
         KeyRing ring = new KeyRing(region, KeyGeneration.generate(region, algorithm, now, signingWindow),
@@ -173,7 +172,7 @@ public final class KeyRingStore {
 
     /** Writes the ring atomically enough for one process: keystore first, then the metadata that names its entries. */
     public void save(KeyRing ring) throws IOException {
-        Files.createDirectories(directory);
+        OwnerOnly.directory(directory);
         KeyStore ks = keyStore();
         try {
             ks.load(null, password);
@@ -183,7 +182,7 @@ public final class KeyRingStore {
                 }
                 ks.setKeyEntry(key.kidHex(), key.privateKey(), password, new Certificate[] {holderCertificate(key)});
             }
-            Path tmp = directory.resolve(KEYSTORE_FILE + ".tmp");
+            Path tmp = OwnerOnly.newFile(directory.resolve(KEYSTORE_FILE + ".tmp"));
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 ks.store(out, password);
             }
@@ -231,11 +230,6 @@ public final class KeyRingStore {
     }
 
     private static void writePrivately(Path file, String content) throws IOException {
-        Files.writeString(file, content);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): the ACL of the work directory is what protects it there
-        }
+        Files.writeString(OwnerOnly.newFile(file), content);
     }
 }

@@ -27,6 +27,7 @@ import org.healthcode.interop.exchange.RiskPersonNotice;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.security.AccessPolicy;
 import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.RateLimiter;
 import org.healthcode.interop.store.StatusView;
 import org.healthcode.interop.trust.TrustListClient;
 
@@ -57,10 +58,13 @@ public final class InteropHandler extends Handler.Abstract {
     private final Optional<TrustListClient> trust;
     private final String region;
     private final Clock clock;
+    /** The per-caller limits: each id of a batch beyond the first (taken by access control) costs one more. */
+    private final RateLimiter rates;
 
     public InteropHandler(StatusLookupService lookups, StatusView view, FederatedStatus federated, AuditSink audit,
                           Optional<AuditLog> auditLog, Optional<ExchangeInbox> inbox, Optional<ExchangePusher> pusher,
-                          Optional<TrustListClient> trust, String region, Clock clock) {
+                          Optional<TrustListClient> trust, String region, Clock clock, RateLimiter rates) {
+        this.rates = rates;
         this.lookups = lookups;
         this.view = view;
         this.federated = federated;
@@ -82,7 +86,8 @@ public final class InteropHandler extends Handler.Abstract {
             return "POST".equals(method) ? batch(caller, request, response, callback) : notAllowed(response, callback, "POST");
         }
         if (path.startsWith("/v1/audit/me/")) {
-            return "GET".equals(method) ? auditOf(caller, path.substring("/v1/audit/me/".length()), response, callback)
+            return "GET".equals(method) ? auditOf(caller, request, path.substring("/v1/audit/me/".length()), response,
+                    callback)
                     : notAllowed(response, callback, "GET");
         }
         if (path.equals("/v1/audit")) {
@@ -118,6 +123,17 @@ public final class InteropHandler extends Handler.Abstract {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "expected {\"ids\": [...]} with at most " + MAX_BATCH + " ids");
         }
+        long wait = caller == null ? 0 : rates.admit(caller, ids.size() - 1);
+        if (wait < 0) {
+            return JsonResponses.error(response, callback, ErrorReason.RATE_LIMITED, "a batch of " + ids.size()
+                    + " ids counts as " + ids.size() + " lookups, more than this caller's rate limit per second;"
+                    + " send smaller batches");
+        }
+        if (wait > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(wait));
+            return JsonResponses.error(response, callback, ErrorReason.RATE_LIMITED, "a batch of " + ids.size()
+                    + " ids counts as " + ids.size() + " lookups; rate limit exceeded, retry after " + wait + " s");
+        }
         ObjectNode out = JsonResponses.MAPPER.createObjectNode();
         ArrayNode statuses = out.putArray("statuses");
         ArrayNode unknown = out.putArray("unknown");
@@ -138,13 +154,33 @@ public final class InteropHandler extends Handler.Abstract {
         return JsonResponses.json(response, callback, 200, out);
     }
 
-    private boolean auditOf(Caller caller, String personId, Response response, Callback callback) {
-        if (!StatusLookupService.PERSON_ID.matcher(personId).matches()) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID, "not a person id");
+    /**
+     * Who looked this person up, newest first, a page at a time: {@code {"records": [...], "next": cursor}} and
+     * {@code ?before=cursor} for the page after; {@code next} is absent on the last page.
+     */
+    private boolean auditOf(Caller caller, Request request, String personId, Response response, Callback callback) {
+        if (!PersonIds.isPseudonym(personId)) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID,
+                    PersonIds.looksLikeRawIdentity(personId) ? PersonIds.RAW_IDENTITY : "not a person id");
+        }
+        String before = Request.extractQueryParameters(request).getValue("before");
+        if (before != null && !before.matches("[A-Za-z0-9_-]{1,64}")) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+                    "before: the next cursor of an earlier page");
+        }
+        if (auditLog.isEmpty()) {
+            return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "no audit log configured");
         }
         // reading who looked a person up is itself a look at that person: audited before it is answered
         audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, personId, "read", "own"));
-        return records(auditLog.map(l -> l.aboutSubject(personId)), response, callback);
+        AuditLog.Page page = auditLog.get().aboutSubject(personId, before);
+        ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+        ArrayNode arr = out.putArray("records");
+        page.records().forEach(r -> arr.add(r.toJson()));
+        if (page.next() != null) {
+            out.put("next", page.next());
+        }
+        return JsonResponses.json(response, callback, 200, out);
     }
 
     private boolean auditQuery(Caller caller, Request request, Response response, Callback callback) {
@@ -154,6 +190,11 @@ public final class InteropHandler extends Handler.Abstract {
         if ((subject == null) == (who == null)) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "give exactly one of ?subject= or ?caller=");
+        }
+        if (subject != null && !PersonIds.isPseudonym(subject)
+                || who != null && !who.matches("[A-Za-z0-9_.:-]{1,64}")) {
+            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+                    "subject: a person id (a pseudonym, never a raw identity); caller: a caller's name");
         }
         audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, subject, "read",
                 subject != null ? "by subject" : "by caller " + who));
@@ -224,7 +265,7 @@ public final class InteropHandler extends Handler.Abstract {
     private boolean enqueue(Caller caller, JsonNode body, Response response, Callback callback) throws Exception {
         String personId = body == null ? null : body.path("personId").asText(null);
         String to = body == null ? null : body.path("toRegion").asText(null);
-        if (personId == null || to == null || !StatusLookupService.PERSON_ID.matcher(personId).matches()) {
+        if (personId == null || to == null || !PersonIds.isPseudonym(personId)) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
                     "expected {\"personId\": ..., \"toRegion\": ...}");
         }
@@ -233,6 +274,10 @@ public final class InteropHandler extends Handler.Abstract {
         }
         Optional<StatusRecord> s = view.get(personId);
         if (s.isEmpty() || s.get().getNationalId().isEmpty() || "green".equals(s.get().getColour())) {
+            // the refusal tells the operator the person is not red or yellow: a look at the person like a lookup,
+            // so audited like one (the person sees it), with one answer for unknown, green and unexchangeable
+            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_OUT, personId,
+                    ErrorReason.UNKNOWN_PERSON.code(), "to " + to));
             return JsonResponses.error(response, callback, ErrorReason.UNKNOWN_PERSON,
                     "no red or yellow status with a national id for this person");
         }

@@ -9,8 +9,8 @@ import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Admission of status lookups, in front of everything else (access control included, so a refusal costs next to
- * nothing): at most {@code maxInFlight} lookups are handled at once; the next ones wait, without holding a thread,
+ * Admission of status lookups (single and batched), behind access control: only an authenticated caller within its
+ * rate limit waits for a slot, so anonymous traffic cannot crowd real lookups out of the queue. At most {@code maxInFlight} lookups are handled at once; the next ones wait, without holding a thread,
  * in a queue of at most {@code maxQueued} for at most {@code maxQueueWait}; a lookup that finds the queue full, or
  * whose wait runs out, is answered 503 {@code overloaded} with {@code Retry-After: 1}.
  *
@@ -21,10 +21,12 @@ import org.eclipse.jetty.util.Callback;
  * of an admitted lookup stays within the queue's deadline plus its own service time, whatever the offered load.
  *
  * <p>Built on Jetty's {@link QoSHandler} (suspend and resume, expiry); only the refusal is ours, so it carries the
- * stable error code of {@link ErrorReason#OVERLOADED} like every other error of the API. Other paths pass through.
+ * stable error code of {@link ErrorReason#OVERLOADED} like every other error of the API, and is counted, not audited
+ * (it decides nothing about anyone, and must stay cheap under load). Other paths pass through.
  */
 public final class LookupAdmission extends QoSHandler {
     private static final String RETRY_AFTER_SECONDS = "1";
+    private static final String BATCH = "/v1/status:batch";
     private final StatusLookupService lookups;
 
     public LookupAdmission(Handler next, StatusLookupService lookups, int maxInFlight, int maxQueued,
@@ -32,6 +34,7 @@ public final class LookupAdmission extends QoSHandler {
         super(next);
         this.lookups = lookups;
         includePath(ServingHandler.STATUS_PREFIX + "*");
+        includePath(BATCH);
         setMaxRequestCount(maxInFlight);
         setMaxSuspendedRequestCount(maxQueued);
         setMaxSuspend(maxQueueWait);

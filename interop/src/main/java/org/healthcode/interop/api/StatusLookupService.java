@@ -67,14 +67,12 @@ public final class StatusLookupService {
         return result;
     }
 
-    /** Counts and audits a request that was refused before it reached the view (e.g. shed under load). */
+    /**
+     * Counts a request that was refused before it reached the view (shed under load). Not audited: the refusal
+     * decides and reveals nothing about anyone, and shedding must stay cheap (an audit record waits for the broker).
+     */
     public void recordRefused(ErrorReason reason) {
         metrics.recordLookup(reason.code());
-        try {
-            audit(null, null, reason.code(), null);
-        } catch (AuditUnavailableException e) {
-            // the refusal is answered anyway: it reveals nothing about anyone (the sink has logged why)
-        }
     }
 
     /** {@code PERSON_ID.matcher(id).matches()} without a matcher per lookup. */
@@ -96,6 +94,9 @@ public final class StatusLookupService {
         if (!isPersonId(personId)) {
             return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
                     "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+        }
+        if (PersonIds.looksLikeRawIdentity(personId)) {
+            return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID, PersonIds.RAW_IDENTITY);
         }
         return null;
     }

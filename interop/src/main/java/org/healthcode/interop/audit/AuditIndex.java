@@ -114,6 +114,46 @@ public final class AuditIndex implements AutoCloseable {
         return latest(bySubject, subject, limit);
     }
 
+    /**
+     * One page of the records about {@code subject}, newest first from just before {@code before} (a cursor from an
+     * earlier page; null: from the newest), at most {@code limit}; {@code next} is the cursor of the page after it,
+     * null at the oldest record. Paging reaches every record, however many came after.
+     */
+    public record Page(List<byte[]> values, byte[] next) {}
+
+    public Page pageAboutSubject(String subject, byte[] before, int limit) {
+        if (!open) {
+            return new Page(List.of(), null);
+        }
+        byte[] prefix = prefix(subject);
+        byte[] start;
+        if (before == null) {
+            start = Arrays.copyOf(prefix, prefix.length);
+            start[start.length - 1] = 1; // just past every key of the prefix
+        } else {
+            start = ByteBuffer.allocate(prefix.length + before.length).put(prefix).put(before).array();
+        }
+        List<byte[]> out = new ArrayList<>();
+        byte[] last = null;
+        try (RocksIterator it = db.newIterator(bySubject)) {
+            for (it.seekForPrev(start); it.isValid(); it.prev()) {
+                byte[] k = it.key();
+                if (k.length < prefix.length || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                    break;
+                }
+                if (before != null && Arrays.equals(k, start)) {
+                    continue; // the cursor's own record was on the page before
+                }
+                if (out.size() == limit) {
+                    return new Page(out, Arrays.copyOfRange(last, prefix.length, last.length));
+                }
+                out.add(it.value());
+                last = k;
+            }
+        }
+        return new Page(out, null);
+    }
+
     public List<byte[]> latestByCaller(String caller, int limit) {
         return latest(byCaller, caller, limit);
     }

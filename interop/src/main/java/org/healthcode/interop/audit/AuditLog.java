@@ -163,6 +163,21 @@ public final class AuditLog implements AutoCloseable {
         return parse(index.latestAboutSubject(subject, PER_KEY));
     }
 
+    /** A page of a subject's records, newest first, and the cursor of the next older page (null: none). */
+    public record Page(List<AuditRecord> records, String next) {}
+
+    /**
+     * The records about {@code subject}, {@value #PER_KEY} per page, newest first, from just before the cursor
+     * {@code before} (null: the newest): a person can page back through every lookup of them, so no volume of later
+     * records hides an earlier one.
+     */
+    public Page aboutSubject(String subject, String before) {
+        byte[] cursor = before == null ? null : java.util.Base64.getUrlDecoder().decode(before);
+        AuditIndex.Page page = index.pageAboutSubject(subject, cursor, PER_KEY);
+        return new Page(parse(page.values()), page.next() == null ? null
+                : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(page.next()));
+    }
+
     /** The records of {@code caller}'s requests, oldest first. */
     public List<AuditRecord> byCaller(String caller) {
         return parse(index.latestByCaller(caller, PER_KEY));

@@ -12,6 +12,7 @@ import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.api.ErrorReason;
+import org.healthcode.interop.api.PersonIds;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.security.Caller;
@@ -74,6 +75,9 @@ public final class CodeIssueService {
         if (personId == null || !PERSON_ID.matcher(personId).matches()) {
             return new CodeResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
                     "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+        }
+        if (PersonIds.looksLikeRawIdentity(personId)) {
+            return new CodeResult.Failed(ErrorReason.MALFORMED_PERSON_ID, PersonIds.RAW_IDENTITY);
         }
         return null;
     }

@@ -14,7 +14,8 @@ import java.util.List;
  *                         required; delete it to rebuild the view from the start of the topic)
  * @param httpHost         the address to listen on ({@code --http-host}, default {@value #DEFAULT_HTTP_HOST}; use
  *                         0.0.0.0 to serve other machines)
- * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port)
+ * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port;
+ *                         -1 = no plain HTTP, only the TLS port of {@link InteropConfig#tlsPort})
  * @param maxInFlight      lookups (and, apart, code requests) handled at once ({@code --max-in-flight}, default
  *                         {@value #DEFAULT_MAX_IN_FLIGHT}): a few per core, since a lookup never waits for
  *                         anything but the CPU; more lookups wait in the admission queue ({@link Admission})
@@ -33,13 +34,22 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
      *                       queueing part of an admitted lookup's latency
      * @param httpThreads    the HTTP server's thread pool ({@code --http-threads}, default {@value #DEFAULT_HTTP_THREADS}):
      *                       lookups waiting for admission hold none, so a small pool suits a small machine
+     * @param perAddressPerSecond requests per second from one source address, before authentication
+     *                       ({@code --rate-per-address}, default {@value #DEFAULT_PER_ADDRESS}; 0 = no limit, e.g.
+     *                       behind a proxy that limits instead)
      */
-    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
+    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond) {
         public static final int DEFAULT_MAX_QUEUED = 1024;
         public static final int DEFAULT_MAX_QUEUE_MILLIS = 20;
         public static final int DEFAULT_HTTP_THREADS = 32;
+        public static final int DEFAULT_PER_ADDRESS = 1000;
         public static final Admission DEFAULTS = new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS,
                 DEFAULT_HTTP_THREADS);
+
+        /** With the default limit per source address. */
+        public Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
+            this(maxQueued, maxQueueMillis, httpThreads, DEFAULT_PER_ADDRESS);
+        }
 
         List<String> validate() {
             List<String> problems = new ArrayList<>();
@@ -48,6 +58,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             }
             if (maxQueueMillis < 1) {
                 problems.add(MAX_QUEUE_MS + ": must be at least 1, got " + maxQueueMillis);
+            }
+            if (perAddressPerSecond < 0) {
+                problems.add(RATE_PER_ADDRESS + ": must be at least 0 (0: no limit), got " + perAddressPerSecond);
             }
             if (httpThreads < 8) {
                 problems.add(HTTP_THREADS + ": must be at least 8 (Jetty's selector and acceptor take some), got "
@@ -70,6 +83,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String MAX_QUEUED = "--max-queued";
     public static final String MAX_QUEUE_MS = "--max-queue-ms";
     public static final String HTTP_THREADS = "--http-threads";
+    public static final String RATE_PER_ADDRESS = "--rate-per-address";
 
     public static final String USAGE = String.join("\n",
             "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
@@ -77,7 +91,8 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + DATA_DIR + " DIR               the status view (RocksDB) and its positions (required)",
             "  " + STATUS_TOPIC + " NAME          default " + DEFAULT_STATUS_TOPIC,
             "  " + HTTP_HOST + " ADDR            default " + DEFAULT_HTTP_HOST + " (0.0.0.0: all interfaces)",
-            "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT + " (0: a free port)",
+            "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT
+                    + " (0: a free port; -1: no plain HTTP, needs --tls-port)",
             "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
                     + " (lookups handled at once; more wait in the admission queue)",
             "  " + MAX_QUEUED + " N             default " + Admission.DEFAULT_MAX_QUEUED
@@ -85,7 +100,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + MAX_QUEUE_MS + " N           default " + Admission.DEFAULT_MAX_QUEUE_MILLIS
                     + " (longest wait for admission; then 503 overloaded + Retry-After)",
             "  " + HTTP_THREADS + " N           default " + Admission.DEFAULT_HTTP_THREADS
-                    + " (HTTP thread pool)");
+                    + " (HTTP thread pool)",
+            "  " + RATE_PER_ADDRESS + " N       default " + Admission.DEFAULT_PER_ADDRESS
+                    + " (requests/s from one address, before authentication; 0: no limit)");
 
     /**
      * For embedding and tests: the interop options are the defaults plus {@code --dev-open-lookups} (callers without
@@ -137,6 +154,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         int maxQueued = Admission.DEFAULT_MAX_QUEUED;
         int maxQueueMillis = Admission.DEFAULT_MAX_QUEUE_MILLIS;
         int httpThreads = Admission.DEFAULT_HTTP_THREADS;
+        int perAddress = Admission.DEFAULT_PER_ADDRESS;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             String value;
@@ -160,12 +178,13 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 case MAX_QUEUED -> maxQueued = integer(key, value, problems, maxQueued);
                 case MAX_QUEUE_MS -> maxQueueMillis = integer(key, value, problems, maxQueueMillis);
                 case HTTP_THREADS -> httpThreads = integer(key, value, problems, httpThreads);
+                case RATE_PER_ADDRESS -> perAddress = integer(key, value, problems, perAddress);
                 case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
                 default -> problems.add(key + ": unknown option");
             }
         }
         return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
-                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads)), problems);
+                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress)), problems);
     }
 
     /** Every problem with this configuration; empty when it can be used. */
@@ -184,11 +203,12 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         if (httpHost == null || httpHost.isBlank()) {
             problems.add(HTTP_HOST + ": must not be empty");
         }
-        if (httpPort < 0 || httpPort > 65_535) {
-            problems.add(HTTP_PORT + ": must be 0..65535, got " + httpPort);
+        if (httpPort < -1 || httpPort > 65_535) {
+            problems.add(HTTP_PORT + ": must be 0..65535, or -1 for no plain HTTP, got " + httpPort);
         }
         if (interop != null) {
             problems.addAll(interop.validate());
+            problems.addAll(boundaryProblems());
         }
         if (maxInFlight < 1) {
             problems.add(MAX_IN_FLIGHT + ": must be at least 1, got " + maxInFlight);
@@ -199,6 +219,38 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             problems.addAll(admission.validate());
         }
         return problems;
+    }
+
+    /**
+     * What would open this process to the network wider than intended: development mode on an address other machines
+     * reach, and no listener at all. Checked by {@link #validate} and again when a node starts.
+     */
+    public List<String> boundaryProblems() {
+        List<String> problems = new ArrayList<>();
+        if (interop.devOpenLookups() && httpHost != null && !isLoopback(httpHost)) {
+            problems.add(InteropConfig.DEV_OPEN_LOOKUPS + ": development mode serves callers without credentials, so"
+                    + " it binds to loopback only; " + HTTP_HOST + " " + httpHost + " is reachable from other machines");
+        }
+        if (httpPort == -1 && interop.tlsPort() < 0) {
+            problems.add(HTTP_PORT + ": -1 (no plain HTTP) needs " + InteropConfig.TLS_PORT
+                    + ", else nothing listens");
+        }
+        return problems;
+    }
+
+    /** True for a loopback address or a name that resolves only to loopback ones. */
+    static boolean isLoopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            for (java.net.InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int integer(String key, String value, List<String> problems, int fallback) {

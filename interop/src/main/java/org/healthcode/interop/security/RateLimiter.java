@@ -21,12 +21,23 @@ public final class RateLimiter {
 
     /** 0 when the request is admitted, else the whole seconds to wait before the next one would be. */
     public long admit(Caller caller) {
+        return admit(caller, 1);
+    }
+
+    /**
+     * As {@link #admit(Caller)} for a request that costs {@code count} requests (a batch: each id is a lookup);
+     * either all are taken or none. -1 when {@code count} exceeds a second's worth: such a request is never admitted.
+     */
+    public long admit(Caller caller, int count) {
         int rate = perSecond.getOrDefault(caller.role(), 0);
-        if (rate <= 0) {
+        if (rate <= 0 || count <= 0) {
             return 0; // unlimited for this role
         }
+        if (count > rate) {
+            return -1;
+        }
         Bucket b = buckets.computeIfAbsent(caller.role().wireName() + "/" + caller.name(), k -> new Bucket(rate));
-        return b.take(clock.millis(), rate);
+        return b.take(clock.millis(), rate, count);
     }
 
     /** Tokens refill continuously at {@code rate} per second up to {@code rate}. */
@@ -38,16 +49,16 @@ public final class RateLimiter {
             this.tokens = rate;
         }
 
-        synchronized long take(long nowMs, int rate) {
+        synchronized long take(long nowMs, int rate, int count) {
             if (lastMs >= 0 && nowMs > lastMs) {
                 tokens = Math.min(rate, tokens + (nowMs - lastMs) * rate / 1000.0);
             }
             lastMs = Math.max(lastMs, nowMs);
-            if (tokens >= 1) {
-                tokens -= 1;
+            if (tokens >= count) {
+                tokens -= count;
                 return 0;
             }
-            return Math.max(1, (long) Math.ceil((1 - tokens) / rate));
+            return Math.max(1, (long) Math.ceil((count - tokens) / rate));
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.healthcode.interop.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -45,9 +46,37 @@ class ServeConfigTest {
     }
 
     @Test
+    void developmentModeIsRefusedOnAnAddressOtherMachinesReach() {
+        InteropConfig devOpen = InteropConfig.defaults().withAccess(null, true, -1, null, InteropConfig.DEFAULT_RATES);
+        ServeConfig open = new ServeConfig("k:1", "status", Path.of("v"), "0.0.0.0", 0, 16, devOpen);
+        assertThat(open.validate()).singleElement().asString().startsWith("--dev-open-lookups: development mode")
+                .contains("0.0.0.0");
+        assertThatThrownBy(() -> org.healthcode.interop.ServingNode.start(open,
+                org.healthcode.interop.audit.AuditSink.DISCARD)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--dev-open-lookups");
+        assertThat(new ServeConfig("k:1", "status", Path.of("v"), "127.0.0.1", 0, 16, devOpen).validate()).isEmpty();
+        assertThat(new ServeConfig("k:1", "status", Path.of("v"), "localhost", 0, 16, devOpen).validate()).isEmpty();
+        // with credentials required, any address may be served
+        assertThat(new ServeConfig("k:1", "status", Path.of("v"), "0.0.0.0", 0, 16, InteropConfig.defaults())
+                .validate()).isEmpty();
+    }
+
+    @Test
+    void plainHttpCanBeTurnedOffWhereTlsIsOn() {
+        ServeConfig tlsOnly = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v", "--http-port", "-1")
+                .config().withInterop(InteropConfig.defaults().withAccess(null, false, 8443, null,
+                        InteropConfig.DEFAULT_RATES));
+        assertThat(tlsOnly.validate()).isEmpty();
+        ServeConfig nothing = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v", "--http-port", "-1")
+                .config();
+        assertThat(nothing.validate()).containsExactly("--http-port: -1 (no plain HTTP) needs --tls-port, else nothing"
+                + " listens");
+    }
+
+    @Test
     void aPortOutOfRangeIsAProblem() {
         ServeConfig c = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v", "--http-port", "70000")
                 .config();
-        assertThat(c.validate()).containsExactly("--http-port: must be 0..65535, got 70000");
+        assertThat(c.validate()).containsExactly("--http-port: must be 0..65535, or -1 for no plain HTTP, got 70000");
     }
 }
