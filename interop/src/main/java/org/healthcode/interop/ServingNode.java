@@ -3,6 +3,7 @@ package org.healthcode.interop;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.overrides.OverridesHandler;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
@@ -33,6 +35,7 @@ public final class ServingNode implements AutoCloseable {
     private final ServingMetrics metrics;
     /** Access control, audit topic, exchange and trust list (issue 6); closed with the node. */
     private InteropServing interop;
+    private OverridesHandler overrides;
     private final CodeServing codes;
     private boolean closed;
 
@@ -76,7 +79,10 @@ public final class ServingNode implements AutoCloseable {
         StatusConsumer consumer = null;
         Server server = null;
         CodeServing codes = null;
+        OverridesHandler overrides = null;
         try {
+            overrides = OverridesHandler.open(config.dataDir(), config.bootstrapServers(), kafka,
+                    config.interop().topicPrefix(), config.interop().region(), Clock.systemUTC());
             codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), kafka, view, audit,
                     Clock.systemUTC(), config.maxInFlight(), interop.trust());
             consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
@@ -88,7 +94,8 @@ public final class ServingNode implements AutoCloseable {
                     codes.handler());
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();
-            LookupAdmission admit = new LookupAdmission(interop.wrap(handler, lookups, view), lookups,
+            LookupAdmission admit = new LookupAdmission(
+                    interop.wrap(new Handler.Sequence(overrides, handler), lookups, view), lookups,
                     config.maxInFlight(), admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis()));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
             metrics.bindQueued(admit::queued);
@@ -108,6 +115,7 @@ public final class ServingNode implements AutoCloseable {
             interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(codes.codes()));
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
+            node.overrides = overrides;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -118,6 +126,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (codes != null) {
                 codes.close();
+            }
+            if (overrides != null) {
+                overrides.close();
             }
             view.close();
             interop.close();
@@ -184,6 +195,9 @@ public final class ServingNode implements AutoCloseable {
         consumer.close();
         interop.close();
         codes.close();
+        if (overrides != null) {
+            overrides.close();
+        }
         view.close();
     }
 }

@@ -18,8 +18,7 @@ import java.util.Set;
  * @param secretFile region secret for pseudonyms of {@code idNumber} lines, or null
  * @param workDir where the development secret lives (default {@code .healthcode/demo}, as for the demo)
  * @param parallelism job parallelism, or -1 for the environment's
- * @param overrideKeyFile the serving process's override signing public key, or null: the development key under
- *     {@code workDir} when there is one, else override events are refused
+ * @param overrideKeyFile the serving process's override signing public key, or null: override events are refused
  */
 public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
                            int parallelism, Path overrideKeyFile) {
@@ -39,7 +38,7 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
               --work-dir DIR     else the development secret under DIR, default .healthcode/demo)
               --parallelism N
               --override-key FILE  the serving process's override signing public key: override events are
-                                 accepted only signed with it (default: the development key under --work-dir)
+                                 accepted only signed with it (without it every override is refused)
             """;
 
     private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--at", "--out", "--secret-file",

@@ -64,9 +64,9 @@ public record RiskJobConfig(
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
               --bootstrap-servers HOSTS        Kafka (default localhost:9092)
-              --override-key FILE              the serving process's override signing public key: override events
-                                               are accepted only signed with it (default: the development key
-                                               under --work-dir; without either, every override is refused)
+              --override-key FILE              the serving process's override signing public key
+                                               (<data-dir>/override-key/override-signing.pub): override events are
+                                               accepted only signed with it; without it every override is refused
               --kafka-config FILE              Kafka client settings for every source and sink (SASL_SSL, SCRAM,
                                                mTLS: security.protocol, sasl.*, ssl.*); default plaintext
               --checkpoint-dir DIR             retained checkpoints; the job resumes from the newest one in it
