@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.overrides.OverridesHandler;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.SourceRateLimit;
 import org.healthcode.interop.sources.StatusConsumer;
@@ -38,6 +39,7 @@ public final class ServingNode implements AutoCloseable {
     private final ServingMetrics metrics;
     /** Access control, audit topic, exchange and trust list; closed with the node. */
     private InteropServing interop;
+    private OverridesHandler overrides;
     private final CodeServing codes;
     private boolean closed;
 
@@ -86,7 +88,10 @@ public final class ServingNode implements AutoCloseable {
         StatusConsumer consumer = null;
         Server server = null;
         CodeServing codes = null;
+        OverridesHandler overrides = null;
         try {
+            overrides = OverridesHandler.open(config.dataDir(), config.bootstrapServers(), kafka,
+                    config.interop().topicPrefix(), config.interop().region(), Clock.systemUTC());
             codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), kafka, view, audit,
                     Clock.systemUTC(), config.maxInFlight(), interop.trust());
             consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
@@ -99,9 +104,9 @@ public final class ServingNode implements AutoCloseable {
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
-            Handler access = interop.wrap(handler, lookups, view, inner -> admit[0] = new LookupAdmission(inner,
-                    lookups, config.maxInFlight(), admission.maxQueued(),
-                    Duration.ofMillis(admission.maxQueueMillis())));
+            Handler access = interop.wrap(new Handler.Sequence(overrides, handler), lookups, view,
+                    inner -> admit[0] = new LookupAdmission(inner, lookups, config.maxInFlight(),
+                            admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
             metrics.bindQueued(admit[0]::queued);
 
@@ -126,6 +131,7 @@ public final class ServingNode implements AutoCloseable {
             interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(codes.codes()));
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
+            node.overrides = overrides;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -136,6 +142,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (codes != null) {
                 codes.close();
+            }
+            if (overrides != null) {
+                overrides.close();
             }
             view.close();
             interop.close();
@@ -208,6 +217,9 @@ public final class ServingNode implements AutoCloseable {
         consumer.close();
         interop.close();
         codes.close();
+        if (overrides != null) {
+            overrides.close();
+        }
         view.close();
     }
 }

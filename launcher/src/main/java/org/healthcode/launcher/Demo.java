@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
+import org.healthcode.ingest.overrides.OverrideSignatures;
 
 /**
  * The one-machine deployment: an embedded broker, the job and the lookup service as child processes, the
@@ -80,11 +81,16 @@ public final class Demo implements AutoCloseable {
         }
         DemoTopics.create(bootstrap, kafka);
 
+        // the lookup service signs the override events its operators submit; the job accepts only those
+        Path overrideKey = work.resolve("view").resolve("override-key");
+        OverrideSignatures.openOrCreate(overrideKey);
         say("starting the risk job (local MiniCluster, RocksDB state, exactly-once to 'status'); log: " + logs.resolve("job.log"));
         ModuleProcess job = ModuleProcess.start(settings.projectRoot(), "risk-model", "org.healthcode.risk.RiskJob",
                 concat(List.of("--bootstrap-servers", bootstrap,
                         "--checkpoint-dir", work.resolve("checkpoints").toString(),
-                        "--work-dir", work.toString()), kafkaOption),
+                        "--work-dir", work.toString(),
+                        "--override-key", overrideKey.resolve(OverrideSignatures.PUBLIC_KEY_FILE).toString()),
+                        kafkaOption),
                 JobJvm.jvmOptions(List.of("-Xmx2g"), List.of()), logs.resolve("job.log"), JOB_READY);
         children.add(job);
 

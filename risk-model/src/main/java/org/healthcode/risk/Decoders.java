@@ -2,7 +2,6 @@ package org.healthcode.risk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.decode.StandardEventDecoder;
@@ -25,31 +24,23 @@ public final class Decoders {
     }
 
     /**
-     * As above; override events are accepted only signed with the key in {@code overrideKeyFile}, else with the
-     * development key the demo's serving process keeps under {@code workDir} ({@value #DEV_OVERRIDE_KEY}), else none.
+     * As above; override events are accepted only signed with the serving process's key in {@code overrideKeyFile}
+     * (null: every override event is refused).
      */
     public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile, Path overrideKeyFile) {
         NationalPseudonym national = nationalKeyFile == null && workDir == null
                 && System.getenv(NationalPseudonym.ENV) == null
                 ? null : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);
         return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)), national,
-                overrideKey(overrideKeyFile, workDir));
+                overrideKey(overrideKeyFile));
     }
 
-    /** Where the demo keeps the development override key pair, under its work directory. */
-    static final String DEV_OVERRIDE_KEY = "override-key";
-
-    private static OverrideSignatures.Verifier overrideKey(Path file, Path workDir) {
-        Path f = file;
-        if (f == null && workDir != null) {
-            Path dev = workDir.resolve(DEV_OVERRIDE_KEY).resolve(OverrideSignatures.PUBLIC_KEY_FILE);
-            f = Files.exists(dev) ? dev : null;
-        }
-        if (f == null) {
+    private static OverrideSignatures.Verifier overrideKey(Path file) {
+        if (file == null) {
             return null;
         }
         try {
-            return new OverrideSignatures.Verifier(OverrideSignatures.readPublic(f));
+            return new OverrideSignatures.Verifier(OverrideSignatures.readPublic(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -62,7 +62,8 @@ class ReplayJobTest {
         env.setParallelism(2);
         Path outDir = dir.resolve(out);
         ReplayJob.replay(env, new ReplayConfig(events, null, at, outDir, null, null, 2).withMode(mode),
-                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])), null,
+                        org.healthcode.ingest.testing.IngestFixtures.OVERRIDE_VERIFIER));
         return outDir;
     }
 
@@ -175,14 +176,22 @@ class ReplayJobTest {
         }
     }
 
-    /** Dave: a wrong positive, appealed; op-chen requests green, self-approval refused, op-li approves. */
+    /**
+     * Dave: a wrong positive, appealed; op-chen requests green, self-approval as "Op-Chen" refused, an unsigned
+     * approval by op-wang (not written by the serving process) rejected, op-li approves.
+     */
     private static final List<String> APPEAL = List.of(
             "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-9\",\"time\":\"2022-04-04T09:00:00+08:00\",\"personId\":\"dave\",\"method\":\"pcr\",\"result\":\"positive\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-chen\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}",
+            signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}"),
+            signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"Op-Chen\"}"),
+            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-0\",\"time\":\"2022-04-05T10:15:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-wang\"}",
+            signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
+            signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
             "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-10\",\"time\":\"2022-04-06T09:00:00+08:00\",\"personId\":\"frank\",\"method\":\"pcr\",\"result\":\"negative\"}");
+
+    private static String signed(String line) {
+        return org.healthcode.ingest.testing.IngestFixtures.signed(line);
+    }
 
     @Test
     void overridesAreAuditedInAuditJsonlAndAnApprovedOneDecidesTheColour() throws Exception {
@@ -191,13 +200,16 @@ class ReplayJobTest {
         List<JsonNode> audit = read(out.resolve("audit.jsonl"));
         assertThat(audit).extracting(n -> n.get("eventId").asText() + " " + n.get("action").asText() + " "
                         + n.get("outcome").asText() + " " + n.get("state").asText())
-                .containsExactly("req-1 request accepted pending", "appr-1 approval refused pending",
-                        "appr-2 approval accepted active", "req-2 request refused none");
-        assertThat(audit.get(1).get("reason").asText()).startsWith("self-approval");
-        assertThat(audit.get(2).get("operator").asText()).isEqualTo("op-li");
-        assertThat(audit.get(3).get("reason").asText()).startsWith("missing field 'basis'");
-        assertThat(read(out.resolve("rejected.jsonl"))).singleElement()
-                .satisfies(r -> assertThat(r.get("field").asText()).isEqualTo("basis"));
+                .containsExactly("req-1 request accepted pending", "appr-0 approval refused none",
+                        "appr-1 approval refused pending", "appr-2 approval accepted active",
+                        "req-2 request refused none");
+        assertThat(audit.get(1).get("reason").asText()).startsWith("missing field 'signature'");
+        assertThat(audit.get(2).get("reason").asText()).startsWith("self-approval");
+        assertThat(audit.get(2).get("operator").asText()).isEqualTo("op-chen");
+        assertThat(audit.get(3).get("operator").asText()).isEqualTo("op-li");
+        assertThat(audit.get(4).get("reason").asText()).startsWith("missing field 'basis'");
+        assertThat(read(out.resolve("rejected.jsonl"))).extracting(r -> r.get("field").asText())
+                .containsExactlyInAnyOrder("basis", "signature");
 
         List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
         assertThat(colourOf(statuses, "dave")).isEqualTo("green");

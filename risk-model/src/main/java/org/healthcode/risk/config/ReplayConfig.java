@@ -22,8 +22,7 @@ import java.util.Set;
  * @param mode where the job keeps its keyed state: the JVM heap (fast) or RocksDB (as the live job)
  * @param kafka the feed topics of a Kafka cluster between two positions, instead of {@code events}; or null
  * @param progress print a progress line (events read, event time reached, ETA) to stderr while it runs
- * @param overrideKeyFile the serving process's override signing public key, or null: the development key under
- *     {@code workDir} when there is one, else override events are refused
+ * @param overrideKeyFile the serving process's override signing public key, or null: override events are refused
  */
 public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
                            int parallelism, Mode mode, KafkaArchive kafka, boolean progress, Path overrideKeyFile) {
@@ -47,7 +46,7 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
      */
     public record KafkaArchive(String bootstrapServers, String topicPrefix, String from, String to) {}
 
-    /** A file or directory archive, fast mode, no progress line, the development override key if any. */
+    /** A file or directory archive, fast mode, no progress line, no override key (override events refused). */
     public ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
                         int parallelism) {
         this(events, rulesFile, at, out, secretFile, workDir, parallelism, Mode.FAST, null, false, null);
@@ -84,7 +83,7 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
                                  state in RocksDB (for archives whose state outgrows the heap); same files either way
               --quiet            no progress line
               --override-key FILE  the serving process's override signing public key: override events are
-                                 accepted only signed with it (default: the development key under --work-dir)
+                                 accepted only signed with it (without it every override is refused)
             """;
 
     private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--at", "--out", "--secret-file",

@@ -65,9 +65,9 @@ public record RiskJobConfig(
               --checkpoint-dir URI|DIR         where checkpoints go, as Flink takes it (s3://, hdfs://, file://;
                                                a path without a scheme is a local directory); without a recovery
                                                path (flink run -s) the job resumes from the newest retained one
-              --override-key FILE              the serving process's override signing public key: override events
-                                               are accepted only signed with it (default: the development key
-                                               under --work-dir; without either, every override is refused)
+              --override-key FILE              the serving process's override signing public key
+                                               (<data-dir>/override-key/override-signing.pub): override events are
+                                               accepted only signed with it; without it every override is refused
               --kafka-config FILE              Kafka client settings for every source and sink (SASL_SSL, SCRAM,
                                                mTLS: security.protocol, sasl.*, ssl.*); default plaintext
               --secret-file FILE               the region secret for pseudonyms
