@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the health-code engine against DESIGN §6 (see benchmarks/README.md).",
         subcommands = {LookupsBench.class, JmhBench.class, PipelineBench.class, RulesCeilingBench.class,
-                ContactsBench.class})
+                ContactsBench.class, org.healthcode.bench.replay.ReplayBench.class})
 public final class BenchMain implements Runnable {
     @Option(names = "--project-root", required = true, description = "the project's root directory (the script passes it)")
     Path projectRoot;

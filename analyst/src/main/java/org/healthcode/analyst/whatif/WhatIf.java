@@ -52,7 +52,7 @@ public final class WhatIf {
         Files.createDirectories(cfg.out());
         ArchiveFiles archive = ArchiveFiles.scan(cfg.events());
         ReplayConfig replay = new ReplayConfig(cfg.events(), null, null, null, cfg.secretFile(), cfg.workDir(),
-                cfg.parallelism());
+                cfg.parallelism(), ReplayConfig.Mode.FAST, null, true);
         Path outA = cfg.out().resolve("replay-a");
         Path outB = cfg.out().resolve("replay-b");
         ReplayJob.replay(envs.get(), replay.withRules(cfg.rulesA(), outA), decoder);

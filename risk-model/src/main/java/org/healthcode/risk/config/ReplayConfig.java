@@ -52,6 +52,12 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
         this(events, rulesFile, at, out, secretFile, workDir, parallelism, Mode.FAST, null, false, null);
     }
 
+    /** As the canonical constructor, without an override key (override events refused). */
+    public ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
+                        int parallelism, Mode mode, KafkaArchive kafka, boolean progress) {
+        this(events, rulesFile, at, out, secretFile, workDir, parallelism, mode, kafka, progress, null);
+    }
+
     /** The same replay in another mode. */
     public ReplayConfig withMode(Mode m) {
         return new ReplayConfig(events, rulesFile, at, out, secretFile, workDir, parallelism, m, kafka, progress,
