@@ -92,11 +92,12 @@ public final class ReplayJob {
         Summary s = replay(env, cfg,
                 Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null, cfg.overrideKeyFile()));
         System.out.println("REPLAY DONE " + s.changes() + " status changes, " + s.persons() + " persons, "
-                + s.rejected() + " rejected lines, as of " + s.at() + " -> " + cfg.out());
+                + s.rejected() + " rejected lines, " + s.blankLines() + " blank lines skipped, as of " + s.at()
+                + " -> " + cfg.out());
     }
 
     /** What a replay wrote. */
-    public record Summary(int changes, int persons, int rejected, String at) {}
+    public record Summary(int changes, int persons, int rejected, long blankLines, String at) {}
 
     public static Summary replay(StreamExecutionEnvironment env, ReplayConfig cfg, EventDecoder decoder)
             throws Exception {
@@ -187,7 +188,8 @@ public final class ReplayJob {
         write(cfg.out().resolve("rejected.jsonl"), rejected.stream().map(ReplayLine::json).toList());
         write(cfg.out().resolve("audit.jsonl"), audit.stream().map(ReplayLine::json).toList());
         String atText = at == Long.MIN_VALUE ? "(no events)" : java.time.Instant.ofEpochMilli(at).toString();
-        return new Summary(changes.size(), asOf.size(), rejected.size(), atText);
+        return new Summary(changes.size(), asOf.size(), rejected.size(), archive == null ? 0 : archive.blankLines(),
+                atText);
     }
 
     /** The archive's files, each its own source (so each keeps its line numbers after the files before it). */

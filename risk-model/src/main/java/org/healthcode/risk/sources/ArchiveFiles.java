@@ -23,10 +23,12 @@ import java.util.zip.GZIPInputStream;
  * @param files the files in reading order
  * @param lineOffsets for each file, the number of lines in the files before it
  * @param lines lines in all files
+ * @param blankLines lines that are empty or only blanks: not records, skipped by the replay and counted here
  * @param bytes bytes on disk (compressed where the files are)
  * @param sha256 hex SHA-256 of the files' bytes on disk, concatenated in order
  */
-public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines, long bytes, String sha256) {
+public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines, long blankLines, long bytes,
+                           String sha256) {
 
     /** Lists and scans {@code path}: a file, or the regular files of a directory, not hidden ones, by name. */
     public static ArchiveFiles scan(Path path) throws IOException {
@@ -52,13 +54,17 @@ public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines,
         }
         List<Long> offsets = new ArrayList<>();
         long lines = 0;
+        long blank = 0;
         long bytes = 0;
         for (Path f : files) {
             offsets.add(lines);
             bytes += Files.size(f);
-            lines += countLines(f, sha);
+            long[] counts = countLines(f, sha);
+            lines += counts[0];
+            blank += counts[1];
         }
-        return new ArchiveFiles(files, List.copyOf(offsets), lines, bytes, HexFormat.of().formatHex(sha.digest()));
+        return new ArchiveFiles(files, List.copyOf(offsets), lines, blank, bytes,
+                HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Whether the file is read through gzip (as Flink's file source does, by its name). */
@@ -72,23 +78,37 @@ public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines,
         return isGzip(f) ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
-    /** Lines as {@link NumberedLineFormat} counts them: a last line without a terminator counts. */
-    private static long countLines(Path f, MessageDigest sha) throws IOException {
+    /**
+     * Lines as {@link NumberedLineFormat} counts them (a last line without a terminator counts), and of those the
+     * blank ones it skips (nothing but spaces, tabs and a CR).
+     */
+    private static long[] countLines(Path f, MessageDigest sha) throws IOException {
         try (InputStream raw = new DigestingStream(Files.newInputStream(f), sha);
              InputStream in = isGzip(f) ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] buf = new byte[1 << 16];
             long lines = 0;
+            long blank = 0;
+            boolean content = false;
             int last = '\n';
             int n;
             while ((n = in.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
-                    if (buf[i] == '\n') {
+                    byte b = buf[i];
+                    if (b == '\n') {
                         lines++;
+                        blank += content ? 0 : 1;
+                        content = false;
+                    } else if (b != ' ' && b != '\t' && b != '\r') {
+                        content = true;
                     }
                 }
                 last = buf[n - 1];
             }
-            return last == '\n' ? lines : lines + 1;
+            if (last != '\n') {
+                lines++;
+                blank += content ? 0 : 1;
+            }
+            return new long[] {lines, blank};
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
