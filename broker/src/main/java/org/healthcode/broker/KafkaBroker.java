@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +61,14 @@ public final class KafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dataDir;
+    private final BrokerSecurity security;
     private boolean closed;
 
-    private KafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+    private KafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, BrokerSecurity security) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
+        this.security = security;
     }
 
     /**
@@ -72,6 +76,15 @@ public final class KafkaBroker implements AutoCloseable {
      * client listener on {@code port} (0 = a free port). Returns once the broker answers a metadata request.
      */
     public static KafkaBroker start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, null);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, secured by {@code security} when it is not null: SASL_SSL on every listener,
+     * SCRAM users created at the first start, ACLs required for everything but the admin. Plaintext clients and
+     * wrong passwords are refused.
+     */
+    public static KafkaBroker start(Path dataDir, int port, BrokerSecurity security) throws IOException {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -84,19 +97,25 @@ public final class KafkaBroker implements AutoCloseable {
             controllerPort = freePort();
         }
         Properties props = serverProperties(logDir, brokerPort, controllerPort);
+        if (security != null) {
+            security.applyTo(props, brokerPort, controllerPort, HOST);
+        }
         // Written for the storage tool (it reads a file) and for whoever debugs the data directory.
         Path propsFile = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(propsFile)) {
             props.store(out, "written by KafkaBroker on every start; edits are overwritten");
         }
-        formatIfNeeded(logDir, propsFile);
+        if (security != null) { // it holds the admin's and the key store's passwords
+            Files.setPosixFilePermissions(propsFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        formatIfNeeded(logDir, propsFile, security == null ? List.of() : security.formatArguments());
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         String bootstrap = HOST + ":" + brokerPort;
-        KafkaBroker broker = new KafkaBroker(server, bootstrap, dir);
+        KafkaBroker broker = new KafkaBroker(server, bootstrap, dir, security);
         try {
             server.startup();
-            awaitReady(bootstrap);
+            awaitReady(broker.adminProperties());
         } catch (RuntimeException | IOException e) {
             broker.close();
             throw e;
@@ -107,6 +126,16 @@ public final class KafkaBroker implements AutoCloseable {
     /** {@code host:port} of the client listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * Settings of an admin client of this broker: {@code bootstrap.servers}, and with security the super user's
+     * SASL_SSL login.
+     */
+    public Properties adminProperties() {
+        Properties p = security == null ? new Properties() : security.clientProperties(security.adminUser());
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
     }
 
     /** The data directory this broker keeps its log and metadata in. */
@@ -150,16 +179,17 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void formatIfNeeded(Path logDir, Path propsFile) throws IOException {
+    private static void formatIfNeeded(Path logDir, Path propsFile, List<String> extra) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return; // formatted before: formatting again would need the same cluster id; --ignore-formatted is a second guard
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int rc;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {
-                "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", propsFile.toString(),
-                "--ignore-formatted"}, out);
+            List<String> args = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+                    "--config", propsFile.toString(), "--ignore-formatted"));
+            args.addAll(extra);
+            rc = StorageTool.execute(args.toArray(String[]::new), out);
         }
         if (rc != 0) {
             throw new IOException("formatting Kafka storage in " + logDir + " failed (exit " + rc + "): "
@@ -167,9 +197,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(String bootstrap) throws IOException {
-        Properties p = new Properties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    private static void awaitReady(Properties p) throws IOException {
+        String bootstrap = p.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(READY_TIMEOUT.toMillis()));
         try (Admin admin = Admin.create(p)) {
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

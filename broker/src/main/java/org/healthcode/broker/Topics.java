@@ -44,7 +44,13 @@ public final class Topics {
 
     /** Creates those of {@code topics} that do not exist yet on the cluster at {@code bootstrapServers}. */
     public static void ensure(String bootstrapServers, Collection<NewTopic> topics) {
+        ensure(bootstrapServers, new Properties(), topics);
+    }
+
+    /** As {@link #ensure(String, Collection)}, with client settings (SASL_SSL, TLS) for the admin client. */
+    public static void ensure(String bootstrapServers, Properties clientSettings, Collection<NewTopic> topics) {
         Properties p = new Properties();
+        p.putAll(clientSettings);
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p)) {
             ensure(admin, topics);

@@ -14,7 +14,7 @@ public final class AccessMain {
     private AccessMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
+        if (args.length < 1 || java.util.Arrays.asList(args).contains("--help")) {
             usage();
             return;
         }

@@ -24,6 +24,7 @@ import org.healthcode.interop.trust.HubHandler;
 import org.healthcode.interop.trust.TrustHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The serving process in hub mode ({@code --mode hub}): the national trust-list hub over mutual TLS only. Its
@@ -48,6 +49,12 @@ public final class HubNode implements AutoCloseable {
     }
 
     public static HubNode start(ServeConfig config, AuditSink audit) throws Exception {
+        return start(config, KafkaClientSettings.NONE, audit);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config} for the audit topic. */
+    public static HubNode start(ServeConfig config, KafkaClientSettings kafkaSettings, AuditSink audit)
+            throws Exception {
         InteropConfig ic = config.interop();
         Clock clock = Clock.systemUTC();
         // the hub's signing key lives here
@@ -61,9 +68,9 @@ public final class HubNode implements AutoCloseable {
         }
         KafkaAuditSink kafka = null;
         if (config.bootstrapServers() != null) {
-            InteropServing.ensureTopics(config.bootstrapServers(),
+            InteropServing.ensureTopics(config.bootstrapServers(), kafkaSettings,
                     java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(ic.auditTopic(), 2, (short) 1)));
-            kafka = new KafkaAuditSink(config.bootstrapServers(), ic.auditTopic(), audit);
+            kafka = new KafkaAuditSink(config.bootstrapServers(), kafkaSettings, ic.auditTopic(), audit);
             audit = kafka;
         }
         DevPki pki = DevPki.openOrCreate(ic.effectivePkiDir(config.dataDir()));

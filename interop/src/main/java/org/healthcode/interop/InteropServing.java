@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.exchange.ExchangeInbox;
 import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
@@ -48,6 +50,7 @@ import org.healthcode.interop.trust.HubRegistrar;
 import org.healthcode.interop.trust.TrustListClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The issue-6 parts of a region's serving process, wired in one place: access control in front of every handler,
@@ -74,6 +77,7 @@ public final class InteropServing implements AutoCloseable {
     private final TrustListClient trust;
     private final ScheduledExecutorService scheduler;
     private ServerConnector tlsConnector;
+    private final FollowerState.Backoff trustBackoff = new FollowerState.Backoff(Duration.ofMinutes(5));
 
     private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
                            KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, DevPki pki, SSLContext tls,
@@ -103,6 +107,13 @@ public final class InteropServing implements AutoCloseable {
     /** Opens everything that needs no HTTP server yet; {@code audit} receives every record besides the topic. */
     public static InteropServing open(InteropConfig config, String bootstrapServers, Path dataDir, ServingMetrics metrics,
                                       AuditSink audit, Clock clock) throws Exception {
+        return open(config, bootstrapServers, KafkaClientSettings.NONE, dataDir, metrics, audit, clock);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
+    public static InteropServing open(InteropConfig config, String bootstrapServers, KafkaClientSettings kafkaSettings,
+                                      Path dataDir, ServingMetrics metrics, AuditSink audit, Clock clock)
+            throws Exception {
         if (config.devOpenLookups()) {
             LOG.warn("*** DEVELOPMENT MODE --dev-open-lookups: callers without credentials read FULL statuses as role"
                     + " app, and verify codes and record scans as whatever checkpoint they name."
@@ -118,15 +129,16 @@ public final class InteropServing implements AutoCloseable {
             tls = pki.sslContext(node);
             peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
         }
-        ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
+        ensureTopics(bootstrapServers, kafkaSettings, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
                 new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
-        AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(),
-                org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")));
-        KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, config.auditTopic(), audit);
-        ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, config.interopTopic(), dataDir.resolve("exchange"),
-                clock);
-        ExchangePusher pusher = peerHttp == null ? null : new ExchangePusher(bootstrapServers, config.outboxTopic(),
-                config.region(), config.peers(), peerHttp, kafka, metrics, clock);
+        AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
+                org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")),
+                metrics.follower("audit"));
+        KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, kafkaSettings, config.auditTopic(), audit);
+        ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, kafkaSettings, config.interopTopic(),
+                dataDir.resolve("exchange"), clock);
+        ExchangePusher pusher = peerHttp == null ? null : new ExchangePusher(bootstrapServers, kafkaSettings,
+                config.outboxTopic(), config.region(), config.peers(), peerHttp, kafka, metrics, clock);
         TrustListClient trust = null;
         if (config.hubUrl() != null) {
             PublicKey hubKey = hubKey(config.hubKeyFile());
@@ -138,8 +150,9 @@ public final class InteropServing implements AutoCloseable {
     }
 
     /** Creates the topics that do not exist yet (replication 1: a development default; create them ahead in production). */
-    static void ensureTopics(String bootstrapServers, List<NewTopic> topics) throws Exception {
-        java.util.Properties p = new java.util.Properties();
+    static void ensureTopics(String bootstrapServers, KafkaClientSettings kafka, List<NewTopic> topics)
+            throws Exception {
+        java.util.Properties p = kafka.properties();
         p.setProperty(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -218,8 +231,7 @@ public final class InteropServing implements AutoCloseable {
         }
         if (trust != null) {
             codes.ifPresent(c -> scheduler.execute(() -> registerAtHub(c)));
-            long every = config.trustRefresh().toSeconds();
-            scheduler.scheduleWithFixedDelay(this::refreshTrust, 0, every, TimeUnit.SECONDS);
+            scheduler.execute(this::refreshTrustOnSchedule);
         }
     }
 
@@ -247,7 +259,44 @@ public final class InteropServing implements AutoCloseable {
     public TrustListClient.Outcome refreshTrust() {
         TrustListClient.Outcome o = trust.refresh();
         metrics.recordInterop("trust_refresh", o.name().toLowerCase(java.util.Locale.ROOT));
+        FollowerState state = metrics.follower("trust");
+        if (o == TrustListClient.Outcome.UPDATED || o == TrustListClient.Outcome.NOT_MODIFIED) {
+            state.ok();
+        } else {
+            state.failing("trust list refresh: " + o.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return o;
+    }
+
+    /**
+     * One refresh, then the next one scheduled: after {@code --trust-refresh} when it worked, sooner (1 s doubling,
+     * at most the refresh interval) when the hub could not be reached or its list was refused. Never lets an
+     * exception end the schedule.
+     */
+    private void refreshTrustOnSchedule() {
+        Duration every = config.trustRefresh();
+        Duration next = every;
+        try {
+            TrustListClient.Outcome o = refreshTrust();
+            if (o == TrustListClient.Outcome.UPDATED || o == TrustListClient.Outcome.NOT_MODIFIED) {
+                trustBackoff.reset();
+            } else {
+                next = min(trustBackoff.next(), every);
+            }
+        } catch (RuntimeException e) {
+            metrics.follower("trust").failing(e.toString());
+            LOG.error("trust list refresh failed", e);
+            next = min(trustBackoff.next(), every);
+        }
+        try {
+            scheduler.schedule(this::refreshTrustOnSchedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     public Optional<TrustListClient> trust() {

@@ -1,5 +1,6 @@
 package org.healthcode.interop;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -7,6 +8,7 @@ import org.healthcode.interop.audit.Slf4jAuditSink;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Runs the serving process: the status view fed from Kafka and the lookup API. Prints
@@ -17,12 +19,23 @@ public final class ServeMain {
     private ServeMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
             System.out.println(ServeConfig.USAGE);
+            System.out.println("  " + KafkaClientSettings.OPTION + " FILE       Kafka client settings (SASL_SSL,"
+                    + " SCRAM, mTLS: security.protocol, sasl.*, ssl.*) for every Kafka client; default plaintext");
             System.out.println(InteropConfig.USAGE);
             System.out.println(CodesServeConfig.USAGE);
             return;
         }
+        KafkaClientSettings kafka;
+        try {
+            kafka = KafkaClientSettings.fromArgs(args);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("configuration: " + KafkaClientSettings.OPTION + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        args = KafkaClientSettings.withoutOption(args);
         InteropConfig.Parsed interop = InteropConfig.parse(args);
         CodesServeConfig.Parsed codes = CodesServeConfig.parse(interop.remaining());
         ServeConfig.Parsed parsed = ServeConfig.parse(codes.remaining());
@@ -38,14 +51,14 @@ public final class ServeMain {
             System.exit(2);
         }
         if (interop.config().hubMode()) {
-            HubNode hub = HubNode.start(parsed.config(), new Slf4jAuditSink());
+            HubNode hub = HubNode.start(parsed.config(), kafka, new Slf4jAuditSink());
             Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "hub-shutdown"));
             System.out.println("HUB READY " + hub.baseUri() + " public key " + hub.hub().publicKeyFile());
             System.out.flush();
             new CountDownLatch(1).await();
             return;
         }
-        ServingNode node = ServingNode.start(parsed.config(), codes.config(), new Slf4jAuditSink());
+        ServingNode node = ServingNode.start(parsed.config(), codes.config(), kafka, new Slf4jAuditSink());
         if (interop.config().devOpenLookups()) {
             System.out.println("WARNING: --dev-open-lookups: requests without credentials read full statuses "
                     + "(development only)");

@@ -20,10 +20,12 @@ import java.util.Optional;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.overrides.OverridesHandler;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.SourceRateLimit;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * One serving process's parts wired together: the status view, the consumer that feeds it and the HTTP server that
@@ -35,8 +37,9 @@ public final class ServingNode implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ServingMetrics metrics;
-    /** Access control, audit topic, exchange and trust list (issue 6); closed with the node. */
+    /** Access control, audit topic, exchange and trust list; closed with the node. */
     private InteropServing interop;
+    private OverridesHandler overrides;
     private final CodeServing codes;
     private boolean closed;
 
@@ -59,13 +62,20 @@ public final class ServingNode implements AutoCloseable {
     /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
     public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, AuditSink audit)
             throws Exception {
+        return start(config, codesConfig, KafkaClientSettings.NONE, audit);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
+    public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, KafkaClientSettings kafka,
+                                    AuditSink audit) throws Exception {
         if (config.interop() != null && !config.boundaryProblems().isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", config.boundaryProblems()));
         }
         // the view, the audit index, the signing keys and the exchange state live here: the owner's alone
         OwnerOnly.directory(config.dataDir());
         ServingMetrics metrics = new ServingMetrics();
-        InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), config.dataDir(),
+        InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), kafka,
+                config.dataDir(),
                 metrics, audit, Clock.systemUTC());
         audit = interop.audit();
         StatusView view;
@@ -78,22 +88,25 @@ public final class ServingNode implements AutoCloseable {
         StatusConsumer consumer = null;
         Server server = null;
         CodeServing codes = null;
+        OverridesHandler overrides = null;
         try {
-            codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), view, audit,
+            overrides = OverridesHandler.open(config.dataDir(), config.bootstrapServers(), kafka,
+                    config.interop().topicPrefix(), config.interop().region(), Clock.systemUTC());
+            codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), kafka, view, audit,
                     Clock.systemUTC(), config.maxInFlight(), interop.trust());
-            consumer = new StatusConsumer(config.bootstrapServers(), config.statusTopic(), view, metrics);
+            consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(lookups, metrics,
                     () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
-                            metrics.consumerLag()),
+                            metrics.consumerLag(), metrics.followers()),
                     codes.handler());
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
-            Handler access = interop.wrap(handler, lookups, view, inner -> admit[0] = new LookupAdmission(inner,
-                    lookups, config.maxInFlight(), admission.maxQueued(),
-                    Duration.ofMillis(admission.maxQueueMillis())));
+            Handler access = interop.wrap(new Handler.Sequence(overrides, handler), lookups, view,
+                    inner -> admit[0] = new LookupAdmission(inner, lookups, config.maxInFlight(),
+                            admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
             metrics.bindQueued(admit[0]::queued);
 
@@ -118,6 +131,7 @@ public final class ServingNode implements AutoCloseable {
             interop.start(config.interop().hubUrl() == null ? Optional.empty() : Optional.of(codes.codes()));
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
+            node.overrides = overrides;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -128,6 +142,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (codes != null) {
                 codes.close();
+            }
+            if (overrides != null) {
+                overrides.close();
             }
             view.close();
             interop.close();
@@ -200,6 +217,9 @@ public final class ServingNode implements AutoCloseable {
         consumer.close();
         interop.close();
         codes.close();
+        if (overrides != null) {
+            overrides.close();
+        }
         view.close();
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.healthcode.broker.KafkaBroker;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
+import org.healthcode.ingest.overrides.OverrideSignatures;
 
 /**
  * The one-machine deployment: an embedded broker, the job and the lookup service as child processes, the
@@ -58,34 +60,49 @@ public final class Demo implements AutoCloseable {
         Files.createDirectories(work);
         Path logs = work.resolve("logs");
 
+        KafkaClientSettings kafka = settings.kafkaConfig() == null ? KafkaClientSettings.NONE
+                : KafkaClientSettings.load(settings.kafkaConfig());
+        List<String> kafkaOption = settings.kafkaConfig() == null ? List.of()
+                : List.of(KafkaClientSettings.OPTION, settings.kafkaConfig().toString());
         if (settings.bootstrapServers() == null) {
+            if (settings.kafkaConfig() != null) {
+                throw new IllegalArgumentException(KafkaClientSettings.OPTION + " needs --bootstrap-servers: the "
+                        + "embedded broker speaks plaintext on 127.0.0.1");
+            }
             int port = freeOr(settings.kafkaPort());
-            say("starting Kafka broker (KRaft) on 127.0.0.1:" + port + ", data in " + work.resolve("kafka"));
+            say("starting Kafka broker (KRaft) on 127.0.0.1:" + port + ", data in " + work.resolve("kafka")
+                    + "; plaintext without authentication, on loopback only (a region's cluster uses SASL_SSL: "
+                    + "--bootstrap-servers with --kafka-config)");
             broker = KafkaBroker.start(work.resolve("kafka"), port);
             bootstrap = broker.bootstrapServers();
         } else {
             bootstrap = settings.bootstrapServers();
-            say("using Kafka at " + bootstrap);
+            say("using Kafka at " + bootstrap + " (" + kafka.describe() + ")");
         }
-        DemoTopics.create(bootstrap);
+        DemoTopics.create(bootstrap, kafka);
 
+        // the lookup service signs the override events its operators submit; the job accepts only those
+        Path overrideKey = work.resolve("view").resolve("override-key");
+        OverrideSignatures.openOrCreate(overrideKey);
         say("starting the risk job (local MiniCluster, RocksDB state, exactly-once to 'status'); log: " + logs.resolve("job.log"));
         ModuleProcess job = ModuleProcess.start(settings.projectRoot(), "risk-model", "org.healthcode.risk.RiskJob",
-                List.of("--bootstrap-servers", bootstrap,
+                concat(List.of("--bootstrap-servers", bootstrap,
                         "--checkpoint-dir", work.resolve("checkpoints").toString(),
-                        "--work-dir", work.toString()),
+                        "--work-dir", work.toString(),
+                        "--override-key", overrideKey.resolve(OverrideSignatures.PUBLIC_KEY_FILE).toString()),
+                        kafkaOption),
                 JobJvm.jvmOptions(List.of("-Xmx2g"), List.of()), logs.resolve("job.log"), JOB_READY);
         children.add(job);
 
         int httpPort = freeOr(settings.httpPort());
         say("starting the lookup service on port " + httpPort + "; log: " + logs.resolve("serving.log"));
         ModuleProcess serving = ModuleProcess.start(settings.projectRoot(), "interop", "org.healthcode.interop.ServeMain",
-                List.of("--bootstrap-servers", bootstrap,
+                concat(List.of("--bootstrap-servers", bootstrap,
                         "--data-dir", work.resolve("view").toString(),
                         "--http-port", Integer.toString(httpPort),
                         // one machine, loopback only: lookups without credentials act as the app role (printed loudly
                         // by the service); a region's real deployment issues API keys or client certificates instead
-                        "--dev-open-lookups"),
+                        "--dev-open-lookups"), kafkaOption),
                 List.of("-Xmx1g"), logs.resolve("serving.log"), SERVING_READY);
         children.add(serving);
 
@@ -100,12 +117,12 @@ public final class Demo implements AutoCloseable {
             say("starting the synthetic city: " + settings.persons() + " persons, " + settings.days() + " days, seed "
                     + settings.seed() + ", " + (long) settings.speed() + "x real time; log: " + logs.resolve("city.log"));
             city = ModuleProcess.start(settings.projectRoot(), "ingest", "org.healthcode.ingest.city.SyntheticCityMain",
-                    List.of("--bootstrap-servers", bootstrap,
+                    concat(List.of("--bootstrap-servers", bootstrap,
                             "--persons", Integer.toString(settings.persons()),
                             "--days", Integer.toString(settings.days()),
                             "--seed", Long.toString(settings.seed()),
                             "--speed", Double.toString(settings.speed()),
-                            "--bad-rate", Double.toString(settings.badRate())),
+                            "--bad-rate", Double.toString(settings.badRate())), kafkaOption),
                     List.of("-Xmx1g"), logs.resolve("city.log"), CITY_DONE);
             children.add(city);
             Thread marker = new Thread(() -> {
@@ -122,7 +139,7 @@ public final class Demo implements AutoCloseable {
             marker.setDaemon(true);
             marker.start();
         }
-        progress = new Progress(bootstrap, lookupUrl, out, startedAt);
+        progress = new Progress(bootstrap, kafka, lookupUrl, out, startedAt);
         progress.start();
     }
 
@@ -173,6 +190,12 @@ public final class Demo implements AutoCloseable {
     private void say(String line) {
         long s = (System.nanoTime() - startedAt) / 1_000_000_000L;
         out.printf("[%4ds] %s%n", s, line);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static int freeOr(int preferred) throws IOException {

@@ -25,6 +25,10 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting a broker.")
     String bootstrapServers;
 
+    @Option(names = "--kafka-config", description = "With --bootstrap-servers: Kafka client settings (SASL_SSL, "
+            + "SCRAM, mTLS) for every process. The embedded broker speaks plaintext on 127.0.0.1 only.")
+    Path kafkaConfig;
+
     @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE}; a free one if taken).")
     int kafkaPort;
 
@@ -50,7 +54,8 @@ public final class DemoMain implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : projectRoot.resolve(".healthcode/demo");
         DemoSettings settings = new DemoSettings(projectRoot.toAbsolutePath().normalize(), dir.toAbsolutePath().normalize(),
-                fresh, bootstrapServers, kafkaPort, httpPort, persons, days, seed, speed, badRate);
+                fresh, bootstrapServers, kafkaPort, httpPort, persons, days, seed, speed, badRate,
+                kafkaConfig == null ? null : kafkaConfig.toAbsolutePath());
         try (Demo demo = new Demo(settings, System.out)) {
             demo.start();
             demo.runUntilInterrupted();

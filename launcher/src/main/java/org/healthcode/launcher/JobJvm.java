@@ -18,7 +18,7 @@ import java.util.List;
  * 10 s checkpoints) they took 48-55 CPU-s of 316-337, and concurrent marking 35 more. With refinement left to the
  * pauses (the cards are scanned once per young collection instead of as they are dirtied) the same run took
  * 257 CPU-s instead of 316-337, with pauses of at most 0.7 s; the parallel collector took 241-244 CPU-s but paused
- * up to 2.2 s in full collections every ten seconds (benchmarks/README.md, "Garbage collection").
+ * up to 2.2 s in full collections every ten seconds (docs/contacts.md, "The job's JVM").
  *
  * <p>These flags exist up to JDK 19; JDK 20 replaced concurrent refinement's controller (and deprecated them), so
  * from there on nothing is added.

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The demo's progress line: events in, statuses out, persons not green, rejected, lookup-service lag.
@@ -29,13 +30,15 @@ final class Progress implements AutoCloseable {
 
     private final String bootstrap;
     private final String lookupUrl;
+    private final KafkaClientSettings kafka;
     private final PrintStream out;
     private final long startedAt;
     private final Thread thread;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile boolean running = true;
 
-    Progress(String bootstrap, String lookupUrl, PrintStream out, long startedAt) {
+    Progress(String bootstrap, KafkaClientSettings kafka, String lookupUrl, PrintStream out, long startedAt) {
+        this.kafka = kafka;
         this.bootstrap = bootstrap;
         this.lookupUrl = lookupUrl;
         this.out = out;
@@ -49,7 +52,7 @@ final class Progress implements AutoCloseable {
     }
 
     private void run() {
-        Properties p = new Properties();
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-progress-" + UUID.randomUUID());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6's "a red person of A who travels to B turns red in B", with every real part and no manual step: one
+ * "A red person of A who travels to B turns red in B", with every real part and no manual step: one
  * broker, two regions (Guangdong A, Shanghai B) each with its own risk job (own JVM, MiniCluster, RocksDB,
  * exactly-once) and serving process (own JVM, RocksDB view, mutual TLS from one development CA), one national key.
  * A's job sees its red person's carrier city stay in Shanghai and writes a request to {@code a.exchange-out}; A's

@@ -1,14 +1,17 @@
 package org.healthcode.risk;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.ingest.pseudonym.NationalPseudonym;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 
 /** Builds ingest's decoder (validation, pseudonyms with the region secret) for the jobs. */
-final class Decoders {
+public final class Decoders {
     private Decoders() {}
 
     /**
@@ -16,10 +19,30 @@ final class Decoders {
      * {@code workDir}; and identity bindings get the national pseudonym: key from {@code nationalKeyFile}, else
      * HEALTHCODE_NATIONAL_KEY, else the development key in {@code workDir} (none when neither is there).
      */
-    static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
+    public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile) {
+        return forRegion(secretFile, workDir, nationalKeyFile, null);
+    }
+
+    /**
+     * As above; override events are accepted only signed with the serving process's key in {@code overrideKeyFile}
+     * (null: every override event is refused).
+     */
+    public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile, Path overrideKeyFile) {
         NationalPseudonym national = nationalKeyFile == null && workDir == null
                 && System.getenv(NationalPseudonym.ENV) == null
                 ? null : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);
-        return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)), national);
+        return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)), national,
+                overrideKey(overrideKeyFile));
+    }
+
+    private static OverrideSignatures.Verifier overrideKey(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return new OverrideSignatures.Verifier(OverrideSignatures.readPublic(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -12,6 +12,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.JobClient;
+import org.healthcode.risk.sources.ArchiveFiles;
+import org.healthcode.risk.sources.FeedDeserializer;
+import org.healthcode.risk.sources.FeedSources;
+import org.healthcode.risk.sources.KafkaPositions;
+import org.healthcode.risk.sources.ReplayProgress;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -24,6 +35,7 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
+import org.healthcode.risk.config.Args;
 import org.healthcode.risk.config.ReplayConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
@@ -45,14 +57,21 @@ import org.healthcode.risk.sources.NumberedLineFormat;
  * person as of {@code --at}, from the changelog, because at the end of bounded input Flink fires every pending
  * timer, including phase ends after {@code --at}), {@code rejected.jsonl} (by line number) and {@code audit.jsonl}
  * (every override request, approval, refusal and withdrawal with its outcome, by event time). Same input, same
- * rules: byte-identical files. RocksDB state, as in the live job.
+ * rules: byte-identical files. Keyed state on the heap ({@code --mode fast}, the default) or in RocksDB as in the
+ * live job ({@code --mode streaming}); the archive is a file (plain or gzip), a directory of them, or the feed topics
+ * of a Kafka cluster between two positions.
  */
 public final class ReplayJob {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private ReplayJob() {}
 
     public static void main(String[] args) throws Exception {
+        if (Args.helpRequested(args)) {
+            System.out.print(ReplayConfig.USAGE);
+            return;
+        }
         ReplayConfig cfg;
         try {
             cfg = ReplayConfig.parse(args);
@@ -63,7 +82,6 @@ public final class ReplayJob {
             return;
         }
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         // as the live job runs locally: RocksDB's cache and write buffers sized to the heap (Flink's local default
         // of 128 MB sends a large city's reads to files), object reuse, bloom filters (see RiskJobConfig)
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, RiskJobConfig.autoManagedMemory());
@@ -71,7 +89,8 @@ public final class ReplayJob {
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // the national key as the live job finds it, so statuses (and their seq) match the live ones
-        Summary s = replay(env, cfg, Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null));
+        Summary s = replay(env, cfg,
+                Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null, cfg.overrideKeyFile()));
         System.out.println("REPLAY DONE " + s.changes() + " status changes, " + s.persons() + " persons, "
                 + s.rejected() + " rejected lines, as of " + s.at() + " -> " + cfg.out());
     }
@@ -86,11 +105,13 @@ public final class ReplayJob {
         if (cfg.parallelism() > 0) {
             env.setParallelism(cfg.parallelism());
         }
-        FileSource<NumberedLine> file = FileSource.forRecordStreamFormat(new NumberedLineFormat(),
-                new org.apache.flink.core.fs.Path(cfg.events().toUri())).build();
-        DataStream<FeedRecord> feed = env.fromSource(file, WatermarkStrategy.noWatermarks(), "events file")
-                .uid("events-file")
-                .map(new LineDecoder(decoder)).uid("decode-lines").name("decode lines")
+        Configuration state = new Configuration();
+        state.set(StateBackendOptions.STATE_BACKEND, cfg.mode() == ReplayConfig.Mode.FAST ? "hashmap" : "rocksdb");
+        env.configure(state);
+
+        ArchiveFiles archive = cfg.events() == null ? null : ArchiveFiles.scan(cfg.events());
+        DataStream<FeedRecord> feed = (archive != null ? files(env, archive, decoder) : kafka(env, cfg.kafka(), decoder))
+                .map(new ReplayProgress.Probe()).uid("progress").name("progress")
                 .assignTimestampsAndWatermarks(FeedWatermarks.endOfInputOnly()).uid("event-time").name("event time");
 
         DataStream<ReplayLine> latest = feed.transform("latest event time", Types.LONG, new LatestEventTime())
@@ -105,7 +126,23 @@ public final class ReplayJob {
                         .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest,
                                 audit.map(new ReplayLines.OfAudit()).name("render audit"))
                         .sinkTo(new LocalPartFilesSink(parts)).name("replay part files"));
-        env.execute("healthcode replay (rules " + rules.version() + ")");
+        ReplayProgress.reset();
+        JobClient job = env.executeAsync("healthcode replay (rules " + rules.version() + ")");
+        long started = System.nanoTime();
+        long total = archive == null ? -1 : archive.lines();
+        while (true) {
+            try {
+                job.getJobExecutionResult().get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                break;
+            } catch (TimeoutException e) {
+                if (cfg.progress()) {
+                    System.err.println(ReplayProgress.line(ReplayProgress.read(), total,
+                            ReplayProgress.latestEventTime(), Duration.ofNanos(System.nanoTime() - started)));
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception x ? x : e;
+            }
+        }
 
         List<ReplayLine> changes = new ArrayList<>();
         List<ReplayLine> rejected = new ArrayList<>();
@@ -151,6 +188,40 @@ public final class ReplayJob {
         write(cfg.out().resolve("audit.jsonl"), audit.stream().map(ReplayLine::json).toList());
         String atText = at == Long.MIN_VALUE ? "(no events)" : java.time.Instant.ofEpochMilli(at).toString();
         return new Summary(changes.size(), asOf.size(), rejected.size(), atText);
+    }
+
+    /** The archive's files, each its own source (so each keeps its line numbers after the files before it). */
+    private static DataStream<FeedRecord> files(StreamExecutionEnvironment env, ArchiveFiles archive,
+                                                EventDecoder decoder) {
+        DataStream<FeedRecord> all = null;
+        for (int i = 0; i < archive.files().size(); i++) {
+            FileSource<NumberedLine> file = FileSource.forRecordStreamFormat(new NumberedLineFormat(),
+                    new org.apache.flink.core.fs.Path(archive.files().get(i).toUri())).build();
+            String suffix = i == 0 ? "" : "-" + i;
+            DataStream<FeedRecord> decoded = env.fromSource(file, WatermarkStrategy.noWatermarks(), "events file"
+                            + suffix).uid("events-file" + suffix)
+                    .map(new LineDecoder(decoder, archive.lineOffsets().get(i))).uid("decode-lines" + suffix)
+                    .name("decode lines");
+            all = all == null ? decoded : all.union(decoded);
+        }
+        return all;
+    }
+
+    /** The Protobuf feed topics of a Kafka cluster, bounded, decoded as the live job decodes them. */
+    private static DataStream<FeedRecord> kafka(StreamExecutionEnvironment env, ReplayConfig.KafkaArchive k,
+                                                EventDecoder decoder) {
+        List<String> topics = FeedSources.feedTopics(k.topicPrefix());
+        KafkaSource<FeedRecord> source = KafkaSource.<FeedRecord>builder()
+                .setBootstrapServers(k.bootstrapServers())
+                .setTopics(topics)
+                .setGroupId("healthcode-replay")
+                .setStartingOffsets(KafkaPositions.start(k.bootstrapServers(), topics, k.from()))
+                .setBounded(KafkaPositions.stop(k.bootstrapServers(), topics, k.to()))
+                .setDeserializer(new FeedDeserializer(decoder))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("enable.auto.commit", "false")
+                .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "feed topics").uid("feed-topics");
     }
 
     /** A person whose first status change comes after the as-of time: green, no conditions, no status yet. */

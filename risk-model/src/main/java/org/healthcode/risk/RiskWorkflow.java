@@ -101,7 +101,8 @@ public final class RiskWorkflow {
      * with its own watermark, which alone decides when contact detection applies the pings (carrier data often comes
      * a day late: it is on time there); the carrier's other records (city stays) cross into the other feeds' time
      * ({@link EventTimeBoundary}), where they are late records like any other, within the allowed lateness.
-     * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results).
+     * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results). Its statuses
+     * carry the epoch of the job's state ({@link PersonRiskFunction}).
      */
     public static void defineWithCarrierTime(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier,
                                              RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
@@ -175,7 +176,8 @@ public final class RiskWorkflow {
         SingleOutputStreamOperator<OverrideDecision> overrides = unique
                 .filter(new IsType(OVERRIDE_EVENTS)).uid("override-events").name("override events")
                 .keyBy(Event::requestId)
-                .process(new OverrideReview(SideOutputs.AUDIT)).uid("override-review").name("review overrides");
+                .process(new OverrideReview(SideOutputs.AUDIT, rules.overrideMaxMillis())).uid("override-review")
+                .name("review overrides");
         DataStream<PersonInput> overrideInputs = overrides
                 .map(new ToPersonInput.FromOverride()).uid("override-inputs").name("overrides as person input");
 
@@ -185,7 +187,7 @@ public final class RiskWorkflow {
                         riskPersons)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
-                .process(new PersonRiskFunction(rules, SideOutputs.REJECTED))
+                .process(new PersonRiskFunction(rules, SideOutputs.REJECTED, carrierOwnTime)) // live: epochs
                 .uid("person-risk").name("person risk");
 
         DataStream<Rejected> rejected = decoded.getSideOutput(SideOutputs.REJECTED)

@@ -179,7 +179,7 @@ class ExactlyOnceEndToEndTest {
     }
 
     /**
-     * The bug fixed in 92bbdd0: the rules source's watermark was the end of time, so once every feed split went
+     * A regression: the rules source's watermark was once the end of time, so once every feed split went
      * idle the person operator's watermark became +infinity: its timers fired (a close contact turned yellow at its
      * 7-day phase end a week ahead of any event) and the next input was stamped Long.MAX_VALUE, which the status
      * topic refuses, failing the job. Here the feeds go quiet after input and come back: nothing may be stamped
@@ -239,7 +239,7 @@ class ExactlyOnceEndToEndTest {
     }
 
     /**
-     * Issue 4: carrier data often comes late, up to a day. Here the other feeds have moved on to the evening of a
+     * Carrier data often comes late, up to a day. Here the other feeds have moved on to the evening of a
      * case's positive test before the carrier sends a day and a half of pings: the case's phone in one cell since the
      * day before, another person's phone beside it for half an hour that morning. The carrier topic keeps its own
      * event time, so the pings are on time for contact detection and the other person turns yellow as a companion;

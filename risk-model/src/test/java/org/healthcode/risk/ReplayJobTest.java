@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.healthcode.ingest.city.CityConfig;
+import org.healthcode.ingest.city.SyntheticCity;
 import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.sinks.JsonLinesSink;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.risk.config.ReplayConfig;
@@ -53,15 +54,69 @@ class ReplayJobTest {
     }
 
     private Path replay(Path events, Instant at, String out) throws Exception {
+        return replay(events, at, out, ReplayConfig.Mode.STREAMING);
+    }
+
+    private Path replay(Path events, Instant at, String out, ReplayConfig.Mode mode) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        env.configure(conf);
         env.setParallelism(2);
         Path outDir = dir.resolve(out);
-        ReplayJob.replay(env, new ReplayConfig(events, null, at, outDir, null, null, 2),
-                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        ReplayJob.replay(env, new ReplayConfig(events, null, at, outDir, null, null, 2).withMode(mode),
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])), null,
+                        org.healthcode.ingest.testing.IngestFixtures.OVERRIDE_VERIFIER));
         return outDir;
+    }
+
+    /**
+     * A synthetic city's lines shuffled, with malformed records, one in twenty lines twice, and the carrier's first
+     * day moved to the end of the file (a day late).
+     */
+    private static List<String> cityWithLateShuffledAndDuplicateLines() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        SyntheticCity city = new SyntheticCity(new CityConfig(400, 2, 21, CityConfig.DEFAULT_START, 0, 0.002));
+        city.run(new JsonLinesSink(bytes, false));
+        List<String> lines = new ArrayList<>(List.of(bytes.toString(StandardCharsets.UTF_8).split("\n")));
+        Random random = new Random(21);
+        Collections.shuffle(lines, random);
+        List<String> out = new ArrayList<>();
+        List<String> lateCarrier = new ArrayList<>();
+        for (String l : lines) {
+            if (l.contains("\"feed\":\"carrier\"") && l.contains("\"time\":\"2022-04-01")) {
+                lateCarrier.add(l);
+            } else {
+                out.add(l);
+            }
+            if (random.nextInt(20) == 0) {
+                out.add(l);
+            }
+        }
+        out.addAll(lateCarrier);
+        return out;
+    }
+
+    @Test
+    void fastModeGzipAndDailyFilesGiveTheStreamingReplaysFilesByteForByte() throws Exception {
+        List<String> lines = cityWithLateShuffledAndDuplicateLines();
+        Path file = archive("city.jsonl", lines);
+        Path streaming = replay(file, null, "streaming", ReplayConfig.Mode.STREAMING);
+        Path fast = replay(file, null, "fast", ReplayConfig.Mode.FAST);
+
+        Path daily = Files.createDirectories(dir.resolve("daily"));
+        int half = lines.size() / 2;
+        Files.write(daily.resolve("2022-04-01.jsonl"), lines.subList(0, half), StandardCharsets.UTF_8);
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(daily.resolve("2022-04-02.jsonl.gz")))) {
+            gz.write((String.join("\n", lines.subList(half, lines.size())) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Path fromDaily = replay(daily, null, "daily", ReplayConfig.Mode.FAST);
+
+        assertThat(read(streaming.resolve("changelog.jsonl"))).as("the city makes status changes").hasSizeGreaterThan(10);
+        assertThat(read(streaming.resolve("rejected.jsonl"))).as("and rejects its malformed records").isNotEmpty();
+        for (String f : List.of("changelog.jsonl", "statuses.jsonl", "rejected.jsonl", "audit.jsonl")) {
+            assertThat(Files.readAllBytes(fast.resolve(f))).as("fast " + f)
+                    .isEqualTo(Files.readAllBytes(streaming.resolve(f)));
+            assertThat(Files.readAllBytes(fromDaily.resolve(f))).as("daily files, one gzip: " + f)
+                    .isEqualTo(Files.readAllBytes(streaming.resolve(f)));
+        }
     }
 
     private static List<JsonNode> read(Path file) throws Exception {
@@ -121,14 +176,22 @@ class ReplayJobTest {
         }
     }
 
-    /** Dave: a wrong positive, appealed; op-chen requests green, self-approval refused, op-li approves. */
+    /**
+     * Dave: a wrong positive, appealed; op-chen requests green, self-approval as "Op-Chen" refused, an unsigned
+     * approval by op-wang (not written by the serving process) rejected, op-li approves.
+     */
     private static final List<String> APPEAL = List.of(
             "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-9\",\"time\":\"2022-04-04T09:00:00+08:00\",\"personId\":\"dave\",\"method\":\"pcr\",\"result\":\"positive\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-chen\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}",
+            signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}"),
+            signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"Op-Chen\"}"),
+            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-0\",\"time\":\"2022-04-05T10:15:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-wang\"}",
+            signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
+            signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
             "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-10\",\"time\":\"2022-04-06T09:00:00+08:00\",\"personId\":\"frank\",\"method\":\"pcr\",\"result\":\"negative\"}");
+
+    private static String signed(String line) {
+        return org.healthcode.ingest.testing.IngestFixtures.signed(line);
+    }
 
     @Test
     void overridesAreAuditedInAuditJsonlAndAnApprovedOneDecidesTheColour() throws Exception {
@@ -137,13 +200,16 @@ class ReplayJobTest {
         List<JsonNode> audit = read(out.resolve("audit.jsonl"));
         assertThat(audit).extracting(n -> n.get("eventId").asText() + " " + n.get("action").asText() + " "
                         + n.get("outcome").asText() + " " + n.get("state").asText())
-                .containsExactly("req-1 request accepted pending", "appr-1 approval refused pending",
-                        "appr-2 approval accepted active", "req-2 request refused none");
-        assertThat(audit.get(1).get("reason").asText()).startsWith("self-approval");
-        assertThat(audit.get(2).get("operator").asText()).isEqualTo("op-li");
-        assertThat(audit.get(3).get("reason").asText()).startsWith("missing field 'basis'");
-        assertThat(read(out.resolve("rejected.jsonl"))).singleElement()
-                .satisfies(r -> assertThat(r.get("field").asText()).isEqualTo("basis"));
+                .containsExactly("req-1 request accepted pending", "appr-0 approval refused none",
+                        "appr-1 approval refused pending", "appr-2 approval accepted active",
+                        "req-2 request refused none");
+        assertThat(audit.get(1).get("reason").asText()).startsWith("missing field 'signature'");
+        assertThat(audit.get(2).get("reason").asText()).startsWith("self-approval");
+        assertThat(audit.get(2).get("operator").asText()).isEqualTo("op-chen");
+        assertThat(audit.get(3).get("operator").asText()).isEqualTo("op-li");
+        assertThat(audit.get(4).get("reason").asText()).startsWith("missing field 'basis'");
+        assertThat(read(out.resolve("rejected.jsonl"))).extracting(r -> r.get("field").asText())
+                .containsExactlyInAnyOrder("basis", "signature");
 
         List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
         assertThat(colourOf(statuses, "dave")).isEqualTo("green");

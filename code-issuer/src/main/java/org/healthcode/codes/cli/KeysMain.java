@@ -30,6 +30,10 @@ public final class KeysMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            out.print(USAGE);
+            return 0;
+        }
         try {
             CliArgs a = new CliArgs(args, Set.of("work-dir", "region", "alg", "provider", "key-dir", "out", "at"),
                 Set.of());

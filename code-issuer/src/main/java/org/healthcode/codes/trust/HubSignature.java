@@ -1,7 +1,7 @@
 package org.healthcode.codes.trust;
 
 /**
- * The national hub's signature over a trust list (issue 6 produces it; we verify it when present).
+ * The national hub's signature over a trust list (the hub produces it; we verify it when present).
  *
  * @param kid       base64 key id of the hub key
  * @param alg       "ES256" or "EdDSA"

@@ -8,7 +8,7 @@ import org.healthcode.codes.format.CoseAlgorithm;
 import org.healthcode.codes.keys.KeyIds;
 
 /**
- * The seam for issue 6: a national hub signs each region's trust list; checkpoints verify that signature when the
+ * A national hub signs each region's trust list; checkpoints verify that signature when the
  * list carries one and they know the hub's key.
  */
 public final class HubSignatures {

@@ -25,7 +25,7 @@ public final class TrustStore {
 
     /**
      * Builds the store. With hub keys given, every list must carry a hub signature that verifies with one of them;
-     * with none given, hub signatures are not checked (development, or before issue 6 distributes the hub key).
+     * with none given, hub signatures are not checked (development, or a region not yet given the hub key).
      */
     public static TrustStore of(List<TrustList> lists, CoseCrypto crypto, List<PublicKey> hubKeys)
         throws TrustListException {

@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.healthcode.codes.support.SharedTestData;
+import org.healthcode.codes.support.TestCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +73,7 @@ class VerifyMainTest {
     @Test
     void euDccWithSignerListAndClockWithoutOffset() throws Exception {
         JsonNode de = new ObjectMapper().readTree(
-            SharedTestData.testdata("dcc").resolve("DE/2DCode/raw/1.json").toFile());
+            TestCorpus.directory("dcc").resolve("DE/2DCode/raw/1.json").toFile());
         Path dsc = workDir.resolve("dsc.txt");
         Files.writeString(dsc, "# DE test signer\n" + de.at("/TESTCTX/CERTIFICATE").asText() + "\n");
         String clock = de.at("/TESTCTX/VALIDATIONCLOCK").asText();

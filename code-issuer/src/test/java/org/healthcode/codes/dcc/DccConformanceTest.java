@@ -31,13 +31,13 @@ import org.healthcode.codes.format.Cbor;
 import org.healthcode.codes.format.CoseSign1;
 import org.healthcode.codes.format.Zlib;
 import org.healthcode.codes.issue.QrImages;
-import org.healthcode.codes.support.SharedTestData;
+import org.healthcode.codes.support.TestCorpus;
 import org.healthcode.codes.verify.EnvelopeChecks;
 import org.healthcode.codes.verify.IsoInstants;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs every file of the EU DCC test corpus (../shared/testdata/dcc/{country}/2DCode/raw/*.json) against its
+ * Runs every file of the EU DCC test corpus (test resource dcc/{country}/2DCode/raw/*.json, see dcc/ORIGIN.md) against its
  * EXPECTEDRESULTS flags, step by step through the library's own checks, honouring known_issues.csv; prints counts
  * per flag. A flag whose input fields are missing from a file is "not tested here" (as upstream), and counted;
  * a missing 2DCODE is looked for in the country's png/ folder first.
@@ -60,7 +60,7 @@ class DccConformanceTest {
 
     @Test
     void everyCorpusFileMeetsItsExpectedResults() throws IOException {
-        Path corpus = SharedTestData.testdata("dcc");
+        Path corpus = TestCorpus.directory("dcc");
         List<String[]> knownIssues = knownIssues(corpus.resolve("known_issues.csv"));
         List<Path> files;
         try (Stream<Path> walk = Files.walk(corpus)) {

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.healthcode.codes.crypto.CoseCrypto;
 import org.healthcode.codes.crypto.CryptoProvider;
-import org.healthcode.codes.support.SharedTestData;
+import org.healthcode.codes.support.TestCorpus;
 import org.healthcode.codes.verify.Verdict;
 import org.healthcode.codes.verify.VerdictResult;
 import org.junit.jupiter.api.Test;
@@ -58,6 +58,6 @@ class DccVerifierTest {
     }
 
     private static JsonNode read(String file) throws Exception {
-        return new ObjectMapper().readTree(SharedTestData.testdata("dcc").resolve(file).toFile());
+        return new ObjectMapper().readTree(TestCorpus.directory("dcc").resolve(file).toFile());
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.healthcode.ingest.sinks.JsonLinesSink;
 
@@ -30,6 +31,7 @@ public final class SyntheticCityMain {
         double speed = 0;
         double badRate = 0;
         boolean plant = true;
+        String kafkaConfig = null;
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -51,6 +53,7 @@ public final class SyntheticCityMain {
                     case "--out" -> out = v;
                     case "--bootstrap-servers" -> bootstrap = v;
                     case "--topic-prefix" -> prefix = v;
+                    case KafkaClientSettings.OPTION -> kafkaConfig = v;
                     case "--speed" -> speed = Double.parseDouble(v);
                     case "--bad-rate" -> badRate = Double.parseDouble(v);
                     case "--planted-contacts" -> plant = switch (v) {
@@ -67,6 +70,14 @@ public final class SyntheticCityMain {
         if ((out == null) == (bootstrap == null)) {
             problems.add("give exactly one of --out FILE.jsonl and --bootstrap-servers HOST:PORT");
         }
+        KafkaClientSettings kafka = KafkaClientSettings.NONE;
+        if (kafkaConfig != null) {
+            try {
+                kafka = KafkaClientSettings.load(Path.of(kafkaConfig));
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(KafkaClientSettings.OPTION + ": cannot use " + kafkaConfig + ": " + e.getMessage());
+            }
+        }
         CityConfig config = new CityConfig(persons, days, seed, start == null ? null : start.toInstant(), speed, badRate, plant);
         problems.addAll(config.problems());
         if (!problems.isEmpty()) {
@@ -79,16 +90,18 @@ public final class SyntheticCityMain {
         log("city: " + persons + " persons, " + days + " days from " + start + ", seed " + seed + ", "
                 + city.groundTruth().cases().size() + " infections, " + city.groundTruth().contacts().size()
                 + " contact designations; first positive sample at " + java.time.Instant.ofEpochMilli(first.positiveSample()));
-        try (CitySink sink = open(out, bootstrap, prefix)) {
+        try (CitySink sink = open(out, bootstrap, kafka, prefix)) {
             SyntheticCity.CityStats stats = city.run(sink, SyntheticCityMain::log);
             sink.flush();
             log("CITY DONE events=" + stats.events() + " bad=" + stats.badRecords());
         }
     }
 
-    private static CitySink open(String out, String bootstrap, String prefix) throws IOException {
+    private static CitySink open(String out, String bootstrap, KafkaClientSettings kafka, String prefix)
+            throws IOException {
         if (bootstrap != null) {
-            return new FeedProducer(new org.apache.kafka.clients.producer.KafkaProducer<>(FeedProducer.properties(bootstrap)), prefix);
+            return new FeedProducer(new org.apache.kafka.clients.producer.KafkaProducer<>(
+                    kafka.with(FeedProducer.properties(bootstrap))), prefix);
         }
         if (out.equals("-")) {
             return new JsonLinesSink(System.out, false);
@@ -104,7 +117,8 @@ public final class SyntheticCityMain {
 
     private static void usage() {
         System.err.println("usage: SyntheticCityMain --persons N --days D --seed S [--start 2022-04-01T00:00:00+08:00]\n"
-                + "         (--out FILE.jsonl | --out - | --bootstrap-servers HOST:PORT [--topic-prefix P])\n"
+                + "         (--out FILE.jsonl | --out - | --bootstrap-servers HOST:PORT [--topic-prefix P]\n"
+                + "          [--kafka-config FILE (Kafka client settings: SASL_SSL, SCRAM, mTLS)])\n"
                 + "         [--speed X (simulated/real time, 3600 = 1 h per s; 0 = as fast as possible)]\n"
                 + "         [--bad-rate F (share of extra malformed records, e.g. 0.001)]\n"
                 + "         [--planted-contacts on|off (a small outbreak with known contacts; default on)]");

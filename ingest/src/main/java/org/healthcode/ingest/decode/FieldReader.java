@@ -36,6 +36,21 @@ final class FieldReader {
         return v.textValue();
     }
 
+    /** A label that feeds send as a string or as a whole number (a trip's carriage: "5" or 5); null if absent. */
+    String optionalTextOrInt(String field) throws Problem {
+        JsonNode v = present(field);
+        if (v == null) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return Long.toString(v.longValue());
+        }
+        if (!v.isTextual()) {
+            throw Problem.invalid(field, "must be a string or a whole number, got " + kind(v));
+        }
+        return v.textValue();
+    }
+
     /** Like {@link #optionalText} but never echoes the value (ID numbers, phone numbers). */
     String optionalSensitiveText(String field) throws Problem {
         JsonNode v = present(field);

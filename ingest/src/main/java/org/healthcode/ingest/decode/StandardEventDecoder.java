@@ -13,6 +13,7 @@ import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.ingest.events.Feed;
+import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.ingest.pseudonym.IdNumbers;
 import org.healthcode.ingest.pseudonym.Msisdns;
 import org.healthcode.ingest.pseudonym.NationalPseudonym;
@@ -42,6 +43,7 @@ public final class StandardEventDecoder implements EventDecoder {
 
     private final Pseudonymiser pseudonymiser;
     private final NationalPseudonym national;
+    private final OverrideSignatures.Verifier overrideKey;
 
     /** A decoder that leaves {@code nationalId} of identity bindings empty (no national key configured). */
     public StandardEventDecoder(Pseudonymiser pseudonymiser) {
@@ -54,8 +56,18 @@ public final class StandardEventDecoder implements EventDecoder {
      *     event would cost throughput, and the binding is where the police name who a person is)
      */
     public StandardEventDecoder(Pseudonymiser pseudonymiser, NationalPseudonym national) {
+        this(pseudonymiser, national, null);
+    }
+
+    /**
+     * @param overrideKey the serving process's override signing key: override events are accepted only with its
+     *     valid {@value OverrideSignatures#FIELD}; null refuses every override event (no key, no overrides)
+     */
+    public StandardEventDecoder(Pseudonymiser pseudonymiser, NationalPseudonym national,
+                                OverrideSignatures.Verifier overrideKey) {
         this.pseudonymiser = pseudonymiser;
         this.national = national;
+        this.overrideKey = overrideKey;
     }
 
     @Override
@@ -127,7 +139,7 @@ public final class StandardEventDecoder implements EventDecoder {
 
     private Event validate(JsonNode node) throws Problem {
         FieldReader common = new FieldReader(node, "every event");
-        String typeName = common.requiredText("type", "every event");
+        String typeName = common.requiredText("type", "a type");
         EventType type = EventType.fromWire(typeName).orElseThrow(() -> new Problem(RejectionCategory.UNKNOWN_TYPE,
                 "type", "unknown_type " + Problem.quote(typeName)));
         FieldReader f = new FieldReader(node, type.wireName());
@@ -138,7 +150,7 @@ public final class StandardEventDecoder implements EventDecoder {
             throw Problem.invalid("feed", Problem.quote(feedName) + " does not carry " + type.wireName()
                     + " (it comes from " + type.feed().wireName() + ")");
         }
-        String eventId = f.requiredText("eventId", "every event needs an id unique per source");
+        String eventId = f.requiredText("eventId", "an id unique per source");
         if (eventId.length() > MAX_EVENT_ID) {
             throw Problem.invalid("eventId", "longer than " + MAX_EVENT_ID + " characters");
         }
@@ -192,7 +204,7 @@ public final class StandardEventDecoder implements EventDecoder {
                 b.personId(person(f)).mode(mode)
                         .vehicleId(f.requiredText("vehicleId", "the vehicle and date, e.g. CZ3101@2022-04-01"))
                         .sealed(f.optionalBool("sealed", false))
-                        .carriage(f.optionalText("carriage"))
+                        .carriage(f.optionalTextOrInt("carriage"))
                         .row(f.optionalInt("row", 1, 999))
                         .fromArea(f.requiredArea("fromArea"))
                         .toArea(f.requiredArea("toArea"));
@@ -242,7 +254,26 @@ public final class StandardEventDecoder implements EventDecoder {
             case OVERRIDE_WITHDRAWAL -> b.requestId(requestId(f)).operator(operator(f, "operator"));
             case RISK_PERSON -> riskPerson(f, b, region);
         }
-        return b.build();
+        Event event = b.build();
+        if (feed == Feed.OVERRIDES) {
+            checkSignature(node, f);
+        }
+        return event;
+    }
+
+    /** An override event stands only when the serving process that authenticated its operator signed it. */
+    private void checkSignature(JsonNode node, FieldReader f) throws Problem {
+        String signature = f.optionalText(OverrideSignatures.FIELD);
+        if (signature == null) {
+            throw Problem.missing(OverrideSignatures.FIELD, "override decisions are accepted only signed by the "
+                    + "serving process that authenticated the operator");
+        }
+        if (overrideKey == null) {
+            throw Problem.invalid(OverrideSignatures.FIELD, "no override key is configured, so no override is accepted");
+        }
+        if (!overrideKey.verify(node, signature)) {
+            throw Problem.invalid(OverrideSignatures.FIELD, "not the serving process's signature over this event");
+        }
     }
 
     /** interop/risk_person: what another region (the event's {@code region}) may tell about a person, nothing more. */
@@ -273,10 +304,14 @@ public final class StandardEventDecoder implements EventDecoder {
         return id;
     }
 
-    /** An operator id: 1-64 characters of {@code [A-Za-z0-9_.@-]}, so audit lines name operators unambiguously. */
+    /**
+     * An operator id in canonical form ({@link OverrideSignatures#canonicalOperator}: NFKC, stripped, lower case),
+     * then 1-64 characters of {@code [a-z0-9_.@-]}: audit lines name operators unambiguously, and "Op-Chen" cannot
+     * approve what "op-chen" requested.
+     */
     private static String operator(FieldReader f, String field) throws Problem {
-        String op = f.requiredText(field, "the operator's id");
-        if (!op.matches("[A-Za-z0-9_.@-]{1,64}")) {
+        String op = OverrideSignatures.canonicalOperator(f.requiredText(field, "the operator's id"));
+        if (!op.matches("[a-z0-9_.@-]{1,64}")) {
             throw Problem.invalid(field, Problem.quote(op) + " is not 1-64 characters of [A-Za-z0-9_.@-]");
         }
         return op;

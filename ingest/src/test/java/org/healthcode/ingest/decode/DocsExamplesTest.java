@@ -31,7 +31,10 @@ class DocsExamplesTest {
         StandardEventDecoder decoder = IngestFixtures.decoder();
         Set<EventType> covered = EnumSet.noneOf(EventType.class);
         for (int i = 0; i < examples.size(); i++) {
-            Decoded d = decoder.decodeJsonLine(examples.get(i).getBytes(StandardCharsets.UTF_8), i + 1);
+            // the override examples are shown without the signature the serving process adds when it writes them
+            String line = examples.get(i).contains("\"feed\":\"overrides\"")
+                    ? IngestFixtures.signed(examples.get(i)) : examples.get(i);
+            Decoded d = decoder.decodeJsonLine(line.getBytes(StandardCharsets.UTF_8), i + 1);
             assertThat(d.isOk()).as("%s -> %s", examples.get(i), d.rejected()).isTrue();
             covered.add(d.event().type());
         }

@@ -23,8 +23,9 @@ class OverrideEventDecoderTest {
 
     private final StandardEventDecoder decoder = IngestFixtures.decoder();
 
+    /** The line as the serving process writes it: signed. */
     private Decoded json(String line) {
-        return decoder.decodeJsonLine(utf8(line), 3);
+        return decoder.decodeJsonLine(utf8(IngestFixtures.signed(line)), 3);
     }
 
     private static String requestWith(String field, String fragment) {
@@ -110,6 +111,8 @@ class OverrideEventDecoderTest {
                 .setFeed("overrides").setType("override_approval").setEventId("a-1").setTime("2022-04-05T11:00:00+08:00")
                 .setOverrideApproval(OverrideApproval.newBuilder().setRequestId("appeal-7").setApprover("op-li"))
                 .build();
+        approval = approval.toBuilder().setSignature(IngestFixtures.OVERRIDE_SIGNER.sign(
+                org.healthcode.ingest.wire.EventTrees.toTree(approval))).build();
         Decoded ok = decoder.decodeProto(approval.toByteArray(), "overrides", 0, 6);
         assertThat(ok.isOk()).as("%s", ok.rejected()).isTrue();
         assertThat(ok.event().operator()).isEqualTo("op-li");

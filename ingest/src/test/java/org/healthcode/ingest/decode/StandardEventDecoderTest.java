@@ -66,7 +66,7 @@ class StandardEventDecoderTest {
             an array            | [1,2]                                              | malformed    |          | malformed: a line must be one JSON object
             trailing garbage    | {"feed":"health"} x                                | malformed    |          | malformed: not JSON
             duplicate key       | {"type":"ping","type":"scan"}                      | malformed    |          | malformed: not JSON
-            no type             | {"feed":"health"}                                  | missing      | type     | missing field 'type'
+            no type             | {"feed":"health"}                                  | missing      | type     | missing field 'type' (every event needs a type)
             unknown type        | {"feed":"health","type":"foo"}                     | unknown_type | type     | unknown_type 'foo'
             """)
     void wholeRecordProblems(String name, String line, String category, String field, String reasonStart) {
@@ -81,7 +81,7 @@ class StandardEventDecoderTest {
             time without offset | time     | "time":"2022-04-01T09:30:00"            | invalid | time     | invalid 'time': '2022-04-01T09:30:00' is not ISO-8601 with offset
             time out of range   | time     | "time":"1922-04-01T09:30:00+08:00"      | invalid | time     | invalid 'time': '1922-04-01T09:30:00+08:00' is outside 2000-2099
             missing time        | time     |                                         | missing | time     | missing field 'time'
-            missing eventId     | eventId  |                                         | missing | eventId  | missing field 'eventId'
+            missing eventId     | eventId  |                                         | missing | eventId  | missing field 'eventId' (test_result needs an id unique per source)
             empty eventId       | eventId  | "eventId":""                            | missing | eventId  | missing field 'eventId'
             feed not matching   | feed     | "feed":"police"                         | invalid | feed     | invalid 'feed': 'police' does not carry test_result (it comes from health)
             unknown feed        | feed     | "feed":"weather"                        | invalid | feed     | invalid 'feed': 'weather' is not one of
@@ -127,6 +127,18 @@ class StandardEventDecoderTest {
                 + "\"msisdn\":\"" + ALICE_PHONE + "\",\"areaCode\":\"440300\",\"from\":\"2022-04-01T10:00:00+08:00\","
                 + "\"to\":\"2022-04-01T09:00:00+08:00\"}";
         assertRejected(json(stay), "invalid", "to", "invalid 'to': is before 'from'");
+    }
+
+    @Test
+    void aTripsCarriageMayComeAsTextOrAsANumber() {
+        String trip = "{\"feed\":\"transport\",\"type\":\"trip\",\"eventId\":\"t1\",\"time\":\"2022-04-01T12:00:00+08:00\","
+                + "\"personId\":\"p1\",\"mode\":\"train\",\"vehicleId\":\"G6101@2022-04-01\",\"carriage\":%s,\"row\":7,"
+                + "\"fromArea\":\"440106\",\"toArea\":\"430102\",\"departure\":\"2022-04-01T09:00:00+08:00\","
+                + "\"arrival\":\"2022-04-01T12:00:00+08:00\"}";
+        assertThat(json(String.format(trip, "\"5\"")).event().carriage()).isEqualTo("5");
+        assertThat(json(String.format(trip, "5")).event().carriage()).isEqualTo("5");
+        assertRejected(json(String.format(trip, "5.5")), "invalid", "carriage",
+                "invalid 'carriage': must be a string or a whole number, got the number 5.5");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.healthcode.ingest.testing;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.healthcode.ingest.decode.StandardEventDecoder;
+import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 
@@ -26,8 +27,28 @@ public final class IngestFixtures {
         return new Pseudonymiser(secret(7));
     }
 
+    /** The serving process's override signing key of the fixtures (one per test JVM). */
+    public static final java.security.KeyPair OVERRIDE_KEY = OverrideSignatures.generate();
+    public static final OverrideSignatures.Signer OVERRIDE_SIGNER =
+            new OverrideSignatures.Signer(OVERRIDE_KEY.getPrivate());
+    public static final OverrideSignatures.Verifier OVERRIDE_VERIFIER =
+            new OverrideSignatures.Verifier(OVERRIDE_KEY.getPublic());
+
+    /** A decoder with the fixtures' region secret, accepting override events signed by {@link #OVERRIDE_SIGNER}. */
     public static StandardEventDecoder decoder() {
-        return new StandardEventDecoder(pseudonymiser());
+        return new StandardEventDecoder(pseudonymiser(), null, OVERRIDE_VERIFIER);
+    }
+
+    /** An override event's JSON line with the fixtures' serving-process signature added, as the serving side writes. */
+    public static String signed(String line) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            tree.put(OverrideSignatures.FIELD, OVERRIDE_SIGNER.sign(tree));
+            return tree.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static byte[] utf8(String s) {

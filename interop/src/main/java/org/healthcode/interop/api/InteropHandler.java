@@ -32,7 +32,7 @@ import org.healthcode.interop.store.StatusView;
 import org.healthcode.interop.trust.TrustListClient;
 
 /**
- * The cross-region endpoints of a region's serving process (issue 6); other paths fall through to the next handler.
+ * The cross-region endpoints of a region's serving process; other paths fall through to the next handler.
  * Access control ran before (the {@link Caller} is on the request).
  * <ul>
  *   <li>{@code POST /v1/status:batch} {@code {"ids":[...]}} (at most {@value #MAX_BATCH}) -> {@code {"statuses":[

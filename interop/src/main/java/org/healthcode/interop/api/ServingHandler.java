@@ -16,6 +16,7 @@ import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
 import org.healthcode.interop.codes.CodesHandler;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessPolicy;
 import org.healthcode.interop.security.Caller;
@@ -28,8 +29,9 @@ import org.healthcode.interop.security.Caller;
  *   <li>{@code GET /v1/status/{personId}}: 200 with the full status JSON (roles app, operator), or only colour,
  *       since, validity and issuing region (roles checkpoint, region: {@link FederatedStatus}); otherwise an error body
  *       {@code {"error": code, "message": ...}} with the status of {@link ErrorReason};</li>
- *   <li>{@code GET /health}: 200 when the view is open and the consumer runs, else 503; the body has the lag
- *       and the number of partitions followed (0 while the topic does not exist: healthy but serving nothing);</li>
+ *   <li>{@code GET /health}: 200 when the view is open and the consumer runs, else 503; the body has the lag,
+ *       the number of partitions followed (0 while the topic does not exist: healthy but serving nothing) and each
+ *       follower's state; {@code status} is {@code degraded} while a follower retries (a broker outage);</li>
  *   <li>{@code GET /metrics}: Prometheus text.</li>
  * </ul>
  *
@@ -38,10 +40,26 @@ import org.healthcode.interop.security.Caller;
  * flight for the gauge. Health and metrics are never shed: operators need them most when the service is overloaded.
  */
 public final class ServingHandler extends Handler.Abstract {
-    /** What {@code /health} reports. */
-    public record Health(boolean viewOpen, boolean consumerRunning, int partitions, long consumerLag) {
+    /**
+     * What {@code /health} reports: {@code ok}; {@code degraded} (still 200: the view answers what it holds) while
+     * a follower retries after a failure, e.g. during a broker outage; {@code unavailable} (503) when the view is
+     * closed or its consumer stopped for good.
+     */
+    public record Health(boolean viewOpen, boolean consumerRunning, int partitions, long consumerLag,
+                         java.util.List<FollowerState.View> followers) {
+        public Health(boolean viewOpen, boolean consumerRunning, int partitions, long consumerLag) {
+            this(viewOpen, consumerRunning, partitions, consumerLag, java.util.List.of());
+        }
+
         boolean healthy() {
             return viewOpen && consumerRunning;
+        }
+
+        String status() {
+            if (!healthy()) {
+                return "unavailable";
+            }
+            return followers.stream().allMatch(FollowerState.View::up) ? "ok" : "degraded";
         }
     }
 
@@ -58,7 +76,7 @@ public final class ServingHandler extends Handler.Abstract {
     private final ServingMetrics metrics;
     private final Supplier<Health> health;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Codes, checkpoints and their pages (issue 5); null: those paths are not served. */
+    /** Codes, checkpoints and their pages; null: those paths are not served. */
     private final CodesHandler codes;
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health) {
@@ -144,11 +162,20 @@ public final class ServingHandler extends Handler.Abstract {
     private boolean health(Response response, Callback callback) {
         Health h = health.get();
         ObjectNode body = MAPPER.createObjectNode();
-        body.put("status", h.healthy() ? "ok" : "unavailable");
+        body.put("status", h.status());
         body.put("viewOpen", h.viewOpen());
         body.put("consumerRunning", h.consumerRunning());
         body.put("partitions", h.partitions());
         body.put("consumerLag", h.consumerLag());
+        ObjectNode followers = body.putObject("followers");
+        for (FollowerState.View f : h.followers()) {
+            ObjectNode n = followers.putObject(f.name());
+            n.put("up", f.up());
+            if (!f.up()) {
+                n.put("failingSince", f.failingSince().toString());
+                n.put("lastError", f.lastError());
+            }
+        }
         return write(response, callback, h.healthy() ? 200 : 503, JSON, body.toString());
     }
 

@@ -9,11 +9,14 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.healthcode.interop.metrics.FollowerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The {@code audit} topic materialised for queries: every record indexed by subject and by caller in a RocksDB
@@ -27,19 +30,34 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     static final int PER_KEY = 1000;
+    private static final Duration REFRESH = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final AuditIndex index;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Thread thread;
+    private final FollowerState state;
     private volatile boolean stopping;
     private volatile long recordsRead;
 
     /** Follows {@code topic} into the index in {@code indexDir} (created when missing). */
     public AuditLog(String bootstrapServers, String topic, java.nio.file.Path indexDir) throws Exception {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, indexDir,
+                new FollowerState("audit", java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * As above, with the client settings of {@code --kafka-config}, reporting whether it keeps up in {@code state}.
+     */
+    public AuditLog(String bootstrapServers, KafkaClientSettings kafka, String topic, java.nio.file.Path indexDir,
+                    FollowerState state)
+            throws Exception {
         this.topic = topic;
+        this.state = state;
         this.index = AuditIndex.open(indexDir);
-        Properties c = new Properties();
+        Properties c = kafka.properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // one fetch per 64 KiB of records or 100 ms, not one per few records: the index need not be fresh to the
@@ -58,14 +76,20 @@ public final class AuditLog implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Reads until closed. Every {@link #REFRESH} it asks the broker for the topic's partitions (a request each
+     * time, so it also notices a broker it cannot reach); a Kafka failure is retried with backoff, and the positions
+     * are then taken again from the index, so nothing is skipped or indexed twice.
+     */
     private void run() {
-        try {
-            List<TopicPartition> assigned = List.of();
-            long nextRefresh = 0;
-            while (!stopping) {
+        FollowerState.Backoff backoff = new FollowerState.Backoff(MAX_BACKOFF);
+        List<TopicPartition> assigned = List.of();
+        long nextRefresh = 0;
+        while (!stopping) {
+            try {
                 if (System.currentTimeMillis() >= nextRefresh) {
                     List<TopicPartition> all = new ArrayList<>();
-                    consumer.partitionsFor(topic, Duration.ofSeconds(5))
+                    consumer.listTopics(REQUEST_TIMEOUT).getOrDefault(topic, List.of())
                             .forEach(p -> all.add(new TopicPartition(topic, p.partition())));
                     if (all.size() != assigned.size()) {
                         consumer.assign(all);
@@ -82,7 +106,11 @@ public final class AuditLog implements AutoCloseable {
                         }
                         assigned = all;
                     }
-                    nextRefresh = System.currentTimeMillis() + 5_000;
+                    nextRefresh = System.currentTimeMillis() + REFRESH.toMillis();
+                    if (state.ok()) {
+                        LOG.info("audit log follows {} again", topic);
+                    }
+                    backoff.reset();
                 }
                 if (assigned.isEmpty()) {
                     Thread.sleep(200);
@@ -103,14 +131,31 @@ public final class AuditLog implements AutoCloseable {
                     index.add(entries, next);
                     recordsRead += entries.size();
                 }
+            } catch (WakeupException | InterruptedException e) {
+                break; // closing
+            } catch (KafkaException e) {
+                if (stopping) {
+                    break;
+                }
+                Duration wait = backoff.next();
+                if (state.failing(e.toString())) {
+                    LOG.error("audit log cannot follow {} ({}); retrying, the index answers what it holds", topic,
+                            e.toString());
+                }
+                assigned = List.of(); // positions from the index again once Kafka answers
+                nextRefresh = 0;
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException ie) {
+                    break;
+                }
+            } catch (Exception e) {
+                state.failing(e.toString());
+                LOG.error("audit log stopped following {}: its index failed", topic, e);
+                break;
             }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (Exception e) {
-            LOG.error("audit log stopped following {}", topic, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
         }
+        consumer.close(Duration.ofSeconds(5));
     }
 
     /** The records about {@code subject}, oldest first. */

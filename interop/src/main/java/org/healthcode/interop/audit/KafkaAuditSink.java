@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Appends every audit record as one JSON line to the {@code audit} topic (key = subject, so one person's records
@@ -41,9 +42,14 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     private final AuditSink next;
 
     public KafkaAuditSink(String bootstrapServers, String topic, AuditSink next) {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, next);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public KafkaAuditSink(String bootstrapServers, KafkaClientSettings kafka, String topic, AuditSink next) {
         this.topic = topic;
         this.next = next;
-        Properties p = new Properties();
+        Properties p = kafka.properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -3,7 +3,7 @@ package org.healthcode.interop.audit;
 import java.time.Instant;
 
 /**
- * One lookup decision, for the audit trail: who asked (unknown until callers authenticate, issue 6), about whom,
+ * One lookup decision, for the audit trail: who asked (unknown where callers do not authenticate), about whom,
  * when, and with which result ({@code found} or an error code).
  *
  * @param personId the person looked up, or null when the id was malformed (raw input is not recorded)

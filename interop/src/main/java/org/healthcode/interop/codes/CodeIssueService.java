@@ -37,7 +37,7 @@ public final class CodeIssueService {
     /** The audit action of a code request; results {@code issued}, {@code reused} or an error code. */
     public static final String AUDIT_ACTION = "code_issue";
 
-    private record Cached(long seq, IssuedCode code) {}
+    private record Cached(long epoch, long seq, IssuedCode code) {}
 
     private final StatusView view;
     private final RegionCodes codes;
@@ -104,14 +104,15 @@ public final class CodeIssueService {
             return new CodeResult.Failed(ErrorReason.INTERNAL, "the status has no code colour; see the service log");
         }
         Cached cached = cache.get(personId);
-        if (cached != null && cached.seq() == s.getSeq() && now.isBefore(refreshAt(cached.code()))) {
+        if (cached != null && cached.epoch() == s.getEpoch() && cached.seq() == s.getSeq()
+                && now.isBefore(refreshAt(cached.code()))) {
             return new CodeResult.Issued(cached.code(), refreshAt(cached.code()), true);
         }
         IssuedCode code = codes.issue(personId, colour, Instant.ofEpochMilli(s.getSinceMs()), now);
         if (cache.size() >= maxCached) {
             evict(now);
         }
-        cache.put(personId, new Cached(s.getSeq(), code));
+        cache.put(personId, new Cached(s.getEpoch(), s.getSeq(), code));
         return new CodeResult.Issued(code, refreshAt(code), false);
     }
 

@@ -14,6 +14,7 @@ import org.healthcode.interop.store.StatusView;
 import org.healthcode.interop.trust.TrustListClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Codes and checkpoints wired for one serving process: opens the region's keys (development keys under
@@ -48,6 +49,14 @@ public final class CodeServing implements AutoCloseable {
     public static CodeServing open(CodesServeConfig config, Path dataDir, String bootstrapServers, StatusView view,
                                    AuditSink audit, Clock clock, int maxInFlight, Optional<TrustListClient> national)
             throws IOException {
+        return open(config, dataDir, bootstrapServers, KafkaClientSettings.NONE, view, audit, clock, maxInFlight,
+                national);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config} for the scan feedback. */
+    public static CodeServing open(CodesServeConfig config, Path dataDir, String bootstrapServers,
+                                   KafkaClientSettings kafka, StatusView view, AuditSink audit, Clock clock,
+                                   int maxInFlight, Optional<TrustListClient> national) throws IOException {
         CodesConfig codesConfig = config.codesConfig(dataDir);
         RegionCodes codes = RegionCodes.open(codesConfig, clock.instant());
         Path trustFile = codesConfig.workDir().resolve("trust").resolve(config.region() + ".json");
@@ -59,7 +68,7 @@ public final class CodeServing implements AutoCloseable {
             dcc = Optional.of(new DccVerifier(DscList.load(config.dscFile()), codes.crypto(), codesConfig.clockSkew()));
         }
         ScanFeedback scans = config.scanFeedback() && bootstrapServers != null && !bootstrapServers.isBlank()
-                ? new KafkaScanFeedback(bootstrapServers, config.venueTopic()) : ScanFeedback.OFF;
+                ? new KafkaScanFeedback(bootstrapServers, kafka, config.venueTopic()) : ScanFeedback.OFF;
         RegionTrust trust = new RegionTrust(codes, clock, national);
         CodeIssueService issuing = new CodeIssueService(view, codes, audit, clock, config.maxCachedCodes());
         CodeVerifyService verifying = new CodeVerifyService(codes, trust, dcc, scans, audit, clock);

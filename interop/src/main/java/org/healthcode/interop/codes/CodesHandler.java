@@ -42,8 +42,8 @@ import org.healthcode.interop.security.Role;
  *       checkpoint page; {@code GET /web/{file}}: their scripts and styles.</li>
  * </ul>
  *
- * <p>Who is asking is the {@link Caller} that authentication in front of this handler put on the request (issue 6's
- * access control, which also checks roles); it goes into every audit record.
+ * <p>Who is asking is the {@link Caller} that authentication in front of this handler put on the request (access
+ * control, which also checks roles); it goes into every audit record.
  */
 public final class CodesHandler extends Handler.Abstract {
     static final String CODES = "/v1/codes";

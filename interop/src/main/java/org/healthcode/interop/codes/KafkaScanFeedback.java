@@ -11,6 +11,7 @@ import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Sends checkpoint scans to the venue topic as ingest's feed producers do (key = eventId, value = the Protobuf
@@ -24,7 +25,12 @@ public final class KafkaScanFeedback implements ScanFeedback {
     private final AtomicLong failed = new AtomicLong();
 
     public KafkaScanFeedback(String bootstrapServers, String topic) {
-        Properties p = FeedProducer.properties(bootstrapServers);
+        this(bootstrapServers, KafkaClientSettings.NONE, topic);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public KafkaScanFeedback(String bootstrapServers, KafkaClientSettings kafka, String topic) {
+        Properties p = kafka.with(FeedProducer.properties(bootstrapServers));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "healthcode-checkpoint-scans");
         // a scan is small and a checkpoint waits for nothing from Kafka: send promptly rather than batch
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);

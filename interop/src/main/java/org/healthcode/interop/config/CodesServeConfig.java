@@ -97,7 +97,7 @@ public record CodesServeConfig(String region, Path keyDirectory, Duration codeLi
             switch (key) {
                 case REGION -> {
                     region = value;
-                    // shared with the access-control options (issue 6): read here, and passed on
+                    // shared with the access-control options: read here, and passed on
                     rest.add(REGION);
                     rest.add(value);
                 }

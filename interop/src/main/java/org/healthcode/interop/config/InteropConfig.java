@@ -11,7 +11,7 @@ import java.util.Map;
 import org.healthcode.interop.security.Role;
 
 /**
- * The serving process's options for access control and cross-region work (issue 6), defaults beside the keys. Kept
+ * The serving process's options for access control and cross-region work, defaults beside the keys. Kept
  * apart from {@link ServeConfig} like {@link CodesServeConfig}: {@link #parse} takes its own keys and hands back the
  * rest. {@code --region} is read here but left in the rest, because the codes options need it too.
  *
@@ -72,7 +72,7 @@ public record InteropConfig(String mode, String region, Path apiKeysFile, boolea
             HUB_URL, HUB_KEY, ENROL, TRUST_REFRESH, TRUST_WARN, PEER, FEDERATED_VALIDITY);
 
     public static final String USAGE = String.join("\n",
-            "access control and cross-region (issue 6):",
+            "access control and cross-region:",
             "  " + MODE + " serve|hub              default serve; hub runs the national trust-list hub",
             "  " + REGION + " CODE              this region (default " + DEFAULT_REGION + ")",
             "  " + API_KEYS + " FILE            accepted API keys (name role region sha256); see AccessMain",

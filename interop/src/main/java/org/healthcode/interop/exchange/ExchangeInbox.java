@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Receives risk persons pushed by other regions: each new notice becomes one Protobuf feed event (type
@@ -37,6 +38,12 @@ public final class ExchangeInbox implements AutoCloseable {
     private final Clock clock;
 
     public ExchangeInbox(String bootstrapServers, String topic, Path dir, Clock clock) throws IOException {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, dir, clock);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public ExchangeInbox(String bootstrapServers, KafkaClientSettings kafka, String topic, Path dir, Clock clock)
+            throws IOException {
         this.topic = topic;
         this.clock = clock;
         Files.createDirectories(dir);
@@ -44,7 +51,7 @@ public final class ExchangeInbox implements AutoCloseable {
         if (Files.exists(seenFile)) {
             seen.addAll(Files.readAllLines(seenFile, StandardCharsets.UTF_8));
         }
-        Properties p = new Properties();
+        Properties p = kafka.properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

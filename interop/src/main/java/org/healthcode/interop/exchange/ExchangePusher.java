@@ -13,18 +13,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Pushes risk persons to other regions until they acknowledge: notices wait on the {@code exchange-out} topic
@@ -36,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExchangePusher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExchangePusher.class);
+    private static final Duration PROBE = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final String topic;
     private final Map<String, URI> peers;
@@ -46,23 +53,32 @@ public final class ExchangePusher implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
+    private final FollowerState state;
     private volatile boolean stopping;
 
     public ExchangePusher(String bootstrapServers, String topic, String region, Map<String, URI> peers,
                           HttpClient http, AuditSink audit, ServingMetrics metrics, java.time.Clock clock) {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, region, peers, http, audit, metrics, clock);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public ExchangePusher(String bootstrapServers, KafkaClientSettings kafka, String topic, String region,
+                          Map<String, URI> peers, HttpClient http, AuditSink audit, ServingMetrics metrics,
+                          java.time.Clock clock) {
         this.topic = topic;
         this.peers = Map.copyOf(peers);
         this.http = http;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
-        Properties p = new Properties();
+        this.state = metrics.follower("exchange");
+        Properties p = kafka.properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
-        Properties c = new Properties();
+        Properties c = kafka.properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "healthcode-exchange-pusher-" + region);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -99,20 +115,61 @@ public final class ExchangePusher implements AutoCloseable {
         return peers.containsKey(region);
     }
 
+    /**
+     * Reads and pushes until closed. A Kafka failure (a broker outage, a failed commit) is retried with backoff;
+     * the consumer then subscribes again, so reading resumes from the last committed notice (a notice pushed but
+     * not committed is pushed again, which the receiver's idempotency key makes harmless). While idle it asks the
+     * broker for the topic list every {@link #PROBE}, so an outage shows in {@code /health} even without notices.
+     */
     private void run() {
+        FollowerState.Backoff backoff = new FollowerState.Backoff(MAX_BACKOFF);
+        long nextProbe = 0;
         try {
             while (!stopping) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    push(r.value());
+                try {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                    for (ConsumerRecord<String, String> r : records) {
+                        push(r.value());
+                        if (stopping) {
+                            return; // not committed: pushed again after a restart
+                        }
+                    }
+                    if (!records.isEmpty()) {
+                        consumer.commitSync(REQUEST_TIMEOUT);
+                    } else if (System.currentTimeMillis() >= nextProbe) {
+                        consumer.listTopics(REQUEST_TIMEOUT);
+                        nextProbe = System.currentTimeMillis() + PROBE.toMillis();
+                    } else {
+                        continue;
+                    }
+                    if (state.ok()) {
+                        LOG.info("exchange pusher reads {} again", topic);
+                    }
+                    backoff.reset();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
                     if (stopping) {
-                        return; // not committed: pushed again after a restart
+                        return;
+                    }
+                    Duration wait = backoff.next();
+                    if (state.failing(e.toString())) {
+                        LOG.error("exchange pusher cannot read {} ({}); retrying", topic, e.toString());
+                    }
+                    consumer.unsubscribe();
+                    consumer.subscribe(List.of(topic));
+                    nextProbe = 0;
+                    try {
+                        Thread.sleep(wait.toMillis());
+                    } catch (InterruptedException ie) {
+                        return;
                     }
                 }
-                consumer.commitSync();
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
+            state.failing(e.toString());
             LOG.error("exchange pusher stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));

@@ -27,6 +27,17 @@ public final class ServingMetrics {
     private volatile BooleanSupplier consumerUp = () -> false;
     private volatile IntSupplier inFlight = () -> 0;
     private volatile IntSupplier queued = () -> 0;
+    private final Map<String, FollowerState> followers = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** The state of the follower called {@code name}, registered on first use (reported by /health and below). */
+    public FollowerState follower(String name) {
+        return followers.computeIfAbsent(name, n -> new FollowerState(n, java.time.Clock.systemUTC()));
+    }
+
+    /** Every follower registered, by name. */
+    public java.util.List<FollowerState.View> followers() {
+        return followers.values().stream().map(FollowerState::view).toList();
+    }
 
     /** Counts one lookup under its result label ({@code found} or an error code). */
     public void recordLookup(String result) {
@@ -122,6 +133,15 @@ public final class ServingMetrics {
             b.append("healthcode_interop_total{action=\"").append(k[0]).append("\",result=\"").append(k[1])
                     .append("\"} ").append(e.getValue().sum()).append('\n');
         });
+        b.append("# HELP healthcode_follower_up 1 while a follower (status view, audit log, exchange pusher, trust-list"
+                + " refresh) does its work, 0 while it retries after a failure.\n");
+        b.append("# TYPE healthcode_follower_up gauge\n");
+        followers.values().forEach(f -> b.append("healthcode_follower_up{follower=\"").append(f.name()).append("\"} ")
+                .append(f.up() ? 1 : 0).append('\n'));
+        b.append("# HELP healthcode_follower_failures_total Failed attempts of a follower (each is retried).\n");
+        b.append("# TYPE healthcode_follower_failures_total counter\n");
+        followers.values().forEach(f -> b.append("healthcode_follower_failures_total{follower=\"").append(f.name())
+                .append("\"} ").append(f.failures()).append('\n'));
         gauge(b, "healthcode_status_consumer_lag_records",
                 "Committed status records not yet read into the view (-1: not measured yet).", consumerLag);
         gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",

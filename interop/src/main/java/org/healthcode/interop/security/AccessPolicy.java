@@ -39,6 +39,9 @@ public final class AccessPolicy {
         if (path.equals("/v1/exchange/risk-persons")) {
             return Optional.of(EnumSet.of(Role.REGION));
         }
+        if (path.equals("/v1/overrides") || path.startsWith("/v1/overrides/")) {
+            return Optional.of(EnumSet.of(Role.OPERATOR));
+        }
         if (path.equals("/v1/exchange/outbox")) {
             return Optional.of(EnumSet.of(Role.OPERATOR));
         }

@@ -16,14 +16,17 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.store.StatusView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Keeps a {@link StatusView} up to date from the {@code status} topic, reading only committed transactions.
@@ -45,12 +48,15 @@ public final class StatusConsumer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PARTITION_REFRESH = Duration.ofSeconds(10);
     private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final String topic;
     private final StatusView view;
     private final ServingMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
+    private final FollowerState state;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Map<TopicPartition, Long> persisted = new HashMap<>();
     private volatile int assignedPartitions;
@@ -59,10 +65,17 @@ public final class StatusConsumer implements AutoCloseable {
     private volatile Throwable failure;
 
     public StatusConsumer(String bootstrapServers, String topic, StatusView view, ServingMetrics metrics) {
+        this(bootstrapServers, KafkaClientSettings.NONE, topic, view, metrics);
+    }
+
+    /** As above, with the client settings of {@code --kafka-config}. */
+    public StatusConsumer(String bootstrapServers, KafkaClientSettings kafka, String topic, StatusView view,
+                          ServingMetrics metrics) {
         this.topic = topic;
         this.view = view;
         this.metrics = metrics;
-        Properties p = new Properties();
+        this.state = metrics.follower("status");
+        Properties p = kafka.properties();
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -91,7 +104,10 @@ public final class StatusConsumer implements AutoCloseable {
         return assignedPartitions;
     }
 
-    /** True while the read loop runs (it stops on close or on a failure of the view). */
+    /**
+     * True while the read loop runs: it stops on close or on a failure of the view; a Kafka failure (a broker
+     * outage) is retried with backoff, with {@link FollowerState} of {@code status} down meanwhile.
+     */
     public boolean isRunning() {
         return running;
     }
@@ -104,23 +120,46 @@ public final class StatusConsumer implements AutoCloseable {
     private void run() {
         long nextPartitionCheck = 0;
         long nextLagCheck = 0;
+        FollowerState.Backoff backoff = new FollowerState.Backoff(MAX_BACKOFF);
         try {
             while (!stopping) {
-                long now = System.nanoTime();
-                if (now - nextPartitionCheck >= 0) {
-                    assignNewPartitions();
-                    nextPartitionCheck = now + PARTITION_REFRESH.toNanos();
-                }
-                if (consumer.assignment().isEmpty()) {
-                    Thread.sleep(POLL.toMillis()); // the topic does not exist yet
-                    nextPartitionCheck = Math.min(nextPartitionCheck, System.nanoTime() + POLL.toNanos() * 5);
-                    continue;
-                }
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                applyAndPersist(records);
-                if (System.nanoTime() - nextLagCheck >= 0) {
-                    updateLag();
-                    nextLagCheck = System.nanoTime() + LAG_REFRESH.toNanos();
+                try {
+                    long now = System.nanoTime();
+                    if (now - nextPartitionCheck >= 0) {
+                        assignNewPartitions();
+                        nextPartitionCheck = now + PARTITION_REFRESH.toNanos();
+                        if (state.ok()) {
+                            LOG.info("the status consumer reads {} again", topic);
+                        }
+                        backoff.reset();
+                    }
+                    if (consumer.assignment().isEmpty()) {
+                        Thread.sleep(POLL.toMillis()); // the topic does not exist yet
+                        nextPartitionCheck = Math.min(nextPartitionCheck, System.nanoTime() + POLL.toNanos() * 5);
+                        continue;
+                    }
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    applyAndPersist(records);
+                    if (System.nanoTime() - nextLagCheck >= 0) {
+                        updateLag();
+                        nextLagCheck = System.nanoTime() + LAG_REFRESH.toNanos();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    Duration wait = backoff.next();
+                    if (state.failing(e.toString())) {
+                        LOG.error("the status consumer cannot read {} ({}); retrying, the view answers what it"
+                                + " holds", topic, e.toString());
+                    }
+                    // positions from the view again once Kafka answers: nothing skipped, nothing applied twice
+                    consumer.assign(List.of());
+                    persisted.clear();
+                    nextPartitionCheck = System.nanoTime();
+                    Thread.sleep(wait.toMillis());
                 }
             }
         } catch (WakeupException e) {
@@ -130,6 +169,7 @@ public final class StatusConsumer implements AutoCloseable {
         } catch (Throwable t) {
             if (!stopping) {
                 failure = t;
+                state.failing(t.toString());
                 LOG.error("the status consumer stopped: the view no longer follows the topic", t);
             }
         } finally {
@@ -138,7 +178,9 @@ public final class StatusConsumer implements AutoCloseable {
     }
 
     private void assignNewPartitions() throws Exception {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+        // a request to the broker every time (partitionsFor would answer from its cache): a broker that cannot be
+        // reached shows here
+        List<PartitionInfo> infos = consumer.listTopics(REQUEST_TIMEOUT).get(topic);
         if (infos == null || infos.isEmpty()) {
             return;
         }

@@ -157,8 +157,9 @@ public final class StatusView implements AutoCloseable {
      * Applies {@code changes} in order, and records {@code nextOffsets} (per partition: the offset to read next),
      * all in one atomic write.
      *
-     * <p>A status whose seq is not higher than the stored one is ignored: a replay or a duplicate never moves a
-     * person back. A tombstone deletes. A value that is not a StatusRecord is skipped and counted (the topic is
+     * <p>A status that does not come after the stored one in (epoch, seq) order is ignored: a replay or a duplicate
+     * never moves a person back, and a job rebuilt from empty state (a higher epoch, seq from 1 again) supersedes
+     * the old job's statuses. A tombstone deletes. A value that is not a StatusRecord is skipped and counted (the topic is
      * written by our own job, so this means a bug or a foreign writer; stopping the view for it would stop every
      * lookup).
      */
@@ -171,14 +172,14 @@ public final class StatusView implements AutoCloseable {
             int stale = 0;
             int deleted = 0;
             int malformed = 0;
-            // seq of persons already changed in this batch: the batch is not visible to db.get before it is written
-            Map<String, Long> seqInBatch = new HashMap<>();
+            // order of persons already changed in this batch: the batch is not visible to db.get before it is written
+            Map<String, Order> seqInBatch = new HashMap<>();
             for (Change c : changes) {
                 byte[] key = c.personId().getBytes(StandardCharsets.UTF_8);
                 if (c.value() == null) {
                     unindexNational(batch, key);
                     batch.delete(status, key);
-                    seqInBatch.put(c.personId(), Long.MIN_VALUE);
+                    seqInBatch.put(c.personId(), Order.NONE);
                     deleted++;
                     continue;
                 }
@@ -189,9 +190,10 @@ public final class StatusView implements AutoCloseable {
                     malformed++;
                     continue;
                 }
-                Long known = seqInBatch.get(c.personId());
-                long current = known != null ? known : storedSeq(key);
-                if (incoming.getSeq() <= current) {
+                Order known = seqInBatch.get(c.personId());
+                Order current = known != null ? known : storedOrder(key);
+                Order order = Order.of(incoming);
+                if (order.compareTo(current) <= 0) {
                     stale++;
                     continue;
                 }
@@ -199,7 +201,7 @@ public final class StatusView implements AutoCloseable {
                     batch.put(national, incoming.getNationalId().getBytes(StandardCharsets.UTF_8), key);
                 }
                 batch.put(status, key, c.value());
-                seqInBatch.put(c.personId(), incoming.getSeq());
+                seqInBatch.put(c.personId(), order);
                 applied++;
             }
             for (Map.Entry<TopicPartition, Long> e : nextOffsets.entrySet()) {
@@ -310,15 +312,30 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
-    private long storedSeq(byte[] key) throws RocksDBException {
+    private Order storedOrder(byte[] key) throws RocksDBException {
         byte[] stored = db.get(status, key);
         if (stored == null) {
-            return Long.MIN_VALUE;
+            return Order.NONE;
         }
         try {
-            return StatusRecord.parseFrom(stored).getSeq();
+            return Order.of(StatusRecord.parseFrom(stored));
         } catch (InvalidProtocolBufferException e) {
-            return Long.MIN_VALUE;
+            return Order.NONE;
+        }
+    }
+
+    /** Where a status stands among a person's statuses: by the epoch of the job state that wrote it, then seq. */
+    private record Order(long epoch, long seq) implements Comparable<Order> {
+        static final Order NONE = new Order(Long.MIN_VALUE, Long.MIN_VALUE);
+
+        static Order of(StatusRecord r) {
+            return new Order(r.getEpoch(), r.getSeq());
+        }
+
+        @Override
+        public int compareTo(Order o) {
+            int byEpoch = Long.compare(epoch, o.epoch);
+            return byEpoch != 0 ? byEpoch : Long.compare(seq, o.seq);
         }
     }
 

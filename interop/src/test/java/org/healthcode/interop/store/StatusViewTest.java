@@ -38,6 +38,24 @@ class StatusViewTest {
     }
 
     @Test
+    void aRebuiltJobsHigherEpochSupersedesHigherSeqsOfTheOldOneAndNotTheOtherWayRound() throws Exception {
+        try (StatusView view = StatusView.open(dir)) {
+            view.apply(List.of(change("alice", red("alice", 1)), change("alice", yellow("alice", 2))), Map.of(P0, 2L));
+
+            // the rebuilt job (new epoch) starts again at seq 1
+            StatusView.ApplyResult r = view.apply(
+                    List.of(change("alice", red("alice", 1).toBuilder().setEpoch(7).build())), Map.of(P0, 3L));
+            assertThat(r.applied()).isEqualTo(1);
+            assertThat(view.get("alice").orElseThrow().getColour()).isEqualTo("red");
+
+            // a late record of the old job (no epoch), whatever its seq, does not move the person back
+            r = view.apply(List.of(change("alice", yellow("alice", 9))), Map.of(P0, 4L));
+            assertThat(r.stale()).isEqualTo(1);
+            assertThat(view.get("alice").orElseThrow().getEpoch()).isEqualTo(7);
+        }
+    }
+
+    @Test
     void withinOneBatchTheHighestSeqWinsWhateverTheOrder() throws Exception {
         try (StatusView view = StatusView.open(dir)) {
             StatusView.ApplyResult r = view.apply(List.of(

@@ -15,6 +15,16 @@ public final class Args {
         this.problems = problems;
     }
 
+    /** Whether {@code args} ask for the usage text ({@code --help} or {@code -h} anywhere). */
+    public static boolean helpRequested(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Parses {@code args}; unknown options and missing values go to {@code problems}. */
     public static Args parse(String[] args, Set<String> options, Set<String> flags, List<String> problems) {
         Args a = new Args(problems);

@@ -1,46 +1,56 @@
 package org.healthcode.risk.config;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
- * The job's checkpoint directory: {@code <dir>/<jobId>/chk-<n>/_metadata} for every completed, retained checkpoint.
- * On start the job resumes from the newest one, which is how a restarted demo keeps its state and offsets.
+ * The job's checkpoint directory: {@code <dir>/<jobId>/chk-<n>/_metadata} for every completed, retained checkpoint,
+ * on whatever filesystem the directory's URI names (read through Flink's {@link FileSystem}, so {@code s3://} and
+ * {@code hdfs://} work where their filesystem plugins are installed).
  */
 public final class CheckpointDirectory {
     private CheckpointDirectory() {}
 
-    /** The newest completed checkpoint under {@code dir} (a {@code chk-*} directory with {@code _metadata}). */
-    public static Optional<Path> latestCompleted(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+    /** The newest completed checkpoint under {@code dirUri} (a {@code chk-*} directory with {@code _metadata}). */
+    public static Optional<String> latestCompleted(String dirUri) throws IOException {
+        Path dir = new Path(dirUri);
+        FileSystem fs = dir.getFileSystem();
+        if (!fs.exists(dir)) {
             return Optional.empty();
         }
-        try (Stream<Path> jobs = Files.list(dir)) {
-            return jobs.filter(Files::isDirectory)
-                    .flatMap(CheckpointDirectory::checkpointsOf)
-                    .filter(chk -> Files.isRegularFile(chk.resolve("_metadata")))
-                    .max(Comparator.comparing(CheckpointDirectory::metadataTime).thenComparing(Path::toString));
+        Path best = null;
+        long bestTime = Long.MIN_VALUE;
+        for (FileStatus job : list(fs, dir)) {
+            if (!job.isDir()) {
+                continue;
+            }
+            for (FileStatus chk : list(fs, job.getPath())) {
+                if (!chk.isDir() || !chk.getPath().getName().startsWith("chk-")) {
+                    continue;
+                }
+                FileStatus metadata;
+                try {
+                    metadata = fs.getFileStatus(new Path(chk.getPath(), "_metadata"));
+                } catch (FileNotFoundException e) {
+                    continue; // still being written, or abandoned
+                }
+                long time = metadata.getModificationTime();
+                if (best == null || time > bestTime
+                        || (time == bestTime && chk.getPath().toString().compareTo(best.toString()) > 0)) {
+                    best = chk.getPath();
+                    bestTime = time;
+                }
+            }
         }
+        return Optional.ofNullable(best).map(p -> p.toUri().toString());
     }
 
-    private static Stream<Path> checkpointsOf(Path jobDir) {
-        try (Stream<Path> s = Files.list(jobDir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("chk-")).toList().stream();
-        } catch (IOException e) {
-            return Stream.empty();
-        }
-    }
-
-    private static FileTime metadataTime(Path chk) {
-        try {
-            return Files.getLastModifiedTime(chk.resolve("_metadata"));
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
+    private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {
+        FileStatus[] entries = fs.listStatus(dir);
+        return entries == null ? new FileStatus[0] : entries;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -14,12 +13,12 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.contacts.PhoneSideSettings;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
@@ -30,7 +29,7 @@ import org.healthcode.risk.rules.RuleSetJson;
  */
 public record RiskJobConfig(
         String bootstrapServers,
-        Path checkpointDir,
+        String checkpointDir,
         Path secretFile,
         Path workDir,
         int parallelism,
@@ -50,7 +49,9 @@ public record RiskJobConfig(
         String stateBackend,
         String timers,
         MemorySize managedMemory,
-        PhoneSideSettings phoneSide) {
+        PhoneSideSettings phoneSide,
+        KafkaClientSettings kafka,
+        Path overrideKeyFile) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -61,7 +62,14 @@ public record RiskJobConfig(
     public static final String USAGE = """
             usage: RiskJob --checkpoint-dir DIR (--secret-file FILE | --work-dir DIR) [options]
               --bootstrap-servers HOSTS        Kafka (default localhost:9092)
-              --checkpoint-dir DIR             retained checkpoints; the job resumes from the newest one in it
+              --checkpoint-dir URI|DIR         where checkpoints go, as Flink takes it (s3://, hdfs://, file://;
+                                               a path without a scheme is a local directory); without a recovery
+                                               path (flink run -s) the job resumes from the newest retained one
+              --override-key FILE              the serving process's override signing public key
+                                               (<data-dir>/override-key/override-signing.pub): override events are
+                                               accepted only signed with it; without it every override is refused
+              --kafka-config FILE              Kafka client settings for every source and sink (SASL_SSL, SCRAM,
+                                               mTLS: security.protocol, sasl.*, ssl.*); default plaintext
               --secret-file FILE               the region secret for pseudonyms
               --work-dir DIR                   or: a work directory holding (or getting) the development secret
               --parallelism N                  (default: the environment's)
@@ -106,7 +114,8 @@ public record RiskJobConfig(
             "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
-            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers");
+            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers",
+            KafkaClientSettings.OPTION, "--override-key");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -146,9 +155,22 @@ public record RiskJobConfig(
             problems.add("--timers: must be one of " + TIMER_STORES + ", not " + timers);
         }
         MemorySize managed = managedMemory(a.string("--managed-memory", "auto"), problems);
+        String overrideKey = a.string("--override-key", null);
+        if (overrideKey != null && !Files.isRegularFile(Path.of(overrideKey))) {
+            problems.add("--override-key: no such file: " + overrideKey);
+        }
+        KafkaClientSettings kafka = KafkaClientSettings.NONE;
+        String kafkaConfig = a.string(KafkaClientSettings.OPTION, null);
+        if (kafkaConfig != null) {
+            try {
+                kafka = KafkaClientSettings.load(Path.of(kafkaConfig));
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(KafkaClientSettings.OPTION + ": cannot use " + kafkaConfig + ": " + e.getMessage());
+            }
+        }
         RiskJobConfig c = new RiskJobConfig(
                 a.string("--bootstrap-servers", "localhost:9092"),
-                checkpointDir == null ? null : Path.of(checkpointDir).toAbsolutePath(),
+                checkpointDir == null ? null : checkpointUri(checkpointDir),
                 secret == null ? null : Path.of(secret),
                 work == null ? null : Path.of(work),
                 a.positiveInt("--parallelism", -1),
@@ -171,7 +193,9 @@ public record RiskJobConfig(
                 new PhoneSideSettings(
                         a.positiveInt("--phone-cache", PhoneSideSettings.DEFAULTS.phoneCache()),
                         a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
-                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())));
+                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())),
+                kafka,
+                overrideKey == null ? null : Path.of(overrideKey));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -211,6 +235,18 @@ public record RiskJobConfig(
         }
     }
 
+    /**
+     * {@code --checkpoint-dir} as Flink takes it: a URI with a scheme ({@code s3://}, {@code hdfs://},
+     * {@code file://}) exactly as given, so a cluster's checkpoints land on the shared filesystem; a path without a
+     * scheme is a directory of the machine that starts the job (a local run), made absolute.
+     */
+    public static String checkpointUri(String given) {
+        if (given.matches("[A-Za-z][A-Za-z0-9+.-]*:/.*")) {
+            return given;
+        }
+        return Path.of(given).toAbsolutePath().normalize().toUri().toString();
+    }
+
     public String topic(String name) {
         return topicPrefix + name;
     }
@@ -232,11 +268,11 @@ public record RiskJobConfig(
     }
 
     /**
-     * Flink settings of the job: the state backend (RocksDB with incremental checkpoints by default), checkpoints in
-     * {@code checkpointDir} retained on cancellation, and a restore from the newest retained checkpoint when there is
-     * one.
+     * Flink settings of the job: the state backend (RocksDB with incremental checkpoints by default) and checkpoints
+     * in {@code checkpointDir} retained on cancellation. Where to recover from is not among them: {@link
+     * RecoveryPath} decides that against what the job was submitted with.
      */
-    public Configuration flinkConfiguration() throws IOException {
+    public Configuration flinkConfiguration() {
         Configuration conf = checkpointing(checkpointDir, checkpointInterval, stateBackend);
         // a local MiniCluster's task manager takes this; a cluster's task managers have their own
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory);
@@ -245,8 +281,6 @@ public record RiskJobConfig(
                     ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP
                     : EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
         }
-        Optional<Path> latest = CheckpointDirectory.latestCompleted(checkpointDir);
-        latest.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
         if (parallelism > 0) {
             conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
         }
@@ -255,7 +289,17 @@ public record RiskJobConfig(
 
     /** The state and checkpoint settings shared by the live job and its tests, on RocksDB. */
     public static Configuration checkpointing(Path dir, Duration interval) {
-        return checkpointing(dir, interval, "rocksdb");
+        return checkpointing(dir.toUri().toString(), interval, "rocksdb");
+    }
+
+    /** As {@link #checkpointing(Path, Duration)}, with the checkpoint directory as a URI. */
+    public static Configuration checkpointing(String dirUri, Duration interval) {
+        return checkpointing(dirUri, interval, "rocksdb");
+    }
+
+    /** As {@link #checkpointing(String, Duration, String)} in a local directory. */
+    public static Configuration checkpointing(Path dir, Duration interval, String backend) {
+        return checkpointing(dir.toUri().toString(), interval, backend);
     }
 
     /**
@@ -272,7 +316,7 @@ public record RiskJobConfig(
      * second and timers per person (clean-ups, pending inputs) that was 38-63% of the job's samples at 100 k persons.
      * The live job's {@code --timers heap} puts them back on the heap.
      */
-    public static Configuration checkpointing(Path dir, Duration interval, String backend) {
+    public static Configuration checkpointing(String dirUri, Duration interval, String backend) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
@@ -282,7 +326,7 @@ public record RiskJobConfig(
         }
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.equals("rocksdb"));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dirUri);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);

@@ -6,6 +6,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.healthcode.risk.metrics.DomainMetrics;
 
 /**
  * Keyed by the exposed person: lets one companion exposure per case through (a person who shared several cells with
@@ -21,6 +22,7 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
     private final ContactRules rules;
 
     private transient MapState<String, Long> seen;
+    private transient DomainMetrics.Labelled exposures;
 
     public ExposureDeduplicator(ContactRules rules) {
         this.rules = rules.validated();
@@ -29,6 +31,7 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
     @Override
     public void open(OpenContext ctx) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
+        exposures = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "exposures", "kind");
     }
 
     static String dedupeKey(Exposure e) {
@@ -47,6 +50,7 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
             ctx.timerService().registerEventTimeTimer(
                     Math.floorDiv(expiry + CLEANUP_GRANULARITY - 1, CLEANUP_GRANULARITY) * CLEANUP_GRANULARITY);
         }
+        exposures.inc(e.kind().name().toLowerCase(java.util.Locale.ROOT));
         out.collect(e);
     }
 

@@ -13,13 +13,20 @@ import java.util.List;
  * @param seq per-person sequence number, +1 per change
  * @param effectiveMs event time at which this status took effect
  * @param nationalId the person's national pseudonym, null when this region has no identity binding with it
+ * @param epoch the job state lineage that decided it (see {@code PersonRiskFunction}); a person's statuses are
+ *     ordered by (epoch, seq)
  */
 public record StatusChange(
         String personId, String colour, long sinceMs, List<ConditionView> conditions, String ruleVersion, long seq,
-        long effectiveMs, String nationalId) {
+        long effectiveMs, String nationalId, long epoch) {
 
     public StatusChange {
         conditions = List.copyOf(conditions);
+    }
+
+    public StatusChange(String personId, String colour, long sinceMs, List<ConditionView> conditions,
+                        String ruleVersion, long seq, long effectiveMs, String nationalId) {
+        this(personId, colour, sinceMs, conditions, ruleVersion, seq, effectiveMs, nationalId, 0);
     }
 
     public StatusChange(String personId, String colour, long sinceMs, List<ConditionView> conditions,

@@ -17,6 +17,7 @@ import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
+import org.healthcode.risk.metrics.DomainMetrics;
 import org.healthcode.risk.rules.InvalidRuleSetException;
 import org.healthcode.risk.rules.RuleSetJson;
 
@@ -52,6 +53,7 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
 
     /** eventId -> event time of its first copy. */
     private transient MapState<String, Long> seen;
+    private transient DomainMetrics.Labelled lateEvents;
 
     /**
      * @param initialLatenessMs the start-up rule set's allowed lateness, in force until a valid rule set arrives
@@ -72,6 +74,7 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-ids", Types.STRING, Types.LONG));
+        lateEvents = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "lateEvents", "outcome");
     }
 
     @Override
@@ -91,6 +94,7 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
         long allowedLatenessMs = allowedLateness(ctx);
         long t = e.time();
         if (watermark != Long.MIN_VALUE && t < watermark - allowedLatenessMs) {
+            lateEvents.inc("rejected");
             ctx.output(rejectedTag, r.reject("late", "time", "late: time " + Instant.ofEpochMilli(t)
                     + " is more than the allowed lateness of " + allowedLatenessMs / 3_600_000L
                     + " h behind the event-time watermark " + Instant.ofEpochMilli(watermark)));
@@ -98,6 +102,9 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
         }
         if (seen.contains(e.eventId())) {
             return; // a duplicate: dropped by design (DESIGN §5); the first copy to arrive counts
+        }
+        if (watermark != Long.MIN_VALUE && t < watermark) {
+            lateEvents.inc("applied");
         }
         seen.put(e.eventId(), t);
         ctx.timerService().registerEventTimeTimer(forgetAt(t, allowedLatenessMs));

@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.OverrideTerms;
@@ -44,12 +45,19 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
     static final String WITHDRAWN = "withdrawn";
 
     private final OutputTag<AuditRecord> auditTag;
+    private final long maxDurationMs;
 
     private transient ValueState<ReviewState> request;
     private transient MapState<String, Event> pending;
 
     public OverrideReview(OutputTag<AuditRecord> auditTag) {
+        this(auditTag, org.healthcode.risk.rules.RuleSet.DEFAULT_OVERRIDE_MAX_HOURS * 3_600_000L);
+    }
+
+    /** @param maxDurationMs the rule set's bound on an override's life, from request to expiry */
+    public OverrideReview(OutputTag<AuditRecord> auditTag, long maxDurationMs) {
         this.auditTag = auditTag;
+        this.maxDurationMs = maxDurationMs;
     }
 
     @Override
@@ -107,6 +115,11 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
             case OVERRIDE_REQUEST -> {
                 if (s != null) {
                     refuse(ctx, e, "request", s, "request id already used by event " + s.requestEventId());
+                    return;
+                }
+                if (e.expiry() - e.time() > maxDurationMs) {
+                    refuse(ctx, e, "request", null, "expiry beyond the rule set's bound: an override lasts at most "
+                            + maxDurationMs / 3_600_000L + " h from its request");
                     return;
                 }
                 ReviewState created = new ReviewState(e.requestId(), e.eventId(), e.time(), e.personId(), e.colour(), e.basis(),
@@ -169,7 +182,8 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
         if (approval.time() >= s.expiryMs()) {
             return "expired: the request's expiry " + Instant.ofEpochMilli(s.expiryMs()) + " has passed";
         }
-        if (approval.operator().equals(s.requester())) {
+        if (OverrideSignatures.canonicalOperator(approval.operator())
+                .equals(OverrideSignatures.canonicalOperator(s.requester()))) {
             return "self-approval: the approver must be a second operator, not the requester " + s.requester();
         }
         return null;

@@ -4,12 +4,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.decode.Rejected;
@@ -34,13 +39,24 @@ import org.healthcode.risk.rules.RuleSet;
  * applied at once with its own time as the anchor of whatever it starts or ends; its status takes effect at the
  * watermark. Rules are data: a valid rule set on the broadcast input replaces the one in force for every person
  * from their next input or timer (an invalid one goes to the rejected output naming its field, and the previous
- * one stays); every status records the version that decided it. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
+ * one stays); every status records the version that decided it.
+ *
+ * <p>Epochs: with {@code epochs} on (the live job), a job that starts with empty state takes the wall clock at start
+ * as its epoch and stamps it on every status; restores keep it (operator state, the highest of the restored ones).
+ * The serving view orders a person's statuses by (epoch, seq), so a region that rebuilds its state from the retained
+ * feeds (seq starting again at 1) supersedes what the old job wrote instead of being ignored as stale. A checkpoint
+ * without an epoch restores epoch 0, what statuses without one carry. Replays run with epoch 0. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
  * number (and the national pseudonym of an identity binding, if any) once no condition is active (see
  * {@link PersonState}); stale timers fire once and do nothing.
  */
-public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, PersonInput, RuleSetUpdate, StatusChange> {
+public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, PersonInput, RuleSetUpdate, StatusChange>
+        implements CheckpointedFunction {
     private final RuleSet initialRules;
     private final OutputTag<Rejected> rejectedTag;
+    private final boolean epochs;
+
+    private transient long epoch;
+    private transient ListState<Long> epochState;
 
     private transient RiskEngine initialEngine;
     private transient String cachedJson;
@@ -54,8 +70,33 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
      * @param rejectedTag where invalid rule sets go, naming the field
      */
     public PersonRiskFunction(RuleSet initialRules, OutputTag<Rejected> rejectedTag) {
+        this(initialRules, rejectedTag, false);
+    }
+
+    /** As above; with {@code epochs}, statuses carry the epoch of the job's state (see the class comment). */
+    public PersonRiskFunction(RuleSet initialRules, OutputTag<Rejected> rejectedTag, boolean epochs) {
         this.initialRules = initialRules;
         this.rejectedTag = rejectedTag;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        epochState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("epoch", TypeInformation.of(Long.class)));
+        epoch = 0;
+        if (context.isRestored()) {
+            for (Long e : epochState.get()) {
+                epoch = Math.max(epoch, e);
+            }
+        } else if (epochs) {
+            epoch = System.currentTimeMillis();
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        epochState.update(List.of(epoch));
     }
 
     @Override
@@ -188,7 +229,7 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             String colour = a.colour().wireName();
             long since = colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
             long seq = s.seq() + 1;
-            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId));
+            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId, epoch));
             next = new PersonState(conds, seq, colour, since, fp, nationalId);
         }
         if (next.isEmpty()) {

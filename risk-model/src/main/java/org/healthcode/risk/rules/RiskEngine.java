@@ -159,7 +159,7 @@ public final class RiskEngine implements Serializable {
             case BORDER_ENTRY -> startOrRenew(conds, ReasonCode.INBOUND, e, t);
             case RISK_PERSON -> crossRegion(conds, e);
             default -> {
-                // other event types feed rules that are not built yet (DESIGN §3 rows of issue 3)
+                // event types without a condition of their own change nothing here
             }
         }
         return conds;

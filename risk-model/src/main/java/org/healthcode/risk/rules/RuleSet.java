@@ -16,9 +16,23 @@ import org.healthcode.risk.contacts.ContactRules;
  *     with category {@code late}; events behind the watermark but within it are applied when they arrive
  * @param conditions the rule of every computed condition (all reason codes but {@code override})
  * @param contacts the parameters of contact detection (grid cell, companion clause, venue window, row window...)
+ * @param overrideMaxHours the longest a manual override may last, from its request to its expiry
+ *     ({@code overrideMaxHours}, default {@value #DEFAULT_OVERRIDE_MAX_HOURS}); a request for longer is refused
  */
 public record RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions,
-                      ContactRules contacts) implements Serializable {
+                      ContactRules contacts, long overrideMaxHours) implements Serializable {
+
+    /** 14 days: an override is a bridge until the feeds catch up, renewed by a new review if it must last. */
+    public static final long DEFAULT_OVERRIDE_MAX_HOURS = 14 * 24;
+
+    public RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions,
+                   ContactRules contacts) {
+        this(version, allowedLatenessHours, conditions, contacts, DEFAULT_OVERRIDE_MAX_HOURS);
+    }
+
+    public long overrideMaxMillis() {
+        return overrideMaxHours * 3_600_000L;
+    }
 
     /** The class-path resource holding the DESIGN §3 defaults. */
     public static final String DEFAULT_RESOURCE = "/rules/default-rules.json";

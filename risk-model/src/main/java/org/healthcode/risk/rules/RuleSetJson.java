@@ -14,7 +14,7 @@ import org.healthcode.risk.contacts.LongStayClause;
 /**
  * Reads a rule set from its JSON file form and validates it, reporting every problem at once with the path of
  * the offending field (e.g. {@code conditions.close_contact.phases[0].hours}). The format is documented in
- * risk-model/README.md; {@code rules/default-rules.json} is the complete example.
+ * docs/risk-model.md, "The rule-set file"; {@code rules/default-rules.json} is the complete example.
  */
 public final class RuleSetJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -60,10 +60,15 @@ public final class RuleSetJson {
             }
         }
         ContactRules contacts = contacts(root.get("contacts"), problems);
+        long overrideMax = root.has("overrideMaxHours")
+                ? hours(root, "overrideMaxHours", "overrideMaxHours", problems) : RuleSet.DEFAULT_OVERRIDE_MAX_HOURS;
+        if (overrideMax < 1) {
+            problems.add("overrideMaxHours: must be at least 1");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRuleSetException(problems);
         }
-        return new RuleSet(version, lateness, rules, contacts);
+        return new RuleSet(version, lateness, rules, contacts, overrideMax);
     }
 
     private static final long MINUTE = 60_000L;

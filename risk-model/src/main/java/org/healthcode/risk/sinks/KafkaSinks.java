@@ -4,6 +4,7 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.healthcode.ingest.decode.Rejected;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.StatusChange;
 
@@ -25,44 +26,64 @@ public final class KafkaSinks {
     private KafkaSinks() {}
 
     public static KafkaSink<StatusChange> status(String bootstrap, String topic, String transactionalIdPrefix) {
+        return status(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
+    }
+
+    public static KafkaSink<StatusChange> status(String bootstrap, KafkaClientSettings client, String topic,
+                                     String transactionalIdPrefix) {
         return KafkaSink.<StatusChange>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new StatusSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-status")
-                .setKafkaProducerConfig(producerConfig())
+                .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }
 
     public static KafkaSink<Rejected> rejected(String bootstrap, String topic, String transactionalIdPrefix) {
+        return rejected(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
+    }
+
+    public static KafkaSink<Rejected> rejected(String bootstrap, KafkaClientSettings client, String topic,
+                                     String transactionalIdPrefix) {
         return KafkaSink.<Rejected>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new RejectedSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-rejected")
-                .setKafkaProducerConfig(producerConfig())
+                .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }
 
     public static KafkaSink<AuditRecord> audit(String bootstrap, String topic, String transactionalIdPrefix) {
+        return audit(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
+    }
+
+    public static KafkaSink<AuditRecord> audit(String bootstrap, KafkaClientSettings client, String topic,
+                                     String transactionalIdPrefix) {
         return KafkaSink.<AuditRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AuditSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-audit")
-                .setKafkaProducerConfig(producerConfig())
+                .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }
 
     /** Requests to push risk persons to other regions: key = target region, value = the notice JSON. */
     public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(String bootstrap, String topic,
                                                                                      String transactionalIdPrefix) {
+        return exchange(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
+    }
+
+    public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(String bootstrap,
+            KafkaClientSettings client, String topic, String transactionalIdPrefix) {
         return KafkaSink.<org.healthcode.risk.crossregion.ExchangeRequest>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new ExchangeRequestSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-exchange")
-                .setKafkaProducerConfig(producerConfig())
+                .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }
 

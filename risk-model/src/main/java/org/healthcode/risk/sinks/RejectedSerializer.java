@@ -1,7 +1,9 @@
 package org.healthcode.risk.sinks;
 
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.healthcode.risk.metrics.DomainMetrics;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.decode.RejectedRecords;
 
@@ -11,13 +13,22 @@ import org.healthcode.ingest.decode.RejectedRecords;
  */
 public class RejectedSerializer implements KafkaRecordSerializationSchema<Rejected> {
     private final String topic;
+    private transient DomainMetrics.Labelled rejections;
 
     public RejectedSerializer(String topic) {
         this.topic = topic;
     }
 
     @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        rejections = DomainMetrics.labelled(context.getMetricGroup(), "rejections", "topic", "category");
+    }
+
+    @Override
     public ProducerRecord<byte[], byte[]> serialize(Rejected r, KafkaSinkContext context, Long timestamp) {
+        if (rejections != null) {
+            rejections.inc(r.topic(), r.category());
+        }
         return RejectedRecords.toProducerRecord(topic, r);
     }
 }

@@ -16,7 +16,8 @@ public final class StatusRecords {
                 .setSinceMs(s.sinceMs())
                 .setRuleVersion(s.ruleVersion())
                 .setSeq(s.seq())
-                .setEffectiveMs(s.effectiveMs());
+                .setEffectiveMs(s.effectiveMs())
+                .setEpoch(s.epoch());
         if (s.nationalId() != null) {
             b.setNationalId(s.nationalId());
         }

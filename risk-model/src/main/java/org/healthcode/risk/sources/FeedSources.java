@@ -6,6 +6,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.ingest.events.Feed;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 
@@ -27,7 +28,15 @@ public final class FeedSources {
     /** The rule-set topic from its beginning: every rule set in order, the last one valid stays in force. */
     @SuppressWarnings("deprecation")
     public static KafkaSource<RuleSetUpdate> rules(String bootstrap, String topic, String groupId) {
+        return rules(bootstrap, KafkaClientSettings.NONE, topic, groupId);
+    }
+
+    /** As {@link #rules(String, String, String)}, with the client settings of {@code --kafka-config}. */
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<RuleSetUpdate> rules(String bootstrap, KafkaClientSettings client, String topic,
+                                                   String groupId) {
         return KafkaSource.<RuleSetUpdate>builder()
+                .setProperties(client.properties())
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId + "-rules")
@@ -44,7 +53,15 @@ public final class FeedSources {
     @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
     public static KafkaSource<FeedRecord> kafka(String bootstrap, List<String> topics, String groupId,
                                                 EventDecoder decoder) {
+        return kafka(bootstrap, KafkaClientSettings.NONE, topics, groupId, decoder);
+    }
+
+    /** As {@link #kafka(String, List, String, EventDecoder)}, with the client settings of {@code --kafka-config}. */
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<FeedRecord> kafka(String bootstrap, KafkaClientSettings client, List<String> topics,
+                                                String groupId, EventDecoder decoder) {
         return KafkaSource.<FeedRecord>builder()
+                .setProperties(client.properties())
                 .setBootstrapServers(bootstrap)
                 .setTopics(topics)
                 .setGroupId(groupId)

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Makes sure a topic the job owns exists: {@code rules} before the job subscribes to it (a Kafka source on a missing
@@ -16,7 +17,12 @@ public final class RulesTopic {
     private RulesTopic() {}
 
     public static void ensure(String bootstrap, String topic) throws InterruptedException {
-        Properties p = new Properties();
+        ensure(bootstrap, KafkaClientSettings.NONE, topic);
+    }
+
+    /** As {@link #ensure(String, String)}, with the client settings of {@code --kafka-config}. */
+    public static void ensure(String bootstrap, KafkaClientSettings client, String topic) throws InterruptedException {
+        Properties p = client.properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             if (admin.listTopics().names().get().contains(topic)) {

@@ -38,6 +38,34 @@ class RiskJobConfigTest {
     }
 
     @Test
+    void checkpointDirectoryUrisReachFlinkAsGiven() {
+        for (String uri : List.of("s3://bucket/healthcode/checkpoints", "hdfs://namenode:8020/flink/checkpoints",
+                "file:///shared/checkpoints", "gs://bucket/cp")) {
+            RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--checkpoint-dir", uri, "--work-dir", dir.toString()});
+            assertThat(cfg.checkpointDir()).isEqualTo(uri);
+            assertThat(cfg.flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(uri);
+        }
+    }
+
+    @Test
+    void aPathWithoutSchemeIsALocalDirectoryMadeAbsolute() {
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--checkpoint-dir", "data/cp", "--work-dir",
+            dir.toString()});
+        assertThat(cfg.flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(Path.of("data/cp").toAbsolutePath().toUri().toString());
+    }
+
+    @Test
+    void theJobsConfigurationNeverSetsARecoveryPathItself() throws Exception {
+        Path chk = dir.resolve("cp").resolve("job").resolve("chk-1");
+        java.nio.file.Files.createDirectories(chk);
+        java.nio.file.Files.write(chk.resolve("_metadata"), new byte[] {1});
+        // RecoveryPath decides, after looking at what the job was submitted with (flink run -s)
+        assertThat(parse().flinkConfiguration().getOptional(
+                org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+    }
+
+    @Test
     void rocksDbWithIncrementalCheckpointsByDefault() throws Exception {
         Configuration conf = parse().flinkConfiguration();
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");

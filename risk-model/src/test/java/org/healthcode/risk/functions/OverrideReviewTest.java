@@ -67,6 +67,30 @@ class OverrideReviewTest {
     }
 
     @Test
+    void theRequesterCannotApproveUnderADifferentlyCasedOrSpacedName() throws Exception {
+        send(overrideRequest(APPEAL, ALICE, "green", "op-chen", MONDAY_9AM, EXPIRY),
+                overrideApproval(APPEAL, "Op-Chen", plusHours(MONDAY_9AM, 1)),
+                overrideApproval(APPEAL, " op-chen ", plusHours(MONDAY_9AM, 2)));
+        advanceTo(plusHours(MONDAY_9AM, 3));
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(audit()).extracting(AuditRecord::outcome)
+                .containsExactly(AuditRecord.ACCEPTED, AuditRecord.REFUSED, AuditRecord.REFUSED);
+        assertThat(audit().get(1).reason()).startsWith("self-approval");
+    }
+
+    @Test
+    void aRequestLastingLongerThanTheRuleSetAllowsIsRefused() throws Exception {
+        send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM,
+                plusDays(MONDAY_9AM, (int) (org.healthcode.risk.rules.RuleSet.DEFAULT_OVERRIDE_MAX_HOURS / 24) + 1)),
+                overrideApproval(APPEAL, OPERATOR_LI, plusHours(MONDAY_9AM, 1)));
+        advanceTo(plusHours(MONDAY_9AM, 2));
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(audit().get(0).outcome()).isEqualTo(AuditRecord.REFUSED);
+        assertThat(audit().get(0).reason()).contains("expiry beyond the rule set's bound");
+        assertThat(audit().get(1).reason()).isEqualTo("unknown request");
+    }
+
+    @Test
     void aRequestTakesEffectOnlyWhenASecondOperatorApprovesIt() throws Exception {
         send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY));
         advanceTo(plusHours(MONDAY_9AM, 1));
