@@ -1,6 +1,7 @@
 package org.healthcode.codes.issue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.healthcode.codes.support.TestRegions.GUANGDONG;
 import static org.healthcode.codes.support.TestRegions.MONDAY_9AM;
 import static org.healthcode.codes.support.TestRegions.issuer;
@@ -19,6 +20,24 @@ class QrImagesTest {
 
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
         assertThat(QrImages.decode(png)).isEqualTo(code);
+    }
+
+    @Test
+    void aPictureLargerThanTheDecodeBudgetIsReadSubsampled() throws Exception {
+        byte[] png = QrImages.png(code, 35);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertThat((long) img.getWidth() * img.getHeight()).isGreaterThan(QrImages.DECODED_PIXELS)
+            .isLessThanOrEqualTo(QrImages.MAX_PIXELS);
+
+        assertThat(QrImages.decode(png)).isEqualTo(code);
+    }
+
+    @Test
+    void aPictureOverThePixelBudgetIsRefusedFromItsHeader() {
+        byte[] png = QrImages.png(code, 70);
+
+        assertThatThrownBy(() -> QrImages.decode(png)).isInstanceOf(QrImages.PictureTooLargeException.class)
+            .hasMessageContaining(" x ");
     }
 
     @Test

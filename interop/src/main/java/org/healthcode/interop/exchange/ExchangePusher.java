@@ -223,10 +223,29 @@ public final class ExchangePusher implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts and audits a push's outcome. The push has happened: its record is retried until the audit takes it
+     * (the outbox position is not committed meanwhile, so a restart pushes again, idempotently, and audits then).
+     */
     private void result(RiskPersonNotice n, String result) {
         metrics.recordInterop(AuditRecord.EXCHANGE_OUT, result);
-        audit.record(new AuditRecord(clock.instant(), "exchange-pusher", null, null, AuditRecord.EXCHANGE_OUT,
-                n.nationalId(), result, "to " + n.toRegion() + " key " + n.idempotencyKey()));
+        AuditRecord record = new AuditRecord(clock.instant(), "exchange-pusher", null, null, AuditRecord.EXCHANGE_OUT,
+                n.nationalId(), result, "to " + n.toRegion() + " key " + n.idempotencyKey());
+        long backoffMs = 1000;
+        while (!stopping) {
+            try {
+                audit.record(record);
+                return;
+            } catch (org.healthcode.interop.audit.AuditUnavailableException e) {
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMs = Math.min(60_000, backoffMs * 2);
+            }
+        }
     }
 
     @Override
