@@ -34,7 +34,10 @@ final class ChildJvm implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        return new ChildJvm(name, pb.start(), log);
+        Process p = pb.start();
+        // should the test JVM be stopped before its clean-up runs, the brokers and Flink processes go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        return new ChildJvm(name, p, log);
     }
 
     /** Waits for the process to end; fails naming its log if it does not within {@code seconds}. */

@@ -105,9 +105,20 @@ class ClusterTest {
         int[] brokerPorts = {freePort(), freePort(), freePort()};
         int[] controllerPorts = {freePort(), freePort(), freePort()};
         String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        List<ChildJvm> formats = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            formats.add(formatBroker(n, brokerPorts, controllerPorts, clusterId, brokerCp));
+        }
+        for (ChildJvm format : formats) {
+            assertThat(format.await(180)).as(format.output()).isZero();
+        }
         List<ChildJvm> brokers = new ArrayList<>();
         for (int n = 0; n < 3; n++) {
-            brokers.add(startBroker(n, brokerPorts, controllerPorts, clusterId, brokerCp));
+            ChildJvm broker = ChildJvm.start("kafka-" + n, brokerJvm(), brokerCp, "kafka.Kafka",
+                    List.of(work.resolve("kafka-" + n).resolve("server.properties").toString()), Map.of(),
+                    work.resolve("logs/kafka-" + n + ".log"));
+            processes.add(broker);
+            brokers.add(broker);
         }
         String bootstrap = String.join(",", Arrays.stream(brokerPorts).mapToObj(p -> "127.0.0.1:" + p).toList());
         createFeedTopics(bootstrap);
@@ -238,7 +249,12 @@ class ClusterTest {
         }
     }
 
-    private ChildJvm startBroker(int n, int[] brokerPorts, int[] controllerPorts, String clusterId, String cp)
+    private List<String> brokerJvm() {
+        return List.of("-Xmx384m", "-Dlog4j2.configurationFile=" + log4j());
+    }
+
+    /** Writes broker {@code n}'s server.properties and starts formatting its storage (the JVM is returned). */
+    private ChildJvm formatBroker(int n, int[] brokerPorts, int[] controllerPorts, String clusterId, String cp)
             throws Exception {
         Path dir = work.resolve("kafka-" + n);
         Files.createDirectories(dir);
@@ -271,15 +287,11 @@ class ClusterTest {
         try (OutputStream out = Files.newOutputStream(props)) {
             p.store(out, "cluster test broker " + (n + 1));
         }
-        List<String> jvm = List.of("-Xmx384m", "-Dlog4j2.configurationFile=" + log4j());
-        ChildJvm format = ChildJvm.start("format-" + n, jvm, cp, "kafka.tools.StorageTool",
+        ChildJvm format = ChildJvm.start("format-" + n, brokerJvm(), cp, "kafka.tools.StorageTool",
                 List.of("format", "-t", clusterId, "-c", props.toString()), Map.of(),
                 work.resolve("logs/kafka-format-" + n + ".log"));
-        assertThat(format.await(120)).as(format.output()).isZero();
-        ChildJvm broker = ChildJvm.start("kafka-" + n, jvm, cp, "kafka.Kafka", List.of(props.toString()), Map.of(),
-                work.resolve("logs/kafka-" + n + ".log"));
-        processes.add(broker);
-        return broker;
+        processes.add(format);
+        return format;
     }
 
     private static void createFeedTopics(String bootstrap) throws Exception {
@@ -318,9 +330,10 @@ class ClusterTest {
         c.put("jobmanager.memory.process.size", "1024m");
         c.put("taskmanager.memory.process.size", "1728m");
         c.put("parallelism.default", 2);
-        // a killed task manager is noticed in seconds, not after the default 50 s heartbeat timeout
-        c.put("heartbeat.interval", 1000);
-        c.put("heartbeat.timeout", 8000);
+        // a killed task manager is noticed in 20 s, not after the default 50 s; less declared live ones dead on a
+        // machine shared with other builds (8 s did)
+        c.put("heartbeat.interval", 2000);
+        c.put("heartbeat.timeout", 20000);
         c.put("restart-strategy.exponential-delay.max-backoff", "5s");
         Files.createDirectories(dir);
         yaml.writeValue(dir.resolve("config.yaml").toFile(), c);
