@@ -121,8 +121,11 @@ public final class InteropServing implements AutoCloseable {
             tls = pki.sslContext(node);
             peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
         }
-        ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
-                new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
+        // replication: the cluster's default.replication.factor (3 on a production cluster, deploy/kafka)
+        java.util.Optional<Short> replication = java.util.Optional.empty();
+        ensureTopics(bootstrapServers, List.of(new NewTopic(config.auditTopic(), Optional.of(2), replication),
+                new NewTopic(config.interopTopic(), Optional.of(2), replication),
+                new NewTopic(config.outboxTopic(), Optional.of(1), replication)));
         AuditLog log = new AuditLog(bootstrapServers, config.auditTopic(), dataDir.resolve("audit-index"),
                 metrics.follower("audit"));
         KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, config.auditTopic(), audit);
@@ -140,7 +143,7 @@ public final class InteropServing implements AutoCloseable {
                 trust, peerHttp);
     }
 
-    /** Creates the topics that do not exist yet (replication 1: a development default; create them ahead in production). */
+    /** Creates the topics that do not exist yet (with the cluster's default replication; deploy/kafka lists them). */
     static void ensureTopics(String bootstrapServers, List<NewTopic> topics) throws Exception {
         java.util.Properties p = new java.util.Properties();
         p.setProperty(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
