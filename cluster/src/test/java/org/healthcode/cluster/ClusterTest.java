@@ -334,6 +334,7 @@ class ClusterTest {
         // machine shared with other builds (8 s did)
         c.put("heartbeat.interval", 2000);
         c.put("heartbeat.timeout", 20000);
+        c.put("pekko.ask.timeout", "60 s"); // a deployment on a busy task manager took over the default 10 s
         c.put("restart-strategy.exponential-delay.max-backoff", "5s");
         Files.createDirectories(dir);
         yaml.writeValue(dir.resolve("config.yaml").toFile(), c);
