@@ -129,8 +129,12 @@ public final class InteropServing implements AutoCloseable {
             tls = pki.sslContext(node);
             peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
         }
-        ensureTopics(bootstrapServers, kafkaSettings, List.of(new NewTopic(config.auditTopic(), 2, (short) 1),
-                new NewTopic(config.interopTopic(), 2, (short) 1), new NewTopic(config.outboxTopic(), 1, (short) 1)));
+        // replication: the cluster's default.replication.factor (3 on a production cluster, deploy/kafka)
+        java.util.Optional<Short> replication = java.util.Optional.empty();
+        ensureTopics(bootstrapServers, kafkaSettings, List.of(
+                new NewTopic(config.auditTopic(), Optional.of(2), replication),
+                new NewTopic(config.interopTopic(), Optional.of(2), replication),
+                new NewTopic(config.outboxTopic(), Optional.of(1), replication)));
         AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
                 org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")),
                 metrics.follower("audit"));
@@ -149,7 +153,7 @@ public final class InteropServing implements AutoCloseable {
                 trust, peerHttp);
     }
 
-    /** Creates the topics that do not exist yet (replication 1: a development default; create them ahead in production). */
+    /** Creates the topics that do not exist yet (with the cluster's default replication; deploy/kafka lists them). */
     static void ensureTopics(String bootstrapServers, KafkaClientSettings kafka, List<NewTopic> topics)
             throws Exception {
         java.util.Properties p = kafka.properties();

@@ -8,10 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -88,6 +93,7 @@ class JobMetricsTest {
     @Test
     void domainMetricsAreExportedWithTheirLabels() throws Exception {
         JobClient job = startJob();
+        Thread.sleep(4000); // every feed partition goes idle first, as in ExactlyOnceEndToEndTest
         try (FeedProducer feeds = new FeedProducer(new org.apache.kafka.clients.producer.KafkaProducer<>(
                 FeedProducer.properties(broker.bootstrapServers())), PREFIX)) {
             feeds.accept(Feed.HEALTH, test("lab-1", "2022-04-04T09:00:00+08:00", "alice", "positive"));
@@ -109,13 +115,16 @@ class JobMetricsTest {
                 List.of(op + "healthcode_outcome_lateEvents", "outcome=\"rejected\""),
                 List.of(op + "deserializer_healthcode_feed_events", "feed=\"" + LABEL_PREFIX + "health\""),
                 List.of(op + "deserializer_healthcode_feed_eventTimeLagMs", "feed=\"" + LABEL_PREFIX + "health\""));
+        Set<String> usedByOperators = flinkMetricsUsedIn(DEPLOY.resolve("prometheus/alerts.yaml"),
+                DEPLOY.resolve("grafana/healthcode-dashboard.json"));
+        assertThat(usedByOperators).isNotEmpty();
         String scrape = "";
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
             while (System.nanoTime() < deadline) {
                 scrape = scrape();
                 String s = scrape;
-                if (wanted.stream().allMatch(w -> positive(s, w))) {
+                if (wanted.stream().allMatch(w -> positive(s, w)) && exported(s).containsAll(usedByOperators)) {
                     break;
                 }
                 Thread.sleep(500);
@@ -126,6 +135,31 @@ class JobMetricsTest {
         for (List<String> w : wanted) {
             assertThat(positive(scrape, w)).as(w + " in the scrape:\n" + healthcodeLines(scrape)).isTrue();
         }
+        // every Flink metric a dashboard panel or an alert of deploy/ reads is one the job exports
+        assertThat(exported(scrape)).containsAll(usedByOperators);
+    }
+
+    /** The deploy folder beside the modules. */
+    private static final Path DEPLOY = Path.of("").toAbsolutePath().getParent().resolve("deploy");
+
+    /** The {@code flink_*} metric names in PromQL expressions of the given files. */
+    static Set<String> flinkMetricsUsedIn(Path... files) throws java.io.IOException {
+        Set<String> names = new TreeSet<>();
+        for (Path f : files) {
+            Matcher m = Pattern.compile("\\bflink_[A-Za-z0-9_]+").matcher(Files.readString(f));
+            while (m.find()) {
+                names.add(m.group());
+            }
+        }
+        return names;
+    }
+
+    /** The metric names with at least one sample in a scrape. */
+    static Set<String> exported(String scrape) {
+        Set<String> names = new TreeSet<>();
+        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
+        return names;
     }
 
     /** True when a sample of metric {@code nameAndLabels[0]} with all the labels after it is above zero. */
@@ -163,7 +197,7 @@ class JobMetricsTest {
         Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), Duration.ofMillis(500));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(conf);
-        env.setParallelism(1);
+        env.setParallelism(2);
         RiskJob.define(env, cfg, RuleSet.defaults(),
                 new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         return env.executeAsync("metrics");

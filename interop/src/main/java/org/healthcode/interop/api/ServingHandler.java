@@ -117,8 +117,12 @@ public final class ServingHandler extends Handler.Abstract {
                 return methodNotAllowed(response, callback);
             }
             inFlight.incrementAndGet();
-            // counted until the response is fully written, not until this method returns
-            Callback release = Callback.from(callback, (Runnable) inFlight::decrementAndGet);
+            // from the request's arrival (admission queue included) until the response is fully written
+            long began = request.getBeginNanoTime();
+            Callback release = Callback.from(callback, () -> {
+                inFlight.decrementAndGet();
+                metrics.recordLookupDuration(System.nanoTime() - began);
+            });
             try {
                 return status((Caller) request.getAttribute(Caller.ATTRIBUTE), path.substring(STATUS_PREFIX.length()),
                         response, release);

@@ -27,7 +27,18 @@ public final class ServingMetrics {
     private volatile BooleanSupplier consumerUp = () -> false;
     private volatile IntSupplier inFlight = () -> 0;
     private volatile IntSupplier queued = () -> 0;
+    /** Upper bounds (seconds) of the lookup latency histogram's buckets: the targets are p99 5 ms, p99.9 20 ms. */
+    static final double[] LOOKUP_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
+    private final LongAdder[] lookupBuckets = newAdders(LOOKUP_BUCKETS.length);
+    private final LongAdder lookupCount = new LongAdder();
+    private final LongAdder lookupNanos = new LongAdder();
     private final Map<String, FollowerState> followers = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    public ServingMetrics() {
+        // at zero from the start, so the shedding ratio and the dashboards have a series before the first lookup
+        lookups.put("found", new LongAdder());
+        lookups.put("overloaded", new LongAdder());
+    }
 
     /** The state of the follower called {@code name}, registered on first use (reported by /health and below). */
     public FollowerState follower(String name) {
@@ -37,6 +48,27 @@ public final class ServingMetrics {
     /** Every follower registered, by name. */
     public java.util.List<FollowerState.View> followers() {
         return followers.values().stream().map(FollowerState::view).toList();
+    }
+
+    private static LongAdder[] newAdders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
+    /** One status lookup answered in {@code nanos}, from its arrival until the response was written. */
+    public void recordLookupDuration(long nanos) {
+        double seconds = nanos / 1e9;
+        for (int i = 0; i < LOOKUP_BUCKETS.length; i++) {
+            if (seconds <= LOOKUP_BUCKETS[i]) {
+                lookupBuckets[i].increment();
+                break;
+            }
+        }
+        lookupCount.increment();
+        lookupNanos.add(nanos);
     }
 
     /** Counts one lookup under its result label ({@code found} or an error code). */
@@ -142,6 +174,19 @@ public final class ServingMetrics {
         b.append("# TYPE healthcode_follower_failures_total counter\n");
         followers.values().forEach(f -> b.append("healthcode_follower_failures_total{follower=\"").append(f.name())
                 .append("\"} ").append(f.failures()).append('\n'));
+        b.append("# HELP healthcode_lookup_duration_seconds Status lookups from arrival (admission queue included)"
+                + " until the response was written.\n");
+        b.append("# TYPE healthcode_lookup_duration_seconds histogram\n");
+        long cumulative = 0;
+        for (int i = 0; i < LOOKUP_BUCKETS.length; i++) {
+            cumulative += lookupBuckets[i].sum();
+            b.append("healthcode_lookup_duration_seconds_bucket{le=\"").append(LOOKUP_BUCKETS[i]).append("\"} ")
+                    .append(cumulative).append('\n');
+        }
+        long count = lookupCount.sum();
+        b.append("healthcode_lookup_duration_seconds_bucket{le=\"+Inf\"} ").append(count).append('\n');
+        b.append("healthcode_lookup_duration_seconds_sum ").append(lookupNanos.sum() / 1e9).append('\n');
+        b.append("healthcode_lookup_duration_seconds_count ").append(count).append('\n');
         gauge(b, "healthcode_status_consumer_lag_records",
                 "Committed status records not yet read into the view (-1: not measured yet).", consumerLag);
         gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",

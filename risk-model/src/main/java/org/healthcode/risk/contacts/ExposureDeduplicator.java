@@ -32,6 +32,9 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
     public void open(OpenContext ctx) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
         exposures = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "exposures", "kind");
+        for (ExposureKind kind : ExposureKind.values()) {
+            exposures.register(kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     static String dedupeKey(Exposure e) {

@@ -74,7 +74,8 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-ids", Types.STRING, Types.LONG));
-        lateEvents = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "lateEvents", "outcome");
+        lateEvents = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "lateEvents", "outcome")
+                .register("applied").register("rejected");
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.healthcode.risk.metrics;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.Function;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -28,7 +31,24 @@ public final class DomainMetrics {
     /** The metric group every domain metric is under. */
     public static final String GROUP = "healthcode";
 
+    /**
+     * What was registered in each metric group, so a second registration of the same name returns the first
+     * metric instead of a new one Flink would not report ("Name collision"): Kafka's sink writer opens its record
+     * serializer twice on the same group. Weak keys: a group of a finished task goes with it.
+     */
+    private static final Map<MetricGroup, Map<String, Object>> REGISTERED =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     private DomainMetrics() {}
+
+    /** The metric {@code name} of {@code group}, registered by {@code register} the first time only. */
+    @SuppressWarnings("unchecked")
+    public static <T> T once(MetricGroup group, String name, Function<MetricGroup, T> register) {
+        synchronized (REGISTERED) {
+            return (T) REGISTERED.computeIfAbsent(group, g -> new HashMap<>())
+                    .computeIfAbsent(name, n -> register.apply(group));
+        }
+    }
 
     /** The {@value #GROUP} group of an operator's (or a source's, or a sink's) metric group. */
     public static MetricGroup group(MetricGroup parent) {
@@ -53,8 +73,18 @@ public final class DomainMetrics {
             this.labels = labels;
         }
 
+        /** Registers the counter of {@code values} at zero, so dashboards show it before the first count. */
+        public Labelled register(String... values) {
+            counter(values);
+            return this;
+        }
+
         /** Counts one under {@code values}, one per label, in the labels' order. */
         public void inc(String... values) {
+            counter(values).inc();
+        }
+
+        private Counter counter(String... values) {
             String[] v = values.clone();
             for (int i = 0; i < v.length; i++) {
                 v[i] = v[i] == null ? "unknown" : v[i];
@@ -66,10 +96,10 @@ public final class DomainMetrics {
                 for (int i = 0; i < labels.size(); i++) {
                     g = g.addGroup(labels.get(i), v[i]);
                 }
-                c = g.counter(name);
+                c = once(g, name, m -> m.counter(name));
                 counters.put(key, c);
             }
-            c.inc();
+            return c;
         }
     }
 }

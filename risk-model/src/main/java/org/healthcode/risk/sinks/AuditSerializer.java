@@ -1,6 +1,7 @@
 package org.healthcode.risk.sinks;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +23,9 @@ public class AuditSerializer implements KafkaRecordSerializationSchema<AuditReco
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         decisions = DomainMetrics.labelled(context.getMetricGroup(), "overrideDecisions", "action", "outcome");
+        for (String action : List.of("request", "approval", "refusal", "withdrawal")) {
+            decisions.register(action, AuditRecord.ACCEPTED).register(action, AuditRecord.REFUSED);
+        }
     }
 
     @Override

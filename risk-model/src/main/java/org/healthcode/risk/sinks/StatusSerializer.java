@@ -1,6 +1,7 @@
 package org.healthcode.risk.sinks;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,6 +20,9 @@ public class StatusSerializer implements KafkaRecordSerializationSchema<StatusCh
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         statuses = DomainMetrics.labelled(context.getMetricGroup(), "statuses", "colour");
+        for (String colour : List.of("green", "yellow", "red")) {
+            statuses.register(colour);
+        }
     }
 
     @Override

@@ -44,7 +44,8 @@ public class FeedDeserializer implements KafkaRecordDeserializationSchema<FeedRe
         FeedRecord r = FeedRecord.ofKafka(decoder.decodeProto(value, record.topic(), record.partition(),
                 record.offset()), record.topic(), record.partition(), record.offset(), value);
         if (byTopic != null) {
-            byTopic.computeIfAbsent(record.topic(), t -> new FeedMetrics(metrics.addGroup("feed", t)))
+            byTopic.computeIfAbsent(record.topic(), t -> DomainMetrics.once(metrics.addGroup("feed", t),
+                            "events", FeedMetrics::new))
                     .read(r.isEvent() ? r.event().time() : Long.MIN_VALUE);
         }
         out.collect(r);
