@@ -42,8 +42,21 @@ public final class CaughtUpOffsets {
 
     private static final Map<Source, CaughtUpOffsets> BY_SOURCE = new ConcurrentHashMap<>();
 
-    /** Which source: travels with the watermark strategy to the task managers. */
-    public record Source(String bootstrapServers, String groupId, List<String> topics) implements Serializable {}
+    /**
+     * Which source: travels with the watermark strategy to the task managers. {@code clientProperties} are the Kafka
+     * client settings the source's consumer uses beyond the bootstrap servers (security), given to the admin client.
+     */
+    public record Source(String bootstrapServers, String groupId, List<String> topics,
+                         Map<String, String> clientProperties) implements Serializable {
+        public Source {
+            topics = List.copyOf(topics);
+            clientProperties = Map.copyOf(clientProperties);
+        }
+
+        public Source(String bootstrapServers, String groupId, List<String> topics) {
+            this(bootstrapServers, groupId, topics, Map.of());
+        }
+    }
 
     private final Source source;
     private final Map<TopicPartition, Long> seenAt = new ConcurrentHashMap<>();
@@ -110,6 +123,7 @@ public final class CaughtUpOffsets {
 
     private void refreshWhileAsked() {
         Properties p = new Properties();
+        p.putAll(source.clientProperties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers());
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, source.groupId() + "-caught-up");
         try (Admin admin = Admin.create(p)) {
