@@ -100,7 +100,7 @@ public final class RiskWorkflow {
      * The live job's form: the carrier feed in its own event-time domain. {@code carrier} carries the carrier topic
      * with its own watermark, which alone decides when contact detection applies the pings (carrier data often comes
      * a day late: it is on time there); the carrier's other records (city stays) cross into the other feeds' time
-     * ({@link EventTimeBoundary}), where they are late records like any other, within the allowed lateness.
+     * ({@link EventTimeBoundary}), where they may be late records, never rejected as late for it.
      * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results). Its statuses
      * carry the epoch of the job's state ({@link PersonRiskFunction}).
      */

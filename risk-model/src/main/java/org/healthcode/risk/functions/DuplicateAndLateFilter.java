@@ -15,6 +15,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.metrics.DomainMetrics;
@@ -94,7 +95,9 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
         long watermark = ctx.timerService().currentWatermark();
         long allowedLatenessMs = allowedLateness(ctx);
         long t = e.time();
-        if (watermark != Long.MIN_VALUE && t < watermark - allowedLatenessMs) {
+        // a carrier city stay keeps the carrier's time (it crossed into this one late by design: a carrier backlog
+        // or a feed a day late is not lateness here)
+        if (watermark != Long.MIN_VALUE && t < watermark - allowedLatenessMs && e.type() != EventType.CITY_STAY) {
             lateEvents.inc("rejected");
             ctx.output(rejectedTag, r.reject("late", "time", "late: time " + Instant.ofEpochMilli(t)
                     + " is more than the allowed lateness of " + allowedLatenessMs / 3_600_000L

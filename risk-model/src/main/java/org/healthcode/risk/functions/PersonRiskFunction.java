@@ -23,6 +23,7 @@ import org.healthcode.risk.rules.InvalidRuleSetException;
 import org.healthcode.risk.rules.RuleSetJson;
 import org.apache.flink.util.Collector;
 import org.healthcode.risk.events.ConditionState;
+import org.healthcode.risk.events.PersonHistory;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.PersonState;
 import org.healthcode.risk.events.StatusChange;
@@ -35,9 +36,12 @@ import org.healthcode.risk.rules.RuleSet;
  * changes, from the person's feed events and the exposures contact detection found. Results follow event time, never arrival order: events are buffered until the watermark passes them
  * and then applied in (time, id) order by an event-time timer; phase ends are event-time timers too.
  *
- * <p>An event that arrives already behind the watermark (but within the allowed lateness, checked upstream) is
- * applied at once with its own time as the anchor of whatever it starts or ends; its status takes effect at the
- * watermark. Rules are data: a valid rule set on the broadcast input replaces the one in force for every person
+ * <p>An input that arrives already behind the watermark (but within the allowed lateness, checked upstream) is
+ * applied as if it had come in order: the person's inputs of the last allowed-lateness window are kept
+ * ({@link PersonHistory}) and replayed over the conditions as of before them with the late one among them, phase ends
+ * at their instants. The result (conditions, colour and {@code since}: when the colour changed in event time) is
+ * emitted as a correction that takes effect at the watermark. An input older than the kept window (a rule set that
+ * shortened the lateness) is applied at the watermark instead. Rules are data: a valid rule set on the broadcast input replaces the one in force for every person
  * from their next input or timer (an invalid one goes to the rejected output naming its field, and the previous
  * one stays); every status records the version that decided it.
  *
@@ -63,6 +67,7 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
     private transient RiskEngine cachedEngine;
     private transient ValueState<PersonState> person;
     private transient MapState<String, PersonInput> pending;
+    private transient ValueState<PersonHistory> history;
 
     /**
      * @param initialRules the rule set in force until the first valid one arrives on the broadcast input (and
@@ -106,6 +111,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
                 new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
         pending = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("pending", TypeInformation.of(String.class), TypeInformation.of(PersonInput.class)));
+        history = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("history", TypeInformation.of(PersonHistory.class)));
     }
 
     @Override
@@ -154,9 +161,99 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         RiskEngine engine = engine(ctx);
         PersonState s = load();
         String nationalId = NationalIds.learned(s, e);
-        List<ConditionState> conds = engine.apply(s.conditions(), e);
-        conds = engine.advance(conds, now);
-        finish(engine, s, conds, now, ctx.getCurrentKey(), ctx.timerService(), out, nationalId);
+        PersonHistory h = loadHistory();
+        if (watermark == Long.MAX_VALUE || e.time() <= h.baseMs()) {
+            List<ConditionState> conds = engine.apply(s.conditions(), e);
+            conds = engine.advance(conds, now);
+            finish(engine, s, conds, now, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, null);
+            return;
+        }
+        List<PersonInput> inputs = new ArrayList<>(h.inputs());
+        inputs.add(e);
+        inputs.sort(IN_ORDER);
+        h = new PersonHistory(h.baseMs(), h.base(), h.baseColour(), h.baseSinceMs(), inputs);
+        Replayed r = replay(engine, h, inputs, now);
+        long since = r.sinceMs() != Long.MIN_VALUE ? r.sinceMs()
+                : r.colour().equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
+        finish(engine, s, r.conditions(), now, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, since);
+        keep(engine, h, now, ctx.timerService());
+    }
+
+    private static final Comparator<PersonInput> IN_ORDER =
+            Comparator.comparingLong(PersonInput::time).thenComparing(PersonInput::id);
+
+    /** Conditions, colour and since after in-order processing up to an instant. */
+    private record Replayed(List<ConditionState> conditions, String colour, long sinceMs) {}
+
+    /**
+     * In-order processing of {@code inputs} (sorted, after the base) over the history's base up to {@code to}: at
+     * each input's instant and each phase end, as event-time timers would; the colour's changes give since.
+     */
+    private static Replayed replay(RiskEngine engine, PersonHistory h, List<PersonInput> inputs, long to) {
+        List<ConditionState> conds = h.base();
+        String colour = h.baseColour();
+        long since = h.baseSinceMs();
+        long now = h.baseMs();
+        int i = 0;
+        while (true) {
+            long next = Math.min(i < inputs.size() ? inputs.get(i).time() : Long.MAX_VALUE,
+                    engine.nextChange(conds, now));
+            if (next > to) {
+                break;
+            }
+            conds = engine.advance(conds, next);
+            while (i < inputs.size() && inputs.get(i).time() <= next) {
+                conds = engine.apply(conds, inputs.get(i++));
+            }
+            conds = engine.advance(conds, next);
+            String c = engine.assess(conds, next).colour().wireName();
+            if (!c.equals(colour)) {
+                colour = c;
+                since = next;
+            }
+            now = next;
+        }
+        return new Replayed(engine.advance(conds, to), colour, since);
+    }
+
+    /**
+     * Stores the history with the inputs the watermark has left more than the allowed lateness behind folded into
+     * its base (none that old can arrive any more), and a timer for when the newest one will be.
+     */
+    private void keep(RiskEngine engine, PersonHistory h, long now, org.apache.flink.streaming.api.TimerService timers)
+            throws Exception {
+        long lateness = engine.rules().allowedLatenessMillis();
+        long horizon = now - lateness;
+        int n = 0;
+        while (n < h.inputs().size() && h.inputs().get(n).time() <= horizon) {
+            n++;
+        }
+        if (n > 0 || (!h.base().isEmpty() && horizon > h.baseMs())) {
+            Replayed r = replay(engine, h, h.inputs().subList(0, n), horizon);
+            h = new PersonHistory(horizon, r.conditions(), r.colour(), r.sinceMs(),
+                    h.inputs().subList(n, h.inputs().size()));
+        }
+        if (h.isEmpty()) {
+            history.clear();
+            return;
+        }
+        history.update(h);
+        // folded again once the newest input, or else the base's last condition, is beyond the allowed lateness
+        long last = h.inputs().isEmpty() ? Long.MIN_VALUE : h.inputs().get(h.inputs().size() - 1).time();
+        for (ConditionState c : h.inputs().isEmpty() ? h.base() : List.<ConditionState>of()) {
+            last = Math.max(last, engine.endAt(c));
+        }
+        if (last != Long.MAX_VALUE && last > Long.MIN_VALUE) {
+            long fold = last + lateness;
+            timers.registerEventTimeTimer(fold - Math.floorMod(fold, HOUR) + HOUR);
+        }
+    }
+
+    private static final long HOUR = 3_600_000L;
+
+    private PersonHistory loadHistory() throws Exception {
+        PersonHistory h = history.value();
+        return h == null ? PersonHistory.empty() : h;
     }
 
     /**
@@ -193,7 +290,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             pending.remove(in.id());
         }
         PersonState stored = person.value();
-        if (stored == null && due.isEmpty()) {
+        PersonHistory h = history.value();
+        if (stored == null && due.isEmpty() && h == null) {
             return; // a timer left over from a condition that is gone
         }
         PersonState s = stored == null ? PersonState.initial() : stored;
@@ -207,7 +305,18 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             nationalId = NationalIds.learned(s.withNationalId(nationalId), e);
         }
         conds = engine.advance(conds, timestamp);
-        finish(engine, s, conds, timestamp, ctx.getCurrentKey(), ctx.timerService(), out, nationalId);
+        finish(engine, s, conds, timestamp, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, null);
+        if (h == null && due.isEmpty()) {
+            return;
+        }
+        PersonHistory past = h == null ? PersonHistory.empty() : h;
+        if (!due.isEmpty()) {
+            List<PersonInput> inputs = new ArrayList<>(past.inputs());
+            inputs.addAll(due);
+            inputs.sort(IN_ORDER);
+            past = new PersonHistory(past.baseMs(), past.base(), past.baseColour(), past.baseSinceMs(), inputs);
+        }
+        keep(engine, past, timestamp, ctx.timerService());
     }
 
     private PersonState load() throws Exception {
@@ -217,7 +326,7 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
 
     private void finish(RiskEngine engine, PersonState s, List<ConditionState> conds, long now, String personId,
                         org.apache.flink.streaming.api.TimerService timers, Collector<StatusChange> out,
-                        String nationalId) throws Exception {
+                        String nationalId, Long derivedSince) throws Exception {
         Assessment a = engine.assess(conds, now);
         String version = engine.rules().version();
         long fp = a.fingerprint(version);
@@ -225,9 +334,12 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         boolean nothingToSay = s.seq() == 0 && conds.isEmpty();
         // a national pseudonym learned after the last status is published with a new one, so other regions find them
         boolean newNationalId = nationalId != null && !nationalId.equals(s.nationalId());
-        if (!nothingToSay && (fp != s.fingerprint() || newNationalId)) {
+        // a late input replayed in order (derivedSince) may move since without changing anything else
+        boolean sinceMoved = derivedSince != null && s.seq() > 0 && derivedSince != s.sinceMs();
+        if (!nothingToSay && (fp != s.fingerprint() || newNationalId || sinceMoved)) {
             String colour = a.colour().wireName();
-            long since = colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
+            long since = derivedSince != null ? derivedSince
+                    : colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
             long seq = s.seq() + 1;
             out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId, epoch));
             next = new PersonState(conds, seq, colour, since, fp, nationalId);

@@ -266,7 +266,7 @@ class PersonRiskFunctionTest {
                 positivePcr(BOB, MONDAY_9AM), negativePcr(BOB, plusDays(MONDAY_9AM, 1)),
                 negativePcr(BOB, plusDays(MONDAY_9AM, 2)));
         assertThat(h.timers()).isPositive();
-        h.advanceTo(plusDays(MONDAY_9AM, 11));
+        h.advanceTo(plusDays(MONDAY_9AM, 14)); // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
         assertThat(h.latest(ALICE).colour()).isEqualTo("green");
         assertThat(h.latest(BOB).colour()).isEqualTo("green");
         assertThat(h.timers()).isZero();
@@ -278,7 +278,7 @@ class PersonRiskFunctionTest {
     void aPersonWithoutConditionsLeavesNoStateAndNoTimers() throws Exception {
         h.send(negativePcr(ALICE, MONDAY_9AM), negativePcr(ALICE, plusDays(MONDAY_9AM, 1)));
         assertThat(h.stateEntries()).isPositive();
-        h.advanceTo(plusDays(MONDAY_9AM, 2));
+        h.advanceTo(plusDays(MONDAY_9AM, 4)); // the inputs stay in the person's history for the allowed lateness (48 h)
         assertThat(h.statuses()).isEmpty();
         assertThat(h.stateEntries()).isZero();
         assertThat(h.timers()).isZero();
