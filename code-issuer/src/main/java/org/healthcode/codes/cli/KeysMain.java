@@ -14,12 +14,14 @@ import org.healthcode.codes.keys.RegionKey;
 
 /**
  * Region key chores: {@code init} (create development keys if absent), {@code rotate}, {@code withdraw KID} (a
- * compromised key, for good), {@code publish} (write the trust list). Each prints the ring and writes the trust list to {@code --out} (default
+ * compromised key, for good), {@code publish} (write the trust list). Each prints the ring and writes the trust list
+ * to {@code --out} (default
  * {@code <work-dir>/trust/<region>.json}).
  */
 public final class KeysMain {
     static final String USAGE = """
-        usage: keys init|rotate|publish|withdraw KID --work-dir DIR --region CODE [--alg ES256|EdDSA] [--provider jdk|bc]
+        usage: keys init|rotate|publish|withdraw KID --work-dir DIR --region CODE [--alg ES256|EdDSA]
+                    [--provider jdk|bc]
                     [--key-dir DIR] [--out FILE] [--at TIME]
         """;
 

@@ -273,7 +273,8 @@ public final class StandardEventDecoder implements EventDecoder {
                     + "serving process that authenticated the operator");
         }
         if (overrideKey == null) {
-            throw Problem.invalid(OverrideSignatures.FIELD, "no override key is configured, so no override is accepted");
+            throw Problem.invalid(OverrideSignatures.FIELD,
+                    "no override key is configured, so no override is accepted");
         }
         if (!overrideKey.verify(node, signature)) {
             throw Problem.invalid(OverrideSignatures.FIELD, "not the serving process's signature over this event");
