@@ -24,7 +24,8 @@ import java.util.Properties;
  * @param adminPassword    its password
  * @param users            further SCRAM users to create at the first start (name to password); ACLs grant them rights
  */
-public record BrokerSecurity(Path keyStore, String keyStorePassword, Path trustedCertificates, String adminUser, String adminPassword, Map<String, String> users) {
+public record BrokerSecurity(Path keyStore, String keyStorePassword, Path trustedCertificates, String adminUser,
+                             String adminPassword, Map<String, String> users) {
     /** The SASL mechanism clients use. */
     public static final String SCRAM = "SCRAM-SHA-512";
 
@@ -87,7 +88,8 @@ public record BrokerSecurity(Path keyStore, String keyStorePassword, Path truste
 
     /** The listener and security settings of the broker, added to its server properties. */
     void applyTo(Properties p, int brokerPort, int controllerPort, String host) {
-        p.setProperty("listeners", "CLIENT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.setProperty("listeners",
+                "CLIENT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
         p.setProperty("advertised.listeners", "CLIENT://" + host + ":" + brokerPort);
         p.setProperty("inter.broker.listener.name", "CLIENT");
         p.setProperty("listener.security.protocol.map", "CLIENT:SASL_SSL,CONTROLLER:SASL_SSL");

@@ -106,7 +106,8 @@ public final class KafkaBroker implements AutoCloseable {
             props.store(out, "written by KafkaBroker on every start; edits are overwritten");
         }
         if (security != null) { // it holds the admin's and the key store's passwords
-            Files.setPosixFilePermissions(propsFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(propsFile,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         formatIfNeeded(logDir, propsFile, security == null ? List.of() : security.formatArguments());
 

@@ -27,6 +27,8 @@ public final class RegionCodes {
     private final AtomicReference<KeyRing> ring;
     private final CoseCrypto crypto;
     private final CodeIssuer issuer;
+    private volatile java.nio.file.attribute.FileTime loadedAt;
+    private volatile long lastCheckNanos = System.nanoTime();
 
     private RegionCodes(CodesConfig config, KeyRingStore store, KeyRing ring) {
         this.config = config;
@@ -34,6 +36,7 @@ public final class RegionCodes {
         this.ring = new AtomicReference<>(ring);
         this.crypto = new CoseCrypto(config.provider());
         this.issuer = new CodeIssuer(this.ring::get, crypto, config.codeLifetime());
+        this.loadedAt = store.lastModified();
     }
 
     /**
@@ -61,10 +64,12 @@ public final class RegionCodes {
 
     /** Signs a code for a person's current status. {@code subject} is the regional pseudonym, never a raw id. */
     public IssuedCode issue(String subject, Colour colour, Instant since, Instant now) {
+        reloadIfChanged();
         return issuer.issue(subject, colour, since, now);
     }
 
     public TrustList trustList(Instant now) {
+        reloadIfChanged();
         return TrustListPublisher.publish(ring.get(), now, config.trustListValidity());
     }
 
@@ -74,6 +79,46 @@ public final class RegionCodes {
         return file;
     }
 
+    /**
+     * Withdraws a compromised key ({@link KeyRing#withdraw}); saved before it takes effect. Another process holding
+     * the same key directory picks the change up within a second of its next code or trust list
+     * ({@link #reloadIfChanged}).
+     */
+    public synchronized KeyRing withdraw(String kid, Instant now) throws IOException {
+        KeyRing withdrawn = ring.get().withdraw(kid, now,
+            KeyGeneration.generate(config.region(), config.algorithm(), now, config.keySigningWindow()),
+            config.codeLifetime().plus(config.clockSkew()));
+        store.save(withdrawn);
+        ring.set(withdrawn);
+        loadedAt = store.lastModified();
+        return withdrawn;
+    }
+
+    /**
+     * Reloads the ring when its files changed since it was read (a rotation or withdrawal by {@code ./healthcode
+     * keys}); checked at most once a second, so a running serving process stops signing with a withdrawn key and
+     * stops publishing it at its next trust list.
+     */
+    public void reloadIfChanged() {
+        long now = System.nanoTime();
+        if (now - lastCheckNanos < 1_000_000_000L) {
+            return;
+        }
+        lastCheckNanos = now;
+        try {
+            java.nio.file.attribute.FileTime t = store.lastModified();
+            if (t != null && !t.equals(loadedAt)) {
+                synchronized (this) {
+                    KeyRing fresh = store.load();
+                    loadedAt = t;
+                    ring.set(fresh);
+                }
+            }
+        } catch (IOException e) {
+            // keep the ring in memory; the next check tries again
+        }
+    }
+
     /** Next becomes current, current retires now, a new next is generated; saved before it takes effect. */
     public synchronized KeyRing rotate(Instant now) throws IOException {
         KeyRing rotated = ring.get().rotate(now,
@@ -81,6 +126,7 @@ public final class RegionCodes {
             config.codeLifetime().plus(config.clockSkew()));
         store.save(rotated);
         ring.set(rotated);
+        loadedAt = store.lastModified();
         return rotated;
     }
 

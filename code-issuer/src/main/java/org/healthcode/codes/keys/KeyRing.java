@@ -32,6 +32,32 @@ public record KeyRing(String region, RegionKey current, RegionKey next, List<Reg
         return new KeyRing(region, next, newNext, kept);
     }
 
+    /**
+     * The ring without the key {@code kid} (base64 or hex), for good: a compromised key. A previous key is dropped;
+     * the current one is replaced by next (which {@code fresh} replaces) and not kept as previous; next is replaced
+     * by {@code fresh}. Codes the key signed stop verifying once verifiers load a trust list without it.
+     */
+    public KeyRing withdraw(String kid, Instant now, RegionKey fresh, Duration maxCodeLifetime) {
+        if (matches(current, kid)) {
+            KeyRing rotated = rotate(now, fresh, maxCodeLifetime);
+            List<RegionKey> kept = new ArrayList<>(rotated.previous());
+            kept.removeIf(k -> matches(k, kid));
+            return new KeyRing(region, rotated.current(), rotated.next(), kept);
+        }
+        if (matches(next, kid)) {
+            return new KeyRing(region, current, fresh, previous);
+        }
+        List<RegionKey> kept = new ArrayList<>(previous);
+        if (!kept.removeIf(k -> matches(k, kid))) {
+            throw new IllegalArgumentException("no key " + kid + " in the ring of region " + region);
+        }
+        return new KeyRing(region, current, next, kept);
+    }
+
+    private static boolean matches(RegionKey k, String kid) {
+        return k.kidBase64().equals(kid) || k.kidHex().equalsIgnoreCase(kid);
+    }
+
     /** Every key a verifier needs: previous, current, next. */
     public List<RegionKey> published() {
         List<RegionKey> all = new ArrayList<>(previous);

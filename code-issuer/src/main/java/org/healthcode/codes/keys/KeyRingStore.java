@@ -70,6 +70,15 @@ public final class KeyRingStore {
         return directory;
     }
 
+    /** When the ring's metadata was last written, or null when there is none. */
+    public java.nio.file.attribute.FileTime lastModified() {
+        try {
+            return Files.getLastModifiedTime(directory.resolve(METADATA_FILE));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public boolean exists() {
         return Files.exists(directory.resolve(KEYSTORE_FILE)) && Files.exists(directory.resolve(METADATA_FILE));
     }

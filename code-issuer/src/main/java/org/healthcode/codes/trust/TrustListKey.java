@@ -12,11 +12,13 @@ import java.util.List;
  * @param notBefore start of the window in which the key may sign (a code's iat must fall inside it)
  * @param notAfter  end of that window; codes signed before it stay valid until their own exp
  * @param usage     what the key may sign; {@value #USAGE_HEALTH_CODE} for codes
- * @param status    "previous", "current" or "next", for people reading the file; verifiers ignore it
+ * @param status    "previous", "current" or "next"; or {@value #STATUS_WITHDRAWN}: a compromised key, published so
+ *                  that verifiers refuse it ({@code TrustStore} skips it; codes it signed fail as unknown key)
  */
 public record TrustListKey(String kid, String alg, String publicKey, Instant notBefore, Instant notAfter,
                            List<String> usage, String status) {
     public static final String USAGE_HEALTH_CODE = "health-code";
+    public static final String STATUS_WITHDRAWN = "withdrawn";
 
     public TrustListKey {
         usage = List.copyOf(usage);

@@ -39,6 +39,9 @@ public final class TrustStore {
                 verifyHub(list, crypto, hubKeys);
             }
             for (TrustListKey k : list.keys()) {
+                if (TrustListKey.STATUS_WITHDRAWN.equals(k.status())) {
+                    continue; // published so that every verifier learns it is no longer to be trusted
+                }
                 TrustedKey key = trusted(list, k, crypto);
                 index.computeIfAbsent(HexFormat.of().formatHex(key.kid()), x -> new ArrayList<>()).add(key);
             }

@@ -29,6 +29,12 @@ import org.healthcode.codes.trust.TrustedKey;
 public final class CodeVerifier {
     /** Phone and checkpoint clocks drift; codes live minutes, so the tolerance stays small. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    /**
+     * The longest any code may live (exp - iat), whatever its claims say: the issuer's own ceiling. A leaked key
+     * cannot mint codes valid for years; with iat bound by the key's signing window and by now, such a code dies
+     * at most this long after the key stops being trusted.
+     */
+    public static final Duration MAX_CODE_LIFETIME = Duration.ofHours(24);
     private static final Pattern DCC_PREFIX = Pattern.compile("^HC\\d{1,3}:");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -158,6 +164,11 @@ public final class CodeVerifier {
         if (claims.issuedAt().isAfter(now.plus(clockSkew))) {
             throw new VerificationFailure(FailureReason.NOT_YET_VALID, "issued at " + claims.issuedAt()
                 + ", after now " + now + " plus skew " + clockSkew.toSeconds() + " s");
+        }
+        if (Duration.between(claims.issuedAt(), claims.expiresAt()).compareTo(MAX_CODE_LIFETIME) > 0) {
+            throw new VerificationFailure(FailureReason.LIFETIME_TOO_LONG, "issued at " + claims.issuedAt()
+                + " to expire at " + claims.expiresAt() + ": no code lives longer than "
+                + MAX_CODE_LIFETIME.toHours() + " h");
         }
         if (!claims.expiresAt().isAfter(now.minus(clockSkew))) {
             throw new VerificationFailure(FailureReason.EXPIRED, "expired at " + claims.expiresAt());

@@ -34,7 +34,9 @@ public enum FailureReason {
     /** EU DCC: the signer certificate's extended key usage excludes this certificate type. */
     DSC_NOT_FOR_CERTIFICATE_TYPE,
     NOT_YET_VALID,
-    EXPIRED;
+    EXPIRED,
+    /** exp - iat is longer than any code may live ({@code CodeVerifier.MAX_CODE_LIFETIME}): a minted code. */
+    LIFETIME_TOO_LONG;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);
@@ -51,7 +53,7 @@ public enum FailureReason {
             case ALGORITHM_NOT_KEYS, KEY_NOT_FOR_THIS_USE, ISSUER_NOT_KEY_REGION, SIGNED_OUTSIDE_KEY_VALIDITY,
                  DSC_NOT_FOR_CERTIFICATE_TYPE -> VerdictResult.WRONG_KEY_USAGE;
             case NOT_YET_VALID -> VerdictResult.NOT_YET_VALID;
-            case EXPIRED -> VerdictResult.EXPIRED;
+            case EXPIRED, LIFETIME_TOO_LONG -> VerdictResult.EXPIRED;
         };
     }
 }

@@ -93,6 +93,34 @@ class CodeVerifierTest {
     }
 
     @Test
+    void aCodeMintedWithALifetimeBeyondTheMaximumIsRefusedEvenBeforeItsExpiry() {
+        // a leaked key's holder signs a code valid for a year: signature and key window are fine, the lifetime is not
+        IssuedCode minted = new org.healthcode.codes.issue.CodeIssuer(() -> guangdong, org.healthcode.codes.support
+                .TestRegions.JDK, Duration.ofDays(365)).issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM);
+        Verdict v = checkpoint.verify(minted.text(), MONDAY_9AM.plus(Duration.ofHours(2)));
+        assertThat(v.result()).isEqualTo(VerdictResult.EXPIRED);
+        assertThat(v.reason()).contains(FailureReason.LIFETIME_TOO_LONG);
+        IssuedCode longest = new org.healthcode.codes.issue.CodeIssuer(() -> guangdong, org.healthcode.codes.support
+                .TestRegions.JDK, CodeVerifier.MAX_CODE_LIFETIME).issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM);
+        assertResult(longest.text(), MONDAY_9AM.plus(Duration.ofHours(2)), VerdictResult.VALID);
+    }
+
+    @Test
+    void aKeyPublishedAsWithdrawnIsNotTrusted() {
+        List<TrustListKey> keys = new ArrayList<>();
+        for (TrustListKey k : guangdongList.keys()) {
+            boolean signer = k.kid().equals(java.util.Base64.getEncoder().encodeToString(guangdong.current().kid()));
+            keys.add(new TrustListKey(k.kid(), k.alg(), k.publicKey(), k.notBefore(), k.notAfter(), k.usage(),
+                signer ? TrustListKey.STATUS_WITHDRAWN : k.status()));
+        }
+        TrustList withdrawn = new TrustList(GUANGDONG, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)), keys,
+            Optional.empty());
+        assertThat(verifier(withdrawn).verify(yellowCode.text(), MONDAY_9AM).result())
+            .isEqualTo(VerdictResult.UNKNOWN_KEY);
+        assertResult(yellowCode.text(), MONDAY_9AM, VerdictResult.VALID);
+    }
+
+    @Test
     void codeFromTheFutureBeyondSkewIsNotYetValid() {
         assertResult(yellowCode.text(), MONDAY_9AM.minus(SKEW).minusSeconds(1), VerdictResult.NOT_YET_VALID);
         assertResult(yellowCode.text(), MONDAY_9AM.minus(SKEW), VerdictResult.VALID);

@@ -35,6 +35,8 @@ import org.healthcode.ingest.wire.EventTrees;
 public final class StandardEventDecoder implements EventDecoder {
     private static final long serialVersionUID = 1L;
     private static final int MAX_EVENT_ID = 128;
+    /** A mainland mobile number, bare or with country code 86 (0086), as a personId: a raw identity, refused. */
+    static final java.util.regex.Pattern RAW_PHONE = java.util.regex.Pattern.compile("(0086|86)?1[3-9][0-9]{9}");
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -75,7 +77,8 @@ public final class StandardEventDecoder implements EventDecoder {
         try {
             return Decoded.ok(validate(parseJson(line)));
         } catch (Problem p) {
-            return Decoded.rejected(Rejected.ofLine(lineNumber, p.category, p.field, p.getMessage(), line));
+            return Decoded.rejected(Rejected.ofLine(lineNumber, p.category, p.field, p.getMessage(),
+                    RawScrubber.json(line, this::personIdOrNull, this::phoneIdOrNull)));
         }
     }
 
@@ -93,7 +96,8 @@ public final class StandardEventDecoder implements EventDecoder {
         try {
             return Decoded.ok(validate(parseProto(value)));
         } catch (Problem p) {
-            return Decoded.rejected(Rejected.ofKafka(topic, partition, offset, p.category, p.field, p.getMessage(), value));
+            return Decoded.rejected(Rejected.ofKafka(topic, partition, offset, p.category, p.field, p.getMessage(),
+                    RawScrubber.proto(value, this::personIdOrNull, this::phoneIdOrNull)));
         }
     }
 
@@ -269,7 +273,8 @@ public final class StandardEventDecoder implements EventDecoder {
                     + "serving process that authenticated the operator");
         }
         if (overrideKey == null) {
-            throw Problem.invalid(OverrideSignatures.FIELD, "no override key is configured, so no override is accepted");
+            throw Problem.invalid(OverrideSignatures.FIELD,
+                    "no override key is configured, so no override is accepted");
         }
         if (!overrideKey.verify(node, signature)) {
             throw Problem.invalid(OverrideSignatures.FIELD, "not the serving process's signature over this event");
@@ -348,12 +353,34 @@ public final class StandardEventDecoder implements EventDecoder {
         if (!PersonIds.isValid(personId)) {
             throw Problem.invalid("personId", Problem.quote(personId) + " is not 1-64 characters of [A-Za-z0-9_-]");
         }
+        if (IdNumbers.isValid(personId)) { // not quoted: the value must not reach the rejected topic or a log
+            throw Problem.invalid("personId", "is a raw ID number: send it as idNumber, which ingest pseudonymises");
+        }
+        if (RAW_PHONE.matcher(personId).matches()) {
+            throw Problem.invalid("personId", "is a raw phone number: a person is named by idNumber or a pseudonym");
+        }
         return personId;
+    }
+
+    /** The pseudonym of a valid raw ID number, else null: for taking raw values out of rejected records. */
+    private String personIdOrNull(String idNumber) {
+        return IdNumbers.isValid(idNumber) ? pseudonymiser.personId(idNumber) : null;
+    }
+
+    private String phoneIdOrNull(String msisdn) {
+        return Msisdns.isValid(msisdn) ? pseudonymiser.phoneId(msisdn) : null;
     }
 
     private String phone(FieldReader f) throws Problem {
         String msisdn = f.optionalSensitiveText("msisdn");
         if (msisdn == null) {
+            String phoneId = f.optionalText("phoneId");
+            if (phoneId != null) { // a pseudonym already (a re-injected rejected record)
+                if (!PersonIds.isValid(phoneId)) {
+                    throw Problem.invalid("phoneId", "is not 1-64 characters of [A-Za-z0-9_-]");
+                }
+                return phoneId;
+            }
             throw Problem.missing("msisdn", "the phone number: 6-15 digits, optional leading +");
         }
         String problem = Msisdns.problem(msisdn);

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * {@code SSL}), {@code sasl.mechanism} ({@code SCRAM-SHA-512}, {@code PLAIN}, ...), {@code sasl.jaas.config},
  * {@code ssl.truststore.*} and, for mutual TLS, {@code ssl.keystore.*}. Settings a process needs to keep its own
  * promises (serialisers, isolation level, idempotence, transactions, group and client ids) always win over the
- * file, which cannot name them: {@link #load} refuses such keys, so a file never weakens exactly-once or read_committed.
+ * file, which cannot name them: {@link #load} refuses such keys, so a file never weakens exactly-once or
+ * read_committed.
  * {@code bootstrap.servers} comes from the command line as before.
  */
 public final class KafkaClientSettings implements Serializable {

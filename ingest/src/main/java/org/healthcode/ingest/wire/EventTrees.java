@@ -53,6 +53,7 @@ public final class EventTrees {
         text(n, "idNumber", e.getIdNumber());
         text(n, "personId", e.getPersonId());
         text(n, "msisdn", e.getMsisdn());
+        text(n, "phoneId", e.getPhoneId());
         text(n, "signature", e.getSignature());
         switch (e.getBodyCase()) {
             case TEST_RESULT -> {

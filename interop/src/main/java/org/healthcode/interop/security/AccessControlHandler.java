@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.healthcode.interop.api.ErrorReason;
 import org.healthcode.interop.api.JsonResponses;
+import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.metrics.ServingMetrics;
@@ -68,6 +69,9 @@ public final class AccessControlHandler extends Handler.Wrapper {
             caller = (Caller) who;
             refusal = checkRole(caller, roles.get());
             if (refusal == null) {
+                refusal = checkRegion(caller);
+            }
+            if (refusal == null) {
                 refusal = checkRate(caller);
             }
         }
@@ -123,6 +127,20 @@ public final class AccessControlHandler extends Handler.Wrapper {
             return null;
         }
         return new Refusal(ErrorReason.FORBIDDEN, "role " + caller.role().wireName() + " may not use this endpoint", 0);
+    }
+
+    /**
+     * An app, checkpoint or operator acts for its own region only: its credential's region must be this node's.
+     * Regions and the hub call across regions by design (and see only what {@link AccessPolicy} lets them); the hub
+     * itself serves every region.
+     */
+    Refusal checkRegion(Caller caller) {
+        if (region == null || region.equals(InteropConfig.HUB_REGION) || caller.role() == Role.REGION
+                || caller.role() == Role.HUB || region.equals(caller.region())) {
+            return null;
+        }
+        return new Refusal(ErrorReason.WRONG_REGION, "a " + caller.role().wireName() + " of region " + caller.region()
+                + " may not call region " + region, 0);
     }
 
     Refusal checkRate(Caller caller) {

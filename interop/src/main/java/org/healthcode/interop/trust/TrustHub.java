@@ -119,6 +119,7 @@ public final class TrustHub {
         Entry known = regions.get(region);
         TrustListKey signer = checkSigner(known, r);
         checkSignature(signer, r);
+        checkNewer(known, r);
         Set<String> withdrawn = new HashSet<>(known.withdrawn());
         withdrawn.addAll(r.withdraw());
         checkNothingWithdrawn(r.trustList(), withdrawn);
@@ -159,6 +160,17 @@ public final class TrustHub {
             }
         } catch (GeneralSecurityException | IllegalArgumentException | java.util.NoSuchElementException e) {
             throw new Rejected("the registration's signature cannot be checked: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A registration replaces the region's list only with a newer one: a recorded registration sent again (or an
+     * older one) would roll the key set back, e.g. bring back a key withdrawn since.
+     */
+    static void checkNewer(Entry known, KeyRegistration r) throws Rejected {
+        if (!r.trustList().issuedAt().isAfter(known.list().issuedAt())) {
+            throw new Rejected("the registered list was issued at " + r.trustList().issuedAt()
+                    + ", not after the region's current one of " + known.list().issuedAt() + " (a replay?)");
         }
     }
 

@@ -119,6 +119,21 @@ class OverridesHttpTest {
         assertThat(noBasis.body()).contains("basis");
     }
 
+    @Test
+    void anOperatorOfAnotherRegionReadsNeitherTheAuditNorStatusesHere() throws Exception {
+        for (String path : new String[] {"/v1/audit?caller=op-chen", "/v1/status/dave"}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUri() + path))
+                    .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + otherRegion).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(403);
+            assertThat(r.body()).contains("wrong_region");
+        }
+        HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUri()
+                + "/v1/audit?caller=op-chen")).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + chen)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).isEqualTo(200);
+    }
+
     private static HttpResponse<String> post(String key, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUri() + path))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")

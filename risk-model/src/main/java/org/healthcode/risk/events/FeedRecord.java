@@ -1,6 +1,7 @@
 package org.healthcode.risk.events;
 
 import org.healthcode.ingest.decode.Decoded;
+import org.healthcode.ingest.decode.RawScrubber;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 
@@ -33,10 +34,19 @@ public record FeedRecord(
         return event != null;
     }
 
-    /** The same record turned into a rejection, e.g. for an event that arrived too late. */
+    /**
+     * The same record turned into a rejection, e.g. for an event that arrived too late. Its bytes leave ingest with
+     * the event's pseudonyms in place of a raw ID number or phone number ({@link RawScrubber}).
+     */
     public Rejected reject(String category, String field, String reason) {
+        byte[] bytes = raw;
+        if (event != null && raw != null) {
+            bytes = topic != null
+                    ? RawScrubber.proto(raw, v -> event.personId(), v -> event.msisdn())
+                    : RawScrubber.json(raw, v -> event.personId(), v -> event.msisdn());
+        }
         return topic != null
-                ? Rejected.ofKafka(topic, partition, offset, category, field, reason, raw)
-                : Rejected.ofLine(line, category, field, reason, raw);
+                ? Rejected.ofKafka(topic, partition, offset, category, field, reason, bytes)
+                : Rejected.ofLine(line, category, field, reason, bytes);
     }
 }
