@@ -110,7 +110,8 @@ public final class ReplayBench implements Callable<Integer> {
                 run.put("processCpuSeconds", cpu);
                 run.put("eventsPerSecond", lines / secs);
                 run.put("eventsPerCpuSecond", cpu > 0 ? lines / cpu : -1);
-                run.put("done", done);
+                // what was replayed, without the scratch directory's path
+                run.put("done", done.replaceFirst(" -> .*$", ""));
                 run.put("loadAverage1mAtStart", load);
                 run.put("loadAverage1mAtEnd", Machine.loadAverageNow());
                 r.line(String.format("replay --mode %s: %,d events in %.1f s (%.1f CPU-s) = %,.0f events/s, %,.0f per"
