@@ -132,4 +132,18 @@ class QuickHarnessTest {
         assertThat(runs.get(1).path("pingRatioToFirst").asDouble()).isEqualTo(2.0);
         assertThat(f.path("summary").path("cityDaySeconds").asDouble()).isPositive();
     }
+
+    @Test
+    void replayRunsBothModesOnTheSameCityBesideTheCeiling() throws Exception {
+        JsonNode f = run("replay");
+        assertThat(f.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble()).isPositive();
+        JsonNode runs = f.path("runs");
+        assertThat(runs).extracting(r -> r.path("mode").asText()).containsExactly("fast", "streaming");
+        for (JsonNode run : runs) {
+            assertThat(run.path("eventsPerSecond").asDouble()).isPositive();
+            assertThat(run.path("done").asText()).startsWith("REPLAY DONE");
+        }
+        assertThat(runs.get(0).path("done").asText()).as("the same statuses either way")
+                .isEqualTo(runs.get(1).path("done").asText());
+    }
 }

@@ -28,7 +28,7 @@ final class Svg {
             }
         }
         StringBuilder b = open(title, W, H + 24);
-        axes(b, xLabels, max);
+        axes(b, xLabels, max, false);
         int n = xLabels.size();
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();
@@ -55,12 +55,12 @@ final class Svg {
             max = Math.max(max, Math.max(sum(a[i]), sum(b[i])));
         }
         StringBuilder s = open(title, W, H + 24 + 18 * ((segments.size() + 3) / 4));
-        axes(s, xLabels, max);
+        axes(s, xLabels, max, true);
         int n = xLabels.size();
         double slot = (W - LEFT - RIGHT) / (double) Math.max(n, 1);
         double bar = Math.max(1, slot * 0.38);
         for (int i = 0; i < n; i++) {
-            double x0 = LEFT + i * slot + slot * 0.1;
+            double x0 = LEFT + i * slot + slot * 0.5 - bar - 0.5;
             bars(s, x0, bar, a[i], segments, max, 1.0, xLabels.get(i) + " A");
             bars(s, x0 + bar + 1, bar, b[i], segments, max, 0.5, xLabels.get(i) + " B");
         }
@@ -116,7 +116,8 @@ final class Svg {
                 .append("<title>").append(Html.esc(title)).append("</title>\n");
     }
 
-    private static void axes(StringBuilder b, List<String> xLabels, long max) {
+    /** Grid lines with values, and x labels under the points (or, for bars, under the middle of each slot). */
+    private static void axes(StringBuilder b, List<String> xLabels, long max, boolean slots) {
         int n = xLabels.size();
         b.append("<g font-size=\"11\" fill=\"#555\">");
         for (int t = 0; t <= 4; t++) {
@@ -129,7 +130,8 @@ final class Svg {
         }
         int every = Math.max(1, (int) Math.ceil(n / 12.0));
         for (int i = 0; i < n; i += every) {
-            b.append("<text x=\"").append(fmt(x(i, n))).append("\" y=\"").append(H - BOTTOM + 16)
+            double x = slots ? LEFT + (i + 0.5) * (W - LEFT - RIGHT) / (double) n : x(i, n);
+            b.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(H - BOTTOM + 16)
                     .append("\" text-anchor=\"middle\">").append(Html.esc(xLabels.get(i))).append("</text>");
         }
         b.append("</g>\n");

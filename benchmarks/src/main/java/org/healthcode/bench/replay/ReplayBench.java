@@ -43,7 +43,7 @@ public final class ReplayBench implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
-    @Option(names = "--persons", description = "city size (default 100000; quick 2000)")
+    @Option(names = "--persons", description = "city size (default 100000; quick 500)")
     Integer persons;
 
     @Option(names = "--days", defaultValue = "1")
@@ -64,7 +64,7 @@ public final class ReplayBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = parent.projectRoot();
-        int n = persons != null ? persons : options.quick ? 2_000 : 100_000;
+        int n = persons != null ? persons : options.quick ? 500 : 100_000;
         Results r = new Results("replay", options.quick);
         r.settings().put("persons", n);
         r.settings().put("days", days);
@@ -110,7 +110,8 @@ public final class ReplayBench implements Callable<Integer> {
                 run.put("processCpuSeconds", cpu);
                 run.put("eventsPerSecond", lines / secs);
                 run.put("eventsPerCpuSecond", cpu > 0 ? lines / cpu : -1);
-                run.put("done", done);
+                // what was replayed, without the scratch directory's path
+                run.put("done", done.replaceFirst(" -> .*$", ""));
                 run.put("loadAverage1mAtStart", load);
                 run.put("loadAverage1mAtEnd", Machine.loadAverageNow());
                 r.line(String.format("replay --mode %s: %,d events in %.1f s (%.1f CPU-s) = %,.0f events/s, %,.0f per"
@@ -121,7 +122,7 @@ public final class ReplayBench implements Callable<Integer> {
             if (runs.size() == 2) {
                 double ratio = runs.get(1).path("seconds").asDouble() / runs.get(0).path("seconds").asDouble();
                 r.figures().put("speedupFirstOverSecond", ratio);
-                r.line(String.format("%s / %s: %.2fx faster", modes.get(0), modes.get(1), ratio));
+                r.line(String.format("time of %s / time of %s: %.2f", modes.get(1), modes.get(0), ratio));
             }
         } finally {
             options.cleanUp(work);
