@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * What {@code ReplayJob} is told on its command line, validated at start with every problem reported at once.
@@ -43,8 +44,16 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
      * @param from {@code earliest}, an ISO-8601 time (the first record whose Kafka timestamp is at or after it) or
      *             an offset (the same in every partition)
      * @param to {@code latest}, an ISO-8601 time (records before it) or an offset (records before it)
+     * @param client the client settings of {@code --kafka-config} (security), or {@link KafkaClientSettings#NONE}
      */
-    public record KafkaArchive(String bootstrapServers, String topicPrefix, String from, String to) {}
+    public record KafkaArchive(String bootstrapServers, String topicPrefix, String from, String to,
+                               KafkaClientSettings client) {
+
+        /** A plaintext cluster. */
+        public KafkaArchive(String bootstrapServers, String topicPrefix, String from, String to) {
+            this(bootstrapServers, topicPrefix, from, to, KafkaClientSettings.NONE);
+        }
+    }
 
     /** A file or directory archive, fast mode, no progress line, no override key (override events refused). */
     public ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
@@ -79,6 +88,7 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
               --from POS, --to POS  with --bootstrap-servers: earliest|latest, an ISO-8601 time (Kafka record
                                  timestamps) or an offset in every partition (default earliest, latest)
               --topic-prefix P   prefix of the feed topics (default none)
+              --kafka-config FILE  with --bootstrap-servers: Kafka client settings (SASL_SSL, SCRAM, mTLS)
               --rules FILE       rule set JSON (default: the built-in DESIGN defaults)
               --at TIME          statuses as of this time, ISO-8601 (default: the latest event time in the input)
               --out DIR          writes changelog.jsonl, statuses.jsonl, rejected.jsonl, audit.jsonl
@@ -94,7 +104,7 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
 
     private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--at", "--out", "--secret-file",
             "--work-dir", "--parallelism", "--mode", "--bootstrap-servers", "--from", "--to", "--topic-prefix",
-            "--override-key");
+            "--override-key", KafkaClientSettings.OPTION);
 
     public static ReplayConfig parse(String[] argv) {
         List<String> problems = new ArrayList<>();
@@ -106,6 +116,15 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
         }
         if (events != null && !Files.isRegularFile(Path.of(events)) && !Files.isDirectory(Path.of(events))) {
             problems.add("--events: no such file or directory: " + events);
+        }
+        KafkaClientSettings client = KafkaClientSettings.NONE;
+        String kafkaConfig = a.string(KafkaClientSettings.OPTION, null);
+        if (kafkaConfig != null) {
+            try {
+                client = KafkaClientSettings.load(Path.of(kafkaConfig));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                problems.add(KafkaClientSettings.OPTION + ": cannot use " + kafkaConfig + ": " + e.getMessage());
+            }
         }
         if (bootstrap == null && (a.string("--from", null) != null || a.string("--to", null) != null)) {
             problems.add("--from/--to: only with --bootstrap-servers");
@@ -147,7 +166,8 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
                 Path.of(a.string("--work-dir", ".healthcode/demo")),
                 a.positiveInt("--parallelism", -1),
                 mode,
-                bootstrap == null ? null : new KafkaArchive(bootstrap, a.string("--topic-prefix", ""), from, to),
+                bootstrap == null ? null
+                        : new KafkaArchive(bootstrap, a.string("--topic-prefix", ""), from, to, client),
                 !a.flag("--quiet"),
                 a.string("--override-key", null) == null ? null : Path.of(a.string("--override-key", null)));
         if (!problems.isEmpty()) {

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.config.ReplayConfig;
 
 /**
@@ -19,21 +20,24 @@ import org.healthcode.risk.config.ReplayConfig;
 public final class KafkaPositions {
     private KafkaPositions() {}
 
-    public static OffsetsInitializer start(String bootstrap, List<String> topics, String spec) {
-        return spec.equals("earliest") ? OffsetsInitializer.earliest() : position(bootstrap, topics, spec);
+    public static OffsetsInitializer start(String bootstrap, KafkaClientSettings client, List<String> topics,
+                                            String spec) {
+        return spec.equals("earliest") ? OffsetsInitializer.earliest() : position(bootstrap, client, topics, spec);
     }
 
     /** Records before this position are read. */
-    public static OffsetsInitializer stop(String bootstrap, List<String> topics, String spec) {
-        return spec.equals("latest") ? OffsetsInitializer.latest() : position(bootstrap, topics, spec);
+    public static OffsetsInitializer stop(String bootstrap, KafkaClientSettings client, List<String> topics,
+                                           String spec) {
+        return spec.equals("latest") ? OffsetsInitializer.latest() : position(bootstrap, client, topics, spec);
     }
 
-    private static OffsetsInitializer position(String bootstrap, List<String> topics, String spec) {
+    private static OffsetsInitializer position(String bootstrap, KafkaClientSettings client, List<String> topics,
+                                                String spec) {
         if (!spec.matches("\\d+")) {
             return OffsetsInitializer.timestamp(ReplayConfig.parseTime(spec).toEpochMilli());
         }
         long offset = Long.parseLong(spec);
-        Properties p = new Properties();
+        Properties p = client.properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         Map<TopicPartition, Long> offsets = new HashMap<>();
         try (Admin admin = Admin.create(p)) {

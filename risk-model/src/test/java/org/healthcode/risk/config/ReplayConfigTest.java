@@ -36,6 +36,19 @@ class ReplayConfigTest {
     }
 
     @Test
+    void aSecuredClusterIsReadWithTheClientSettingsOfKafkaConfig() throws Exception {
+        Path settings = Files.writeString(dir.resolve("client.properties"),
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+        ReplayConfig c = ReplayConfig.parse(new String[] {"--bootstrap-servers", "k:9093", "--kafka-config",
+            settings.toString(), "--out", "o"});
+        assertThat(c.kafka().client().properties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        Path refused = Files.writeString(dir.resolve("bad.properties"), "isolation.level=read_uncommitted\n");
+        assertThatThrownBy(() -> ReplayConfig.parse(new String[] {"--bootstrap-servers", "k:9093", "--kafka-config",
+            refused.toString(), "--out", "o"})).hasMessageContaining("--kafka-config: cannot use");
+    }
+
+    @Test
     void everyProblemIsNamedAtOnce() throws Exception {
         Path file = Files.writeString(dir.resolve("a.jsonl"), "");
         assertThatThrownBy(() -> ReplayConfig.parse(new String[] {"--events", file.toString(), "--bootstrap-servers",
