@@ -20,9 +20,11 @@ import java.util.List;
  * @param districtDigits how many leading digits of an area code make a district (default 6)
  * @param parallelism of each replay, or -1
  * @param command the command line as given, stated in the report
+ * @param overrideKeyFile the serving process's override signing public key (overrides in the archive apply only
+ *     signed with it), or null: override events are refused
  */
 public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path secretFile, Path workDir,
-                           ZoneId zone, int districtDigits, int parallelism, String command) {
+                           ZoneId zone, int districtDigits, int parallelism, String command, Path overrideKeyFile) {
 
     public static final String USAGE = """
             usage: ./healthcode whatif --events ARCHIVE --rules A.json --rules B.json --out DIR [options]
@@ -35,6 +37,8 @@ public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path
               --secret-file FILE region secret for idNumber pseudonyms (else HEALTHCODE_REGION_SECRET,
               --work-dir DIR     else the development secret under DIR, default .healthcode/demo)
               --parallelism N
+              --override-key FILE  the serving process's override signing public key: overrides in the archive
+                                 apply only signed with it (without it every override is refused)
             """;
 
     public static WhatIfConfig parse(String[] argv) {
@@ -47,6 +51,7 @@ public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path
         String zone = "+08:00";
         int digits = 6;
         int parallelism = -1;
+        String overrideKey = null;
         for (int i = 0; i < argv.length; i++) {
             String k = argv[i];
             if (i + 1 >= argv.length) {
@@ -63,6 +68,7 @@ public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path
                 case "--zone" -> zone = v;
                 case "--district-digits" -> digits = number(k, v, 1, 6, problems);
                 case "--parallelism" -> parallelism = number(k, v, 1, 1024, problems);
+                case "--override-key" -> overrideKey = v;
                 default -> {
                     problems.add(k + ": unknown option");
                     i--;
@@ -85,6 +91,9 @@ public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path
         if (out == null) {
             problems.add("--out: required");
         }
+        if (overrideKey != null && !Files.isRegularFile(Path.of(overrideKey))) {
+            problems.add("--override-key: no such file: " + overrideKey);
+        }
         ZoneId z = null;
         try {
             z = ZoneId.of(zone);
@@ -96,7 +105,7 @@ public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path
         }
         return new WhatIfConfig(Path.of(events).toAbsolutePath(), Path.of(rules.get(0)), Path.of(rules.get(1)),
                 Path.of(out), secret == null ? null : Path.of(secret), Path.of(work), z, digits, parallelism,
-                "./healthcode whatif " + String.join(" ", argv));
+                "./healthcode whatif " + String.join(" ", argv), overrideKey == null ? null : Path.of(overrideKey));
     }
 
     private static int number(String k, String v, int min, int max, List<String> problems) {

@@ -30,6 +30,7 @@ import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.ingest.sinks.JsonLinesSink;
 import org.healthcode.risk.rules.RuleSet;
+import org.healthcode.ingest.testing.IngestFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,8 +60,8 @@ class WhatIfReportTest {
                     .build());
 
     private static final List<String> APPEAL = List.of(
-            "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-01T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"red\",\"basis\":\"tracing team note 2022-7\",\"expiry\":\"2022-04-02T10:00:00+08:00\",\"requester\":\"op-chen\"}",
-            "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-01T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}");
+            IngestFixtures.signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-01T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"red\",\"basis\":\"tracing team note 2022-7\",\"expiry\":\"2022-04-02T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
+            IngestFixtures.signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-01T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}"));
 
     @TempDir
     static Path dir;
@@ -86,8 +87,10 @@ class WhatIfReportTest {
                 .replace("\"version\": \"2022.1-default\"", "\"version\": \"2022.1-companion-20\""));
         out = dir.resolve("out");
         cfg = new WhatIfConfig(archive, a, b, out, null, null, ZoneOffset.ofHours(8), 6, 2,
-                "./healthcode whatif --events city.jsonl --rules default.json --rules companion-20.json --out out");
-        StandardEventDecoder decoder = new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])));
+                "./healthcode whatif --events city.jsonl --rules default.json --rules companion-20.json --out out",
+                null);
+        StandardEventDecoder decoder = new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])),
+                null, IngestFixtures.OVERRIDE_VERIFIER);
         WhatIf.run(cfg, StreamExecutionEnvironment::getExecutionEnvironment, decoder);
         firstRun = files(out);
         result = WhatIf.run(cfg, StreamExecutionEnvironment::getExecutionEnvironment, decoder);
