@@ -71,9 +71,16 @@ class SecuredKafkaEndToEndTest {
             try (Demo demo = new Demo(settings, out)) {
                 demo.start();
                 Matcher m = awaitLine(console, CURL, Duration.ofMinutes(3));
-                HttpResponse<String> lookup = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(m.group(1))).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                // the demo names a person from the committed statuses it read; the view may still be behind
+                HttpResponse<String> lookup = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline && (lookup == null || lookup.statusCode() != 200)) {
+                    lookup = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1)))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (lookup.statusCode() != 200) {
+                        Thread.sleep(250);
+                    }
+                }
                 assertThat(lookup.statusCode()).isEqualTo(200);
                 JsonNode status = JSON.readTree(lookup.body());
                 assertThat(status.get("colour").asText()).isIn("green", "yellow", "red");
