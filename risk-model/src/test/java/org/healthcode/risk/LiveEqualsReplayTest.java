@@ -93,7 +93,7 @@ class LiveEqualsReplayTest {
         SHUFFLED,
         /** The other feeds first, then the carrier feed: a day and more late. */
         CARRIER_LATE,
-        /** Half the city, the job cancelled after a checkpoint, the rest, and a new job restored from the checkpoint. */
+        /** Half the city, the job cancelled after a checkpoint, the rest, and a job restored from the checkpoint. */
         RESTARTED
     }
 
@@ -261,7 +261,8 @@ class LiveEqualsReplayTest {
     }
 
     private static String describe(StatusRecord s) {
-        StringBuilder b = new StringBuilder(s.getColour()).append(" since ").append(Instant.ofEpochMilli(s.getSinceMs()));
+        StringBuilder b = new StringBuilder(s.getColour()).append(" since ")
+                .append(Instant.ofEpochMilli(s.getSinceMs()));
         for (ConditionRecord c : s.getConditionsList()) {
             b.append(" | ").append(c.getReason()).append(' ').append(c.getColour()).append(" start ")
                     .append(Instant.ofEpochMilli(c.getStartMs())).append(" phase end ").append(c.getPhaseEndMs())
@@ -358,7 +359,8 @@ class LiveEqualsReplayTest {
         Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (restoreFrom != null) {
-            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toUri().toString());
+            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH,
+                    restoreFrom.toUri().toString());
         }
         env.configure(conf);
         env.setParallelism(2);
