@@ -93,7 +93,7 @@ class LiveEqualsReplayTest {
         SHUFFLED,
         /** The other feeds first, then the carrier feed: a day and more late. */
         CARRIER_LATE,
-        /** Half the city, the job cancelled after a checkpoint, the rest, and a new job restored from the checkpoint. */
+        /** Half the city, the job cancelled after a checkpoint, the rest, and a job restored from the checkpoint. */
         RESTARTED
     }
 
@@ -261,7 +261,8 @@ class LiveEqualsReplayTest {
     }
 
     private static String describe(StatusRecord s) {
-        StringBuilder b = new StringBuilder(s.getColour()).append(" since ").append(Instant.ofEpochMilli(s.getSinceMs()));
+        StringBuilder b = new StringBuilder(s.getColour()).append(" since ")
+                .append(Instant.ofEpochMilli(s.getSinceMs()));
         for (ConditionRecord c : s.getConditionsList()) {
             b.append(" | ").append(c.getReason()).append(' ').append(c.getColour()).append(" start ")
                     .append(Instant.ofEpochMilli(c.getStartMs())).append(" phase end ").append(c.getPhaseEndMs())

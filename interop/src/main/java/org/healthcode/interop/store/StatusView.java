@@ -159,9 +159,9 @@ public final class StatusView implements AutoCloseable {
      *
      * <p>A status that does not come after the stored one in (epoch, seq) order is ignored: a replay or a duplicate
      * never moves a person back, and a job rebuilt from empty state (a higher epoch, seq from 1 again) supersedes
-     * the old job's statuses. A tombstone deletes. A value that is not a StatusRecord is skipped and counted (the topic is
-     * written by our own job, so this means a bug or a foreign writer; stopping the view for it would stop every
-     * lookup).
+     * the old job's statuses. A tombstone deletes. A value that is not a StatusRecord is skipped and counted (the
+     * topic is written by our own job, so this means a bug or a foreign writer; stopping the view for it would stop
+     * every lookup).
      */
     public ApplyResult apply(List<Change> changes, Map<TopicPartition, Long> nextOffsets) throws RocksDBException {
         ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();

@@ -41,17 +41,22 @@ import org.healthcode.risk.rules.RuleSet;
  * ({@link PersonHistory}) and replayed over the conditions as of before them with the late one among them, phase ends
  * at their instants. The result (conditions, colour and {@code since}: when the colour changed in event time) is
  * emitted as a correction that takes effect at the watermark. An input older than the kept window (a rule set that
- * shortened the lateness) is applied at the watermark instead. Rules are data: a valid rule set on the broadcast input replaces the one in force for every person
- * from their next input or timer (an invalid one goes to the rejected output naming its field, and the previous
- * one stays); every status records the version that decided it.
+ * shortened the lateness) is applied at the watermark instead.
+ *
+ * <p>Rules are data: a valid rule set on the broadcast input replaces the one in force for every person from their
+ * next input or timer (an invalid one goes to the rejected output naming its field, and the previous one stays);
+ * every status records the version that decided it.
  *
  * <p>Epochs: with {@code epochs} on (the live job), a job that starts with empty state takes the wall clock at start
  * as its epoch and stamps it on every status; restores keep it (operator state, the highest of the restored ones).
  * The serving view orders a person's statuses by (epoch, seq), so a region that rebuilds its state from the retained
  * feeds (seq starting again at 1) supersedes what the old job wrote instead of being ignored as stale. A checkpoint
- * without an epoch restores epoch 0, what statuses without one carry. Replays run with epoch 0. State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence
- * number (and the national pseudonym of an identity binding, if any) once no condition is active (see
- * {@link PersonState}); stale timers fire once and do nothing.
+ * without an epoch restores epoch 0, what statuses without one carry. Replays run with epoch 0.
+ *
+ * <p>State end of life: {@code pending} entries leave when applied; {@code person} shrinks to the sequence number (and
+ * the national pseudonym of an identity binding, if any) once no condition is active (see {@link PersonState});
+ * {@code history} goes once the allowed lateness has passed the person's last input and condition; stale timers
+ * fire once and do nothing.
  */
 public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, PersonInput, RuleSetUpdate, StatusChange>
         implements CheckpointedFunction {
@@ -341,7 +346,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             long since = derivedSince != null ? derivedSince
                     : colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
             long seq = s.seq() + 1;
-            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId, epoch));
+            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId,
+                    epoch));
             next = new PersonState(conds, seq, colour, since, fp, nationalId);
         }
         if (next.isEmpty()) {

@@ -51,7 +51,8 @@ class CrossRegionRiskTest {
             assertThat(h.colourAt(ALICE, plusDays(MONDAY_9AM, 3))).isEqualTo("red");
             assertThat(h.colourAt(ALICE, EXPIRY)).isEqualTo("green");
             assertThat(h.latest(ALICE).conditions()).isEmpty();
-            h.advanceTo(plusDays(EXPIRY, 3)); // the inputs of the last allowed lateness (48 h) stay in the person's history until then
+            // the inputs of the last allowed lateness (48 h) stay in the person's history until then
+            h.advanceTo(plusDays(EXPIRY, 3));
             assertThat(h.stateEntries()).isEqualTo(1); // the sequence number only
         }
     }
@@ -76,7 +77,8 @@ class CrossRegionRiskTest {
             assertThat(h.colourAt(ALICE, plusHours(withdrawn, -1))).isEqualTo("red");
             assertThat(h.colourAt(ALICE, withdrawn)).isEqualTo("green");
             h.advanceTo(EXPIRY); // the old expiry fires once and does nothing
-            h.advanceTo(plusDays(EXPIRY, 3)); // the inputs of the last allowed lateness (48 h) stay in the person's history until then
+            // the inputs of the last allowed lateness (48 h) stay in the person's history until then
+            h.advanceTo(plusDays(EXPIRY, 3));
             assertThat(h.timers()).isZero();
             assertThat(h.statusesOf(ALICE)).hasSize(2);
             assertThat(h.statusesOf(ALICE)).hasSize(2);

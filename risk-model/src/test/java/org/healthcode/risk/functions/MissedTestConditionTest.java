@@ -31,7 +31,8 @@ class MissedTestConditionTest {
                 assertThat(c.startMs()).isEqualTo(INTERVAL_END.toEpochMilli());
             });
             assertThat(h.colourAt(ALICE, plusHours(INTERVAL_END, 5))).isEqualTo("green");
-            h.advanceTo(plusDays(INTERVAL_END, 4)); // the inputs of the last allowed lateness (48 h) stay in the person's history until then
+            // the inputs of the last allowed lateness (48 h) stay in the person's history until then
+            h.advanceTo(plusDays(INTERVAL_END, 4));
             assertThat(h.stateEntries()).isEqualTo(1); // the sequence entry only
         }
     }

@@ -71,7 +71,8 @@ class MoreConditionsTest {
         assertThat(h.colourAt(ALICE, plusDays(MONDAY_9AM, 7).minusMillis(1))).isEqualTo("red");
         assertThat(h.colourAt(ALICE, plusDays(MONDAY_9AM, 7))).isEqualTo("yellow");
         assertThat(h.colourAt(ALICE, plusDays(MONDAY_9AM, 10))).isEqualTo("green");
-        h.advanceTo(plusDays(MONDAY_9AM, 13)); // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
+        // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
+        h.advanceTo(plusDays(MONDAY_9AM, 13));
         assertThat(h.timers()).isZero();
     }
 

@@ -71,7 +71,8 @@ class OverridesTest {
             assertThat(h.colourAt(BOB, plusDays(MONDAY_9AM, 4))).isEqualTo("yellow");
             h.advanceTo(EXPIRY);
             assertThat(h.colourAt(BOB, EXPIRY)).isEqualTo("green");
-            h.advanceTo(plusDays(EXPIRY, 3)); // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
+            // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
+            h.advanceTo(plusDays(EXPIRY, 3));
             assertThat(h.timers()).isZero();
         }
     }

@@ -266,7 +266,8 @@ class PersonRiskFunctionTest {
                 positivePcr(BOB, MONDAY_9AM), negativePcr(BOB, plusDays(MONDAY_9AM, 1)),
                 negativePcr(BOB, plusDays(MONDAY_9AM, 2)));
         assertThat(h.timers()).isPositive();
-        h.advanceTo(plusDays(MONDAY_9AM, 14)); // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
+        // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
+        h.advanceTo(plusDays(MONDAY_9AM, 14));
         assertThat(h.latest(ALICE).colour()).isEqualTo("green");
         assertThat(h.latest(BOB).colour()).isEqualTo("green");
         assertThat(h.timers()).isZero();
