@@ -2,7 +2,6 @@ package org.healthcode.interop.overrides;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,7 +17,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,6 +26,7 @@ import org.healthcode.ingest.overrides.OverrideEvents;
 import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.interop.api.ErrorReason;
 import org.healthcode.interop.api.JsonResponses;
+import org.healthcode.interop.api.RequestBodies;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
 import org.slf4j.Logger;
@@ -52,7 +51,6 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
     /** Where under the data directory the signing key pair lives. */
     public static final String KEY_DIR = "override-key";
     static final String PREFIX = "/v1/overrides";
-    private static final int MAX_BODY = 16 * 1024;
     private static final int MAX_BASIS = 2_000;
     private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
@@ -111,9 +109,15 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
             return JsonResponses.error(response, callback, ErrorReason.WRONG_REGION,
                     "an operator of region " + caller.region() + " cannot act on region " + region + "'s overrides");
         }
+        // read without holding a thread while the body arrives, at most the bound RequestLimits sets for the path
+        return RequestBodies.read(request, response, callback, bytes -> submit(path, caller, bytes, response, callback));
+    }
+
+    /** Builds, signs and writes the override event the body asks for, and answers. */
+    private boolean submit(String path, Caller caller, byte[] bytes, Response response, Callback callback) {
         JsonNode body;
         try {
-            body = readJson(request);
+            body = parseJson(bytes);
         } catch (IllegalArgumentException e) {
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
         }
@@ -164,14 +168,7 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
         return JsonResponses.json(response, callback, 202, out);
     }
 
-    private static JsonNode readJson(Request request) throws Exception {
-        byte[] bytes;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new IllegalArgumentException("body larger than " + MAX_BODY + " bytes");
-        }
+    private static JsonNode parseJson(byte[] bytes) {
         if (bytes.length == 0) {
             return JsonResponses.MAPPER.createObjectNode();
         }

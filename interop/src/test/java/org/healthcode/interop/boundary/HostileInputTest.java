@@ -74,7 +74,8 @@ class HostileInputTest {
                 new Endpoint("/v1/exchange/outbox", operatorKey),
                 new Endpoint("/v1/codes", operatorKey),
                 new Endpoint("/v1/verify", checkpointKey),
-                new Endpoint("/v1/verify-image", checkpointKey));
+                new Endpoint("/v1/verify-image", checkpointKey),
+                new Endpoint("/v1/overrides", operatorKey));
     }
 
     @BeforeAll
