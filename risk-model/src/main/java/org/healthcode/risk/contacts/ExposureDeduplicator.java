@@ -10,9 +10,7 @@ import org.healthcode.risk.metrics.DomainMetrics;
 
 /**
  * Keyed by the exposed person: lets one companion exposure per case through (a person who shared several cells with
- * the case gets one, from whichever cell reported first) and drops repeats of any other exposure id, unless a repeat
- * names the case found earlier than the one let through: that one goes through too, so the outcome does not depend
- * on whether the case's earlier evidence arrived first.
+ * the case gets one, from whichever cell reported first) and drops repeats of any other exposure id.
  *
  * <p>State and its end of life: {@code seen} entries until the case's found + look-back (cleanup timers rounded up to
  * the hour); a repeat after that would be a new exposure only if the case were found again.
@@ -46,13 +44,10 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
     @Override
     public void processElement(Exposure e, Context ctx, Collector<Exposure> out) throws Exception {
         String key = dedupeKey(e);
-        long expiry = e.caseFound() + rules.lookBackMillis();
-        Long kept = seen.get(key);
-        if (kept != null && kept <= expiry) {
+        if (seen.contains(key)) {
             return;
         }
-        // new, or the same exposure with a case found earlier than the one let through (the case's earlier evidence
-        // arrived later): let it through again, so the person's condition takes the earlier time whatever the order
+        long expiry = e.caseFound() + rules.lookBackMillis();
         if (expiry > ctx.timerService().currentWatermark()) {
             seen.put(key, expiry);
             ctx.timerService().registerEventTimeTimer(
