@@ -41,6 +41,10 @@ public final class FeedMain {
     public record Summary(long events, long rejected) {}
 
     public static void main(String[] args) throws Exception {
+        if (org.healthcode.risk.config.Args.helpRequested(args)) {
+            System.out.print(USAGE);
+            return;
+        }
         String events = null;
         String bootstrap = null;
         String prefix = "";
