@@ -82,7 +82,8 @@ class DemoEndToEndTest {
         return Path.of("").toAbsolutePath().getParent();
     }
 
-    private static Matcher awaitLine(ByteArrayOutputStream console, Pattern p, Duration timeout) throws InterruptedException {
+    /** The first match of {@code p} in the demo's console output so far, waiting up to {@code timeout}. */
+    static Matcher awaitLine(ByteArrayOutputStream console, Pattern p, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = p.matcher(console.toString(StandardCharsets.UTF_8));

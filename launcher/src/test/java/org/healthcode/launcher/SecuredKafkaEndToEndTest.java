@@ -70,7 +70,7 @@ class SecuredKafkaEndToEndTest {
                     broker.bootstrapServers(), 0, 0, 1000, 3, 7, 500_000, 0.01, engineConfig);
             try (Demo demo = new Demo(settings, out)) {
                 demo.start();
-                Matcher m = awaitLine(console, CURL, Duration.ofMinutes(3));
+                Matcher m = DemoEndToEndTest.awaitLine(console, CURL, Duration.ofMinutes(3));
                 // the demo names a person from the committed statuses it read; the view may still be behind
                 HttpResponse<String> lookup = null;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -141,19 +141,5 @@ class SecuredKafkaEndToEndTest {
             c.seekToBeginning(List.of(partition));
             c.poll(Duration.ofSeconds(5));
         }
-    }
-
-    private static Matcher awaitLine(ByteArrayOutputStream console, Pattern p, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = p.matcher(console.toString(StandardCharsets.UTF_8));
-            if (m.find()) {
-                return m;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no line matching " + p + " within " + timeout + "; console:\n"
-                + console.toString(StandardCharsets.UTF_8));
     }
 }
