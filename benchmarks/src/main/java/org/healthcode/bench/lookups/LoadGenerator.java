@@ -37,6 +37,8 @@ public final class LoadGenerator implements AutoCloseable {
      * under test. The same requests go on the wire either way.
      */
     private final java.net.URI[] uris;
+    /** The app's API key on every request. */
+    private final org.eclipse.jetty.http.HttpField authorization;
 
     /** Counts and latencies of one phase. */
     public record Outcome(double seconds, long intended, long sent, long unsent, long served, long shed, long otherStatus,
@@ -50,7 +52,10 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    public LoadGenerator(String host, int port, String pathPrefix, String[] ids, int connections) throws Exception {
+    public LoadGenerator(String host, int port, String pathPrefix, String[] ids, int connections, String authorization)
+            throws Exception {
+        this.authorization = new org.eclipse.jetty.http.PreEncodedHttpField(
+                org.eclipse.jetty.http.HttpHeader.AUTHORIZATION, authorization);
         this.host = host;
         this.port = port;
         this.paths = new String[ids.length];
@@ -81,7 +86,7 @@ public final class LoadGenerator implements AutoCloseable {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(connections);
         LongAdder answered = new LongAdder();
         for (int i = 0; i < connections; i++) {
-            client.newRequest(randomUri()).timeout(30, TimeUnit.SECONDS).send(result -> {
+            request().timeout(30, TimeUnit.SECONDS).send(result -> {
                 if (!result.isFailed() || result.getResponse().getStatus() > 0) {
                     answered.increment();
                 }
@@ -113,7 +118,7 @@ public final class LoadGenerator implements AutoCloseable {
             return;
         }
         c.sent.incrementAndGet();
-        client.newRequest(randomUri()).timeout(30, TimeUnit.SECONDS)
+        request().timeout(30, TimeUnit.SECONDS)
                 .send(result -> {
                     c.record(result, intended);
                     closedLoopNext(c, deadline, done);
@@ -149,7 +154,7 @@ public final class LoadGenerator implements AutoCloseable {
                     continue;
                 }
                 c.sent.incrementAndGet();
-                client.newRequest(randomUri()).timeout(30, TimeUnit.SECONDS)
+                request().timeout(30, TimeUnit.SECONDS)
                         .send(result -> c.record(result, intended));
             }
             // Sends in ticks of at least TICK_NANOS: a pacing thread that wakes for every request would take a
@@ -168,6 +173,10 @@ public final class LoadGenerator implements AutoCloseable {
         // the rate is over the time until the last answer: answers that trail the schedule do not inflate it
         double elapsed = (System.nanoTime() - start) / 1e9;
         return c.outcome(Math.max(elapsed, seconds), total, unsent);
+    }
+
+    private org.eclipse.jetty.client.Request request() {
+        return client.newRequest(randomUri()).headers(h -> h.put(authorization));
     }
 
     private java.net.URI randomUri() {

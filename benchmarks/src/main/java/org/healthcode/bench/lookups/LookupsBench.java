@@ -20,6 +20,9 @@ import org.healthcode.bench.report.ProcessMemory;
 import org.healthcode.bench.report.Results;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.interop.config.InteropConfig;
+import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.Role;
 import org.healthcode.launcher.ModuleProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,6 +87,9 @@ public final class LookupsBench implements Callable<Integer> {
             description = "run redis-benchmark GET beside it (default on; installs redis with apt-get if root)")
     boolean redis;
 
+    /** The generator's {@code Authorization} header (a fresh app key per run). */
+    private String authorization;
+
     @Override
     public Integer call() throws Exception {
         Path root = parent.projectRoot();
@@ -140,13 +146,15 @@ public final class LookupsBench implements Callable<Integer> {
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             r.line(String.format("filled the status topic: %,d statuses, %.0f bytes each on average, in %.1f s", n,
                     bytes / (double) n, produceSeconds));
+            // the generator is one app backend with a real API key, as production runs (access control and the audit
+            // on); without the per-caller rate limit (one caller stands for all the app's users) nor the limit per
+            // source address (every request comes from loopback, as behind a proxy)
+            Path keys = work.resolve("api-keys");
+            java.nio.file.Files.deleteIfExists(keys);
+            authorization = "Bearer " + ApiKeys.add(keys, "bench-app", Role.APP, InteropConfig.DEFAULT_REGION);
             List<String> args = new java.util.ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
                     "--data-dir", work.resolve("view").toString(), "--http-port", "0",
-                    // measured as the app role on loopback without credentials: the cost of authentication is not in
-                    // these figures; and without the per-caller rate limit (the generator is one caller, "dev-open",
-                    // whose default limit of 200/s would answer nearly everything 429), nor the limit per source
-                    // address (every request comes from loopback)
-                    "--dev-open-lookups", "--rate-limit", "app=0", "--rate-per-address", "0"));
+                    "--api-keys", keys.toString(), "--rate-limit", "app=0", "--rate-per-address", "0"));
             if (maxInFlight != null) {
                 args.addAll(List.of("--max-in-flight", maxInFlight.toString()));
             }
@@ -163,7 +171,7 @@ public final class LookupsBench implements Callable<Integer> {
                 URI base = URI.create(serve.awaitReady(Duration.ofSeconds(120)));
                 long pid = ProcessMemory.childRunning(SERVE_MAIN).orElse(-1L);
                 long t1 = System.nanoTime();
-                awaitFilled(base, ids[ids.length - 1], Duration.ofMinutes(20));
+                awaitFilled(base, ids[ids.length - 1], authorization, Duration.ofMinutes(20));
                 double fillSeconds = (System.nanoTime() - t1) / 1e9;
                 ObjectNode view = r.figures().putObject("view");
                 view.put("statuses", n);
@@ -186,7 +194,8 @@ public final class LookupsBench implements Callable<Integer> {
         ObjectNode f = r.figures();
         double capacity = 0;
         int bestConcurrency = levels.get(0);
-        try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids, connections)) {
+        try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids, connections,
+                authorization)) {
             gen.closedLoop(levels.get(0), warmup);
             ArrayNode search = f.putArray("capacitySearch");
             for (int c : levels) {
@@ -212,7 +221,7 @@ public final class LookupsBench implements Callable<Integer> {
             }
         }
         try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids,
-                overloadConnections)) {
+                overloadConnections, authorization)) {
             long warmed = gen.warmConnections(overloadConnections, 60);
             r.line(String.format("opened up to %,d connections for the 10x phase (%,d warm-up requests answered)",
                     overloadConnections, warmed));
@@ -220,7 +229,8 @@ public final class LookupsBench implements Callable<Integer> {
             f.withArray("openLoop").add(over);
         }
         // what the service does right after the storm (a fresh client: nothing of the storm left in its queue)
-        try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids, connections)) {
+        try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids, connections,
+                authorization)) {
             ObjectNode after = openPhase(r, gen, 0.5, capacity, Math.max(1, phase / 2), MAX_OUTSTANDING, pid);
             after.put("afterOverload", true);
             f.withArray("openLoop").add(after);
@@ -319,10 +329,12 @@ public final class LookupsBench implements Callable<Integer> {
         f.put("targetMet", ours >= 100_000);
     }
 
-    private static void awaitFilled(URI base, String lastId, Duration timeout) throws Exception {
+    private static void awaitFilled(URI base, String lastId, String authorization, Duration timeout)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/status/" + lastId)).GET().build();
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/status/" + lastId))
+                .header("Authorization", authorization).GET().build();
         while (System.nanoTime() < deadline) {
             HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
             if (resp.statusCode() == 200) {
