@@ -109,6 +109,8 @@ public final class ServingNode implements AutoCloseable {
                             admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
             metrics.bindQueued(admit[0]::queued);
+            metrics.bindViewAge(consumer::viewAgeMillis);
+            lookups.requireFreshView(consumer::viewAgeMillis, admission.maxViewAgeMillis());
 
             server = new Server(threadPool(admission.httpThreads()));
             ServerConnector connector = null;

@@ -29,6 +29,12 @@ public enum ErrorReason {
     NOT_CONFIGURED("not_configured", 503),
     /** Too many requests in flight: shed at once (with Retry-After) instead of queueing. */
     OVERLOADED("overloaded", 503),
+    /**
+     * The status view is older than the serving process's bound ({@code --max-view-age-ms}): it has not caught up
+     * with the status topic for that long (broker unreachable, consumer stopped or far behind), so it is not trusted
+     * to answer.
+     */
+    VIEW_STALE("view_stale", 503),
     /** The view is not open (starting or stopping). */
     UNAVAILABLE("unavailable", 503),
     /** The request body is larger than the endpoint accepts. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -134,24 +135,50 @@ public final class InteropHandler extends Handler.Abstract {
             return JsonResponses.error(response, callback, ErrorReason.RATE_LIMITED, "a batch of " + ids.size()
                     + " ids counts as " + ids.size() + " lookups; rate limit exceeded, retry after " + wait + " s");
         }
+        // every id's lookup at once: their audit records share produce requests, and the batch is answered when
+        // the last of them is durable
+        List<String> asked = new java.util.ArrayList<>(ids.size());
+        List<CompletableFuture<LookupResult>> answers = new java.util.ArrayList<>(ids.size());
+        for (JsonNode idNode : ids) {
+            asked.add(idNode.asText());
+            answers.add(lookups.lookupAsync(caller, idNode.asText()));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+            try {
+                if (failure != null) {
+                    callback.failed(failure);
+                } else {
+                    batchAnswer(caller, asked, answers, response, callback);
+                }
+            } catch (RuntimeException e) {
+                callback.failed(e);
+            }
+        });
+        return true;
+    }
+
+    private void batchAnswer(Caller caller, List<String> asked, List<CompletableFuture<LookupResult>> answers,
+                             Response response, Callback callback) {
         ObjectNode out = JsonResponses.MAPPER.createObjectNode();
         ArrayNode statuses = out.putArray("statuses");
         ArrayNode unknown = out.putArray("unknown");
-        for (JsonNode idNode : ids) {
-            String id = idNode.asText();
-            LookupResult r = lookups.lookup(caller, id);
+        for (int i = 0; i < asked.size(); i++) {
+            String id = asked.get(i);
+            LookupResult r = answers.get(i).join();
             if (r instanceof LookupResult.Found f) {
                 statuses.add(AccessPolicy.seesMinimalStatus(caller.role()) ? federated.render(id, f.status())
                         : StatusJson.full(f.status()));
-            } else if (r instanceof LookupResult.Failed failed && failed.reason() == ErrorReason.UNAVAILABLE) {
-                // the view is closing, or a lookup could not be audited: the batch is not answered at all
+            } else if (r instanceof LookupResult.Failed failed && (failed.reason() == ErrorReason.UNAVAILABLE
+                    || failed.reason() == ErrorReason.VIEW_STALE)) {
+                // the view is closing or stale, or a lookup could not be audited: the batch is not answered at all
                 response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "1");
-                return JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE, failed.message());
+                JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE, failed.message());
+                return;
             } else {
                 unknown.add(id);
             }
         }
-        return JsonResponses.json(response, callback, 200, out);
+        JsonResponses.json(response, callback, 200, out);
     }
 
     /**

@@ -146,8 +146,24 @@ public final class ServingHandler extends Handler.Abstract {
         }
     }
 
+    /** Answers when the lookup's audit record is durable, from whichever thread learns it (no thread waits). */
     private boolean status(Caller caller, String personId, Response response, Callback callback) {
-        LookupResult result = lookups.lookup(caller, personId);
+        lookups.lookupAsync(caller, personId).whenComplete((result, failure) -> {
+            if (failure != null) {
+                callback.failed(failure);
+            } else {
+                try {
+                    answer(caller, personId, result, response, callback);
+                } catch (RuntimeException e) {
+                    callback.failed(e);
+                }
+            }
+        });
+        return true;
+    }
+
+    private boolean answer(Caller caller, String personId, LookupResult result, Response response,
+                           Callback callback) {
         if (result instanceof LookupResult.Found found) {
             // checkpoints and other regions see colour, since, validity and issuing region only (AccessPolicy)
             if (caller != null && AccessPolicy.seesMinimalStatus(caller.role())) {
@@ -157,7 +173,7 @@ public final class ServingHandler extends Handler.Abstract {
             return write(response, callback, 200, JSON, StatusJson.fullBytes(found.status()));
         }
         LookupResult.Failed failed = (LookupResult.Failed) result;
-        if (failed.reason() == ErrorReason.UNAVAILABLE) {
+        if (failed.reason() == ErrorReason.UNAVAILABLE || failed.reason() == ErrorReason.VIEW_STALE) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return error(response, callback, failed.reason(), failed.message());

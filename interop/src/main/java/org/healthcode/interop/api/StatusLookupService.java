@@ -2,6 +2,8 @@ package org.healthcode.interop.api;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.audit.AuditRecord;
@@ -27,6 +29,8 @@ public final class StatusLookupService {
     private final AuditSink audit;
     private final ServingMetrics metrics;
     private final Clock clock;
+    private volatile LongSupplier viewAgeMillis = () -> 0;
+    private volatile long maxViewAgeMillis;
 
     public StatusLookupService(StatusView view, AuditSink audit, ServingMetrics metrics, Clock clock) {
         this.view = view;
@@ -43,28 +47,61 @@ public final class StatusLookupService {
     /**
      * The status of a person for {@code caller}: another region names the person by their national pseudonym (it
      * never knows this region's person ids); everyone else by this region's person id. Audited under the person id
-     * of this region when found, so the person sees every lookup of them whoever asked.
+     * of this region when found, so the person sees every lookup of them whoever asked. Holds the calling thread
+     * until the audit record is durable: {@link #lookupAsync} does not.
      */
     public LookupResult lookup(Caller caller, String id) {
-        LookupResult result = checkWellFormed(id);
+        return lookupAsync(caller, id).join();
+    }
+
+    /**
+     * As {@link #lookup}, answered once the lookup's audit record is durable (the future never fails: a record that
+     * could not be made durable answers {@link ErrorReason#UNAVAILABLE}). The view is read at once; only the answer
+     * waits, without a thread, for the audit's acknowledgement.
+     */
+    public CompletableFuture<LookupResult> lookupAsync(Caller caller, String id) {
+        LookupResult stale = checkViewFresh();
+        if (stale != null) {
+            // decides and reveals nothing about anyone: counted, not audited (as a shed lookup)
+            metrics.recordLookup(stale.label());
+            return CompletableFuture.completedFuture(stale);
+        }
+        LookupResult found = checkWellFormed(id);
         boolean byNationalId = caller != null && caller.role() == Role.REGION;
-        if (result == null) {
-            result = byNationalId ? findByNationalId(id) : findStatus(id);
+        if (found == null) {
+            found = byNationalId ? findByNationalId(id) : findStatus(id);
         }
+        LookupResult result = found;
         boolean wellFormed = !(result instanceof LookupResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
-        String subject = result instanceof LookupResult.Found found ? found.status().getPersonId()
+        String subject = result instanceof LookupResult.Found hit ? hit.status().getPersonId()
                 : wellFormed ? id : null;
+        CompletableFuture<Void> durable;
         try {
-            audit(caller, subject, result.label(), byNationalId ? "by national id" : null);
-        } catch (AuditUnavailableException e) {
-            // fails closed: a lookup that cannot be audited is not answered (the person could never learn of it)
-            // (the sink has logged why)
-            metrics.recordLookup(ErrorReason.UNAVAILABLE.code());
-            return new LookupResult.Failed(ErrorReason.UNAVAILABLE,
-                    "the lookup could not be audited, so it is not answered; retry shortly");
+            durable = audit.recordAsync(auditRecord(caller, subject, result.label(),
+                    byNationalId ? "by national id" : null));
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
         }
-        metrics.recordLookup(result.label());
-        return result;
+        return durable.handle((ok, failure) -> {
+            if (failure != null) {
+                // fails closed: a lookup that cannot be audited is not answered (the person could never learn of
+                // it); the sink has logged why
+                if (!(unwrap(failure) instanceof AuditUnavailableException)) {
+                    LOG.error("audit sink failed", failure);
+                }
+                metrics.recordLookup(ErrorReason.UNAVAILABLE.code());
+                return NOT_AUDITED;
+            }
+            metrics.recordLookup(result.label());
+            return result;
+        });
+    }
+
+    private static final LookupResult NOT_AUDITED = new LookupResult.Failed(ErrorReason.UNAVAILABLE,
+            "the lookup could not be audited, so it is not answered; retry shortly");
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /**
@@ -88,6 +125,25 @@ public final class StatusLookupService {
             }
         }
         return true;
+    }
+
+    /**
+     * Lookups are refused ({@link ErrorReason#VIEW_STALE}) while the view is older than {@code maxAgeMillis} (0:
+     * never), so no answer comes silently from a view that stopped following its topic.
+     */
+    public void requireFreshView(LongSupplier ageMillis, long maxAgeMillis) {
+        this.viewAgeMillis = ageMillis;
+        this.maxViewAgeMillis = maxAgeMillis;
+    }
+
+    private LookupResult checkViewFresh() {
+        long bound = maxViewAgeMillis;
+        if (bound <= 0) {
+            return null;
+        }
+        long age = viewAgeMillis.getAsLong();
+        return age <= bound ? null : new LookupResult.Failed(ErrorReason.VIEW_STALE, "the status view has not caught "
+                + "up with the status topic for " + age + " ms (bound " + bound + " ms); retry shortly");
     }
 
     private static LookupResult checkWellFormed(String personId) {
@@ -131,9 +187,9 @@ public final class StatusLookupService {
         }
     }
 
-    private void audit(Caller caller, String subject, String result, String detail) {
+    private AuditRecord auditRecord(Caller caller, String subject, String result, String detail) {
         AuditRecord r = AuditRecord.of(clock.instant(), caller, AuditRecord.LOOKUP, subject, result, detail);
-        audit.record(caller == null ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(),
-                r.result(), r.detail()) : r);
+        return caller == null ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(),
+                r.result(), r.detail()) : r;
     }
 }

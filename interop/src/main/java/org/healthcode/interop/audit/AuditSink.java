@@ -24,4 +24,20 @@ public interface AuditSink {
             lookup(new LookupAudit(audit.at(), audit.caller(), audit.subject(), audit.result()));
         }
     }
+
+    /**
+     * As {@link #record}, without holding the calling thread while the record becomes durable: the future completes
+     * once it is (for {@link KafkaAuditSink}: when the broker acknowledges the produce request that carried it,
+     * together with every record sent alongside), or fails with {@link AuditUnavailableException} within the same
+     * bound. The decision is answered only when the future completes normally. By default {@link #record} is called
+     * on the calling thread.
+     */
+    default java.util.concurrent.CompletableFuture<Void> recordAsync(AuditRecord audit) {
+        try {
+            record(audit);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
 }

@@ -37,18 +37,28 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
      * @param perAddressPerSecond requests per second from one source address, before authentication
      *                       ({@code --rate-per-address}, default {@value #DEFAULT_PER_ADDRESS}; 0 = no limit, e.g.
      *                       behind a proxy that limits instead)
+     * @param maxViewAgeMillis lookups are refused (503 {@code view_stale}) while the status view has not caught up
+     *                       with its topic for longer than this ({@code --max-view-age-ms}, default
+     *                       {@value #DEFAULT_MAX_VIEW_AGE_MILLIS}; 0 = never refuse)
      */
-    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond) {
+    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond,
+                            int maxViewAgeMillis) {
         public static final int DEFAULT_MAX_QUEUED = 1024;
         public static final int DEFAULT_MAX_QUEUE_MILLIS = 20;
         public static final int DEFAULT_HTTP_THREADS = 32;
         public static final int DEFAULT_PER_ADDRESS = 1000;
+        public static final int DEFAULT_MAX_VIEW_AGE_MILLIS = 30_000;
         public static final Admission DEFAULTS = new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS,
                 DEFAULT_HTTP_THREADS);
 
         /** With the default limit per source address. */
         public Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
             this(maxQueued, maxQueueMillis, httpThreads, DEFAULT_PER_ADDRESS);
+        }
+
+        /** With the default bound on the view's age. */
+        public Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond) {
+            this(maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, DEFAULT_MAX_VIEW_AGE_MILLIS);
         }
 
         List<String> validate() {
@@ -58,6 +68,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             }
             if (maxQueueMillis < 1) {
                 problems.add(MAX_QUEUE_MS + ": must be at least 1, got " + maxQueueMillis);
+            }
+            if (maxViewAgeMillis < 0) {
+                problems.add(MAX_VIEW_AGE_MS + ": must be at least 0 (0: never refuse), got " + maxViewAgeMillis);
             }
             if (perAddressPerSecond < 0) {
                 problems.add(RATE_PER_ADDRESS + ": must be at least 0 (0: no limit), got " + perAddressPerSecond);
@@ -84,6 +97,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String MAX_QUEUE_MS = "--max-queue-ms";
     public static final String HTTP_THREADS = "--http-threads";
     public static final String RATE_PER_ADDRESS = "--rate-per-address";
+    public static final String MAX_VIEW_AGE_MS = "--max-view-age-ms";
 
     public static final String USAGE = String.join("\n",
             "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
@@ -102,7 +116,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + HTTP_THREADS + " N           default " + Admission.DEFAULT_HTTP_THREADS
                     + " (HTTP thread pool)",
             "  " + RATE_PER_ADDRESS + " N       default " + Admission.DEFAULT_PER_ADDRESS
-                    + " (requests/s from one address, before authentication; 0: no limit)");
+                    + " (requests/s from one address, before authentication; 0: no limit)",
+            "  " + MAX_VIEW_AGE_MS + " N        default " + Admission.DEFAULT_MAX_VIEW_AGE_MILLIS
+                    + " (lookups answer 503 view_stale while the view is older; 0: never)");
 
     /**
      * For embedding and tests: the interop options are the defaults plus {@code --dev-open-lookups} (callers without
@@ -155,6 +171,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         int maxQueueMillis = Admission.DEFAULT_MAX_QUEUE_MILLIS;
         int httpThreads = Admission.DEFAULT_HTTP_THREADS;
         int perAddress = Admission.DEFAULT_PER_ADDRESS;
+        int maxViewAge = Admission.DEFAULT_MAX_VIEW_AGE_MILLIS;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             String value;
@@ -179,12 +196,14 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 case MAX_QUEUE_MS -> maxQueueMillis = integer(key, value, problems, maxQueueMillis);
                 case HTTP_THREADS -> httpThreads = integer(key, value, problems, httpThreads);
                 case RATE_PER_ADDRESS -> perAddress = integer(key, value, problems, perAddress);
+                case MAX_VIEW_AGE_MS -> maxViewAge = integer(key, value, problems, maxViewAge);
                 case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
                 default -> problems.add(key + ": unknown option");
             }
         }
         return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
-                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress)), problems);
+                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress, maxViewAge)),
+                problems);
     }
 
     /** Every problem with this configuration; empty when it can be used. */

@@ -26,6 +26,7 @@ public final class ServingMetrics {
     private volatile LongSupplier viewPersons = () -> 0;
     private volatile BooleanSupplier consumerUp = () -> false;
     private volatile IntSupplier inFlight = () -> 0;
+    private volatile LongSupplier viewAgeMillis = () -> 0;
     private volatile IntSupplier queued = () -> 0;
     /** Upper bounds (seconds) of the lookup latency histogram's buckets: the targets are p99 5 ms, p99.9 20 ms. */
     static final double[] LOOKUP_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
@@ -118,6 +119,11 @@ public final class ServingMetrics {
         this.inFlight = inFlight;
     }
 
+    /** Where the gauge of the status view's age (milliseconds) reads its value. */
+    public void bindViewAge(LongSupplier statusViewAgeMillis) {
+        this.viewAgeMillis = statusViewAgeMillis;
+    }
+
     /** Where the gauge of lookups waiting for admission reads its value. */
     public void bindQueued(IntSupplier queuedLookups) {
         this.queued = queuedLookups;
@@ -189,6 +195,11 @@ public final class ServingMetrics {
         b.append("healthcode_lookup_duration_seconds_count ").append(count).append('\n');
         gauge(b, "healthcode_status_consumer_lag_records",
                 "Committed status records not yet read into the view (-1: not measured yet).", consumerLag);
+        b.append("# HELP healthcode_view_age_seconds How old the view a lookup path reads is: the time since it last"
+                + " held everything committed to its topic (status: /v1/status/{id}, /v1/status:batch).\n");
+        b.append("# TYPE healthcode_view_age_seconds gauge\n");
+        b.append("healthcode_view_age_seconds{view=\"status\"} ").append(viewAgeMillis.getAsLong() / 1e3)
+                .append('\n');
         gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",
                 consumerUp.getAsBoolean() ? 1 : 0);
         gauge(b, "healthcode_status_view_persons", "Persons in the status view (RocksDB estimate).",

@@ -50,6 +50,8 @@ public final class StatusConsumer implements AutoCloseable {
     private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often the topic's end is asked for, to learn how current the view is. */
+    private static final Duration FRESHNESS_PROBE = Duration.ofMillis(500);
 
     private final String topic;
     private final StatusView view;
@@ -63,6 +65,12 @@ public final class StatusConsumer implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean stopping;
     private volatile Throwable failure;
+    private final long startedNanos = System.nanoTime();
+    /** The view holds every status committed before this instant ({@link System#nanoTime}); -1: not yet known. */
+    private volatile long currentAsOfNanos = -1;
+    /** The topic's end offsets asked for at {@link #probeNanos}; null while no probe is pending. */
+    private Map<TopicPartition, Long> probe;
+    private long probeNanos = System.nanoTime() - FRESHNESS_PROBE.toNanos();
 
     public StatusConsumer(String bootstrapServers, String topic, StatusView view, ServingMetrics metrics) {
         this(bootstrapServers, KafkaClientSettings.NONE, topic, view, metrics);
@@ -134,12 +142,15 @@ public final class StatusConsumer implements AutoCloseable {
                         backoff.reset();
                     }
                     if (consumer.assignment().isEmpty()) {
-                        Thread.sleep(POLL.toMillis()); // the topic does not exist yet
+                        // the topic does not exist yet (the broker said so just now): nothing to be behind on
+                        currentAsOfNanos = now;
+                        Thread.sleep(POLL.toMillis());
                         nextPartitionCheck = Math.min(nextPartitionCheck, System.nanoTime() + POLL.toNanos() * 5);
                         continue;
                     }
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                     applyAndPersist(records);
+                    trackFreshness();
                     if (System.nanoTime() - nextLagCheck >= 0) {
                         updateLag();
                         nextLagCheck = System.nanoTime() + LAG_REFRESH.toNanos();
@@ -158,6 +169,7 @@ public final class StatusConsumer implements AutoCloseable {
                     // positions from the view again once Kafka answers: nothing skipped, nothing applied twice
                     consumer.assign(List.of());
                     persisted.clear();
+                    probe = null;
                     nextPartitionCheck = System.nanoTime();
                     Thread.sleep(wait.toMillis());
                 }
@@ -244,6 +256,43 @@ public final class StatusConsumer implements AutoCloseable {
         persisted.putAll(moved);
         metrics.recordRead(records.count());
         metrics.recordApplied(result);
+    }
+
+    /**
+     * How old the view is: the time since the last instant of which it is known to hold every committed status (0
+     * when it just caught up with the topic's end; growing while the broker cannot be reached, the consumer stopped
+     * or falls behind). Before it first caught up: the time since this consumer started.
+     */
+    public long viewAgeMillis() {
+        long asOf = currentAsOfNanos;
+        return Math.max(0, (System.nanoTime() - (asOf < 0 ? startedNanos : asOf)) / 1_000_000);
+    }
+
+    /**
+     * Asks the broker for the topic's end offsets (the last stable ones: read_committed) every
+     * {@link #FRESHNESS_PROBE}; once the view's positions reach the end of a probe, the view holds everything
+     * committed before the probe was sent. A probe that fails ends in the loop's retry: no new instant is learned,
+     * so the age grows.
+     */
+    private void trackFreshness() {
+        long now = System.nanoTime();
+        if (probe == null && now - probeNanos >= FRESHNESS_PROBE.toNanos()) {
+            probe = consumer.endOffsets(consumer.assignment(), REQUEST_TIMEOUT);
+            probeNanos = now;
+        }
+        if (probe != null && reached(probe)) {
+            currentAsOfNanos = probeNanos;
+            probe = null;
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.assignment().contains(e.getKey()) && consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void updateLag() {
