@@ -105,7 +105,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(new Handler.Sequence(overrides, handler), lookups, view,
-                    inner -> admit[0] = new LookupAdmission(inner, lookups, config.maxInFlight(),
+                    inner -> admit[0] = new LookupAdmission(inner, lookups, admission.maxLookupsInFlight(),
                             admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
             metrics.bindQueued(admit[0]::queued);

@@ -231,7 +231,7 @@ class ServingEndToEndTest {
         int flood = 40;
         // a queue wait far longer than the test: here only a full queue refuses
         ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, inFlight)
-                .withAdmission(new ServeConfig.Admission(queued, 600_000, 16));
+                .withAdmission(new ServeConfig.Admission(queued, 600_000, 16).withMaxLookupsInFlight(inFlight));
 
         try (ServingNode node = ServingNode.start(config, heldAtTheGate)) {
             await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 2 && node.metrics().consumerLag() == 0);
@@ -292,7 +292,7 @@ class ServingEndToEndTest {
             }
         };
         ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, 1)
-                .withAdmission(new ServeConfig.Admission(100, 50, 16));
+                .withAdmission(new ServeConfig.Admission(100, 50, 16).withMaxLookupsInFlight(1));
 
         try (ServingNode node = ServingNode.start(config, heldAtTheGate)) {
             await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 1 && node.metrics().consumerLag() == 0);

@@ -111,6 +111,52 @@ public final class LoadGenerator implements AutoCloseable {
         return c.outcome(elapsed, c.sent.get(), 0);
     }
 
+    /**
+     * As {@link #closedLoop}, each request a {@code POST <batchPath>} of {@code {"ids": [...]}} with {@code batch}
+     * ids drawn uniformly, sent with {@code batchAuthorization}; a 200 counts as {@code batch} lookups served.
+     */
+    public Outcome closedLoopBatches(String batchPath, int batch, String batchAuthorization, int concurrency,
+                                     double seconds) throws InterruptedException {
+        Counters c = new Counters();
+        org.eclipse.jetty.http.HttpField auth = new org.eclipse.jetty.http.PreEncodedHttpField(
+                org.eclipse.jetty.http.HttpHeader.AUTHORIZATION, batchAuthorization);
+        java.net.URI uri = java.net.URI.create("http://" + host + ":" + port + batchPath);
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            batchNext(c, uri, auth, batch, deadline, done);
+        }
+        done.await(Math.round(seconds) + 60, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Outcome o = c.outcome(elapsed, c.sent.get(), 0);
+        return new Outcome(o.seconds(), o.intended(), o.sent(), o.unsent(), o.served() * batch, o.shed(),
+                o.otherStatus(), o.failed(), o.servedLatency(), o.shedLatency());
+    }
+
+    private void batchNext(Counters c, java.net.URI uri, org.eclipse.jetty.http.HttpField auth, int batch,
+                           long deadline, java.util.concurrent.CountDownLatch done) {
+        long intended = System.nanoTime();
+        if (intended >= deadline) {
+            done.countDown();
+            return;
+        }
+        StringBuilder body = new StringBuilder(batch * 30).append("{\"ids\":[");
+        for (int i = 0; i < batch; i++) {
+            String path = paths[ThreadLocalRandom.current().nextInt(paths.length)];
+            body.append(i == 0 ? "\"" : ",\"").append(path, path.lastIndexOf('/') + 1, path.length()).append('"');
+        }
+        body.append("]}");
+        c.sent.incrementAndGet();
+        client.newRequest(uri).method(org.eclipse.jetty.http.HttpMethod.POST).headers(h -> h.put(auth))
+                .body(new org.eclipse.jetty.client.StringRequestContent("application/json", body.toString()))
+                .timeout(30, TimeUnit.SECONDS)
+                .send(result -> {
+                    c.record(result, intended);
+                    batchNext(c, uri, auth, batch, deadline, done);
+                });
+    }
+
     private void closedLoopNext(Counters c, long deadline, java.util.concurrent.CountDownLatch done) {
         long intended = System.nanoTime();
         if (intended >= deadline) {

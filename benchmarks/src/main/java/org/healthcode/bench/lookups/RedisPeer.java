@@ -77,6 +77,7 @@ public final class RedisPeer {
             List<Figure> out = new ArrayList<>();
             out.addAll(benchmark(port, "set", keys, keys, valueBytes, connections));
             out.addAll(benchmark(port, "get", keys, requests, valueBytes, connections));
+            out.add(mget(port, keys, Math.max(1, requests / MGET_KEYS), connections));
             return out;
         } finally {
             server.destroy();
@@ -84,6 +85,34 @@ public final class RedisPeer {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /** Keys per MGET: the same as the lookups' batch. */
+    public static final int MGET_KEYS = 100;
+
+    /**
+     * MGET of {@value #MGET_KEYS} random keys of those {@code -t set} wrote ({@code key:__rand_int__}, each
+     * placeholder its own random number); reported as test {@code MGET100}, requests (not keys) per second.
+     */
+    private static Figure mget(int port, int keyspace, int requests, int connections)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(which("redis-benchmark").orElseThrow().toString(), "-h",
+                "127.0.0.1", "-p", Integer.toString(port), "-r", Integer.toString(keyspace), "-n",
+                Integer.toString(requests), "-c", Integer.toString(connections), "--csv", "MGET"));
+        for (int i = 0; i < MGET_KEYS; i++) {
+            cmd.add("key:__rand_int__");
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("redis-benchmark MGET failed: " + output);
+        }
+        List<Figure> figures = parseCsv(output);
+        if (figures.isEmpty()) {
+            throw new IOException("redis-benchmark MGET printed no figure: " + output);
+        }
+        Figure f = figures.get(0);
+        return new Figure("MGET" + MGET_KEYS, f.requestsPerSecond(), f.p50Ms(), f.p99Ms());
     }
 
     private static List<Figure> benchmark(int port, String test, int keyspace, int requests, int valueBytes,

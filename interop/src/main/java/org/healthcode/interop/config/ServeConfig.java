@@ -16,16 +16,16 @@ import java.util.List;
  *                         0.0.0.0 to serve other machines)
  * @param httpPort         the HTTP port ({@code --http-port}, default {@value #DEFAULT_HTTP_PORT}; 0 = a free port;
  *                         -1 = no plain HTTP, only the TLS port of {@link InteropConfig#tlsPort})
- * @param maxInFlight      lookups (and, apart, code requests) handled at once ({@code --max-in-flight}, default
- *                         {@value #DEFAULT_MAX_IN_FLIGHT}): a few per core, since a lookup never waits for
- *                         anything but the CPU; more lookups wait in the admission queue ({@link Admission})
+ * @param maxInFlight      code requests (issue, verify) handled at once ({@code --max-in-flight}, default
+ *                         {@value #DEFAULT_MAX_IN_FLIGHT}): a few per core, since each costs a signature; beyond, 503
+ *                         {@code overloaded} at once. Lookups have their own bound ({@link Admission})
  * @param interop          access control and cross-region options ({@link InteropConfig}, parsed apart)
  * @param admission        the lookup queue and the HTTP thread pool
  */
 public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
                           int maxInFlight, InteropConfig interop, Admission admission) {
     /**
-     * How lookups beyond {@code maxInFlight} wait, and the threads that read requests.
+     * How many lookups are admitted, how the rest wait, and the threads that read requests.
      *
      * @param maxQueued      lookups waiting for admission at most ({@code --max-queued}, default
      *                       {@value #DEFAULT_MAX_QUEUED}); one more is answered 503 {@code overloaded} at once
@@ -40,14 +40,19 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
      * @param maxViewAgeMillis lookups are refused (503 {@code view_stale}) while the status view has not caught up
      *                       with its topic for longer than this ({@code --max-view-age-ms}, default
      *                       {@value #DEFAULT_MAX_VIEW_AGE_MILLIS}; 0 = never refuse)
+     * @param maxLookupsInFlight lookups admitted and not yet answered ({@code --max-lookups-in-flight}, default
+     *                       {@value #DEFAULT_MAX_LOOKUPS_IN_FLIGHT}): most of them wait, holding no thread, for the
+     *                       acknowledgement of the audit batch their record went out in, so this bounds memory and
+     *                       how many records one batch can carry, not CPU (the HTTP threads bound that)
      */
     public record Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond,
-                            int maxViewAgeMillis) {
+                            int maxViewAgeMillis, int maxLookupsInFlight) {
         public static final int DEFAULT_MAX_QUEUED = 1024;
         public static final int DEFAULT_MAX_QUEUE_MILLIS = 20;
         public static final int DEFAULT_HTTP_THREADS = 32;
         public static final int DEFAULT_PER_ADDRESS = 1000;
         public static final int DEFAULT_MAX_VIEW_AGE_MILLIS = 30_000;
+        public static final int DEFAULT_MAX_LOOKUPS_IN_FLIGHT = 1024;
         public static final Admission DEFAULTS = new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS,
                 DEFAULT_HTTP_THREADS);
 
@@ -56,9 +61,16 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             this(maxQueued, maxQueueMillis, httpThreads, DEFAULT_PER_ADDRESS);
         }
 
-        /** With the default bound on the view's age. */
+        /** With the default bound on the view's age and lookups in flight. */
         public Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond) {
-            this(maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, DEFAULT_MAX_VIEW_AGE_MILLIS);
+            this(maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, DEFAULT_MAX_VIEW_AGE_MILLIS,
+                    DEFAULT_MAX_LOOKUPS_IN_FLIGHT);
+        }
+
+        /** The same with at most {@code lookups} in flight. */
+        public Admission withMaxLookupsInFlight(int lookups) {
+            return new Admission(maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, maxViewAgeMillis,
+                    lookups);
         }
 
         List<String> validate() {
@@ -68,6 +80,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             }
             if (maxQueueMillis < 1) {
                 problems.add(MAX_QUEUE_MS + ": must be at least 1, got " + maxQueueMillis);
+            }
+            if (maxLookupsInFlight < 1) {
+                problems.add(MAX_LOOKUPS_IN_FLIGHT + ": must be at least 1, got " + maxLookupsInFlight);
             }
             if (maxViewAgeMillis < 0) {
                 problems.add(MAX_VIEW_AGE_MS + ": must be at least 0 (0: never refuse), got " + maxViewAgeMillis);
@@ -98,6 +113,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String HTTP_THREADS = "--http-threads";
     public static final String RATE_PER_ADDRESS = "--rate-per-address";
     public static final String MAX_VIEW_AGE_MS = "--max-view-age-ms";
+    public static final String MAX_LOOKUPS_IN_FLIGHT = "--max-lookups-in-flight";
 
     public static final String USAGE = String.join("\n",
             "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
@@ -107,8 +123,10 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             "  " + HTTP_HOST + " ADDR            default " + DEFAULT_HTTP_HOST + " (0.0.0.0: all interfaces)",
             "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT
                     + " (0: a free port; -1: no plain HTTP, needs --tls-port)",
+            "  " + MAX_LOOKUPS_IN_FLIGHT + " N   default " + Admission.DEFAULT_MAX_LOOKUPS_IN_FLIGHT
+                    + " (lookups admitted and not yet answered; more wait in the admission queue)",
             "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
-                    + " (lookups handled at once; more wait in the admission queue)",
+                    + " (code issues and verifications handled at once; beyond: 503 overloaded)",
             "  " + MAX_QUEUED + " N             default " + Admission.DEFAULT_MAX_QUEUED
                     + " (lookups waiting at most; beyond: 503 overloaded + Retry-After)",
             "  " + MAX_QUEUE_MS + " N           default " + Admission.DEFAULT_MAX_QUEUE_MILLIS
@@ -172,6 +190,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         int httpThreads = Admission.DEFAULT_HTTP_THREADS;
         int perAddress = Admission.DEFAULT_PER_ADDRESS;
         int maxViewAge = Admission.DEFAULT_MAX_VIEW_AGE_MILLIS;
+        int maxLookups = Admission.DEFAULT_MAX_LOOKUPS_IN_FLIGHT;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             String value;
@@ -197,12 +216,14 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 case HTTP_THREADS -> httpThreads = integer(key, value, problems, httpThreads);
                 case RATE_PER_ADDRESS -> perAddress = integer(key, value, problems, perAddress);
                 case MAX_VIEW_AGE_MS -> maxViewAge = integer(key, value, problems, maxViewAge);
+                case MAX_LOOKUPS_IN_FLIGHT -> maxLookups = integer(key, value, problems, maxLookups);
                 case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
                 default -> problems.add(key + ": unknown option");
             }
         }
         return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
-                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress, maxViewAge)),
+                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress, maxViewAge,
+                maxLookups)),
                 problems);
     }
 

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.healthcode.interop.StatusFixtures;
 import org.healthcode.interop.audit.AuditRecord;
@@ -76,6 +78,64 @@ class StatusLookupServiceTest {
             assertThat(metrics.render()).contains("healthcode_lookups_total{result=\"unavailable\"} 1")
                     .contains("healthcode_lookups_total{result=\"found\"} 2")
                     .contains("healthcode_lookups_total{result=\"overloaded\"} 1");
+        }
+    }
+
+    @Test
+    void anAsynchronousLookupIsAnsweredOnlyWhenItsAuditRecordIsDurable() throws Exception {
+        try (StatusView view = StatusView.open(dir.resolve("view"))) {
+            view.apply(List.of(new StatusView.Change("pa-alice", StatusFixtures
+                    .redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())), Map.of());
+            List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
+            AuditSink slowBroker = new AuditSink() {
+                @Override
+                public void lookup(LookupAudit audit) {
+                }
+
+                @Override
+                public CompletableFuture<Void> recordAsync(AuditRecord audit) {
+                    CompletableFuture<Void> ack = new CompletableFuture<>();
+                    pending.add(ack);
+                    return ack;
+                }
+            };
+            StatusLookupService lookups = new StatusLookupService(view, slowBroker, new ServingMetrics(),
+                    Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
+
+            CompletableFuture<LookupResult> acknowledged = lookups.lookupAsync(ALICE_APP, "pa-alice");
+            CompletableFuture<LookupResult> refused = lookups.lookupAsync(ALICE_APP, "pa-alice");
+            assertThat(acknowledged).isNotDone();
+            assertThat(refused).isNotDone();
+
+            pending.get(0).complete(null);
+            pending.get(1).completeExceptionally(new AuditUnavailableException("no ack", new RuntimeException()));
+            assertThat(acknowledged.get()).isInstanceOf(LookupResult.Found.class);
+            assertThat(refused.get()).isInstanceOfSatisfying(LookupResult.Failed.class,
+                    f -> assertThat(f.reason()).isEqualTo(ErrorReason.UNAVAILABLE));
+        }
+    }
+
+    @Test
+    void aViewOlderThanTheBoundAnswersViewStaleWithoutReadingOrAuditing() throws Exception {
+        try (StatusView view = StatusView.open(dir.resolve("view"))) {
+            view.apply(List.of(new StatusView.Change("pa-alice", StatusFixtures
+                    .redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())), Map.of());
+            SwitchableAudit audit = new SwitchableAudit();
+            ServingMetrics metrics = new ServingMetrics();
+            StatusLookupService lookups = new StatusLookupService(view, audit, metrics,
+                    Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
+            AtomicLong ageMillis = new AtomicLong(4_000);
+            lookups.requireFreshView(ageMillis::get, 5_000);
+
+            assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOf(LookupResult.Found.class);
+            ageMillis.set(5_001);
+            assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOfSatisfying(LookupResult.Failed.class,
+                    f -> {
+                        assertThat(f.reason()).isEqualTo(ErrorReason.VIEW_STALE);
+                        assertThat(f.message()).contains("5001 ms");
+                    });
+            assertThat(audit.taken).hasSize(1);
+            assertThat(metrics.render()).contains("healthcode_lookups_total{result=\"view_stale\"} 1");
         }
     }
 

@@ -37,6 +37,13 @@ class ServeConfigTest {
                 "--max-queue-ms=50", "--http-threads", "64").config();
         assertThat(c.validate()).isEmpty();
         assertThat(c.admission()).isEqualTo(new ServeConfig.Admission(0, 50, 64));
+        ServeConfig lanes = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v",
+                "--max-lookups-in-flight", "4096", "--max-view-age-ms", "2000").config();
+        assertThat(lanes.admission()).isEqualTo(new ServeConfig.Admission(1024, 20, 32, 1000, 2000, 4096));
+        assertThat(ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v", "--max-lookups-in-flight", "0",
+                "--max-view-age-ms", "-1").config().validate()).containsExactly(
+                "--max-lookups-in-flight: must be at least 1, got 0",
+                "--max-view-age-ms: must be at least 0 (0: never refuse), got -1");
 
         ServeConfig bad = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v", "--max-queued", "-1",
                 "--max-queue-ms", "0", "--http-threads", "2").config();
