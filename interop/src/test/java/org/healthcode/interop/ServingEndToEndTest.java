@@ -167,7 +167,8 @@ class ServingEndToEndTest {
             }
             audits.add(audit);
         };
-        ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, 1);
+        ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, 1)
+                .withAdmission(ServeConfig.Admission.DEFAULTS.withMaxLookupsInFlight(1));
 
         try (ServingNode node = ServingNode.start(config, holdsTheSlowLookup)) {
             URI base = node.baseUri();

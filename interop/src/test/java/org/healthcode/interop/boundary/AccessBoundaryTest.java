@@ -79,7 +79,8 @@ class AccessBoundaryTest {
                         Role.REGION, 1_000, Role.OPERATOR, 1_000, Role.HUB, 10))
                 .withHub(null, null, List.of(), Map.of("310000", URI.create("https://127.0.0.1:9")));
         ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0,
-                1).withInterop(access).withAdmission(new ServeConfig.Admission(0, 20, 16, 200));
+                1).withInterop(access)
+                .withAdmission(new ServeConfig.Admission(0, 20, 16, 200).withMaxLookupsInFlight(1));
         AuditSink collect = new AuditSink() {
             @Override
             public void lookup(LookupAudit audit) {
