@@ -157,6 +157,50 @@ public final class LoadGenerator implements AutoCloseable {
                 });
     }
 
+    /** A flood running beside a phase: answers counted by class until {@link #stop}. */
+    public final class Flood {
+        private final Counters counters = new Counters();
+        private final long start = System.nanoTime();
+        private volatile boolean running = true;
+
+        /** Stops sending; returns what was answered while it ran. */
+        public Outcome stop() {
+            running = false;
+            return counters.outcome((System.nanoTime() - start) / 1e9, counters.sent.get(), 0);
+        }
+    }
+
+    /**
+     * Keeps {@code concurrency} {@code POST <path>} requests of {@code body} in flight (with their own
+     * {@code Authorization}) until the returned flood is stopped: the noisy neighbour beside a measured phase.
+     */
+    public Flood flood(String path, String contentType, byte[] body, String floodAuthorization, int concurrency) {
+        Flood f = new Flood();
+        org.eclipse.jetty.http.HttpField auth = new org.eclipse.jetty.http.PreEncodedHttpField(
+                org.eclipse.jetty.http.HttpHeader.AUTHORIZATION, floodAuthorization);
+        java.net.URI uri = java.net.URI.create("http://" + host + ":" + port + path);
+        for (int i = 0; i < concurrency; i++) {
+            floodNext(f, uri, auth, contentType, body);
+        }
+        return f;
+    }
+
+    private void floodNext(Flood f, java.net.URI uri, org.eclipse.jetty.http.HttpField auth, String contentType,
+                           byte[] body) {
+        if (!f.running) {
+            return;
+        }
+        long intended = System.nanoTime();
+        f.counters.sent.incrementAndGet();
+        client.newRequest(uri).method(org.eclipse.jetty.http.HttpMethod.POST).headers(h -> h.put(auth))
+                .body(new org.eclipse.jetty.client.BytesRequestContent(contentType, body))
+                .timeout(30, TimeUnit.SECONDS)
+                .send(result -> {
+                    f.counters.record(result, intended);
+                    floodNext(f, uri, auth, contentType, body);
+                });
+    }
+
     private void closedLoopNext(Counters c, long deadline, java.util.concurrent.CountDownLatch done) {
         long intended = System.nanoTime();
         if (intended >= deadline) {

@@ -20,6 +20,8 @@ import org.healthcode.bench.report.ProcessMemory;
 import org.healthcode.bench.report.Results;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.codes.issue.Colour;
+import org.healthcode.interop.codes.QrRendering;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.Role;
@@ -44,6 +46,8 @@ public final class LookupsBench implements Callable<Integer> {
      * swamped client hits it, low enough that the generator's memory stays bounded at 10x.
      */
     private static final long MAX_OUTSTANDING = 50_000;
+    /** Picture verifications kept in flight beside the flooded phase. */
+    private static final int IMAGE_FLOOD = 32;
 
     @ParentCommand
     BenchMain parent;
@@ -240,6 +244,7 @@ public final class LookupsBench implements Callable<Integer> {
             for (double fraction : new double[] {0.5, 0.7, 1.0}) {
                 phases.add(openPhase(r, gen, fraction, capacity, phase, MAX_OUTSTANDING, pid));
             }
+            phases.add(floodedPhase(r, base, ids, capacity, phase, pid));
         }
         try (LoadGenerator gen = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids,
                 overloadConnections, authorization)) {
@@ -258,6 +263,38 @@ public final class LookupsBench implements Callable<Integer> {
         }
         ProcessMemory.peakRssBytes(pid).ifPresent(v -> f.put("serverPeakRssBytes", v));
         r.line("serving process peak RSS over the whole run (VmHWM): " + mib(ProcessMemory.peakRssBytes(pid)));
+    }
+
+    /**
+     * 70% of capacity in lookups while another client floods {@code /v1/verify-image} with QR pictures
+     * ({@value #IMAGE_FLOOD} in flight, a checkpoint's key): the lookups' latency beside the pictures' outcomes.
+     */
+    private ObjectNode floodedPhase(Results r, URI base, String[] ids, double capacity, double seconds, long pid)
+            throws Exception {
+        byte[] picture = QrRendering.png("HC1:" + "6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N".repeat(4),
+                Colour.GREEN);
+        try (LoadGenerator images = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids,
+                IMAGE_FLOOD, batchAuthorization);
+             LoadGenerator lookups = new LoadGenerator(base.getHost(), base.getPort(), "/v1/status/", ids,
+                     connections, authorization)) {
+            LoadGenerator.Flood flood = images.flood("/v1/verify-image", "image/png", picture, batchAuthorization,
+                    IMAGE_FLOOD);
+            ObjectNode row = openPhase(r, lookups, 0.7, capacity, seconds, MAX_OUTSTANDING, pid);
+            LoadGenerator.Outcome o = flood.stop();
+            ObjectNode img = row.putObject("verifyImageFlood");
+            img.put("inFlight", IMAGE_FLOOD);
+            img.put("pictureBytes", picture.length);
+            img.put("answeredPerSecond", o.answeredPerSecond());
+            img.put("verdicts", o.served());
+            img.put("shed", o.shed());
+            img.put("otherStatus", o.otherStatus());
+            img.set("shedLatency", Latencies.json(o.shedLatency()));
+            r.line(String.format("   (the 70%% row above ran beside a /v1/verify-image flood, %d in flight, %,d-byte"
+                            + " QR pictures: %,.0f answered/s, %,d verdicts, %,d shed in %s, %,d other)", IMAGE_FLOOD,
+                    picture.length, o.answeredPerSecond(), o.served(), o.shed(), Latencies.text(o.shedLatency()),
+                    o.otherStatus()));
+            return row;
+        }
     }
 
     private ObjectNode openPhase(Results r, LoadGenerator gen, double fraction, double capacity, double seconds,

@@ -91,6 +91,7 @@ public final class CodeServing implements AutoCloseable {
 
     @Override
     public void close() {
+        handler.close();
         scans.close();
     }
 }

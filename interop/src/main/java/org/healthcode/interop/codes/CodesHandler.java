@@ -19,6 +19,7 @@ import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.codes.issue.QrImages;
 import org.healthcode.interop.api.ErrorReason;
+import org.healthcode.interop.api.Lane;
 import org.healthcode.interop.api.RequestBodies;
 import org.healthcode.interop.api.RequestLimits;
 import org.healthcode.interop.security.Caller;
@@ -56,8 +57,18 @@ public final class CodesHandler extends Handler.Abstract {
     /** The header naming the venue scan event a checkpoint verification produced. */
     public static final String SCAN_EVENT_HEADER = "X-Scan-Event";
     private static final String JSON = "application/json";
-    /** Pictures decoded at once: each may take about 20 MB of heap ({@link QrImages#decode}). */
-    private static final int MAX_DECODING = 2;
+    /**
+     * Pictures decoded at once, on a lane of their own: each may take about 20 MB of heap ({@link QrImages#decode})
+     * and tens of milliseconds of a core; a few more wait, the rest are refused at once.
+     */
+    private static final int DECODING_THREADS = 2;
+    private static final int DECODING_QUEUE = 4;
+    /**
+     * Codes signed and QR pictures drawn at once, on a lane of their own; a few dozen more wait. More threads than
+     * cores: each also waits for its audit record's acknowledgement.
+     */
+    private static final int ISSUING_THREADS = 8;
+    private static final int ISSUING_QUEUE = 64;
     private static final Pattern CHECKPOINT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern AREA_CODE = Pattern.compile("\\d{6}");
     private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' blob: data:; "
@@ -70,7 +81,8 @@ public final class CodesHandler extends Handler.Abstract {
     private final WebAssets assets;
     private final String region;
     private final Semaphore inFlight;
-    private final Semaphore decoding = new Semaphore(MAX_DECODING);
+    private final Lane pictures = new Lane("verify-image", DECODING_THREADS, DECODING_QUEUE);
+    private final Lane issuingLane = new Lane("codes", ISSUING_THREADS, ISSUING_QUEUE);
 
     public CodesHandler(CodeIssueService issuing, CodeVerifyService verifying, RegionTrust trust, WebAssets assets,
                         String region, int maxInFlight) {
@@ -153,16 +165,40 @@ public final class CodesHandler extends Handler.Abstract {
                 return methodNotAllowed(response, callback, "GET");
             }
             String personId = rest.substring(0, rest.length() - "/qr.png".length());
-            return qr(personId, rest.endsWith(".png"), response, callback, caller);
+            return onLane(issuingLane, request, response, callback,
+                    () -> qr(personId, rest.endsWith(".png"), response, callback, caller));
         }
         if (!"POST".equals(method)) {
             return methodNotAllowed(response, callback, "POST");
         }
         if (rest.isEmpty()) {
-            return RequestBodies.read(request, response, callback, body -> codeFromBody(body, response, callback,
-                    caller));
+            return RequestBodies.read(request, response, callback, body -> onLane(issuingLane, request, response,
+                    callback, () -> codeFromBody(body, response, callback, caller)));
         }
-        return code(rest, response, callback, caller);
+        return onLane(issuingLane, request, response, callback, () -> code(rest, response, callback, caller));
+    }
+
+    /** Runs {@code work} on {@code lane}, or answers 503 {@code overloaded} at once when the lane is full. */
+    private static boolean onLane(Lane lane, Request request, Response response, Callback callback, Runnable work) {
+        boolean taken = lane.offer(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                RequestLimits.failed(request, response, callback, e);
+            }
+        });
+        if (!taken) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            error(response, callback, ErrorReason.OVERLOADED, "too many " + lane.name() + " requests waiting; retry"
+                    + " after a second");
+        }
+        return true;
+    }
+
+    /** Stops the lanes' threads. */
+    public void close() {
+        pictures.close();
+        issuingLane.close();
     }
 
     private boolean codeFromBody(byte[] body, Response response, Callback callback, Caller caller) {
@@ -263,26 +299,20 @@ public final class CodesHandler extends Handler.Abstract {
     }
 
     private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
-        return readVerifyRequest(request, response, callback, caller, (body, scan) -> {
-            if (!decoding.tryAcquire()) {
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                error(response, callback, ErrorReason.OVERLOADED, "too many pictures being read; retry after a second");
-                return;
-            }
-            String text;
-            try {
-                text = QrImages.decode(body);
-            } catch (QrImages.PictureTooLargeException e) {
-                error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, e.getMessage());
-                return;
-            } catch (IOException | RuntimeException e) {
-                error(response, callback, ErrorReason.NO_QR_CODE, "no readable QR code in the picture");
-                return;
-            } finally {
-                decoding.release();
-            }
-            verdict(verifying.verify(text, scan, caller), response, callback);
-        });
+        return readVerifyRequest(request, response, callback, caller, (body, scan) -> onLane(pictures, request,
+                response, callback, () -> {
+                    String text;
+                    try {
+                        text = QrImages.decode(body);
+                    } catch (QrImages.PictureTooLargeException e) {
+                        error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE, e.getMessage());
+                        return;
+                    } catch (IOException | RuntimeException e) {
+                        error(response, callback, ErrorReason.NO_QR_CODE, "no readable QR code in the picture");
+                        return;
+                    }
+                    verdict(verifying.verify(text, scan, caller), response, callback);
+                }));
     }
 
     private boolean verdict(VerifyOutcome outcome, Response response, Callback callback) {
