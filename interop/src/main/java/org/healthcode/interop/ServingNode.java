@@ -118,6 +118,7 @@ public final class ServingNode implements AutoCloseable {
                 connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfiguration()));
                 connector.setHost(config.httpHost());
                 connector.setPort(config.httpPort());
+                connector.setReusePort(config.reusePort());
                 server.addConnector(connector);
             }
             // body limits and the catch-all first; then the limit per source address, before anything costs a key

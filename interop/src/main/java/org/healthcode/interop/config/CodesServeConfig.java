@@ -80,7 +80,9 @@ public record CodesServeConfig(String region, Path keyDirectory, Duration codeLi
             String key = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
             if (!List.of(REGION, KEY_DIR, CODE_LIFETIME, DSC, VENUE_TOPIC, MAX_CACHED_CODES).contains(key)) {
                 rest.add(arg);
-                if (!arg.contains("=") && arg.startsWith("--") && i + 1 < args.length) {
+                // the serving options' flag without a value: the next argument is an option of its own
+                if (!arg.contains("=") && arg.startsWith("--") && !arg.equals(ServeConfig.REUSE_PORT)
+                        && i + 1 < args.length) {
                     rest.add(args[++i]);
                 }
                 continue;

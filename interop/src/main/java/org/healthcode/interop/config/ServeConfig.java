@@ -21,9 +21,12 @@ import java.util.List;
  *                         {@code overloaded} at once. Lookups have their own bound ({@link Admission})
  * @param interop          access control and cross-region options ({@link InteropConfig}, parsed apart)
  * @param admission        the lookup queue and the HTTP thread pool
+ * @param reusePort        share the HTTP port with other serving processes on this machine ({@code --reuse-port},
+ *                         SO_REUSEPORT: the kernel spreads new connections over every process listening on it;
+ *                         each must be started with the flag, by the same user, with its own {@code --data-dir})
  */
 public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                          int maxInFlight, InteropConfig interop, Admission admission) {
+                          int maxInFlight, InteropConfig interop, Admission admission, boolean reusePort) {
     /**
      * How many lookups are admitted, how the rest wait, and the threads that read requests.
      *
@@ -114,6 +117,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String RATE_PER_ADDRESS = "--rate-per-address";
     public static final String MAX_VIEW_AGE_MS = "--max-view-age-ms";
     public static final String MAX_LOOKUPS_IN_FLIGHT = "--max-lookups-in-flight";
+    public static final String REUSE_PORT = "--reuse-port";
 
     public static final String USAGE = String.join("\n",
             "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
@@ -135,6 +139,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                     + " (HTTP thread pool)",
             "  " + RATE_PER_ADDRESS + " N       default " + Admission.DEFAULT_PER_ADDRESS
                     + " (requests/s from one address, before authentication; 0: no limit)",
+            "  " + REUSE_PORT + "                share --http-port with other serving processes (SO_REUSEPORT)",
             "  " + MAX_VIEW_AGE_MS + " N        default " + Admission.DEFAULT_MAX_VIEW_AGE_MILLIS
                     + " (lookups answer 503 view_stale while the view is older; 0: never)");
 
@@ -149,6 +154,12 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 InteropConfig.defaults().withAccess(null, true, -1, null, InteropConfig.DEFAULT_RATES));
     }
 
+    /** Without sharing the port. */
+    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
+                       int maxInFlight, InteropConfig interop, Admission admission) {
+        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, admission, false);
+    }
+
     /** As the canonical constructor, with the default admission queue and thread pool. */
     public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
                        int maxInFlight, InteropConfig interop) {
@@ -158,13 +169,13 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     /** The same configuration with this admission queue and thread pool. */
     public ServeConfig withAdmission(Admission options) {
         return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop,
-                options);
+                options, reusePort);
     }
 
     /** The same configuration with these access-control and cross-region options. */
     public ServeConfig withInterop(InteropConfig options) {
         return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, options,
-                admission);
+                admission, reusePort);
     }
 
     /** The configuration with every default, and nothing for the required keys. */
@@ -191,9 +202,14 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         int perAddress = Admission.DEFAULT_PER_ADDRESS;
         int maxViewAge = Admission.DEFAULT_MAX_VIEW_AGE_MILLIS;
         int maxLookups = Admission.DEFAULT_MAX_LOOKUPS_IN_FLIGHT;
+        boolean reusePort = false;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             String value;
+            if (key.equals(REUSE_PORT)) {
+                reusePort = true;
+                continue;
+            }
             int eq = key.indexOf('=');
             if (key.startsWith("--") && eq > 0) {
                 value = key.substring(eq + 1);
@@ -223,8 +239,7 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         }
         return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
                 InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress, maxViewAge,
-                maxLookups)),
-                problems);
+                maxLookups), reusePort), problems);
     }
 
     /** Every problem with this configuration; empty when it can be used. */

@@ -37,6 +37,13 @@ class ServeConfigTest {
                 "--max-queue-ms=50", "--http-threads", "64").config();
         assertThat(c.validate()).isEmpty();
         assertThat(c.admission()).isEqualTo(new ServeConfig.Admission(0, 50, 64));
+        String[] shared = {"--bootstrap-servers", "k:1", "--reuse-port", "--region", "310000", "--data-dir", "v"};
+        CodesServeConfig.Parsed codes = CodesServeConfig.parse(shared);
+        assertThat(codes.config().region()).isEqualTo("310000");
+        ServeConfig.Parsed sharing = ServeConfig.parse(codes.remaining());
+        assertThat(sharing.problems()).isEmpty();
+        assertThat(sharing.config().reusePort()).isTrue();
+        assertThat(ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v").config().reusePort()).isFalse();
         ServeConfig lanes = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v",
                 "--max-lookups-in-flight", "4096", "--max-view-age-ms", "2000").config();
         assertThat(lanes.admission()).isEqualTo(new ServeConfig.Admission(1024, 20, 32, 1000, 2000, 4096));
