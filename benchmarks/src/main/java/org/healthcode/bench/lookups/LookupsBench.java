@@ -77,6 +77,10 @@ public final class LookupsBench implements Callable<Integer> {
     @Option(names = "--max-in-flight", description = "the serving process's --max-in-flight (default: its own)")
     Integer maxInFlight;
 
+    @Option(names = "--replicas", defaultValue = "1",
+            description = "serving processes sharing one port (SO_REUSEPORT), each with its own view")
+    int replicas;
+
     @Option(names = "--server-heap", defaultValue = "1g", description = "-Xmx of the serving process")
     String serverHeap;
 
@@ -122,6 +126,7 @@ public final class LookupsBench implements Callable<Integer> {
                 .map(a -> (com.fasterxml.jackson.databind.JsonNode) com.fasterxml.jackson.databind.node.TextNode.valueOf(a))
                 .toList()));
         s.put("serverHeap", serverHeap);
+        s.put("replicas", replicas);
         s.put("client", "Jetty HttpClient 12.1 (HTTP/1.1 keep-alive, async, 1 selector), HdrHistogram, latency from"
                 + " the intended send time (coordinated omission corrected) in open-loop phases");
         r.note("load generator, serving process and Kafka broker share the same " + r.machine().cores()
@@ -175,12 +180,31 @@ public final class LookupsBench implements Callable<Integer> {
                 jvm.addAll(serverJvmArgs);
             }
             Path frozen = ClassPathSnapshot.take(root, "interop", work.resolve("classpath-snapshot"));
-            try (ModuleProcess serve = ModuleProcess.start(frozen, "interop", SERVE_MAIN, args,
-                    jvm, work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
-                URI base = URI.create(serve.awaitReady(Duration.ofSeconds(120)));
-                long pid = ProcessMemory.childRunning(SERVE_MAIN).orElse(-1L);
+            // several replicas share one port (SO_REUSEPORT): the kernel spreads the generator's connections
+            int port = replicas > 1 ? freePort() : 0;
+            List<ModuleProcess> serves = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < replicas; i++) {
+                    List<String> own = new java.util.ArrayList<>(args);
+                    own.set(own.indexOf("--data-dir") + 1, work.resolve(replicas > 1 ? "view-" + i : "view").toString());
+                    own.set(own.indexOf("--http-port") + 1, Integer.toString(port));
+                    if (replicas > 1) {
+                        own.add("--reuse-port");
+                    }
+                    serves.add(ModuleProcess.start(frozen, "interop", SERVE_MAIN, own, jvm,
+                            work.resolve(replicas > 1 ? "serve-" + i + ".log" : "serve.log"),
+                            Pattern.compile("SERVING READY (\\S+)")));
+                }
+                URI base = null;
+                for (ModuleProcess serve : serves) {
+                    base = URI.create(serve.awaitReady(Duration.ofSeconds(120)));
+                }
+                long pid = replicas > 1 ? serves.get(0).pid() : ProcessMemory.childRunning(SERVE_MAIN).orElse(-1L);
                 long t1 = System.nanoTime();
-                awaitFilled(base, ids[ids.length - 1], authorization, Duration.ofMinutes(20));
+                // a fresh connection per probe: with replicas each lands on any of them, so all must answer
+                for (int probe = 0; probe < (replicas > 1 ? 20 : 1); probe++) {
+                    awaitFilled(base, ids[ids.length - 1], authorization, Duration.ofMinutes(20));
+                }
                 double fillSeconds = (System.nanoTime() - t1) / 1e9;
                 ObjectNode view = r.figures().putObject("view");
                 view.put("statuses", n);
@@ -189,12 +213,34 @@ public final class LookupsBench implements Callable<Integer> {
                 view.put("statusesPerSecondMaterialised", n / fillSeconds);
                 r.line(String.format("serving process materialised the view in %.1f s (%,.0f statuses/s); RSS %s",
                         fillSeconds, n / fillSeconds, mib(ProcessMemory.rssBytes(pid))));
+                long[] cpuBefore = serves.stream().mapToLong(p -> cpuNanos(p.pid())).toArray();
                 measure(r, base, ids, phase, warmup, levels, pid);
-                if (!serve.isAlive()) {
-                    r.note("the serving process died during the run: see its log");
+                if (replicas > 1) {
+                    ArrayNode rs = r.figures().putArray("replicas");
+                    for (int i = 0; i < serves.size(); i++) {
+                        double cpu = (cpuNanos(serves.get(i).pid()) - cpuBefore[i]) / 1e9;
+                        rs.addObject().put("port", port).put("cpuSecondsDuringPhases", cpu);
+                        r.line(String.format("replica %d of %d on port %d (SO_REUSEPORT): %.1f CPU-seconds over the"
+                                + " phases", i + 1, serves.size(), port, cpu));
+                    }
+                    r.note("server RSS and CPU in the phase rows are the first replica's alone");
                 }
-                r.figures().put("serverAliveAtEnd", serve.isAlive());
+                boolean alive = serves.stream().allMatch(ModuleProcess::isAlive);
+                if (!alive) {
+                    r.note("a serving process died during the run: see its log");
+                }
+                r.figures().put("serverAliveAtEnd", alive);
+            } finally {
+                for (ModuleProcess serve : serves) {
+                    serve.close();
+                }
             }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
