@@ -265,6 +265,17 @@ public final class LoadGenerator implements AutoCloseable {
         return c.outcome(Math.max(elapsed, seconds), total, unsent);
     }
 
+    /** The body of {@code GET <path>} on the server under test; empty when it does not answer 200 in time. */
+    public String get(String path) {
+        try {
+            org.eclipse.jetty.client.ContentResponse r = client.newRequest("http://" + host + ":" + port + path)
+                    .timeout(10, TimeUnit.SECONDS).send();
+            return r.getStatus() == 200 ? r.getContentAsString() : "";
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private org.eclipse.jetty.client.Request request() {
         return client.newRequest(randomUri()).headers(h -> h.put(authorization));
     }

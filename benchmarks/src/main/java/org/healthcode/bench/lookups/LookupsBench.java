@@ -346,6 +346,7 @@ public final class LookupsBench implements Callable<Integer> {
     private ObjectNode openPhase(Results r, LoadGenerator gen, double fraction, double capacity, double seconds,
                                  long maxOutstanding, long pid) throws InterruptedException {
         double rate = Math.max(1, fraction * capacity);
+        double[] gcBefore = gc(gen);
         long cpuBefore = cpuNanos(pid);
         long selfBefore = cpuNanos(ProcessHandle.current().pid());
         LoadGenerator.Outcome o;
@@ -355,6 +356,7 @@ public final class LookupsBench implements Callable<Integer> {
             maxRss = mem.maxRssBytes();
         }
         double serverCpu = (cpuNanos(pid) - cpuBefore) / 1e9 / o.seconds();
+        double[] gcAfter = gc(gen);
         double selfCpu = (cpuNanos(ProcessHandle.current().pid()) - selfBefore) / 1e9 / o.seconds();
         ObjectNode row = Results.object();
         row.put("fractionOfCapacity", fraction);
@@ -378,12 +380,18 @@ public final class LookupsBench implements Callable<Integer> {
         row.put("serverMaxRssBytes", maxRss);
         row.put("serverCpuCores", serverCpu);
         row.put("benchProcessCpuCores", selfCpu);
+        double gcSeconds = gcAfter[0] - gcBefore[0];
+        long collections = (long) (gcAfter[1] - gcBefore[1]);
+        row.put("serverGcSeconds", gcSeconds);
+        row.put("serverGcCollections", collections);
+        row.put("serverGcFractionOfPhase", gcSeconds / o.seconds());
         r.line(String.format("%5.0f%% of capacity (%,.0f/s intended, %,.0f/s sent): served %,.0f/s; %s; shed %,d "
                         + "(%s), failed %,d, unsent %,d; server RSS max %s, server CPU %.2f cores, generator+broker "
-                        + "CPU %.2f cores",
+                        + "CPU %.2f cores; server GC %d collections, %.0f ms (%.2f%% of the phase)",
                 fraction * 100, rate, sentPerSecond, o.servedPerSecond(), Latencies.text(o.servedLatency()), o.shed(),
                 o.shed() == 0 ? "-" : "answered in " + Latencies.text(o.shedLatency()), o.failed(),
-                o.unsent(), mib(Optional.of(maxRss)), serverCpu, selfCpu));
+                o.unsent(), mib(Optional.of(maxRss)), serverCpu, selfCpu, collections, gcSeconds * 1e3,
+                gcSeconds / o.seconds() * 100));
         if (!offered) {
             r.note(String.format("at %.0f%% of capacity the generator did not offer the rate: it sent %,.0f/s of the "
                     + "%,.0f/s intended (%,d requests unsent: %s). It shares the cores with the server, so this row "
@@ -459,6 +467,23 @@ public final class LookupsBench implements Callable<Integer> {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the serving process did not show the last status within " + timeout);
+    }
+
+    /**
+     * The server's collectors' total time (seconds) and collections from its {@code /metrics} (the JVM's own
+     * counters: stop-the-world pauses for G1 and for ZGC's pause collector); zeros when it cannot be read.
+     */
+    private static double[] gc(LoadGenerator gen) {
+        double seconds = 0;
+        double count = 0;
+        for (String line : gen.get("/metrics").split("\n")) {
+            if (line.startsWith("healthcode_jvm_gc_collection_seconds_total{") && !line.contains("Cycles")) {
+                seconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("healthcode_jvm_gc_collections_total{") && !line.contains("Cycles")) {
+                count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return new double[] {seconds, count};
     }
 
     private static long cpuNanos(long pid) {

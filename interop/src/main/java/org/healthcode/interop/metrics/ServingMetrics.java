@@ -200,6 +200,21 @@ public final class ServingMetrics {
         b.append("# TYPE healthcode_view_age_seconds gauge\n");
         b.append("healthcode_view_age_seconds{view=\"status\"} ").append(viewAgeMillis.getAsLong() / 1e3)
                 .append('\n');
+        b.append("# HELP healthcode_jvm_gc_collection_seconds_total Time the JVM's collectors spent collecting (for G1"
+                + " and the ZGC Pauses collector: stop-the-world pauses).\n");
+        b.append("# TYPE healthcode_jvm_gc_collection_seconds_total counter\n");
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            b.append("healthcode_jvm_gc_collection_seconds_total{gc=\"").append(gc.getName()).append("\"} ")
+                    .append(Math.max(0, gc.getCollectionTime()) / 1e3).append('\n');
+        }
+        b.append("# HELP healthcode_jvm_gc_collections_total Collections by collector.\n");
+        b.append("# TYPE healthcode_jvm_gc_collections_total counter\n");
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            b.append("healthcode_jvm_gc_collections_total{gc=\"").append(gc.getName()).append("\"} ")
+                    .append(Math.max(0, gc.getCollectionCount())).append('\n');
+        }
         gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",
                 consumerUp.getAsBoolean() ? 1 : 0);
         gauge(b, "healthcode_status_view_persons", "Persons in the status view (RocksDB estimate).",
