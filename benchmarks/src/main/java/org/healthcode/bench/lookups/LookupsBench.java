@@ -270,8 +270,8 @@ public final class LookupsBench implements Callable<Integer> {
             f.put("capacityLookupsPerSecond", capacity);
             f.put("capacityConcurrency", bestConcurrency);
             r.line(String.format("capacity: %,.0f lookups/s (closed loop, %d in flight)", capacity, bestConcurrency));
-            // batches of 100 ids (POST /v1/status:batch), closed loop at the best concurrency / 4 (each carries 100)
-            int batchConcurrency = Math.max(4, bestConcurrency / 4);
+            // batches of 100 ids (POST /v1/status:batch), closed loop at the best concurrency / 4, at most 64
+            int batchConcurrency = Math.max(4, Math.min(64, bestConcurrency / 4));
             LoadGenerator.Outcome b = gen.closedLoopBatches("/v1/status:batch", RedisPeer.MGET_KEYS,
                     batchAuthorization, batchConcurrency, phase);
             ObjectNode batches = f.putObject("batches");

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,6 +49,10 @@ final class CodeServingFixture implements AutoCloseable {
     final KafkaBroker broker;
     final ServingNode node;
     final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
+    /** While set, every verification's audit record waits for it to open (a verification that takes long). */
+    volatile CountDownLatch holdVerifications;
+    /** Verifications that waited at {@link #holdVerifications}. */
+    final AtomicInteger verificationsHeld = new AtomicInteger();
     /** An API key of role checkpoint (gate-7): verification is for checkpoints. */
     final String checkpointKey;
     /** An API key of role operator (ops-1): may verify, may not record scans. */
@@ -97,6 +104,15 @@ final class CodeServingFixture implements AutoCloseable {
 
                 @Override
                 public void record(AuditRecord audit) {
+                    CountDownLatch hold = self[0].holdVerifications;
+                    if (hold != null && AuditRecord.VERIFY.equals(audit.action())) {
+                        self[0].verificationsHeld.incrementAndGet();
+                        try {
+                            hold.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     self[0].audits.add(audit);
                 }
             };
