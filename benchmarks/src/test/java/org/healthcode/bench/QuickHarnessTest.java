@@ -61,7 +61,7 @@ class QuickHarnessTest {
         assertThat(f.path("view").path("statuses").asInt()).isEqualTo(2_000);
         assertThat(f.path("capacityLookupsPerSecond").asDouble()).isPositive();
         JsonNode phases = f.path("openLoop");
-        assertThat(phases).hasSize(5);
+        assertThat(phases).hasSize(6);
         List<Double> fractions = new ArrayList<>();
         for (JsonNode p : phases) {
             fractions.add(p.path("fractionOfCapacity").asDouble());
@@ -72,7 +72,10 @@ class QuickHarnessTest {
             assertThat(p.path("sentPerSecond").asDouble()).isPositive();
             assertThat(p.path("generatorOfferedTheRate").isBoolean()).isTrue();
         }
-        assertThat(fractions).containsExactly(0.5, 0.7, 1.0, 10.0, 0.5);
+        // the second 70% ran beside a flood of /v1/verify-image
+        assertThat(fractions).containsExactly(0.5, 0.7, 1.0, 0.7, 10.0, 0.5);
+        assertThat(phases.get(3).path("verifyImageFlood").path("answeredPerSecond").asDouble()).isPositive();
+        assertThat(f.path("batches").path("idsPerSecond").asDouble()).isPositive();
         assertThat(f.path("serverAliveAtEnd").asBoolean()).isTrue();
         JsonNode redis = f.path("redis");
         assertThat(redis.has("skipped") || redis.path("get").path("requestsPerSecond").asDouble() > 0)
