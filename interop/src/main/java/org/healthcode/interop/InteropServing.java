@@ -40,7 +40,7 @@ import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.AccessControlHandler;
+import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.RateLimiter;

@@ -16,9 +16,10 @@ import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
 import org.healthcode.interop.codes.CodesHandler;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.http.AccessPolicy;
+import org.healthcode.interop.http.ErrorReason;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.AccessPolicy;
 import org.healthcode.interop.security.Caller;
 
 /**

@@ -18,9 +18,9 @@ import org.eclipse.jetty.util.Fields;
 import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.codes.issue.QrImages;
-import org.healthcode.interop.api.ErrorReason;
-import org.healthcode.interop.api.RequestBodies;
-import org.healthcode.interop.api.RequestLimits;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.RequestBodies;
+import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
 

@@ -1,4 +1,4 @@
-package org.healthcode.interop.api;
+package org.healthcode.interop.http;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;

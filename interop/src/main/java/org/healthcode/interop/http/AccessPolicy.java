@@ -1,8 +1,9 @@
-package org.healthcode.interop.security;
+package org.healthcode.interop.http;
 
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import org.healthcode.interop.security.Role;
 
 /**
  * Which roles may call which endpoint: the one table of access rules. An empty answer means the endpoint is open

@@ -1,4 +1,4 @@
-package org.healthcode.interop.security;
+package org.healthcode.interop.http;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -9,12 +9,15 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.healthcode.interop.api.ErrorReason;
-import org.healthcode.interop.api.JsonResponses;
-import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.CertificateCallers;
+import org.healthcode.interop.security.RateLimiter;
+import org.healthcode.interop.security.Role;
 
 /**
  * Authenticates every request before any handler sees it, then checks the caller's role against
