@@ -21,12 +21,14 @@ import org.healthcode.codes.issue.QrImages;
 import org.healthcode.interop.http.ErrorReason;
 import org.healthcode.interop.http.RequestBodies;
 import org.healthcode.interop.http.RequestLimits;
+import org.healthcode.interop.http.Route;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
 
 /**
  * The HTTP surface of codes and checkpoints (Jetty core handler): issuing, QR images, verification, the trust list
- * and the two pages. {@link org.healthcode.interop.api.ServingHandler} routes the paths of {@link #handles} here.
+ * and the two pages: the {@link Route}s of {@link #handles}, which {@link org.healthcode.interop.api.ServingHandler}
+ * passes here.
  *
  * <ul>
  *   <li>{@code POST /v1/codes} with {@code {"personId": ...}}, or {@code POST /v1/codes/{personId}}: the person's
@@ -46,13 +48,8 @@ import org.healthcode.interop.security.Role;
  * control, which also checks roles); it goes into every audit record.
  */
 public final class CodesHandler extends Handler.Abstract {
-    static final String CODES = "/v1/codes";
-    static final String VERIFY = "/v1/verify";
-    static final String VERIFY_IMAGE = "/v1/verify-image";
-    static final String TRUST_LIST = "/v1/trust-list.json";
-    static final String APP = "/app";
-    static final String CHECKPOINT = "/checkpoint";
-    static final String WEB = "/web/";
+    private static final String CODES = "/v1/codes";
+    private static final String WEB = "/web/";
     /** The header naming the venue scan event a checkpoint verification produced. */
     public static final String SCAN_EVENT_HEADER = "X-Scan-Event";
     private static final String JSON = "application/json";
@@ -87,82 +84,74 @@ public final class CodesHandler extends Handler.Abstract {
         return request.getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? c : null;
     }
 
-    /** True for the paths this handler answers. */
-    public static boolean handles(String path) {
-        return path.equals(CODES) || path.startsWith(CODES + "/") || path.equals(VERIFY) || path.equals(VERIFY_IMAGE)
-                || path.equals(TRUST_LIST) || path.equals(APP) || path.startsWith(APP + "/")
-                || path.equals(CHECKPOINT) || path.startsWith(WEB);
+    /** True for the routes this handler answers. */
+    public static boolean handles(Route route) {
+        return route != null && switch (route) {
+            case VERIFY, VERIFY_IMAGE, CODE_QR, CODE, REGION_TRUST_LIST, PERSON_PAGE, CHECKPOINT_PAGE, WEB_ASSET ->
+                    true;
+            default -> false;
+        };
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        if (!handles(path)) {
+        Route route = Route.of(request);
+        if (!handles(route)) {
             return false;
         }
-        String method = request.getMethod();
+        String path = Request.getPathInContext(request);
+        if (!route.method().equals(request.getMethod())) {
+            return methodNotAllowed(response, callback, route.method());
+        }
         try {
-            if (path.equals(TRUST_LIST)) {
-                return "GET".equals(method) ? trustList(request, response, callback)
-                        : methodNotAllowed(response, callback, "GET");
-            }
-            if (path.equals(APP) || path.startsWith(APP + "/")) {
-                return "GET".equals(method) ? page(WebAssets.PERSON_PAGE, response, callback)
-                        : methodNotAllowed(response, callback, "GET");
-            }
-            if (path.equals(CHECKPOINT)) {
-                return "GET".equals(method) ? page(WebAssets.CHECKPOINT_PAGE, response, callback)
-                        : methodNotAllowed(response, callback, "GET");
-            }
-            if (path.startsWith(WEB)) {
-                return "GET".equals(method) ? asset(path.substring(WEB.length()), response, callback)
-                        : methodNotAllowed(response, callback, "GET");
-            }
-            return shed(request, response, callback, path, method);
+            return switch (route) {
+                case REGION_TRUST_LIST -> trustList(request, response, callback);
+                case PERSON_PAGE -> page(WebAssets.PERSON_PAGE, response, callback);
+                case CHECKPOINT_PAGE -> page(WebAssets.CHECKPOINT_PAGE, response, callback);
+                case WEB_ASSET -> asset(path.substring(WEB.length()), response, callback);
+                default -> shed(request, response, callback, route, path);
+            };
         } catch (RuntimeException e) {
             return RequestLimits.failed(request, response, callback, e);
         }
     }
 
     /** Issuing and verifying cost a signature each: bounded like lookups, refused at once beyond the bound. */
-    private boolean shed(Request request, Response response, Callback callback, String path, String method) {
+    private boolean shed(Request request, Response response, Callback callback, Route route, String path) {
         if (!inFlight.tryAcquire()) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
             return error(response, callback, ErrorReason.OVERLOADED, "too many requests in flight; retry after a second");
         }
         Callback release = Callback.from(callback, (Runnable) inFlight::release);
         try {
-            return route(request, response, release, path, method);
+            return route(request, response, release, route, path);
         } catch (RuntimeException e) {
             return RequestLimits.failed(request, response, release, e);
         }
     }
 
-    private boolean route(Request request, Response response, Callback callback, String path, String method) {
+    private boolean route(Request request, Response response, Callback callback, Route route, String path) {
         Caller caller = callerOf(request);
-        if (path.equals(VERIFY) || path.equals(VERIFY_IMAGE)) {
-            if (!"POST".equals(method)) {
-                return methodNotAllowed(response, callback, "POST");
+        switch (route) {
+            case VERIFY -> {
+                return verifyText(request, response, callback, caller);
             }
-            return path.equals(VERIFY) ? verifyText(request, response, callback, caller)
-                    : verifyImage(request, response, callback, caller);
-        }
-        String rest = path.equals(CODES) ? "" : path.substring(CODES.length() + 1);
-        if (rest.endsWith("/qr.png") || rest.endsWith("/qr.svg")) {
-            if (!"GET".equals(method)) {
-                return methodNotAllowed(response, callback, "GET");
+            case VERIFY_IMAGE -> {
+                return verifyImage(request, response, callback, caller);
             }
-            String personId = rest.substring(0, rest.length() - "/qr.png".length());
-            return qr(personId, rest.endsWith(".png"), response, callback, caller);
+            case CODE_QR -> {
+                String rest = path.substring(CODES.length() + 1);
+                String personId = rest.substring(0, rest.length() - "/qr.png".length());
+                return qr(personId, rest.endsWith(".png"), response, callback, caller);
+            }
+            default -> {
+                if (path.equals(CODES)) {
+                    return RequestBodies.read(request, response, callback, body -> codeFromBody(body, response,
+                            callback, caller));
+                }
+                return code(path.substring(CODES.length() + 1), response, callback, caller);
+            }
         }
-        if (!"POST".equals(method)) {
-            return methodNotAllowed(response, callback, "POST");
-        }
-        if (rest.isEmpty()) {
-            return RequestBodies.read(request, response, callback, body -> codeFromBody(body, response, callback,
-                    caller));
-        }
-        return code(rest, response, callback, caller);
     }
 
     private boolean codeFromBody(byte[] body, Response response, Callback callback, Caller caller) {

@@ -20,10 +20,10 @@ import org.healthcode.interop.security.RateLimiter;
 import org.healthcode.interop.security.Role;
 
 /**
- * Authenticates every request before any handler sees it, then checks the caller's role against
- * {@link AccessPolicy} and its rate limit. Named checks in order: {@link #authenticate} (client certificate, else
- * {@code Authorization: Bearer <key>}, else the dev-open mode: role app where an endpoint admits it, else role
- * checkpoint) -> {@link #checkRole} -> {@link #checkRate}.
+ * Authenticates every request before any handler sees it, then checks the caller's role against the request's
+ * {@link Route} ({@link AccessPolicy}) and its rate limit. Named checks in order: {@link #authenticate} (client
+ * certificate, else {@code Authorization: Bearer <key>}, else the dev-open mode: role app where an endpoint admits
+ * it, else role checkpoint) -> {@link #checkRole} -> {@link #checkRate}.
  * The authenticated {@link Caller} travels on as the request attribute {@link Caller#ATTRIBUTE}.
  *
  * <p>Refusals: 401 {@code unauthenticated} (with {@code WWW-Authenticate: Bearer}), 403 {@code forbidden}, 429
@@ -59,7 +59,7 @@ public final class AccessControlHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
-        Optional<Set<Role>> roles = AccessPolicy.rolesFor(request.getMethod(), path);
+        Optional<Set<Role>> roles = AccessPolicy.rolesFor(Route.of(request), path);
         if (roles.isEmpty()) {
             return super.handle(request, response, callback);
         }
