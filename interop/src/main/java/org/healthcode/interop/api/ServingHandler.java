@@ -14,7 +14,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.status.StatusJson;
-import org.healthcode.interop.codes.CodesHandler;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.http.AccessPolicy;
 import org.healthcode.interop.http.ErrorReason;
@@ -78,15 +77,15 @@ public final class ServingHandler extends Handler.Abstract {
     private final ServingMetrics metrics;
     private final Supplier<Health> health;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Codes, checkpoints and their pages; null: those paths are not served. */
-    private final CodesHandler codes;
+    /** Codes, checkpoints and their pages (each answers its own routes); null: those paths are not served. */
+    private final Handler codes;
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health) {
         this(lookups, metrics, health, null);
     }
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
-                          CodesHandler codes) {
+                          Handler codes) {
         this.codes = codes;
         this.lookups = lookups;
         this.metrics = metrics;
@@ -108,7 +107,7 @@ public final class ServingHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Route route = Route.of(request);
         boolean get = "GET".equals(request.getMethod());
         if (route == Route.STATUS) {
@@ -130,8 +129,8 @@ public final class ServingHandler extends Handler.Abstract {
                 return true;
             }
         }
-        if (codes != null && CodesHandler.handles(route)) {
-            return codes.handle(request, response, callback);
+        if (codes != null && codes.handle(request, response, callback)) {
+            return true;
         }
         if (route == Route.HEALTH) {
             return get ? health(response, callback) : methodNotAllowed(response, callback);

@@ -118,7 +118,7 @@ public final class AccessControlHandler extends Handler.Wrapper {
             return new Caller("dev-open", Role.APP, region, Caller.Via.DEV_OPEN);
         }
         if (devOpenLookups && admitted.contains(Role.CHECKPOINT)) {
-            // verification in development mode; a scan it records names its checkpoint by parameter (CodesHandler)
+            // verification in development mode; a scan it records names its checkpoint by parameter (VerifyHandler)
             return new Caller("dev-open", Role.CHECKPOINT, region, Caller.Via.DEV_OPEN);
         }
         return new Refusal(ErrorReason.UNAUTHENTICATED,

@@ -30,18 +30,18 @@ public enum Route {
     /** Audit records by subject or by caller. */
     AUDIT("GET", roles(Role.OPERATOR), Body.DEFAULT, "api.InteropHandler", "/v1/audit"),
     /** Verify a code (text or JSON body); optionally record the checkpoint's venue scan. */
-    VERIFY("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.CODE, "codes.CodesHandler", "/v1/verify"),
+    VERIFY("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.CODE, "codes.VerifyHandler", "/v1/verify"),
     /** Verify a picture of a code. */
-    VERIFY_IMAGE("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.IMAGE, "codes.CodesHandler",
+    VERIFY_IMAGE("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.IMAGE, "codes.VerifyHandler",
             "/v1/verify-image"),
     /** A person's code as a QR image. */
-    CODE_QR("GET", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodesHandler",
+    CODE_QR("GET", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodeHandler",
             "/v1/codes/{personId}/qr.png", "/v1/codes/{personId}/qr.svg"),
     /** A person's current signed code. */
-    CODE("POST", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodesHandler",
+    CODE("POST", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodeHandler",
             "/v1/codes", "/v1/codes/{personId}"),
     /** This region's trust list (its code-signing keys), with an ETag. */
-    REGION_TRUST_LIST("GET", Access.ANY_ROLE, Body.DEFAULT, "codes.CodesHandler", "/v1/trust-list.json"),
+    REGION_TRUST_LIST("GET", Access.ANY_ROLE, Body.DEFAULT, "codes.VerifyHandler", "/v1/trust-list.json"),
     /** A risk-person notice pushed by another region. */
     EXCHANGE_RECEIVE("POST", roles(Role.REGION), Body.DEFAULT, "api.InteropHandler", "/v1/exchange/risk-persons"),
     /** An operator queues a notice for another region. */
@@ -52,11 +52,11 @@ public enum Route {
     OVERRIDES("POST", roles(Role.OPERATOR), Body.DEFAULT, "overrides.OverridesHandler",
             "/v1/overrides", "/v1/overrides/{requestId}/{approve|refuse|withdraw}"),
     /** The person's page (it holds nothing until a credentialed call fills it). */
-    PERSON_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.CodesHandler", "/app", "/app/{personId}"),
+    PERSON_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/app", "/app/{personId}"),
     /** The checkpoint's page. */
-    CHECKPOINT_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.CodesHandler", "/checkpoint"),
+    CHECKPOINT_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/checkpoint"),
     /** The pages' scripts and styles. */
-    WEB_ASSET("GET", Access.OPEN, Body.DEFAULT, "codes.CodesHandler", "/web/{file}"),
+    WEB_ASSET("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/web/{file}"),
     /** Prometheus text. */
     METRICS("GET", Access.OPEN, Body.DEFAULT, "api.ServingHandler", "/metrics"),
 
