@@ -55,11 +55,10 @@ public final class ServingNode implements AutoCloseable {
 
     /** Opens the view, starts following the topic and starts answering HTTP. */
     public static ServingNode start(ServeConfig config, AuditSink audit) throws Exception {
-        CodesServeConfig codes = CodesServeConfig.defaults();
-        return start(config, config.interop() == null ? codes : codes.withRegion(config.interop().region()), audit);
+        return start(config, config.codes(), audit);
     }
 
-    /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
+    /** As {@link #start(ServeConfig, AuditSink)}, with these codes and checkpoints options instead of the config's. */
     public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, AuditSink audit)
             throws Exception {
         return start(config, codesConfig, KafkaClientSettings.NONE, audit);
