@@ -30,7 +30,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.healthcode.ingest.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.healthcode.risk.RiskJob;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.sinks.KafkaSinks;

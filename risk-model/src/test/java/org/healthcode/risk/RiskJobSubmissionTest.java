@@ -23,7 +23,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
-import org.healthcode.ingest.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.healthcode.risk.sources.JobTopics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

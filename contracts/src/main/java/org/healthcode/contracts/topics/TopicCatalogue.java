@@ -1,9 +1,8 @@
-package org.healthcode.ingest.topics;
+package org.healthcode.contracts.topics;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.healthcode.ingest.events.Feed;
 
 /**
  * Every Kafka topic of a region, who writes it, who reads it and how it must be set up: the one list the job, the
@@ -36,15 +35,15 @@ public final class TopicCatalogue {
                         String readers) {}
 
     private static final List<Topic> TOPICS = List.of(
-            feed(Feed.HEALTH, "health commission, CDC, labs, clinics"),
-            feed(Feed.POLICE, "real-name registry, tracing teams, hotels, border control"),
-            feed(Feed.TRANSPORT, "civil aviation, railway, coach"),
-            feed(Feed.CARRIER, "mobile operators"),
-            feed(Feed.VENUE, "checkpoints and venue codes"),
-            feed(Feed.REFERENCE, "health commission (risk areas, testing campaigns)"),
-            new Topic(Feed.OVERRIDES.wireName(), Origin.ENGINE, false, false, "operators' override tool",
+            feed("health", "health commission, CDC, labs, clinics"),
+            feed("police", "real-name registry, tracing teams, hotels, border control"),
+            feed("transport", "civil aviation, railway, coach"),
+            feed("carrier", "mobile operators"),
+            feed("venue", "checkpoints and venue codes"),
+            feed("reference", "health commission (risk areas, testing campaigns)"),
+            new Topic("overrides", Origin.ENGINE, false, false, "operators' override tool",
                     "risk job"),
-            new Topic(Feed.INTEROP.wireName(), Origin.ENGINE, false, false, "serving (exchange inbox)", "risk job"),
+            new Topic("interop", Origin.ENGINE, false, false, "serving (exchange inbox)", "risk job"),
             new Topic("rules", Origin.ENGINE, false, true, "operators (rule sets)", "risk job"),
             new Topic("status", Origin.ENGINE, true, false, "risk job (exactly once)", "serving (status view)"),
             new Topic("rejected", Origin.ENGINE, false, false, "risk job (exactly once)", "operators"),
@@ -53,8 +52,8 @@ public final class TopicCatalogue {
 
     private TopicCatalogue() {}
 
-    private static Topic feed(Feed feed, String writers) {
-        return new Topic(feed.wireName(), Origin.AUTHORITY, false, false, writers, "risk job");
+    private static Topic feed(String name, String writers) {
+        return new Topic(name, Origin.AUTHORITY, false, false, writers, "risk job");
     }
 
     /** Every topic, feeds first. */

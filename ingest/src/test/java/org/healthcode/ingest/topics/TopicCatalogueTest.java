@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.Set;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.healthcode.ingest.events.Feed;
 import org.junit.jupiter.api.Test;
 

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
-import org.healthcode.ingest.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicCatalogue;
 
 /**
  * The topics the live job reads and writes, checked before it is submitted (a Kafka source on a missing topic fails
