@@ -32,8 +32,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>State and its end of life: {@code stays} each until end + look-back; {@code case-cell-phones} spans until end
  * + look-back, and all of it when the cell's last case expires; {@code cases} until found + look-back;
- * {@code reported-exposures} (per case, person and phone) until found + look-back. Cleanup timers are rounded up to {@link #CLEANUP_GRANULARITY} so a busy
- * cell has a few timers a day, not one per stay.
+ * {@code reported-exposures} (per case, person and phone) until found + look-back. Cleanup timers are rounded up
+ * to {@link #CLEANUP_GRANULARITY} so a busy cell has a few timers a day, not one per stay.
  */
 public class CompanionDetector extends KeyedProcessFunction<String, PersonActivity, Exposure> {
 
