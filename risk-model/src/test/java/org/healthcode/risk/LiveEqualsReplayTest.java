@@ -52,7 +52,6 @@ import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,14 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and every condition's reason, causes, start, colour, phase end and exit). Every feed topic ends with one sentinel
  * event a day after the city, so the live job's event time ends at a known instant; the replay is read as of that
  * instant (its statuses with an effective time not after it).
- *
- * <p>Runs when asked: {@code mvn -B -pl risk-model -am verify -Dhealthcode.differential=true
- * -Dtest=LiveEqualsReplayTest -Dsurefire.failIfNoSpecifiedTests=false}. It is not in the default suite while the difference it finds is open: a
- * venue co-visit or same-vehicle exposure takes the case-found time of whichever of the case's evidence reached the
- * contact operators first, so live and replay can differ in {@code since} by the order of a case's test and
- * diagnosis (seen in two runs of three).
  */
-@EnabledIfSystemProperty(named = "healthcode.differential", matches = "true")
 class LiveEqualsReplayTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
