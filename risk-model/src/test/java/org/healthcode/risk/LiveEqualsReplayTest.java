@@ -24,7 +24,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -271,7 +277,12 @@ class LiveEqualsReplayTest {
         return b.toString();
     }
 
-    /** Reads the status and rejected topics until the job has been quiet for a while (or 3 minutes pass). */
+    /**
+     * Reads the status and rejected topics until the job has read its input to the end (its group has committed the
+     * end of every feed topic, so the outputs of that checkpoint are committed too) and has then been quiet for a
+     * while. A quiet period alone was not enough: a job restored under load could take longer to start than the
+     * quiet period, and the reader stopped with half the city missing.
+     */
     private static void readUntilQuiet(String prefix, JobClient job, Map<String, String> live, List<String> rejected)
             throws Exception {
         Properties p = new Properties();
@@ -282,10 +293,12 @@ class LiveEqualsReplayTest {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Map<String, Long> seq = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         long quietSince = System.nanoTime();
-        boolean started = false;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+        boolean caughtUp = false;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers()))) {
             c.subscribe(List.of(prefix + "status", prefix + "rejected"));
             while (System.nanoTime() < deadline) {
                 JobStatus status = job.getJobStatus().get();
@@ -310,14 +323,35 @@ class LiveEqualsReplayTest {
                         live.put(s.getPersonId(), describe(s));
                     }
                 }
-                started |= any;
-                if (any) {
+                if (!caughtUp) {
+                    caughtUp = readToTheEnd(admin, prefix);
                     quietSince = System.nanoTime();
-                } else if (started && System.nanoTime() - quietSince > Duration.ofSeconds(15).toNanos()) {
+                } else if (any) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince > Duration.ofSeconds(15).toNanos()) {
                     return;
                 }
             }
         }
+        throw new AssertionError("the live job did not read its input to the end and go quiet within 8 minutes");
+    }
+
+    /** True when the live job's group has committed the end of every feed topic. */
+    private static boolean readToTheEnd(Admin admin, String prefix) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(prefix + "risk").partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> feeds = new HashMap<>();
+        for (Feed f : Feed.values()) {
+            feeds.put(new TopicPartition(prefix + f.wireName(), 0), OffsetSpec.latest());
+        }
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
+                : admin.listOffsets(feeds).all().get().entrySet()) {
+            OffsetAndMetadata at = committed.get(e.getKey());
+            if (e.getValue().offset() > 0 && (at == null || at.offset() < e.getValue().offset())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void produce(String prefix, List<Fed> events) throws Exception {
