@@ -216,6 +216,11 @@ public final class PipelineBench implements Callable<Integer> {
                     checkpoints.toString(), "--work-dir", jobWork.toString(), "--parallelism",
                     Integer.toString(parallelism), "--checkpoint-interval", checkpointInterval,
                     "--state-backend", backend));
+            // the job's Prometheus reporter (one port per process of its MiniCluster): RocksDB's live data size
+            List<Integer> metricsPorts = List.of(freePort(), freePort());
+            if (backend.equals("rocksdb")) {
+                args.addAll(List.of("--metrics-ports", metricsPorts.get(0) + "," + metricsPorts.get(1)));
+            }
             args.addAll(jobArgs);
             Path jobLog = work.resolve("job.log");
             Path frozen = ClassPathSnapshot.take(root, "risk-model", work.resolve("classpath-snapshot"));
@@ -293,7 +298,10 @@ public final class PipelineBench implements Callable<Integer> {
                     }
                 }
                 rejected(r, run, bootstrap, tag);
+                StateMetrics.Sizes live = backend.equals("rocksdb") && job.isAlive()
+                        ? StateMetrics.scrape(metricsPorts) : null;
                 checkpoints(r, run, jobLog, checkpoints, n, tag);
+                liveState(r, run, live, n, tag);
                 jobProblems(r, jobLog);
             }
         } finally {
@@ -494,7 +502,12 @@ public final class PipelineBench implements Callable<Integer> {
             c.put("durationMsMedian", sorted.get(sorted.size() / 2));
             c.put("durationMsP90", sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * 0.9))));
             c.put("durationMsMax", d.getMax());
-            c.put("lastCheckpointBytesReported", cps.get(cps.size() - 1).bytes());
+            long full = cps.get(cps.size() - 1).bytes();
+            c.put("lastCheckpointBytesReported", full);
+            c.put("lastCheckpointBytesPerPerson", full / (double) n);
+            r.line(String.format("%slast checkpoint's full size (every file it references, as Flink reports it):"
+                    + " %,d bytes = %,.0f bytes per person -> %.2f TB for 1.41 billion people", tag, full,
+                    full / (double) n, full / (double) n * CHINA / 1e12));
             r.line(String.format("%scheckpoints: %d completed, duration median %d ms, p90 %d ms, max %d ms",
                     tag, cps.size(), c.get("durationMsMedian").asLong(), c.get("durationMsP90").asLong(), d.getMax()));
         }
@@ -507,6 +520,40 @@ public final class PipelineBench implements Callable<Integer> {
                         + " -> %.2f TB for 1.41 billion people (state grows with events too: the duplicate filter"
                         + " keeps the ids of the events within the allowed lateness, pings excepted)", tag, bytes, perPerson,
                 perPerson * CHINA / 1e12));
+    }
+
+    /**
+     * RocksDB's estimate of its live data (what a full compaction would keep; the other state of the job, in heap
+     * and raw keyed state, is in the checkpoint figures only), per person, the projection, and by state name.
+     */
+    private static void liveState(Results r, ObjectNode run, StateMetrics.Sizes live, int n, String tag) {
+        if (live == null) {
+            return;
+        }
+        ObjectNode j = run.putObject("rocksDbLiveState");
+        j.put("estimateLiveDataBytes", live.liveData());
+        j.put("liveSstFilesBytes", live.liveSstFiles());
+        double perPerson = live.liveData() / (double) n;
+        j.put("estimateLiveDataBytesPerPerson", perPerson);
+        j.put("projectedBytesFor1410MillionPersons", perPerson * CHINA);
+        ObjectNode byState = j.putObject("estimateLiveDataBytesByState");
+        live.liveDataByFamily().entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> byState.put(e.getKey(), e.getValue()));
+        StringBuilder top = new StringBuilder();
+        live.liveDataByFamily().entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> top.append(String.format("%s%s %.0f", top.length() == 0 ? "" : ", ", e.getKey(),
+                        e.getValue() / (double) n)));
+        r.line(String.format("%sRocksDB live data (estimate-live-data-size, all subtasks): %,d bytes = %,.0f bytes per"
+                        + " person -> %.2f TB for 1.41 billion people; live SST files %,d bytes; per person by state:"
+                        + " %s", tag, live.liveData(), perPerson, perPerson * CHINA / 1e12, live.liveSstFiles(), top));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** CPU time (user + system) of process {@code pid} so far, in ns; 0 when unknown. */
