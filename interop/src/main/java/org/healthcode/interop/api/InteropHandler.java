@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.interop.audit.AuditLog;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;

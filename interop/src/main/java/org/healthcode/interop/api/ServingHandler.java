@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.http.AccessPolicy;
 import org.healthcode.interop.http.ErrorReason;
