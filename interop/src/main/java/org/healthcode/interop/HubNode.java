@@ -8,14 +8,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.trust.TrustListJson;
-<<<<<<< HEAD
+import org.healthcode.contracts.topics.TopicSetup;
 import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.http.RequestLimits;
-=======
-import org.healthcode.contracts.topics.TopicSetup;
-import org.healthcode.interop.api.JsonErrorHandler;
-import org.healthcode.interop.api.RequestLimits;
->>>>>>> b5006f7
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.KafkaAuditSink;
 import org.healthcode.interop.config.InteropConfig;
