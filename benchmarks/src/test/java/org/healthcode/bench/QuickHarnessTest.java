@@ -109,6 +109,10 @@ class QuickHarnessTest {
         JsonNode run = run("pipeline").path("runs").get(0);
         assertThat(run.path("events").asLong()).isPositive();
         assertThat(run.path("caughtUp").asBoolean()).as(run.toString()).isTrue();
+        // the same-run reference read every event and wrote one record for each (plus transaction markers)
+        assertThat(run.path("reference").path("eventsCommitted").asLong()).isEqualTo(run.path("events").asLong());
+        assertThat(run.path("reference").path("recordsOut").asLong()).isGreaterThanOrEqualTo(run.path("events").asLong());
+        assertThat(run.path("ratioSteadyToReference").asDouble()).isPositive();
         assertThat(run.path("eventsPerSecond").asDouble()).isPositive();
         assertThat(run.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble()).isPositive();
         assertThat(run.path("freshness").path("count").asInt()).isEqualTo(3);

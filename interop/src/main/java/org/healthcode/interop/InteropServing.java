@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,6 +24,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.healthcode.codes.RegionCodes;
+import org.healthcode.contracts.topics.TopicSetup;
 import org.healthcode.codes.config.CodesConfig;
 import org.healthcode.codes.crypto.CoseCrypto;
 import org.healthcode.codes.crypto.CryptoProvider;
@@ -40,7 +40,7 @@ import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.AccessControlHandler;
+import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.RateLimiter;
@@ -59,6 +59,8 @@ import org.healthcode.ingest.kafka.KafkaClientSettings;
  */
 public final class InteropServing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InteropServing.class);
+    /** The catalogue topics the serving process creates when they are missing. */
+    static final List<String> TOPICS = List.of("audit", "interop", "exchange-out");
 
     private final InteropConfig config;
     private final Path dataDir;
@@ -129,12 +131,8 @@ public final class InteropServing implements AutoCloseable {
             tls = pki.sslContext(node);
             peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
         }
-        // replication: the cluster's default.replication.factor (3 on a production cluster, deploy/kafka)
-        java.util.Optional<Short> replication = java.util.Optional.empty();
-        ensureTopics(bootstrapServers, kafkaSettings, List.of(
-                new NewTopic(config.auditTopic(), Optional.of(2), replication),
-                new NewTopic(config.interopTopic(), Optional.of(2), replication),
-                new NewTopic(config.outboxTopic(), Optional.of(1), replication)));
+        TopicSetup.ensureCatalogueTopics(bootstrapServers, kafkaSettings.properties(), config.topicPrefix(),
+                TOPICS, Optional.empty());
         AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
                 org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")),
                 metrics.follower("audit"));
@@ -151,26 +149,6 @@ public final class InteropServing implements AutoCloseable {
         }
         return new InteropServing(config, dataDir, clock, metrics, kafka, kafka, log, keys, pki, tls, inbox, pusher,
                 trust, peerHttp);
-    }
-
-    /** Creates the topics that do not exist yet (with the cluster's default replication; deploy/kafka lists them). */
-    static void ensureTopics(String bootstrapServers, KafkaClientSettings kafka, List<NewTopic> topics)
-            throws Exception {
-        java.util.Properties p = kafka.properties();
-        p.setProperty(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-            java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
-            for (var e : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    e.getValue().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException ex) {
-                    if (!(ex.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw ex;
-                    }
-                }
-            }
-        }
     }
 
     /** The hub's public key from a base64 SPKI file (as the hub writes it and {@code verify --hub-key} reads it). */

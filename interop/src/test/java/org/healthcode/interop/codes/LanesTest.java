@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * as if nothing happened.
  */
 class LanesTest {
-    /** The picture lane: 2 threads and 4 places in its queue ({@code CodesHandler}). */
+    /** The picture lane: 2 threads and 4 places in its queue ({@code VerifyHandler}). */
     private static final int PICTURES_ADMITTED = 2 + 4;
     private static final int FLOOD = 20;
 

@@ -37,12 +37,12 @@ class ServeConfigTest {
                 "--max-queue-ms=50", "--http-threads", "64").config();
         assertThat(c.validate()).isEmpty();
         assertThat(c.admission()).isEqualTo(new ServeConfig.Admission(0, 50, 64));
-        String[] shared = {"--bootstrap-servers", "k:1", "--reuse-port", "--region", "310000", "--data-dir", "v"};
-        CodesServeConfig.Parsed codes = CodesServeConfig.parse(shared);
-        assertThat(codes.config().region()).isEqualTo("310000");
-        ServeConfig.Parsed sharing = ServeConfig.parse(codes.remaining());
+        ServeConfig.Parsed sharing = ServeConfig.parse("--bootstrap-servers", "k:1", "--reuse-port", "--region",
+                "310000", "--data-dir", "v");
         assertThat(sharing.problems()).isEmpty();
         assertThat(sharing.config().reusePort()).isTrue();
+        assertThat(sharing.config().codes().region()).isEqualTo("310000");
+        assertThat(sharing.config().dataDir()).isEqualTo(Path.of("v"));
         assertThat(ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v").config().reusePort()).isFalse();
         ServeConfig lanes = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v",
                 "--max-lookups-in-flight", "4096", "--max-view-age-ms", "2000").config();
@@ -92,5 +92,21 @@ class ServeConfigTest {
         ServeConfig c = ServeConfig.parse("--bootstrap-servers", "k:1", "--data-dir", "v", "--http-port", "70000")
                 .config();
         assertThat(c.validate()).containsExactly("--http-port: must be 0..65535, or -1 for no plain HTTP, got 70000");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        String help = ServeConfig.usage();
+        for (String option : new String[] {"--bootstrap-servers", "--kafka-config", "--data-dir", "--status-topic",
+                "--http-host", "--http-port", "--max-in-flight", "--max-queued", "--max-queue-ms", "--http-threads",
+                "--rate-per-address", "--mode", "--region", "--api-keys", "--dev-open-lookups", "--tls-port",
+                "--pki-dir", "--rate-limit", "--topic-prefix", "--hub-url", "--hub-key", "--enrol",
+                "--trust-refresh-seconds", "--trust-warn-hours", "--peer", "--federated-validity-seconds", "--key-dir",
+                "--code-lifetime-seconds", "--dsc", "--venue-topic", "--max-cached-codes", "--help"}) {
+            assertThat(help).as(option).contains(option);
+        }
+        assertThat(help).contains("default: 8080").contains("default: 440000").contains("default: 1024");
+        assertThat(ServeConfig.parse("--help").helpRequested()).isTrue();
+        assertThat(ServeConfig.parse("--http-port", "1").helpRequested()).isFalse();
     }
 }

@@ -17,6 +17,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.contacts.PhoneSideSettings;
@@ -51,7 +52,8 @@ public record RiskJobConfig(
         MemorySize managedMemory,
         PhoneSideSettings phoneSide,
         KafkaClientSettings kafka,
-        Path overrideKeyFile) {
+        Path overrideKeyFile,
+        String metricsPorts) {
 
     /** The state backends the job can run on (Flink's {@code state.backend.type}). */
     public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
@@ -100,6 +102,9 @@ public record RiskJobConfig(
                                                RocksDB uses for its block cache and write buffers (e.g. 2g); default
                                                auto = 40% of this JVM's maximum heap, at least 128m (on a Flink
                                                cluster the task managers' own taskmanager.memory.managed.* rule)
+              --metrics-ports PORTS            local run: Flink's Prometheus reporter on these ports, one per
+                                               process of the MiniCluster (e.g. 9249,9250; a cluster's reporter is
+                                               in its own configuration, deploy/flink/config.yaml)
               --phone-cache N                  contact detection: phones whose state stays cached in heap, per
                                                parallel instance (default 1000000)
               --pings-in-heap N                pings waiting in heap for the police bindings' clock, per parallel
@@ -115,7 +120,7 @@ public record RiskJobConfig(
             "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
             "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
             "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers",
-            KafkaClientSettings.OPTION, "--override-key");
+            KafkaClientSettings.OPTION, "--override-key", "--metrics-ports");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -195,7 +200,8 @@ public record RiskJobConfig(
                         a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
                         a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())),
                 kafka,
-                overrideKey == null ? null : Path.of(overrideKey));
+                overrideKey == null ? null : Path.of(overrideKey),
+                a.string("--metrics-ports", null));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -284,6 +290,11 @@ public record RiskJobConfig(
         if (parallelism > 0) {
             conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
         }
+        if (metricsPorts != null) {
+            conf.setString("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", metricsPorts);
+        }
         return conf;
     }
 
@@ -311,6 +322,8 @@ public record RiskJobConfig(
      * instead of a deep copy per downstream operator (the deduplicated event stream feeds ten chained filters).
      * Bloom filters: most state reads of the duplicate filter, and of a new phone's or person's state, miss; with a
      * checkpoint every second RocksDB holds many small files, and a filter answers a miss without reading them.
+     * Native metrics: RocksDB's estimate of its live data and the size of its live SST files, per column family (the
+     * state's name as a label), so an operator sees what each state costs.
      * Timers: in RocksDB. Flink writes heap timers of a RocksDB backend synchronously into every checkpoint, in the
      * task thread ({@code RocksDBKeyedStateBackend.requiresLegacySynchronousTimerSnapshots}); with a checkpoint every
      * second and timers per person (clean-ups, pending inputs) that was 38-63% of the job's samples at 100 k persons.
@@ -322,6 +335,10 @@ public record RiskJobConfig(
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         if (backend.equals("rocksdb")) {
             conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+            // state size by state name (column family), read from RocksDB's properties at each metrics report
+            conf.set(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true);
+            conf.set(RocksDBNativeMetricOptions.MONITOR_LIVE_SST_FILES_SIZE, true);
+            conf.set(RocksDBNativeMetricOptions.COLUMN_FAMILY_AS_VARIABLE, true);
             conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
         }
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.equals("rocksdb"));

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -24,13 +25,15 @@ import org.apache.flink.util.Collector;
  * RocksDB access: a point read per stay into a column family as large as the look-back window's stays, slower the
  * larger it grows; see docs/contacts.md.) A cell with cases also keeps its stays by phone ({@code case-cell-phones},
  * built from {@code stays} when the cell's first case arrives), so a stay there reads and writes only its phone's
- * entry and a case stay reads the cell once. A repeated stay changes nothing. At most one exposure per (case,
- * person) leaves a cell.
+ * entry and a case stay reads the cell once. A repeated stay changes nothing. One exposure per (case, person)
+ * stands in a cell, derived from all the stays known (the first in {@link Exposure#CHOICE} over the person's phones);
+ * when it changes (more stays, the case found earlier) the cell emits the new one, and a withdrawal when it no longer
+ * qualifies, so what stands does not depend on the order the stays and the case's evidence arrived in.
  *
  * <p>State and its end of life: {@code stays} each until end + look-back; {@code case-cell-phones} spans until end
  * + look-back, and all of it when the cell's last case expires; {@code cases} until found + look-back;
- * {@code reported} until found + look-back. Cleanup timers are rounded up to {@link #CLEANUP_GRANULARITY} so a busy
- * cell has a few timers a day, not one per stay.
+ * {@code reported-exposures} (per case, person and phone) until found + look-back. Cleanup timers are rounded up
+ * to {@link #CLEANUP_GRANULARITY} so a busy cell has a few timers a day, not one per stay.
  */
 public class CompanionDetector extends KeyedProcessFunction<String, PersonActivity, Exposure> {
 
@@ -42,7 +45,7 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
     private transient MapState<String, StaySpan> stays;
     private transient MapState<String, PhoneCellStays> casePhones;
     private transient MapState<String, CaseCellStays> cases;
-    private transient MapState<String, Long> reported;
+    private transient MapState<String, Exposure> reported;
 
     public CompanionDetector(ContactRules rules) {
         this.rules = rules.validated();
@@ -56,7 +59,8 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
                 new MapStateDescriptor<>("case-cell-phones", Types.STRING, Types.POJO(PhoneCellStays.class)));
         cases = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseCellStays.class)));
-        reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported", Types.STRING, Types.LONG));
+        reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported-exposures", Types.STRING,
+                TypeInformation.of(Exposure.class)));
     }
 
     @Override
@@ -124,17 +128,21 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         CaseCellStays known = cases.get(caseId);
         CaseCellStays next;
         if (known == null) {
-            next = new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), List.of(span));
-        } else {
-            List<StaySpan> spans = new ArrayList<>(known.spans());
-            boolean added = insertSorted(spans, span);
-            boolean earlier = a.caseFound() < known.found();
-            if (!added && !earlier) {
+            if (!a.insideCaseWindow()) {
                 return;
             }
-            next = earlier
-                    ? new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), spans)
-                    : new CaseCellStays(known.found(), known.windowStart(), known.causeEventId(), spans);
+            next = new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), List.of(span));
+        } else {
+            // the latest copy carries the case as it is now (found earlier, another window): it applies to all its
+            // stays here, and a stay now outside the window counts for nothing
+            List<StaySpan> spans = new ArrayList<>(known.spans());
+            boolean added = insertSorted(spans, span);
+            boolean changed = known.found() != a.caseFound() || known.windowStart() != a.caseWindowStart()
+                    || !known.causeEventId().equals(a.caseCauseEventId());
+            if (!added && !changed) {
+                return;
+            }
+            next = new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), spans);
         }
         if (known == null && cases.isEmpty()) {
             indexStaysByPhone(); // the cell's first case
@@ -146,7 +154,11 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         }
     }
 
-    /** Emits an exposure for each person on this phone who qualifies as the case's companion and is not reported. */
+    /**
+     * Derives again, for each person on this phone, the phone's companion exposure to the case (from all of the
+     * phone's stays here), and emits the change of the (case, person) exposure: the first in {@link Exposure#CHOICE}
+     * over the person's phones, or its withdrawal when none qualifies any more.
+     */
     private void evaluate(String cell, String caseId, CaseCellStays c, String msisdn, List<StaySpan> phoneSpans,
             Collector<Exposure> out) throws Exception {
         long ws = c.windowStart();
@@ -162,16 +174,36 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
             }
         }
         for (String person : persons) {
-            String reportKey = caseId + "|" + person;
-            if (reported.contains(reportKey)) {
+            String key = caseId + "|" + person + "|" + msisdn;
+            Exposure e = companionExposure(cell, caseId, c, person, phoneSpans, phoneTotal);
+            Exposure previous = reported.get(key);
+            if (java.util.Objects.equals(previous, e)) {
                 continue;
             }
-            Exposure e = companionExposure(cell, caseId, c, person, phoneSpans, phoneTotal);
-            if (e != null) {
-                reported.put(reportKey, c.found() + rules.lookBackMillis());
-                out.collect(e);
+            Exposure before = reportedFor(caseId, person);
+            if (e == null) {
+                reported.remove(key);
+            } else {
+                reported.put(key, e);
+            }
+            Exposure after = reportedFor(caseId, person);
+            if (!java.util.Objects.equals(before, after)) {
+                out.collect(after != null ? after : before.withdrawal());
             }
         }
+    }
+
+    /** The (case, person) exposure this cell stands by: the first in {@link Exposure#CHOICE} over their phones. */
+    private Exposure reportedFor(String caseId, String person) throws Exception {
+        String prefix = caseId + "|" + person + "|";
+        Exposure best = null;
+        for (Map.Entry<String, Exposure> en : reported.entries()) {
+            if (en.getKey().startsWith(prefix)
+                    && (best == null || Exposure.CHOICE.compare(en.getValue(), best) < 0)) {
+                best = en.getValue();
+            }
+        }
+        return best;
     }
 
     private Exposure companionExposure(String cell, String caseId, CaseCellStays c, String person, List<StaySpan> phoneSpans,
@@ -282,7 +314,7 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         if (cases.isEmpty() || casePhones.isEmpty()) {
             casePhones.clear(); // no case left: the index goes; an emptied index leaves no entry behind
         }
-        removeExpired(reported, expiry -> expiry <= ts);
+        removeExpired(reported, x -> x.caseFound() + lookBack <= ts);
     }
 
     /** Removes the expired entries; an emptied map is cleared so no empty entry is left behind on any backend. */

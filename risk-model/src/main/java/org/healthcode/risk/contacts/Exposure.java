@@ -25,6 +25,8 @@ import java.util.List;
  * @param caseFound when the case was found, epoch ms
  * @param causeEventIds the case's founding event, then the case's and the person's events that placed them together
  *     (first pings of the two stays, the two scans, the two trips)
+ * @param withdrawn true when this revises an earlier exposure of the same id away: what contact detection knows now
+ *     (the case found earlier, an onset that moved its window) no longer makes it a contact
  */
 public record Exposure(
         String exposureId,
@@ -36,13 +38,39 @@ public record Exposure(
         String where,
         long overlapMinutes,
         long caseFound,
-        List<String> causeEventIds) {
+        List<String> causeEventIds,
+        boolean withdrawn) {
 
     public static Exposure of(String personId, String caseId, ExposureKind kind, long start, long end, String where,
             long overlapMinutes, long caseFound, List<String> causeEventIds) {
         return new Exposure(idFor(caseId, personId, kind, where), personId, caseId, kind, start, end, where,
-                overlapMinutes, caseFound, List.copyOf(causeEventIds));
+                overlapMinutes, caseFound, List.copyOf(causeEventIds), false);
     }
+
+    /** This exposure revised away: the same id, withdrawn. */
+    public Exposure withdrawal() {
+        return new Exposure(exposureId, personId, caseId, kind, start, end, where, overlapMinutes, caseFound,
+                causeEventIds, true);
+    }
+
+    /** When it takes effect in event time: the later of the case being found and the end of the shared time. */
+    public long effectiveTime() {
+        return Math.max(caseFound, end);
+    }
+
+    /**
+     * The order in which one of several candidate exposures of a (case, person) is chosen, the first winning: the
+     * earliest effect, then kind (close before rest), the earliest end and start, then the ids; a total order on
+     * what the person side reads, so the choice does not depend on the order the candidates were found in.
+     */
+    public static final java.util.Comparator<Exposure> CHOICE = java.util.Comparator
+            .comparingLong(Exposure::effectiveTime)
+            .thenComparing(Exposure::kind)
+            .thenComparingLong(Exposure::end)
+            .thenComparingLong(Exposure::start)
+            .thenComparing(Exposure::exposureId)
+            .thenComparing(x -> String.join("\u0000", x.causeEventIds()))
+            .thenComparingLong(Exposure::overlapMinutes);
 
     /** The deterministic exposure id; fields are separated by a byte that never occurs in pseudonyms or ids. */
     public static String idFor(String caseId, String personId, ExposureKind kind, String where) {

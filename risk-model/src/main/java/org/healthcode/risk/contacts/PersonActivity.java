@@ -62,6 +62,17 @@ public record PersonActivity(
                 c.foundTime(), windowStart, c.causeEventId());
     }
 
+    /** This case copy with the case as {@code latest} (a newer copy of the same case) has it. */
+    public PersonActivity withCaseOf(PersonActivity latest) {
+        return new PersonActivity(kind, personId, place, msisdn, from, to, eventId, mode, sealed, carriage, row,
+                latest.caseFound(), latest.caseWindowStart(), latest.caseCauseEventId());
+    }
+
+    /** For a case copy: whether the activity lies inside the case's window [window start, found]. */
+    public boolean insideCaseWindow() {
+        return caseFound != null && from <= caseFound && to >= caseWindowStart;
+    }
+
     /** A key unique per activity of a person, stable across duplicates. */
     public String activityKey() {
         return switch (kind) {

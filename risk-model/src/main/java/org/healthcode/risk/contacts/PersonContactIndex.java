@@ -23,8 +23,10 @@ import org.healthcode.ingest.events.EventType;
  * <p>This is where case status meets place: the person side knows both the case's health events and where the case's
  * phones and scans and trips were, so the case is routed only to the cells, venues and vehicles it visited (no
  * broadcast, no pairwise work). Windows: stays overlapping [found - look-back, found]; scans and trips overlapping
- * [onset or first positive - infectious lead, found]. When the found time or onset moves earlier (a late positive),
- * the case copies are sent again; detectors are idempotent.
+ * [onset or first positive - infectious lead, found]. When the case changes (evidence found earlier, an onset), the
+ * case copies of the activities in the old or the new window are sent again with the case as it is now, and the
+ * places revise what they found: the latest copy of a case is the one a place goes by (copies of one person reach a
+ * place in the order they were sent), and a copy outside its window withdraws the case's visit there.
  *
  * <p>State and its end of life: {@code activities} each until the watermark passes its end + look-back (rounded up
  * to the hour, one cleanup timer per person-hour); {@code case} until found + look-back.
@@ -75,7 +77,10 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
                 caseState.update(after);
                 scheduleCleanup(ctx, after.foundTime() + rules.lookBackMillis());
                 for (PersonActivity a : activities.values()) {
-                    emitCaseCopy(a, after, out);
+                    if (inWindow(a, after) || (before != null && inWindow(a, before))) {
+                        // one that left the window goes too: its place withdraws what it found with it
+                        out.collect(a.asCaseCopy(after, windowStart(a.kind(), after)));
+                    }
                 }
             }
         }
@@ -95,10 +100,13 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
     }
 
     private void emitCaseCopy(PersonActivity a, CaseFound c, Collector<PersonActivity> out) {
-        long windowStart = windowStart(a.kind(), c);
-        if (a.from() <= c.foundTime() && a.to() >= windowStart) {
-            out.collect(a.asCaseCopy(c, windowStart));
+        if (inWindow(a, c)) {
+            out.collect(a.asCaseCopy(c, windowStart(a.kind(), c)));
         }
+    }
+
+    private boolean inWindow(PersonActivity a, CaseFound c) {
+        return a.from() <= c.foundTime() && a.to() >= windowStart(a.kind(), c);
     }
 
     /** Start of the window in which the case's activity of this kind is matched; it ends when the case was found. */

@@ -1,5 +1,10 @@
 package org.healthcode.risk.contacts;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,11 +17,14 @@ import org.apache.flink.util.Collector;
  * Keyed by a place visited at known instants (a venue, a vehicle): keeps the visits and the cases' visits of the
  * look-back window and matches each new one against the other side, so the join is symmetric and late visits count.
  *
- * <p>Subclasses say which activity kind they take and when a (case visit, other visit) pair is an exposure. At most
- * one exposure per (case, person) leaves a place; a repeated visit changes nothing.
+ * <p>Subclasses say which activity kind they take and when a (case visit, other visit) pair is an exposure. One
+ * exposure per (case, person) stands at a place: of the pairs that qualify, the first in {@link Exposure#CHOICE}, so
+ * it does not depend on arrival order. When it changes (a better pair arrives, the case changes: found earlier, a
+ * new onset) the place emits the new one; when none qualifies any more, a withdrawal of the one it had reported. A
+ * repeated visit changes nothing.
  *
- * <p>State and its end of life: {@code visits} until end + look-back; {@code case-visits} and {@code reported} until
- * the case's found + look-back. Cleanup timers are rounded up to the hour.
+ * <p>State and its end of life: {@code visits} until end + look-back; {@code case-visits} and
+ * {@code reported-exposures} until the case's found + look-back. Cleanup timers are rounded up to the hour.
  */
 public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, PersonActivity, Exposure> {
 
@@ -26,7 +34,7 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
 
     private transient MapState<String, PersonActivity> visits;
     private transient MapState<String, PersonActivity> caseVisits;
-    private transient MapState<String, Long> reported;
+    private transient MapState<String, Exposure> reported;
 
     protected PlaceMatchDetector(ContactRules rules) {
         this.rules = rules.validated();
@@ -44,7 +52,8 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
                 new MapStateDescriptor<>("visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
         caseVisits = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("case-visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
-        reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported", Types.STRING, Types.LONG));
+        reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported-exposures", Types.STRING,
+                TypeInformation.of(Exposure.class)));
     }
 
     @Override
@@ -55,19 +64,7 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
         String place = ctx.getCurrentKey();
         long watermark = ctx.timerService().currentWatermark();
         if (a.isCaseCopy()) {
-            String key = a.personId() + "|" + a.eventId();
-            PersonActivity known = caseVisits.get(key);
-            if (known != null && known.caseFound() <= a.caseFound()) {
-                return;
-            }
-            long expiry = a.caseFound() + rules.lookBackMillis();
-            if (expiry > watermark) {
-                caseVisits.put(key, a);
-                ctx.timerService().registerEventTimeTimer(roundUp(expiry));
-            }
-            for (PersonActivity other : visits.values()) {
-                tryReport(place, a, other, out);
-            }
+            onCaseCopy(place, a, watermark, ctx, out);
         } else {
             if (visits.contains(a.eventId())) {
                 return;
@@ -78,24 +75,117 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
                 ctx.timerService().registerEventTimeTimer(roundUp(expiry));
             }
             for (PersonActivity c : caseVisits.values()) {
-                tryReport(place, c, a, out);
+                if (c.personId().equals(a.personId())) {
+                    continue;
+                }
+                Exposure e = match(place, c, a);
+                if (e != null) {
+                    String key = reportKey(c.personId(), a.personId());
+                    Exposure known = reported.get(key);
+                    if (known == null || Exposure.CHOICE.compare(e, known) < 0) {
+                        report(key, known, e, out);
+                    }
+                }
             }
         }
     }
 
-    private void tryReport(String place, PersonActivity caseVisit, PersonActivity other, Collector<Exposure> out)
+    /**
+     * The latest copy of a case's visit carries the case as it is now, for all of the case's visits here: they are
+     * rewritten with it (a visit outside the new window leaves), and what the case's visits find is derived again and
+     * revised where it changed.
+     */
+    private void onCaseCopy(String place, PersonActivity a, long watermark, Context ctx, Collector<Exposure> out)
             throws Exception {
-        if (other.personId().equals(caseVisit.personId())) {
+        String caseId = a.personId();
+        Map<String, PersonActivity> before = new HashMap<>();
+        for (Map.Entry<String, PersonActivity> en : caseVisits.entries()) {
+            if (en.getValue().personId().equals(caseId)) {
+                before.put(en.getKey(), en.getValue());
+            }
+        }
+        Map<String, PersonActivity> after = new HashMap<>();
+        for (Map.Entry<String, PersonActivity> en : before.entrySet()) {
+            PersonActivity v = en.getValue();
+            PersonActivity now = v.withCaseOf(a);
+            if (now.insideCaseWindow()) {
+                after.put(en.getKey(), now);
+            }
+        }
+        String key = caseId + "|" + a.eventId();
+        if (a.insideCaseWindow()) {
+            after.put(key, a);
+        } else {
+            after.remove(key);
+        }
+        if (after.equals(before)) {
             return;
         }
-        String reportKey = caseVisit.personId() + "|" + other.personId();
-        if (reported.contains(reportKey)) {
+        long expiry = a.caseFound() + rules.lookBackMillis();
+        for (String k : before.keySet()) {
+            if (!after.containsKey(k)) {
+                caseVisits.remove(k);
+            }
+        }
+        if (expiry > watermark) {
+            for (Map.Entry<String, PersonActivity> en : after.entrySet()) {
+                if (!en.getValue().equals(before.get(en.getKey()))) {
+                    caseVisits.put(en.getKey(), en.getValue());
+                }
+            }
+            ctx.timerService().registerEventTimeTimer(roundUp(expiry));
+        } else {
+            for (String k : after.keySet()) {
+                caseVisits.remove(k); // too old to keep: matched now, not stored
+            }
+        }
+        Map<String, Exposure> found = new HashMap<>();
+        for (PersonActivity other : visits.values()) {
+            if (other.personId().equals(caseId)) {
+                continue;
+            }
+            for (PersonActivity c : after.values()) {
+                Exposure e = match(place, c, other);
+                if (e != null) {
+                    found.merge(other.personId(), e, (x, y) -> Exposure.CHOICE.compare(x, y) <= 0 ? x : y);
+                }
+            }
+        }
+        List<String> persons = new ArrayList<>();
+        for (String k : reported.keys()) {
+            if (k.startsWith(caseId + "|")) {
+                persons.add(k.substring(caseId.length() + 1));
+            }
+        }
+        for (String p : found.keySet()) {
+            if (!persons.contains(p)) {
+                persons.add(p);
+            }
+        }
+        Collections.sort(persons);
+        for (String p : persons) {
+            String k = reportKey(caseId, p);
+            report(k, reported.get(k), found.get(p), out);
+        }
+    }
+
+    private static String reportKey(String caseId, String personId) {
+        return caseId + "|" + personId;
+    }
+
+    /** Emits the change from what was reported for a (case, person) to what is found now: new, revised, withdrawn. */
+    private void report(String key, Exposure known, Exposure now, Collector<Exposure> out) throws Exception {
+        if (java.util.Objects.equals(known, now)) {
             return;
         }
-        Exposure e = match(place, caseVisit, other);
-        if (e != null) {
-            reported.put(reportKey, caseVisit.caseFound() + rules.lookBackMillis());
-            out.collect(e);
+        if (known != null && (now == null || !known.exposureId().equals(now.exposureId()))) {
+            out.collect(known.withdrawal());
+        }
+        if (now == null) {
+            reported.remove(key);
+        } else {
+            reported.put(key, now);
+            out.collect(now);
         }
     }
 
@@ -111,6 +201,6 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
         long lookBack = rules.lookBackMillis();
         CompanionDetector.removeExpired(visits, v -> v.to() + lookBack <= ts);
         CompanionDetector.removeExpired(caseVisits, v -> v.caseFound() + lookBack <= ts);
-        CompanionDetector.removeExpired(reported, expiry -> expiry <= ts);
+        CompanionDetector.removeExpired(reported, x -> x.caseFound() + lookBack <= ts);
     }
 }

@@ -66,6 +66,6 @@ public record PersonInput(Event event, Exposure exposure, AreaStay areaStay, Ove
         if (event != null) {
             return event.time();
         }
-        return exposure != null ? Math.max(exposure.caseFound(), exposure.end()) : areaStay.knownAtMs();
+        return exposure != null ? exposure.effectiveTime() : areaStay.knownAtMs();
     }
 }

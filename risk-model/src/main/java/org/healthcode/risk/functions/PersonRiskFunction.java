@@ -156,6 +156,9 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        if (e.exposure() != null && revise(e, watermark, ctx, out)) {
+            return;
+        }
         if (e.time() > watermark) {
             pending.put(e.id(), e);
             ctx.timerService().registerEventTimeTimer(e.time());
@@ -182,6 +185,61 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
                 : r.colour().equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
         finish(engine, s, r.conditions(), now, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, since);
         keep(engine, h, now, ctx.timerService());
+    }
+
+    /**
+     * An exposure contact detection revised (the same id again, other content) or withdrew: the latest version is
+     * the one that counts. Waiting in {@code pending}, it is replaced (a withdrawal removes it); already applied and
+     * still in the history, the person's recent past is replayed without the old version (and with the new one, if
+     * the watermark has passed it, else it waits), and the result is emitted as a correction. True when handled.
+     */
+    private boolean revise(PersonInput e, long watermark, ReadOnlyContext ctx, Collector<StatusChange> out)
+            throws Exception {
+        boolean withdrawn = e.exposure().withdrawn();
+        if (pending.contains(e.id())) {
+            pending.remove(e.id());
+            if (withdrawn) {
+                return true;
+            }
+        }
+        PersonHistory h = history.value();
+        int applied = -1;
+        for (int i = 0; h != null && i < h.inputs().size() && applied < 0; i++) {
+            if (h.inputs().get(i).id().equals(e.id())) {
+                applied = i;
+            }
+        }
+        if (applied < 0 || watermark == Long.MAX_VALUE) {
+            return withdrawn; // not applied (or folded into the base: the new version is applied on top)
+        }
+        if (h.inputs().get(applied).equals(e)) {
+            return true;
+        }
+        List<PersonInput> inputs = new ArrayList<>(h.inputs());
+        inputs.remove(applied);
+        if (!withdrawn && e.time() <= watermark) {
+            inputs.add(e);
+            inputs.sort(IN_ORDER);
+        } else if (!withdrawn) {
+            pending.put(e.id(), e);
+            ctx.timerService().registerEventTimeTimer(e.time());
+        }
+        applyReplayed(e, new PersonHistory(h.baseMs(), h.base(), h.baseColour(), h.baseSinceMs(), inputs), watermark,
+                ctx, out);
+        return true;
+    }
+
+    /** Emits the person's status after replaying {@code h} (its inputs in order over its base) up to the watermark. */
+    private void applyReplayed(PersonInput e, PersonHistory h, long watermark, ReadOnlyContext ctx,
+            Collector<StatusChange> out) throws Exception {
+        RiskEngine engine = engine(ctx);
+        PersonState s = load();
+        String nationalId = NationalIds.learned(s, e);
+        Replayed r = replay(engine, h, h.inputs(), watermark);
+        long since = r.sinceMs() != Long.MIN_VALUE ? r.sinceMs()
+                : r.colour().equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : watermark;
+        finish(engine, s, r.conditions(), watermark, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, since);
+        keep(engine, h, watermark, ctx.timerService());
     }
 
     private static final Comparator<PersonInput> IN_ORDER =

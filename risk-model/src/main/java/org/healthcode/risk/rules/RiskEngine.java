@@ -101,6 +101,9 @@ public final class RiskEngine implements Serializable {
      * degree-1 close contact whose last exposure is the arrival.
      */
     public List<ConditionState> apply(List<ConditionState> current, Exposure x) {
+        if (x.withdrawn()) {
+            return current; // the person side drops the exposure it withdraws; applied alone it changes nothing
+        }
         List<ConditionState> conds = new ArrayList<>(current);
         PersonInput in = PersonInput.of(x);
         ReasonCode reason = switch (x.kind()) {

@@ -87,7 +87,8 @@ public final class KafkaSinks {
                 .build();
     }
 
-    private static Properties producerConfig() {
+    /** The producer settings of every sink of the job (and of the benchmark's pass-through reference). */
+    public static Properties producerConfig() {
         Properties p = new Properties();
         p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         p.setProperty("compression.type", "lz4");

@@ -108,10 +108,21 @@ class CompanionDetectorTest {
     }
 
     @Test
-    void aRepeatedStayOrASecondSharedStayGivesNoSecondExposure() throws Exception {
+    void aRepeatedStayChangesNothingAndASecondSharedStayRevisesTheSameExposure() throws Exception {
+        List<Exposure> once = run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60),
+                bobHome(plusMinutes(T0, 30), 60));
+        assertThat(once).hasSize(1);
+        h.close();
         List<Exposure> out = run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60),
                 bobHome(plusMinutes(T0, 30), 60), aliceHome(plusDays(T0, 1), 60), bobHome(plusDays(T0, 1), 60));
-        assertThat(out).hasSize(1);
+        assertThat(out).extracting(Exposure::exposureId).containsOnly(once.get(0).exposureId());
+        assertThat(out).noneMatch(Exposure::withdrawn);
+        // what stands covers both shared stays, whatever order they came in
+        h.close();
+        List<Exposure> reversed = run(OFF, aliceHome(plusDays(T0, 1), 60), bobHome(plusDays(T0, 1), 60),
+                aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60));
+        assertThat(out.get(out.size() - 1)).isEqualTo(reversed.get(reversed.size() - 1));
+        assertThat(out.get(out.size() - 1).overlapMinutes()).isEqualTo(90);
     }
 
     @Test
