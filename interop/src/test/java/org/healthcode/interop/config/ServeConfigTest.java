@@ -98,14 +98,16 @@ class ServeConfigTest {
     void helpListsEveryOptionWithItsDefault() {
         String help = ServeConfig.usage();
         for (String option : new String[] {"--bootstrap-servers", "--kafka-config", "--data-dir", "--status-topic",
-                "--http-host", "--http-port", "--max-in-flight", "--max-queued", "--max-queue-ms", "--http-threads",
-                "--rate-per-address", "--mode", "--region", "--api-keys", "--dev-open-lookups", "--tls-port",
-                "--pki-dir", "--rate-limit", "--topic-prefix", "--hub-url", "--hub-key", "--enrol",
+                "--http-host", "--http-port", "--reuse-port", "--max-lookups-in-flight", "--max-in-flight",
+                "--max-queued", "--max-queue-ms", "--http-threads", "--rate-per-address", "--max-view-age-ms", "--mode",
+                "--region", "--api-keys", "--dev-open-lookups", "--tls-port", "--pki-dir", "--rate-limit",
+                "--topic-prefix", "--hub-url", "--hub-key", "--enrol",
                 "--trust-refresh-seconds", "--trust-warn-hours", "--peer", "--federated-validity-seconds", "--key-dir",
                 "--code-lifetime-seconds", "--dsc", "--venue-topic", "--max-cached-codes", "--help"}) {
             assertThat(help).as(option).contains(option);
         }
-        assertThat(help).contains("default: 8080").contains("default: 440000").contains("default: 1024");
+        assertThat(help).contains("default: 8080").contains("default: 440000").contains("default: 1024")
+                .contains("default: 30000");
         assertThat(ServeConfig.parse("--help").helpRequested()).isTrue();
         assertThat(ServeConfig.parse("--http-port", "1").helpRequested()).isFalse();
     }
