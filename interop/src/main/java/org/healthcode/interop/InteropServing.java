@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +41,7 @@ import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
-import org.healthcode.interop.security.DevPki;
+import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
 import org.healthcode.interop.security.Role;
 import org.healthcode.interop.store.StatusView;
@@ -59,6 +58,9 @@ import org.healthcode.ingest.kafka.KafkaClientSettings;
  */
 public final class InteropServing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InteropServing.class);
+    /** Where the hub serves the CA's revocation list, and the file a region keeps its last copy in. */
+    public static final String HUB_CRL_PATH = "/v1/trust-list/crl";
+    private static final String CRL_FROM_HUB = "crl.pem";
 
     private final InteropConfig config;
     private final Path dataDir;
@@ -69,7 +71,7 @@ public final class InteropServing implements AutoCloseable {
     private final AuditLog auditLog;
     private final FederatedStatus federated;
     private final ApiKeys apiKeys;
-    private final DevPki pki;
+    private final NodePki pki;
     private final SSLContext tls;
     private final HttpClient peerHttp;
     private final ExchangeInbox inbox;
@@ -80,7 +82,7 @@ public final class InteropServing implements AutoCloseable {
     private final FollowerState.Backoff trustBackoff = new FollowerState.Backoff(Duration.ofMinutes(5));
 
     private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
-                           KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, DevPki pki, SSLContext tls,
+                           KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, NodePki pki, SSLContext tls,
                            ExchangeInbox inbox, ExchangePusher pusher, TrustListClient trust, HttpClient peerHttp) {
         this.config = config;
         this.dataDir = dataDir;
@@ -120,14 +122,15 @@ public final class InteropServing implements AutoCloseable {
                     + " Never use this outside a development machine. ***");
         }
         ApiKeys keys = config.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(config.apiKeysFile());
-        DevPki pki = null;
+        NodePki pki = null;
         SSLContext tls = null;
         HttpClient peerHttp = null;
         if (config.tlsPort() >= 0) {
-            pki = DevPki.openOrCreate(config.effectivePkiDir(dataDir));
-            KeyStore node = pki.nodeKeyStore("region-" + config.region(), Role.REGION, config.region());
-            tls = pki.sslContext(node);
-            peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+            pki = NodePki.load(config.effectivePkiDir(dataDir), dataDir.resolve("trust").resolve(CRL_FROM_HUB));
+            checkNodeIdentity(pki, Role.REGION, config.region());
+            tls = pki.serverContext();
+            peerHttp = HttpClient.newBuilder().sslContext(pki.clientContext()).version(HttpClient.Version.HTTP_1_1)
+                    .build();
         }
         // replication: the cluster's default.replication.factor (3 on a production cluster, deploy/kafka)
         java.util.Optional<Short> replication = java.util.Optional.empty();
@@ -151,6 +154,16 @@ public final class InteropServing implements AutoCloseable {
         }
         return new InteropServing(config, dataDir, clock, metrics, kafka, kafka, log, keys, pki, tls, inbox, pusher,
                 trust, peerHttp);
+    }
+
+    /** Refuses a node certificate issued for another role or region than the node serves. */
+    public static void checkNodeIdentity(NodePki pki, Role role, String region) {
+        var who = pki.identity().orElseThrow(() -> new IllegalArgumentException(
+                "the node's server certificate names no role (OU) and region (O)"));
+        if (who.role() != role || !who.region().equals(region)) {
+            throw new IllegalArgumentException("the node's certificate is for a " + who.role().wireName()
+                    + " of region " + who.region() + ", not a " + role.wireName() + " of region " + region);
+        }
     }
 
     /** Creates the topics that do not exist yet (with the cluster's default replication; deploy/kafka lists them). */
@@ -199,7 +212,8 @@ public final class InteropServing implements AutoCloseable {
                 Optional.of(inbox), Optional.ofNullable(pusher), Optional.ofNullable(trust), config.region(), clock,
                 rates);
         return new AccessControlHandler(admission.apply(new Handler.Sequence(interop, next)), apiKeys, rates,
-                config.devOpenLookups(), config.region(), audit, metrics, clock);
+                config.devOpenLookups(), config.region(), audit, metrics, clock,
+                pki == null ? null : pki.revocations());
     }
 
     /** Adds the HTTPS connector with client-certificate authentication, when configured. */
@@ -259,9 +273,10 @@ public final class InteropServing implements AutoCloseable {
         }
     }
 
-    /** Fetches the national trust list now (also run on the schedule). */
+    /** Fetches the national trust list now, and the certificate revocation list with it (also run on the schedule). */
     public TrustListClient.Outcome refreshTrust() {
         TrustListClient.Outcome o = trust.refresh();
+        refreshRevocations();
         metrics.recordInterop("trust_refresh", o.name().toLowerCase(java.util.Locale.ROOT));
         FollowerState state = metrics.follower("trust");
         if (o == TrustListClient.Outcome.UPDATED || o == TrustListClient.Outcome.NOT_MODIFIED) {
@@ -270,6 +285,41 @@ public final class InteropServing implements AutoCloseable {
             state.failing("trust list refresh: " + o.name().toLowerCase(java.util.Locale.ROOT));
         }
         return o;
+    }
+
+    /**
+     * Fetches the hub's certificate revocation list ({@code GET /v1/trust-list/crl}) and takes it when the CA signed
+     * it and it is newer than the one held; keeps it in {@code <data-dir>/trust} for the next start.
+     */
+    private void refreshRevocations() {
+        if (pki == null) {
+            return;
+        }
+        try {
+            var resp = peerHttp.send(java.net.http.HttpRequest.newBuilder(config.hubUrl().resolve(HUB_CRL_PATH))
+                    .timeout(Duration.ofSeconds(10)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() == 404) {
+                return;
+            }
+            if (resp.statusCode() != 200) {
+                LOG.warn("revocation list from the hub: HTTP {}; keeping the one held", resp.statusCode());
+                return;
+            }
+            if (pki.revocations().offer(resp.body())) {
+                Path file = org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("trust"))
+                        .resolve(CRL_FROM_HUB);
+                Path tmp = file.resolveSibling(CRL_FROM_HUB + ".tmp");
+                Files.write(tmp, resp.body());
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            LOG.error("revocation list from the hub refused: {}", e.getMessage());
+        } catch (java.io.IOException e) {
+            LOG.warn("revocation list refresh from the hub failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -315,7 +365,7 @@ public final class InteropServing implements AutoCloseable {
         return Optional.ofNullable(pusher);
     }
 
-    public Optional<DevPki> pki() {
+    public Optional<NodePki> pki() {
         return Optional.ofNullable(pki);
     }
 

@@ -24,8 +24,8 @@ import org.healthcode.interop.security.Role;
  *                         ({@code --dev-open-lookups}, a flag; printed loudly at start)
  * @param tlsPort          the HTTPS port with client-certificate authentication ({@code --tls-port}; -1 off, 0 a
  *                         free port)
- * @param pkiDir           the development CA and node certificates ({@code --pki-dir}, default
- *                         {@code <data-dir>/pki}; share it between processes that must trust each other)
+ * @param pkiDir           this node's certificates and the CA certificate, as {@code ./healthcode access node-cert}
+ *                         writes them ({@code --pki-dir}, default {@code <data-dir>/pki}); never the CA's key
  * @param ratePerSecond    per-caller request rates by role ({@code --rate-limit app=50,checkpoint=200,...};
  *                         0 = unlimited)
  * @param topicPrefix      prefix of the audit, interop and exchange-outbox topics ({@code --topic-prefix}, default
@@ -78,7 +78,7 @@ public record InteropConfig(String mode, String region, Path apiKeysFile, boolea
             "  " + API_KEYS + " FILE            accepted API keys (name role region sha256); see AccessMain",
             "  " + DEV_OPEN_LOOKUPS + "         DEVELOPMENT ONLY: callers without credentials act as role app",
             "  " + TLS_PORT + " N               HTTPS with client certificates (mutual TLS); -1 off (default)",
-            "  " + PKI_DIR + " DIR              development CA and node certificates (default <data-dir>/pki)",
+            "  " + PKI_DIR + " DIR              node certificates (access node-cert; default <data-dir>/pki)",
             "  " + RATE_LIMIT + " ROLE=N,...    requests per second per caller (default app=200,checkpoint=100,"
                     + "region=500,operator=20,hub=20)",
             "  " + TOPIC_PREFIX + " P           prefix of the audit, interop and exchange-outbox topics",
