@@ -83,7 +83,8 @@ public final class HubNode implements AutoCloseable {
                 ic.tlsPort());
         server.addConnector(connector);
         ApiKeys keys = ic.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(ic.apiKeysFile());
-        server.setHandler(new RequestLimits(new AccessControlHandler(new HubHandler(hub, pki.revocations(), audit, clock), keys,
+        HubHandler handler = new HubHandler(hub, pki.revocations(), audit, clock);
+        server.setHandler(new RequestLimits(new AccessControlHandler(handler, keys,
                 new RateLimiter(ic.ratePerSecond(), clock), false, InteropConfig.HUB_REGION, audit,
                 new ServingMetrics(), clock, pki.revocations())));
         server.setErrorHandler(new JsonErrorHandler());

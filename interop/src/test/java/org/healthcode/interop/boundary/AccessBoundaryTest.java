@@ -76,8 +76,9 @@ class AccessBoundaryTest {
         operatorKey = ApiKeys.add(keys, "ops-1", Role.OPERATOR, REGION);
         // one lookup at a time and no queue: whatever reaches admission beside a real lookup makes it 503
         certs = TestCertificates.in(dir);
+        Path pki = certs.region(REGION, dir.resolve("pki"));
         InteropConfig access = InteropConfig.defaults()
-                .withAccess(keys, false, 0, certs.region(REGION, dir.resolve("pki")), Map.of(Role.APP, 10_000, Role.CHECKPOINT, 50,
+                .withAccess(keys, false, 0, pki, Map.of(Role.APP, 10_000, Role.CHECKPOINT, 50,
                         Role.REGION, 1_000, Role.OPERATOR, 1_000, Role.HUB, 10))
                 .withHub(null, null, List.of(), Map.of("310000", URI.create("https://127.0.0.1:9")));
         ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0,

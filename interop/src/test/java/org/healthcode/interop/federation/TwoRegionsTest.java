@@ -103,9 +103,11 @@ class TwoRegionsTest {
         checkpointKeyA = ApiKeys.add(keysA, "gate-7", Role.CHECKPOINT, A);
         operatorKeyA = ApiKeys.add(keysA, "ops-li", Role.OPERATOR, A);
 
-        regionB = ServingNode.start(region(B, "b.", dir.resolve("b"), null, certs.region(B, dir.resolve("b-pki")), hubKey, Map.of()),
+        Path pkiA = certs.region(A, dir.resolve("a-pki"));
+        Path pkiB = certs.region(B, dir.resolve("b-pki"));
+        regionB = ServingNode.start(region(B, "b.", dir.resolve("b"), null, pkiB, hubKey, Map.of()),
                 AuditSink.DISCARD);
-        regionA = ServingNode.start(region(A, "a.", dir.resolve("a"), keysA, certs.region(A, dir.resolve("a-pki")), hubKey,
+        regionA = ServingNode.start(region(A, "a.", dir.resolve("a"), keysA, pkiA, hubKey,
                 Map.of(B, regionB.interop().tlsUri().orElseThrow())), AuditSink.DISCARD);
         // both registered (A signed its list with its current key) and A's list is in B's copy after B's next refresh
         await().atMost(WAIT).until(() -> hub.hub().current().bundle().serial() >= 2);
