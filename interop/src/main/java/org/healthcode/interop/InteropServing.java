@@ -80,6 +80,10 @@ public final class InteropServing implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private ServerConnector tlsConnector;
     private final FollowerState.Backoff trustBackoff = new FollowerState.Backoff(Duration.ofMinutes(5));
+    /** This region's signing keys, when it issues codes: registered at the hub at start and when they change. */
+    private volatile RegionCodes ownKeys;
+    /** The key ids of the list the hub last accepted from this region (empty before the first registration). */
+    private volatile java.util.Set<String> registeredKids = java.util.Set.of();
 
     private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
                            KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, NodePki pki, SSLContext tls,
@@ -248,6 +252,7 @@ public final class InteropServing implements AutoCloseable {
             pusher.start();
         }
         if (trust != null) {
+            ownKeys = codes.orElse(null);
             codes.ifPresent(c -> scheduler.execute(() -> registerAtHub(c)));
             scheduler.execute(this::refreshTrustOnSchedule);
         }
@@ -258,13 +263,24 @@ public final class InteropServing implements AutoCloseable {
         return RegionCodes.open(CodesConfig.defaults(config.region(), dataDir.resolve("codes")), clock.instant());
     }
 
-    private void registerAtHub(RegionCodes codes) {
+    /**
+     * Registers this region's current key list at the hub, signed by its current key. Keys the hub accepted last
+     * time and the list no longer has (withdrawn with {@code ./healthcode keys withdraw}, or retired) are withdrawn
+     * there for good, so every region stops trusting them at its next refresh.
+     */
+    private synchronized void registerAtHub(RegionCodes codes) {
         try {
-            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp).register(codes, Instant.now(clock));
+            org.healthcode.codes.trust.TrustList list = codes.trustList(Instant.now(clock));
+            java.util.Set<String> kids = kidsOf(list);
+            List<String> withdraw = registeredKids.stream().filter(k -> !kids.contains(k)).sorted().toList();
+            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp).register(list, withdraw,
+                    codes.keyRing().current(), codes);
             metrics.recordInterop("trust_register", a.accepted() ? "accepted" : "refused");
             if (a.accepted()) {
-                LOG.info("keys of region {} registered at the hub: {}", config.region(), a.body());
-                refreshTrust();
+                registeredKids = kids;
+                LOG.info("keys of region {} registered at the hub{}: {}", config.region(),
+                        withdraw.isEmpty() ? "" : " withdrawing " + withdraw, a.body());
+                fetchTrust();
             } else {
                 LOG.error("the hub refused the keys of region {}: HTTP {} {}", config.region(), a.status(), a.body());
             }
@@ -273,8 +289,25 @@ public final class InteropServing implements AutoCloseable {
         }
     }
 
-    /** Fetches the national trust list now, and the certificate revocation list with it (also run on the schedule). */
+    /**
+     * Registers this region's keys at the hub again when they changed since the last registration (a key withdrawn
+     * or rotated), then fetches the national trust list and the certificate revocation list with it (also run on
+     * the schedule).
+     */
     public TrustListClient.Outcome refreshTrust() {
+        RegionCodes codes = ownKeys;
+        if (codes != null && !kidsOf(codes.trustList(Instant.now(clock))).equals(registeredKids)) {
+            registerAtHub(codes);
+        }
+        return fetchTrust();
+    }
+
+    private static java.util.Set<String> kidsOf(org.healthcode.codes.trust.TrustList list) {
+        return list.keys().stream().map(org.healthcode.codes.trust.TrustListKey::kid)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    private TrustListClient.Outcome fetchTrust() {
         TrustListClient.Outcome o = trust.refresh();
         refreshRevocations();
         metrics.recordInterop("trust_refresh", o.name().toLowerCase(java.util.Locale.ROOT));

@@ -201,6 +201,44 @@ class TwoRegionsTest {
     }
 
     @Test
+    void aKeyWithdrawnWithKeysWithdrawReachesTheOtherRegionThroughTheHubAtTheNextRefreshes() throws Exception {
+        HttpClient checkpointOfB = mtls("gate-sh-2", Role.CHECKPOINT, B);
+        // ./healthcode keys withdraw works on A's key directory beside the running node, as this instance does
+        RegionCodes keysOfA = regionA.interop().regionCodes();
+        // first bring the hub and A's node to A's ring as it is now (whatever an earlier test withdrew at the hub)
+        withdrawAndAwaitRegistration(keysOfA, keysOfA.keyRing().current().kidBase64());
+        String kid = keysOfA.keyRing().current().kidBase64();
+        String code = keysOfA.issue("pa-traveller", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
+        regionB.interop().refreshTrust();
+        assertThat(verifyAtCheckpoint(checkpointOfB, code).isValid()).isTrue();
+
+        withdrawAndAwaitRegistration(keysOfA, kid);
+        // the hub has it withdrawn for good; B still trusts it until its own refresh
+        assertThat(JSON.readTree(hub.hub().publicKeyFile().resolveSibling("registry.json").toFile())
+                .path("regions").path(A).path("withdrawn").toString()).contains(kid);
+        assertThat(verifyAtCheckpoint(checkpointOfB, code).isValid()).isTrue();
+        regionB.interop().refreshTrust();
+        Verdict after = verifyAtCheckpoint(checkpointOfB, code);
+        assertThat(after.toJson().path("result").asText()).as(after.toJsonLine()).isEqualTo("unknown_key");
+        // codes A signs from now on verify at B
+        String fresh = keysOfA.issue("pa-traveller", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
+        assertThat(verifyAtCheckpoint(checkpointOfB, fresh).isValid()).isTrue();
+    }
+
+    /**
+     * Withdraws {@code kid} from A's ring on disk, then refreshes A until its node has registered the ring without
+     * the key at the hub (the node reads its key files again at most once a second).
+     */
+    private static void withdrawAndAwaitRegistration(RegionCodes keysOfA, String kid) throws Exception {
+        keysOfA.withdraw(kid, Instant.now());
+        await().atMost(WAIT).until(() -> {
+            regionA.interop().refreshTrust();
+            return hub.hub().current().bundle().lists().stream().filter(l -> l.region().equals(A))
+                    .flatMap(l -> l.keys().stream()).noneMatch(k -> k.kid().equals(kid));
+        });
+    }
+
+    @Test
     void aCheckpointRecordsScansUnderItsCertificatesNameOnlyAndWithoutCredentialsNothingIsVerified() throws Exception {
         String local = regionB.codes().codes().issue("pb-local", Colour.YELLOW, MONDAY_9AM, Instant.now()).text();
         HttpClient gate = mtls("gate-sh-1", Role.CHECKPOINT, B);
