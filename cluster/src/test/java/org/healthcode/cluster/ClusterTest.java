@@ -51,7 +51,7 @@ import org.healthcode.ingest.proto.Ping;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.healthcode.ingest.sinks.JsonLinesSink;
-import org.healthcode.ingest.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

@@ -30,7 +30,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.healthcode.ingest.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.healthcode.risk.RiskJob;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.sinks.KafkaSinks;
@@ -133,9 +133,14 @@ class DeployFilesTest {
             assertThat(spec.get("config").get("min.insync.replicas").asInt()).as(t.name()).isEqualTo(2);
             JsonNode cleanup = spec.get("config").get("cleanup.policy");
             assertThat(cleanup != null && cleanup.asText().equals("compact")).as(t.name()).isEqualTo(t.compacted());
-            if (t.singlePartition()) {
-                assertThat(spec.get("partitions").asInt()).as(t.name()).isEqualTo(1);
+            assertThat(spec.get("partitions").asInt()).as(t.name()).isEqualTo(t.partitions());
+            if (t.ordered()) {
+                assertThat(t.partitions()).as(t.name()).isEqualTo(1);
             }
+            JsonNode retention = spec.get("config").get("retention.ms");
+            long retentionMs = retention == null ? -1 : retention.asLong();
+            assertThat(retentionMs).as(t.name() + " retention.ms")
+                    .isEqualTo(t.retention() == null ? -1 : t.retention().toMillis());
         }
     }
 

@@ -8,14 +8,15 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.trust.TrustListJson;
-import org.healthcode.interop.api.JsonErrorHandler;
-import org.healthcode.interop.api.RequestLimits;
+import org.healthcode.contracts.topics.TopicSetup;
+import org.healthcode.interop.http.JsonErrorHandler;
+import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.KafkaAuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.AccessControlHandler;
+import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
@@ -68,8 +69,8 @@ public final class HubNode implements AutoCloseable {
         }
         KafkaAuditSink kafka = null;
         if (config.bootstrapServers() != null) {
-            InteropServing.ensureTopics(config.bootstrapServers(), kafkaSettings,
-                    java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(ic.auditTopic(), 2, (short) 1)));
+            TopicSetup.ensureCatalogueTopics(config.bootstrapServers(), kafkaSettings.properties(), ic.topicPrefix(),
+                    java.util.List.of("audit"), java.util.Optional.empty());
             kafka = new KafkaAuditSink(config.bootstrapServers(), kafkaSettings, ic.auditTopic(), audit);
             audit = kafka;
         }

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -24,6 +23,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.healthcode.codes.RegionCodes;
+import org.healthcode.contracts.topics.TopicSetup;
 import org.healthcode.codes.config.CodesConfig;
 import org.healthcode.codes.crypto.CoseCrypto;
 import org.healthcode.codes.crypto.CryptoProvider;
@@ -39,7 +39,7 @@ import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.AccessControlHandler;
+import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
@@ -61,6 +61,8 @@ public final class InteropServing implements AutoCloseable {
     /** Where the hub serves the CA's revocation list, and the file a region keeps its last copy in. */
     public static final String HUB_CRL_PATH = "/v1/trust-list/crl";
     private static final String CRL_FROM_HUB = "crl.pem";
+    /** The catalogue topics the serving process creates when they are missing. */
+    static final List<String> TOPICS = List.of("audit", "interop", "exchange-out");
 
     private final InteropConfig config;
     private final Path dataDir;
@@ -136,12 +138,8 @@ public final class InteropServing implements AutoCloseable {
             peerHttp = HttpClient.newBuilder().sslContext(pki.clientContext()).version(HttpClient.Version.HTTP_1_1)
                     .build();
         }
-        // replication: the cluster's default.replication.factor (3 on a production cluster, deploy/kafka)
-        java.util.Optional<Short> replication = java.util.Optional.empty();
-        ensureTopics(bootstrapServers, kafkaSettings, List.of(
-                new NewTopic(config.auditTopic(), Optional.of(2), replication),
-                new NewTopic(config.interopTopic(), Optional.of(2), replication),
-                new NewTopic(config.outboxTopic(), Optional.of(1), replication)));
+        TopicSetup.ensureCatalogueTopics(bootstrapServers, kafkaSettings.properties(), config.topicPrefix(),
+                TOPICS, Optional.empty());
         AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
                 org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")),
                 metrics.follower("audit"));
@@ -167,26 +165,6 @@ public final class InteropServing implements AutoCloseable {
         if (who.role() != role || !who.region().equals(region)) {
             throw new IllegalArgumentException("the node's certificate is for a " + who.role().wireName()
                     + " of region " + who.region() + ", not a " + role.wireName() + " of region " + region);
-        }
-    }
-
-    /** Creates the topics that do not exist yet (with the cluster's default replication; deploy/kafka lists them). */
-    static void ensureTopics(String bootstrapServers, KafkaClientSettings kafka, List<NewTopic> topics)
-            throws Exception {
-        java.util.Properties p = kafka.properties();
-        p.setProperty(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-            java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
-            for (var e : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    e.getValue().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException ex) {
-                    if (!(ex.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw ex;
-                    }
-                }
-            }
         }
     }
 

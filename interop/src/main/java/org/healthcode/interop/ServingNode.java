@@ -10,9 +10,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.keys.OwnerOnly;
-import org.healthcode.interop.api.JsonErrorHandler;
+import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.api.LookupAdmission;
-import org.healthcode.interop.api.RequestLimits;
+import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
@@ -22,7 +22,7 @@ import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.overrides.OverridesHandler;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.SourceRateLimit;
+import org.healthcode.interop.http.SourceRateLimit;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
@@ -55,11 +55,10 @@ public final class ServingNode implements AutoCloseable {
 
     /** Opens the view, starts following the topic and starts answering HTTP. */
     public static ServingNode start(ServeConfig config, AuditSink audit) throws Exception {
-        CodesServeConfig codes = CodesServeConfig.defaults();
-        return start(config, config.interop() == null ? codes : codes.withRegion(config.interop().region()), audit);
+        return start(config, config.codes(), audit);
     }
 
-    /** As {@link #start(ServeConfig, AuditSink)}, with the codes and checkpoints options. */
+    /** As {@link #start(ServeConfig, AuditSink)}, with these codes and checkpoints options instead of the config's. */
     public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, AuditSink audit)
             throws Exception {
         return start(config, codesConfig, KafkaClientSettings.NONE, audit);

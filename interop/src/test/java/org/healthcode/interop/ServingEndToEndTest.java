@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.config.ServeConfig;

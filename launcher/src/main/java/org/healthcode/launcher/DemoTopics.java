@@ -2,14 +2,15 @@ package org.healthcode.launcher;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.healthcode.broker.Topics;
+import java.util.Optional;
+import org.healthcode.contracts.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicSetup;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 
-/** The topics of one region: a topic per feed, the compacted {@code status} changelog and {@code rejected}. */
+/** The topics of one region on the demo's broker: every topic of the catalogue, made before any process starts. */
 public final class DemoTopics {
-    /** Two partitions per topic, so both of this machine's cores read. */
+    /** Two partitions per topic the catalogue leaves open, so both of this machine's cores read. */
     static final int PARTITIONS = 2;
 
     private DemoTopics() {}
@@ -29,12 +30,7 @@ public final class DemoTopics {
 
     /** As above, with the client settings of {@code --kafka-config}. */
     public static void create(String bootstrapServers, KafkaClientSettings kafka) {
-        List<NewTopic> wanted = new ArrayList<>();
-        for (String t : feedTopics()) {
-            wanted.add(Topics.plain(t, PARTITIONS));
-        }
-        wanted.add(Topics.status(PARTITIONS));
-        wanted.add(Topics.plain("rejected", 1));
-        Topics.ensure(bootstrapServers, kafka.properties(), wanted);
+        TopicSetup.ensureCatalogueTopics(bootstrapServers, kafka.properties(), "",
+                TopicCatalogue.all().stream().map(TopicCatalogue.Topic::name).toList(), Optional.of(PARTITIONS));
     }
 }

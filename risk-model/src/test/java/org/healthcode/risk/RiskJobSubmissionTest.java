@@ -23,8 +23,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
-import org.healthcode.ingest.topics.TopicCatalogue;
-import org.healthcode.risk.sources.JobTopics;
+import org.healthcode.contracts.topics.TopicCatalogue;
+import org.healthcode.contracts.topics.TopicSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +107,7 @@ class RiskJobSubmissionTest {
         int jobsBefore = client.listJobs().get().size();
 
         assertThatThrownBy(() -> RiskJob.main(args(prefix)))
-                .isInstanceOf(JobTopics.MissingTopicsException.class)
+                .isInstanceOf(TopicSetup.MissingTopicsException.class)
                 .hasMessageContaining("feed topics missing")
                 .hasMessageContaining(prefix + "police")
                 .hasMessageContaining(prefix + "carrier")

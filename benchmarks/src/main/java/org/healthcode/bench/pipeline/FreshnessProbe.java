@@ -20,7 +20,7 @@ import org.healthcode.ingest.proto.Ping;
 import org.healthcode.ingest.proto.Vaccination;
 import org.healthcode.ingest.pseudonym.IdNumbers;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * Freshness: from producing an event to seeing its effect in a status lookup. Each probe is a fever-clinic visit of a

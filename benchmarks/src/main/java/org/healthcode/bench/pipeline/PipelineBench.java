@@ -24,7 +24,7 @@ import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.ingest.sinks.FeedProducer;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.launcher.DemoTopics;
 import org.healthcode.launcher.JobJvm;
 import org.healthcode.launcher.ModuleProcess;

@@ -12,7 +12,7 @@ import org.healthcode.ingest.proto.TestResult;
 import org.healthcode.ingest.proto.Trip;
 import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.wire.EventTrees;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * A small scripted outbreak planted into a synthetic city, with its ground truth: one planted case, and around it

@@ -26,7 +26,7 @@ import org.healthcode.ingest.proto.TestResult;
 import org.healthcode.ingest.proto.Trip;
 import org.healthcode.ingest.proto.CityStay;
 import org.healthcode.ingest.wire.EventTrees;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * A seeded, deterministic synthetic Guangzhou: residents with ID numbers, phones and households; identity

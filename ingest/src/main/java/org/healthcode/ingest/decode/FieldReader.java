@@ -2,7 +2,7 @@ package org.healthcode.ingest.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.format.DateTimeParseException;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * Typed, checked access to the fields of one record; every failure is a {@link Problem} naming the field.

@@ -57,7 +57,7 @@ class SyntheticCityTest {
         long previous = Long.MIN_VALUE;
         Set<String> ids = new HashSet<>();
         for (var e : events) {
-            long t = org.healthcode.ingest.wire.IsoTimes.parse(e.getTime());
+            long t = org.healthcode.contracts.wire.IsoTimes.parse(e.getTime());
             assertThat(t).isGreaterThanOrEqualTo(previous).isGreaterThanOrEqualTo(start).isLessThan(start + 2 * DAY);
             previous = t;
             assertThat(ids.add(e.getEventId())).as("duplicate id %s", e.getEventId()).isTrue();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.Set;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.healthcode.ingest.events.Feed;
 import org.junit.jupiter.api.Test;
 
+/** Ingest's feeds against the topic catalogue. */
 class TopicCatalogueTest {
     @Test
     void everyFeedHasItsTopicAndNamesAreUnique() {
@@ -18,9 +20,9 @@ class TopicCatalogueTest {
     }
 
     @Test
-    void onlyTheStatusChangelogIsCompactedAndRulesKeepTheirOrder() {
-        assertThat(TopicCatalogue.all().stream().filter(TopicCatalogue.Topic::compacted).map(TopicCatalogue.Topic::name))
-                .containsExactly("status");
-        assertThat(TopicCatalogue.get("rules").singlePartition()).isTrue();
+    void everyAuthorityFeedIsAFeedIngestDecodes() {
+        for (TopicCatalogue.Topic t : TopicCatalogue.authorityFeeds()) {
+            assertThat(Feed.fromWire(t.name())).as(t.name()).isPresent();
+        }
     }
 }

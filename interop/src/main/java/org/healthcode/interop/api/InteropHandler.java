@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.interop.audit.AuditLog;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
@@ -25,14 +25,20 @@ import org.healthcode.interop.exchange.ExchangeInbox;
 import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.exchange.RiskPersonNotice;
 import org.healthcode.interop.federation.FederatedStatus;
-import org.healthcode.interop.security.AccessPolicy;
+import org.healthcode.interop.http.AccessPolicy;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.JsonResponses;
+import org.healthcode.interop.http.PersonIds;
+import org.healthcode.interop.http.RequestBodies;
+import org.healthcode.interop.http.Route;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.RateLimiter;
 import org.healthcode.interop.store.StatusView;
 import org.healthcode.interop.trust.TrustListClient;
 
 /**
- * The cross-region endpoints of a region's serving process; other paths fall through to the next handler.
+ * The cross-region and audit endpoints of a region's serving process (the {@link Route}s it names); other routes
+ * fall through to the next handler.
  * Access control ran before (the {@link Caller} is on the request).
  * <ul>
  *   <li>{@code POST /v1/status:batch} {@code {"ids":[...]}} (at most {@value #MAX_BATCH}) -> {@code {"statuses":[
@@ -47,6 +53,7 @@ import org.healthcode.interop.trust.TrustListClient;
  */
 public final class InteropHandler extends Handler.Abstract {
     static final int MAX_BATCH = 100;
+    private static final String AUDIT_ME_PREFIX = "/v1/audit/me/";
 
     private final StatusLookupService lookups;
     private final StatusView view;
@@ -79,38 +86,42 @@ public final class InteropHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
-        Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
-        if (path.equals("/v1/status:batch")) {
-            return "POST".equals(method) ? batch(caller, request, response, callback) : notAllowed(response, callback, "POST");
+        Route route = Route.of(request);
+        if (route == null) {
+            return false;
         }
-        if (path.startsWith("/v1/audit/me/")) {
-            return "GET".equals(method) ? auditOf(caller, request, path.substring("/v1/audit/me/".length()), response,
-                    callback)
-                    : notAllowed(response, callback, "GET");
-        }
-        if (path.equals("/v1/audit")) {
-            return "GET".equals(method) ? auditQuery(caller, request, response, callback)
-                    : notAllowed(response, callback, "GET");
-        }
-        if (path.equals("/v1/exchange/risk-persons")) {
-            return "POST".equals(method) ? receive(caller, request, response, callback)
-                    : notAllowed(response, callback, "POST");
-        }
-        if (path.equals("/v1/exchange/outbox")) {
-            return "POST".equals(method) ? enqueue(caller, request, response, callback)
-                    : notAllowed(response, callback, "POST");
-        }
-        if (path.equals("/v1/trust-list/national")) {
-            Optional<String> json = trust.flatMap(TrustListClient::lastGoodJson);
-            if (json.isEmpty()) {
-                return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED,
-                        "this region holds no valid national trust list");
+        switch (route) {
+            case STATUS_BATCH, AUDIT_OF_PERSON, AUDIT, EXCHANGE_RECEIVE, EXCHANGE_OUTBOX -> {
+                if (!route.method().equals(request.getMethod())) {
+                    return notAllowed(response, callback, route.method());
+                }
             }
-            return JsonResponses.write(response, callback, 200, JsonResponses.JSON, json.get());
+            case NATIONAL_TRUST_LIST -> {
+                return nationalTrustList(response, callback);
+            }
+            default -> {
+                return false;
+            }
         }
-        return false;
+        Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
+        return switch (route) {
+            case STATUS_BATCH -> batch(caller, request, response, callback);
+            case AUDIT_OF_PERSON -> auditOf(caller, request,
+                    Request.getPathInContext(request).substring(AUDIT_ME_PREFIX.length()), response, callback);
+            case AUDIT -> auditQuery(caller, request, response, callback);
+            case EXCHANGE_RECEIVE -> receive(caller, request, response, callback);
+            default -> enqueue(caller, request, response, callback);
+        };
+    }
+
+    /** Answered whatever the method, as it always was. */
+    private boolean nationalTrustList(Response response, Callback callback) {
+        Optional<String> json = trust.flatMap(TrustListClient::lastGoodJson);
+        if (json.isEmpty()) {
+            return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED,
+                    "this region holds no valid national trust list");
+        }
+        return JsonResponses.write(response, callback, 200, JsonResponses.JSON, json.get());
     }
 
     private boolean batch(Caller caller, Request request, Response response, Callback callback) {

@@ -7,6 +7,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.JsonResponses;
 
 /**
  * Admission of status lookups (single and batched), behind access control: only an authenticated caller within its

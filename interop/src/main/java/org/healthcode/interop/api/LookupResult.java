@@ -1,6 +1,7 @@
 package org.healthcode.interop.api;
 
 import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.interop.http.ErrorReason;
 
 /** The outcome of one status lookup: the person's status, or the typed reason there is none. */
 public sealed interface LookupResult {

@@ -13,12 +13,13 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.healthcode.ingest.status.StatusJson;
-import org.healthcode.interop.codes.CodesHandler;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.http.AccessPolicy;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.Route;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.security.AccessPolicy;
 import org.healthcode.interop.security.Caller;
 
 /**
@@ -76,15 +77,15 @@ public final class ServingHandler extends Handler.Abstract {
     private final ServingMetrics metrics;
     private final Supplier<Health> health;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Codes, checkpoints and their pages; null: those paths are not served. */
-    private final CodesHandler codes;
+    /** Codes, checkpoints and their pages (each answers its own routes); null: those paths are not served. */
+    private final Handler codes;
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health) {
         this(lookups, metrics, health, null);
     }
 
     public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
-                          CodesHandler codes) {
+                          Handler codes) {
         this.codes = codes;
         this.lookups = lookups;
         this.metrics = metrics;
@@ -106,13 +107,10 @@ public final class ServingHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Route route = Route.of(request);
         boolean get = "GET".equals(request.getMethod());
-        if (codes != null && CodesHandler.handles(path)) {
-            return codes.handle(request, response, callback);
-        }
-        if (path.startsWith(STATUS_PREFIX)) {
+        if (route == Route.STATUS) {
             if (!get) {
                 return methodNotAllowed(response, callback);
             }
@@ -124,26 +122,25 @@ public final class ServingHandler extends Handler.Abstract {
                 metrics.recordLookupDuration(System.nanoTime() - began);
             });
             try {
-                return status((Caller) request.getAttribute(Caller.ATTRIBUTE), path.substring(STATUS_PREFIX.length()),
-                        response, release);
+                return status((Caller) request.getAttribute(Caller.ATTRIBUTE),
+                        Request.getPathInContext(request).substring(STATUS_PREFIX.length()), response, release);
             } catch (RuntimeException e) {
                 release.failed(e);
                 return true;
             }
         }
-        switch (path) {
-            case "/health" -> {
-                return get ? health(response, callback) : methodNotAllowed(response, callback);
-            }
-            case "/metrics" -> {
-                return get ? write(response, callback, 200, PROMETHEUS, metrics.render())
-                        : methodNotAllowed(response, callback);
-            }
-            default -> {
-                return error(response, callback, ErrorReason.NOT_FOUND, "no such resource: GET /v1/status/{personId}, "
-                        + "/health or /metrics");
-            }
+        if (codes != null && codes.handle(request, response, callback)) {
+            return true;
         }
+        if (route == Route.HEALTH) {
+            return get ? health(response, callback) : methodNotAllowed(response, callback);
+        }
+        if (route == Route.METRICS) {
+            return get ? write(response, callback, 200, PROMETHEUS, metrics.render())
+                    : methodNotAllowed(response, callback);
+        }
+        return error(response, callback, ErrorReason.NOT_FOUND, "no such resource: GET /v1/status/{personId}, "
+                + "/health or /metrics");
     }
 
     private boolean status(Caller caller, String personId, Response response, Callback callback) {

@@ -2,11 +2,12 @@ package org.healthcode.interop.api;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.AuditUnavailableException;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.PersonIds;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
@@ -20,9 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusLookupService {
     private static final Logger LOG = LoggerFactory.getLogger(StatusLookupService.class);
-    /** Person ids are pseudonyms (HMAC, base64url or hex) or test ids: short, URL-safe characters only. */
-    static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     private final StatusView view;
     private final AuditSink audit;
     private final ServingMetrics metrics;
@@ -75,23 +73,8 @@ public final class StatusLookupService {
         metrics.recordLookup(reason.code());
     }
 
-    /** {@code PERSON_ID.matcher(id).matches()} without a matcher per lookup. */
-    static boolean isPersonId(String id) {
-        int n = id == null ? 0 : id.length();
-        if (n < 1 || n > 64) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static LookupResult checkWellFormed(String personId) {
-        if (!isPersonId(personId)) {
+        if (!PersonIds.isWellFormed(personId)) {
             return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
                     "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }

@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.interop.security.Caller;
 
 /**

@@ -2,7 +2,7 @@ package org.healthcode.interop.codes;
 
 import java.time.Instant;
 import org.healthcode.codes.issue.IssuedCode;
-import org.healthcode.interop.api.ErrorReason;
+import org.healthcode.interop.http.ErrorReason;
 
 /** The outcome of asking for a person's code: the code, or the typed reason there is none. */
 public sealed interface CodeResult {

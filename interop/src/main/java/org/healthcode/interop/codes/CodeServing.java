@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.server.Handler;
 import org.healthcode.codes.RegionCodes;
 import org.healthcode.codes.config.CodesConfig;
 import org.healthcode.codes.dcc.DccVerifier;
@@ -19,7 +21,8 @@ import org.healthcode.ingest.kafka.KafkaClientSettings;
 /**
  * Codes and checkpoints wired for one serving process: opens the region's keys (development keys under
  * {@code <data-dir>/codes} on first start), writes the trust-list file, starts the scan producer, and builds the
- * handler. Owns the producer: {@link #close} stops it.
+ * handlers ({@link CodeHandler}, {@link VerifyHandler}, {@link PagesHandler}). Owns the producer: {@link #close}
+ * stops it.
  */
 public final class CodeServing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CodeServing.class);
@@ -27,9 +30,9 @@ public final class CodeServing implements AutoCloseable {
     private final RegionCodes codes;
     private final CodeIssueService issuing;
     private final ScanFeedback scans;
-    private final CodesHandler handler;
+    private final Handler handler;
 
-    private CodeServing(RegionCodes codes, CodeIssueService issuing, ScanFeedback scans, CodesHandler handler) {
+    private CodeServing(RegionCodes codes, CodeIssueService issuing, ScanFeedback scans, Handler handler) {
         this.codes = codes;
         this.issuing = issuing;
         this.scans = scans;
@@ -72,12 +75,15 @@ public final class CodeServing implements AutoCloseable {
         RegionTrust trust = new RegionTrust(codes, clock, national);
         CodeIssueService issuing = new CodeIssueService(view, codes, audit, clock, config.maxCachedCodes());
         CodeVerifyService verifying = new CodeVerifyService(codes, trust, dcc, scans, audit, clock);
-        CodesHandler handler = new CodesHandler(issuing, verifying, trust, new WebAssets(), config.region(),
-                maxInFlight);
+        // issuing and verifying cost a signature each: one bound for both
+        Semaphore signing = new Semaphore(maxInFlight);
+        Handler handler = new Handler.Sequence(new CodeHandler(issuing, signing),
+                new VerifyHandler(verifying, trust, config.region(), signing), new PagesHandler(new WebAssets()));
         return new CodeServing(codes, issuing, scans, handler);
     }
 
-    public CodesHandler handler() {
+    /** The handlers of codes, verification and pages; each answers its own routes and passes on the others. */
+    public Handler handler() {
         return handler;
     }
 

@@ -12,7 +12,7 @@ import org.healthcode.codes.verify.Verdict;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.proto.Scan;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.security.Caller;

@@ -3,10 +3,13 @@ package org.healthcode.interop.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
- * Everything the serving process can be told, with its defaults beside its keys. {@link #parse} and
- * {@link #validate} collect every problem, so one start reports them all.
+ * Everything the serving process can be told, with its defaults beside its keys: the status view and HTTP here,
+ * access control and cross-region work in {@link #interop}, codes and checkpoints in {@link #codes}. {@link #parse}
+ * (one picocli command line, {@link ServeOptions}) and {@link #validate} collect every problem, so one start reports
+ * them all.
  *
  * @param bootstrapServers Kafka to read the status topic from ({@code --bootstrap-servers}, required)
  * @param statusTopic      the compacted status topic ({@code --status-topic}, default {@value #DEFAULT_STATUS_TOPIC})
@@ -19,11 +22,12 @@ import java.util.List;
  * @param maxInFlight      lookups (and, apart, code requests) handled at once ({@code --max-in-flight}, default
  *                         {@value #DEFAULT_MAX_IN_FLIGHT}): a few per core, since a lookup never waits for
  *                         anything but the CPU; more lookups wait in the admission queue ({@link Admission})
- * @param interop          access control and cross-region options ({@link InteropConfig}, parsed apart)
+ * @param interop          access control and cross-region options ({@link InteropConfig})
  * @param admission        the lookup queue and the HTTP thread pool
+ * @param codes            codes and checkpoints ({@link CodesServeConfig}); its region is {@code interop}'s
  */
 public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                          int maxInFlight, InteropConfig interop, Admission admission) {
+                          int maxInFlight, InteropConfig interop, Admission admission, CodesServeConfig codes) {
     /**
      * How lookups beyond {@code maxInFlight} wait, and the threads that read requests.
      *
@@ -85,25 +89,6 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
     public static final String HTTP_THREADS = "--http-threads";
     public static final String RATE_PER_ADDRESS = "--rate-per-address";
 
-    public static final String USAGE = String.join("\n",
-            "usage: ServeMain --bootstrap-servers HOST:PORT --data-dir DIR [options]",
-            "  " + BOOTSTRAP_SERVERS + " HOST:PORT  Kafka with the status topic (required)",
-            "  " + DATA_DIR + " DIR               the status view (RocksDB) and its positions (required)",
-            "  " + STATUS_TOPIC + " NAME          default " + DEFAULT_STATUS_TOPIC,
-            "  " + HTTP_HOST + " ADDR            default " + DEFAULT_HTTP_HOST + " (0.0.0.0: all interfaces)",
-            "  " + HTTP_PORT + " N               default " + DEFAULT_HTTP_PORT
-                    + " (0: a free port; -1: no plain HTTP, needs --tls-port)",
-            "  " + MAX_IN_FLIGHT + " N           default " + DEFAULT_MAX_IN_FLIGHT
-                    + " (lookups handled at once; more wait in the admission queue)",
-            "  " + MAX_QUEUED + " N             default " + Admission.DEFAULT_MAX_QUEUED
-                    + " (lookups waiting at most; beyond: 503 overloaded + Retry-After)",
-            "  " + MAX_QUEUE_MS + " N           default " + Admission.DEFAULT_MAX_QUEUE_MILLIS
-                    + " (longest wait for admission; then 503 overloaded + Retry-After)",
-            "  " + HTTP_THREADS + " N           default " + Admission.DEFAULT_HTTP_THREADS
-                    + " (HTTP thread pool)",
-            "  " + RATE_PER_ADDRESS + " N       default " + Admission.DEFAULT_PER_ADDRESS
-                    + " (requests/s from one address, before authentication; 0: no limit)");
-
     /**
      * For embedding and tests: the interop options are the defaults plus {@code --dev-open-lookups} (callers without
      * credentials act as role app), as before access control existed. {@code ServeMain} never uses this: its
@@ -115,22 +100,36 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 InteropConfig.defaults().withAccess(null, true, -1, null, InteropConfig.DEFAULT_RATES));
     }
 
-    /** As the canonical constructor, with the default admission queue and thread pool. */
+    /** With the default admission queue and thread pool, and the default codes options of {@code interop}'s region. */
     public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
                        int maxInFlight, InteropConfig interop) {
         this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, Admission.DEFAULTS);
     }
 
+    /** With the default codes options of {@code interop}'s region. */
+    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
+                       int maxInFlight, InteropConfig interop, Admission admission) {
+        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, admission,
+                interop == null ? CodesServeConfig.defaults()
+                        : CodesServeConfig.defaults().withRegion(interop.region()));
+    }
+
     /** The same configuration with this admission queue and thread pool. */
     public ServeConfig withAdmission(Admission options) {
         return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop,
-                options);
+                options, codes);
     }
 
-    /** The same configuration with these access-control and cross-region options. */
+    /** The same configuration with these access-control and cross-region options (the codes follow the region). */
     public ServeConfig withInterop(InteropConfig options) {
         return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, options,
-                admission);
+                admission, codes == null || options == null ? codes : codes.withRegion(options.region()));
+    }
+
+    /** The same configuration with these codes and checkpoints options. */
+    public ServeConfig withCodes(CodesServeConfig options) {
+        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop,
+                admission, options);
     }
 
     /** The configuration with every default, and nothing for the required keys. */
@@ -139,52 +138,38 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
                 DEFAULT_MAX_IN_FLIGHT, InteropConfig.defaults());
     }
 
-    /** A parsed command line: the configuration, and the problems met while parsing it. */
-    public record Parsed(ServeConfig config, List<String> problems) {}
+    /** A parsed command line: the configuration, the problems met while parsing it, and whether help was asked. */
+    public record Parsed(ServeConfig config, List<String> problems, boolean helpRequested) {}
 
-    /** Parses {@code --key value} or {@code --key=value} arguments over the defaults. */
+    /**
+     * Parses {@code --key value} or {@code --key=value} arguments over the defaults; an unknown option or a malformed
+     * value is a problem, and parsing goes on so that every problem is reported at once.
+     */
     public static Parsed parse(String... args) {
         List<String> problems = new ArrayList<>();
-        String bootstrap = null;
-        String topic = DEFAULT_STATUS_TOPIC;
-        Path dataDir = null;
-        String host = DEFAULT_HTTP_HOST;
-        int port = DEFAULT_HTTP_PORT;
-        int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        int maxQueued = Admission.DEFAULT_MAX_QUEUED;
-        int maxQueueMillis = Admission.DEFAULT_MAX_QUEUE_MILLIS;
-        int httpThreads = Admission.DEFAULT_HTTP_THREADS;
-        int perAddress = Admission.DEFAULT_PER_ADDRESS;
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i];
-            String value;
-            int eq = key.indexOf('=');
-            if (key.startsWith("--") && eq > 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                problems.add(key + ": needs a value");
-                continue;
-            }
-            switch (key) {
-                case BOOTSTRAP_SERVERS -> bootstrap = value;
-                case STATUS_TOPIC -> topic = value;
-                case DATA_DIR -> dataDir = Path.of(value);
-                case HTTP_HOST -> host = value;
-                case HTTP_PORT -> port = integer(key, value, problems, port);
-                case MAX_IN_FLIGHT -> maxInFlight = integer(key, value, problems, maxInFlight);
-                case MAX_QUEUED -> maxQueued = integer(key, value, problems, maxQueued);
-                case MAX_QUEUE_MS -> maxQueueMillis = integer(key, value, problems, maxQueueMillis);
-                case HTTP_THREADS -> httpThreads = integer(key, value, problems, httpThreads);
-                case RATE_PER_ADDRESS -> perAddress = integer(key, value, problems, perAddress);
-                case InteropConfig.REGION -> { } // read by InteropConfig and the codes options
-                default -> problems.add(key + ": unknown option");
+        ServeOptions options = new ServeOptions();
+        CommandLine cl = ServeOptions.commandLine(options);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            problems.add(e.getMessage());
+        }
+        ServeConfig config = options.toConfig(problems);
+        List<String> unmatched = cl.getUnmatchedArguments();
+        for (int i = 0; i < unmatched.size(); i++) {
+            String arg = unmatched.get(i);
+            int eq = arg.indexOf('=');
+            problems.add((arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg) + ": unknown option");
+            if (arg.startsWith("-") && eq < 0 && i + 1 < unmatched.size() && !unmatched.get(i + 1).startsWith("-")) {
+                i++; // its value
             }
         }
-        return new Parsed(new ServeConfig(bootstrap, topic, dataDir, host, port, maxInFlight,
-                InteropConfig.defaults(), new Admission(maxQueued, maxQueueMillis, httpThreads, perAddress)), problems);
+        return new Parsed(config, problems, cl.isUsageHelpRequested() || cl.isVersionHelpRequested());
+    }
+
+    /** Every option with its default and meaning, as {@code --help} prints it. */
+    public static String usage() {
+        return ServeOptions.commandLine(new ServeOptions()).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 
     /** Every problem with this configuration; empty when it can be used. */
@@ -209,6 +194,9 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         if (interop != null) {
             problems.addAll(interop.validate());
             problems.addAll(boundaryProblems());
+        }
+        if (codes != null) {
+            problems.addAll(codes.validate());
         }
         if (maxInFlight < 1) {
             problems.add(MAX_IN_FLIGHT + ": must be at least 1, got " + maxInFlight);
@@ -253,12 +241,4 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         }
     }
 
-    private static int integer(String key, String value, List<String> problems, int fallback) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            problems.add(key + ": not a whole number: " + value);
-            return fallback;
-        }
-    }
 }

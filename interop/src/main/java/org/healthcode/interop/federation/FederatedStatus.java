@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.contracts.status.StatusJson;
 
 /**
  * What a checkpoint or another region sees of a status: {@code {"personId","colour","since","validUntil",

@@ -24,9 +24,10 @@ import org.eclipse.jetty.util.Callback;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.ingest.overrides.OverrideEvents;
 import org.healthcode.ingest.overrides.OverrideSignatures;
-import org.healthcode.interop.api.ErrorReason;
-import org.healthcode.interop.api.JsonResponses;
-import org.healthcode.interop.api.RequestBodies;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.JsonResponses;
+import org.healthcode.interop.http.RequestBodies;
+import org.healthcode.interop.http.Route;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/overrides/{requestId}/approve}, {@code .../withdraw}, {@code .../refuse}
  *       {@code {"reason"}} -> 202.</li>
  * </ul>
- * Access control ran before (role operator only, {@code AccessPolicy}); an operator acts only for this region.
+ * Access control ran before (role operator only, {@link Route#OVERRIDES}); an operator acts only for this region.
  */
 public final class OverridesHandler extends Handler.Abstract implements AutoCloseable {
     /** The overrides feed's topic the job reads. */
@@ -93,12 +94,12 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
-        if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
+        if (Route.of(request) != Route.OVERRIDES) {
             return false;
         }
-        if (!"POST".equals(request.getMethod())) {
-            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.ALLOW, "POST");
+        String path = Request.getPathInContext(request);
+        if (!Route.OVERRIDES.method().equals(request.getMethod())) {
+            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.ALLOW, Route.OVERRIDES.method());
             return JsonResponses.error(response, callback, ErrorReason.METHOD_NOT_ALLOWED, "only POST");
         }
         Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);

@@ -12,19 +12,21 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.healthcode.codes.trust.TrustListException;
-import org.healthcode.interop.api.ErrorReason;
-import org.healthcode.interop.api.JsonResponses;
-import org.healthcode.interop.api.RequestBodies;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.JsonResponses;
+import org.healthcode.interop.http.RequestBodies;
+import org.healthcode.interop.http.Route;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Revocations;
 
 /**
- * The hub's HTTP surface: {@code GET /v1/trust-list} (the signed bundle; {@code ETag}, {@code Last-Modified},
- * 304 on {@code If-None-Match} or {@code If-Modified-Since}), {@code POST /v1/trust-list/registrations} (a
- * {@link KeyRegistration}; 200 accepted, 403 {@code registration_rejected}), {@code GET /v1/trust-list/crl} (the CA's
- * certificate revocation list as the hub holds it, PEM; 404 when it holds none), {@code GET /health}.
+ * The hub's HTTP surface (the hub's {@link Route}s): {@code GET /v1/trust-list} (the signed bundle; {@code ETag},
+ * {@code Last-Modified}, 304 on {@code If-None-Match} or {@code If-Modified-Since}),
+ * {@code POST /v1/trust-list/registrations} (a {@link KeyRegistration}; 200 accepted, 403
+ * {@code registration_rejected}), {@code GET /v1/trust-list/crl} (the CA's certificate revocation list as the hub
+ * holds it, PEM; 404 when it holds none), {@code GET /health}.
  */
 public final class HubHandler extends Handler.Abstract {
     private final TrustHub hub;
@@ -41,19 +43,27 @@ public final class HubHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
-        if (path.equals("/health") && "GET".equals(method)) {
-            return JsonResponses.write(response, callback, 200, JsonResponses.JSON, "{\"status\":\"ok\",\"mode\":\"hub\"}");
-        }
-        if (path.equals("/v1/trust-list") && "GET".equals(method)) {
-            return trustList(request, response, callback);
-        }
-        if (path.equals("/v1/trust-list/crl") && "GET".equals(method)) {
-            return crl(response, callback);
-        }
-        if (path.equals("/v1/trust-list/registrations") && "POST".equals(method)) {
-            return register(request, response, callback);
+        Route route = Route.of(request);
+        // a wrong method is answered 404 like an unknown path: the hub names what it serves
+        if (route != null && route.method().equals(request.getMethod())) {
+            switch (route) {
+                case HEALTH -> {
+                    return JsonResponses.write(response, callback, 200, JsonResponses.JSON,
+                            "{\"status\":\"ok\",\"mode\":\"hub\"}");
+                }
+                case HUB_TRUST_LIST -> {
+                    return trustList(request, response, callback);
+                }
+                case HUB_CRL -> {
+                    return crl(response, callback);
+                }
+                case HUB_REGISTRATION -> {
+                    return register(request, response, callback);
+                }
+                default -> {
+                    // a region's route: not served here
+                }
+            }
         }
         return JsonResponses.error(response, callback, ErrorReason.NOT_FOUND,
                 "hub: GET /v1/trust-list, GET /v1/trust-list/crl, POST /v1/trust-list/registrations, GET /health");

@@ -15,6 +15,8 @@ import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.AuditUnavailableException;
 import org.healthcode.interop.audit.LookupAudit;
+import org.healthcode.interop.http.ErrorReason;
+import org.healthcode.interop.http.PersonIds;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Role;
@@ -91,11 +93,11 @@ class StatusLookupServiceTest {
                         : alphabet.charAt(random.nextInt(alphabet.length())));
             }
             String s = id.toString();
-            assertThat(StatusLookupService.isPersonId(s)).as(s)
-                    .isEqualTo(StatusLookupService.PERSON_ID.matcher(s).matches());
+            assertThat(PersonIds.isWellFormed(s)).as(s)
+                    .isEqualTo(PersonIds.WELL_FORMED.matcher(s).matches());
         }
-        assertThat(StatusLookupService.isPersonId(null)).isFalse();
-        assertThat(StatusLookupService.isPersonId("x".repeat(64))).isTrue();
-        assertThat(StatusLookupService.isPersonId("x".repeat(65))).isFalse();
+        assertThat(PersonIds.isWellFormed(null)).isFalse();
+        assertThat(PersonIds.isWellFormed("x".repeat(64))).isTrue();
+        assertThat(PersonIds.isWellFormed("x".repeat(65))).isFalse();
     }
 }

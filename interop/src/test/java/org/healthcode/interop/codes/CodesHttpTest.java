@@ -87,7 +87,7 @@ class CodesHttpTest {
         assertThat(verified.body()).doesNotContain("bob");
         assertThat(verdict.path("payload").path("iss").asText()).isEqualTo("440000");
         assertThat(verified.body()).doesNotContain("\n");
-        assertThat(verified.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        assertThat(verified.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER)).isEmpty();
 
         // the code as JSON works the same; the verification was audited with its subject
         HttpResponse<String> asJson = serving.postAsCheckpoint("/v1/verify", "application/json",
@@ -214,9 +214,9 @@ class CodesHttpTest {
         String query = "/v1/verify?scan=in&area=440106";
         HttpResponse<String> tampered = serving.postAsCheckpoint(query, TEXT, withBrokenSignature(code));
         assertThat(JSON.readTree(tampered.body()).path("result").asText()).isEqualTo("bad_signature");
-        assertThat(tampered.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        assertThat(tampered.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER)).isEmpty();
         assertThat(serving.postAsCheckpoint(query, TEXT, "HCR1:garbage").headers()
-                .firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+                .firstValue(VerifyHandler.SCAN_EVENT_HEADER)).isEmpty();
         assertThat(serving.postAsCheckpoint("/v1/verify?checkpoint=bad%20id", TEXT, code).statusCode()).isEqualTo(400);
         assertThat(serving.postAsCheckpoint("/v1/verify?scan=in&area=44", TEXT, code).statusCode()).isEqualTo(400);
         assertThat(serving.postAsCheckpoint("/v1/verify?scan=sideways", TEXT, code).statusCode()).isEqualTo(400);
@@ -224,7 +224,7 @@ class CodesHttpTest {
         Instant before = Instant.now();
         HttpResponse<String> valid = serving.postAsCheckpoint(query, TEXT, code);
         assertThat(JSON.readTree(valid.body()).path("result").asText()).isEqualTo("valid");
-        String eventId = valid.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER).orElseThrow();
+        String eventId = valid.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER).orElseThrow();
 
         // everything on the venue topic up to and including the valid scan's event: the invalid scans came first
         // and would sit before it, had they been sent
@@ -255,7 +255,7 @@ class CodesHttpTest {
         HttpResponse<String> forged = serving.postAsCheckpoint("/v1/verify?checkpoint=gate-9&scan=in", TEXT, code);
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(forged.body()).contains("\"forbidden\"", "gate-7", "gate-9");
-        assertThat(forged.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        assertThat(forged.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER)).isEmpty();
         // an operator may verify but not record a scan, under any name
         assertThat(JSON.readTree(serving.postWithKey(serving.operatorKey, "/v1/verify", TEXT, code).body())
                 .path("result").asText()).isEqualTo("valid");
@@ -266,7 +266,7 @@ class CodesHttpTest {
         // naming itself is allowed (older clients send checkpoint=ID), and scan=out records the way out
         HttpResponse<String> itself = serving.postAsCheckpoint("/v1/verify?checkpoint=gate-7&scan=out", TEXT, code);
         assertThat(itself.statusCode()).isEqualTo(200);
-        String eventId = itself.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER).orElseThrow();
+        String eventId = itself.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER).orElseThrow();
         List<Event> erins = readVenueUntil(eventId).stream().filter(e -> e.getPersonId().equals("erin")).toList();
         assertThat(erins).singleElement().satisfies(e -> {
             assertThat(e.getScan().getVenueId()).isEqualTo("gate-7");
@@ -284,7 +284,7 @@ class CodesHttpTest {
         assertThat(unnamed.body()).contains("checkpoint");
         HttpResponse<String> named = serving.post("/v1/verify?checkpoint=dev-gate&scan=in", TEXT, code);
         assertThat(JSON.readTree(named.body()).path("result").asText()).isEqualTo("valid");
-        String eventId = named.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER).orElseThrow();
+        String eventId = named.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER).orElseThrow();
         assertThat(readVenueUntil(eventId).stream().filter(e -> e.getPersonId().equals("fred")).toList())
                 .singleElement().satisfies(e -> assertThat(e.getScan().getVenueId()).isEqualTo("dev-gate"));
         assertThat(serving.audits).anySatisfy(a -> {

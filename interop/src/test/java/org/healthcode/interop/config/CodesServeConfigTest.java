@@ -6,27 +6,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The codes options: parsed beside the other options, defaults, every problem reported, --region shared. */
+/** The codes options: parsed with the other options, defaults, every problem reported, --region shared. */
 class CodesServeConfigTest {
     @Test
-    void takesItsOwnOptionsAndHandsBackTheRestWithTheSharedRegion() {
-        CodesServeConfig.Parsed p = CodesServeConfig.parse("--bootstrap-servers", "k:9092", "--region=310000",
+    void readsItsOptionsBesideTheOthersWithTheSharedRegion() {
+        ServeConfig.Parsed p = ServeConfig.parse("--bootstrap-servers", "k:9092", "--region=310000",
                 "--code-lifetime-seconds", "120", "--venue-topic", "none", "--dsc", "dsc.txt", "--http-port", "0",
-                "--key-dir", "keys");
+                "--key-dir", "keys", "--data-dir", "view");
         assertThat(p.problems()).isEmpty();
-        assertThat(p.config().region()).isEqualTo("310000");
-        assertThat(p.config().codeLifetime()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(p.config().scanFeedback()).isFalse();
-        assertThat(p.config().dscFile()).isEqualTo(Path.of("dsc.txt"));
-        assertThat(p.config().codesConfig(Path.of("view")).keyDirectory()).isEqualTo(Path.of("keys"));
-        assertThat(p.remaining()).containsExactly("--bootstrap-servers", "k:9092", "--region", "310000",
-                "--http-port", "0");
-        assertThat(ServeConfig.parse(p.remaining()).problems()).isEmpty();
+        assertThat(p.config().validate()).isEmpty();
+        CodesServeConfig c = p.config().codes();
+        assertThat(c.region()).isEqualTo("310000").isEqualTo(p.config().interop().region());
+        assertThat(c.codeLifetime()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.scanFeedback()).isFalse();
+        assertThat(c.dscFile()).isEqualTo(Path.of("dsc.txt"));
+        assertThat(c.codesConfig(Path.of("view")).keyDirectory()).isEqualTo(Path.of("keys"));
+        assertThat(p.config().httpPort()).isZero();
     }
 
     @Test
     void defaultsIssueFiveMinuteCodesForGuangdongWithDevelopmentKeysUnderTheDataDir() {
-        CodesServeConfig d = CodesServeConfig.parse().config();
+        CodesServeConfig d = ServeConfig.parse().config().codes();
+        assertThat(d).isEqualTo(CodesServeConfig.defaults());
         assertThat(d.validate()).isEmpty();
         assertThat(d.region()).isEqualTo("440000");
         assertThat(d.codeLifetime()).isEqualTo(Duration.ofMinutes(5));
@@ -37,10 +38,10 @@ class CodesServeConfigTest {
 
     @Test
     void reportsEveryProblemAtOnce() {
-        CodesServeConfig.Parsed p = CodesServeConfig.parse("--region", "44", "--code-lifetime-seconds", "5",
+        ServeConfig.Parsed p = ServeConfig.parse("--region", "44", "--code-lifetime-seconds", "5",
                 "--venue-topic", "bad topic", "--max-cached-codes", "x");
         assertThat(p.problems()).containsExactly("--max-cached-codes: not a whole number: x");
-        assertThat(p.config().validate()).hasSize(3).anySatisfy(m -> assertThat(m).startsWith("--region"))
+        assertThat(p.config().codes().validate()).hasSize(3).anySatisfy(m -> assertThat(m).startsWith("--region"))
                 .anySatisfy(m -> assertThat(m).startsWith("--code-lifetime-seconds"))
                 .anySatisfy(m -> assertThat(m).startsWith("--venue-topic"));
     }

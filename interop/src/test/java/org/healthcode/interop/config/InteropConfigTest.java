@@ -7,17 +7,17 @@ import java.nio.file.Path;
 import org.healthcode.interop.security.Role;
 import org.junit.jupiter.api.Test;
 
-/** The access-control and cross-region options: taken out of the command line, validated all at once. */
+/** The access-control and cross-region options: read from the one command line, validated all at once. */
 class InteropConfigTest {
     @Test
-    void takesItsOwnOptionsAndLeavesTheRestIncludingTheRegion() {
-        InteropConfig.Parsed p = InteropConfig.parse("--bootstrap-servers", "k:1", "--region", "310000",
+    void readsItsOptionsBesideTheOthers() {
+        ServeConfig.Parsed p = ServeConfig.parse("--bootstrap-servers", "k:1", "--region", "310000",
                 "--api-keys", "keys.txt", "--dev-open-lookups", "--tls-port", "8443", "--rate-limit", "app=7,region=9",
-                "--peer", "440000=https://127.0.0.1:9443", "--topic-prefix", "b.");
+                "--peer", "440000=https://127.0.0.1:9443", "--topic-prefix", "b.", "--data-dir", "v");
 
         assertThat(p.problems()).isEmpty();
-        assertThat(p.remaining()).containsExactly("--bootstrap-servers", "k:1", "--region", "310000");
-        InteropConfig c = p.config();
+        assertThat(p.config().bootstrapServers()).isEqualTo("k:1");
+        InteropConfig c = p.config().interop();
         assertThat(c.validate()).isEmpty();
         assertThat(c.region()).isEqualTo("310000");
         assertThat(c.apiKeysFile()).isEqualTo(Path.of("keys.txt"));
@@ -31,8 +31,8 @@ class InteropConfigTest {
 
     @Test
     void crossRegionOptionsWithoutMutualTlsAreEachAProblem() {
-        InteropConfig c = InteropConfig.parse("--mode", "hub", "--hub-url", "https://h:1", "--peer",
-                "31=http://x", "--region", "44").config();
+        InteropConfig c = ServeConfig.parse("--mode", "hub", "--hub-url", "https://h:1", "--peer",
+                "31=http://x", "--region", "44").config().interop();
 
         assertThat(c.validate()).anyMatch(s -> s.startsWith("--region"))
                 .anyMatch(s -> s.startsWith("--hub-key"))

@@ -79,4 +79,20 @@ class ServeConfigTest {
                 .config();
         assertThat(c.validate()).containsExactly("--http-port: must be 0..65535, or -1 for no plain HTTP, got 70000");
     }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        String help = ServeConfig.usage();
+        for (String option : new String[] {"--bootstrap-servers", "--kafka-config", "--data-dir", "--status-topic",
+                "--http-host", "--http-port", "--max-in-flight", "--max-queued", "--max-queue-ms", "--http-threads",
+                "--rate-per-address", "--mode", "--region", "--api-keys", "--dev-open-lookups", "--tls-port",
+                "--pki-dir", "--rate-limit", "--topic-prefix", "--hub-url", "--hub-key", "--enrol",
+                "--trust-refresh-seconds", "--trust-warn-hours", "--peer", "--federated-validity-seconds", "--key-dir",
+                "--code-lifetime-seconds", "--dsc", "--venue-topic", "--max-cached-codes", "--help"}) {
+            assertThat(help).as(option).contains(option);
+        }
+        assertThat(help).contains("default: 8080").contains("default: 440000").contains("default: 1024");
+        assertThat(ServeConfig.parse("--help").helpRequested()).isTrue();
+        assertThat(ServeConfig.parse("--http-port", "1").helpRequested()).isFalse();
+    }
 }

@@ -42,7 +42,7 @@ import org.healthcode.interop.HubNode;
 import org.healthcode.interop.InteropServing;
 import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.TestCertificates;
-import org.healthcode.interop.codes.CodesHandler;
+import org.healthcode.interop.codes.VerifyHandler;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
@@ -157,7 +157,7 @@ class TwoRegionsTest {
                 "/v1/verify?scan=in", null, code);
         assertThat(JSON.readTree(atB.body()).path("result").asText()).as(atB.body()).isEqualTo("valid");
         assertThat(JSON.readTree(atB.body()).path("colour").asText()).isEqualTo("red");
-        assertThat(atB.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        assertThat(atB.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER)).isEmpty();
 
         // the hub answers 304 to a client that has the current list
         HttpResponse<String> first = checkpointOfB.send(HttpRequest.newBuilder(hub.baseUri().resolve("/v1/trust-list"))
@@ -246,11 +246,11 @@ class TwoRegionsTest {
         HttpResponse<String> scanned = send(gate, tls, "POST", "/v1/verify?scan=in&area=310104", null, local);
         assertThat(JSON.readTree(scanned.body()).path("result").asText()).as(scanned.body()).isEqualTo("valid");
         // the event id names the venue: the certificate's CN
-        assertThat(scanned.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).hasValueSatisfying(
+        assertThat(scanned.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER)).hasValueSatisfying(
                 id -> assertThat(id).startsWith("checkpoint-gate-sh-1-"));
         HttpResponse<String> forged = send(gate, tls, "POST", "/v1/verify?scan=in&checkpoint=gate-sh-9", null, local);
         assertThat(forged.statusCode()).isEqualTo(403);
-        assertThat(forged.headers().firstValue(CodesHandler.SCAN_EVENT_HEADER)).isEmpty();
+        assertThat(forged.headers().firstValue(VerifyHandler.SCAN_EVENT_HEADER)).isEmpty();
         // B's checkpoint cannot file visits in A's venue feed
         String ofA = regionA.codes().codes().issue("pa-local", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
         assertThat(send(gate, regionA.interop().tlsUri().orElseThrow(), "POST", "/v1/verify?scan=in", null, ofA)

@@ -43,7 +43,7 @@ public class OverrideRejections implements FlatMapFunction<Rejected, AuditRecord
             return 0;
         }
         try {
-            return org.healthcode.ingest.wire.IsoTimes.parse(t);
+            return org.healthcode.contracts.wire.IsoTimes.parse(t);
         } catch (RuntimeException e) {
             return 0;
         }

@@ -3,7 +3,7 @@ package org.healthcode.risk.sinks;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.decode.RejectedRecords;
-import org.healthcode.ingest.status.StatusJson;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.StatusChange;
 

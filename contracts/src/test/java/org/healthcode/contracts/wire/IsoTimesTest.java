@@ -1,4 +1,4 @@
-package org.healthcode.ingest.wire;
+package org.healthcode.contracts.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

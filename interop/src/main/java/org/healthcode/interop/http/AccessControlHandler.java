@@ -1,4 +1,4 @@
-package org.healthcode.interop.security;
+package org.healthcode.interop.http;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -9,18 +9,22 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.healthcode.interop.api.ErrorReason;
-import org.healthcode.interop.api.JsonResponses;
-import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.security.ApiKeys;
+import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.CertificateCallers;
+import org.healthcode.interop.security.RateLimiter;
+import org.healthcode.interop.security.Revocations;
+import org.healthcode.interop.security.Role;
 
 /**
- * Authenticates every request before any handler sees it, then checks the caller's role against
- * {@link AccessPolicy} and its rate limit. Named checks in order: {@link #authenticate} (client certificate, else
- * {@code Authorization: Bearer <key>}, else the dev-open mode: role app where an endpoint admits it, else role
- * checkpoint) -> {@link #checkRole} -> {@link #checkRate}.
+ * Authenticates every request before any handler sees it, then checks the caller's role against the request's
+ * {@link Route} ({@link AccessPolicy}) and its rate limit. Named checks in order: {@link #authenticate} (client
+ * certificate, else {@code Authorization: Bearer <key>}, else the dev-open mode: role app where an endpoint admits
+ * it, else role checkpoint) -> {@link #checkRole} -> {@link #checkRate}.
  * The authenticated {@link Caller} travels on as the request attribute {@link Caller#ATTRIBUTE}.
  *
  * <p>Refusals: 401 {@code unauthenticated} (with {@code WWW-Authenticate: Bearer}), 403 {@code forbidden}, 429
@@ -59,7 +63,7 @@ public final class AccessControlHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
-        Optional<Set<Role>> roles = AccessPolicy.rolesFor(request.getMethod(), path);
+        Optional<Set<Role>> roles = AccessPolicy.rolesFor(Route.of(request), path);
         if (roles.isEmpty()) {
             return super.handle(request, response, callback);
         }
@@ -125,7 +129,7 @@ public final class AccessControlHandler extends Handler.Wrapper {
             return new Caller("dev-open", Role.APP, region, Caller.Via.DEV_OPEN);
         }
         if (devOpenLookups && admitted.contains(Role.CHECKPOINT)) {
-            // verification in development mode; a scan it records names its checkpoint by parameter (CodesHandler)
+            // verification in development mode; a scan it records names its checkpoint by parameter (VerifyHandler)
             return new Caller("dev-open", Role.CHECKPOINT, region, Caller.Via.DEV_OPEN);
         }
         return new Refusal(ErrorReason.UNAUTHENTICATED,

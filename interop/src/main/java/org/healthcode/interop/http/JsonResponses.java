@@ -1,4 +1,4 @@
-package org.healthcode.interop.api;
+package org.healthcode.interop.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package org.healthcode.interop.api;
+package org.healthcode.interop.http;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first handler of every HTTP server of this process: the one table of request body sizes ({@link #maxBody}),
- * enforced before any other handler runs, and the last word on failures.
+ * The first handler of every HTTP server of this process: finds the request's {@link Route} (for every handler
+ * after), enforces its body size before any other handler runs, and has the last word on failures.
  *
  * <ul>
  *   <li>A request whose {@code Content-Length} exceeds its path's bound is answered 413 {@code payload_too_large} at
@@ -28,31 +28,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestLimits extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(RequestLimits.class);
-    /** A picture of a QR code ({@code /v1/verify-image}): a phone photo, JPEG or PNG. */
-    public static final int MAX_IMAGE_BODY = 8 * 1024 * 1024;
-    /** A code or a code request: a code is a few hundred bytes. */
-    public static final int MAX_CODE_BODY = 16 * 1024;
-    /** Everything else: a batch of 100 ids, a risk-person notice, a key registration. */
-    public static final int MAX_BODY = 64 * 1024;
+    /** The bound of a path no route matches. */
+    private static final int MAX_BODY = Route.Body.DEFAULT.maxBytes();
 
     public RequestLimits(Handler next) {
         super(next);
     }
 
-    /** The largest request body {@code path} accepts, in bytes: the one table every handler reads. */
+    /** The largest request body {@code path} accepts, in bytes, as its {@link Route} says. */
     public static int maxBody(String path) {
-        if (path.equals("/v1/verify-image")) {
-            return MAX_IMAGE_BODY;
-        }
-        if (path.equals("/v1/verify") || path.equals("/v1/codes") || path.startsWith("/v1/codes/")) {
-            return MAX_CODE_BODY;
-        }
-        return MAX_BODY;
+        return Route.match(path).map(Route::maxBody).orElse(MAX_BODY);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        int max = maxBody(Request.getPathInContext(request));
+        // the route is found once per request, here; every handler after reads it from the request
+        Route route = Route.match(Request.getPathInContext(request)).orElse(null);
+        if (route != null) {
+            request.setAttribute(Route.ATTRIBUTE, route);
+        }
+        int max = route == null ? MAX_BODY : route.maxBody();
         if (request.getLength() > max) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
             return JsonResponses.error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE,

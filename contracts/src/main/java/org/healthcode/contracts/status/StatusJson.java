@@ -1,4 +1,4 @@
-package org.healthcode.ingest.status;
+package org.healthcode.contracts.status;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.ingest.wire.IsoTimes;
+import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * The JSON form of a status (DESIGN §5): what the lookup API returns to the person's app and what replay writes.

@@ -1,4 +1,6 @@
-package org.healthcode.interop.api;
+package org.healthcode.interop.http;
+
+import java.util.regex.Pattern;
 
 /**
  * What a person id at the serving boundary may be: a pseudonym (HMAC, base64url or hex) or a test id of 1 to 64
@@ -11,11 +13,29 @@ public final class PersonIds {
     public static final String RAW_IDENTITY = "this looks like a resident ID number or a phone number; person ids are"
             + " pseudonyms, and raw identities are neither looked up nor recorded";
 
+    /** Person ids are pseudonyms (HMAC, base64url or hex) or test ids: short, URL-safe characters only. */
+    public static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private PersonIds() {}
+
+    /** {@code WELL_FORMED.matcher(id).matches()} without a matcher: this runs on every lookup. */
+    public static boolean isWellFormed(String id) {
+        int n = id == null ? 0 : id.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** A well-formed person id that is not a raw identity. */
     public static boolean isPseudonym(String id) {
-        return StatusLookupService.isPersonId(id) && !looksLikeRawIdentity(id);
+        return isWellFormed(id) && !looksLikeRawIdentity(id);
     }
 
     /**

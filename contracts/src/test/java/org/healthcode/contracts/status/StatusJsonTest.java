@@ -1,4 +1,4 @@
-package org.healthcode.ingest.status;
+package org.healthcode.contracts.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.healthcode.interop.security;
+package org.healthcode.interop.http;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -10,8 +10,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.healthcode.interop.api.ErrorReason;
-import org.healthcode.interop.api.JsonResponses;
 import org.healthcode.interop.metrics.ServingMetrics;
 
 /**

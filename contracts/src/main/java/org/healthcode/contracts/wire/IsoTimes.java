@@ -1,4 +1,4 @@
-package org.healthcode.ingest.wire;
+package org.healthcode.contracts.wire;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;

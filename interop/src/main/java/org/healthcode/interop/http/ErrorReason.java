@@ -1,4 +1,4 @@
-package org.healthcode.interop.api;
+package org.healthcode.interop.http;
 
 /**
  * Why a request was not answered with a status: the one place that maps each reason to its stable error code (the

@@ -1,4 +1,4 @@
-package org.healthcode.interop.api;
+package org.healthcode.interop.http;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
