@@ -1,33 +1,29 @@
-package org.healthcode.risk.crossregion;
+package org.healthcode.contracts.exchange;
 
-import java.util.List;
-import org.healthcode.risk.events.ConditionView;
-import org.healthcode.risk.rules.ReasonCode;
+import java.util.Set;
 
-/** The reason category another region may learn (docs/interop.md) for the condition that gives a status its colour. */
+/**
+ * The reason category another region may learn (docs/interop.md): what kind of risk, without the reason or its events,
+ * which stay in the issuing region. The job's pushes and the serving process's notices both take it from here.
+ */
 public final class ReasonCategories {
+    public static final String INFECTION = "infection";
+    public static final String CONTACT = "contact";
+    public static final String RISK_AREA = "risk_area";
+    public static final String OTHER = "other";
+    /** Every category a notice may carry. */
+    public static final Set<String> ALL = Set.of(INFECTION, CONTACT, RISK_AREA, OTHER);
+
     private ReasonCategories() {}
 
+    /** The category of a reason code (docs/reason-codes.md); {@value #OTHER} for any code not listed. */
     public static String of(String reason) {
         return switch (reason) {
-            case "confirmed", "asymptomatic", "positive_test", "suspected", "pooled_positive" -> "infection";
+            case "confirmed", "asymptomatic", "positive_test", "suspected", "pooled_positive" -> INFECTION;
             case "close_contact", "contact_of_contact", "companion", "venue_co_visit", "same_vehicle",
-                 "same_vehicle_rest" -> "contact";
-            case "high_risk_area", "medium_risk_area" -> "risk_area";
-            default -> "other";
+                 "same_vehicle_rest" -> CONTACT;
+            case "high_risk_area", "medium_risk_area" -> RISK_AREA;
+            default -> OTHER;
         };
-    }
-
-    /**
-     * The category of the first condition (most severe first) that gives {@code colour}, or null when only records
-     * of other regions give it: those are theirs to push, and pushing them on would echo them back and forth.
-     */
-    public static String pushable(List<ConditionView> conditions, String colour) {
-        for (ConditionView c : conditions) {
-            if (c.colour().equals(colour) && !c.reason().equals(ReasonCode.CROSS_REGION_RISK.wireName())) {
-                return of(c.reason());
-            }
-        }
-        return null;
     }
 }
