@@ -22,5 +22,16 @@ public final class Golden {
             + "\"toRegion\":\"310000\",\"nationalId\":\"nat-golden\",\"colour\":\"red\",\"reasonCategory\":\"infection\","
             + "\"since\":\"2022-04-04T01:00:00Z\",\"expiry\":\"2022-04-18T01:00:00Z\"}";
 
+    /**
+     * An override approval as the risk job writes it to the {@code audit} topic: op-li approves request appeal-1 for
+     * p-golden, which turns it active. The serving process's audit log reads it and {@code /v1/audit} answers it.
+     */
+    public static final String OVERRIDE_AUDIT_LINE = "{\"at\":\"2022-04-05T03:00:00Z\",\"caller\":\"op-li\","
+            + "\"role\":\"operator\",\"callerRegion\":null,\"action\":\"approval\",\"subject\":\"p-golden\","
+            + "\"result\":\"accepted\",\"detail\":null,\"eventId\":\"appr-2\",\"requestId\":\"appeal-1\","
+            + "\"state\":\"active\",\"colour\":\"green\",\"expiry\":\"2022-04-12T02:00:00Z\"}";
+    public static final String OVERRIDE_AUDIT_SUBJECT = "p-golden";
+    public static final String OVERRIDE_AUDIT_CALLER = "op-li";
+
     private Golden() {}
 }
