@@ -36,6 +36,8 @@ import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.trust.TrustStore;
 import org.healthcode.codes.verify.CodeVerifier;
 import org.healthcode.codes.verify.Verdict;
+import org.healthcode.contracts.exchange.RiskPersonNotice;
+import org.healthcode.contracts.testing.Golden;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.HubNode;
@@ -47,7 +49,6 @@ import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
-import org.healthcode.interop.exchange.RiskPersonNotice;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.Role;
 import org.healthcode.interop.trust.HubRegistrar;
@@ -336,14 +337,12 @@ class TwoRegionsTest {
 
     @Test
     void noticeFormatMatchesTheRiskJobs() {
-        // the same golden key as risk-model's ExchangeRequestJsonTest: both sides derive it alike
-        assertThat(RiskPersonNotice.of("440000", "310000", "nat-golden", "red", "infection",
-                Instant.parse("2022-04-04T01:00:00Z"), Instant.parse("2022-04-18T01:00:00Z")).idempotencyKey())
-                .isEqualTo(GOLDEN_KEY);
+        // the job's notices (pinned in risk-model's ExchangeRequestJsonTest) are read as the serving process reads
+        RiskPersonNotice n = RiskPersonNotice.parse(Golden.NOTICE_JSON);
+        assertThat(n.problems()).isEmpty();
+        assertThat(n.idempotencyKey()).isEqualTo(RiskPersonNotice.of(n.fromRegion(), n.toRegion(), n.nationalId(),
+                n.colour(), n.reasonCategory(), n.since(), n.expiry()).idempotencyKey());
     }
-
-    /** SHA-256 of {@code 440000|310000|nat-golden|red|infection|2022-04-04T01:00:00Z|2022-04-18T01:00:00Z}, 16 bytes. */
-    static final String GOLDEN_KEY = "4f00f707a2cb799d140b0e6c649bab2c";
 
     private static void publishText(String topic, String key, String value) throws Exception {
         Properties p = new Properties();
