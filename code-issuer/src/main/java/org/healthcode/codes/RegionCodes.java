@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.healthcode.codes.config.CodesConfig;
 import org.healthcode.codes.crypto.CoseCrypto;
@@ -13,6 +14,7 @@ import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.codes.keys.KeyGeneration;
 import org.healthcode.codes.keys.KeyRing;
 import org.healthcode.codes.keys.KeyRingStore;
+import org.healthcode.codes.keys.SubjectSeal;
 import org.healthcode.codes.trust.TrustList;
 import org.healthcode.codes.trust.TrustListJson;
 import org.healthcode.codes.trust.TrustListPublisher;
@@ -27,11 +29,13 @@ public final class RegionCodes {
     private final AtomicReference<KeyRing> ring;
     private final CoseCrypto crypto;
     private final CodeIssuer issuer;
+    private final SubjectSeal subjects;
     private volatile java.nio.file.attribute.FileTime loadedAt;
     private volatile long lastCheckNanos = System.nanoTime();
 
-    private RegionCodes(CodesConfig config, KeyRingStore store, KeyRing ring) {
+    private RegionCodes(CodesConfig config, KeyRingStore store, KeyRing ring, SubjectSeal subjects) {
         this.config = config;
+        this.subjects = subjects;
         this.store = store;
         this.ring = new AtomicReference<>(ring);
         this.crypto = new CoseCrypto(config.provider());
@@ -59,13 +63,23 @@ public final class RegionCodes {
         if (!ring.region().equals(config.region())) {
             throw new IOException("key ring in " + dir + " is for region " + ring.region() + ", not " + config.region());
         }
-        return new RegionCodes(config, new KeyRingStore(dir, KeyRingStore.passwordFor(dir)), ring);
+        return new RegionCodes(config, new KeyRingStore(dir, KeyRingStore.passwordFor(dir)), ring,
+            SubjectSeal.openOrCreate(dir, config.region()));
     }
 
-    /** Signs a code for a person's current status. {@code subject} is the regional pseudonym, never a raw id. */
-    public IssuedCode issue(String subject, Colour colour, Instant since, Instant now) {
+    /**
+     * Signs a code for a person's current status. {@code pseudonym} is the person's regional pseudonym, never a raw
+     * id; the code carries it sealed ({@link SubjectSeal}), differently in every code, so only this region can tell
+     * whose code it is.
+     */
+    public IssuedCode issue(String pseudonym, Colour colour, Instant since, Instant now) {
         reloadIfChanged();
-        return issuer.issue(subject, colour, since, now);
+        return issuer.issue(subjects.seal(pseudonym), colour, since, now);
+    }
+
+    /** The pseudonym inside a code's subject, when this region sealed it. */
+    public Optional<String> resolveSubject(String sealed) {
+        return subjects.open(sealed);
     }
 
     public TrustList trustList(Instant now) {

@@ -18,7 +18,7 @@ import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
-import org.healthcode.interop.security.DevPki;
+import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
 import org.healthcode.interop.security.Role;
 import org.healthcode.interop.trust.HubHandler;
@@ -74,18 +74,20 @@ public final class HubNode implements AutoCloseable {
             kafka = new KafkaAuditSink(config.bootstrapServers(), kafkaSettings, ic.auditTopic(), audit);
             audit = kafka;
         }
-        DevPki pki = DevPki.openOrCreate(ic.effectivePkiDir(config.dataDir()));
+        NodePki pki = NodePki.load(ic.effectivePkiDir(config.dataDir()), null);
+        InteropServing.checkNodeIdentity(pki, Role.HUB, InteropConfig.HUB_REGION);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("hub-http");
         Server server = new Server(threads);
         ServerConnector connector = InteropServing.httpsConnector(server,
-                pki.sslContext(pki.nodeKeyStore("hub", Role.HUB, InteropConfig.HUB_REGION)), config.httpHost(),
+                pki.serverContext(), config.httpHost(),
                 ic.tlsPort());
         server.addConnector(connector);
         ApiKeys keys = ic.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(ic.apiKeysFile());
-        server.setHandler(new RequestLimits(new AccessControlHandler(new HubHandler(hub, audit, clock), keys,
+        HubHandler handler = new HubHandler(hub, pki.revocations(), audit, clock);
+        server.setHandler(new RequestLimits(new AccessControlHandler(handler, keys,
                 new RateLimiter(ic.ratePerSecond(), clock), false, InteropConfig.HUB_REGION, audit,
-                new ServingMetrics(), clock)));
+                new ServingMetrics(), clock, pki.revocations())));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +41,7 @@ import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
-import org.healthcode.interop.security.DevPki;
+import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
 import org.healthcode.interop.security.Role;
 import org.healthcode.interop.store.StatusView;
@@ -59,6 +58,9 @@ import org.healthcode.ingest.kafka.KafkaClientSettings;
  */
 public final class InteropServing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InteropServing.class);
+    /** Where the hub serves the CA's revocation list, and the file a region keeps its last copy in. */
+    public static final String HUB_CRL_PATH = "/v1/trust-list/crl";
+    private static final String CRL_FROM_HUB = "crl.pem";
     /** The catalogue topics the serving process creates when they are missing. */
     static final List<String> TOPICS = List.of("audit", "interop", "exchange-out");
 
@@ -71,7 +73,7 @@ public final class InteropServing implements AutoCloseable {
     private final AuditLog auditLog;
     private final FederatedStatus federated;
     private final ApiKeys apiKeys;
-    private final DevPki pki;
+    private final NodePki pki;
     private final SSLContext tls;
     private final HttpClient peerHttp;
     private final ExchangeInbox inbox;
@@ -80,9 +82,13 @@ public final class InteropServing implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private ServerConnector tlsConnector;
     private final FollowerState.Backoff trustBackoff = new FollowerState.Backoff(Duration.ofMinutes(5));
+    /** This region's signing keys, when it issues codes: registered at the hub at start and when they change. */
+    private volatile RegionCodes ownKeys;
+    /** The key ids of the list the hub last accepted from this region (empty before the first registration). */
+    private volatile java.util.Set<String> registeredKids = java.util.Set.of();
 
     private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
-                           KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, DevPki pki, SSLContext tls,
+                           KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, NodePki pki, SSLContext tls,
                            ExchangeInbox inbox, ExchangePusher pusher, TrustListClient trust, HttpClient peerHttp) {
         this.config = config;
         this.dataDir = dataDir;
@@ -122,14 +128,15 @@ public final class InteropServing implements AutoCloseable {
                     + " Never use this outside a development machine. ***");
         }
         ApiKeys keys = config.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(config.apiKeysFile());
-        DevPki pki = null;
+        NodePki pki = null;
         SSLContext tls = null;
         HttpClient peerHttp = null;
         if (config.tlsPort() >= 0) {
-            pki = DevPki.openOrCreate(config.effectivePkiDir(dataDir));
-            KeyStore node = pki.nodeKeyStore("region-" + config.region(), Role.REGION, config.region());
-            tls = pki.sslContext(node);
-            peerHttp = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+            pki = NodePki.load(config.effectivePkiDir(dataDir), dataDir.resolve("trust").resolve(CRL_FROM_HUB));
+            checkNodeIdentity(pki, Role.REGION, config.region());
+            tls = pki.serverContext();
+            peerHttp = HttpClient.newBuilder().sslContext(pki.clientContext()).version(HttpClient.Version.HTTP_1_1)
+                    .build();
         }
         TopicSetup.ensureCatalogueTopics(bootstrapServers, kafkaSettings.properties(), config.topicPrefix(),
                 TOPICS, Optional.empty());
@@ -149,6 +156,16 @@ public final class InteropServing implements AutoCloseable {
         }
         return new InteropServing(config, dataDir, clock, metrics, kafka, kafka, log, keys, pki, tls, inbox, pusher,
                 trust, peerHttp);
+    }
+
+    /** Refuses a node certificate issued for another role or region than the node serves. */
+    public static void checkNodeIdentity(NodePki pki, Role role, String region) {
+        var who = pki.identity().orElseThrow(() -> new IllegalArgumentException(
+                "the node's server certificate names no role (OU) and region (O)"));
+        if (who.role() != role || !who.region().equals(region)) {
+            throw new IllegalArgumentException("the node's certificate is for a " + who.role().wireName()
+                    + " of region " + who.region() + ", not a " + role.wireName() + " of region " + region);
+        }
     }
 
     /** The hub's public key from a base64 SPKI file (as the hub writes it and {@code verify --hub-key} reads it). */
@@ -177,7 +194,8 @@ public final class InteropServing implements AutoCloseable {
                 Optional.of(inbox), Optional.ofNullable(pusher), Optional.ofNullable(trust), config.region(), clock,
                 rates);
         return new AccessControlHandler(admission.apply(new Handler.Sequence(interop, next)), apiKeys, rates,
-                config.devOpenLookups(), config.region(), audit, metrics, clock);
+                config.devOpenLookups(), config.region(), audit, metrics, clock,
+                pki == null ? null : pki.revocations());
     }
 
     /** Adds the HTTPS connector with client-certificate authentication, when configured. */
@@ -212,6 +230,7 @@ public final class InteropServing implements AutoCloseable {
             pusher.start();
         }
         if (trust != null) {
+            ownKeys = codes.orElse(null);
             codes.ifPresent(c -> scheduler.execute(() -> registerAtHub(c)));
             scheduler.execute(this::refreshTrustOnSchedule);
         }
@@ -222,13 +241,24 @@ public final class InteropServing implements AutoCloseable {
         return RegionCodes.open(CodesConfig.defaults(config.region(), dataDir.resolve("codes")), clock.instant());
     }
 
-    private void registerAtHub(RegionCodes codes) {
+    /**
+     * Registers this region's current key list at the hub, signed by its current key. Keys the hub accepted last
+     * time and the list no longer has (withdrawn with {@code ./healthcode keys withdraw}, or retired) are withdrawn
+     * there for good, so every region stops trusting them at its next refresh.
+     */
+    private synchronized void registerAtHub(RegionCodes codes) {
         try {
-            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp).register(codes, Instant.now(clock));
+            org.healthcode.codes.trust.TrustList list = codes.trustList(Instant.now(clock));
+            java.util.Set<String> kids = kidsOf(list);
+            List<String> withdraw = registeredKids.stream().filter(k -> !kids.contains(k)).sorted().toList();
+            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp).register(list, withdraw,
+                    codes.keyRing().current(), codes);
             metrics.recordInterop("trust_register", a.accepted() ? "accepted" : "refused");
             if (a.accepted()) {
-                LOG.info("keys of region {} registered at the hub: {}", config.region(), a.body());
-                refreshTrust();
+                registeredKids = kids;
+                LOG.info("keys of region {} registered at the hub{}: {}", config.region(),
+                        withdraw.isEmpty() ? "" : " withdrawing " + withdraw, a.body());
+                fetchTrust();
             } else {
                 LOG.error("the hub refused the keys of region {}: HTTP {} {}", config.region(), a.status(), a.body());
             }
@@ -237,9 +267,27 @@ public final class InteropServing implements AutoCloseable {
         }
     }
 
-    /** Fetches the national trust list now (also run on the schedule). */
+    /**
+     * Registers this region's keys at the hub again when they changed since the last registration (a key withdrawn
+     * or rotated), then fetches the national trust list and the certificate revocation list with it (also run on
+     * the schedule).
+     */
     public TrustListClient.Outcome refreshTrust() {
+        RegionCodes codes = ownKeys;
+        if (codes != null && !kidsOf(codes.trustList(Instant.now(clock))).equals(registeredKids)) {
+            registerAtHub(codes);
+        }
+        return fetchTrust();
+    }
+
+    private static java.util.Set<String> kidsOf(org.healthcode.codes.trust.TrustList list) {
+        return list.keys().stream().map(org.healthcode.codes.trust.TrustListKey::kid)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    private TrustListClient.Outcome fetchTrust() {
         TrustListClient.Outcome o = trust.refresh();
+        refreshRevocations();
         metrics.recordInterop("trust_refresh", o.name().toLowerCase(java.util.Locale.ROOT));
         FollowerState state = metrics.follower("trust");
         if (o == TrustListClient.Outcome.UPDATED || o == TrustListClient.Outcome.NOT_MODIFIED) {
@@ -248,6 +296,41 @@ public final class InteropServing implements AutoCloseable {
             state.failing("trust list refresh: " + o.name().toLowerCase(java.util.Locale.ROOT));
         }
         return o;
+    }
+
+    /**
+     * Fetches the hub's certificate revocation list ({@code GET /v1/trust-list/crl}) and takes it when the CA signed
+     * it and it is newer than the one held; keeps it in {@code <data-dir>/trust} for the next start.
+     */
+    private void refreshRevocations() {
+        if (pki == null) {
+            return;
+        }
+        try {
+            var resp = peerHttp.send(java.net.http.HttpRequest.newBuilder(config.hubUrl().resolve(HUB_CRL_PATH))
+                    .timeout(Duration.ofSeconds(10)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() == 404) {
+                return;
+            }
+            if (resp.statusCode() != 200) {
+                LOG.warn("revocation list from the hub: HTTP {}; keeping the one held", resp.statusCode());
+                return;
+            }
+            if (pki.revocations().offer(resp.body())) {
+                Path file = org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("trust"))
+                        .resolve(CRL_FROM_HUB);
+                Path tmp = file.resolveSibling(CRL_FROM_HUB + ".tmp");
+                Files.write(tmp, resp.body());
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            LOG.error("revocation list from the hub refused: {}", e.getMessage());
+        } catch (java.io.IOException e) {
+            LOG.warn("revocation list refresh from the hub failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -293,7 +376,7 @@ public final class InteropServing implements AutoCloseable {
         return Optional.ofNullable(pusher);
     }
 
-    public Optional<DevPki> pki() {
+    public Optional<NodePki> pki() {
         return Optional.ofNullable(pki);
     }
 

@@ -15,22 +15,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.contracts.testing.PrometheusNames;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.ServeConfig;
@@ -89,7 +85,7 @@ class FollowersRecoverTest {
             // every serving metric a dashboard panel or an alert of deploy/ reads is one this process exports
             String scrape = http.send(HttpRequest.newBuilder(node.baseUri().resolve("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(exported(scrape)).containsAll(servingMetricsUsedIn(
+            assertThat(PrometheusNames.exported(scrape)).containsAll(PrometheusNames.usedIn("healthcode_",
                     DEPLOY.resolve("prometheus/alerts.yaml"), DEPLOY.resolve("grafana/healthcode-dashboard.json")));
         } finally {
             broker.close();
@@ -98,26 +94,6 @@ class FollowersRecoverTest {
 
     /** The deploy folder beside the modules. */
     private static final Path DEPLOY = Path.of("").toAbsolutePath().getParent().resolve("deploy");
-
-    /** The {@code healthcode_*} metric names in PromQL expressions of the given files. */
-    static Set<String> servingMetricsUsedIn(Path... files) throws java.io.IOException {
-        Set<String> names = new TreeSet<>();
-        for (Path f : files) {
-            Matcher m = Pattern.compile("\\bhealthcode_[A-Za-z0-9_]+").matcher(Files.readString(f));
-            while (m.find()) {
-                names.add(m.group());
-            }
-        }
-        return names;
-    }
-
-    /** The metric names with at least one sample in a scrape. */
-    static Set<String> exported(String scrape) {
-        Set<String> names = new TreeSet<>();
-        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
-        return names;
-    }
 
     private JsonNode health(URI uri) throws Exception {
         return JSON.readTree(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),

@@ -75,7 +75,7 @@ class TwoRegionsExchangeEndToEndTest {
         Path nationalKey = keyFile("national-key", 9);
         Path secretA = keyFile("secret-a", 1);
         Path secretB = keyFile("secret-b", 2);
-        Path pki = work.resolve("pki");
+        Path ca = work.resolve("ca");
         List<AutoCloseable> open = new ArrayList<>();
         AtomicBoolean ticking = new AtomicBoolean(true);
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
@@ -93,12 +93,18 @@ class TwoRegionsExchangeEndToEndTest {
             int tlsB = freePort();
             int tlsA = freePort();
             Path root = DemoEndToEndTest.projectRoot();
-            // B first: it creates the shared development CA that A then opens
+            // each node gets its own certificates from the CA (./healthcode access); the CA's key stays in work/ca
+            Path pkiA = work.resolve("a-pki");
+            Path pkiB = work.resolve("b-pki");
+            access(root, List.of("node-cert", "--ca-dir", ca.toString(), "--name", "region-" + A, "--role", "region",
+                    "--region", A, "--out", pkiA.toString()));
+            access(root, List.of("node-cert", "--ca-dir", ca.toString(), "--name", "region-" + B, "--role", "region",
+                    "--region", B, "--out", pkiB.toString()));
             // HTTP ports are picked by the processes (printed when ready); the TLS ports must be known in advance
-            ModuleProcess servingB = serving(root, bootstrap, B, "b.", 0, tlsB, pki, List.of());
+            ModuleProcess servingB = serving(root, bootstrap, B, "b.", 0, tlsB, pkiB, List.of());
             open.add(servingB);
             String httpB = servingB.awaitReady(Duration.ofMinutes(2));
-            ModuleProcess servingA = serving(root, bootstrap, A, "a.", 0, tlsA, pki,
+            ModuleProcess servingA = serving(root, bootstrap, A, "a.", 0, tlsA, pkiA,
                     List.of("--peer", B + "=https://127.0.0.1:" + tlsB));
             open.add(servingA);
             ModuleProcess jobA = job(root, bootstrap, A, "a.", secretA, nationalKey);
@@ -143,16 +149,12 @@ class TwoRegionsExchangeEndToEndTest {
 
             // B looks the traveller up in A by the national pseudonym A's job put on the status (federated view)
             Path p12 = work.resolve("region-b.p12");
-            try (ModuleProcess cert = ModuleProcess.start(root, "interop", "org.healthcode.interop.AccessMain",
-                    List.of("client-cert", "--pki-dir", pki.toString(), "--name", "region-" + B, "--role", "region",
-                            "--region", B, "--out", p12.toString()),
-                    List.of(), work.resolve("logs").resolve("access.log"), Pattern.compile("wrote (\\S+)"))) {
-                cert.awaitReady(Duration.ofMinutes(1));
-            }
+            access(root, List.of("client-cert", "--ca-dir", ca.toString(), "--name", "region-" + B, "--role",
+                    "region", "--region", B, "--out", p12.toString()));
             String national = new NationalPseudonym(Base64.getDecoder().decode(Files.readString(nationalKey).strip()))
                     .of(TRAVELLER_ID);
             HttpClient asRegionB = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(mutualTls(p12, pki)).build();
+                    .sslContext(mutualTls(p12, ca.resolve("ca.crt"))).build();
             HttpResponse<String> federated = asRegionB.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + tlsA + "/v1/status/" + national)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -185,9 +187,19 @@ class TwoRegionsExchangeEndToEndTest {
         }
     }
 
-    /** A client of the development CA: the PKCS#12 AccessMain wrote, trusting the CA certificate. */
-    private static javax.net.ssl.SSLContext mutualTls(Path p12, Path pki) throws Exception {
-        char[] password = Files.readString(pki.resolve("pki.password")).strip().toCharArray();
+    /** Runs {@code ./healthcode access} (AccessMain) with {@code args} until it printed its last line. */
+    private void access(Path root, List<String> args) throws Exception {
+        // node-cert ends with "give DIR to the node", client-cert with its one "wrote FILE (PKCS#12"
+        try (ModuleProcess access = ModuleProcess.start(root, "interop", "org.healthcode.interop.AccessMain", args,
+                List.of(), work.resolve("logs").resolve("access-" + System.nanoTime() + ".log"),
+                Pattern.compile("give (\\S+) to the node|wrote (\\S+) \\(PKCS"))) {
+            access.awaitReady(Duration.ofMinutes(1));
+        }
+    }
+
+    /** A caller of the CA: the PKCS#12 AccessMain wrote (its password beside it), trusting the CA certificate. */
+    private static javax.net.ssl.SSLContext mutualTls(Path p12, Path caCert) throws Exception {
+        char[] password = Files.readString(Path.of(p12 + ".password")).strip().toCharArray();
         java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(p12)) {
             keys.load(in, password);
@@ -197,7 +209,7 @@ class TwoRegionsExchangeEndToEndTest {
         kmf.init(keys, password);
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        try (var in = Files.newInputStream(pki.resolve("ca.crt"))) {
+        try (var in = Files.newInputStream(caCert)) {
             trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
                     .generateCertificate(in));
         }

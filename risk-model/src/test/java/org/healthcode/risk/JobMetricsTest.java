@@ -8,15 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -26,6 +22,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.contracts.testing.PrometheusNames;
 import org.healthcode.ingest.decode.StandardEventDecoder;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.proto.Event;
@@ -115,7 +112,7 @@ class JobMetricsTest {
                 List.of(op + "healthcode_outcome_lateEvents", "outcome=\"rejected\""),
                 List.of(op + "deserializer_healthcode_feed_events", "feed=\"" + LABEL_PREFIX + "health\""),
                 List.of(op + "deserializer_healthcode_feed_eventTimeLagMs", "feed=\"" + LABEL_PREFIX + "health\""));
-        Set<String> usedByOperators = flinkMetricsUsedIn(DEPLOY.resolve("prometheus/alerts.yaml"),
+        Set<String> usedByOperators = PrometheusNames.usedIn("flink_", DEPLOY.resolve("prometheus/alerts.yaml"),
                 DEPLOY.resolve("grafana/healthcode-dashboard.json"));
         assertThat(usedByOperators).isNotEmpty();
         String scrape = "";
@@ -124,7 +121,8 @@ class JobMetricsTest {
             while (System.nanoTime() < deadline) {
                 scrape = scrape();
                 String s = scrape;
-                if (wanted.stream().allMatch(w -> positive(s, w)) && exported(s).containsAll(usedByOperators)) {
+                if (wanted.stream().allMatch(w -> positive(s, w))
+                        && PrometheusNames.exported(s).containsAll(usedByOperators)) {
                     break;
                 }
                 Thread.sleep(500);
@@ -136,31 +134,11 @@ class JobMetricsTest {
             assertThat(positive(scrape, w)).as(w + " in the scrape:\n" + healthcodeLines(scrape)).isTrue();
         }
         // every Flink metric a dashboard panel or an alert of deploy/ reads is one the job exports
-        assertThat(exported(scrape)).containsAll(usedByOperators);
+        assertThat(PrometheusNames.exported(scrape)).containsAll(usedByOperators);
     }
 
     /** The deploy folder beside the modules. */
     private static final Path DEPLOY = Path.of("").toAbsolutePath().getParent().resolve("deploy");
-
-    /** The {@code flink_*} metric names in PromQL expressions of the given files. */
-    static Set<String> flinkMetricsUsedIn(Path... files) throws java.io.IOException {
-        Set<String> names = new TreeSet<>();
-        for (Path f : files) {
-            Matcher m = Pattern.compile("\\bflink_[A-Za-z0-9_]+").matcher(Files.readString(f));
-            while (m.find()) {
-                names.add(m.group());
-            }
-        }
-        return names;
-    }
-
-    /** The metric names with at least one sample in a scrape. */
-    static Set<String> exported(String scrape) {
-        Set<String> names = new TreeSet<>();
-        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
-        return names;
-    }
 
     /** True when a sample of metric {@code nameAndLabels[0]} with all the labels after it is above zero. */
     static boolean positive(String scrape, List<String> nameAndLabels) {

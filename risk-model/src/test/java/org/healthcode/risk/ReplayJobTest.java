@@ -199,14 +199,14 @@ class ReplayJobTest {
         Path out = replay(events, null, "appeal");
         List<JsonNode> audit = read(out.resolve("audit.jsonl"));
         assertThat(audit).extracting(n -> n.get("eventId").asText() + " " + n.get("action").asText() + " "
-                        + n.get("outcome").asText() + " " + n.get("state").asText())
+                        + n.get("result").asText() + " " + n.get("state").asText())
                 .containsExactly("req-1 request accepted pending", "appr-0 approval refused none",
                         "appr-1 approval refused pending", "appr-2 approval accepted active",
                         "req-2 request refused none");
         assertThat(audit.get(1).get("reason").asText()).startsWith("missing field 'signature'");
         assertThat(audit.get(2).get("reason").asText()).startsWith("self-approval");
-        assertThat(audit.get(2).get("operator").asText()).isEqualTo("op-chen");
-        assertThat(audit.get(3).get("operator").asText()).isEqualTo("op-li");
+        assertThat(audit.get(2).get("caller").asText()).isEqualTo("op-chen");
+        assertThat(audit.get(3).get("caller").asText()).isEqualTo("op-li");
         assertThat(audit.get(4).get("reason").asText()).startsWith("missing field 'basis'");
         assertThat(read(out.resolve("rejected.jsonl"))).extracting(r -> r.get("field").asText())
                 .containsExactlyInAnyOrder("basis", "signature");

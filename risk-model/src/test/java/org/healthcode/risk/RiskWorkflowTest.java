@@ -110,7 +110,7 @@ class RiskWorkflowTest {
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(parallelism);
         DataStream<FeedRecord> feed = env.fromData(input).setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.live(Duration.ofDays(30), Duration.ofSeconds(5)))
+                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
                 .setParallelism(1);
         List<CloseableIterator<StatusChange>> s = new ArrayList<>();
         List<CloseableIterator<Rejected>> rj = new ArrayList<>();

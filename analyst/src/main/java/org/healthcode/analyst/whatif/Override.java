@@ -43,13 +43,13 @@ public record Override(String requestId, String personId, String colour, String 
                 continue;
             }
             String action = n.path("action").asText();
-            boolean accepted = n.path("outcome").asText().equals("accepted");
+            boolean accepted = n.path("result").asText().equals("accepted");
             Override o = byRequest.get(id);
             if (action.equals("request")) {
                 if (accepted && o == null) {
-                    byRequest.put(id, new Override(id, n.path("personId").asText(""), n.path("colour").asText(""),
-                            n.path("basis").asText(""), n.path("operator").asText(""), List.of(),
-                            n.path("time").asText(""), n.path("expiry").asText(""), n.path("state").asText(""),
+                    byRequest.put(id, new Override(id, n.path("subject").asText(""), n.path("colour").asText(""),
+                            n.path("basis").asText(""), n.path("caller").asText(""), List.of(),
+                            n.path("at").asText(""), n.path("expiry").asText(""), n.path("state").asText(""),
                             false));
                 }
             } else if (o != null && accepted) {
@@ -57,7 +57,7 @@ public record Override(String requestId, String personId, String colour, String 
                 boolean applied = o.applied;
                 if (action.equals("approval")) {
                     TreeSet<String> a = new TreeSet<>(approvers);
-                    a.add(n.path("operator").asText(""));
+                    a.add(n.path("caller").asText(""));
                     approvers = List.copyOf(a);
                     applied = applied || n.path("state").asText().equals("active");
                 }

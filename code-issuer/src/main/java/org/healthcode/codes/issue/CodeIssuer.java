@@ -44,7 +44,7 @@ public final class CodeIssuer {
         return lifetime;
     }
 
-    /** Signs a code for {@code subject} (the person's regional pseudonym) with colour and since, issued at {@code now}. */
+    /** Signs a code for {@code subject} (the claim as given: {@link org.healthcode.codes.RegionCodes} seals it) now. */
     public IssuedCode issue(String subject, Colour colour, Instant since, Instant now) {
         KeyRing ring = keyRing.get();
         RegionKey key = ring.current();

@@ -13,7 +13,8 @@ import org.healthcode.codes.format.CodeFormatException;
  * The CWT claim set (RFC 8392) inside a health code. Integer keys, all required:
  * <pre>
  *   1  iss     text   issuing region, GB/T 2260 code ("440000")
- *   2  sub     text   the person's regional pseudonym (keyed HMAC; meaningless without the region's secret)
+ *   2  sub     text   the person's regional pseudonym sealed for this code (AES-GCM under the region's subject key,
+ *                      fresh nonce: unrelated between two codes of one person; only the issuing region opens it)
  *   4  exp     int    expiry, epoch seconds
  *   6  iat     int    issued at, epoch seconds
  *   7  cti     bytes  code id, 12 random bytes

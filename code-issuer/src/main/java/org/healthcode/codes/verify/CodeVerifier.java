@@ -73,7 +73,8 @@ public final class CodeVerifier {
             HealthCodeClaims claims = checkClaims(cose);
             checkKeyUsage(key, claims);
             checkValidity(claims, now);
-            return Verdict.valid(format, Optional.of(claims.colour().wireName()), payload(claims, key));
+            return Verdict.valid(format, Optional.of(claims.colour().wireName()), payload(claims, key),
+                Optional.of(claims.subject()));
         } catch (VerificationFailure failure) {
             return Verdict.failed(format, failure);
         }
@@ -178,7 +179,6 @@ public final class CodeVerifier {
     private static ObjectNode payload(HealthCodeClaims claims, TrustedKey key) {
         ObjectNode p = JSON.createObjectNode();
         p.put("iss", claims.issuer());
-        p.put("sub", claims.subject());
         p.put("colour", claims.colour().wireName());
         p.put("since", claims.since().toString());
         p.put("iat", claims.issuedAt().toString());

@@ -12,19 +12,27 @@ import java.util.Optional;
  *
  * @param format  "HCR1", "HC1" or null when the prefix was not recognised
  * @param colour  our codes only, when valid
- * @param payload the trusted, decoded payload when valid
+ * @param payload the trusted, decoded payload when valid: for our codes issuer, colour, since, validity, code id and
+ *                key id, never the subject
+ * @param subject our codes only, when valid: the code's sealed subject, which only the issuing region can open
+ *                ({@code RegionCodes.resolveSubject}); not part of the JSON
  */
 public record Verdict(VerdictResult result, String format, Optional<FailureReason> reason, String detail,
-                      Optional<String> colour, Optional<ObjectNode> payload) {
+                      Optional<String> colour, Optional<ObjectNode> payload, Optional<String> subject) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Verdict valid(String format, Optional<String> colour, ObjectNode payload) {
-        return new Verdict(VerdictResult.VALID, format, Optional.empty(), null, colour, Optional.of(payload));
+        return valid(format, colour, payload, Optional.empty());
+    }
+
+    public static Verdict valid(String format, Optional<String> colour, ObjectNode payload, Optional<String> subject) {
+        return new Verdict(VerdictResult.VALID, format, Optional.empty(), null, colour, Optional.of(payload),
+            subject);
     }
 
     public static Verdict failed(String format, VerificationFailure failure) {
         return new Verdict(failure.reason().result(), format, Optional.of(failure.reason()), failure.getMessage(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public boolean isValid() {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.util.Arrays;
-import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.ingest.events.Feed;
@@ -30,11 +29,11 @@ import org.healthcode.ingest.wire.EventTrees;
  *
  * <p>Checks, in order: the record parses (malformed); {@code type} is known (missing, unknown_type); {@code feed}
  * is the type's feed; {@code eventId}, {@code time} (ISO-8601 with offset), {@code region} (optional, six digits);
- * then the type's own fields. The first problem found is reported.
+ * then the type's own fields ({@link EventBodies}, one reader per type). The first problem found is reported.
  */
 public final class StandardEventDecoder implements EventDecoder {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_EVENT_ID = 128;
+    static final int MAX_EVENT_ID = 128;
     /** A mainland mobile number, bare or with country code 86 (0086), as a personId: a raw identity, refused. */
     static final java.util.regex.Pattern RAW_PHONE = java.util.regex.Pattern.compile("(0086|86)?1[3-9][0-9]{9}");
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -161,103 +160,7 @@ public final class StandardEventDecoder implements EventDecoder {
         long time = f.requiredTime("time", "every event needs an ISO-8601 time with offset");
         String region = f.optionalArea("region");
         Event.Builder b = Event.builder(eventId, type, time, region);
-        switch (type) {
-            case TEST_RESULT -> b.personId(person(f))
-                    .method(f.requiredEnum("method", "pcr", "antigen"))
-                    .positive(f.requiredEnum("result", "positive", "negative").equals("positive"))
-                    .tubeId(f.optionalText("tubeId"))
-                    .pooled(f.optionalBool("pooled", false));
-            case DIAGNOSIS -> b.personId(person(f))
-                    .diagnosis(DiagnosisStatus.fromWire(f.requiredEnum("status", "confirmed", "asymptomatic",
-                            "suspected", "discharged", "cleared")).orElseThrow())
-                    .onset(f.optionalDate("onset"));
-            case FEVER_CLINIC_VISIT -> b.personId(person(f)).clinicId(f.requiredText("clinicId", "the clinic's id"));
-            case QUARANTINE -> b.personId(person(f))
-                    .action(f.requiredEnum("action", "start", "end"))
-                    .kind(f.requiredEnum("kind", "central", "home"));
-            case VACCINATION -> b.personId(person(f)).dose(f.requiredInt("dose", 1, 20, "the dose number, 1 and up"));
-            case IDENTITY -> {
-                b.personId(person(f)).msisdn(phone(f)).areaCode(f.requiredArea("areaCode"));
-                String idNumber = f.optionalSensitiveText("idNumber");
-                if (national != null && idNumber != null) {
-                    b.nationalId(national.of(idNumber)); // valid: person(f) checked it
-                }
-            }
-            case CONTACT_DESIGNATION -> b.personId(person(f))
-                    .degree(f.requiredInt("degree", 1, 2, "1 or 2"))
-                    .exposure(f.requiredTime("exposure", "contact_designation needs the last exposure, ISO-8601 with offset"))
-                    .caseId(f.optionalText("caseId"));
-            case HOTEL_CHECKIN -> {
-                b.personId(person(f)).hotelId(f.requiredText("hotelId", "the hotel's id")).areaCode(f.requiredArea("areaCode"));
-                Long checkOut = f.optionalTime("checkOut");
-                if (checkOut != null && checkOut < time) {
-                    throw Problem.invalid("checkOut", "is before the check-in time");
-                }
-                b.checkOut(checkOut);
-            }
-            case BORDER_ENTRY -> {
-                b.personId(person(f)).port(f.requiredText("port", "the port of entry"));
-                String country = f.requiredText("fromCountry", "an ISO 3166 alpha-2 country code");
-                if (!country.matches("[A-Z]{2}")) {
-                    throw Problem.invalid("fromCountry", Problem.quote(country) + " is not an ISO 3166 alpha-2 code");
-                }
-                b.fromCountry(country);
-            }
-            case TRIP -> {
-                String mode = f.requiredEnum("mode", "flight", "train", "bus", "ship");
-                b.personId(person(f)).mode(mode)
-                        .vehicleId(f.requiredText("vehicleId", "the vehicle and date, e.g. CZ3101@2022-04-01"))
-                        .sealed(f.optionalBool("sealed", false))
-                        .carriage(f.optionalTextOrInt("carriage"))
-                        .row(f.optionalInt("row", 1, 999))
-                        .fromArea(f.requiredArea("fromArea"))
-                        .toArea(f.requiredArea("toArea"));
-                long departure = f.requiredTime("departure", "trip needs the departure, ISO-8601 with offset");
-                long arrival = f.requiredTime("arrival", "trip needs the arrival, ISO-8601 with offset");
-                if (arrival < departure) {
-                    throw Problem.invalid("arrival", "is before the departure");
-                }
-                b.departure(departure).arrival(arrival);
-            }
-            case PING -> b.msisdn(phone(f))
-                    .lat(f.requiredDouble("lat", -90, 90, "the latitude, WGS 84 degrees"))
-                    .lon(f.requiredDouble("lon", -180, 180, "the longitude, WGS 84 degrees"));
-            case CITY_STAY -> {
-                b.msisdn(phone(f)).areaCode(f.requiredArea("areaCode"));
-                interval(f, b, true);
-            }
-            case SCAN -> b.personId(person(f))
-                    .venueId(f.requiredText("venueId", "the venue's id"))
-                    .areaCode(f.requiredArea("areaCode"))
-                    .direction(orDefault(f.optionalEnum("direction", "in", "out"), "in"));
-            case RISK_AREA -> {
-                b.areaCode(f.requiredArea("areaCode")).level(f.requiredEnum("level", "high", "medium", "low"));
-                interval(f, b, false);
-            }
-            case TEST_CAMPAIGN -> {
-                b.areaCode(f.requiredArea("areaCode"));
-                interval(f, b, true);
-                b.intervalHours(f.requiredInt("intervalHours", 1, 24 * 365, "the testing interval in hours"));
-            }
-            case OVERRIDE_REQUEST -> {
-                b.personId(person(f)).requestId(requestId(f))
-                        .colour(f.requiredEnum("colour", "green", "yellow", "red"));
-                String basis = f.requiredText("basis", "a written basis: no override without one");
-                if (basis.isBlank()) {
-                    throw Problem.missing("basis", "a written basis: no override without one");
-                }
-                long expiry = f.requiredTime("expiry", "an override needs an expiry, ISO-8601 with offset");
-                if (expiry <= time) {
-                    throw Problem.invalid("expiry", "is not after the request's time");
-                }
-                b.basis(basis).expiry(expiry).operator(operator(f, "requester"));
-            }
-            case OVERRIDE_APPROVAL -> b.requestId(requestId(f)).operator(operator(f, "approver"));
-            case OVERRIDE_REFUSAL -> b.requestId(requestId(f)).operator(operator(f, "operator"))
-                    .reason(f.requiredText("reason", "why the request is refused"));
-            case OVERRIDE_WITHDRAWAL -> b.requestId(requestId(f)).operator(operator(f, "operator"));
-            case RISK_PERSON -> riskPerson(f, b, region);
-        }
+        EventBodies.of(type).read(f, b, new EventBodies.Envelope(time, region, this));
         Event event = b.build();
         if (feed == Feed.OVERRIDES) {
             checkSignature(node, f);
@@ -281,58 +184,8 @@ public final class StandardEventDecoder implements EventDecoder {
         }
     }
 
-    /** interop/risk_person: what another region (the event's {@code region}) may tell about a person, nothing more. */
-    private static void riskPerson(FieldReader f, Event.Builder b, String region) throws Problem {
-        if (region == null) {
-            throw Problem.missing("region", "risk_person needs the issuing region, a six-digit GB/T 2260 code");
-        }
-        String nationalId = f.requiredText("nationalId", "the person's national pseudonym");
-        if (!PersonIds.isValid(nationalId)) {
-            throw Problem.invalid("nationalId", Problem.quote(nationalId) + " is not 1-64 characters of [A-Za-z0-9_-]");
-        }
-        String colour = f.requiredEnum("colour", "red", "yellow", "green");
-        String category = f.requiredEnum("reasonCategory", "infection", "contact", "risk_area", "other");
-        long since = f.requiredTime("since", "since when the person has had the colour, ISO-8601 with offset");
-        Long expiry = colour.equals("green") ? f.optionalTime("expiry")
-                : Long.valueOf(f.requiredTime("expiry", "when a red or yellow record lapses, ISO-8601 with offset"));
-        if (expiry != null && expiry <= since) {
-            throw Problem.invalid("expiry", "is not after 'since'");
-        }
-        b.nationalId(nationalId).colour(colour).reasonCategory(category).from(since).expiry(expiry);
-    }
-
-    private static String requestId(FieldReader f) throws Problem {
-        String id = f.requiredText("requestId", "the override request's id");
-        if (id.length() > MAX_EVENT_ID) {
-            throw Problem.invalid("requestId", "longer than " + MAX_EVENT_ID + " characters");
-        }
-        return id;
-    }
-
-    /**
-     * An operator id in canonical form ({@link OverrideSignatures#canonicalOperator}: NFKC, stripped, lower case),
-     * then 1-64 characters of {@code [a-z0-9_.@-]}: audit lines name operators unambiguously, and "Op-Chen" cannot
-     * approve what "op-chen" requested.
-     */
-    private static String operator(FieldReader f, String field) throws Problem {
-        String op = OverrideSignatures.canonicalOperator(f.requiredText(field, "the operator's id"));
-        if (!op.matches("[a-z0-9_.@-]{1,64}")) {
-            throw Problem.invalid(field, Problem.quote(op) + " is not 1-64 characters of [A-Za-z0-9_.@-]");
-        }
-        return op;
-    }
-
-    private static void interval(FieldReader f, Event.Builder b, boolean toRequired) throws Problem {
-        long from = f.requiredTime("from", "the start, ISO-8601 with offset");
-        Long to = toRequired ? Long.valueOf(f.requiredTime("to", "the end, ISO-8601 with offset")) : f.optionalTime("to");
-        if (to != null && to < from) {
-            throw Problem.invalid("to", "is before 'from'");
-        }
-        b.from(from).to(to);
-    }
-
     /** The person's pseudonym: from {@code idNumber} (pseudonymised here) or {@code personId} (as is). */
-    private String person(FieldReader f) throws Problem {
+    String person(FieldReader f) throws Problem {
         String idNumber = f.optionalSensitiveText("idNumber");
         String personId = f.optionalText("personId");
         if (idNumber != null) {
@@ -371,7 +224,8 @@ public final class StandardEventDecoder implements EventDecoder {
         return Msisdns.isValid(msisdn) ? pseudonymiser.phoneId(msisdn) : null;
     }
 
-    private String phone(FieldReader f) throws Problem {
+    /** The phone's pseudonym: from {@code msisdn} (pseudonymised here) or {@code phoneId} (as is). */
+    String phone(FieldReader f) throws Problem {
         String msisdn = f.optionalSensitiveText("msisdn");
         if (msisdn == null) {
             String phoneId = f.optionalText("phoneId");
@@ -390,8 +244,9 @@ public final class StandardEventDecoder implements EventDecoder {
         return pseudonymiser.phoneId(msisdn);
     }
 
-    private static String orDefault(String v, String dflt) {
-        return v == null ? dflt : v;
+    /** The national pseudonym of a valid raw ID number, or null when no national key is configured. */
+    String nationalIdOrNull(String idNumber) {
+        return national == null ? null : national.of(idNumber);
     }
 
     @Override

@@ -16,6 +16,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.healthcode.contracts.exchange.ReasonCategories;
+import org.healthcode.contracts.exchange.RiskPersonNotice;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.contracts.status.StatusJson;
@@ -24,7 +26,6 @@ import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.exchange.ExchangeInbox;
 import org.healthcode.interop.exchange.ExchangePusher;
-import org.healthcode.interop.exchange.RiskPersonNotice;
 import org.healthcode.interop.federation.FederatedStatus;
 import org.healthcode.interop.http.AccessPolicy;
 import org.healthcode.interop.http.ErrorReason;
@@ -329,7 +330,7 @@ public final class InteropHandler extends Handler.Abstract {
     /** The notice for a status: the most severe condition's category; expiry its phase end, else 14 days on. */
     RiskPersonNotice noticeFor(StatusRecord s, String to, Instant now) {
         ConditionRecord first = s.getConditionsCount() > 0 ? s.getConditions(0) : null;
-        String category = first == null ? "other" : RiskPersonNotice.categoryOf(first.getReason());
+        String category = first == null ? "other" : ReasonCategories.of(first.getReason());
         Instant expiry = first != null && first.getPhaseEndMs() > 0 ? Instant.ofEpochMilli(first.getPhaseEndMs())
                 : now.plus(Duration.ofDays(14));
         Instant since = Instant.ofEpochMilli(s.getSinceMs());

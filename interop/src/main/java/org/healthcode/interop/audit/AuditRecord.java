@@ -3,8 +3,6 @@ package org.healthcode.interop.audit;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.healthcode.contracts.wire.IsoTimes;
+import org.healthcode.contracts.audit.AuditLine;
 import org.healthcode.interop.security.Caller;
 
 /**
@@ -21,6 +19,7 @@ import org.healthcode.interop.security.Caller;
  * ({@code action}: lookup, verify, exchange_in, exchange_out, trust_register, access, audit_read), about whom or what
  * ({@code subject}: a person id of this region, a national pseudonym, a key id; null when the input was malformed,
  * since raw input is not recorded), when, and with which {@code result} ({@code found}, {@code valid}, an error code).
+ * Its JSON is the common fields of {@link AuditLine}, the shape every writer of the {@code audit} topic follows.
  */
 public record AuditRecord(Instant at, String caller, String role, String callerRegion, String action, String subject,
                           String result, String detail) {
@@ -71,14 +70,7 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
         ByteArrayBuilder out = new ByteArrayBuilder(200);
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            g.writeStringField("at", IsoTimes.instantText(at.getEpochSecond(), at.getNano()));
-            g.writeStringField("caller", caller);
-            g.writeStringField("role", role);
-            g.writeStringField("callerRegion", callerRegion);
-            g.writeStringField("action", action);
-            g.writeStringField("subject", subject);
-            g.writeStringField("result", result);
-            g.writeStringField("detail", detail);
+            AuditLine.writeCommon(g, at, caller, role, callerRegion, action, subject, result, detail);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,12 +78,8 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
         return out.toByteArray();
     }
 
-    /** The fields {@link #fromJsonBytes} reads, in the order of the record's components. */
-    private static final String[] RECORD_FIELDS =
-            {"at", "caller", "role", "callerRegion", "action", "subject", "result", "detail"};
-
     /** The fields {@link #readIndexKeys} reads. */
-    private static final String[] INDEX_FIELDS = {"at", "caller", "subject"};
+    private static final String[] INDEX_FIELDS = {AuditLine.AT, AuditLine.CALLER, AuditLine.SUBJECT};
 
     /**
      * Reads a record from its JSON bytes with Jackson's streaming parser (no tree): the audit index reads every
@@ -100,8 +88,8 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
      * @throws IOException when the bytes are not a JSON object, or {@code at} is missing or not an instant
      */
     public static AuditRecord fromJsonBytes(byte[] json) throws IOException {
-        String[] v = readTextFields(json, RECORD_FIELDS);
-        return new AuditRecord(at(v[0]), v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        String[] v = AuditLine.readTextFields(json, AuditLine.COMMON);
+        return new AuditRecord(AuditLine.at(v[0]), v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     /**
@@ -112,49 +100,8 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
      * @throws IOException when the bytes are not a JSON object, or {@code at} is missing or not an instant
      */
     static AuditIndex.Entry readIndexKeys(byte[] json, int partition, long offset) throws IOException {
-        String[] v = readTextFields(json, INDEX_FIELDS);
-        return new AuditIndex.Entry(v[2], v[1], at(v[0]).toEpochMilli(), json, partition, offset);
-    }
-
-    /**
-     * The text values of the top-level fields {@code names} of a JSON object, in that order (null when absent or
-     * null); other fields, and nested objects and arrays, are skipped without being decoded (a field of a later
-     * version is ignored, as {@link #fromJson} does).
-     */
-    private static String[] readTextFields(byte[] json, String[] names) throws IOException {
-        String[] values = new String[names.length];
-        try (JsonParser p = FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("an audit record is a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                } else if (value != JsonToken.VALUE_NULL) {
-                    for (int i = 0; i < names.length; i++) {
-                        if (names[i].equals(field)) {
-                            values[i] = p.getText();
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        return values;
-    }
-
-    /** The record's {@code at}, which every record has. */
-    private static Instant at(String atText) throws IOException {
-        if (atText == null) {
-            throw new IOException("an audit record has no 'at'");
-        }
-        try {
-            return IsoTimes.parseInstant(atText);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IOException("'at' is not an ISO-8601 instant: " + atText, e);
-        }
+        String[] v = AuditLine.readTextFields(json, INDEX_FIELDS);
+        return new AuditIndex.Entry(v[2], v[1], AuditLine.at(v[0]).toEpochMilli(), json, partition, offset);
     }
 
     public static AuditRecord fromJson(JsonNode n) {

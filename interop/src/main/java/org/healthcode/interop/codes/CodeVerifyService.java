@@ -68,15 +68,17 @@ public final class CodeVerifyService {
         return d.length() == 0 ? null : d.toString();
     }
 
-    /** The pseudonym of a valid code issued by this region; empty for anything else (DCCs, failures). */
+    /**
+     * The pseudonym of a valid code issued by this region, opened from the code's sealed subject; empty for anything
+     * else (DCCs, failures, other regions' codes, whose subjects only they can open).
+     */
     private Optional<String> ownRegionSubject(Verdict verdict) {
         if (!verdict.isValid() || !(CodePrefix.NAME + CodePrefix.VERSION).equals(verdict.format())
-                || verdict.payload().isEmpty()) {
+                || verdict.payload().isEmpty() || verdict.subject().isEmpty()) {
             return Optional.empty();
         }
         String iss = verdict.payload().get().path("iss").asText();
-        String sub = verdict.payload().get().path("sub").asText();
-        return iss.equals(codes.config().region()) && !sub.isEmpty() ? Optional.of(sub) : Optional.empty();
+        return iss.equals(codes.config().region()) ? codes.resolveSubject(verdict.subject().get()) : Optional.empty();
     }
 
     private Event scanEvent(CheckpointScan scan, String personId, Instant now) {

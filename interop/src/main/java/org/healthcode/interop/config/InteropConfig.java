@@ -22,8 +22,8 @@ import org.healthcode.interop.security.Role;
  *                         ({@code --dev-open-lookups}, a flag; printed loudly at start)
  * @param tlsPort          the HTTPS port with client-certificate authentication ({@code --tls-port}; -1 off, 0 a
  *                         free port)
- * @param pkiDir           the development CA and node certificates ({@code --pki-dir}, default
- *                         {@code <data-dir>/pki}; share it between processes that must trust each other)
+ * @param pkiDir           this node's certificates and the CA certificate, as {@code ./healthcode access node-cert}
+ *                         writes them ({@code --pki-dir}, default {@code <data-dir>/pki}); never the CA's key
  * @param ratePerSecond    per-caller request rates by role ({@code --rate-limit app=50,checkpoint=200,...};
  *                         0 = unlimited)
  * @param topicPrefix      prefix of the audit, interop and exchange-outbox topics ({@code --topic-prefix}, default

@@ -115,7 +115,8 @@ final class ServeOptions {
     String tlsPort;
 
     @Option(names = InteropConfig.PKI_DIR, paramLabel = "DIR",
-            description = "Development CA and node certificates (default: <data-dir>/pki).")
+            description = "This node's certificates and the CA certificate from ./healthcode access node-cert,"
+                    + " never the CA's key (default: <data-dir>/pki).")
     Path pkiDir;
 
     @Option(names = InteropConfig.RATE_LIMIT, paramLabel = "ROLE=N,...", description = "Requests per second per"

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.healthcode.contracts.exchange.RiskPersonNotice;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**

@@ -17,6 +17,7 @@ import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.CertificateCallers;
 import org.healthcode.interop.security.RateLimiter;
+import org.healthcode.interop.security.Revocations;
 import org.healthcode.interop.security.Role;
 
 /**
@@ -40,13 +41,16 @@ public final class AccessControlHandler extends Handler.Wrapper {
     private final AuditSink audit;
     private final ServingMetrics metrics;
     private final Clock clock;
+    private final Revocations revocations;
 
     /** A refusal: the reason and the words for the caller. */
     private record Refusal(ErrorReason reason, String message, long retryAfter) {}
 
     public AccessControlHandler(Handler next, ApiKeys apiKeys, RateLimiter rates, boolean devOpenLookups,
-                                String region, AuditSink audit, ServingMetrics metrics, Clock clock) {
+                                String region, AuditSink audit, ServingMetrics metrics, Clock clock,
+                                Revocations revocations) {
         super(next);
+        this.revocations = revocations;
         this.apiKeys = apiKeys;
         this.rates = rates;
         this.devOpenLookups = devOpenLookups;
@@ -98,10 +102,17 @@ public final class AccessControlHandler extends Handler.Wrapper {
         return JsonResponses.error(response, callback, refusal.reason(), refusal.message());
     }
 
-    /** The caller, or a refusal. A presented credential that fails is refused even in dev-open mode. */
+    /**
+     * The caller, or a refusal. A presented credential that fails is refused even in dev-open mode. A client
+     * certificate is checked against the revocation list on every request, not only at the handshake: a connection
+     * kept open does not outlive its certificate's revocation.
+     */
     Object authenticate(Request request, Set<Role> admitted) {
         EndPoint.SslSessionData ssl = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         if (ssl != null && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
+            if (revocations != null && revocations.isRevoked(ssl.peerCertificates()[0])) {
+                return new Refusal(ErrorReason.UNAUTHENTICATED, "the client certificate is revoked", 0);
+            }
             Optional<Caller> c = CertificateCallers.of(ssl.peerCertificates()[0]);
             return c.isPresent() ? c.get() : new Refusal(ErrorReason.UNAUTHENTICATED,
                     "the client certificate names no role (OU) and region (O)", 0);

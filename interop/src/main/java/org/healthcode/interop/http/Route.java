@@ -67,6 +67,8 @@ public enum Route {
     // ---- the national hub -------------------------------------------------------------------------------------------
     /** The signed national trust bundle (ETag, Last-Modified, 304). */
     HUB_TRUST_LIST("GET", Access.ANY_ROLE, Body.DEFAULT, "trust.HubHandler", "/v1/trust-list"),
+    /** The CA's certificate revocation list, as the hub holds it (regions take it with the trust list). */
+    HUB_CRL("GET", Access.ANY_ROLE, Body.DEFAULT, "trust.HubHandler", "/v1/trust-list/crl"),
     /** A region registers or withdraws its keys. */
     HUB_REGISTRATION("POST", roles(Role.REGION), Body.DEFAULT, "trust.HubHandler", "/v1/trust-list/registrations");
 

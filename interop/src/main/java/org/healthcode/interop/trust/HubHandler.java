@@ -19,20 +19,24 @@ import org.healthcode.interop.http.Route;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.security.Caller;
+import org.healthcode.interop.security.Revocations;
 
 /**
  * The hub's HTTP surface (the hub's {@link Route}s): {@code GET /v1/trust-list} (the signed bundle; {@code ETag},
  * {@code Last-Modified}, 304 on {@code If-None-Match} or {@code If-Modified-Since}),
  * {@code POST /v1/trust-list/registrations} (a {@link KeyRegistration}; 200 accepted, 403
- * {@code registration_rejected}), {@code GET /health}.
+ * {@code registration_rejected}), {@code GET /v1/trust-list/crl} (the CA's certificate revocation list as the hub
+ * holds it, PEM; 404 when it holds none), {@code GET /health}.
  */
 public final class HubHandler extends Handler.Abstract {
     private final TrustHub hub;
+    private final Revocations revocations;
     private final AuditSink audit;
     private final Clock clock;
 
-    public HubHandler(TrustHub hub, AuditSink audit, Clock clock) {
+    public HubHandler(TrustHub hub, Revocations revocations, AuditSink audit, Clock clock) {
         this.hub = hub;
+        this.revocations = revocations;
         this.audit = audit;
         this.clock = clock;
     }
@@ -50,6 +54,9 @@ public final class HubHandler extends Handler.Abstract {
                 case HUB_TRUST_LIST -> {
                     return trustList(request, response, callback);
                 }
+                case HUB_CRL -> {
+                    return crl(response, callback);
+                }
                 case HUB_REGISTRATION -> {
                     return register(request, response, callback);
                 }
@@ -59,7 +66,7 @@ public final class HubHandler extends Handler.Abstract {
             }
         }
         return JsonResponses.error(response, callback, ErrorReason.NOT_FOUND,
-                "hub: GET /v1/trust-list, POST /v1/trust-list/registrations, GET /health");
+                "hub: GET /v1/trust-list, GET /v1/trust-list/crl, POST /v1/trust-list/registrations, GET /health");
     }
 
     private boolean trustList(Request request, Response response, Callback callback) {
@@ -88,6 +95,15 @@ public final class HubHandler extends Handler.Abstract {
             return true;
         }
         return JsonResponses.write(response, callback, 200, JsonResponses.JSON, p.json());
+    }
+
+    private boolean crl(Response response, Callback callback) throws Exception {
+        var crl = revocations.currentPem();
+        if (crl.isEmpty()) {
+            return JsonResponses.error(response, callback, ErrorReason.NOT_FOUND, "no revocation list");
+        }
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        return JsonResponses.write(response, callback, 200, "application/x-pem-file", crl.get());
     }
 
     private boolean register(Request request, Response response, Callback callback) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.healthcode.contracts.testing.Golden;
 import org.junit.jupiter.api.Test;
 
 /** The streamed JSON line of an audit record says exactly what the Jackson rendering says, and reads back. */
@@ -52,5 +53,16 @@ class AuditRecordJsonTest {
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("yesterday");
         assertThatThrownBy(() -> AuditRecord.fromJsonBytes("[1]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void theJobsOverrideRecordReadsAsARecordOfTheAuditTrailItsOwnFieldsSkipped() throws Exception {
+        byte[] line = Golden.OVERRIDE_AUDIT_LINE.getBytes(StandardCharsets.UTF_8);
+        AuditRecord r = AuditRecord.fromJsonBytes(line);
+        assertThat(r).isEqualTo(new AuditRecord(Instant.parse("2022-04-05T03:00:00Z"), Golden.OVERRIDE_AUDIT_CALLER,
+                "operator", null, "approval", Golden.OVERRIDE_AUDIT_SUBJECT, "accepted", null));
+        AuditIndex.Entry keys = AuditIndex.Entry.of(line, 0, 7);
+        assertThat(keys.subject()).isEqualTo(Golden.OVERRIDE_AUDIT_SUBJECT);
+        assertThat(keys.caller()).isEqualTo(Golden.OVERRIDE_AUDIT_CALLER);
     }
 }

@@ -31,13 +31,13 @@ import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
 import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.StatusFixtures;
+import org.healthcode.interop.TestCertificates;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.security.ApiKeys;
-import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +59,7 @@ class AccessBoundaryTest {
     static Path dir;
     private static KafkaBroker broker;
     private static ServingNode node;
+    private static TestCertificates certs;
     private static String appKey;
     private static String checkpointKey;
     private static String operatorKey;
@@ -74,8 +75,10 @@ class AccessBoundaryTest {
         checkpointKey = ApiKeys.add(keys, "gate-1", Role.CHECKPOINT, REGION);
         operatorKey = ApiKeys.add(keys, "ops-1", Role.OPERATOR, REGION);
         // one lookup at a time and no queue: whatever reaches admission beside a real lookup makes it 503
+        certs = TestCertificates.in(dir);
+        Path pki = certs.region(REGION, dir.resolve("pki"));
         InteropConfig access = InteropConfig.defaults()
-                .withAccess(keys, false, 0, dir.resolve("pki"), Map.of(Role.APP, 10_000, Role.CHECKPOINT, 50,
+                .withAccess(keys, false, 0, pki, Map.of(Role.APP, 10_000, Role.CHECKPOINT, 50,
                         Role.REGION, 1_000, Role.OPERATOR, 1_000, Role.HUB, 10))
                 .withHub(null, null, List.of(), Map.of("310000", URI.create("https://127.0.0.1:9")));
         ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0,
@@ -265,9 +268,8 @@ class AccessBoundaryTest {
                 -1, 4).withInterop(tlsOnly);
         try (ServingNode tls = ServingNode.start(serve, AuditSink.DISCARD)) {
             assertThat(tls.baseUri().getScheme()).isEqualTo("https");
-            DevPki pki = DevPki.openOrCreate(dir.resolve("pki"));
             HttpClient app = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(pki.sslContext(pki.issue("app-tls", Role.APP, REGION))).build();
+                    .sslContext(certs.caller("app-tls", Role.APP, REGION)).build();
             await().atMost(WAIT).until(() -> app.send(HttpRequest.newBuilder(tls.baseUri().resolve("/v1/status/alice"))
                     .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         }

@@ -34,11 +34,11 @@ import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.HubNode;
 import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.StatusFixtures;
+import org.healthcode.interop.TestCertificates;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.security.ApiKeys;
-import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,12 +91,12 @@ class HostileInputTest {
                 16).withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null, Map.of(Role.APP, 0)))
                 .withAdmission(new ServeConfig.Admission(1024, 20, 8));
         node = ServingNode.start(serve, AuditSink.DISCARD);
-        Path pkiDir = dir.resolve("pki");
+        TestCertificates certs = TestCertificates.in(dir);
+        Path pkiDir = certs.hub(dir.resolve("hub-pki"));
         hub = HubNode.start(new ServeConfig(null, "status", dir.resolve("hub"), "127.0.0.1", 0, 16)
                 .withInterop(InteropConfig.defaults().withMode(InteropConfig.MODE_HUB)
                         .withAccess(null, false, 0, pkiDir, InteropConfig.DEFAULT_RATES)), AuditSink.DISCARD);
-        DevPki pki = DevPki.openOrCreate(pkiDir);
-        regionTls = pki.sslContext(pki.issue("region-310000", Role.REGION, "310000"));
+        regionTls = certs.caller("region-310000", Role.REGION, "310000");
 
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

@@ -36,19 +36,20 @@ import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.trust.TrustStore;
 import org.healthcode.codes.verify.CodeVerifier;
 import org.healthcode.codes.verify.Verdict;
+import org.healthcode.contracts.exchange.RiskPersonNotice;
+import org.healthcode.contracts.testing.Golden;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.HubNode;
 import org.healthcode.interop.InteropServing;
 import org.healthcode.interop.ServingNode;
+import org.healthcode.interop.TestCertificates;
 import org.healthcode.interop.codes.VerifyHandler;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
-import org.healthcode.interop.exchange.RiskPersonNotice;
 import org.healthcode.interop.security.ApiKeys;
-import org.healthcode.interop.security.DevPki;
 import org.healthcode.interop.security.Role;
 import org.healthcode.interop.trust.HubRegistrar;
 import org.healthcode.interop.trust.TrustBundle;
@@ -76,7 +77,7 @@ class TwoRegionsTest {
     private static HubNode hub;
     private static ServingNode regionA;
     private static ServingNode regionB;
-    private static DevPki pki;
+    private static TestCertificates certs;
     private static String appKeyA;
     private static String checkpointKeyA;
     private static String operatorKeyA;
@@ -86,14 +87,13 @@ class TwoRegionsTest {
         broker = KafkaBroker.start(dir.resolve("broker"), 0);
         Topics.ensure(broker.bootstrapServers(), List.of(Topics.compacted("a.status", 1), Topics.compacted("b.status", 1),
                 Topics.plain(CodesServeConfig.DEFAULT_VENUE_TOPIC, 1)));
-        Path pkiDir = dir.resolve("pki");
-        pki = DevPki.openOrCreate(pkiDir);
+        certs = TestCertificates.in(dir);
         // each region's signing keys exist before the hub: their first trust lists are enrolled out of band
         Path enrolA = codesOf(A, dir.resolve("a")).writeTrustList(dir.resolve("enrol-a.json"), Instant.now());
         Path enrolB = codesOf(B, dir.resolve("b")).writeTrustList(dir.resolve("enrol-b.json"), Instant.now());
 
         InteropConfig hubOptions = InteropConfig.defaults().withMode(InteropConfig.MODE_HUB)
-                .withAccess(null, false, 0, pkiDir, InteropConfig.DEFAULT_RATES)
+                .withAccess(null, false, 0, certs.hub(dir.resolve("hub-pki")), InteropConfig.DEFAULT_RATES)
                 .withHub(null, null, List.of(enrolA, enrolB), Map.of());
         hub = HubNode.start(new ServeConfig(null, "status", dir.resolve("hub"), "127.0.0.1", 0, 16)
                 .withInterop(hubOptions), AuditSink.DISCARD);
@@ -104,9 +104,11 @@ class TwoRegionsTest {
         checkpointKeyA = ApiKeys.add(keysA, "gate-7", Role.CHECKPOINT, A);
         operatorKeyA = ApiKeys.add(keysA, "ops-li", Role.OPERATOR, A);
 
-        regionB = ServingNode.start(region(B, "b.", dir.resolve("b"), null, pkiDir, hubKey, Map.of()),
+        Path pkiA = certs.region(A, dir.resolve("a-pki"));
+        Path pkiB = certs.region(B, dir.resolve("b-pki"));
+        regionB = ServingNode.start(region(B, "b.", dir.resolve("b"), null, pkiB, hubKey, Map.of()),
                 AuditSink.DISCARD);
-        regionA = ServingNode.start(region(A, "a.", dir.resolve("a"), keysA, pkiDir, hubKey,
+        regionA = ServingNode.start(region(A, "a.", dir.resolve("a"), keysA, pkiA, hubKey,
                 Map.of(B, regionB.interop().tlsUri().orElseThrow())), AuditSink.DISCARD);
         // both registered (A signed its list with its current key) and A's list is in B's copy after B's next refresh
         await().atMost(WAIT).until(() -> hub.hub().current().bundle().serial() >= 2);
@@ -197,6 +199,44 @@ class TwoRegionsTest {
                 .register(codesA.trustList(Instant.now()), List.of(), codesA.keyRing().next(), codesA);
         assertThat(impostor.status()).isEqualTo(403);
         assertThat(codesB.keyRing().region()).isEqualTo(B);
+    }
+
+    @Test
+    void aKeyWithdrawnWithKeysWithdrawReachesTheOtherRegionThroughTheHubAtTheNextRefreshes() throws Exception {
+        HttpClient checkpointOfB = mtls("gate-sh-2", Role.CHECKPOINT, B);
+        // ./healthcode keys withdraw works on A's key directory beside the running node, as this instance does
+        RegionCodes keysOfA = regionA.interop().regionCodes();
+        // first bring the hub and A's node to A's ring as it is now (whatever an earlier test withdrew at the hub)
+        withdrawAndAwaitRegistration(keysOfA, keysOfA.keyRing().current().kidBase64());
+        String kid = keysOfA.keyRing().current().kidBase64();
+        String code = keysOfA.issue("pa-traveller", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
+        regionB.interop().refreshTrust();
+        assertThat(verifyAtCheckpoint(checkpointOfB, code).isValid()).isTrue();
+
+        withdrawAndAwaitRegistration(keysOfA, kid);
+        // the hub has it withdrawn for good; B still trusts it until its own refresh
+        assertThat(JSON.readTree(hub.hub().publicKeyFile().resolveSibling("registry.json").toFile())
+                .path("regions").path(A).path("withdrawn").toString()).contains(kid);
+        assertThat(verifyAtCheckpoint(checkpointOfB, code).isValid()).isTrue();
+        regionB.interop().refreshTrust();
+        Verdict after = verifyAtCheckpoint(checkpointOfB, code);
+        assertThat(after.toJson().path("result").asText()).as(after.toJsonLine()).isEqualTo("unknown_key");
+        // codes A signs from now on verify at B
+        String fresh = keysOfA.issue("pa-traveller", Colour.GREEN, MONDAY_9AM, Instant.now()).text();
+        assertThat(verifyAtCheckpoint(checkpointOfB, fresh).isValid()).isTrue();
+    }
+
+    /**
+     * Withdraws {@code kid} from A's ring on disk, then refreshes A until its node has registered the ring without
+     * the key at the hub (the node reads its key files again at most once a second).
+     */
+    private static void withdrawAndAwaitRegistration(RegionCodes keysOfA, String kid) throws Exception {
+        keysOfA.withdraw(kid, Instant.now());
+        await().atMost(WAIT).until(() -> {
+            regionA.interop().refreshTrust();
+            return hub.hub().current().bundle().lists().stream().filter(l -> l.region().equals(A))
+                    .flatMap(l -> l.keys().stream()).noneMatch(k -> k.kid().equals(kid));
+        });
     }
 
     @Test
@@ -297,14 +337,12 @@ class TwoRegionsTest {
 
     @Test
     void noticeFormatMatchesTheRiskJobs() {
-        // the same golden key as risk-model's ExchangeRequestJsonTest: both sides derive it alike
-        assertThat(RiskPersonNotice.of("440000", "310000", "nat-golden", "red", "infection",
-                Instant.parse("2022-04-04T01:00:00Z"), Instant.parse("2022-04-18T01:00:00Z")).idempotencyKey())
-                .isEqualTo(GOLDEN_KEY);
+        // the job's notices (pinned in risk-model's ExchangeRequestJsonTest) are read as the serving process reads
+        RiskPersonNotice n = RiskPersonNotice.parse(Golden.NOTICE_JSON);
+        assertThat(n.problems()).isEmpty();
+        assertThat(n.idempotencyKey()).isEqualTo(RiskPersonNotice.of(n.fromRegion(), n.toRegion(), n.nationalId(),
+                n.colour(), n.reasonCategory(), n.since(), n.expiry()).idempotencyKey());
     }
-
-    /** SHA-256 of {@code 440000|310000|nat-golden|red|infection|2022-04-04T01:00:00Z|2022-04-18T01:00:00Z}, 16 bytes. */
-    static final String GOLDEN_KEY = "4f00f707a2cb799d140b0e6c649bab2c";
 
     private static void publishText(String topic, String key, String value) throws Exception {
         Properties p = new Properties();
@@ -438,7 +476,7 @@ class TwoRegionsTest {
 
     private static HttpClient mtls(String name, Role role, String region) throws Exception {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(pki.sslContext(pki.issue(name, role, region))).build();
+                .sslContext(certs.caller(name, role, region)).build();
     }
 
     private static HttpClient plain() {

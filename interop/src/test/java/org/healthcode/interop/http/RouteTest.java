@@ -53,6 +53,7 @@ class RouteTest {
         assertThat(roles("/v1/trust-list")).contains(ANY);
         assertThat(roles("/v1/trust-list.json")).contains(ANY);
         assertThat(roles("/v1/trust-list/national")).contains(ANY);
+        assertThat(roles("/v1/trust-list/crl")).contains(ANY); // signed by the CA
         // open: health, metrics and the pages (which hold nothing until a credentialed call fills them)
         for (String open : new String[] {"/health", "/metrics", "/app", "/app/pa-1", "/checkpoint", "/web/app.js"}) {
             assertThat(roles(open)).as(open).isEmpty();
@@ -80,6 +81,7 @@ class RouteTest {
         assertThat(Route.match("/v1/audit/me/pa-1")).contains(Route.AUDIT_OF_PERSON);
         assertThat(Route.match("/v1/status:batch")).contains(Route.STATUS_BATCH);
         assertThat(Route.match("/v1/trust-list/registrations")).contains(Route.HUB_REGISTRATION);
+        assertThat(Route.match("/v1/trust-list/crl")).contains(Route.HUB_CRL);
         assertThat(Route.match("/v1/statusx")).isEmpty();
     }
 

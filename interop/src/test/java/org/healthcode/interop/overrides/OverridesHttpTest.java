@@ -1,6 +1,7 @@
 package org.healthcode.interop.overrides;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,13 +14,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.contracts.testing.Golden;
 import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.decode.StandardEventDecoder;
 import org.healthcode.ingest.events.Event;
@@ -132,6 +139,24 @@ class OverridesHttpTest {
                 + "/v1/audit?caller=op-chen")).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + chen)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(own.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theJobsOverrideAuditRecordIsAnsweredByTheAuditApi() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>("audit", "appeal-1", Golden.OVERRIDE_AUDIT_LINE)).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUri()
+                    + "/v1/audit?subject=" + Golden.OVERRIDE_AUDIT_SUBJECT)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + chen).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).path("records")).extracting(n -> n.path("caller").asText() + " "
+                    + n.path("action").asText() + " " + n.path("result").asText())
+                    .contains(Golden.OVERRIDE_AUDIT_CALLER + " approval accepted");
+        });
     }
 
     private static HttpResponse<String> post(String key, String path, String body) throws Exception {

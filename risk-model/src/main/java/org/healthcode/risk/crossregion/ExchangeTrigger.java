@@ -54,7 +54,7 @@ public class ExchangeTrigger extends KeyedCoProcessFunction<String, StatusChange
     @Override
     public void processElement1(StatusChange s, Context ctx, Collector<ExchangeRequest> out) throws Exception {
         boolean coloured = s.colour().equals("red") || s.colour().equals("yellow");
-        String category = coloured ? ReasonCategories.pushable(s.conditions(), s.colour()) : null;
+        String category = coloured ? PushableStatus.category(s.conditions(), s.colour()) : null;
         if (category == null || s.nationalId() == null) {
             status.clear();
             List<ExchangeRequest> withdrawals = new ArrayList<>();

@@ -9,11 +9,14 @@ import org.healthcode.risk.events.FeedRecord;
 public final class FeedWatermarks {
     private FeedWatermarks() {}
 
-    /** Live feeds: bounded out-of-orderness per partition; an idle partition (a quiet feed) does not hold time back. */
-    public static WatermarkStrategy<FeedRecord> live(Duration outOfOrderness, Duration idleness) {
+    /**
+     * A source that is never quiet before it ends (a bounded collection): bounded out-of-orderness and no idleness.
+     * With idleness, a source stalled by back-pressure or a loaded machine would be marked idle and passed by the
+     * other inputs' event time, so what is late would depend on timing.
+     */
+    public static WatermarkStrategy<FeedRecord> outOfOrder(Duration outOfOrderness) {
         return WatermarkStrategy.<FeedRecord>forBoundedOutOfOrderness(outOfOrderness)
-                .withTimestampAssigner(new EventTime())
-                .withIdleness(idleness);
+                .withTimestampAssigner(new EventTime());
     }
 
     /**

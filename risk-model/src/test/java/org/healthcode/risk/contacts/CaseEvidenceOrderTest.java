@@ -110,7 +110,7 @@ class CaseEvidenceOrderTest {
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(2);
         DataStream<FeedRecord> feed = env.fromData(records).setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.live(Duration.ofDays(30), Duration.ofSeconds(5)))
+                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
                 .setParallelism(1);
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());

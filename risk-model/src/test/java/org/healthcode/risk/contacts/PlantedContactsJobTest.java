@@ -127,7 +127,7 @@ class PlantedContactsJobTest {
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(2)));
         env.setParallelism(2);
         DataStream<FeedRecord> feed = env.fromData(records).setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.live(Duration.ofSeconds(5), Duration.ofSeconds(5)))
+                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofSeconds(5)))
                 .setParallelism(1);
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());

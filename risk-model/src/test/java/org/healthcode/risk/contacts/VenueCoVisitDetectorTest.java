@@ -98,4 +98,33 @@ class VenueCoVisitDetectorTest {
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
+    @Test
+    void aCaseFoundEarlierRevisesItsCoVisitsAndWithdrawsThoseItsWindowNoLongerHolds() throws Exception {
+        Instant earlier = plusDays(MONDAY_9AM, 1);
+        CaseFound byDiagnosis = new CaseFound(ALICE, ms(FOUND), null, null, "diagnosis:" + ALICE);
+        CaseFound byTest = new CaseFound(ALICE, ms(earlier), null, ms(earlier), "test+:" + ALICE);
+        PersonActivity monday = scanAt(ALICE, MONDAY_9AM);
+        // between the test and the diagnosis: inside the window only while the diagnosis is all there is
+        PersonActivity tuesday = scanAt(ALICE, plusDays(MONDAY_9AM, 1).plusSeconds(3600));
+        send(monday.asCaseCopy(byDiagnosis, ms(FOUND) - RULES.infectiousLeadMillis()),
+                tuesday.asCaseCopy(byDiagnosis, ms(FOUND) - RULES.infectiousLeadMillis()),
+                scanAt(BOB, plusMinutes(MONDAY_9AM, 10)), scanAt(CAROL, plusMinutes(Instant.ofEpochMilli(tuesday.from()), 10)));
+        List<Exposure> before = List.copyOf(h.extractOutputValues());
+        assertThat(before).extracting(Exposure::personId, Exposure::caseFound)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(BOB, ms(FOUND)),
+                        org.assertj.core.groups.Tuple.tuple(CAROL, ms(FOUND)));
+
+        // the earlier test arrives: the person index sends the case's visits again with the case as it is now
+        long windowStart = ms(earlier) - RULES.infectiousLeadMillis();
+        List<Exposure> after = send(monday.asCaseCopy(byTest, windowStart), tuesday.asCaseCopy(byTest, windowStart));
+        List<Exposure> revisions = after.subList(before.size(), after.size());
+        Exposure bob = revisions.stream().filter(e -> e.personId().equals(BOB)).reduce((a, b) -> b).orElseThrow();
+        Exposure carol = revisions.stream().filter(e -> e.personId().equals(CAROL)).reduce((a, b) -> b).orElseThrow();
+        assertThat(bob.withdrawn()).isFalse();
+        assertThat(bob.caseFound()).isEqualTo(ms(earlier));
+        assertThat(bob.causeEventIds()).startsWith("test+:" + ALICE);
+        assertThat(carol.withdrawn()).isTrue();
+        assertThat(carol.exposureId()).isEqualTo(before.stream().filter(e -> e.personId().equals(CAROL))
+                .findFirst().orElseThrow().exposureId());
+    }
 }

@@ -115,7 +115,7 @@ class CrossRegionWorkflowTest {
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(2);
         DataStream<FeedRecord> feed = env.fromData(input).setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.live(Duration.ofDays(30), Duration.ofSeconds(5)))
+                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
                 .setParallelism(1);
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());

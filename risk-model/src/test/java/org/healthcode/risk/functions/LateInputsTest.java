@@ -11,6 +11,9 @@ import static org.healthcode.risk.testing.Fixtures.plusHours;
 import static org.healthcode.risk.testing.Fixtures.positivePcr;
 
 import java.time.Instant;
+import java.util.List;
+import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.contacts.ExposureKind;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.testing.PersonRiskHarness;
 import org.junit.jupiter.api.Test;
@@ -60,5 +63,39 @@ class LateInputsTest {
             assertThat(late.sinceMs()).isEqualTo(inOrder.sinceMs());
             assertThat(late.conditions()).isEqualTo(inOrder.conditions());
         }
+    }
+    @Test
+    void aRevisedExposureReplacesTheAppliedOneAndAWithdrawalTakesItsConditionAway() throws Exception {
+        Instant diagnosis = plusHours(MONDAY_9AM, 6);
+        Exposure byDiagnosis = Exposure.of(BOB, ALICE, ExposureKind.VENUE_CO_VISIT, ms(plusHours(MONDAY_9AM, -20)),
+                ms(plusHours(MONDAY_9AM, -20)), "venue:market", 0, ms(diagnosis), List.of("diagnosis:alice"));
+        Exposure byTest = Exposure.of(BOB, ALICE, ExposureKind.VENUE_CO_VISIT, ms(plusHours(MONDAY_9AM, -20)),
+                ms(plusHours(MONDAY_9AM, -20)), "venue:market", 0, ms(MONDAY_9AM), List.of("test+:alice"));
+        try (PersonRiskHarness h = new PersonRiskHarness()) {
+            h.send(byDiagnosis).advanceTo(TUESDAY_9AM);
+            assertThat(h.latest(BOB).sinceMs()).isEqualTo(ms(diagnosis));
+            // the case's earlier test arrived a day late: the same exposure, found earlier
+            h.send(byTest);
+            StatusChange revised = h.latest(BOB);
+            assertThat(revised.colour()).isEqualTo("yellow");
+            assertThat(revised.sinceMs()).isEqualTo(ms(MONDAY_9AM));
+            assertThat(revised.conditions()).singleElement().satisfies(c -> {
+                assertThat(c.startMs()).isEqualTo(ms(MONDAY_9AM));
+                assertThat(c.cause()).containsExactly(byTest.exposureId());
+            });
+            h.send(byTest.withdrawal());
+            assertThat(h.latest(BOB).colour()).isEqualTo("green");
+            assertThat(h.latest(BOB).conditions()).isEmpty();
+        }
+        try (PersonRiskHarness h = new PersonRiskHarness()) {
+            // not applied yet: the latest version waits in its place
+            h.send(byDiagnosis).send(byTest).advanceTo(TUESDAY_9AM);
+            assertThat(h.latest(BOB).sinceMs()).isEqualTo(ms(MONDAY_9AM));
+            assertThat(h.statusesOf(BOB)).hasSize(1);
+        }
+    }
+
+    private static long ms(Instant t) {
+        return t.toEpochMilli();
     }
 }

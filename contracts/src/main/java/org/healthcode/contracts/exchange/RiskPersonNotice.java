@@ -1,4 +1,4 @@
-package org.healthcode.interop.exchange;
+package org.healthcode.contracts.exchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,41 +10,38 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A risk person pushed from one region to another (区域协查): only the national pseudonym, colour, a reason
- * category (never the reason or its events), since and expiry. {@code idempotencyKey} is derived from the content,
- * so a redelivery, or the same fact enqueued twice, is recognised by the receiver.
+ * category (never the reason or its events), since and expiry. {@code idempotencyKey} is derived from the content
+ * ({@link #idempotencyKey}), so a redelivery, or the same fact enqueued twice, is recognised by the receiver. The job
+ * writes notices to {@code exchange-out}, the serving process writes its own, pushes them and receives others'.
  */
 public record RiskPersonNotice(String idempotencyKey, String fromRegion, String toRegion, String nationalId,
                                String colour, String reasonCategory, Instant since, Instant expiry) {
-    /** Reason categories: what kind of risk, without the details that stay in the issuing region. */
-    public static final Set<String> CATEGORIES = Set.of("infection", "contact", "risk_area", "other");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A notice with its content-derived idempotency key. */
     public static RiskPersonNotice of(String from, String to, String nationalId, String colour, String category,
                                       Instant since, Instant expiry) {
+        return new RiskPersonNotice(idempotencyKey(from, to, nationalId, colour, category, since, expiry), from, to,
+                nationalId, colour, category, since, expiry);
+    }
+
+    /**
+     * The idempotency key of a notice with this content: the first 128 bits of SHA-256 over
+     * {@code from|to|nationalId|colour|category|since|expiry} (instants in ISO-8601 UTC), in hex. A notice made again
+     * from the same facts (a request replayed after a restore) has the same key.
+     */
+    public static String idempotencyKey(String from, String to, String nationalId, String colour, String category,
+                                        Instant since, Instant expiry) {
         String material = String.join("|", from, to, nationalId, colour, category, since.toString(), expiry.toString());
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return new RiskPersonNotice(HexFormat.of().formatHex(d, 0, 16), from, to, nationalId, colour, category,
-                    since, expiry);
+            return HexFormat.of().formatHex(d, 0, 16);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-    }
-
-    /** The reason category of a reason code (docs/reason-codes.md). */
-    public static String categoryOf(String reasonCode) {
-        return switch (reasonCode) {
-            case "confirmed", "asymptomatic", "positive_test", "suspected", "pooled_positive" -> "infection";
-            case "close_contact", "contact_of_contact", "companion", "venue_co_visit", "same_vehicle",
-                 "same_vehicle_rest" -> "contact";
-            case "high_risk_area", "medium_risk_area" -> "risk_area";
-            default -> "other";
-        };
     }
 
     /** Every problem with a received notice; empty when it may be ingested. */
@@ -62,8 +59,8 @@ public record RiskPersonNotice(String idempotencyKey, String fromRegion, String 
         if (!"red".equals(colour) && !"yellow".equals(colour) && !"green".equals(colour)) {
             p.add("colour: red or yellow (green withdraws the region's earlier record)");
         }
-        if (!CATEGORIES.contains(reasonCategory)) {
-            p.add("reasonCategory: one of " + CATEGORIES);
+        if (!ReasonCategories.ALL.contains(reasonCategory)) {
+            p.add("reasonCategory: one of " + ReasonCategories.ALL);
         }
         if (since == null || expiry == null || !expiry.isAfter(since)) {
             p.add("since/expiry: instants, expiry after since");
