@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.healthcode.analyst.feed.EventProtos;
@@ -91,8 +90,9 @@ public final class FeedMain {
         long rejected = 0;
         for (int i = 0; i < archive.files().size(); i++) {
             long line = archive.lineOffsets().get(i);
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(ArchiveFiles.open(archive.files().get(i)),
-                    StandardCharsets.UTF_8), 1 << 16)) {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(ArchiveFiles.open(archive.files().get(i)), StandardCharsets.UTF_8),
+                    1 << 16)) {
                 String text;
                 while ((text = r.readLine()) != null) {
                     line++;

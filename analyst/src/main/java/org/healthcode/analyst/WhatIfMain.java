@@ -28,10 +28,13 @@ public final class WhatIfMain {
         }
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.OBJECT_REUSE, true);
-        WhatIf.Result r = WhatIf.run(cfg, () -> StreamExecutionEnvironment.getExecutionEnvironment(conf),
+        WhatIf.Result r = WhatIf.run(
+                cfg,
+                () -> StreamExecutionEnvironment.getExecutionEnvironment(conf),
                 Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null, cfg.overrideKeyFile()));
         System.out.println("WHATIF DONE " + r.comparison().persons().size() + " persons differ (A "
-                + r.a().version() + ", B " + r.b().version() + "), " + r.comparison().days().size() + " days -> "
+                + r.a().version() + ", B " + r.b().version() + "), "
+                + r.comparison().days().size() + " days -> "
                 + cfg.out().resolve("report.html"));
     }
 }

@@ -14,12 +14,23 @@ import picocli.CommandLine.Option;
  * {@code ./healthcode bench <name>}: runs one benchmark and writes its results file (JSON and a text summary) under
  * {@code benchmarks/results/} ({@code benchmarks/target/quick-results/} with {@code --quick}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmarks of the health-code engine against DESIGN §6 (see benchmarks/README.md).",
-        subcommands = {LookupsBench.class, JmhBench.class, PipelineBench.class, RulesCeilingBench.class,
-                ContactsBench.class, org.healthcode.bench.replay.ReplayBench.class})
+        subcommands = {
+            LookupsBench.class,
+            JmhBench.class,
+            PipelineBench.class,
+            RulesCeilingBench.class,
+            ContactsBench.class,
+            org.healthcode.bench.replay.ReplayBench.class
+        })
 public final class BenchMain implements Runnable {
-    @Option(names = "--project-root", required = true, description = "the project's root directory (the script passes it)")
+    @Option(
+            names = "--project-root",
+            required = true,
+            description = "the project's root directory (the script passes it)")
     Path projectRoot;
 
     @CommandLine.Spec

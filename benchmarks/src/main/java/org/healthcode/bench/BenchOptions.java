@@ -9,11 +9,15 @@ import picocli.CommandLine.Option;
 
 /** The options every benchmark takes: quick mode, and where its results and scratch files go. */
 public final class BenchOptions {
-    @Option(names = "--quick", description = "seconds and tiny sizes: checks the harness works; the figures mean nothing")
+    @Option(
+            names = "--quick",
+            description = "seconds and tiny sizes: checks the harness works; the figures mean nothing")
     public boolean quick;
 
-    @Option(names = "--results-dir", description = "where to write <name>.json and <name>.txt "
-            + "(default benchmarks/results, or benchmarks/target/quick-results with --quick)")
+    @Option(
+            names = "--results-dir",
+            description = "where to write <name>.json and <name>.txt "
+                    + "(default benchmarks/results, or benchmarks/target/quick-results with --quick)")
     public Path resultsDir;
 
     @Option(names = "--keep-work", description = "keep the scratch directory (broker data, logs, checkpoints)")
@@ -41,7 +45,8 @@ public final class BenchOptions {
             return;
         }
         try (var paths = Files.walk(workDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("could not delete " + workDir + ": " + e.getMessage());
         }

@@ -44,15 +44,24 @@ class CommandHelpTest {
     void everyCommandListsItsOptions(String command) throws Exception {
         Path out = Files.createTempFile("help-" + command, ".txt");
         try {
-            ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("healthcode").toString(), command, "--help")
-                    .redirectErrorStream(true).redirectOutput(out.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            "bash", ROOT.resolve("healthcode").toString(), command, "--help")
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
             pb.environment().put("HEALTHCODE_SKIP_BUILD", "1");
             Process p = pb.start();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s --help finished within a minute", command).isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("%s --help finished within a minute", command)
+                    .isTrue();
             String text = Files.readString(out, StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as("exit code of %s --help; it printed:%n%s", command, text).isZero();
+            assertThat(p.exitValue())
+                    .as("exit code of %s --help; it printed:%n%s", command, text)
+                    .isZero();
             assertThat(text.toLowerCase(java.util.Locale.ROOT)).as(command).contains("usage");
-            assertThat(text).as(command).containsPattern("--[a-z]").doesNotContain("unknown option")
+            assertThat(text)
+                    .as(command)
+                    .containsPattern("--[a-z]")
+                    .doesNotContain("unknown option")
                     .doesNotContain("Exception");
         } finally {
             Files.deleteIfExists(out);

@@ -32,15 +32,18 @@ class QuickHarnessTest {
         projectRoot = Path.of("").toAbsolutePath().getParent();
         for (String module : List.of("interop", "risk-model")) {
             assertThat(projectRoot.resolve(module).resolve("target/classpath.txt"))
-                    .as("build %s first (mvn install -DskipTests)", module).exists();
+                    .as("build %s first (mvn install -DskipTests)", module)
+                    .exists();
         }
     }
 
     private static JsonNode run(String name, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--project-root", projectRoot.toString(), name, "--quick",
-                "--results-dir", results.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--project-root", projectRoot.toString(), name, "--quick", "--results-dir", results.toString()));
         args.addAll(List.of(extra));
-        assertThat(BenchMain.run(args.toArray(String[]::new))).as("exit code of bench " + name).isZero();
+        assertThat(BenchMain.run(args.toArray(String[]::new)))
+                .as("exit code of bench " + name)
+                .isZero();
         Path json = results.resolve(name + ".json");
         assertThat(json).exists();
         assertThat(results.resolve(name + ".txt")).exists().content().contains("machine: ");
@@ -65,7 +68,9 @@ class QuickHarnessTest {
         List<Double> fractions = new ArrayList<>();
         for (JsonNode p : phases) {
             fractions.add(p.path("fractionOfCapacity").asDouble());
-            assertThat(p.path("served").asLong()).as("served at %s", p.path("fractionOfCapacity")).isPositive();
+            assertThat(p.path("served").asLong())
+                    .as("served at %s", p.path("fractionOfCapacity"))
+                    .isPositive();
             assertThat(p.path("servedLatency").path("p99Ms").asDouble()).isPositive();
             assertThat(p.path("serverMaxRssBytes").asLong()).isPositive();
             // what the generator really sent, and whether that was the rate it meant to offer
@@ -74,19 +79,27 @@ class QuickHarnessTest {
         }
         // the second 70% ran beside a flood of /v1/verify-image
         assertThat(fractions).containsExactly(0.5, 0.7, 1.0, 0.7, 10.0, 0.5);
-        assertThat(phases.get(3).path("verifyImageFlood").path("answeredPerSecond").asDouble()).isPositive();
+        assertThat(phases.get(3)
+                        .path("verifyImageFlood")
+                        .path("answeredPerSecond")
+                        .asDouble())
+                .isPositive();
         assertThat(f.path("batches").path("idsPerSecond").asDouble()).isPositive();
         assertThat(f.path("serverAliveAtEnd").asBoolean()).isTrue();
         JsonNode redis = f.path("redis");
-        assertThat(redis.has("skipped") || redis.path("get").path("requestsPerSecond").asDouble() > 0)
-                .as("redis figures or the reason they are missing: %s", redis).isTrue();
+        assertThat(redis.has("skipped")
+                        || redis.path("get").path("requestsPerSecond").asDouble() > 0)
+                .as("redis figures or the reason they are missing: %s", redis)
+                .isTrue();
     }
 
     @Test
     void rulesCeilingCountsTheCitysEvents() throws Exception {
         JsonNode c = run("rules").path("ceiling");
         assertThat(c.path("events").asLong()).isPositive();
-        assertThat(c.path("personEvents").asLong()).isPositive().isLessThanOrEqualTo(c.path("events").asLong());
+        assertThat(c.path("personEvents").asLong())
+                .isPositive()
+                .isLessThanOrEqualTo(c.path("events").asLong());
         assertThat(c.path("statusChanges").asLong()).isPositive();
         assertThat(c.path("eventsPerSecondDecodeAndRules").asDouble()).isPositive();
     }
@@ -99,9 +112,14 @@ class QuickHarnessTest {
             names.add(row.path("benchmark").asText());
             assertThat(row.path("opsPerSecond").asDouble()).as(row.toString()).isPositive();
         }
-        assertThat(names).contains("PseudonymiserBenchmark.personId", "StatusViewBenchmark.getBytes",
-                "CodeSigningBenchmark.issue", "CodeSigningBenchmark.verify", "RuleEvaluationBenchmark.applyRules",
-                "RuleEvaluationBenchmark.decodeFeedRecord");
+        assertThat(names)
+                .contains(
+                        "PseudonymiserBenchmark.personId",
+                        "StatusViewBenchmark.getBytes",
+                        "CodeSigningBenchmark.issue",
+                        "CodeSigningBenchmark.verify",
+                        "RuleEvaluationBenchmark.applyRules",
+                        "RuleEvaluationBenchmark.decodeFeedRecord");
     }
 
     @Test
@@ -110,11 +128,14 @@ class QuickHarnessTest {
         assertThat(run.path("events").asLong()).isPositive();
         assertThat(run.path("caughtUp").asBoolean()).as(run.toString()).isTrue();
         // the same-run reference read every event and wrote one record for each (plus transaction markers)
-        assertThat(run.path("reference").path("eventsCommitted").asLong()).isEqualTo(run.path("events").asLong());
-        assertThat(run.path("reference").path("recordsOut").asLong()).isGreaterThanOrEqualTo(run.path("events").asLong());
+        assertThat(run.path("reference").path("eventsCommitted").asLong())
+                .isEqualTo(run.path("events").asLong());
+        assertThat(run.path("reference").path("recordsOut").asLong())
+                .isGreaterThanOrEqualTo(run.path("events").asLong());
         assertThat(run.path("ratioSteadyToReference").asDouble()).isPositive();
         assertThat(run.path("eventsPerSecond").asDouble()).isPositive();
-        assertThat(run.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble()).isPositive();
+        assertThat(run.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble())
+                .isPositive();
         assertThat(run.path("freshness").path("count").asInt()).isEqualTo(3);
         assertThat(run.path("checkpoints").path("completed").asInt()).isPositive();
         assertThat(run.path("checkpoints").path("bytesPerPerson").asDouble()).isPositive();
@@ -130,8 +151,11 @@ class QuickHarnessTest {
             assertThat(run.path("pings").asLong()).isEqualTo(run.path("phones").asLong() * 48);
             assertThat(run.path("pingsPerSecondPerCore").asDouble()).isPositive();
             assertThat(run.path("pingsPerCpuSecond").asDouble()).isPositive();
-            assertThat(run.path("exposures").asLong()).as("companions of the day's cases").isPositive();
-            assertThat(run.path("latePings").asLong()).as("the generator keeps every ping ahead of the watermark")
+            assertThat(run.path("exposures").asLong())
+                    .as("companions of the day's cases")
+                    .isPositive();
+            assertThat(run.path("latePings").asLong())
+                    .as("the generator keeps every ping ahead of the watermark")
                     .isZero();
             assertThat(run.path("checkpoints").path("completed").asInt()).isPositive();
             assertThat(run.path("checkpoints").path("largestBytes").asLong()).isPositive();
@@ -143,14 +167,16 @@ class QuickHarnessTest {
     @Test
     void replayRunsBothModesOnTheSameCityBesideTheCeiling() throws Exception {
         JsonNode f = run("replay");
-        assertThat(f.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble()).isPositive();
+        assertThat(f.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble())
+                .isPositive();
         JsonNode runs = f.path("runs");
         assertThat(runs).extracting(r -> r.path("mode").asText()).containsExactly("fast", "streaming");
         for (JsonNode run : runs) {
             assertThat(run.path("eventsPerSecond").asDouble()).isPositive();
             assertThat(run.path("done").asText()).startsWith("REPLAY DONE");
         }
-        assertThat(runs.get(0).path("done").asText()).as("the same statuses either way")
+        assertThat(runs.get(0).path("done").asText())
+                .as("the same statuses either way")
                 .isEqualTo(runs.get(1).path("done").asText());
     }
 }

@@ -24,8 +24,13 @@ import java.util.Properties;
  * @param adminPassword    its password
  * @param users            further SCRAM users to create at the first start (name to password); ACLs grant them rights
  */
-public record BrokerSecurity(Path keyStore, String keyStorePassword, Path trustedCertificates, String adminUser,
-                             String adminPassword, Map<String, String> users) {
+public record BrokerSecurity(
+        Path keyStore,
+        String keyStorePassword,
+        Path trustedCertificates,
+        String adminUser,
+        String adminPassword,
+        Map<String, String> users) {
     /** The SASL mechanism clients use. */
     public static final String SCRAM = "SCRAM-SHA-512";
 
@@ -43,11 +48,41 @@ public record BrokerSecurity(Path keyStore, String keyStorePassword, Path truste
         String storePassword = randomSecret();
         Path keyStore = dir.resolve("broker.p12");
         Path cert = dir.resolve("broker.pem");
-        keytool(storePassword, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass:env", "STOREPASS", "-keypass:env", "STOREPASS");
-        keytool(storePassword, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keyStore.toString(),
-                "-storepass:env", "STOREPASS", "-file", cert.toString());
+        keytool(
+                storePassword,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass:env",
+                "STOREPASS",
+                "-keypass:env",
+                "STOREPASS");
+        keytool(
+                storePassword,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass:env",
+                "STOREPASS",
+                "-file",
+                cert.toString());
         Map<String, String> users = new LinkedHashMap<>();
         for (String u : userNames) {
             users.put(u, randomSecret());
@@ -78,8 +113,10 @@ public record BrokerSecurity(Path keyStore, String keyStorePassword, Path truste
     /** Writes {@link #clientProperties(String)} of {@code user} to {@code file}, readable by its owner only. */
     public Path writeClientConfig(String user, Path file) throws IOException {
         Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                file,
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         try (var out = Files.newOutputStream(file)) {
             clientProperties(user).store(out, "Kafka client settings of " + user);
         }
@@ -88,8 +125,8 @@ public record BrokerSecurity(Path keyStore, String keyStorePassword, Path truste
 
     /** The listener and security settings of the broker, added to its server properties. */
     void applyTo(Properties p, int brokerPort, int controllerPort, String host) {
-        p.setProperty("listeners",
-                "CLIENT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.setProperty(
+                "listeners", "CLIENT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
         p.setProperty("advertised.listeners", "CLIENT://" + host + ":" + brokerPort);
         p.setProperty("inter.broker.listener.name", "CLIENT");
         p.setProperty("listener.security.protocol.map", "CLIENT:SASL_SSL,CONTROLLER:SASL_SSL");
@@ -99,7 +136,8 @@ public record BrokerSecurity(Path keyStore, String keyStorePassword, Path truste
         p.setProperty("listener.name.client.scram-sha-512.sasl.jaas.config", scramLogin(adminUser, adminPassword));
         p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
         p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
-        p.setProperty("listener.name.controller.plain.sasl.jaas.config",
+        p.setProperty(
+                "listener.name.controller.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + adminUser
                         + "\" password=\"" + adminPassword + "\" user_" + adminUser + "=\"" + adminPassword + "\";");
         p.setProperty("ssl.keystore.type", "PKCS12");
@@ -127,8 +165,8 @@ public record BrokerSecurity(Path keyStore, String keyStorePassword, Path truste
     }
 
     private static String scramLogin(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     private static String randomSecret() {

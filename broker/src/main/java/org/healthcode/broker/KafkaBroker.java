@@ -106,8 +106,8 @@ public final class KafkaBroker implements AutoCloseable {
             props.store(out, "written by KafkaBroker on every start; edits are overwritten");
         }
         if (security != null) { // it holds the admin's and the key store's passwords
-            Files.setPosixFilePermissions(propsFile,
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(
+                    propsFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         formatIfNeeded(logDir, propsFile, security == null ? List.of() : security.formatArguments());
 
@@ -160,7 +160,8 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(NODE_ID));
         p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty(
+                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -182,13 +183,19 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static void formatIfNeeded(Path logDir, Path propsFile, List<String> extra) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
-            return; // formatted before: formatting again would need the same cluster id; --ignore-formatted is a second guard
+            return; // formatted before: formatting again would need the same cluster id; --ignore-formatted is a second
+            // guard
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int rc;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            List<String> args = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
-                    "--config", propsFile.toString(), "--ignore-formatted"));
+            List<String> args = new ArrayList<>(List.of(
+                    "format",
+                    "--cluster-id",
+                    Uuid.randomUuid().toString(),
+                    "--config",
+                    propsFile.toString(),
+                    "--ignore-formatted"));
             args.addAll(extra);
             rc = StorageTool.execute(args.toArray(String[]::new), out);
         }
@@ -205,13 +212,17 @@ public final class KafkaBroker implements AutoCloseable {
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             while (true) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IOException("Kafka broker at " + bootstrap + " not ready after "
-                                + READY_TIMEOUT.toSeconds() + " s", e);
+                        throw new IOException(
+                                "Kafka broker at " + bootstrap + " not ready after " + READY_TIMEOUT.toSeconds() + " s",
+                                e);
                     }
                 }
                 if (System.nanoTime() > deadline) {

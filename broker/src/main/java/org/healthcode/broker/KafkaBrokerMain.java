@@ -47,10 +47,13 @@ public final class KafkaBrokerMain {
         }
         KafkaBroker broker = KafkaBroker.start(data, port);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "broker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "broker-shutdown"));
         System.out.println("BROKER READY " + broker.bootstrapServers());
         System.out.flush();
         stopped.await();

@@ -37,39 +37,49 @@ class KafkaBrokerTest {
             Topics.ensure(broker.bootstrapServers(), List.of(Topics.plain("events", 2), Topics.status(2)));
             produceInOneTransaction(broker.bootstrapServers(), "events", List.of("a", "b", "c"), true);
             produceInOneTransaction(broker.bootstrapServers(), "events", List.of("aborted"), false);
-            assertThat(readCommitted(broker.bootstrapServers(), "events", 2, 3)).containsExactlyInAnyOrder("a", "b", "c");
+            assertThat(readCommitted(broker.bootstrapServers(), "events", 2, 3))
+                    .containsExactlyInAnyOrder("a", "b", "c");
         }
         // A different port on restart is fine: the controller quorum is configured, not stored.
         try (KafkaBroker broker = KafkaBroker.start(data, 0)) {
-            assertThat(readCommitted(broker.bootstrapServers(), "events", 2, 3)).containsExactlyInAnyOrder("a", "b", "c");
+            assertThat(readCommitted(broker.bootstrapServers(), "events", 2, 3))
+                    .containsExactlyInAnyOrder("a", "b", "c");
             produceInOneTransaction(broker.bootstrapServers(), "events", List.of("d"), true);
-            assertThat(readCommitted(broker.bootstrapServers(), "events", 2, 4)).containsExactlyInAnyOrder("a", "b", "c", "d");
+            assertThat(readCommitted(broker.bootstrapServers(), "events", 2, 4))
+                    .containsExactlyInAnyOrder("a", "b", "c", "d");
         }
     }
 
     @Test
     void ensureTopicsIsIdempotentAndMakesTheStatusTopicCompacted() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(data, 0);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             Topics.ensure(admin, List.of(Topics.status(3)));
             Topics.ensure(admin, List.of(Topics.status(3), Topics.plain("health", 1)));
             assertThat(admin.listTopics().names().get()).contains("status", "health");
             ConfigResource status = new ConfigResource(ConfigResource.Type.TOPIC, Topics.STATUS);
             Config config = admin.describeConfigs(Set.of(status)).all().get().get(status);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-            assertThat(admin.describeTopics(Set.of("status")).allTopicNames().get().get("status").partitions()).hasSize(3);
+            assertThat(admin.describeTopics(Set.of("status"))
+                            .allTopicNames()
+                            .get()
+                            .get("status")
+                            .partitions())
+                    .hasSize(3);
         }
     }
 
     @Test
     void topicsAreNotCreatedByProducing() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(data, 0);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             Properties p = producerProps(broker.bootstrapServers());
             p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1500");
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> producer.send(new ProducerRecord<>("typo", "k", "v")).get());
+                org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        producer.send(new ProducerRecord<>("typo", "k", "v")).get());
             }
             assertThat(admin.listTopics().names().get()).doesNotContain("typo");
         }

@@ -41,23 +41,29 @@ class SecuredBrokerTest {
     void onlyAuthenticatedUsersWithAnAclMayWriteATopic() throws Exception {
         BrokerSecurity security = BrokerSecurity.generate(tls, List.of("writer", "intruder"));
         try (KafkaBroker broker = KafkaBroker.start(data, 0, security);
-             Admin admin = Admin.create(broker.adminProperties())) {
+                Admin admin = Admin.create(broker.adminProperties())) {
             Topics.ensure(admin, List.of(Topics.plain("overrides", 1)));
-            admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "overrides",
-                    PatternType.LITERAL), new AccessControlEntry("User:writer", "*", AclOperation.WRITE,
-                    AclPermissionType.ALLOW)))).all().get();
+            admin.createAcls(List.of(new AclBinding(
+                            new ResourcePattern(ResourceType.TOPIC, "overrides", PatternType.LITERAL),
+                            new AccessControlEntry("User:writer", "*", AclOperation.WRITE, AclPermissionType.ALLOW))))
+                    .all()
+                    .get();
 
             send(broker, security.clientProperties("writer"), "overrides", "approved by two");
-            assertThat(read(broker, security.clientProperties("admin"), "overrides")).containsExactly("approved by two");
+            assertThat(read(broker, security.clientProperties("admin"), "overrides"))
+                    .containsExactly("approved by two");
 
             assertThatThrownBy(() -> send(broker, security.clientProperties("intruder"), "overrides", "forged"))
                     .hasRootCauseInstanceOf(TopicAuthorizationException.class);
-            assertThatThrownBy(() -> send(broker, security.clientProperties("writer", "guessed"), "overrides", "forged"))
+            assertThatThrownBy(
+                            () -> send(broker, security.clientProperties("writer", "guessed"), "overrides", "forged"))
                     .hasRootCauseInstanceOf(SaslAuthenticationException.class);
             Properties plaintext = new Properties();
             plaintext.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "3000");
-            assertThatThrownBy(() -> send(broker, plaintext, "overrides", "forged")).isInstanceOf(Exception.class);
-            assertThat(read(broker, security.clientProperties("admin"), "overrides")).containsExactly("approved by two");
+            assertThatThrownBy(() -> send(broker, plaintext, "overrides", "forged"))
+                    .isInstanceOf(Exception.class);
+            assertThat(read(broker, security.clientProperties("admin"), "overrides"))
+                    .containsExactly("approved by two");
         }
     }
 
@@ -69,8 +75,8 @@ class SecuredBrokerTest {
         p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
         p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             try {
                 producer.send(new ProducerRecord<>(topic, value)).get();
             } catch (ExecutionException e) {
@@ -83,7 +89,8 @@ class SecuredBrokerTest {
         Properties p = new Properties();
         p.putAll(security);
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
             c.assign(List.of(partition));
             c.seekToBeginning(List.of(partition));

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +39,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.healthcode.contracts.topics.TopicCatalogue;
 import org.healthcode.ingest.city.CityConfig;
 import org.healthcode.ingest.city.CitySink;
 import org.healthcode.ingest.city.SyntheticCity;
@@ -51,11 +50,10 @@ import org.healthcode.ingest.proto.Ping;
 import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.healthcode.ingest.sinks.JsonLinesSink;
-import org.healthcode.contracts.topics.TopicCatalogue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -80,7 +78,9 @@ class ClusterTest {
 
     static {
         try {
-            JsonNode conf = new YAMLMapper().readTree(DeployFilesTest.DEPLOY.resolve("flink/config.yaml").toFile());
+            JsonNode conf = new YAMLMapper()
+                    .readTree(
+                            DeployFilesTest.DEPLOY.resolve("flink/config.yaml").toFile());
             FLINK_OPENS = List.of(conf.get("env.java.opts.all").asText().trim().split("\\s+"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -120,32 +120,56 @@ class ClusterTest {
         }
         List<ChildJvm> brokers = new ArrayList<>();
         for (int n = 0; n < 3; n++) {
-            ChildJvm broker = ChildJvm.start("kafka-" + n, brokerJvm(), brokerCp, "kafka.Kafka",
-                    List.of(work.resolve("kafka-" + n).resolve("server.properties").toString()), Map.of(),
+            ChildJvm broker = ChildJvm.start(
+                    "kafka-" + n,
+                    brokerJvm(),
+                    brokerCp,
+                    "kafka.Kafka",
+                    List.of(work.resolve("kafka-" + n)
+                            .resolve("server.properties")
+                            .toString()),
+                    Map.of(),
                     work.resolve("logs/kafka-" + n + ".log"));
             processes.add(broker);
             brokers.add(broker);
         }
-        String bootstrap = String.join(",", Arrays.stream(brokerPorts).mapToObj(p -> "127.0.0.1:" + p).toList());
+        String bootstrap = String.join(
+                ",", Arrays.stream(brokerPorts).mapToObj(p -> "127.0.0.1:" + p).toList());
         createFeedTopics(bootstrap);
 
         // the Flink session cluster
         Path conf = flinkConf(work.resolve("flink"));
         int restPort = Integer.parseInt(readConf(conf, "rest.port"));
         String rest = "http://127.0.0.1:" + restPort;
-        processes.add(ChildJvm.start("jobmanager", flinkJvm(conf, "-Xmx768m"), flinkCp,
+        processes.add(ChildJvm.start(
+                "jobmanager",
+                flinkJvm(conf, "-Xmx768m"),
+                flinkCp,
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                List.of("--configDir", conf.toString()), Map.of(), work.resolve("logs/jobmanager.log")));
+                List.of("--configDir", conf.toString()),
+                Map.of(),
+                work.resolve("logs/jobmanager.log")));
         ChildJvm tm1 = startTaskManager(conf, flinkCp, "taskmanager-1");
         startTaskManager(conf, flinkCp, "taskmanager-2");
         awaitTaskManagers(rest, 2);
 
         Path jobJar = ROOT.resolve("risk-model/target/risk-model-job.jar");
         Path checkpoints = work.resolve("checkpoints");
-        List<String> jobArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
-                "--checkpoint-dir", checkpoints.toUri().toString(), "--work-dir", work.resolve("region").toString(),
-                "--checkpoint-interval", "1s", "--out-of-orderness", "1s", "--idleness", "2s",
-                "--carrier-idleness", "5s"));
+        List<String> jobArgs = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--checkpoint-dir",
+                checkpoints.toUri().toString(),
+                "--work-dir",
+                work.resolve("region").toString(),
+                "--checkpoint-interval",
+                "1s",
+                "--out-of-orderness",
+                "1s",
+                "--idleness",
+                "2s",
+                "--carrier-idleness",
+                "5s"));
 
         // flink run -d returns once the job is submitted, with its id
         String firstJob = submit(conf, flinkCp, jobJar, jobArgs, "2", null);
@@ -157,8 +181,13 @@ class ClusterTest {
         CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(city, bootstrap, events));
         Thread.sleep(12_000);
         tm1.kill();
-        processes.add(ChildJvm.start("taskmanager-3", tmJvm(conf, flinkCp), flinkCp,
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", tmArgs(conf, flinkCp), Map.of(),
+        processes.add(ChildJvm.start(
+                "taskmanager-3",
+                tmJvm(conf, flinkCp),
+                flinkCp,
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                tmArgs(conf, flinkCp),
+                Map.of(),
                 work.resolve("logs/taskmanager-3.log")));
         Thread.sleep(8_000);
         brokers.get(2).kill();
@@ -166,10 +195,14 @@ class ClusterTest {
 
         // stop with a savepoint once the job has taken a checkpoint after the failures
         awaitRunningWithNewCheckpoint(rest, firstJob);
-        ChildJvm stop = ChildJvm.start("stop", flinkJvm(conf, "-Xmx256m"), flinkCp,
-                "org.apache.flink.client.cli.CliFrontend", List.of("stop", "-p",
-                        work.resolve("savepoints").toUri().toString(), firstJob),
-                Map.of("FLINK_CONF_DIR", conf.toString()), work.resolve("logs/stop.log"));
+        ChildJvm stop = ChildJvm.start(
+                "stop",
+                flinkJvm(conf, "-Xmx256m"),
+                flinkCp,
+                "org.apache.flink.client.cli.CliFrontend",
+                List.of("stop", "-p", work.resolve("savepoints").toUri().toString(), firstJob),
+                Map.of("FLINK_CONF_DIR", conf.toString()),
+                work.resolve("logs/stop.log"));
         processes.add(stop);
         assertThat(stop.await(300)).as(stop.output()).isZero();
         Matcher sp = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stop.output());
@@ -197,19 +230,23 @@ class ClusterTest {
 
         Map<String, String> liveFinal = new HashMap<>();
         live.forEach((person, statuses) -> {
-            StatusRecord last = statuses.stream().max((a, b) -> Long.compare(a.getSeq(), b.getSeq())).orElseThrow();
+            StatusRecord last = statuses.stream()
+                    .max((a, b) -> Long.compare(a.getSeq(), b.getSeq()))
+                    .orElseThrow();
             liveFinal.put(person, last.getColour() + "#" + last.getSeq());
         });
         Map<String, String> replayFinal = new HashMap<>();
         replay.forEach((person, s) -> {
             if (s.get("seq").asLong() > 0 && !person.equals(END_PERSON)) {
-                replayFinal.put(person, s.get("colour").asText() + "#" + s.get("seq").asLong());
+                replayFinal.put(
+                        person, s.get("colour").asText() + "#" + s.get("seq").asLong());
             }
         });
         liveFinal.remove(END_PERSON);
         assertThat(replayFinal).isNotEmpty();
         assertThat(liveFinal).isEqualTo(replayFinal);
-        System.out.printf("CLUSTER TEST %d persons with statuses, equal to the replay, in %.0f s%n",
+        System.out.printf(
+                "CLUSTER TEST %d persons with statuses, equal to the replay, in %.0f s%n",
                 liveFinal.size(), (System.nanoTime() - began) / 1e9);
     }
 
@@ -218,7 +255,7 @@ class ClusterTest {
 
     private void feed(CityConfig config, String bootstrap, Path events) {
         try (JsonLinesSink file = JsonLinesSink.toFile(events);
-             FeedProducer kafka = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), "")) {
+                FeedProducer kafka = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), "")) {
             CitySink both = new CitySink() {
                 @Override
                 public void accept(Feed feed, Event event) throws IOException {
@@ -241,14 +278,32 @@ class ClusterTest {
                 public void close() {}
             };
             new SyntheticCity(config).run(both);
-            String end = config.start().plus(Duration.ofDays(config.days() + 60)).atOffset(ZoneOffset.ofHours(8))
+            String end = config.start()
+                    .plus(Duration.ofDays(config.days() + 60))
+                    .atOffset(ZoneOffset.ofHours(8))
                     .toString();
-            both.accept(Feed.HEALTH, Event.newBuilder().setFeed("health").setType("fever_clinic_visit")
-                    .setEventId("end-fever").setTime(end).setRegion("440100").setPersonId(END_PERSON)
-                    .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC-END")).build());
-            both.accept(Feed.CARRIER, Event.newBuilder().setFeed("carrier").setType("ping").setEventId("end-ping")
-                    .setTime(end).setRegion("440100").setMsisdn("13800000000")
-                    .setPing(Ping.newBuilder().setLat(23.1).setLon(113.3)).build());
+            both.accept(
+                    Feed.HEALTH,
+                    Event.newBuilder()
+                            .setFeed("health")
+                            .setType("fever_clinic_visit")
+                            .setEventId("end-fever")
+                            .setTime(end)
+                            .setRegion("440100")
+                            .setPersonId(END_PERSON)
+                            .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC-END"))
+                            .build());
+            both.accept(
+                    Feed.CARRIER,
+                    Event.newBuilder()
+                            .setFeed("carrier")
+                            .setType("ping")
+                            .setEventId("end-ping")
+                            .setTime(end)
+                            .setRegion("440100")
+                            .setMsisdn("13800000000")
+                            .setPing(Ping.newBuilder().setLat(23.1).setLon(113.3))
+                            .build());
             both.flush();
         } catch (Exception e) {
             throw new IllegalStateException("feeding the city failed", e);
@@ -272,8 +327,9 @@ class ClusterTest {
             voters.add((i + 1) + "@127.0.0.1:" + controllerPorts[i]);
         }
         p.setProperty("controller.quorum.voters", String.join(",", voters));
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts[n] + ",CONTROLLER://127.0.0.1:"
-                + controllerPorts[n]);
+        p.setProperty(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + brokerPorts[n] + ",CONTROLLER://127.0.0.1:" + controllerPorts[n]);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts[n]);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -293,23 +349,32 @@ class ClusterTest {
         try (OutputStream out = Files.newOutputStream(props)) {
             p.store(out, "cluster test broker " + (n + 1));
         }
-        ChildJvm format = ChildJvm.start("format-" + n, brokerJvm(), cp, "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId, "-c", props.toString()), Map.of(),
+        ChildJvm format = ChildJvm.start(
+                "format-" + n,
+                brokerJvm(),
+                cp,
+                "kafka.tools.StorageTool",
+                List.of("format", "-t", clusterId, "-c", props.toString()),
+                Map.of(),
                 work.resolve("logs/kafka-format-" + n + ".log"));
         processes.add(format);
         return format;
     }
 
     private static void createFeedTopics(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "120000"))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "120000"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (admin.describeCluster().nodes().get().size() < 3) {
                 assertThat(System.nanoTime()).as("three brokers up").isLessThan(deadline);
                 Thread.sleep(500);
             }
             List<NewTopic> feeds = TopicCatalogue.authorityFeeds().stream()
-                    .map(t -> new NewTopic(t.name(), 2, (short) 3)).toList();
+                    .map(t -> new NewTopic(t.name(), 2, (short) 3))
+                    .toList();
             admin.createTopics(feeds).all().get();
         }
     }
@@ -330,7 +395,9 @@ class ClusterTest {
         c.put("taskmanager.host", "127.0.0.1");
         c.put("taskmanager.bind-host", "127.0.0.1");
         c.put("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
-        c.put("execution.checkpointing.savepoint-dir", work.resolve("savepoints").toUri().toString());
+        c.put(
+                "execution.checkpointing.savepoint-dir",
+                work.resolve("savepoints").toUri().toString());
         c.put("state.backend.rocksdb.localdir", work.resolve("rocksdb").toString());
         c.put("io.tmp.dirs", work.resolve("tmp").toString());
         c.put("jobmanager.memory.process.size", "1024m");
@@ -348,19 +415,27 @@ class ClusterTest {
     }
 
     private static String readConf(Path dir, String key) throws IOException {
-        return new YAMLMapper().readTree(dir.resolve("config.yaml").toFile()).get(key).asText();
+        return new YAMLMapper()
+                .readTree(dir.resolve("config.yaml").toFile())
+                .get(key)
+                .asText();
     }
 
     private List<String> flinkJvm(Path conf, String heap) {
-        List<String> jvm = new ArrayList<>(List.of(heap, "-Dlog4j2.configurationFile=" + log4j(),
-                "-Dlog.file=" + work.resolve("logs/flink.log")));
+        List<String> jvm = new ArrayList<>(
+                List.of(heap, "-Dlog4j2.configurationFile=" + log4j(), "-Dlog.file=" + work.resolve("logs/flink.log")));
         jvm.addAll(FLINK_OPENS);
         return jvm;
     }
 
     private ChildJvm startTaskManager(Path conf, String cp, String name) throws Exception {
-        ChildJvm tm = ChildJvm.start(name, tmJvm(conf, cp), cp,
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", tmArgs(conf, cp), Map.of(),
+        ChildJvm tm = ChildJvm.start(
+                name,
+                tmJvm(conf, cp),
+                cp,
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                tmArgs(conf, cp),
+                Map.of(),
                 work.resolve("logs/" + name + ".log"));
         processes.add(tm);
         return tm;
@@ -371,16 +446,27 @@ class ClusterTest {
     /** The memory options Flink's start scripts compute for a task manager (BashJavaUtils), JVM and dynamic. */
     private Map<String, List<String>> tmResources(Path conf, String cp) throws Exception {
         if (tmResources == null) {
-            ChildJvm utils = ChildJvm.start("bash-java-utils", List.of("-Xmx128m"), cp,
+            ChildJvm utils = ChildJvm.start(
+                    "bash-java-utils",
+                    List.of("-Xmx128m"),
+                    cp,
                     "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                    List.of("GET_TM_RESOURCE_PARAMS", "--configDir", conf.toString()), Map.of(),
+                    List.of("GET_TM_RESOURCE_PARAMS", "--configDir", conf.toString()),
+                    Map.of(),
                     work.resolve("logs/bash-java-utils.log"));
             assertThat(utils.await(60)).as(utils.output()).isZero();
-            List<String> results = utils.output().lines().filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
-                    .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim()).toList();
+            List<String> results = utils.output()
+                    .lines()
+                    .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
+                    .map(l ->
+                            l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim())
+                    .toList();
             assertThat(results).as(utils.output()).hasSizeGreaterThanOrEqualTo(2);
-            tmResources = Map.of("jvm", List.of(results.get(results.size() - 2).split("\\s+")),
-                    "dynamic", List.of(results.get(results.size() - 1).split("\\s+")));
+            tmResources = Map.of(
+                    "jvm",
+                    List.of(results.get(results.size() - 2).split("\\s+")),
+                    "dynamic",
+                    List.of(results.get(results.size() - 1).split("\\s+")));
         }
         return tmResources;
     }
@@ -409,8 +495,14 @@ class ClusterTest {
         args.addAll(jobArgs);
         args.addAll(List.of("--parallelism", parallelism));
         String name = savepoint == null ? "run-1" : "run-2";
-        ChildJvm cli = ChildJvm.start(name, flinkJvm(conf, "-Xmx384m"), cp, "org.apache.flink.client.cli.CliFrontend",
-                args, Map.of("FLINK_CONF_DIR", conf.toString()), work.resolve("logs/" + name + ".log"));
+        ChildJvm cli = ChildJvm.start(
+                name,
+                flinkJvm(conf, "-Xmx384m"),
+                cp,
+                "org.apache.flink.client.cli.CliFrontend",
+                args,
+                Map.of("FLINK_CONF_DIR", conf.toString()),
+                work.resolve("logs/" + name + ".log"));
         processes.add(cli);
         assertThat(cli.await(300)).as(cli.output()).isZero();
         Matcher m = Pattern.compile("JOB RUNNING ([0-9a-f]{32})").matcher(cli.output());
@@ -419,8 +511,11 @@ class ClusterTest {
     }
 
     private JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
 
@@ -440,7 +535,10 @@ class ClusterTest {
     }
 
     private long completedCheckpoints(String rest, String job) throws Exception {
-        return get(rest + "/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
+        return get(rest + "/jobs/" + job + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     private void awaitCheckpoints(String rest, String job, long n) throws Exception {
@@ -456,7 +554,9 @@ class ClusterTest {
         long before = completedCheckpoints(rest, job);
         while (!(get(rest + "/jobs/" + job).path("state").asText().equals("RUNNING")
                 && completedCheckpoints(rest, job) > before + 1)) {
-            assertThat(System.nanoTime()).as("job " + job + " running with new checkpoints").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("job " + job + " running with new checkpoints")
+                    .isLessThan(deadline);
             Thread.sleep(1000);
         }
     }
@@ -464,7 +564,8 @@ class ClusterTest {
     private String restoredFrom(String rest, String job) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode restored = get(rest + "/jobs/" + job + "/checkpoints").path("latest").path("restored");
+            JsonNode restored =
+                    get(rest + "/jobs/" + job + "/checkpoints").path("latest").path("restored");
             if (!restored.isMissingNode() && !restored.isNull()) {
                 return restored.path("external_path").asText();
             }
@@ -484,7 +585,8 @@ class ClusterTest {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = c.partitionsFor("status").stream()
-                    .map(i -> new TopicPartition("status", i.partition())).toList();
+                    .map(i -> new TopicPartition("status", i.partition()))
+                    .toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
             long quietSince = System.nanoTime();
@@ -500,7 +602,8 @@ class ClusterTest {
                 if (n > 0) {
                     quietSince = System.nanoTime();
                     checkpointsAtQuiet = completedCheckpoints(rest, job);
-                } else if (System.nanoTime() - quietSince > Duration.ofSeconds(20).toNanos()
+                } else if (System.nanoTime() - quietSince
+                                > Duration.ofSeconds(20).toNanos()
                         && completedCheckpoints(rest, job) > checkpointsAtQuiet + 3) {
                     return byPerson;
                 }
@@ -513,10 +616,22 @@ class ClusterTest {
     private Map<String, JsonNode> replay(Path events) throws Exception {
         Path out = work.resolve("replay");
         String cp = ROOT.resolve("risk-model/target/classes") + ":" + classPath("risk-model");
-        ChildJvm replay = ChildJvm.start("replay", List.of("-Xmx768m"), cp, "org.healthcode.risk.ReplayJob",
-                List.of("--events", events.toString(), "--out", out.toString(), "--work-dir",
-                        work.resolve("region").toString(), "--parallelism", "2"),
-                Map.of(), work.resolve("logs/replay.log"));
+        ChildJvm replay = ChildJvm.start(
+                "replay",
+                List.of("-Xmx768m"),
+                cp,
+                "org.healthcode.risk.ReplayJob",
+                List.of(
+                        "--events",
+                        events.toString(),
+                        "--out",
+                        out.toString(),
+                        "--work-dir",
+                        work.resolve("region").toString(),
+                        "--parallelism",
+                        "2"),
+                Map.of(),
+                work.resolve("logs/replay.log"));
         processes.add(replay);
         assertThat(replay.await(300)).as(replay.output()).isZero();
         Map<String, JsonNode> byPerson = new HashMap<>();

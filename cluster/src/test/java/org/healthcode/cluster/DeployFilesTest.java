@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.File;
@@ -57,8 +56,11 @@ class DeployFilesTest {
     void theFlinkConfigurationIsOneFlinkReadsWithTheSettingsTheJobNeeds() {
         assertThat(isFlinkOption("taskmanager.load-balance.mode")).isTrue();
         assertThat(isFlinkOption("taskmanager.load-balance.mod")).isFalse(); // the check can fail
-        Configuration conf = GlobalConfiguration.loadConfiguration(DEPLOY.resolve("flink").toString());
-        assertThat(conf.keySet()).isNotEmpty().allSatisfy(k -> assertThat(isFlinkOption(k)).as(k).isTrue());
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(DEPLOY.resolve("flink").toString());
+        assertThat(conf.keySet())
+                .isNotEmpty()
+                .allSatisfy(k -> assertThat(isFlinkOption(k)).as(k).isTrue());
         assertThat(conf.get(TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE))
                 .isEqualTo(TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
@@ -74,13 +76,17 @@ class DeployFilesTest {
 
     @Test
     void theFlinkDeploymentRunsTheJobJarWithTheSameConfigurationAndValidOptions() throws Exception {
-        JsonNode d = YAML.readTree(DEPLOY.resolve("kubernetes/flink-deployment.yaml").toFile());
+        JsonNode d =
+                YAML.readTree(DEPLOY.resolve("kubernetes/flink-deployment.yaml").toFile());
         assertThat(d.get("kind").asText()).isEqualTo("FlinkDeployment");
-        Configuration base = GlobalConfiguration.loadConfiguration(DEPLOY.resolve("flink").toString());
+        Configuration base =
+                GlobalConfiguration.loadConfiguration(DEPLOY.resolve("flink").toString());
         Map<String, String> expected = new HashMap<>(base.toMap());
         expected.remove("env.java.opts.all"); // the image's default configuration holds the module opens
         Map<String, String> actual = new HashMap<>();
-        d.get("spec").get("flinkConfiguration").fields()
+        d.get("spec")
+                .get("flinkConfiguration")
+                .fields()
                 .forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asText()));
         actual.keySet().forEach(k -> assertThat(isFlinkOption(k)).as(k).isTrue());
         for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -108,9 +114,11 @@ class DeployFilesTest {
         Path jar = ROOT.resolve("risk-model/target/risk-model-job.jar");
         assertThat(jar).isRegularFile();
         try (JarFile j = new JarFile(jar.toFile())) {
-            assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(RiskJob.class.getName());
+            assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(RiskJob.class.getName());
             assertThat(j.getEntry("org/healthcode/risk/RiskJob.class")).isNotNull();
-            assertThat(j.getEntry("org/apache/flink/connector/kafka/sink/KafkaSink.class")).isNotNull();
+            assertThat(j.getEntry("org/apache/flink/connector/kafka/sink/KafkaSink.class"))
+                    .isNotNull();
             // Flink itself is the cluster's
             assertThat(j.getEntry("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"))
                     .isNull();
@@ -125,21 +133,28 @@ class DeployFilesTest {
             assertThat(doc.get("kind").asText()).isEqualTo("KafkaTopic");
             topics.put(doc.get("metadata").get("name").asText(), doc.get("spec"));
         }
-        assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(
-                TopicCatalogue.all().stream().map(TopicCatalogue.Topic::name).toList());
+        assertThat(topics.keySet())
+                .containsExactlyInAnyOrderElementsOf(TopicCatalogue.all().stream()
+                        .map(TopicCatalogue.Topic::name)
+                        .toList());
         for (TopicCatalogue.Topic t : TopicCatalogue.all()) {
             JsonNode spec = topics.get(t.name());
             assertThat(spec.get("replicas").asInt()).as(t.name()).isEqualTo(3);
-            assertThat(spec.get("config").get("min.insync.replicas").asInt()).as(t.name()).isEqualTo(2);
+            assertThat(spec.get("config").get("min.insync.replicas").asInt())
+                    .as(t.name())
+                    .isEqualTo(2);
             JsonNode cleanup = spec.get("config").get("cleanup.policy");
-            assertThat(cleanup != null && cleanup.asText().equals("compact")).as(t.name()).isEqualTo(t.compacted());
+            assertThat(cleanup != null && cleanup.asText().equals("compact"))
+                    .as(t.name())
+                    .isEqualTo(t.compacted());
             assertThat(spec.get("partitions").asInt()).as(t.name()).isEqualTo(t.partitions());
             if (t.ordered()) {
                 assertThat(t.partitions()).as(t.name()).isEqualTo(1);
             }
             JsonNode retention = spec.get("config").get("retention.ms");
             long retentionMs = retention == null ? -1 : retention.asLong();
-            assertThat(retentionMs).as(t.name() + " retention.ms")
+            assertThat(retentionMs)
+                    .as(t.name() + " retention.ms")
                     .isEqualTo(t.retention() == null ? -1 : t.retention().toMillis());
         }
     }
@@ -150,11 +165,13 @@ class DeployFilesTest {
         for (JsonNode doc : documents(DEPLOY.resolve("kubernetes/kafka.yaml"))) {
             byKind.put(doc.get("kind").asText(), doc);
         }
-        assertThat(byKind.get("KafkaNodePool").get("spec").get("replicas").asInt()).isEqualTo(3);
+        assertThat(byKind.get("KafkaNodePool").get("spec").get("replicas").asInt())
+                .isEqualTo(3);
         JsonNode config = byKind.get("Kafka").get("spec").get("kafka").get("config");
         assertThat(config.get("default.replication.factor").asInt()).isEqualTo(3);
         assertThat(config.get("min.insync.replicas").asInt()).isEqualTo(2);
-        assertThat(config.get("transaction.state.log.replication.factor").asInt()).isEqualTo(3);
+        assertThat(config.get("transaction.state.log.replication.factor").asInt())
+                .isEqualTo(3);
         assertThat(config.get("transaction.max.timeout.ms").asLong())
                 .isGreaterThanOrEqualTo(Long.parseLong(KafkaSinks.TRANSACTION_TIMEOUT_MS));
         assertThat(config.get("auto.create.topics.enable").asBoolean()).isFalse();
@@ -164,14 +181,26 @@ class DeployFilesTest {
     void theAlertsAndTheDashboardParseAndEachQueryNamesAMetric() throws Exception {
         JsonNode alerts = YAML.readTree(DEPLOY.resolve("prometheus/alerts.yaml").toFile());
         List<String> names = new ArrayList<>();
-        alerts.get("groups").forEach(g -> g.get("rules").forEach(r -> {
-            names.add(r.get("alert").asText());
-            assertThat(r.get("expr").asText()).containsPattern("\\b(flink|healthcode)_");
-        }));
-        assertThat(names).contains("FeedLagging", "RejectedRateHigh", "CheckpointSlow", "SinkTransactionOld",
-                "LookupLatencyHigh", "LookupsShed", "StatusViewStale", "AuditFollowerDown");
-        JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/healthcode-dashboard.json").toFile());
-        assertThat(dashboard.get("panels")).isNotEmpty().allSatisfy(p -> assertThat(p.get("targets")).isNotEmpty());
+        alerts.get("groups")
+                .forEach(g -> g.get("rules").forEach(r -> {
+                    names.add(r.get("alert").asText());
+                    assertThat(r.get("expr").asText()).containsPattern("\\b(flink|healthcode)_");
+                }));
+        assertThat(names)
+                .contains(
+                        "FeedLagging",
+                        "RejectedRateHigh",
+                        "CheckpointSlow",
+                        "SinkTransactionOld",
+                        "LookupLatencyHigh",
+                        "LookupsShed",
+                        "StatusViewStale",
+                        "AuditFollowerDown");
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/healthcode-dashboard.json").toFile());
+        assertThat(dashboard.get("panels"))
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(p.get("targets")).isNotEmpty());
     }
 
     private static String folded(String s) {
@@ -196,9 +225,12 @@ class DeployFilesTest {
         }
         String[] p = key.split("\\.", 4);
         // the Prometheus reporter's own option (its class keeps it as a constant, not a ConfigOption)
-        return p.length == 4 && p[0].equals("metrics") && p[1].equals("reporter")
-                && (flinkKeys.contains(p[3]) || flinkKeys.contains("metrics.reporter.<name>." + p[3])
-                || p[3].equals("port"));
+        return p.length == 4
+                && p[0].equals("metrics")
+                && p[1].equals("reporter")
+                && (flinkKeys.contains(p[3])
+                        || flinkKeys.contains("metrics.reporter.<name>." + p[3])
+                        || p[3].equals("port"));
     }
 
     /** Every key (and fallback key) of a public static ConfigOption in a Flink *Options class on the class path. */
@@ -212,7 +244,9 @@ class DeployFilesTest {
                 Enumeration<JarEntry> entries = jar.entries();
                 while (entries.hasMoreElements()) {
                     String name = entries.nextElement().getName();
-                    if (!name.startsWith("org/apache/flink/") || !name.endsWith("Options.class") || name.contains("$")) {
+                    if (!name.startsWith("org/apache/flink/")
+                            || !name.endsWith("Options.class")
+                            || name.contains("$")) {
                         continue;
                     }
                     Class<?> c;

@@ -57,14 +57,18 @@ public final class RegionCodes {
         if (config.keyDirectory() != null) {
             ring = new KeyRingStore(dir, KeyRingStore.passwordFor(dir)).load();
         } else {
-            ring = KeyRingStore.openOrCreateForDevelopment(config.workDir(), config.region(), config.algorithm(), now,
-                config.keySigningWindow());
+            ring = KeyRingStore.openOrCreateForDevelopment(
+                    config.workDir(), config.region(), config.algorithm(), now, config.keySigningWindow());
         }
         if (!ring.region().equals(config.region())) {
-            throw new IOException("key ring in " + dir + " is for region " + ring.region() + ", not " + config.region());
+            throw new IOException(
+                    "key ring in " + dir + " is for region " + ring.region() + ", not " + config.region());
         }
-        return new RegionCodes(config, new KeyRingStore(dir, KeyRingStore.passwordFor(dir)), ring,
-            SubjectSeal.openOrCreate(dir, config.region()));
+        return new RegionCodes(
+                config,
+                new KeyRingStore(dir, KeyRingStore.passwordFor(dir)),
+                ring,
+                SubjectSeal.openOrCreate(dir, config.region()));
     }
 
     /**
@@ -99,9 +103,12 @@ public final class RegionCodes {
      * ({@link #reloadIfChanged}).
      */
     public synchronized KeyRing withdraw(String kid, Instant now) throws IOException {
-        KeyRing withdrawn = ring.get().withdraw(kid, now,
-            KeyGeneration.generate(config.region(), config.algorithm(), now, config.keySigningWindow()),
-            config.codeLifetime().plus(config.clockSkew()));
+        KeyRing withdrawn = ring.get()
+                .withdraw(
+                        kid,
+                        now,
+                        KeyGeneration.generate(config.region(), config.algorithm(), now, config.keySigningWindow()),
+                        config.codeLifetime().plus(config.clockSkew()));
         store.save(withdrawn);
         ring.set(withdrawn);
         loadedAt = store.lastModified();
@@ -135,9 +142,11 @@ public final class RegionCodes {
 
     /** Next becomes current, current retires now, a new next is generated; saved before it takes effect. */
     public synchronized KeyRing rotate(Instant now) throws IOException {
-        KeyRing rotated = ring.get().rotate(now,
-            KeyGeneration.generate(config.region(), config.algorithm(), now, config.keySigningWindow()),
-            config.codeLifetime().plus(config.clockSkew()));
+        KeyRing rotated = ring.get()
+                .rotate(
+                        now,
+                        KeyGeneration.generate(config.region(), config.algorithm(), now, config.keySigningWindow()),
+                        config.codeLifetime().plus(config.clockSkew()));
         store.save(rotated);
         ring.set(rotated);
         loadedAt = store.lastModified();

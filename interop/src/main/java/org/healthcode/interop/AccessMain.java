@@ -51,18 +51,20 @@ public final class AccessMain {
             o.put(args[i], args[i + 1]);
         }
         switch (args[0]) {
-            case "api-key" -> System.out.println(ApiKeys.add(Path.of(required(o, "--file")), required(o, "--name"),
-                    role(o), required(o, "--region")));
+            case "api-key" ->
+                System.out.println(ApiKeys.add(
+                        Path.of(required(o, "--file")), required(o, "--name"), role(o), required(o, "--region")));
             case "node-cert" -> {
-                List<String> hosts = o.containsKey("--hosts") ? List.of(o.get("--hosts").split(","))
+                List<String> hosts = o.containsKey("--hosts")
+                        ? List.of(o.get("--hosts").split(","))
                         : CertificateAuthority.loopbackHosts();
                 Path out = Path.of(required(o, "--out"));
                 Role role = role(o);
                 if (role != Role.REGION && role != Role.HUB) {
                     fail("--role: a node is a region or the hub");
                 }
-                for (CertificateAuthority.Issued i : ca(o).issueNode(required(o, "--name"), role,
-                        required(o, "--region"), hosts, out)) {
+                for (CertificateAuthority.Issued i :
+                        ca(o).issueNode(required(o, "--name"), role, required(o, "--region"), hosts, out)) {
                     System.out.println("wrote " + i.keyStore() + " (serial " + i.serialHex() + ", password in "
                             + i.passwordFile() + ")");
                 }
@@ -71,8 +73,8 @@ public final class AccessMain {
             }
             case "client-cert" -> {
                 CertificateAuthority ca = ca(o);
-                CertificateAuthority.Issued i = ca.issueClient(required(o, "--name"), role(o),
-                        required(o, "--region"), Path.of(required(o, "--out")));
+                CertificateAuthority.Issued i = ca.issueClient(
+                        required(o, "--name"), role(o), required(o, "--region"), Path.of(required(o, "--out")));
                 System.out.println("wrote " + i.keyStore() + " (PKCS#12, client use, serial " + i.serialHex()
                         + ", password in " + i.passwordFile() + "; CA certificate "
                         + ca.directory().resolve(CertificateAuthority.CA_CERT) + ")");

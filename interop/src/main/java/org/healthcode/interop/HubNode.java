@@ -9,14 +9,15 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.trust.TrustListJson;
 import org.healthcode.contracts.topics.TopicSetup;
-import org.healthcode.interop.http.JsonErrorHandler;
-import org.healthcode.interop.http.RequestLimits;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.KafkaAuditSink;
 import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.config.ServeConfig;
-import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.http.AccessControlHandler;
+import org.healthcode.interop.http.JsonErrorHandler;
+import org.healthcode.interop.http.RequestLimits;
+import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
@@ -25,7 +26,6 @@ import org.healthcode.interop.trust.HubHandler;
 import org.healthcode.interop.trust.TrustHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The serving process in hub mode ({@code --mode hub}): the national trust-list hub over mutual TLS only. Its
@@ -60,8 +60,8 @@ public final class HubNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         // the hub's signing key lives here
         org.healthcode.codes.keys.OwnerOnly.directory(config.dataDir());
-        TrustHub hub = TrustHub.open(org.healthcode.codes.keys.OwnerOnly.directory(config.dataDir().resolve("hub")),
-                clock, BUNDLE_VALIDITY);
+        TrustHub hub = TrustHub.open(
+                org.healthcode.codes.keys.OwnerOnly.directory(config.dataDir().resolve("hub")), clock, BUNDLE_VALIDITY);
         for (Path f : ic.enrolFiles()) {
             if (hub.enrol(TrustListJson.read(f))) {
                 LOG.info("enrolled region from {}", f);
@@ -69,8 +69,12 @@ public final class HubNode implements AutoCloseable {
         }
         KafkaAuditSink kafka = null;
         if (config.bootstrapServers() != null) {
-            TopicSetup.ensureCatalogueTopics(config.bootstrapServers(), kafkaSettings.properties(), ic.topicPrefix(),
-                    java.util.List.of("audit"), java.util.Optional.empty());
+            TopicSetup.ensureCatalogueTopics(
+                    config.bootstrapServers(),
+                    kafkaSettings.properties(),
+                    ic.topicPrefix(),
+                    java.util.List.of("audit"),
+                    java.util.Optional.empty());
             kafka = new KafkaAuditSink(config.bootstrapServers(), kafkaSettings, ic.auditTopic(), audit);
             audit = kafka;
         }
@@ -79,15 +83,21 @@ public final class HubNode implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("hub-http");
         Server server = new Server(threads);
-        ServerConnector connector = InteropServing.httpsConnector(server,
-                pki.serverContext(), config.httpHost(),
-                ic.tlsPort());
+        ServerConnector connector =
+                InteropServing.httpsConnector(server, pki.serverContext(), config.httpHost(), ic.tlsPort());
         server.addConnector(connector);
         ApiKeys keys = ic.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(ic.apiKeysFile());
         HubHandler handler = new HubHandler(hub, pki.revocations(), audit, clock);
-        server.setHandler(new RequestLimits(new AccessControlHandler(handler, keys,
-                new RateLimiter(ic.ratePerSecond(), clock), false, InteropConfig.HUB_REGION, audit,
-                new ServingMetrics(), clock, pki.revocations())));
+        server.setHandler(new RequestLimits(new AccessControlHandler(
+                handler,
+                keys,
+                new RateLimiter(ic.ratePerSecond(), clock),
+                false,
+                InteropConfig.HUB_REGION,
+                audit,
+                new ServingMetrics(),
+                clock,
+                pki.revocations())));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();

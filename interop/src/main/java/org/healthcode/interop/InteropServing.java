@@ -23,11 +23,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.healthcode.codes.RegionCodes;
-import org.healthcode.contracts.topics.TopicSetup;
 import org.healthcode.codes.config.CodesConfig;
 import org.healthcode.codes.crypto.CoseCrypto;
 import org.healthcode.codes.crypto.CryptoProvider;
 import org.healthcode.codes.format.CoseAlgorithm;
+import org.healthcode.contracts.topics.TopicSetup;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.api.InteropHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditLog;
@@ -37,9 +38,9 @@ import org.healthcode.interop.config.InteropConfig;
 import org.healthcode.interop.exchange.ExchangeInbox;
 import org.healthcode.interop.exchange.ExchangePusher;
 import org.healthcode.interop.federation.FederatedStatus;
+import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
-import org.healthcode.interop.http.AccessControlHandler;
 import org.healthcode.interop.security.ApiKeys;
 import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.RateLimiter;
@@ -49,7 +50,6 @@ import org.healthcode.interop.trust.HubRegistrar;
 import org.healthcode.interop.trust.TrustListClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The issue-6 parts of a region's serving process, wired in one place: access control in front of every handler,
@@ -60,6 +60,7 @@ public final class InteropServing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InteropServing.class);
     /** Where the hub serves the CA's revocation list, and the file a region keeps its last copy in. */
     public static final String HUB_CRL_PATH = "/v1/trust-list/crl";
+
     private static final String CRL_FROM_HUB = "crl.pem";
     /** The catalogue topics the serving process creates when they are missing. */
     static final List<String> TOPICS = List.of("audit", "interop", "exchange-out");
@@ -87,9 +88,21 @@ public final class InteropServing implements AutoCloseable {
     /** The key ids of the list the hub last accepted from this region (empty before the first registration). */
     private volatile java.util.Set<String> registeredKids = java.util.Set.of();
 
-    private InteropServing(InteropConfig config, Path dataDir, Clock clock, ServingMetrics metrics, AuditSink audit,
-                           KafkaAuditSink kafkaAudit, AuditLog auditLog, ApiKeys apiKeys, NodePki pki, SSLContext tls,
-                           ExchangeInbox inbox, ExchangePusher pusher, TrustListClient trust, HttpClient peerHttp) {
+    private InteropServing(
+            InteropConfig config,
+            Path dataDir,
+            Clock clock,
+            ServingMetrics metrics,
+            AuditSink audit,
+            KafkaAuditSink kafkaAudit,
+            AuditLog auditLog,
+            ApiKeys apiKeys,
+            NodePki pki,
+            SSLContext tls,
+            ExchangeInbox inbox,
+            ExchangePusher pusher,
+            TrustListClient trust,
+            HttpClient peerHttp) {
         this.config = config;
         this.dataDir = dataDir;
         this.clock = clock;
@@ -113,14 +126,26 @@ public final class InteropServing implements AutoCloseable {
     }
 
     /** Opens everything that needs no HTTP server yet; {@code audit} receives every record besides the topic. */
-    public static InteropServing open(InteropConfig config, String bootstrapServers, Path dataDir, ServingMetrics metrics,
-                                      AuditSink audit, Clock clock) throws Exception {
+    public static InteropServing open(
+            InteropConfig config,
+            String bootstrapServers,
+            Path dataDir,
+            ServingMetrics metrics,
+            AuditSink audit,
+            Clock clock)
+            throws Exception {
         return open(config, bootstrapServers, KafkaClientSettings.NONE, dataDir, metrics, audit, clock);
     }
 
     /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
-    public static InteropServing open(InteropConfig config, String bootstrapServers, KafkaClientSettings kafkaSettings,
-                                      Path dataDir, ServingMetrics metrics, AuditSink audit, Clock clock)
+    public static InteropServing open(
+            InteropConfig config,
+            String bootstrapServers,
+            KafkaClientSettings kafkaSettings,
+            Path dataDir,
+            ServingMetrics metrics,
+            AuditSink audit,
+            Clock clock)
             throws Exception {
         if (config.devOpenLookups()) {
             LOG.warn("*** DEVELOPMENT MODE --dev-open-lookups: callers without credentials read FULL statuses as role"
@@ -132,45 +157,70 @@ public final class InteropServing implements AutoCloseable {
         SSLContext tls = null;
         HttpClient peerHttp = null;
         if (config.tlsPort() >= 0) {
-            pki = NodePki.load(config.effectivePkiDir(dataDir), dataDir.resolve("trust").resolve(CRL_FROM_HUB));
+            pki = NodePki.load(
+                    config.effectivePkiDir(dataDir), dataDir.resolve("trust").resolve(CRL_FROM_HUB));
             checkNodeIdentity(pki, Role.REGION, config.region());
             tls = pki.serverContext();
-            peerHttp = HttpClient.newBuilder().sslContext(pki.clientContext()).version(HttpClient.Version.HTTP_1_1)
+            peerHttp = HttpClient.newBuilder()
+                    .sslContext(pki.clientContext())
+                    .version(HttpClient.Version.HTTP_1_1)
                     .build();
         }
-        TopicSetup.ensureCatalogueTopics(bootstrapServers, kafkaSettings.properties(), config.topicPrefix(),
-                TOPICS, Optional.empty());
-        AuditLog log = new AuditLog(bootstrapServers, kafkaSettings, config.auditTopic(),
+        TopicSetup.ensureCatalogueTopics(
+                bootstrapServers, kafkaSettings.properties(), config.topicPrefix(), TOPICS, Optional.empty());
+        AuditLog log = new AuditLog(
+                bootstrapServers,
+                kafkaSettings,
+                config.auditTopic(),
                 org.healthcode.codes.keys.OwnerOnly.directory(dataDir.resolve("audit-index")),
                 metrics.follower("audit"));
         KafkaAuditSink kafka = new KafkaAuditSink(bootstrapServers, kafkaSettings, config.auditTopic(), audit);
-        ExchangeInbox inbox = new ExchangeInbox(bootstrapServers, kafkaSettings, config.interopTopic(),
-                dataDir.resolve("exchange"), clock);
-        ExchangePusher pusher = peerHttp == null ? null : new ExchangePusher(bootstrapServers, kafkaSettings,
-                config.outboxTopic(), config.region(), config.peers(), peerHttp, kafka, metrics, clock);
+        ExchangeInbox inbox = new ExchangeInbox(
+                bootstrapServers, kafkaSettings, config.interopTopic(), dataDir.resolve("exchange"), clock);
+        ExchangePusher pusher = peerHttp == null
+                ? null
+                : new ExchangePusher(
+                        bootstrapServers,
+                        kafkaSettings,
+                        config.outboxTopic(),
+                        config.region(),
+                        config.peers(),
+                        peerHttp,
+                        kafka,
+                        metrics,
+                        clock);
         TrustListClient trust = null;
         if (config.hubUrl() != null) {
             PublicKey hubKey = hubKey(config.hubKeyFile());
-            trust = new TrustListClient(config.hubUrl().resolve("/v1/trust-list"), peerHttp, hubKey,
-                    new CoseCrypto(CryptoProvider.BC), dataDir.resolve("trust"), config.trustWarnBefore(), clock);
+            trust = new TrustListClient(
+                    config.hubUrl().resolve("/v1/trust-list"),
+                    peerHttp,
+                    hubKey,
+                    new CoseCrypto(CryptoProvider.BC),
+                    dataDir.resolve("trust"),
+                    config.trustWarnBefore(),
+                    clock);
         }
-        return new InteropServing(config, dataDir, clock, metrics, kafka, kafka, log, keys, pki, tls, inbox, pusher,
-                trust, peerHttp);
+        return new InteropServing(
+                config, dataDir, clock, metrics, kafka, kafka, log, keys, pki, tls, inbox, pusher, trust, peerHttp);
     }
 
     /** Refuses a node certificate issued for another role or region than the node serves. */
     public static void checkNodeIdentity(NodePki pki, Role role, String region) {
-        var who = pki.identity().orElseThrow(() -> new IllegalArgumentException(
-                "the node's server certificate names no role (OU) and region (O)"));
+        var who = pki.identity()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "the node's server certificate names no role (OU) and region (O)"));
         if (who.role() != role || !who.region().equals(region)) {
-            throw new IllegalArgumentException("the node's certificate is for a " + who.role().wireName()
-                    + " of region " + who.region() + ", not a " + role.wireName() + " of region " + region);
+            throw new IllegalArgumentException(
+                    "the node's certificate is for a " + who.role().wireName() + " of region " + who.region()
+                            + ", not a " + role.wireName() + " of region " + region);
         }
     }
 
     /** The hub's public key from a base64 SPKI file (as the hub writes it and {@code verify --hub-key} reads it). */
     public static PublicKey hubKey(Path file) throws Exception {
-        byte[] spki = java.util.Base64.getMimeDecoder().decode(Files.readString(file).strip());
+        byte[] spki =
+                java.util.Base64.getMimeDecoder().decode(Files.readString(file).strip());
         return new CoseCrypto(CryptoProvider.BC).publicKeyFromSpki(CoseAlgorithm.EDDSA, spki);
     }
 
@@ -187,14 +237,33 @@ public final class InteropServing implements AutoCloseable {
      * Access control in front of the interop endpoints and {@code next} (the status, codes and health handler);
      * {@code admission} wraps what lies behind access control, so only authenticated lookups wait for admission.
      */
-    public Handler wrap(Handler next, StatusLookupService lookups, StatusView view,
-                        java.util.function.UnaryOperator<Handler> admission) {
+    public Handler wrap(
+            Handler next,
+            StatusLookupService lookups,
+            StatusView view,
+            java.util.function.UnaryOperator<Handler> admission) {
         RateLimiter rates = new RateLimiter(config.ratePerSecond(), clock);
-        InteropHandler interop = new InteropHandler(lookups, view, federated, audit, Optional.of(auditLog),
-                Optional.of(inbox), Optional.ofNullable(pusher), Optional.ofNullable(trust), config.region(), clock,
+        InteropHandler interop = new InteropHandler(
+                lookups,
+                view,
+                federated,
+                audit,
+                Optional.of(auditLog),
+                Optional.of(inbox),
+                Optional.ofNullable(pusher),
+                Optional.ofNullable(trust),
+                config.region(),
+                clock,
                 rates);
-        return new AccessControlHandler(admission.apply(new Handler.Sequence(interop, next)), apiKeys, rates,
-                config.devOpenLookups(), config.region(), audit, metrics, clock,
+        return new AccessControlHandler(
+                admission.apply(new Handler.Sequence(interop, next)),
+                apiKeys,
+                rates,
+                config.devOpenLookups(),
+                config.region(),
+                audit,
+                metrics,
+                clock,
                 pki == null ? null : pki.revocations());
     }
 
@@ -216,8 +285,8 @@ public final class InteropServing implements AutoCloseable {
         SecureRequestCustomizer src = new SecureRequestCustomizer();
         src.setSniHostCheck(false);
         https.addCustomizer(src);
-        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(https));
+        ServerConnector c = new ServerConnector(
+                server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         c.setHost(host);
         c.setPort(port);
         return c;
@@ -250,14 +319,20 @@ public final class InteropServing implements AutoCloseable {
         try {
             org.healthcode.codes.trust.TrustList list = codes.trustList(Instant.now(clock));
             java.util.Set<String> kids = kidsOf(list);
-            List<String> withdraw = registeredKids.stream().filter(k -> !kids.contains(k)).sorted().toList();
-            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp).register(list, withdraw,
-                    codes.keyRing().current(), codes);
+            List<String> withdraw = registeredKids.stream()
+                    .filter(k -> !kids.contains(k))
+                    .sorted()
+                    .toList();
+            HubRegistrar.Answer a = new HubRegistrar(config.hubUrl(), peerHttp)
+                    .register(list, withdraw, codes.keyRing().current(), codes);
             metrics.recordInterop("trust_register", a.accepted() ? "accepted" : "refused");
             if (a.accepted()) {
                 registeredKids = kids;
-                LOG.info("keys of region {} registered at the hub{}: {}", config.region(),
-                        withdraw.isEmpty() ? "" : " withdrawing " + withdraw, a.body());
+                LOG.info(
+                        "keys of region {} registered at the hub{}: {}",
+                        config.region(),
+                        withdraw.isEmpty() ? "" : " withdrawing " + withdraw,
+                        a.body());
                 fetchTrust();
             } else {
                 LOG.error("the hub refused the keys of region {}: HTTP {} {}", config.region(), a.status(), a.body());
@@ -281,7 +356,8 @@ public final class InteropServing implements AutoCloseable {
     }
 
     private static java.util.Set<String> kidsOf(org.healthcode.codes.trust.TrustList list) {
-        return list.keys().stream().map(org.healthcode.codes.trust.TrustListKey::kid)
+        return list.keys().stream()
+                .map(org.healthcode.codes.trust.TrustListKey::kid)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -307,8 +383,11 @@ public final class InteropServing implements AutoCloseable {
             return;
         }
         try {
-            var resp = peerHttp.send(java.net.http.HttpRequest.newBuilder(config.hubUrl().resolve(HUB_CRL_PATH))
-                    .timeout(Duration.ofSeconds(10)).GET().build(),
+            var resp = peerHttp.send(
+                    java.net.http.HttpRequest.newBuilder(config.hubUrl().resolve(HUB_CRL_PATH))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             if (resp.statusCode() == 404) {
                 return;
@@ -382,7 +461,8 @@ public final class InteropServing implements AutoCloseable {
 
     /** The HTTPS URL (mutual TLS), when configured. */
     public Optional<URI> tlsUri() {
-        return tlsConnector == null ? Optional.empty()
+        return tlsConnector == null
+                ? Optional.empty()
                 : Optional.of(URI.create("https://127.0.0.1:" + tlsConnector.getLocalPort()));
     }
 

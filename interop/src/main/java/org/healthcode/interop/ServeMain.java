@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.audit.Slf4jAuditSink;
 import org.healthcode.interop.config.ServeConfig;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Runs the serving process: the status view fed from Kafka and the lookup API. Prints
@@ -41,7 +41,8 @@ public final class ServeMain {
         if (config.interop().hubMode()) {
             HubNode hub = HubNode.start(config, kafka, new Slf4jAuditSink());
             Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "hub-shutdown"));
-            System.out.println("HUB READY " + hub.baseUri() + " public key " + hub.hub().publicKeyFile());
+            System.out.println(
+                    "HUB READY " + hub.baseUri() + " public key " + hub.hub().publicKeyFile());
             System.out.flush();
             new CountDownLatch(1).await();
             return;
@@ -52,10 +53,13 @@ public final class ServeMain {
                     + "(development only)");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "serving-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "serving-shutdown"));
         System.out.println("SERVING READY " + node.baseUri());
         System.out.flush();
         stopped.await();

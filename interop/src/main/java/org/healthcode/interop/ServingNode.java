@@ -3,6 +3,7 @@ package org.healthcode.interop;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -10,22 +11,21 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.keys.OwnerOnly;
-import org.healthcode.interop.http.JsonErrorHandler;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.api.LookupAdmission;
-import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
-import java.util.Optional;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
-import org.healthcode.interop.overrides.OverridesHandler;
-import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.http.JsonErrorHandler;
+import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.http.SourceRateLimit;
+import org.healthcode.interop.metrics.ServingMetrics;
+import org.healthcode.interop.overrides.OverridesHandler;
 import org.healthcode.interop.sources.StatusConsumer;
 import org.healthcode.interop.store.StatusView;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * One serving process's parts wired together: the status view, the consumer that feeds it and the HTTP server that
@@ -39,12 +39,18 @@ public final class ServingNode implements AutoCloseable {
     private final ServingMetrics metrics;
     /** Access control, audit topic, exchange and trust list; closed with the node. */
     private InteropServing interop;
+
     private OverridesHandler overrides;
     private final CodeServing codes;
     private boolean closed;
 
-    private ServingNode(StatusView view, StatusConsumer consumer, Server server, ServerConnector connector,
-                        ServingMetrics metrics, CodeServing codes) {
+    private ServingNode(
+            StatusView view,
+            StatusConsumer consumer,
+            Server server,
+            ServerConnector connector,
+            ServingMetrics metrics,
+            CodeServing codes) {
         this.codes = codes;
         this.view = view;
         this.consumer = consumer;
@@ -65,17 +71,23 @@ public final class ServingNode implements AutoCloseable {
     }
 
     /** As above, with the client settings of {@code --kafka-config} for every Kafka client. */
-    public static ServingNode start(ServeConfig config, CodesServeConfig codesConfig, KafkaClientSettings kafka,
-                                    AuditSink audit) throws Exception {
+    public static ServingNode start(
+            ServeConfig config, CodesServeConfig codesConfig, KafkaClientSettings kafka, AuditSink audit)
+            throws Exception {
         if (config.interop() != null && !config.boundaryProblems().isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", config.boundaryProblems()));
         }
         // the view, the audit index, the signing keys and the exchange state live here: the owner's alone
         OwnerOnly.directory(config.dataDir());
         ServingMetrics metrics = new ServingMetrics();
-        InteropServing interop = InteropServing.open(config.interop(), config.bootstrapServers(), kafka,
+        InteropServing interop = InteropServing.open(
+                config.interop(),
+                config.bootstrapServers(),
+                kafka,
                 config.dataDir(),
-                metrics, audit, Clock.systemUTC());
+                metrics,
+                audit,
+                Clock.systemUTC());
         audit = interop.audit();
         StatusView view;
         try {
@@ -89,23 +101,49 @@ public final class ServingNode implements AutoCloseable {
         CodeServing codes = null;
         OverridesHandler overrides = null;
         try {
-            overrides = OverridesHandler.open(config.dataDir(), config.bootstrapServers(), kafka,
-                    config.interop().topicPrefix(), config.interop().region(), Clock.systemUTC());
-            codes = CodeServing.open(codesConfig, config.dataDir(), config.bootstrapServers(), kafka, view, audit,
-                    Clock.systemUTC(), config.maxInFlight(), interop.trust());
+            overrides = OverridesHandler.open(
+                    config.dataDir(),
+                    config.bootstrapServers(),
+                    kafka,
+                    config.interop().topicPrefix(),
+                    config.interop().region(),
+                    Clock.systemUTC());
+            codes = CodeServing.open(
+                    codesConfig,
+                    config.dataDir(),
+                    config.bootstrapServers(),
+                    kafka,
+                    view,
+                    audit,
+                    Clock.systemUTC(),
+                    config.maxInFlight(),
+                    interop.trust());
             consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;
-            ServingHandler handler = new ServingHandler(lookups, metrics,
-                    () -> new ServingHandler.Health(view.isOpen(), c.isRunning(), c.assignedPartitions(),
-                            metrics.consumerLag(), metrics.followers()),
+            ServingHandler handler = new ServingHandler(
+                    lookups,
+                    metrics,
+                    () -> new ServingHandler.Health(
+                            view.isOpen(),
+                            c.isRunning(),
+                            c.assignedPartitions(),
+                            metrics.consumerLag(),
+                            metrics.followers()),
                     codes.handler());
             handler.federatedAs(interop.federated());
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
-            Handler access = interop.wrap(new Handler.Sequence(overrides, handler), lookups, view,
-                    inner -> admit[0] = new LookupAdmission(inner, lookups, admission.maxLookupsInFlight(),
-                            admission.maxQueued(), Duration.ofMillis(admission.maxQueueMillis())));
+            Handler access = interop.wrap(
+                    new Handler.Sequence(overrides, handler),
+                    lookups,
+                    view,
+                    inner -> admit[0] = new LookupAdmission(
+                            inner,
+                            lookups,
+                            admission.maxLookupsInFlight(),
+                            admission.maxQueued(),
+                            Duration.ofMillis(admission.maxQueueMillis())));
             metrics.bind(view::approximatePersons, consumer::isRunning, handler::inFlight);
             metrics.bindQueued(admit[0]::queued);
             metrics.bindViewAge(consumer::viewAgeMillis);
@@ -122,8 +160,8 @@ public final class ServingNode implements AutoCloseable {
             }
             // body limits and the catch-all first; then the limit per source address, before anything costs a key
             // check; then access control; then admission, so only authenticated lookups wait for a slot
-            server.setHandler(new RequestLimits(new SourceRateLimit(access, admission.perAddressPerSecond(), metrics,
-                    Clock.systemUTC())));
+            server.setHandler(new RequestLimits(
+                    new SourceRateLimit(access, admission.perAddressPerSecond(), metrics, Clock.systemUTC())));
             server.setErrorHandler(new JsonErrorHandler());
             interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);
@@ -181,7 +219,8 @@ public final class ServingNode implements AutoCloseable {
         if (connector == null) {
             return interop.tlsUri().orElseThrow();
         }
-        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
+        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0")
+                ? "127.0.0.1"
                 : connector.getHost();
         return URI.create("http://" + host + ":" + connector.getLocalPort());
     }

@@ -45,7 +45,8 @@ class FollowersRecoverTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void afterABrokerOutageTheStatusViewAndTheAuditLogReadOnAndHealthSaidDegradedMeanwhile() throws Exception {
@@ -58,9 +59,16 @@ class FollowersRecoverTest {
             URI health = node.baseUri().resolve("/health");
             publish(bootstrap, "status", "alice", green("alice", 1, MONDAY_9AM).toByteArray());
             publish(bootstrap, "audit", "pa-alice", lookup("pa-alice", MONDAY_9AM));
-            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 1
-                    && node.interop().auditLog().orElseThrow().aboutSubject("pa-alice").size() == 1);
-            await().atMost(WAIT).until(() -> health(health).get("status").asText().equals("ok"));
+            await().atMost(WAIT)
+                    .until(() -> node.metrics().recordsApplied() == 1
+                            && node.interop()
+                                            .auditLog()
+                                            .orElseThrow()
+                                            .aboutSubject("pa-alice")
+                                            .size()
+                                    == 1);
+            await().atMost(WAIT)
+                    .until(() -> health(health).get("status").asText().equals("ok"));
 
             broker.close();
             await().atMost(WAIT).until(() -> {
@@ -72,21 +80,36 @@ class FollowersRecoverTest {
             assertThat(node.metrics().render()).contains("healthcode_follower_up{follower=\"audit\"} 0");
             // lookups keep being answered from the view meanwhile
             assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()).isEqualTo(200);
+                            .statusCode())
+                    .isEqualTo(200);
 
             broker = KafkaBroker.start(dir.resolve("broker"), port);
             publish(bootstrap, "status", "alice", green("alice", 2, TUESDAY_9AM).toByteArray());
             publish(bootstrap, "audit", "pa-alice", lookup("pa-alice", TUESDAY_9AM));
-            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 2
-                    && node.interop().auditLog().orElseThrow().aboutSubject("pa-alice").size() == 2);
-            await().atMost(WAIT).until(() -> health(health).get("status").asText().equals("ok"));
-            assertThat(node.metrics().render()).contains("healthcode_follower_up{follower=\"audit\"} 1")
+            await().atMost(WAIT)
+                    .until(() -> node.metrics().recordsApplied() == 2
+                            && node.interop()
+                                            .auditLog()
+                                            .orElseThrow()
+                                            .aboutSubject("pa-alice")
+                                            .size()
+                                    == 2);
+            await().atMost(WAIT)
+                    .until(() -> health(health).get("status").asText().equals("ok"));
+            assertThat(node.metrics().render())
+                    .contains("healthcode_follower_up{follower=\"audit\"} 1")
                     .contains("healthcode_follower_up{follower=\"status\"} 1");
             // every serving metric a dashboard panel or an alert of deploy/ reads is one this process exports
-            String scrape = http.send(HttpRequest.newBuilder(node.baseUri().resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(PrometheusNames.exported(scrape)).containsAll(PrometheusNames.usedIn("healthcode_",
-                    DEPLOY.resolve("prometheus/alerts.yaml"), DEPLOY.resolve("grafana/healthcode-dashboard.json")));
+            String scrape = http.send(
+                            HttpRequest.newBuilder(node.baseUri().resolve("/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(PrometheusNames.exported(scrape))
+                    .containsAll(PrometheusNames.usedIn(
+                            "healthcode_",
+                            DEPLOY.resolve("prometheus/alerts.yaml"),
+                            DEPLOY.resolve("grafana/healthcode-dashboard.json")));
         } finally {
             broker.close();
         }
@@ -96,13 +119,19 @@ class FollowersRecoverTest {
     private static final Path DEPLOY = Path.of("").toAbsolutePath().getParent().resolve("deploy");
 
     private JsonNode health(URI uri) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     private static byte[] lookup(String subject, Instant at) {
         return new AuditRecord(at, "gate-7", "checkpoint", "440000", AuditRecord.LOOKUP, subject, "found", null)
-                .toJson().toString().getBytes(StandardCharsets.UTF_8);
+                .toJson()
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static void publish(String bootstrap, String topic, String key, byte[] value) throws Exception {
@@ -111,7 +140,8 @@ class FollowersRecoverTest {
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         }
     }
 

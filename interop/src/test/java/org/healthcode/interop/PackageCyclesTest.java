@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
     @Test
     void interopPackagesAreFreeOfCycles() {
-        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("org.healthcode.interop");
-        slices().matching("org.healthcode.interop.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("org.healthcode.interop.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 }

@@ -28,8 +28,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
-import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.contracts.status.StatusJson;
+import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.config.ServeConfig;
@@ -47,12 +47,14 @@ class ServingEndToEndTest {
 
     @TempDir
     static Path brokerDir;
+
     private static KafkaBroker broker;
 
     @TempDir
     Path viewDir;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void startBroker() throws IOException {
@@ -72,7 +74,11 @@ class ServingEndToEndTest {
         try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("e2e")) {
             commit(producer, topic, green("alice", 1, MONDAY_9AM), yellowCloseContact("bob", 1, MONDAY_9AM), aliceRed);
             producer.beginTransaction();
-            send(producer, topic, "carol", redAfterPositiveTest("carol", 1, MONDAY_9AM).toByteArray());
+            send(
+                    producer,
+                    topic,
+                    "carol",
+                    redAfterPositiveTest("carol", 1, MONDAY_9AM).toByteArray());
             send(producer, topic, "alice", green("alice", 3, TUESDAY_9AM).toByteArray());
             producer.flush();
             producer.abortTransaction();
@@ -82,7 +88,9 @@ class ServingEndToEndTest {
         ServeConfig config = new ServeConfig(broker.bootstrapServers(), topic, viewDir, "127.0.0.1", 0, 64);
 
         try (ServingNode node = ServingNode.start(config, audits::add)) {
-            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 4 && node.metrics().consumerLag() == 0);
+            await().atMost(WAIT)
+                    .until(() -> node.metrics().recordsApplied() == 4
+                            && node.metrics().consumerLag() == 0);
             URI base = node.baseUri();
 
             HttpResponse<String> alice = get(base, "/v1/status/alice");
@@ -100,8 +108,11 @@ class ServingEndToEndTest {
             assertThat(tooLong.body()).startsWith("{\"error\":\"malformed_person_id\"");
             assertThat(get(base, "/v1/status/" + "a".repeat(64)).statusCode()).isEqualTo(404);
 
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve("/v1/status/alice"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(base.resolve("/v1/status/alice"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
             assertThat(post.body()).contains("\"method_not_allowed\"");
             assertThat(get(base, "/v2/anything").body()).contains("\"not_found\"");
@@ -111,32 +122,41 @@ class ServingEndToEndTest {
             assertThat(health.body()).contains("\"partitions\":2", "\"consumerLag\":0");
 
             String metrics = get(base, "/metrics").body();
-            assertThat(metrics).contains(
-                    "healthcode_lookups_total{result=\"found\"} 1\n",
-                    "healthcode_lookups_total{result=\"unknown_person\"} 2\n",
-                    "healthcode_lookups_total{result=\"malformed_person_id\"} 2\n",
-                    "healthcode_status_records_applied_total 4\n",
-                    "healthcode_status_records_stale_total 0\n",
-                    "healthcode_status_consumer_lag_records 0\n",
-                    "healthcode_status_consumer_up 1\n",
-                    "healthcode_http_in_flight_requests 0\n",
-                    "# TYPE healthcode_status_view_persons gauge\n");
+            assertThat(metrics)
+                    .contains(
+                            "healthcode_lookups_total{result=\"found\"} 1\n",
+                            "healthcode_lookups_total{result=\"unknown_person\"} 2\n",
+                            "healthcode_lookups_total{result=\"malformed_person_id\"} 2\n",
+                            "healthcode_status_records_applied_total 4\n",
+                            "healthcode_status_records_stale_total 0\n",
+                            "healthcode_status_consumer_lag_records 0\n",
+                            "healthcode_status_consumer_up 1\n",
+                            "healthcode_http_in_flight_requests 0\n",
+                            "# TYPE healthcode_status_view_persons gauge\n");
 
             // every lookup was audited; malformed input is not recorded as a person id
-            assertThat(audits).extracting(LookupAudit::result).containsExactly(
-                    "found", "unknown_person", "malformed_person_id", "malformed_person_id", "unknown_person");
+            assertThat(audits)
+                    .extracting(LookupAudit::result)
+                    .containsExactly(
+                            "found", "unknown_person", "malformed_person_id", "malformed_person_id", "unknown_person");
             assertThat(audits.get(2).personId()).isNull();
         }
 
         try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("e2e")) {
             producer.beginTransaction();
-            send(producer, topic, "bob", redAfterPositiveTest("bob", 2, TUESDAY_9AM).toByteArray());
+            send(
+                    producer,
+                    topic,
+                    "bob",
+                    redAfterPositiveTest("bob", 2, TUESDAY_9AM).toByteArray());
             send(producer, topic, "dave", null); // tombstone
             producer.commitTransaction();
         }
 
         try (ServingNode node = ServingNode.start(config, AuditSink.DISCARD)) {
-            await().atMost(WAIT).until(() -> node.metrics().recordsRead() >= 2 && node.metrics().consumerLag() == 0);
+            await().atMost(WAIT)
+                    .until(() ->
+                            node.metrics().recordsRead() >= 2 && node.metrics().consumerLag() == 0);
             // only the two new records were read: the earlier ones were not fetched again
             assertThat(node.metrics().recordsRead()).isEqualTo(2);
             assertThat(node.metrics().recordsApplied()).isEqualTo(1);
@@ -173,7 +193,8 @@ class ServingEndToEndTest {
         try (ServingNode node = ServingNode.start(config, holdsTheSlowLookup)) {
             URI base = node.baseUri();
             CompletableFuture<HttpResponse<String>> slow = http.sendAsync(
-                    HttpRequest.newBuilder(base.resolve("/v1/status/slow")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(base.resolve("/v1/status/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(slowEntered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
             HttpResponse<String> shed = get(base, "/v1/status/alice");
@@ -184,7 +205,8 @@ class ServingEndToEndTest {
             assertThat(get(base, "/metrics").body()).contains("healthcode_http_in_flight_requests 1\n");
 
             releaseSlow.countDown();
-            assertThat(slow.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+            assertThat(slow.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode())
+                    .isEqualTo(404);
             // the response can reach the client a moment before the handler returns its permit: wait for it
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (!get(base, "/metrics").body().contains("healthcode_http_in_flight_requests 0\n")
@@ -235,18 +257,23 @@ class ServingEndToEndTest {
                 .withAdmission(new ServeConfig.Admission(queued, 600_000, 16).withMaxLookupsInFlight(inFlight));
 
         try (ServingNode node = ServingNode.start(config, heldAtTheGate)) {
-            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 2 && node.metrics().consumerLag() == 0);
+            await().atMost(WAIT)
+                    .until(() -> node.metrics().recordsApplied() == 2
+                            && node.metrics().consumerLag() == 0);
             URI base = node.baseUri();
             List<CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
             for (int i = 0; i < flood; i++) {
                 String person = i % 2 == 0 ? "alice" : "bob";
-                answers.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("/v1/status/" + person))
-                        .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()));
+                answers.add(http.sendAsync(
+                        HttpRequest.newBuilder(base.resolve("/v1/status/" + person))
+                                .timeout(WAIT)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
             }
             // everything beyond 2 in flight and 4 waiting is refused while the gate is shut
             await().atMost(WAIT).until(() -> node.metrics().lookups("overloaded") == flood - inFlight - queued);
-            assertThat(get(base, "/metrics").body()).contains("healthcode_http_in_flight_requests 2\n",
-                    "healthcode_http_queued_requests 4\n");
+            assertThat(get(base, "/metrics").body())
+                    .contains("healthcode_http_in_flight_requests 2\n", "healthcode_http_queued_requests 4\n");
             assertThat(get(base, "/health").statusCode()).isEqualTo(200);
             gate.countDown();
 
@@ -257,7 +284,8 @@ class ServingEndToEndTest {
                 String person = r.uri().getPath().substring("/v1/status/".length());
                 if (r.statusCode() == 200) {
                     served++;
-                    assertThat(r.body()).isEqualTo(StatusJson.toLine(StatusJson.full(person.equals("alice") ? alice : bob)));
+                    assertThat(r.body())
+                            .isEqualTo(StatusJson.toLine(StatusJson.full(person.equals("alice") ? alice : bob)));
                 } else {
                     shed++;
                     assertThat(r.statusCode()).isEqualTo(503);
@@ -296,10 +324,13 @@ class ServingEndToEndTest {
                 .withAdmission(new ServeConfig.Admission(100, 50, 16).withMaxLookupsInFlight(1));
 
         try (ServingNode node = ServingNode.start(config, heldAtTheGate)) {
-            await().atMost(WAIT).until(() -> node.metrics().recordsApplied() == 1 && node.metrics().consumerLag() == 0);
+            await().atMost(WAIT)
+                    .until(() -> node.metrics().recordsApplied() == 1
+                            && node.metrics().consumerLag() == 0);
             URI base = node.baseUri();
             CompletableFuture<HttpResponse<String>> held = http.sendAsync(
-                    HttpRequest.newBuilder(base.resolve("/v1/status/carol")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(base.resolve("/v1/status/carol")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(holding.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
             // the queue has room, but the one place is held longer than a waiting lookup may wait
@@ -309,13 +340,15 @@ class ServingEndToEndTest {
             assertThat(waited.body()).startsWith("{\"error\":\"overloaded\"").contains("waited too long");
 
             gate.countDown();
-            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode())
+                    .isEqualTo(200);
             assertThat(get(base, "/v1/status/carol").statusCode()).isEqualTo(200);
         }
     }
 
     private HttpResponse<String> get(URI base, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(),
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -12,23 +12,48 @@ public final class StatusFixtures {
     private StatusFixtures() {}
 
     public static StatusRecord green(String person, long seq, Instant since) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("green").setSinceMs(since.toEpochMilli())
-                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
+        return StatusRecord.newBuilder()
+                .setPersonId(person)
+                .setColour("green")
+                .setSinceMs(since.toEpochMilli())
+                .setRuleVersion("2022.04")
+                .setSeq(seq)
+                .setEffectiveMs(since.toEpochMilli())
+                .build();
     }
 
     public static StatusRecord redAfterPositiveTest(String person, long seq, Instant since) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("red").setSinceMs(since.toEpochMilli())
-                .addConditions(ConditionRecord.newBuilder().setReason("positive_test").addCause("health-" + person)
-                        .setStartMs(since.toEpochMilli()).setColour("red")
+        return StatusRecord.newBuilder()
+                .setPersonId(person)
+                .setColour("red")
+                .setSinceMs(since.toEpochMilli())
+                .addConditions(ConditionRecord.newBuilder()
+                        .setReason("positive_test")
+                        .addCause("health-" + person)
+                        .setStartMs(since.toEpochMilli())
+                        .setColour("red")
                         .setEndsWith("two negative tests at least 24 h apart"))
-                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
+                .setRuleVersion("2022.04")
+                .setSeq(seq)
+                .setEffectiveMs(since.toEpochMilli())
+                .build();
     }
 
     public static StatusRecord yellowCloseContact(String person, long seq, Instant since) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("yellow").setSinceMs(since.toEpochMilli())
-                .addConditions(ConditionRecord.newBuilder().setReason("close_contact").addCause("police-" + person)
-                        .setStartMs(since.toEpochMilli()).setColour("yellow")
-                        .setPhaseEndMs(since.plusSeconds(3 * 86_400).toEpochMilli()).setEndsWith("a negative test"))
-                .setRuleVersion("2022.04").setSeq(seq).setEffectiveMs(since.toEpochMilli()).build();
+        return StatusRecord.newBuilder()
+                .setPersonId(person)
+                .setColour("yellow")
+                .setSinceMs(since.toEpochMilli())
+                .addConditions(ConditionRecord.newBuilder()
+                        .setReason("close_contact")
+                        .addCause("police-" + person)
+                        .setStartMs(since.toEpochMilli())
+                        .setColour("yellow")
+                        .setPhaseEndMs(since.plusSeconds(3 * 86_400).toEpochMilli())
+                        .setEndsWith("a negative test"))
+                .setRuleVersion("2022.04")
+                .setSeq(seq)
+                .setEffectiveMs(since.toEpochMilli())
+                .build();
     }
 }

@@ -40,8 +40,8 @@ public final class TestCertificates {
 
     /** A caller's client certificate (client use only), issued now. */
     public CertificateAuthority.Issued issueCaller(String name, Role role, String region) throws Exception {
-        return ca.issueClient(name, role, region, dir.resolve("callers").resolve(name + "-" + System.nanoTime()
-                + ".p12"));
+        return ca.issueClient(
+                name, role, region, dir.resolve("callers").resolve(name + "-" + System.nanoTime() + ".p12"));
     }
 
     /** A TLS context presenting a fresh caller certificate and trusting the CA alone. */

@@ -38,7 +38,8 @@ class ViewFreshnessTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void aViewThatCannotFollowItsTopicSaysHowOldItIsAndStopsAnsweringPastTheBound() throws Exception {
@@ -78,7 +79,10 @@ class ViewFreshnessTest {
     }
 
     private HttpResponse<String> get(URI base, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -88,8 +92,12 @@ class ViewFreshnessTest {
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>("status", "alice".getBytes(StandardCharsets.UTF_8),
-                    StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())).get();
+            producer.send(new ProducerRecord<>(
+                            "status",
+                            "alice".getBytes(StandardCharsets.UTF_8),
+                            StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM)
+                                    .toByteArray()))
+                    .get();
         }
     }
 }

@@ -60,9 +60,11 @@ public final class Demo implements AutoCloseable {
         Files.createDirectories(work);
         Path logs = work.resolve("logs");
 
-        KafkaClientSettings kafka = settings.kafkaConfig() == null ? KafkaClientSettings.NONE
+        KafkaClientSettings kafka = settings.kafkaConfig() == null
+                ? KafkaClientSettings.NONE
                 : KafkaClientSettings.load(settings.kafkaConfig());
-        List<String> kafkaOption = settings.kafkaConfig() == null ? List.of()
+        List<String> kafkaOption = settings.kafkaConfig() == null
+                ? List.of()
                 : List.of(KafkaClientSettings.OPTION, settings.kafkaConfig().toString());
         if (settings.bootstrapServers() == null) {
             if (settings.kafkaConfig() != null) {
@@ -84,26 +86,53 @@ public final class Demo implements AutoCloseable {
         // the lookup service signs the override events its operators submit; the job accepts only those
         Path overrideKey = work.resolve("view").resolve("override-key");
         OverrideSignatures.openOrCreate(overrideKey);
-        say("starting the risk job (local MiniCluster, RocksDB state, exactly-once to 'status'); log: " + logs.resolve("job.log"));
-        ModuleProcess job = ModuleProcess.start(settings.projectRoot(), "risk-model", "org.healthcode.risk.RiskJob",
-                concat(List.of("--bootstrap-servers", bootstrap,
-                        "--checkpoint-dir", work.resolve("checkpoints").toString(),
-                        "--work-dir", work.toString(),
-                        "--override-key", overrideKey.resolve(OverrideSignatures.PUBLIC_KEY_FILE).toString()),
+        say("starting the risk job (local MiniCluster, RocksDB state, exactly-once to 'status'); log: "
+                + logs.resolve("job.log"));
+        ModuleProcess job = ModuleProcess.start(
+                settings.projectRoot(),
+                "risk-model",
+                "org.healthcode.risk.RiskJob",
+                concat(
+                        List.of(
+                                "--bootstrap-servers",
+                                bootstrap,
+                                "--checkpoint-dir",
+                                work.resolve("checkpoints").toString(),
+                                "--work-dir",
+                                work.toString(),
+                                "--override-key",
+                                overrideKey
+                                        .resolve(OverrideSignatures.PUBLIC_KEY_FILE)
+                                        .toString()),
                         kafkaOption),
-                JobJvm.jvmOptions(List.of("-Xmx2g"), List.of()), logs.resolve("job.log"), JOB_READY);
+                JobJvm.jvmOptions(List.of("-Xmx2g"), List.of()),
+                logs.resolve("job.log"),
+                JOB_READY);
         children.add(job);
 
         int httpPort = freeOr(settings.httpPort());
         say("starting the lookup service on port " + httpPort + "; log: " + logs.resolve("serving.log"));
-        ModuleProcess serving = ModuleProcess.start(settings.projectRoot(), "interop", "org.healthcode.interop.ServeMain",
-                concat(List.of("--bootstrap-servers", bootstrap,
-                        "--data-dir", work.resolve("view").toString(),
-                        "--http-port", Integer.toString(httpPort),
-                        // one machine, loopback only: lookups without credentials act as the app role (printed loudly
-                        // by the service); a region's real deployment issues API keys or client certificates instead
-                        "--dev-open-lookups"), kafkaOption),
-                List.of("-Xmx1g"), logs.resolve("serving.log"), SERVING_READY);
+        ModuleProcess serving = ModuleProcess.start(
+                settings.projectRoot(),
+                "interop",
+                "org.healthcode.interop.ServeMain",
+                concat(
+                        List.of(
+                                "--bootstrap-servers",
+                                bootstrap,
+                                "--data-dir",
+                                work.resolve("view").toString(),
+                                "--http-port",
+                                Integer.toString(httpPort),
+                                // one machine, loopback only: lookups without credentials act as the app role (printed
+                                // loudly
+                                // by the service); a region's real deployment issues API keys or client certificates
+                                // instead
+                                "--dev-open-lookups"),
+                        kafkaOption),
+                List.of("-Xmx1g"),
+                logs.resolve("serving.log"),
+                SERVING_READY);
         children.add(serving);
 
         say("risk job running: " + job.awaitReady(Duration.ofMinutes(3)));
@@ -112,30 +141,49 @@ public final class Demo implements AutoCloseable {
 
         Path cityDone = work.resolve("city.done");
         if (Files.exists(cityDone)) {
-            say("the synthetic city already ran to its end in this work directory (state kept); use --fresh to start over");
+            say(
+                    "the synthetic city already ran to its end in this work directory (state kept); use --fresh to start over");
         } else {
             say("starting the synthetic city: " + settings.persons() + " persons, " + settings.days() + " days, seed "
-                    + settings.seed() + ", " + (long) settings.speed() + "x real time; log: " + logs.resolve("city.log"));
-            city = ModuleProcess.start(settings.projectRoot(), "ingest", "org.healthcode.ingest.city.SyntheticCityMain",
-                    concat(List.of("--bootstrap-servers", bootstrap,
-                            "--persons", Integer.toString(settings.persons()),
-                            "--days", Integer.toString(settings.days()),
-                            "--seed", Long.toString(settings.seed()),
-                            "--speed", Double.toString(settings.speed()),
-                            "--bad-rate", Double.toString(settings.badRate())), kafkaOption),
-                    List.of("-Xmx1g"), logs.resolve("city.log"), CITY_DONE);
+                    + settings.seed() + ", " + (long) settings.speed() + "x real time; log: "
+                    + logs.resolve("city.log"));
+            city = ModuleProcess.start(
+                    settings.projectRoot(),
+                    "ingest",
+                    "org.healthcode.ingest.city.SyntheticCityMain",
+                    concat(
+                            List.of(
+                                    "--bootstrap-servers",
+                                    bootstrap,
+                                    "--persons",
+                                    Integer.toString(settings.persons()),
+                                    "--days",
+                                    Integer.toString(settings.days()),
+                                    "--seed",
+                                    Long.toString(settings.seed()),
+                                    "--speed",
+                                    Double.toString(settings.speed()),
+                                    "--bad-rate",
+                                    Double.toString(settings.badRate())),
+                            kafkaOption),
+                    List.of("-Xmx1g"),
+                    logs.resolve("city.log"),
+                    CITY_DONE);
             children.add(city);
-            Thread marker = new Thread(() -> {
-                try {
-                    city.awaitReady(Duration.ofDays(365));
-                    Files.writeString(cityDone, "done\n");
-                    say("the synthetic city has produced all its events; the engine keeps serving (Ctrl-C to stop)");
-                } catch (IOException e) {
-                    // stopped before its end: the next run produces it again, and the job drops the duplicates
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "city-watch");
+            Thread marker = new Thread(
+                    () -> {
+                        try {
+                            city.awaitReady(Duration.ofDays(365));
+                            Files.writeString(cityDone, "done\n");
+                            say(
+                                    "the synthetic city has produced all its events; the engine keeps serving (Ctrl-C to stop)");
+                        } catch (IOException e) {
+                            // stopped before its end: the next run produces it again, and the job drops the duplicates
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "city-watch");
             marker.setDaemon(true);
             marker.start();
         }
@@ -145,16 +193,19 @@ public final class Demo implements AutoCloseable {
 
     /** Blocks until Ctrl-C (the shutdown hook releases it) or until a child process dies. */
     public void runUntilInterrupted() throws InterruptedException {
-        Thread hook = new Thread(() -> {
-            say("stopping (state and offsets are kept; run again to resume, --fresh to start over)...");
-            close();
-            stopped.countDown();
-        }, "demo-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    say("stopping (state and offsets are kept; run again to resume, --fresh to start over)...");
+                    close();
+                    stopped.countDown();
+                },
+                "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             for (ModuleProcess child : List.copyOf(children)) {
                 if (!closing && child != city && !child.isAlive()) {
-                    say(child.name() + " stopped unexpectedly; see the logs under " + settings.workDir().resolve("logs"));
+                    say(child.name() + " stopped unexpectedly; see the logs under "
+                            + settings.workDir().resolve("logs"));
                     return;
                 }
             }
@@ -220,7 +271,10 @@ public final class Demo implements AutoCloseable {
     }
 
     static String httpGet(HttpClient client, String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.body();
     }

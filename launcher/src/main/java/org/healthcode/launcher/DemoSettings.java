@@ -18,9 +18,30 @@ public record DemoSettings(
         Path kafkaConfig) {
 
     /** Without a Kafka client settings file: plaintext, as the embedded broker on loopback speaks. */
-    public DemoSettings(Path projectRoot, Path workDir, boolean fresh, String bootstrapServers, int kafkaPort,
-                        int httpPort, int persons, int days, long seed, double speed, double badRate) {
-        this(projectRoot, workDir, fresh, bootstrapServers, kafkaPort, httpPort, persons, days, seed, speed, badRate,
+    public DemoSettings(
+            Path projectRoot,
+            Path workDir,
+            boolean fresh,
+            String bootstrapServers,
+            int kafkaPort,
+            int httpPort,
+            int persons,
+            int days,
+            long seed,
+            double speed,
+            double badRate) {
+        this(
+                projectRoot,
+                workDir,
+                fresh,
+                bootstrapServers,
+                kafkaPort,
+                httpPort,
+                persons,
+                days,
+                seed,
+                speed,
+                badRate,
                 null);
     }
 }

@@ -30,7 +30,11 @@ public final class DemoTopics {
 
     /** As above, with the client settings of {@code --kafka-config}. */
     public static void create(String bootstrapServers, KafkaClientSettings kafka) {
-        TopicSetup.ensureCatalogueTopics(bootstrapServers, kafka.properties(), "",
-                TopicCatalogue.all().stream().map(TopicCatalogue.Topic::name).toList(), Optional.of(PARTITIONS));
+        TopicSetup.ensureCatalogueTopics(
+                bootstrapServers,
+                kafka.properties(),
+                "",
+                TopicCatalogue.all().stream().map(TopicCatalogue.Topic::name).toList(),
+                Optional.of(PARTITIONS));
     }
 }

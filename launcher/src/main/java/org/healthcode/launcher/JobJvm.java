@@ -55,7 +55,8 @@ public final class JobJvm {
             if (in == null) {
                 throw new IllegalStateException("resource " + resource + " is missing beside " + JobJvm.class);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .map(String::strip)
                     .filter(line -> !line.isEmpty())
                     .toList();

@@ -36,8 +36,15 @@ public final class ModuleProcess implements AutoCloseable {
      * Starts {@code mainClass} of {@code module} and copies its output to {@code logFile}; the first output line
      * matching {@code readyPattern} completes {@link #awaitReady}, with the pattern's first group.
      */
-    public static ModuleProcess start(Path projectRoot, String module, String mainClass, List<String> args,
-                                      List<String> jvmOptions, Path logFile, Pattern readyPattern) throws IOException {
+    public static ModuleProcess start(
+            Path projectRoot,
+            String module,
+            String mainClass,
+            List<String> args,
+            List<String> jvmOptions,
+            Path logFile,
+            Pattern readyPattern)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmOptions);
@@ -70,9 +77,15 @@ public final class ModuleProcess implements AutoCloseable {
     }
 
     private void pump(Path logFile, Pattern readyPattern) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
-                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
+        try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter log = new PrintWriter(
+                        Files.newBufferedWriter(
+                                logFile,
+                                StandardCharsets.UTF_8,
+                                java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND),
+                        true)) {
             String line;
             while ((line = in.readLine()) != null) {
                 log.println(line);

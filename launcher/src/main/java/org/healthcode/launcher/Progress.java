@@ -16,8 +16,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
+import org.healthcode.ingest.proto.StatusRecord;
 
 /**
  * The demo's progress line: events in, statuses out, persons not green, rejected, lookup-service lag.
@@ -34,7 +34,8 @@ final class Progress implements AutoCloseable {
     private final PrintStream out;
     private final long startedAt;
     private final Thread thread;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile boolean running = true;
 
     Progress(String bootstrap, KafkaClientSettings kafka, String lookupUrl, PrintStream out, long startedAt) {
@@ -63,8 +64,10 @@ final class Progress implements AutoCloseable {
         long lastEvents = -1;
         long lastAt = System.nanoTime();
         boolean announced = false;
-        try (KafkaConsumer<String, byte[]> statusReader = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaConsumer<byte[], byte[]> offsets = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> statusReader =
+                        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+                KafkaConsumer<byte[], byte[]> offsets =
+                        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             statusReader.subscribe(List.of("status"));
             long nextPrint = System.nanoTime();
             while (running) {
@@ -82,11 +85,17 @@ final class Progress implements AutoCloseable {
                     }
                 }
                 if (!announced) {
-                    String someone = colours.entrySet().stream().filter(e -> !"green".equals(e.getValue()))
-                            .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
+                    String someone = colours.entrySet().stream()
+                            .filter(e -> !"green".equals(e.getValue()))
+                            .map(Map.Entry::getKey)
+                            .sorted()
+                            .findFirst()
+                            .orElse(null);
                     if (someone != null) {
                         announced = true;
-                        say(String.format("first person not green after %.1f s: %s is %s", seconds(), someone, colours.get(someone)));
+                        say(String.format(
+                                "first person not green after %.1f s: %s is %s",
+                                seconds(), someone, colours.get(someone)));
                         say("look them up:  curl -s " + lookupUrl + "/v1/status/" + someone);
                     }
                 }
@@ -98,11 +107,17 @@ final class Progress implements AutoCloseable {
                     double rate = lastEvents < 0 ? 0 : (events - lastEvents) / ((now - lastAt) / 1e9);
                     lastEvents = events;
                     lastAt = now;
-                    Map<String, Long> byColour = colours.values().stream()
-                            .collect(Collectors.groupingBy(c -> c, Collectors.counting()));
-                    say(String.format("events in %,d (%,.0f/s) | statuses out %,d | yellow %,d red %,d | rejected %,d | lookup lag %s",
-                            events, rate, statuses, byColour.getOrDefault("yellow", 0L), byColour.getOrDefault("red", 0L),
-                            rejected, lookupLag()));
+                    Map<String, Long> byColour =
+                            colours.values().stream().collect(Collectors.groupingBy(c -> c, Collectors.counting()));
+                    say(String.format(
+                            "events in %,d (%,.0f/s) | statuses out %,d | yellow %,d red %,d | rejected %,d | lookup lag %s",
+                            events,
+                            rate,
+                            statuses,
+                            byColour.getOrDefault("yellow", 0L),
+                            byColour.getOrDefault("red", 0L),
+                            rejected,
+                            lookupLag()));
                 }
             }
         } catch (RuntimeException e) {
@@ -119,7 +134,9 @@ final class Progress implements AutoCloseable {
             if (parts == null) {
                 continue;
             }
-            List<TopicPartition> tps = parts.stream().map(pi -> new TopicPartition(t, pi.partition())).toList();
+            List<TopicPartition> tps = parts.stream()
+                    .map(pi -> new TopicPartition(t, pi.partition()))
+                    .toList();
             for (Long end : consumer.endOffsets(tps, Duration.ofSeconds(2)).values()) {
                 total += end;
             }

@@ -49,14 +49,19 @@ class DemoEndToEndTest {
             // the demo names a person from the committed statuses it has read; at 500 000x real time one transaction
             // can hold several statuses of that person, and the view may answer with an earlier one (an earlier
             // green) until it has read the rest: so wait for the colour the demo announced, not just for a 200
-            first = awaitStatus(http, url, Duration.ofSeconds(60), s -> !s.get("colour").asText().equals("green"));
+            first = awaitStatus(
+                    http,
+                    url,
+                    Duration.ofSeconds(60),
+                    s -> !s.get("colour").asText().equals("green"));
             assertThat(first.get("colour").asText()).isIn("yellow", "red");
             assertThat(first.get("conditions")).isNotEmpty();
             assertThat(first.get("conditions").get(0).get("reason").asText()).isNotBlank();
             assertThat(first.get("seq").asLong()).isPositive();
 
             String base = url.substring(0, url.indexOf("/v1/status/"));
-            assertThat(get(http, base + "/v1/status/nobody-at-all").statusCode()).isEqualTo(404);
+            assertThat(get(http, base + "/v1/status/nobody-at-all").statusCode())
+                    .isEqualTo(404);
             assertThat(get(http, base + "/v1/status/bad%20id!").statusCode()).isEqualTo(400);
             assertThat(get(http, base + "/health").statusCode()).isEqualTo(200);
             assertThat(get(http, base + "/metrics").body()).contains("lag");
@@ -66,9 +71,10 @@ class DemoEndToEndTest {
         console.reset();
         try (Demo demo = new Demo(settings(), out)) {
             demo.start();
-            JsonNode again = awaitStatus(http, demo.lookupUrl() + "/v1/status/" + personId, Duration.ofSeconds(60),
-                    s -> true);
-            assertThat(again.get("seq").asLong()).isGreaterThanOrEqualTo(first.get("seq").asLong());
+            JsonNode again =
+                    awaitStatus(http, demo.lookupUrl() + "/v1/status/" + personId, Duration.ofSeconds(60), s -> true);
+            assertThat(again.get("seq").asLong())
+                    .isGreaterThanOrEqualTo(first.get("seq").asLong());
             assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain("--fresh: deleting");
         }
     }
@@ -113,7 +119,10 @@ class DemoEndToEndTest {
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

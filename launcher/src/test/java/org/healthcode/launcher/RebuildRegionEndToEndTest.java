@@ -70,11 +70,27 @@ class RebuildRegionEndToEndTest {
             topics.add(Topics.compacted(PREFIX + "status", 1));
             topics.add(Topics.plain(PREFIX + "rejected", 1));
             Topics.ensure(bootstrap, topics);
-            ModuleProcess serving = ModuleProcess.start(root, "interop", "org.healthcode.interop.ServeMain",
-                    List.of("--bootstrap-servers", bootstrap, "--status-topic", PREFIX + "status",
-                            "--topic-prefix", PREFIX, "--venue-topic", "none",
-                            "--data-dir", work.resolve("view").toString(), "--http-port", "0", "--dev-open-lookups"),
-                    List.of("-Xmx512m"), work.resolve("logs/serving.log"), SERVING_READY);
+            ModuleProcess serving = ModuleProcess.start(
+                    root,
+                    "interop",
+                    "org.healthcode.interop.ServeMain",
+                    List.of(
+                            "--bootstrap-servers",
+                            bootstrap,
+                            "--status-topic",
+                            PREFIX + "status",
+                            "--topic-prefix",
+                            PREFIX,
+                            "--venue-topic",
+                            "none",
+                            "--data-dir",
+                            work.resolve("view").toString(),
+                            "--http-port",
+                            "0",
+                            "--dev-open-lookups"),
+                    List.of("-Xmx512m"),
+                    work.resolve("logs/serving.log"),
+                    SERVING_READY);
             open.add(serving);
             try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
                 send(producer, fever("fc-1", "2022-04-04T09:00:00+08:00", "carol"));
@@ -94,23 +110,28 @@ class RebuildRegionEndToEndTest {
 
             Path rules = work.resolve("rules-v2.json");
             String defaults = Files.readString(root.resolve("risk-model/src/main/resources/rules/default-rules.json"));
-            Files.writeString(rules, defaults
-                    .replace("\"fever_clinic\":       {\"phases\": [{\"colour\": \"yellow\", \"hours\": 0}], "
-                                    + "\"exit\": {\"kind\": \"negative_test\"}}",
-                            "\"fever_clinic\": {\"phases\": [{\"colour\": \"yellow\", \"hours\": 0}], "
-                                    + "\"exit\": {\"kind\": \"two_negative_tests\", \"minApartHours\": 24}}")
-                    .replaceFirst("\"version\": *\"[^\"]*\"", "\"version\": \"rebuild-v2\""));
+            Files.writeString(
+                    rules,
+                    defaults.replace(
+                                    "\"fever_clinic\":       {\"phases\": [{\"colour\": \"yellow\", \"hours\": 0}], "
+                                            + "\"exit\": {\"kind\": \"negative_test\"}}",
+                                    "\"fever_clinic\": {\"phases\": [{\"colour\": \"yellow\", \"hours\": 0}], "
+                                            + "\"exit\": {\"kind\": \"two_negative_tests\", \"minApartHours\": 24}}")
+                            .replaceFirst("\"version\": *\"[^\"]*\"", "\"version\": \"rebuild-v2\""));
             ModuleProcess rebuilt = job(root, bootstrap, "rebuilt", rules);
             open.add(rebuilt);
             rebuilt.awaitReady(Duration.ofMinutes(4));
 
             Map<String, StatusRecord> topic = awaitLastRecords(bootstrap, "carol", "rebuild-v2", Duration.ofMinutes(3));
-            assertThat(topic.get("carol").getColour()).as("the rebuilt job's carol").isEqualTo("yellow");
+            assertThat(topic.get("carol").getColour())
+                    .as("the rebuilt job's carol")
+                    .isEqualTo("yellow");
             assertThat(topic.get("carol").getSeq()).isEqualTo(1);
             Thread.sleep(3000); // the view reads the same committed records
             for (String person : PERSONS) {
                 JsonNode lookup = lookup(client, URI.create(http + "/v1/status/" + person));
-                assertThat(lookup.path("colour").asText()).as(person + ": lookup against the topic's last record")
+                assertThat(lookup.path("colour").asText())
+                        .as(person + ": lookup against the topic's last record")
                         .isEqualTo(topic.get(person).getColour());
             }
         } finally {
@@ -122,20 +143,37 @@ class RebuildRegionEndToEndTest {
 
     /** The live job with its own checkpoint directory and consumer group ({@code name}): empty state at start. */
     private ModuleProcess job(Path root, String bootstrap, String name, Path rules) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
-                "--checkpoint-dir", work.resolve(name + "-checkpoints").toString(), "--work-dir", work.toString(),
-                "--topic-prefix", PREFIX, "--group-id", "rb-" + name, "--transactional-id-prefix", "rb-" + name,
-                "--parallelism", "1"));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--checkpoint-dir",
+                work.resolve(name + "-checkpoints").toString(),
+                "--work-dir",
+                work.toString(),
+                "--topic-prefix",
+                PREFIX,
+                "--group-id",
+                "rb-" + name,
+                "--transactional-id-prefix",
+                "rb-" + name,
+                "--parallelism",
+                "1"));
         if (rules != null) {
             args.addAll(List.of("--rules", rules.toString()));
         }
-        return ModuleProcess.start(root, "risk-model", "org.healthcode.risk.RiskJob", args, List.of("-Xmx768m"),
-                work.resolve("logs/" + name + "-job.log"), JOB_READY);
+        return ModuleProcess.start(
+                root,
+                "risk-model",
+                "org.healthcode.risk.RiskJob",
+                args,
+                List.of("-Xmx768m"),
+                work.resolve("logs/" + name + "-job.log"),
+                JOB_READY);
     }
 
     /** The status topic's last committed record per person, once {@code person}'s is of {@code ruleVersion}. */
-    private static Map<String, StatusRecord> awaitLastRecords(String bootstrap, String person, String ruleVersion,
-                                                              Duration timeout) throws Exception {
+    private static Map<String, StatusRecord> awaitLastRecords(
+            String bootstrap, String person, String ruleVersion, Duration timeout) throws Exception {
         Map<String, StatusRecord> last = new HashMap<>();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -147,8 +185,9 @@ class RebuildRegionEndToEndTest {
         long end = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             c.subscribe(List.of(PREFIX + "status"));
-            while (System.nanoTime() < end && !(last.containsKey(person)
-                    && last.get(person).getRuleVersion().equals(ruleVersion))) {
+            while (System.nanoTime() < end
+                    && !(last.containsKey(person)
+                            && last.get(person).getRuleVersion().equals(ruleVersion))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     last.put(new String(r.key(), StandardCharsets.UTF_8), StatusRecord.parseFrom(r.value()));
                 }
@@ -159,7 +198,9 @@ class RebuildRegionEndToEndTest {
                 }
             }
         }
-        assertThat(last.get(person)).as(person + "'s record from the rebuilt job").isNotNull()
+        assertThat(last.get(person))
+                .as(person + "'s record from the rebuilt job")
+                .isNotNull()
                 .satisfies(r -> assertThat(r.getRuleVersion()).isEqualTo(ruleVersion));
         return last;
     }
@@ -173,20 +214,33 @@ class RebuildRegionEndToEndTest {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, Event e) throws Exception {
-        producer.send(new ProducerRecord<>(PREFIX + e.getFeed(), e.getEventId().getBytes(StandardCharsets.UTF_8),
-                e.toByteArray())).get();
+        producer.send(new ProducerRecord<>(
+                        PREFIX + e.getFeed(), e.getEventId().getBytes(StandardCharsets.UTF_8), e.toByteArray()))
+                .get();
     }
 
     private static Event fever(String id, String time, String person) {
-        return Event.newBuilder().setFeed("health").setType("fever_clinic_visit").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1")).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("fever_clinic_visit")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1"))
+                .build();
     }
 
     private static Event test(String id, String time, String person, String result) {
-        return Event.newBuilder().setFeed("health").setType("test_result").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result)).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("test_result")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result))
+                .build();
     }
 
     private static JsonNode lookup(HttpClient http, URI uri) throws Exception {
@@ -199,10 +253,11 @@ class RebuildRegionEndToEndTest {
         long end = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < end) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200 && JSON.readTree(r.body()).path("colour").asText().equals(colour)) {
+            if (r.statusCode() == 200
+                    && JSON.readTree(r.body()).path("colour").asText().equals(colour)) {
                 return;
             }
             Thread.sleep(500);

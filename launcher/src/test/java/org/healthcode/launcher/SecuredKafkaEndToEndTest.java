@@ -66,8 +66,19 @@ class SecuredKafkaEndToEndTest {
             Path engineConfig = security.writeClientConfig("engine", work.resolve("engine-kafka.properties"));
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-            DemoSettings settings = new DemoSettings(DemoEndToEndTest.projectRoot(), work.resolve("demo"), false,
-                    broker.bootstrapServers(), 0, 0, 1000, 3, 7, 500_000, 0.01, engineConfig);
+            DemoSettings settings = new DemoSettings(
+                    DemoEndToEndTest.projectRoot(),
+                    work.resolve("demo"),
+                    false,
+                    broker.bootstrapServers(),
+                    0,
+                    0,
+                    1000,
+                    3,
+                    7,
+                    500_000,
+                    0.01,
+                    engineConfig);
             try (Demo demo = new Demo(settings, out)) {
                 demo.start();
                 Matcher m = DemoEndToEndTest.awaitLine(console, CURL, Duration.ofMinutes(3));
@@ -75,8 +86,12 @@ class SecuredKafkaEndToEndTest {
                 HttpResponse<String> lookup = null;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (System.nanoTime() < deadline && (lookup == null || lookup.statusCode() != 200)) {
-                    lookup = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1)))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    lookup = HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(m.group(1)))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
                     if (lookup.statusCode() != 200) {
                         Thread.sleep(250);
                     }
@@ -109,7 +124,8 @@ class SecuredKafkaEndToEndTest {
     }
 
     private static AclBinding allow(String principal, ResourceType type, String name, AclOperation op) {
-        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+        return new AclBinding(
+                new ResourcePattern(type, name, PatternType.LITERAL),
                 new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
     }
 
@@ -121,9 +137,10 @@ class SecuredKafkaEndToEndTest {
         p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
         p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "forged".getBytes(StandardCharsets.UTF_8))).get();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "forged".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("refused", e.getCause());
         }
@@ -134,8 +151,8 @@ class SecuredKafkaEndToEndTest {
         p.putAll(security);
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var partition = new org.apache.kafka.common.TopicPartition("status", 0);
             c.assign(List.of(partition));
             c.seekToBeginning(List.of(partition));

@@ -96,16 +96,40 @@ class TwoRegionsExchangeEndToEndTest {
             // each node gets its own certificates from the CA (./healthcode access); the CA's key stays in work/ca
             Path pkiA = work.resolve("a-pki");
             Path pkiB = work.resolve("b-pki");
-            access(root, List.of("node-cert", "--ca-dir", ca.toString(), "--name", "region-" + A, "--role", "region",
-                    "--region", A, "--out", pkiA.toString()));
-            access(root, List.of("node-cert", "--ca-dir", ca.toString(), "--name", "region-" + B, "--role", "region",
-                    "--region", B, "--out", pkiB.toString()));
+            access(
+                    root,
+                    List.of(
+                            "node-cert",
+                            "--ca-dir",
+                            ca.toString(),
+                            "--name",
+                            "region-" + A,
+                            "--role",
+                            "region",
+                            "--region",
+                            A,
+                            "--out",
+                            pkiA.toString()));
+            access(
+                    root,
+                    List.of(
+                            "node-cert",
+                            "--ca-dir",
+                            ca.toString(),
+                            "--name",
+                            "region-" + B,
+                            "--role",
+                            "region",
+                            "--region",
+                            B,
+                            "--out",
+                            pkiB.toString()));
             // HTTP ports are picked by the processes (printed when ready); the TLS ports must be known in advance
             ModuleProcess servingB = serving(root, bootstrap, B, "b.", 0, tlsB, pkiB, List.of());
             open.add(servingB);
             String httpB = servingB.awaitReady(Duration.ofMinutes(2));
-            ModuleProcess servingA = serving(root, bootstrap, A, "a.", 0, tlsA, pkiA,
-                    List.of("--peer", B + "=https://127.0.0.1:" + tlsB));
+            ModuleProcess servingA = serving(
+                    root, bootstrap, A, "a.", 0, tlsA, pkiA, List.of("--peer", B + "=https://127.0.0.1:" + tlsB));
             open.add(servingA);
             ModuleProcess jobA = job(root, bootstrap, A, "a.", secretA, nationalKey);
             open.add(jobA);
@@ -119,15 +143,34 @@ class TwoRegionsExchangeEndToEndTest {
             try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
                 // A: the traveller's binding, a positive test, then a carrier city stay in Xuhui, Shanghai
                 send(producer, "a.police", identity("a-id", t0, "440106", "13800138000"));
-                send(producer, "a.health", Event.newBuilder().setFeed("health").setType("test_result")
-                        .setEventId("a-pcr").setTime(t0.plus(Duration.ofHours(1)).toString()).setIdNumber(TRAVELLER_ID)
-                        .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult("positive")).build());
+                send(
+                        producer,
+                        "a.health",
+                        Event.newBuilder()
+                                .setFeed("health")
+                                .setType("test_result")
+                                .setEventId("a-pcr")
+                                .setTime(t0.plus(Duration.ofHours(1)).toString())
+                                .setIdNumber(TRAVELLER_ID)
+                                .setTestResult(
+                                        TestResult.newBuilder().setMethod("pcr").setResult("positive"))
+                                .build());
                 Instant stayFrom = t0.plus(Duration.ofHours(24));
                 Instant stayTo = t0.plus(Duration.ofHours(30));
-                send(producer, "a.carrier", Event.newBuilder().setFeed("carrier").setType("city_stay")
-                        .setEventId("a-stay").setTime(stayTo.toString()).setMsisdn("13800138000")
-                        .setCityStay(CityStay.newBuilder().setAreaCode("310104").setFrom(stayFrom.toString())
-                                .setTo(stayTo.toString())).build());
+                send(
+                        producer,
+                        "a.carrier",
+                        Event.newBuilder()
+                                .setFeed("carrier")
+                                .setType("city_stay")
+                                .setEventId("a-stay")
+                                .setTime(stayTo.toString())
+                                .setMsisdn("13800138000")
+                                .setCityStay(CityStay.newBuilder()
+                                        .setAreaCode("310104")
+                                        .setFrom(stayFrom.toString())
+                                        .setTo(stayTo.toString()))
+                                .build());
                 // B: the same person's real-name binding there (B's own pseudonym; the same national one)
                 send(producer, "b.police", identity("b-id", t0, "310104", "13800138000"));
             }
@@ -136,27 +179,43 @@ class TwoRegionsExchangeEndToEndTest {
 
             String personInB = new Pseudonymiser(RegionSecret.fromFile(secretB)).personId(TRAVELLER_ID);
             HttpClient http = HttpClient.newHttpClient();
-            JsonNode red = awaitColour(http, URI.create(httpB + "/v1/status/" + personInB), "red",
-                    Duration.ofMinutes(5));
+            JsonNode red =
+                    awaitColour(http, URI.create(httpB + "/v1/status/" + personInB), "red", Duration.ofMinutes(5));
             assertThat(red.path("conditions")).hasSize(1);
             assertThat(red.path("conditions").get(0).path("reason").asText()).isEqualTo("cross_region_risk");
             assertThat(red.toString()).doesNotContain("positive_test", "a-pcr", "a-stay", "a-id");
             // the same person in A is red for A's own reason
             String personInA = new Pseudonymiser(RegionSecret.fromFile(secretA)).personId(TRAVELLER_ID);
-            JsonNode inA = awaitColour(http, URI.create(httpA + "/v1/status/" + personInA), "red",
-                    Duration.ofMinutes(1));
+            JsonNode inA =
+                    awaitColour(http, URI.create(httpA + "/v1/status/" + personInA), "red", Duration.ofMinutes(1));
             assertThat(inA.path("conditions").get(0).path("reason").asText()).isEqualTo("positive_test");
 
             // B looks the traveller up in A by the national pseudonym A's job put on the status (federated view)
             Path p12 = work.resolve("region-b.p12");
-            access(root, List.of("client-cert", "--ca-dir", ca.toString(), "--name", "region-" + B, "--role",
-                    "region", "--region", B, "--out", p12.toString()));
-            String national = new NationalPseudonym(Base64.getDecoder().decode(Files.readString(nationalKey).strip()))
+            access(
+                    root,
+                    List.of(
+                            "client-cert",
+                            "--ca-dir",
+                            ca.toString(),
+                            "--name",
+                            "region-" + B,
+                            "--role",
+                            "region",
+                            "--region",
+                            B,
+                            "--out",
+                            p12.toString()));
+            String national = new NationalPseudonym(Base64.getDecoder()
+                            .decode(Files.readString(nationalKey).strip()))
                     .of(TRAVELLER_ID);
-            HttpClient asRegionB = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(mutualTls(p12, ca.resolve("ca.crt"))).build();
-            HttpResponse<String> federated = asRegionB.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + tlsA + "/v1/status/" + national)).build(),
+            HttpClient asRegionB = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(mutualTls(p12, ca.resolve("ca.crt")))
+                    .build();
+            HttpResponse<String> federated = asRegionB.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsA + "/v1/status/" + national))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(federated.statusCode()).as(federated.body()).isEqualTo(200);
             JsonNode f = JSON.readTree(federated.body());
@@ -167,15 +226,24 @@ class TwoRegionsExchangeEndToEndTest {
             // two negative tests clear the traveller in A: A's job withdraws the record, and B turns green too
             try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
                 for (int h : new int[] {2, 27}) {
-                    send(producer, "a.health", Event.newBuilder().setFeed("health").setType("test_result")
-                            .setEventId("a-neg-" + h).setTime(t0.plus(Duration.ofHours(h)).toString())
-                            .setIdNumber(TRAVELLER_ID)
-                            .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult("negative")).build());
+                    send(
+                            producer,
+                            "a.health",
+                            Event.newBuilder()
+                                    .setFeed("health")
+                                    .setType("test_result")
+                                    .setEventId("a-neg-" + h)
+                                    .setTime(t0.plus(Duration.ofHours(h)).toString())
+                                    .setIdNumber(TRAVELLER_ID)
+                                    .setTestResult(TestResult.newBuilder()
+                                            .setMethod("pcr")
+                                            .setResult("negative"))
+                                    .build());
                 }
             }
             awaitColour(http, URI.create(httpA + "/v1/status/" + personInA), "green", Duration.ofMinutes(3));
-            JsonNode withdrawn = awaitColour(http, URI.create(httpB + "/v1/status/" + personInB), "green",
-                    Duration.ofMinutes(3));
+            JsonNode withdrawn =
+                    awaitColour(http, URI.create(httpB + "/v1/status/" + personInB), "green", Duration.ofMinutes(3));
             assertThat(withdrawn.path("conditions")).isEmpty();
             ticking.set(false);
             ticker.join(10_000);
@@ -190,8 +258,13 @@ class TwoRegionsExchangeEndToEndTest {
     /** Runs {@code ./healthcode access} (AccessMain) with {@code args} until it printed its last line. */
     private void access(Path root, List<String> args) throws Exception {
         // node-cert ends with "give DIR to the node", client-cert with its one "wrote FILE (PKCS#12"
-        try (ModuleProcess access = ModuleProcess.start(root, "interop", "org.healthcode.interop.AccessMain", args,
-                List.of(), work.resolve("logs").resolve("access-" + System.nanoTime() + ".log"),
+        try (ModuleProcess access = ModuleProcess.start(
+                root,
+                "interop",
+                "org.healthcode.interop.AccessMain",
+                args,
+                List.of(),
+                work.resolve("logs").resolve("access-" + System.nanoTime() + ".log"),
                 Pattern.compile("give (\\S+) to the node|wrote (\\S+) \\(PKCS"))) {
             access.awaitReady(Duration.ofMinutes(1));
         }
@@ -204,17 +277,18 @@ class TwoRegionsExchangeEndToEndTest {
         try (var in = Files.newInputStream(p12)) {
             keys.load(in, password);
         }
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.KeyManagerFactory kmf =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (var in = Files.newInputStream(caCert)) {
-            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
@@ -229,51 +303,111 @@ class TwoRegionsExchangeEndToEndTest {
         return f;
     }
 
-    private ModuleProcess serving(Path root, String bootstrap, String region, String prefix, int http, int tls, Path pki,
-                                  List<String> extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--region", region,
-                "--topic-prefix", prefix, "--status-topic", prefix + "status",
-                "--data-dir", work.resolve(prefix + "view").toString(), "--http-port", Integer.toString(http),
-                "--tls-port", Integer.toString(tls), "--pki-dir", pki.toString(), "--venue-topic", "none",
+    private ModuleProcess serving(
+            Path root, String bootstrap, String region, String prefix, int http, int tls, Path pki, List<String> extra)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--region",
+                region,
+                "--topic-prefix",
+                prefix,
+                "--status-topic",
+                prefix + "status",
+                "--data-dir",
+                work.resolve(prefix + "view").toString(),
+                "--http-port",
+                Integer.toString(http),
+                "--tls-port",
+                Integer.toString(tls),
+                "--pki-dir",
+                pki.toString(),
+                "--venue-topic",
+                "none",
                 "--dev-open-lookups"));
         args.addAll(extra);
-        return ModuleProcess.start(root, "interop", "org.healthcode.interop.ServeMain", args, List.of("-Xmx512m"),
-                work.resolve("logs").resolve(prefix + "serving.log"), SERVING_READY);
+        return ModuleProcess.start(
+                root,
+                "interop",
+                "org.healthcode.interop.ServeMain",
+                args,
+                List.of("-Xmx512m"),
+                work.resolve("logs").resolve(prefix + "serving.log"),
+                SERVING_READY);
     }
 
     private ModuleProcess job(Path root, String bootstrap, String region, String prefix, Path secret, Path nationalKey)
             throws Exception {
-        return ModuleProcess.start(root, "risk-model", "org.healthcode.risk.RiskJob",
-                List.of("--bootstrap-servers", bootstrap, "--checkpoint-dir", work.resolve(prefix + "checkpoints").toString(),
-                        "--secret-file", secret.toString(), "--national-key-file", nationalKey.toString(),
-                        "--topic-prefix", prefix, "--region", region, "--group-id", prefix + "risk",
-                        "--transactional-id-prefix", prefix + "risk", "--parallelism", "1"),
-                List.of("-Xmx768m"), work.resolve("logs").resolve(prefix + "job.log"), JOB_READY);
+        return ModuleProcess.start(
+                root,
+                "risk-model",
+                "org.healthcode.risk.RiskJob",
+                List.of(
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--checkpoint-dir",
+                        work.resolve(prefix + "checkpoints").toString(),
+                        "--secret-file",
+                        secret.toString(),
+                        "--national-key-file",
+                        nationalKey.toString(),
+                        "--topic-prefix",
+                        prefix,
+                        "--region",
+                        region,
+                        "--group-id",
+                        prefix + "risk",
+                        "--transactional-id-prefix",
+                        prefix + "risk",
+                        "--parallelism",
+                        "1"),
+                List.of("-Xmx768m"),
+                work.resolve("logs").resolve(prefix + "job.log"),
+                JOB_READY);
     }
 
     private static Event identity(String eventId, Instant at, String area, String msisdn) {
-        return Event.newBuilder().setFeed("police").setType("identity").setEventId(eventId).setTime(at.toString())
-                .setIdNumber(TRAVELLER_ID).setMsisdn(msisdn).setIdentity(Identity.newBuilder().setAreaCode(area)).build();
+        return Event.newBuilder()
+                .setFeed("police")
+                .setType("identity")
+                .setEventId(eventId)
+                .setTime(at.toString())
+                .setIdNumber(TRAVELLER_ID)
+                .setMsisdn(msisdn)
+                .setIdentity(Identity.newBuilder().setAreaCode(area))
+                .build();
     }
 
     /** Keeps event time moving in both regions: a harmless vaccination of a bystander, stamped now, every second. */
     private static Thread ticker(String bootstrap, AtomicBoolean ticking) {
         AtomicLong n = new AtomicLong();
-        Thread t = new Thread(() -> {
-            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-                while (ticking.get()) {
-                    for (String prefix : List.of("a.", "b.")) {
-                        long i = n.incrementAndGet();
-                        send(producer, prefix + "health", Event.newBuilder().setFeed("health").setType("vaccination")
-                                .setEventId("tick-" + i).setTime(Instant.now().toString()).setPersonId("bystander")
-                                .setVaccination(Vaccination.newBuilder().setDose(1)).build());
+        Thread t = new Thread(
+                () -> {
+                    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                        while (ticking.get()) {
+                            for (String prefix : List.of("a.", "b.")) {
+                                long i = n.incrementAndGet();
+                                send(
+                                        producer,
+                                        prefix + "health",
+                                        Event.newBuilder()
+                                                .setFeed("health")
+                                                .setType("vaccination")
+                                                .setEventId("tick-" + i)
+                                                .setTime(Instant.now().toString())
+                                                .setPersonId("bystander")
+                                                .setVaccination(
+                                                        Vaccination.newBuilder().setDose(1))
+                                                .build());
+                            }
+                            Thread.sleep(1000);
+                        }
+                    } catch (Exception e) {
+                        // the test is over
                     }
-                    Thread.sleep(1000);
-                }
-            } catch (Exception e) {
-                // the test is over
-            }
-        }, "ticker");
+                },
+                "ticker");
         t.setDaemon(true);
         return t;
     }
@@ -287,14 +421,16 @@ class TwoRegionsExchangeEndToEndTest {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, Event e) throws Exception {
-        producer.send(new ProducerRecord<>(topic, e.getEventId().getBytes(StandardCharsets.UTF_8), e.toByteArray())).get();
+        producer.send(new ProducerRecord<>(topic, e.getEventId().getBytes(StandardCharsets.UTF_8), e.toByteArray()))
+                .get();
     }
 
     private static JsonNode awaitColour(HttpClient http, URI uri, String colour, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < end) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             last = r.statusCode() + " " + r.body();
             if (r.statusCode() == 200) {
                 JsonNode n = JSON.readTree(r.body());

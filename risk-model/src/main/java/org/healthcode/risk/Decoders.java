@@ -28,11 +28,12 @@ public final class Decoders {
      * (null: every override event is refused).
      */
     public static EventDecoder forRegion(Path secretFile, Path workDir, Path nationalKeyFile, Path overrideKeyFile) {
-        NationalPseudonym national = nationalKeyFile == null && workDir == null
-                && System.getenv(NationalPseudonym.ENV) == null
-                ? null : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);
-        return new StandardEventDecoder(new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)), national,
-                overrideKey(overrideKeyFile));
+        NationalPseudonym national =
+                nationalKeyFile == null && workDir == null && System.getenv(NationalPseudonym.ENV) == null
+                        ? null
+                        : NationalPseudonym.resolve(nationalKeyFile, System.getenv(), workDir);
+        return new StandardEventDecoder(
+                new Pseudonymiser(RegionSecret.resolve(secretFile, workDir)), national, overrideKey(overrideKeyFile));
     }
 
     private static OverrideSignatures.Verifier overrideKey(Path file) {

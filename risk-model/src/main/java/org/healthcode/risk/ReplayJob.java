@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,41 +16,40 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.time.Duration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.core.execution.JobClient;
-import org.healthcode.risk.sources.ArchiveFiles;
-import org.healthcode.risk.sources.FeedDeserializer;
-import org.healthcode.risk.sources.FeedSources;
-import org.healthcode.risk.sources.KafkaPositions;
-import org.healthcode.risk.sources.ReplayProgress;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
-import org.healthcode.risk.config.RiskJobConfig;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.healthcode.ingest.decode.EventDecoder;
 import org.healthcode.risk.config.Args;
 import org.healthcode.risk.config.ReplayConfig;
+import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
-import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.functions.LatestEventTime;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
 import org.healthcode.risk.sinks.LocalPartFilesSink;
 import org.healthcode.risk.sinks.ReplayLine;
 import org.healthcode.risk.sinks.ReplayLines;
+import org.healthcode.risk.sources.ArchiveFiles;
+import org.healthcode.risk.sources.FeedDeserializer;
+import org.healthcode.risk.sources.FeedSources;
 import org.healthcode.risk.sources.FeedWatermarks;
+import org.healthcode.risk.sources.KafkaPositions;
 import org.healthcode.risk.sources.LineDecoder;
+import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.sources.NumberedLine;
 import org.healthcode.risk.sources.NumberedLineFormat;
+import org.healthcode.risk.sources.ReplayProgress;
 
 /**
  * Replay for analysts: the live workflow, bounded over a JSON Lines archive, in event-time order whatever the line
@@ -89,8 +89,7 @@ public final class ReplayJob {
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // the national key as the live job finds it, so statuses (and their seq) match the live ones
-        Summary s = replay(env, cfg,
-                Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null, cfg.overrideKeyFile()));
+        Summary s = replay(env, cfg, Decoders.forRegion(cfg.secretFile(), cfg.workDir(), null, cfg.overrideKeyFile()));
         System.out.println("REPLAY DONE " + s.changes() + " status changes, " + s.persons() + " persons, "
                 + s.rejected() + " rejected lines, " + s.blankLines() + " blank lines skipped, as of " + s.at()
                 + " -> " + cfg.out());
@@ -111,22 +110,38 @@ public final class ReplayJob {
         env.configure(state);
 
         ArchiveFiles archive = cfg.events() == null ? null : ArchiveFiles.scan(cfg.events());
-        DataStream<FeedRecord> feed = (archive != null ? files(env, archive, decoder) : kafka(env, cfg.kafka(), decoder))
-                .map(new ReplayProgress.Probe()).uid("progress").name("progress")
-                .assignTimestampsAndWatermarks(FeedWatermarks.endOfInputOnly()).uid("event-time").name("event time");
+        DataStream<FeedRecord> feed = (archive != null
+                        ? files(env, archive, decoder)
+                        : kafka(env, cfg.kafka(), decoder))
+                .map(new ReplayProgress.Probe())
+                .uid("progress")
+                .name("progress")
+                .assignTimestampsAndWatermarks(FeedWatermarks.endOfInputOnly())
+                .uid("event-time")
+                .name("event time");
 
         DataStream<ReplayLine> latest = feed.transform("latest event time", Types.LONG, new LatestEventTime())
                 .uid("latest-event-time")
-                .map(new ReplayLines.OfLatestEventTime()).name("render latest");
+                .map(new ReplayLines.OfLatestEventTime())
+                .name("render latest");
         Path parts = Files.createTempDirectory("replay-parts");
         // the rule file is also the one message of the rules input, so a replay runs exactly the live topology
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(rulesJson))
-                .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy()).name("rule file");
-        RiskWorkflow.define(feed, rules, ruleUpdates, rules.contacts(), (statuses, rejected, audit) ->
-                statuses.map(new ReplayLines.OfChange()).name("render changes")
-                        .union(rejected.map(new ReplayLines.OfRejected()).name("render rejected"), latest,
+                .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy())
+                .name("rule file");
+        RiskWorkflow.define(
+                feed,
+                rules,
+                ruleUpdates,
+                rules.contacts(),
+                (statuses, rejected, audit) -> statuses.map(new ReplayLines.OfChange())
+                        .name("render changes")
+                        .union(
+                                rejected.map(new ReplayLines.OfRejected()).name("render rejected"),
+                                latest,
                                 audit.map(new ReplayLines.OfAudit()).name("render audit"))
-                        .sinkTo(new LocalPartFilesSink(parts)).name("replay part files"));
+                        .sinkTo(new LocalPartFilesSink(parts))
+                        .name("replay part files"));
         ReplayProgress.reset();
         JobClient job = env.executeAsync("healthcode replay (rules " + rules.version() + ")");
         long started = System.nanoTime();
@@ -137,8 +152,11 @@ public final class ReplayJob {
                 break;
             } catch (TimeoutException e) {
                 if (cfg.progress()) {
-                    System.err.println(ReplayProgress.line(ReplayProgress.read(), total,
-                            ReplayProgress.latestEventTime(), Duration.ofNanos(System.nanoTime() - started)));
+                    System.err.println(ReplayProgress.line(
+                            ReplayProgress.read(),
+                            total,
+                            ReplayProgress.latestEventTime(),
+                            Duration.ofNanos(System.nanoTime() - started)));
                 }
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception x ? x : e;
@@ -165,7 +183,8 @@ public final class ReplayJob {
         }
         Files.delete(parts);
         long at = cfg.at() != null ? cfg.at().toEpochMilli() : latestEventTime;
-        changes.sort(Comparator.comparingLong(ReplayLine::time).thenComparing(ReplayLine::personId)
+        changes.sort(Comparator.comparingLong(ReplayLine::time)
+                .thenComparing(ReplayLine::personId)
                 .thenComparingLong(ReplayLine::seq));
         rejected.sort(Comparator.comparingLong(ReplayLine::line).thenComparing(ReplayLine::json));
         audit.sort(Comparator.comparingLong(ReplayLine::time).thenComparing(ReplayLine::json));
@@ -179,30 +198,43 @@ public final class ReplayJob {
             }
         }
         Files.createDirectories(cfg.out());
-        write(cfg.out().resolve("changelog.jsonl"), changes.stream().map(ReplayLine::json).toList());
+        write(
+                cfg.out().resolve("changelog.jsonl"),
+                changes.stream().map(ReplayLine::json).toList());
         List<String> statusLines = new ArrayList<>();
         for (Map.Entry<String, ReplayLine> e : asOf.entrySet()) {
             statusLines.add(e.getValue().time() <= at ? e.getValue().json() : greenLine(e.getKey()));
         }
         write(cfg.out().resolve("statuses.jsonl"), statusLines);
-        write(cfg.out().resolve("rejected.jsonl"), rejected.stream().map(ReplayLine::json).toList());
-        write(cfg.out().resolve("audit.jsonl"), audit.stream().map(ReplayLine::json).toList());
-        String atText = at == Long.MIN_VALUE ? "(no events)" : java.time.Instant.ofEpochMilli(at).toString();
-        return new Summary(changes.size(), asOf.size(), rejected.size(), archive == null ? 0 : archive.blankLines(),
-                atText);
+        write(
+                cfg.out().resolve("rejected.jsonl"),
+                rejected.stream().map(ReplayLine::json).toList());
+        write(
+                cfg.out().resolve("audit.jsonl"),
+                audit.stream().map(ReplayLine::json).toList());
+        String atText = at == Long.MIN_VALUE
+                ? "(no events)"
+                : java.time.Instant.ofEpochMilli(at).toString();
+        return new Summary(
+                changes.size(), asOf.size(), rejected.size(), archive == null ? 0 : archive.blankLines(), atText);
     }
 
     /** The archive's files, each its own source (so each keeps its line numbers after the files before it). */
-    private static DataStream<FeedRecord> files(StreamExecutionEnvironment env, ArchiveFiles archive,
-                                                EventDecoder decoder) {
+    private static DataStream<FeedRecord> files(
+            StreamExecutionEnvironment env, ArchiveFiles archive, EventDecoder decoder) {
         DataStream<FeedRecord> all = null;
         for (int i = 0; i < archive.files().size(); i++) {
-            FileSource<NumberedLine> file = FileSource.forRecordStreamFormat(new NumberedLineFormat(),
-                    new org.apache.flink.core.fs.Path(archive.files().get(i).toUri())).build();
+            FileSource<NumberedLine> file = FileSource.forRecordStreamFormat(
+                            new NumberedLineFormat(),
+                            new org.apache.flink.core.fs.Path(
+                                    archive.files().get(i).toUri()))
+                    .build();
             String suffix = i == 0 ? "" : "-" + i;
-            DataStream<FeedRecord> decoded = env.fromSource(file, WatermarkStrategy.noWatermarks(), "events file"
-                            + suffix).uid("events-file" + suffix)
-                    .map(new LineDecoder(decoder, archive.lineOffsets().get(i))).uid("decode-lines" + suffix)
+            DataStream<FeedRecord> decoded = env.fromSource(
+                            file, WatermarkStrategy.noWatermarks(), "events file" + suffix)
+                    .uid("events-file" + suffix)
+                    .map(new LineDecoder(decoder, archive.lineOffsets().get(i)))
+                    .uid("decode-lines" + suffix)
                     .name("decode lines");
             all = all == null ? decoded : all.union(decoded);
         }
@@ -210,8 +242,8 @@ public final class ReplayJob {
     }
 
     /** The Protobuf feed topics of a Kafka cluster, bounded, decoded as the live job decodes them. */
-    private static DataStream<FeedRecord> kafka(StreamExecutionEnvironment env, ReplayConfig.KafkaArchive k,
-                                                EventDecoder decoder) {
+    private static DataStream<FeedRecord> kafka(
+            StreamExecutionEnvironment env, ReplayConfig.KafkaArchive k, EventDecoder decoder) {
         List<String> topics = FeedSources.feedTopics(k.topicPrefix());
         KafkaSource<FeedRecord> source = KafkaSource.<FeedRecord>builder()
                 .setBootstrapServers(k.bootstrapServers())
@@ -224,7 +256,8 @@ public final class ReplayJob {
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("enable.auto.commit", "false")
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "feed topics").uid("feed-topics");
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "feed topics")
+                .uid("feed-topics");
     }
 
     /** A person whose first status change comes after the as-of time: green, no conditions, no status yet. */

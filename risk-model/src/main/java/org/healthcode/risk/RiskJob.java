@@ -14,13 +14,13 @@ import org.healthcode.risk.config.RecoveryPath;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
-import org.healthcode.risk.sources.NeverHoldsBackTime;
-import org.healthcode.risk.sources.JobTopics;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sinks.KafkaSinks;
 import org.healthcode.risk.sources.CaughtUpOffsets;
 import org.healthcode.risk.sources.FeedSources;
 import org.healthcode.risk.sources.FeedWatermarks;
+import org.healthcode.risk.sources.JobTopics;
+import org.healthcode.risk.sources.NeverHoldsBackTime;
 
 /**
  * The live risk job: feed topics (and the {@code rules} topic) -> {@link RiskWorkflow} -> {@code status},
@@ -38,23 +38,28 @@ public final class RiskJob {
         List<String> carrierTopic = List.of(cfg.topic(Feed.CARRIER.wireName()));
         DataStream<FeedRecord> feed = env.fromSource(
                         FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), feedTopics, cfg.groupId(), decoder),
-                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.idleness(),
-                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.kafka(), cfg.groupId(),
-                                        feedTopics)),
+                        FeedWatermarks.live(
+                                cfg.outOfOrderness(),
+                                cfg.idleness(),
+                                new CaughtUpOffsets.Source(
+                                        cfg.bootstrapServers(), cfg.kafka(), cfg.groupId(), feedTopics)),
                         "feed topics")
                 .uid("feed-source");
         // the carrier topic keeps its own event time (contact detection's clock): a carrier feed a day late is on
         // time there, instead of behind the other feeds' watermark
         DataStream<FeedRecord> carrier = env.fromSource(
                         FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), carrierTopic, cfg.groupId(), decoder),
-                        FeedWatermarks.live(cfg.outOfOrderness(), cfg.carrierIdleness(),
-                                new CaughtUpOffsets.Source(cfg.bootstrapServers(), cfg.kafka(), cfg.groupId(),
-                                        carrierTopic)),
+                        FeedWatermarks.live(
+                                cfg.outOfOrderness(),
+                                cfg.carrierIdleness(),
+                                new CaughtUpOffsets.Source(
+                                        cfg.bootstrapServers(), cfg.kafka(), cfg.groupId(), carrierTopic)),
                         "carrier topic")
                 .uid("carrier-source");
         DataStream<RuleSetUpdate> ruleUpdates = env.fromSource(
                         FeedSources.rules(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rules"), cfg.groupId()),
-                        NeverHoldsBackTime.strategy(), "rules topic")
+                        NeverHoldsBackTime.strategy(),
+                        "rules topic")
                 .uid("rules-source");
         org.healthcode.risk.crossregion.ExchangeSettings exchange;
         try {
@@ -62,21 +67,44 @@ public final class RiskJob {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read --region-directory", e);
         }
-        RiskWorkflow.defineWithCarrierTime(feed, carrier, rules, ruleUpdates, rules.contacts(), cfg.phoneSide(),
+        RiskWorkflow.defineWithCarrierTime(
+                feed,
+                carrier,
+                rules,
+                ruleUpdates,
+                rules.contacts(),
+                cfg.phoneSide(),
                 (statuses, rejected, audit) -> {
-            statuses.sinkTo(KafkaSinks.status(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("status"),
-                            cfg.transactionalIdPrefix()))
-                    .uid("status-sink").name("status topic");
-            rejected.sinkTo(KafkaSinks.rejected(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rejected"),
-                            cfg.transactionalIdPrefix()))
-                    .uid("rejected-sink").name("rejected topic");
-            audit.sinkTo(KafkaSinks.audit(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("audit"),
-                            cfg.transactionalIdPrefix()))
-                    .uid("audit-sink").name("audit topic");
-        }, exchange, requests -> requests
-                .sinkTo(KafkaSinks.exchange(cfg.bootstrapServers(), cfg.kafka(), cfg.topic("exchange-out"),
-                        cfg.transactionalIdPrefix()))
-                .uid("exchange-sink").name("exchange-out topic"));
+                    statuses.sinkTo(KafkaSinks.status(
+                                    cfg.bootstrapServers(),
+                                    cfg.kafka(),
+                                    cfg.topic("status"),
+                                    cfg.transactionalIdPrefix()))
+                            .uid("status-sink")
+                            .name("status topic");
+                    rejected.sinkTo(KafkaSinks.rejected(
+                                    cfg.bootstrapServers(),
+                                    cfg.kafka(),
+                                    cfg.topic("rejected"),
+                                    cfg.transactionalIdPrefix()))
+                            .uid("rejected-sink")
+                            .name("rejected topic");
+                    audit.sinkTo(KafkaSinks.audit(
+                                    cfg.bootstrapServers(),
+                                    cfg.kafka(),
+                                    cfg.topic("audit"),
+                                    cfg.transactionalIdPrefix()))
+                            .uid("audit-sink")
+                            .name("audit topic");
+                },
+                exchange,
+                requests -> requests.sinkTo(KafkaSinks.exchange(
+                                cfg.bootstrapServers(),
+                                cfg.kafka(),
+                                cfg.topic("exchange-out"),
+                                cfg.transactionalIdPrefix()))
+                        .uid("exchange-sink")
+                        .name("exchange-out topic"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,13 +122,13 @@ public final class RiskJob {
             return;
         }
         RuleSet rules = cfg.ruleSet();
-        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile(),
-                cfg.overrideKeyFile());
-        JobTopics.prepare(cfg.bootstrapServers(), cfg.kafka(), cfg.topicPrefix(),
-                JobTopics.engineTopics(cfg.region() != null));
+        EventDecoder decoder =
+                Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile(), cfg.overrideKeyFile());
+        JobTopics.prepare(
+                cfg.bootstrapServers(), cfg.kafka(), cfg.topicPrefix(), JobTopics.engineTopics(cfg.region() != null));
         // what the job was submitted with (flink run -s, the cluster's configuration) decides where it recovers from
-        RecoveryPath recovery = RecoveryPath.choose(StreamExecutionEnvironment.getExecutionEnvironment()
-                .getConfiguration(), cfg.checkpointDir());
+        RecoveryPath recovery = RecoveryPath.choose(
+                StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration(), cfg.checkpointDir());
         Configuration conf = cfg.flinkConfiguration();
         recovery.applyTo(conf);
         System.out.println("RECOVERY " + recovery.reason());

@@ -5,6 +5,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.contacts.ContactDetection;
 import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.contacts.PhoneSideSettings;
@@ -13,32 +14,31 @@ import org.healthcode.risk.crossregion.ExchangeSettings;
 import org.healthcode.risk.crossregion.ExchangeSink;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.FeedRecord;
+import org.healthcode.risk.events.FeedRecordSerializer;
 import org.healthcode.risk.events.MissedTestInput;
 import org.healthcode.risk.events.OverrideDecision;
-import org.healthcode.risk.functions.CampaignAssigner;
-import org.healthcode.risk.functions.CityStayOwner;
-import org.healthcode.risk.functions.HasPhone;
-import org.healthcode.risk.functions.MissedTestDetector;
-import org.healthcode.risk.functions.ToMissedTestInput;
-import org.healthcode.risk.functions.OverrideRejections;
-import org.healthcode.risk.functions.OverrideReview;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.RuleSetUpdate;
-import org.healthcode.risk.functions.RuleBroadcast;
-import org.healthcode.risk.functions.IsType;
-import org.healthcode.risk.functions.RiskAreaMatcher;
-import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.StatusChange;
-import org.healthcode.risk.functions.DuplicateAndLateFilter;
-import org.healthcode.risk.functions.FeedRecordSplitter;
+import org.healthcode.risk.functions.CampaignAssigner;
 import org.healthcode.risk.functions.CarrierPings;
+import org.healthcode.risk.functions.CityStayOwner;
+import org.healthcode.risk.functions.DuplicateAndLateFilter;
 import org.healthcode.risk.functions.EventTimeBoundary;
-import org.healthcode.risk.functions.IsPingRecord;
-import org.healthcode.risk.events.FeedRecordSerializer;
+import org.healthcode.risk.functions.FeedRecordSplitter;
 import org.healthcode.risk.functions.HasPerson;
+import org.healthcode.risk.functions.HasPhone;
+import org.healthcode.risk.functions.IsPingRecord;
+import org.healthcode.risk.functions.IsType;
+import org.healthcode.risk.functions.MissedTestDetector;
+import org.healthcode.risk.functions.OverrideRejections;
+import org.healthcode.risk.functions.OverrideReview;
 import org.healthcode.risk.functions.PersonRiskFunction;
-import org.healthcode.risk.functions.ToPersonInput;
+import org.healthcode.risk.functions.RiskAreaMatcher;
+import org.healthcode.risk.functions.RuleBroadcast;
 import org.healthcode.risk.functions.SideOutputs;
+import org.healthcode.risk.functions.ToMissedTestInput;
+import org.healthcode.risk.functions.ToPersonInput;
 import org.healthcode.risk.rules.RuleSet;
 
 /**
@@ -53,8 +53,12 @@ import org.healthcode.risk.rules.RuleSet;
  * {@link RiskJob} passes Kafka, {@link ReplayJob} a file, tests bounded sources and collecting sinks.
  */
 public final class RiskWorkflow {
-    private static final EventType[] OVERRIDE_EVENTS = {EventType.OVERRIDE_REQUEST, EventType.OVERRIDE_APPROVAL,
-            EventType.OVERRIDE_REFUSAL, EventType.OVERRIDE_WITHDRAWAL};
+    private static final EventType[] OVERRIDE_EVENTS = {
+        EventType.OVERRIDE_REQUEST,
+        EventType.OVERRIDE_APPROVAL,
+        EventType.OVERRIDE_REFUSAL,
+        EventType.OVERRIDE_WITHDRAWAL
+    };
 
     private RiskWorkflow() {}
 
@@ -65,10 +69,14 @@ public final class RiskWorkflow {
     }
 
     /** The topology without a consumer of the audit trail (the review still runs; nothing is written of it). */
-    public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
-                              ContactRules contactRules, StatusSinks sinks) {
-        define(feed, rules, ruleUpdates, contactRules, (RiskSinks) (statuses, rejected, audit) ->
-                sinks.attach(statuses, rejected));
+    public static void define(
+            DataStream<FeedRecord> feed,
+            RuleSet rules,
+            DataStream<RuleSetUpdate> ruleUpdates,
+            ContactRules contactRules,
+            StatusSinks sinks) {
+        define(feed, rules, ruleUpdates, contactRules, (RiskSinks)
+                (statuses, rejected, audit) -> sinks.attach(statuses, rejected));
     }
 
     /**
@@ -78,8 +86,12 @@ public final class RiskWorkflow {
      * @param contactRules parameters of contact detection
      * @param sinks where statuses, rejections and the audit trail go
      */
-    public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
-                              ContactRules contactRules, RiskSinks sinks) {
+    public static void define(
+            DataStream<FeedRecord> feed,
+            RuleSet rules,
+            DataStream<RuleSetUpdate> ruleUpdates,
+            ContactRules contactRules,
+            RiskSinks sinks) {
         define(feed, rules, ruleUpdates, contactRules, sinks, null, null);
     }
 
@@ -88,12 +100,25 @@ public final class RiskWorkflow {
      * they stay in go to {@code exchangeSink} (risk persons pushed by other regions are applied either way). Every
      * feed, carrier pings included, in one event-time domain (replay, tests).
      */
-    public static void define(DataStream<FeedRecord> feed, RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
-                              ContactRules contactRules, RiskSinks sinks, ExchangeSettings exchange,
-                              ExchangeSink exchangeSink) {
-        define(feed.filter(new IsPingRecord().negate()).uid("not-ping-records").name("records other than pings"),
-                feed.filter(new IsPingRecord()).uid("ping-records").name("ping records"), false,
-                rules, ruleUpdates, contactRules, PhoneSideSettings.DEFAULTS, sinks, exchange, exchangeSink);
+    public static void define(
+            DataStream<FeedRecord> feed,
+            RuleSet rules,
+            DataStream<RuleSetUpdate> ruleUpdates,
+            ContactRules contactRules,
+            RiskSinks sinks,
+            ExchangeSettings exchange,
+            ExchangeSink exchangeSink) {
+        define(
+                feed.filter(new IsPingRecord().negate()).uid("not-ping-records").name("records other than pings"),
+                feed.filter(new IsPingRecord()).uid("ping-records").name("ping records"),
+                false,
+                rules,
+                ruleUpdates,
+                contactRules,
+                PhoneSideSettings.DEFAULTS,
+                sinks,
+                exchange,
+                exchangeSink);
     }
 
     /**
@@ -104,98 +129,157 @@ public final class RiskWorkflow {
      * {@code phoneSide} sizes what contact detection's phone side keeps in heap (never its results). Its statuses
      * carry the epoch of the job's state ({@link PersonRiskFunction}).
      */
-    public static void defineWithCarrierTime(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier,
-                                             RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates,
-                                             ContactRules contactRules, PhoneSideSettings phoneSide, RiskSinks sinks,
-                                             ExchangeSettings exchange, ExchangeSink exchangeSink) {
+    public static void defineWithCarrierTime(
+            DataStream<FeedRecord> feed,
+            DataStream<FeedRecord> carrier,
+            RuleSet rules,
+            DataStream<RuleSetUpdate> ruleUpdates,
+            ContactRules contactRules,
+            PhoneSideSettings phoneSide,
+            RiskSinks sinks,
+            ExchangeSettings exchange,
+            ExchangeSink exchangeSink) {
         define(feed, carrier, true, rules, ruleUpdates, contactRules, phoneSide, sinks, exchange, exchangeSink);
     }
 
-    private static void define(DataStream<FeedRecord> feed, DataStream<FeedRecord> carrier, boolean carrierOwnTime,
-                               RuleSet rules, DataStream<RuleSetUpdate> ruleUpdates, ContactRules contactRules,
-                               PhoneSideSettings phoneSide, RiskSinks sinks, ExchangeSettings exchange,
-                               ExchangeSink exchangeSink) {
-        SingleOutputStreamOperator<Event> pings = carrier
-                .transform("carrier pings", TypeInformation.of(Event.class), new CarrierPings(SideOutputs.REJECTED))
+    private static void define(
+            DataStream<FeedRecord> feed,
+            DataStream<FeedRecord> carrier,
+            boolean carrierOwnTime,
+            RuleSet rules,
+            DataStream<RuleSetUpdate> ruleUpdates,
+            ContactRules contactRules,
+            PhoneSideSettings phoneSide,
+            RiskSinks sinks,
+            ExchangeSettings exchange,
+            ExchangeSink exchangeSink) {
+        SingleOutputStreamOperator<Event> pings = carrier.transform(
+                        "carrier pings", TypeInformation.of(Event.class), new CarrierPings(SideOutputs.REJECTED))
                 .uid("carrier-pings");
         // in one time domain the carrier input holds decoded pings only, so there are no other carrier records
-        DataStream<FeedRecord> records = !carrierOwnTime ? feed : feed.union(pings
-                .getSideOutput(CarrierPings.OTHER_RECORDS)
-                .transform("carrier records into the feeds' time", FeedRecordSerializer.TYPE, new EventTimeBoundary<>())
-                .uid("carrier-other-records"));
-        SingleOutputStreamOperator<FeedRecord> decoded = records
-                .process(new FeedRecordSplitter(SideOutputs.REJECTED))
-                .uid("split-rejected").name("split rejected");
+        DataStream<FeedRecord> records = !carrierOwnTime
+                ? feed
+                : feed.union(pings.getSideOutput(CarrierPings.OTHER_RECORDS)
+                        .transform(
+                                "carrier records into the feeds' time",
+                                FeedRecordSerializer.TYPE,
+                                new EventTimeBoundary<>())
+                        .uid("carrier-other-records"));
+        SingleOutputStreamOperator<FeedRecord> decoded = records.process(new FeedRecordSplitter(SideOutputs.REJECTED))
+                .uid("split-rejected")
+                .name("split rejected");
 
-        SingleOutputStreamOperator<Event> unique = decoded
-                .keyBy(new DuplicateAndLateFilter.ShardKey())
+        SingleOutputStreamOperator<Event> unique = decoded.keyBy(new DuplicateAndLateFilter.ShardKey())
                 .connect(ruleUpdates.broadcast(RuleBroadcast.LATENESS))
                 .process(new DuplicateAndLateFilter(SideOutputs.REJECTED, rules.allowedLatenessMillis()))
-                .uid("dedupe-late-sharded").name("reject late, drop duplicates");
+                .uid("dedupe-late-sharded")
+                .name("reject late, drop duplicates");
 
-        DataStream<PersonInput> personEvents = unique
-                .filter(new HasPerson()).uid("person-events").name("person events")
-                .filter(IsType.allBut(OVERRIDE_EVENTS)).uid("not-overrides").name("not override events")
-                .map(new ToPersonInput.FromEvent()).uid("person-event-inputs").name("as person input");
-        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules, phoneSide).exposures()
-                .map(new ToPersonInput.FromExposure()).uid("exposure-inputs").name("exposures as person input");
+        DataStream<PersonInput> personEvents = unique.filter(new HasPerson())
+                .uid("person-events")
+                .name("person events")
+                .filter(IsType.allBut(OVERRIDE_EVENTS))
+                .uid("not-overrides")
+                .name("not override events")
+                .map(new ToPersonInput.FromEvent())
+                .uid("person-event-inputs")
+                .name("as person input");
+        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules, phoneSide)
+                .exposures()
+                .map(new ToPersonInput.FromExposure())
+                .uid("exposure-inputs")
+                .name("exposures as person input");
 
-        DataStream<Event> cityStays = unique
-                .filter(new IsType(EventType.IDENTITY, EventType.CITY_STAY)).uid("phone-bindings-and-city-stays")
+        DataStream<Event> cityStays = unique.filter(new IsType(EventType.IDENTITY, EventType.CITY_STAY))
+                .uid("phone-bindings-and-city-stays")
                 .name("identity bindings and city stays")
-                .filter(new HasPhone()).uid("with-phone").name("with a phone")
+                .filter(new HasPhone())
+                .uid("with-phone")
+                .name("with a phone")
                 .keyBy(Event::msisdn)
-                .process(new CityStayOwner()).uid("city-stay-owner").name("city stays to persons");
-        DataStream<Event> stays = unique
-                .filter(new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP)).uid("stay-events").name("stays")
-                .filter(new HasPerson()).uid("stays-with-person").name("stays with a person")
+                .process(new CityStayOwner())
+                .uid("city-stay-owner")
+                .name("city stays to persons");
+        DataStream<Event> stays = unique.filter(new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP))
+                .uid("stay-events")
+                .name("stays")
+                .filter(new HasPerson())
+                .uid("stays-with-person")
+                .name("stays with a person")
                 .union(cityStays);
-        DataStream<PersonInput> areaStays = stays
-                .keyBy(Event::personId)
-                .connect(unique.filter(new IsType(EventType.RISK_AREA)).uid("risk-area-events").name("risk areas")
+        DataStream<PersonInput> areaStays = stays.keyBy(Event::personId)
+                .connect(unique.filter(new IsType(EventType.RISK_AREA))
+                        .uid("risk-area-events")
+                        .name("risk areas")
                         .broadcast(RiskAreaMatcher.LISTINGS))
-                .process(new RiskAreaMatcher()).uid("risk-area-stays").name("stays in risk areas");
+                .process(new RiskAreaMatcher())
+                .uid("risk-area-stays")
+                .name("stays in risk areas");
 
-        DataStream<MissedTestInput> campaignChecks = unique
-                .filter(new IsType(EventType.IDENTITY)).uid("identity-events").name("identity bindings")
-                .filter(new HasPerson()).uid("identities-with-person").name("identities with a person")
+        DataStream<MissedTestInput> campaignChecks = unique.filter(new IsType(EventType.IDENTITY))
+                .uid("identity-events")
+                .name("identity bindings")
+                .filter(new HasPerson())
+                .uid("identities-with-person")
+                .name("identities with a person")
                 .keyBy(Event::personId)
-                .connect(unique.filter(new IsType(EventType.TEST_CAMPAIGN)).uid("campaign-events").name("campaigns")
+                .connect(unique.filter(new IsType(EventType.TEST_CAMPAIGN))
+                        .uid("campaign-events")
+                        .name("campaigns")
                         .broadcast(CampaignAssigner.CAMPAIGNS))
-                .process(new CampaignAssigner()).uid("campaign-checks").name("campaigns of the person's area")
-                .map(new ToMissedTestInput.FromCheck()).uid("campaign-check-inputs").name("as missed-test input");
-        DataStream<PersonInput> missedTests = unique
-                .filter(new IsType(EventType.IDENTITY, EventType.TEST_RESULT)).uid("identities-and-tests")
+                .process(new CampaignAssigner())
+                .uid("campaign-checks")
+                .name("campaigns of the person's area")
+                .map(new ToMissedTestInput.FromCheck())
+                .uid("campaign-check-inputs")
+                .name("as missed-test input");
+        DataStream<PersonInput> missedTests = unique.filter(new IsType(EventType.IDENTITY, EventType.TEST_RESULT))
+                .uid("identities-and-tests")
                 .name("identities and tests")
-                .filter(new HasPerson()).uid("identities-and-tests-with-person").name("with a person")
-                .map(new ToMissedTestInput.FromEvent()).uid("identity-test-inputs").name("as missed-test input")
+                .filter(new HasPerson())
+                .uid("identities-and-tests-with-person")
+                .name("with a person")
+                .map(new ToMissedTestInput.FromEvent())
+                .uid("identity-test-inputs")
+                .name("as missed-test input")
                 .union(campaignChecks)
                 .keyBy(MissedTestInput::personId)
-                .process(new MissedTestDetector()).uid("missed-tests").name("missed mandatory tests");
+                .process(new MissedTestDetector())
+                .uid("missed-tests")
+                .name("missed mandatory tests");
 
-        SingleOutputStreamOperator<OverrideDecision> overrides = unique
-                .filter(new IsType(OVERRIDE_EVENTS)).uid("override-events").name("override events")
+        SingleOutputStreamOperator<OverrideDecision> overrides = unique.filter(new IsType(OVERRIDE_EVENTS))
+                .uid("override-events")
+                .name("override events")
                 .keyBy(Event::requestId)
-                .process(new OverrideReview(SideOutputs.AUDIT, rules.overrideMaxMillis())).uid("override-review")
+                .process(new OverrideReview(SideOutputs.AUDIT, rules.overrideMaxMillis()))
+                .uid("override-review")
                 .name("review overrides");
         DataStream<PersonInput> overrideInputs = overrides
-                .map(new ToPersonInput.FromOverride()).uid("override-inputs").name("overrides as person input");
+                .map(new ToPersonInput.FromOverride())
+                .uid("override-inputs")
+                .name("overrides as person input");
 
         DataStream<PersonInput> riskPersons = CrossRegion.riskPersons(unique);
 
-        SingleOutputStreamOperator<StatusChange> statuses = personEvents.union(exposures, areaStays, overrideInputs, missedTests,
-                        riskPersons)
+        SingleOutputStreamOperator<StatusChange> statuses = personEvents
+                .union(exposures, areaStays, overrideInputs, missedTests, riskPersons)
                 .keyBy(PersonInput::personId)
                 .connect(ruleUpdates.broadcast(RuleBroadcast.DESCRIPTOR))
                 .process(new PersonRiskFunction(rules, SideOutputs.REJECTED, carrierOwnTime)) // live: epochs
-                .uid("person-risk").name("person risk");
+                .uid("person-risk")
+                .name("person risk");
 
         DataStream<Rejected> rejected = decoded.getSideOutput(SideOutputs.REJECTED)
-                .union(pings.getSideOutput(SideOutputs.REJECTED), unique.getSideOutput(SideOutputs.REJECTED),
+                .union(
+                        pings.getSideOutput(SideOutputs.REJECTED),
+                        unique.getSideOutput(SideOutputs.REJECTED),
                         statuses.getSideOutput(SideOutputs.REJECTED));
 
-        DataStream<AuditRecord> audit = overrides.getSideOutput(SideOutputs.AUDIT)
-                .union(rejected.flatMap(new OverrideRejections()).uid("audit-rejected-overrides")
+        DataStream<AuditRecord> audit = overrides
+                .getSideOutput(SideOutputs.AUDIT)
+                .union(rejected.flatMap(new OverrideRejections())
+                        .uid("audit-rejected-overrides")
                         .name("audit rejected override records"));
 
         sinks.attach(statuses, rejected, audit);

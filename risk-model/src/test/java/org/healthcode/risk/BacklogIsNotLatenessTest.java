@@ -56,9 +56,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BacklogIsNotLatenessTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     private static final String PREFIX = "backlog-";
     private static final OffsetDateTime START = OffsetDateTime.parse("2022-04-01T00:00:00+08:00");
@@ -121,7 +122,8 @@ class BacklogIsNotLatenessTest {
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
             c.subscribe(List.of(PREFIX + "status", PREFIX + "rejected"));
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!byPerson.containsKey("last") && System.nanoTime() < deadline
+            while (!byPerson.containsKey("last")
+                    && System.nanoTime() < deadline
                     && job.getJobStatus().get() == JobStatus.RUNNING) {
                 poll(c, byPerson, late);
             }
@@ -136,13 +138,17 @@ class BacklogIsNotLatenessTest {
         assertThat(byPerson).as("the last event's person").containsKey("last");
         assertThat(late).as("records rejected").isEmpty();
         for (int i = 0; i < BINDINGS; i += 500) {
-            assertThat(byPerson.get("p" + i)).as("designated p" + i).isNotNull()
-                    .first().satisfies(s -> assertThat(s.getColour()).isEqualTo("red"));
+            assertThat(byPerson.get("p" + i))
+                    .as("designated p" + i)
+                    .isNotNull()
+                    .first()
+                    .satisfies(s -> assertThat(s.getColour()).isEqualTo("red"));
         }
     }
 
-    private static void poll(KafkaConsumer<byte[], byte[]> c, Map<String, List<StatusRecord>> byPerson,
-                             List<String> rejected) throws Exception {
+    private static void poll(
+            KafkaConsumer<byte[], byte[]> c, Map<String, List<StatusRecord>> byPerson, List<String> rejected)
+            throws Exception {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
             if (r.topic().equals(PREFIX + "rejected")) {
                 rejected.add(new String(r.headers().lastHeader("category").value(), StandardCharsets.UTF_8) + " "
@@ -155,39 +161,78 @@ class BacklogIsNotLatenessTest {
     }
 
     private static JobClient startJob() throws Exception {
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", broker.bootstrapServers(),
-                "--checkpoint-dir", work.resolve("checkpoints").toString(), "--work-dir", work.toString(),
-                "--topic-prefix", PREFIX, "--group-id", "backlog-risk", "--transactional-id-prefix", "backlog-risk",
-                "--out-of-orderness", "1s", "--checkpoint-interval", "500ms", "--idleness", "1ms",
-                "--carrier-idleness", "1ms"});
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--checkpoint-dir",
+            work.resolve("checkpoints").toString(),
+            "--work-dir",
+            work.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--group-id",
+            "backlog-risk",
+            "--transactional-id-prefix",
+            "backlog-risk",
+            "--out-of-orderness",
+            "1s",
+            "--checkpoint-interval",
+            "500ms",
+            "--idleness",
+            "1ms",
+            "--carrier-idleness",
+            "1ms"
+        });
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(5));
         env.configure(conf);
         env.setParallelism(1); // one consumer serves both partitions in turns
-        RiskJob.define(env, cfg, RuleSet.defaults(),
+        RiskJob.define(
+                env,
+                cfg,
+                RuleSet.defaults(),
                 new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         return env.executeAsync("backlog");
     }
 
     private static Event identity(int i, OffsetDateTime t) {
-        return Event.newBuilder().setFeed("police").setType("identity").setEventId("id-" + i).setTime(t.toString())
-                .setRegion("440100").setPersonId("p" + i).setMsisdn(String.format("+86138%08d", i))
-                .setIdentity(Identity.newBuilder().setAreaCode("440106")).build();
+        return Event.newBuilder()
+                .setFeed("police")
+                .setType("identity")
+                .setEventId("id-" + i)
+                .setTime(t.toString())
+                .setRegion("440100")
+                .setPersonId("p" + i)
+                .setMsisdn(String.format("+86138%08d", i))
+                .setIdentity(Identity.newBuilder().setAreaCode("440106"))
+                .build();
     }
 
     private static Event closeContact(String id, OffsetDateTime t, String person) {
-        return Event.newBuilder().setFeed("police").setType("contact_designation").setEventId(id)
-                .setTime(t.toString()).setRegion("440100").setPersonId(person)
-                .setContactDesignation(ContactDesignation.newBuilder().setDegree(1).setExposure(t.toString()))
+        return Event.newBuilder()
+                .setFeed("police")
+                .setType("contact_designation")
+                .setEventId(id)
+                .setTime(t.toString())
+                .setRegion("440100")
+                .setPersonId(person)
+                .setContactDesignation(
+                        ContactDesignation.newBuilder().setDegree(1).setExposure(t.toString()))
                 .build();
     }
 
     private static Event test(String id, OffsetDateTime t, String person, String result) {
-        return Event.newBuilder().setFeed("health").setType("test_result").setEventId(id).setTime(t.toString())
-                .setRegion("440100").setPersonId(person)
-                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result)).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("test_result")
+                .setEventId(id)
+                .setTime(t.toString())
+                .setRegion("440100")
+                .setPersonId(person)
+                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result))
+                .build();
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -19,13 +20,12 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
 import org.healthcode.ingest.decode.StandardEventDecoder;
 import org.healthcode.ingest.events.Feed;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.healthcode.ingest.proto.ContactDesignation;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.proto.FeverClinicVisit;
@@ -50,9 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExactlyOnceEndToEndTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     @TempDir
     static Path work;
@@ -99,15 +100,27 @@ class ExactlyOnceEndToEndTest {
     }
 
     private static Event test(String id, String time, String person, String result) {
-        return Event.newBuilder().setFeed("health").setType("test_result").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result)).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("test_result")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result))
+                .build();
     }
 
     private static Event fever(String id, String time, String person) {
-        return Event.newBuilder().setFeed("health").setType("fever_clinic_visit").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1")).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("fever_clinic_visit")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1"))
+                .build();
     }
 
     @Test
@@ -136,7 +149,8 @@ class ExactlyOnceEndToEndTest {
                         if (r.topic().equals("rejected")) {
                             rejected.add(r);
                         } else {
-                            byPerson.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                            byPerson.computeIfAbsent(
+                                            new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
                                     .add(StatusRecord.parseFrom(r.value()));
                         }
                     }
@@ -145,7 +159,8 @@ class ExactlyOnceEndToEndTest {
                 for (int i = 0; i < 4; i++) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                         if (r.topic().equals("status")) {
-                            byPerson.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                            byPerson.computeIfAbsent(
+                                            new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
                                     .add(StatusRecord.parseFrom(r.value()));
                         }
                     }
@@ -159,7 +174,8 @@ class ExactlyOnceEndToEndTest {
                 assertThat(s.getConditions(0).getCauseList()).containsExactly("lab-1");
                 assertThat(s.getRuleVersion()).isEqualTo("2022.1-default");
             });
-            assertThat(byPerson.get("bob")).singleElement()
+            assertThat(byPerson.get("bob"))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.getColour()).isEqualTo("yellow"));
             assertThat(rejected).singleElement().satisfies(r -> {
                 assertThat(new String(r.headers().lastHeader("category").value(), StandardCharsets.UTF_8))
@@ -173,9 +189,16 @@ class ExactlyOnceEndToEndTest {
     }
 
     private static Event closeContact(String id, String time, String person, String exposure) {
-        return Event.newBuilder().setFeed("police").setType("contact_designation").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setContactDesignation(ContactDesignation.newBuilder().setDegree(1).setExposure(exposure)).build();
+        return Event.newBuilder()
+                .setFeed("police")
+                .setType("contact_designation")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setContactDesignation(
+                        ContactDesignation.newBuilder().setDegree(1).setExposure(exposure))
+                .build();
     }
 
     /**
@@ -188,15 +211,25 @@ class ExactlyOnceEndToEndTest {
     @Test
     void feedsGoingIdleAfterInputMoveNoTimersAndStampNothingBeyondTheEvents() throws Exception {
         String bootstrap = broker.bootstrapServers();
-        JobClient job = startJob("idle feeds", "idle-checkpoints", "--topic-prefix", IDLE, "--group-id", "idle-risk",
-                "--transactional-id-prefix", "idle-risk", "--idleness", "500ms");
+        JobClient job = startJob(
+                "idle feeds",
+                "idle-checkpoints",
+                "--topic-prefix",
+                IDLE,
+                "--group-id",
+                "idle-risk",
+                "--transactional-id-prefix",
+                "idle-risk",
+                "--idleness",
+                "500ms");
         awaitRunning(job);
         Map<String, List<StatusRecord>> byPerson = new HashMap<>();
         try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), IDLE);
-             KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+                KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
             c.subscribe(List.of(IDLE + "status"));
-            feeds.accept(Feed.POLICE, closeContact("trace-1", "2022-04-04T09:00:00+08:00", "alice",
-                    "2022-04-04T08:00:00+08:00"));
+            feeds.accept(
+                    Feed.POLICE,
+                    closeContact("trace-1", "2022-04-04T09:00:00+08:00", "alice", "2022-04-04T08:00:00+08:00"));
             feeds.accept(Feed.HEALTH, test("lab-idle-1", "2022-04-05T09:00:00+08:00", "zoe", "negative"));
             feeds.flush();
             readUntil(c, byPerson, job, "alice");
@@ -215,7 +248,9 @@ class ExactlyOnceEndToEndTest {
                 job.cancel().get();
             }
         }
-        long latestEvent = java.time.OffsetDateTime.parse("2022-04-06T09:00:00+08:00").toInstant().toEpochMilli();
+        long latestEvent = java.time.OffsetDateTime.parse("2022-04-06T09:00:00+08:00")
+                .toInstant()
+                .toEpochMilli();
         assertThat(byPerson).as("statuses committed to the status topic").containsOnlyKeys("alice", "bob");
         assertThat(byPerson.values().stream().flatMap(List::stream))
                 .allSatisfy(s -> assertThat(s.getEffectiveMs()).isLessThanOrEqualTo(latestEvent));
@@ -223,19 +258,34 @@ class ExactlyOnceEndToEndTest {
             assertThat(s.getColour()).isEqualTo("red");
             assertThat(s.getConditions(0).getReason()).isEqualTo("close_contact");
         });
-        assertThat(byPerson.get("bob")).singleElement().satisfies(s -> assertThat(s.getColour()).isEqualTo("yellow"));
+        assertThat(byPerson.get("bob"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.getColour()).isEqualTo("yellow"));
     }
 
     private static Event identity(String id, String time, String person, String phone) {
-        return Event.newBuilder().setFeed("police").setType("identity").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person).setMsisdn(phone)
-                .setIdentity(Identity.newBuilder().setAreaCode("440106")).build();
+        return Event.newBuilder()
+                .setFeed("police")
+                .setType("identity")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setMsisdn(phone)
+                .setIdentity(Identity.newBuilder().setAreaCode("440106"))
+                .build();
     }
 
     private static Event ping(String phone, java.time.OffsetDateTime t, double lat, double lon) {
-        return Event.newBuilder().setFeed("carrier").setType("ping").setEventId("ping:" + phone + "@" + t)
-                .setTime(t.toString()).setRegion("440100").setMsisdn(phone)
-                .setPing(Ping.newBuilder().setLat(lat).setLon(lon)).build();
+        return Event.newBuilder()
+                .setFeed("carrier")
+                .setType("ping")
+                .setEventId("ping:" + phone + "@" + t)
+                .setTime(t.toString())
+                .setRegion("440100")
+                .setMsisdn(phone)
+                .setPing(Ping.newBuilder().setLat(lat).setLon(lon))
+                .build();
     }
 
     /**
@@ -248,15 +298,26 @@ class ExactlyOnceEndToEndTest {
     @Test
     void aLateCarrierFeedStillFindsTheCompanionsOfACase() throws Exception {
         String bootstrap = broker.bootstrapServers();
-        JobClient job = startJob("late carrier", "late-checkpoints", "--topic-prefix", LATE, "--group-id", "late-risk",
-                "--transactional-id-prefix", "late-risk", "--idleness", "500ms", "--carrier-idleness", "500ms");
+        JobClient job = startJob(
+                "late carrier",
+                "late-checkpoints",
+                "--topic-prefix",
+                LATE,
+                "--group-id",
+                "late-risk",
+                "--transactional-id-prefix",
+                "late-risk",
+                "--idleness",
+                "500ms",
+                "--carrier-idleness",
+                "500ms");
         awaitRunning(job);
         Map<String, List<StatusRecord>> byPerson = new HashMap<>();
         List<ConsumerRecord<byte[], byte[]>> rejected = new ArrayList<>();
         String alicePhone = "+8613800000001";
         String bobPhone = "+8613800000002";
         try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), LATE);
-             KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+                KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
             c.subscribe(List.of(LATE + "status"));
             feeds.accept(Feed.POLICE, identity("id-alice", "2022-04-03T00:00:00+08:00", "alice", alicePhone));
             feeds.accept(Feed.POLICE, identity("id-bob", "2022-04-03T00:00:00+08:00", "bob", bobPhone));
@@ -269,7 +330,8 @@ class ExactlyOnceEndToEndTest {
             Thread.sleep(3000); // and the carrier topic, quiet so far, is idle
 
             java.time.OffsetDateTime morning = java.time.OffsetDateTime.parse("2022-04-04T09:00:00+08:00");
-            // the case's phone has been in the cell for over 30 h (since 02:00 the day before) (the default clause: > 10 min together AND a
+            // the case's phone has been in the cell for over 30 h (since 02:00 the day before) (the default clause: >
+            // 10 min together AND a
             // phone > 30 h in the cell); bob's phone joins it for the last half hour
             // in time order, as a carrier sends them: the feed is late as a whole, not out of order within itself
             // (pings more than the out-of-orderness apart in the wrong order would race the periodic watermark)
@@ -298,10 +360,14 @@ class ExactlyOnceEndToEndTest {
             }
         }
         assertThat(rejected).as("rejected records").isEmpty();
-        assertThat(byPerson.get("bob")).as("bob's statuses").isNotNull().singleElement().satisfies(s -> {
-            assertThat(s.getColour()).isEqualTo("yellow");
-            assertThat(s.getConditions(0).getReason()).isEqualTo("companion");
-        });
+        assertThat(byPerson.get("bob"))
+                .as("bob's statuses")
+                .isNotNull()
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.getColour()).isEqualTo("yellow");
+                    assertThat(s.getConditions(0).getReason()).isEqualTo("companion");
+                });
     }
 
     /**
@@ -309,9 +375,17 @@ class ExactlyOnceEndToEndTest {
      * restart (a failover fails the job, and so the test), out-of-orderness 1 s, plus {@code options}.
      */
     private static JobClient startJob(String name, String checkpoints, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
-                "--checkpoint-dir", work.resolve(checkpoints).toString(), "--work-dir", work.toString(),
-                "--out-of-orderness", "1s", "--checkpoint-interval", "500ms"));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--checkpoint-dir",
+                work.resolve(checkpoints).toString(),
+                "--work-dir",
+                work.toString(),
+                "--out-of-orderness",
+                "1s",
+                "--checkpoint-interval",
+                "500ms"));
         args.addAll(List.of(options));
         RiskJobConfig cfg = RiskJobConfig.parse(args.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -319,7 +393,10 @@ class ExactlyOnceEndToEndTest {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(conf);
         env.setParallelism(2);
-        RiskJob.define(env, cfg, RuleSet.defaults(),
+        RiskJob.define(
+                env,
+                cfg,
+                RuleSet.defaults(),
                 new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         return env.executeAsync(name);
     }
@@ -333,10 +410,12 @@ class ExactlyOnceEndToEndTest {
     }
 
     /** Reads the status topic until {@code person} has a status, or the job stops running, or 60 s pass. */
-    private static void readUntil(KafkaConsumer<byte[], byte[]> c, Map<String, List<StatusRecord>> byPerson,
-                                  JobClient job, String person) throws Exception {
+    private static void readUntil(
+            KafkaConsumer<byte[], byte[]> c, Map<String, List<StatusRecord>> byPerson, JobClient job, String person)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!byPerson.containsKey(person) && System.nanoTime() < deadline
+        while (!byPerson.containsKey(person)
+                && System.nanoTime() < deadline
                 && job.getJobStatus().get() == JobStatus.RUNNING) {
             poll(c, byPerson);
         }

@@ -48,9 +48,11 @@ class JobMetricsTest {
     private static final int[] PORTS = {freePort(), freePort()};
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(reporter()).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(reporter())
+            .build());
 
     @TempDir
     static Path work;
@@ -63,8 +65,8 @@ class JobMetricsTest {
     /** The job and task managers of a MiniCluster each start a reporter: one port each. */
     static Configuration reporter() {
         Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        c.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         c.setString("metrics.reporter.prom.port", PORTS[0] + "," + PORTS[1]);
         return c;
     }
@@ -91,8 +93,10 @@ class JobMetricsTest {
     void domainMetricsAreExportedWithTheirLabels() throws Exception {
         JobClient job = startJob();
         Thread.sleep(4000); // every feed partition goes idle first, as in ExactlyOnceEndToEndTest
-        try (FeedProducer feeds = new FeedProducer(new org.apache.kafka.clients.producer.KafkaProducer<>(
-                FeedProducer.properties(broker.bootstrapServers())), PREFIX)) {
+        try (FeedProducer feeds = new FeedProducer(
+                new org.apache.kafka.clients.producer.KafkaProducer<>(
+                        FeedProducer.properties(broker.bootstrapServers())),
+                PREFIX)) {
             feeds.accept(Feed.HEALTH, test("lab-1", "2022-04-04T09:00:00+08:00", "alice", "positive"));
             feeds.accept(Feed.HEALTH, fever("fc-1", "2022-04-04T10:00:00+08:00", "bob"));
             feeds.acceptGarbage(Feed.HEALTH, "junk-1");
@@ -106,13 +110,17 @@ class JobMetricsTest {
         List<List<String>> wanted = List.of(
                 List.of(op + "user_healthcode_colour_statuses", "colour=\"red\""),
                 List.of(op + "user_healthcode_colour_statuses", "colour=\"yellow\""),
-                List.of(op + "user_healthcode_topic_category_rejections", "category=\"malformed\"",
+                List.of(
+                        op + "user_healthcode_topic_category_rejections",
+                        "category=\"malformed\"",
                         "topic=\"" + LABEL_PREFIX + "health\""),
                 List.of(op + "user_healthcode_topic_category_rejections", "category=\"late\""),
                 List.of(op + "healthcode_outcome_lateEvents", "outcome=\"rejected\""),
                 List.of(op + "deserializer_healthcode_feed_events", "feed=\"" + LABEL_PREFIX + "health\""),
                 List.of(op + "deserializer_healthcode_feed_eventTimeLagMs", "feed=\"" + LABEL_PREFIX + "health\""));
-        Set<String> usedByOperators = PrometheusNames.usedIn("flink_", DEPLOY.resolve("prometheus/alerts.yaml"),
+        Set<String> usedByOperators = PrometheusNames.usedIn(
+                "flink_",
+                DEPLOY.resolve("prometheus/alerts.yaml"),
                 DEPLOY.resolve("grafana/healthcode-dashboard.json"));
         assertThat(usedByOperators).isNotEmpty();
         String scrape = "";
@@ -131,7 +139,9 @@ class JobMetricsTest {
             job.cancel().get();
         }
         for (List<String> w : wanted) {
-            assertThat(positive(scrape, w)).as(w + " in the scrape:\n" + healthcodeLines(scrape)).isTrue();
+            assertThat(positive(scrape, w))
+                    .as(w + " in the scrape:\n" + healthcodeLines(scrape))
+                    .isTrue();
         }
         // every Flink metric a dashboard panel or an alert of deploy/ reads is one the job exports
         assertThat(PrometheusNames.exported(scrape)).containsAll(usedByOperators);
@@ -143,13 +153,16 @@ class JobMetricsTest {
     /** True when a sample of metric {@code nameAndLabels[0]} with all the labels after it is above zero. */
     static boolean positive(String scrape, List<String> nameAndLabels) {
         String name = nameAndLabels.get(0);
-        return scrape.lines().filter(l -> l.startsWith(name + "{"))
-                .filter(l -> nameAndLabels.subList(1, nameAndLabels.size()).stream().allMatch(l::contains))
+        return scrape.lines()
+                .filter(l -> l.startsWith(name + "{"))
+                .filter(l ->
+                        nameAndLabels.subList(1, nameAndLabels.size()).stream().allMatch(l::contains))
                 .anyMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) > 0);
     }
 
     static String healthcodeLines(String scrape) {
-        return String.join("\n", scrape.lines().filter(l -> l.contains("healthcode")).toList());
+        return String.join(
+                "\n", scrape.lines().filter(l -> l.contains("healthcode")).toList());
     }
 
     /** Both reporters' scrapes (the MiniCluster's job and task manager). */
@@ -158,8 +171,12 @@ class JobMetricsTest {
         StringBuilder all = new StringBuilder();
         for (int port : PORTS) {
             try {
-                all.append(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                all.append(http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
             } catch (java.io.IOException e) {
                 // that reporter is not up (yet)
             }
@@ -168,29 +185,55 @@ class JobMetricsTest {
     }
 
     private static JobClient startJob() throws Exception {
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", broker.bootstrapServers(),
-            "--checkpoint-dir", work.resolve("checkpoints").toString(), "--work-dir", work.toString(),
-            "--topic-prefix", PREFIX, "--out-of-orderness", "1s", "--idleness", "1s"});
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--checkpoint-dir",
+            work.resolve("checkpoints").toString(),
+            "--work-dir",
+            work.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--out-of-orderness",
+            "1s",
+            "--idleness",
+            "1s"
+        });
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), Duration.ofMillis(500));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(conf);
         env.setParallelism(2);
-        RiskJob.define(env, cfg, RuleSet.defaults(),
+        RiskJob.define(
+                env,
+                cfg,
+                RuleSet.defaults(),
                 new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         return env.executeAsync("metrics");
     }
 
     private static Event test(String id, String time, String person, String result) {
-        return Event.newBuilder().setFeed("health").setType("test_result").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result)).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("test_result")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult(result))
+                .build();
     }
 
     private static Event fever(String id, String time, String person) {
-        return Event.newBuilder().setFeed("health").setType("fever_clinic_visit").setEventId(id).setTime(time)
-                .setRegion("440100").setPersonId(person)
-                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1")).build();
+        return Event.newBuilder()
+                .setFeed("health")
+                .setType("fever_clinic_visit")
+                .setEventId(id)
+                .setTime(time)
+                .setRegion("440100")
+                .setPersonId(person)
+                .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC1"))
+                .build();
     }
 
     private static int freePort() {

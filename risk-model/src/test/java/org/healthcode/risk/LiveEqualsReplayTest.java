@@ -29,11 +29,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
@@ -58,10 +58,10 @@ import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The differential harness: a small synthetic city (planted contacts included) through the live job on a real
@@ -78,9 +78,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveEqualsReplayTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
     private static final StandardEventDecoder DECODER =
@@ -116,25 +117,32 @@ class LiveEqualsReplayTest {
         new SyntheticCity(CityConfig.of(150, 2, 7)).run(new CitySink() {
             @Override
             public void accept(Feed feed, Event event) {
-                events.add(new Fed(feed, event, DECODER.decodeProto(event.toByteArray(), feed.name(), 0, 0)
-                        .event().time()));
+                events.add(new Fed(
+                        feed,
+                        event,
+                        DECODER.decodeProto(event.toByteArray(), feed.name(), 0, 0)
+                                .event()
+                                .time()));
             }
 
             @Override
-            public void acceptGarbage(Feed feed, String key) {
-            }
+            public void acceptGarbage(Feed feed, String key) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
         long last = events.stream().mapToLong(Fed::time).max().orElseThrow();
         long sentinel = last + Duration.ofDays(1).toMillis();
         TreeSet<Feed> feeds = new TreeSet<>();
         events.forEach(f -> feeds.add(f.feed()));
         for (Feed f : feeds) {
-            Event lastOfFeed = events.stream().filter(e -> e.feed() == f).reduce((a, b) -> b).orElseThrow().event();
-            Event.Builder b = lastOfFeed.toBuilder().setEventId("sentinel-" + f.wireName())
+            Event lastOfFeed = events.stream()
+                    .filter(e -> e.feed() == f)
+                    .reduce((a, b) -> b)
+                    .orElseThrow()
+                    .event();
+            Event.Builder b = lastOfFeed.toBuilder()
+                    .setEventId("sentinel-" + f.wireName())
                     .setTime(Instant.ofEpochMilli(sentinel).toString());
             if (!lastOfFeed.getIdNumber().isEmpty() || !lastOfFeed.getPersonId().isEmpty()) {
                 b.clearIdNumber().setPersonId("sentinel-person");
@@ -159,8 +167,9 @@ class LiveEqualsReplayTest {
     @ParameterizedTest
     @EnumSource(Arrival.class)
     void theLiveJobEndsWhereTheReplayEnds(Arrival arrival) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(arrival != Arrival.RESTARTED
-                || Boolean.getBoolean("healthcode.differential.restart"), "RESTARTED runs when asked");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                arrival != Arrival.RESTARTED || Boolean.getBoolean("healthcode.differential.restart"),
+                "RESTARTED runs when asked");
         String prefix = arrival.name().toLowerCase(java.util.Locale.ROOT).replace("_", "") + "-";
         List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
         for (Feed f : Feed.values()) {
@@ -183,8 +192,9 @@ class LiveEqualsReplayTest {
             Thread.sleep(2000); // a few more checkpoints
             job.cancel().get();
             produce(prefix, order.subList(half, order.size()));
-            String checkpoint = org.healthcode.risk.config.CheckpointDirectory
-                    .latestCompleted(work.resolve(prefix + "checkpoints").toString()).orElseThrow();
+            String checkpoint = org.healthcode.risk.config.CheckpointDirectory.latestCompleted(
+                            work.resolve(prefix + "checkpoints").toString())
+                    .orElseThrow();
             job = startJob(prefix, checkpoint);
         }
         Map<String, String> live = new TreeMap<>();
@@ -208,7 +218,9 @@ class LiveEqualsReplayTest {
             }
         }
         assertThat(replay).as("the replay's statuses").isNotEmpty();
-        assertThat(differences).as(arrival + ": persons whose live status differs from the replay's").isEmpty();
+        assertThat(differences)
+                .as(arrival + ": persons whose live status differs from the replay's")
+                .isEmpty();
     }
 
     private static List<Fed> shuffledWithinHours(List<Fed> events, int hours) {
@@ -224,7 +236,8 @@ class LiveEqualsReplayTest {
     }
 
     private static List<Fed> carrierLast(List<Fed> events) {
-        List<Fed> out = new ArrayList<>(events.stream().filter(f -> f.feed() != Feed.CARRIER).toList());
+        List<Fed> out = new ArrayList<>(
+                events.stream().filter(f -> f.feed() != Feed.CARRIER).toList());
         out.addAll(events.stream().filter(f -> f.feed() == Feed.CARRIER).toList());
         return out;
     }
@@ -234,17 +247,23 @@ class LiveEqualsReplayTest {
         List<FeedRecord> records = new ArrayList<>();
         for (Fed f : events) {
             long line = records.size() + 1;
-            records.add(FeedRecord.ofLine(DECODER.decodeProto(f.event().toByteArray(), f.feed().name(), 0, line),
-                    line, new byte[0]));
+            records.add(FeedRecord.ofLine(
+                    DECODER.decodeProto(f.event().toByteArray(), f.feed().name(), 0, line), line, new byte[0]));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(records).setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.endOfInputOnly()).setParallelism(1);
+        DataStream<FeedRecord> feed = env.fromData(records)
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(FeedWatermarks.endOfInputOnly())
+                .setParallelism(1);
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> sink = new ArrayList<>();
-        RiskWorkflow.define(feed, RuleSet.defaults(), ruleUpdates, RuleSet.defaults().contacts(),
+        RiskWorkflow.define(
+                feed,
+                RuleSet.defaults(),
+                ruleUpdates,
+                RuleSet.defaults().contacts(),
                 (statuses, rejected) -> sink.add(statuses.collectAsync()));
         env.executeAsync("replay").getJobExecutionResult().get();
         Map<String, StatusChange> last = new HashMap<>();
@@ -267,20 +286,38 @@ class LiveEqualsReplayTest {
     private static String describe(StatusChange s) {
         StringBuilder b = new StringBuilder(s.colour()).append(" since ").append(Instant.ofEpochMilli(s.sinceMs()));
         for (ConditionView c : s.conditions()) {
-            b.append(" | ").append(c.reason()).append(' ').append(c.colour()).append(" start ")
-                    .append(Instant.ofEpochMilli(c.startMs())).append(" phase end ").append(c.phaseEndMs())
-                    .append(" causes ").append(c.cause()).append(" ends with ").append(c.endsWith());
+            b.append(" | ")
+                    .append(c.reason())
+                    .append(' ')
+                    .append(c.colour())
+                    .append(" start ")
+                    .append(Instant.ofEpochMilli(c.startMs()))
+                    .append(" phase end ")
+                    .append(c.phaseEndMs())
+                    .append(" causes ")
+                    .append(c.cause())
+                    .append(" ends with ")
+                    .append(c.endsWith());
         }
         return b.toString();
     }
 
     private static String describe(StatusRecord s) {
-        StringBuilder b = new StringBuilder(s.getColour()).append(" since ")
-                .append(Instant.ofEpochMilli(s.getSinceMs()));
+        StringBuilder b =
+                new StringBuilder(s.getColour()).append(" since ").append(Instant.ofEpochMilli(s.getSinceMs()));
         for (ConditionRecord c : s.getConditionsList()) {
-            b.append(" | ").append(c.getReason()).append(' ').append(c.getColour()).append(" start ")
-                    .append(Instant.ofEpochMilli(c.getStartMs())).append(" phase end ").append(c.getPhaseEndMs())
-                    .append(" causes ").append(c.getCauseList()).append(" ends with ").append(c.getEndsWith());
+            b.append(" | ")
+                    .append(c.getReason())
+                    .append(' ')
+                    .append(c.getColour())
+                    .append(" start ")
+                    .append(Instant.ofEpochMilli(c.getStartMs()))
+                    .append(" phase end ")
+                    .append(c.getPhaseEndMs())
+                    .append(" causes ")
+                    .append(c.getCauseList())
+                    .append(" ends with ")
+                    .append(c.getEndsWith());
         }
         return b.toString();
     }
@@ -305,8 +342,8 @@ class LiveEqualsReplayTest {
         long quietSince = System.nanoTime();
         boolean caughtUp = false;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        broker.bootstrapServers()))) {
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             c.subscribe(List.of(prefix + "status", prefix + "rejected"));
             while (System.nanoTime() < deadline) {
                 JobStatus status = job.getJobStatus().get();
@@ -317,9 +354,12 @@ class LiveEqualsReplayTest {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     any = true;
                     if (r.topic().endsWith("rejected")) {
-                        rejected.add(new String(r.headers().lastHeader("category").value(), StandardCharsets.UTF_8)
-                                + " " + new String(r.headers().lastHeader("source").value(), StandardCharsets.UTF_8)
-                                + " " + new String(r.headers().lastHeader("reason").value(), StandardCharsets.UTF_8));
+                        rejected.add(new String(
+                                        r.headers().lastHeader("category").value(), StandardCharsets.UTF_8)
+                                + " "
+                                + new String(r.headers().lastHeader("source").value(), StandardCharsets.UTF_8)
+                                + " "
+                                + new String(r.headers().lastHeader("reason").value(), StandardCharsets.UTF_8));
                         continue;
                     }
                     StatusRecord s = StatusRecord.parseFrom(r.value());
@@ -336,7 +376,8 @@ class LiveEqualsReplayTest {
                     quietSince = System.nanoTime();
                 } else if (any || !openTransaction(prefix).isEmpty()) {
                     quietSince = System.nanoTime();
-                } else if (System.nanoTime() - quietSince > Duration.ofSeconds(15).toNanos()) {
+                } else if (System.nanoTime() - quietSince
+                        > Duration.ofSeconds(15).toNanos()) {
                     return;
                 }
             }
@@ -347,30 +388,43 @@ class LiveEqualsReplayTest {
 
     /** A note when the status topic's last stable offset is below its end: an open transaction pins it. */
     private static String openTransaction(String prefix) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicPartition status = new TopicPartition(prefix + "status", 0);
-            long end = admin.listOffsets(Map.of(status, OffsetSpec.latest())).all().get().get(status).offset();
-            long stable = admin.listOffsets(Map.of(status, OffsetSpec.latest()),
-                    new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().get(status).offset();
-            return stable < end ? "; the status topic's last stable offset " + stable + " is below its end " + end
-                    + ": an open transaction pins it" : "";
+            long end = admin.listOffsets(Map.of(status, OffsetSpec.latest()))
+                    .all()
+                    .get()
+                    .get(status)
+                    .offset();
+            long stable = admin.listOffsets(
+                            Map.of(status, OffsetSpec.latest()),
+                            new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get()
+                    .get(status)
+                    .offset();
+            return stable < end
+                    ? "; the status topic's last stable offset " + stable + " is below its end " + end
+                            + ": an open transaction pins it"
+                    : "";
         }
     }
 
     /** True when the live job's group has committed the end of every feed topic. */
     private static boolean readToTheEnd(Admin admin, String prefix) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(prefix + "risk").partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(prefix + "risk")
+                .partitionsToOffsetAndMetadata()
+                .get();
         Map<TopicPartition, OffsetSpec> feeds = new HashMap<>();
         for (Feed f : Feed.values()) {
             feeds.put(new TopicPartition(prefix + f.wireName(), 0), OffsetSpec.latest());
         }
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
-                : admin.listOffsets(feeds).all().get().entrySet()) {
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
+                admin.listOffsets(feeds).all().get().entrySet()) {
             OffsetAndMetadata at = committed.get(e.getKey());
-            if (e.getValue().offset() > 0 && (at == null || at.offset() < e.getValue().offset())) {
+            if (e.getValue().offset() > 0
+                    && (at == null || at.offset() < e.getValue().offset())) {
                 return false;
             }
         }
@@ -378,8 +432,8 @@ class LiveEqualsReplayTest {
     }
 
     private static void produce(String prefix, List<Fed> events) throws Exception {
-        try (FeedProducer feeds = new FeedProducer(
-                new KafkaProducer<>(FeedProducer.properties(broker.bootstrapServers())), prefix)) {
+        try (FeedProducer feeds =
+                new FeedProducer(new KafkaProducer<>(FeedProducer.properties(broker.bootstrapServers())), prefix)) {
             for (Fed f : events) {
                 feeds.accept(f.feed(), f.event());
             }
@@ -399,7 +453,8 @@ class LiveEqualsReplayTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             c.subscribe(List.of(prefix + "status"));
-            while (System.nanoTime() < deadline && c.poll(Duration.ofMillis(500)).isEmpty()
+            while (System.nanoTime() < deadline
+                    && c.poll(Duration.ofMillis(500)).isEmpty()
                     && !job.getJobStatus().get().isGloballyTerminalState()) {
                 // waiting
             }
@@ -407,11 +462,28 @@ class LiveEqualsReplayTest {
     }
 
     private static JobClient startJob(String prefix, String restoreFrom) throws Exception {
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--bootstrap-servers", broker.bootstrapServers(),
-                "--checkpoint-dir", work.resolve(prefix + "checkpoints").toString(), "--work-dir", work.toString(),
-                "--topic-prefix", prefix, "--group-id", prefix + "risk", "--transactional-id-prefix", prefix + "risk",
-                "--out-of-orderness", OUT_OF_ORDERNESS.toMillis() + "ms", "--checkpoint-interval", "500ms",
-                "--idleness", "500ms", "--carrier-idleness", "500ms"});
+        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--checkpoint-dir",
+            work.resolve(prefix + "checkpoints").toString(),
+            "--work-dir",
+            work.toString(),
+            "--topic-prefix",
+            prefix,
+            "--group-id",
+            prefix + "risk",
+            "--transactional-id-prefix",
+            prefix + "risk",
+            "--out-of-orderness",
+            OUT_OF_ORDERNESS.toMillis() + "ms",
+            "--checkpoint-interval",
+            "500ms",
+            "--idleness",
+            "500ms",
+            "--carrier-idleness",
+            "500ms"
+        });
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration conf = RiskJobConfig.checkpointing(cfg.checkpointDir(), cfg.checkpointInterval());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

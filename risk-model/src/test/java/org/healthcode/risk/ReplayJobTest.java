@@ -18,9 +18,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.healthcode.ingest.city.CityConfig;
 import org.healthcode.ingest.city.SyntheticCity;
 import org.healthcode.ingest.decode.StandardEventDecoder;
-import org.healthcode.ingest.sinks.JsonLinesSink;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
+import org.healthcode.ingest.sinks.JsonLinesSink;
 import org.healthcode.risk.config.ReplayConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Replay over an unsorted archive: event-time results, as-of statuses, rejected lines, byte-identical reruns. */
 class ReplayJobTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,8 +62,12 @@ class ReplayJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         Path outDir = dir.resolve(out);
-        ReplayJob.replay(env, new ReplayConfig(events, null, at, outDir, null, null, 2).withMode(mode),
-                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])), null,
+        ReplayJob.replay(
+                env,
+                new ReplayConfig(events, null, at, outDir, null, null, 2).withMode(mode),
+                new StandardEventDecoder(
+                        new Pseudonymiser(RegionSecret.ofBytes(new byte[32])),
+                        null,
                         org.healthcode.ingest.testing.IngestFixtures.OVERRIDE_VERIFIER));
         return outDir;
     }
@@ -75,7 +80,8 @@ class ReplayJobTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         SyntheticCity city = new SyntheticCity(new CityConfig(400, 2, 21, CityConfig.DEFAULT_START, 0, 0.002));
         city.run(new JsonLinesSink(bytes, false));
-        List<String> lines = new ArrayList<>(List.of(bytes.toString(StandardCharsets.UTF_8).split("\n")));
+        List<String> lines =
+                new ArrayList<>(List.of(bytes.toString(StandardCharsets.UTF_8).split("\n")));
         Random random = new Random(21);
         Collections.shuffle(lines, random);
         List<String> out = new ArrayList<>();
@@ -109,12 +115,18 @@ class ReplayJobTest {
         }
         Path fromDaily = replay(daily, null, "daily", ReplayConfig.Mode.FAST);
 
-        assertThat(read(streaming.resolve("changelog.jsonl"))).as("the city makes status changes").hasSizeGreaterThan(10);
-        assertThat(read(streaming.resolve("rejected.jsonl"))).as("and rejects its malformed records").isNotEmpty();
+        assertThat(read(streaming.resolve("changelog.jsonl")))
+                .as("the city makes status changes")
+                .hasSizeGreaterThan(10);
+        assertThat(read(streaming.resolve("rejected.jsonl")))
+                .as("and rejects its malformed records")
+                .isNotEmpty();
         for (String f : List.of("changelog.jsonl", "statuses.jsonl", "rejected.jsonl", "audit.jsonl")) {
-            assertThat(Files.readAllBytes(fast.resolve(f))).as("fast " + f)
+            assertThat(Files.readAllBytes(fast.resolve(f)))
+                    .as("fast " + f)
                     .isEqualTo(Files.readAllBytes(streaming.resolve(f)));
-            assertThat(Files.readAllBytes(fromDaily.resolve(f))).as("daily files, one gzip: " + f)
+            assertThat(Files.readAllBytes(fromDaily.resolve(f)))
+                    .as("daily files, one gzip: " + f)
                     .isEqualTo(Files.readAllBytes(streaming.resolve(f)));
         }
     }
@@ -128,8 +140,12 @@ class ReplayJobTest {
     }
 
     private static String colourOf(List<JsonNode> statuses, String person) {
-        return statuses.stream().filter(n -> n.get("personId").asText().equals(person)).findFirst()
-                .orElseThrow().get("colour").asText();
+        return statuses.stream()
+                .filter(n -> n.get("personId").asText().equals(person))
+                .findFirst()
+                .orElseThrow()
+                .get("colour")
+                .asText();
     }
 
     @Test
@@ -141,9 +157,12 @@ class ReplayJobTest {
         // but as of the latest event he is still yellow
         assertThat(colourOf(statuses, "bob")).isEqualTo("yellow");
         List<JsonNode> changelog = read(out.resolve("changelog.jsonl"));
-        assertThat(changelog).filteredOn(n -> n.get("personId").asText().equals("bob"))
-                .extracting(n -> n.get("colour").asText() + "@" + n.get("effective").asText())
-                .containsExactly("red@2022-04-05T12:00:00Z", "yellow@2022-04-11T02:00:00Z", "green@2022-04-14T02:00:00Z");
+        assertThat(changelog)
+                .filteredOn(n -> n.get("personId").asText().equals("bob"))
+                .extracting(
+                        n -> n.get("colour").asText() + "@" + n.get("effective").asText())
+                .containsExactly(
+                        "red@2022-04-05T12:00:00Z", "yellow@2022-04-11T02:00:00Z", "green@2022-04-14T02:00:00Z");
         List<JsonNode> rejected = read(out.resolve("rejected.jsonl"));
         assertThat(rejected).extracting(n -> n.get("line").asLong()).containsExactly(3L, 6L);
         assertThat(rejected.get(0).get("raw").asText()).isEqualTo("{not json");
@@ -155,8 +174,15 @@ class ReplayJobTest {
         Path out = replay(archive("a.jsonl", ARCHIVE), Instant.parse("2022-04-05T06:00:00Z"), "early");
         List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
         assertThat(colourOf(statuses, "alice")).isEqualTo("red");
-        assertThat(statuses.stream().filter(n -> n.get("personId").asText().equals("alice")).findFirst().orElseThrow()
-                .get("conditions").get(0).get("reason").asText()).isEqualTo("positive_test");
+        assertThat(statuses.stream()
+                        .filter(n -> n.get("personId").asText().equals("alice"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("conditions")
+                        .get(0)
+                        .get("reason")
+                        .asText())
+                .isEqualTo("positive_test");
         assertThat(colourOf(statuses, "bob")).isEqualTo("green");
     }
 
@@ -182,11 +208,15 @@ class ReplayJobTest {
      */
     private static final List<String> APPEAL = List.of(
             "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-9\",\"time\":\"2022-04-04T09:00:00+08:00\",\"personId\":\"dave\",\"method\":\"pcr\",\"result\":\"positive\"}",
-            signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}"),
-            signed("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"Op-Chen\"}"),
+            signed(
+                    "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-2\",\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-li\"}"),
+            signed(
+                    "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-1\",\"time\":\"2022-04-05T10:30:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"Op-Chen\"}"),
             "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"appr-0\",\"time\":\"2022-04-05T10:15:00+08:00\",\"requestId\":\"appeal-1\",\"approver\":\"op-wang\"}",
-            signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
-            signed("{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
+            signed(
+                    "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-1\",\"time\":\"2022-04-05T10:00:00+08:00\",\"personId\":\"dave\",\"requestId\":\"appeal-1\",\"colour\":\"green\",\"basis\":\"lab letter 2022-118\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
+            signed(
+                    "{\"feed\":\"overrides\",\"type\":\"override_request\",\"eventId\":\"req-2\",\"time\":\"2022-04-05T12:00:00+08:00\",\"personId\":\"erin\",\"requestId\":\"appeal-2\",\"colour\":\"red\",\"expiry\":\"2022-04-12T10:00:00+08:00\",\"requester\":\"op-chen\"}"),
             "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-10\",\"time\":\"2022-04-06T09:00:00+08:00\",\"personId\":\"frank\",\"method\":\"pcr\",\"result\":\"negative\"}");
 
     private static String signed(String line) {
@@ -198,27 +228,38 @@ class ReplayJobTest {
         Path events = archive("appeal.jsonl", APPEAL);
         Path out = replay(events, null, "appeal");
         List<JsonNode> audit = read(out.resolve("audit.jsonl"));
-        assertThat(audit).extracting(n -> n.get("eventId").asText() + " " + n.get("action").asText() + " "
-                        + n.get("result").asText() + " " + n.get("state").asText())
-                .containsExactly("req-1 request accepted pending", "appr-0 approval refused none",
-                        "appr-1 approval refused pending", "appr-2 approval accepted active",
+        assertThat(audit)
+                .extracting(n -> n.get("eventId").asText() + " "
+                        + n.get("action").asText() + " " + n.get("result").asText() + " "
+                        + n.get("state").asText())
+                .containsExactly(
+                        "req-1 request accepted pending",
+                        "appr-0 approval refused none",
+                        "appr-1 approval refused pending",
+                        "appr-2 approval accepted active",
                         "req-2 request refused none");
         assertThat(audit.get(1).get("reason").asText()).startsWith("missing field 'signature'");
         assertThat(audit.get(2).get("reason").asText()).startsWith("self-approval");
         assertThat(audit.get(2).get("caller").asText()).isEqualTo("op-chen");
         assertThat(audit.get(3).get("caller").asText()).isEqualTo("op-li");
         assertThat(audit.get(4).get("reason").asText()).startsWith("missing field 'basis'");
-        assertThat(read(out.resolve("rejected.jsonl"))).extracting(r -> r.get("field").asText())
+        assertThat(read(out.resolve("rejected.jsonl")))
+                .extracting(r -> r.get("field").asText())
                 .containsExactlyInAnyOrder("basis", "signature");
 
         List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
         assertThat(colourOf(statuses, "dave")).isEqualTo("green");
-        JsonNode override = statuses.stream().filter(n -> n.get("personId").asText().equals("dave")).findFirst()
-                .orElseThrow().get("conditions").get(0);
+        JsonNode override = statuses.stream()
+                .filter(n -> n.get("personId").asText().equals("dave"))
+                .findFirst()
+                .orElseThrow()
+                .get("conditions")
+                .get(0);
         assertThat(override.get("reason").asText()).isEqualTo("override");
 
         Path again = replay(events, null, "appeal-again");
-        assertThat(Files.readAllBytes(again.resolve("audit.jsonl"))).isEqualTo(Files.readAllBytes(out.resolve("audit.jsonl")));
+        assertThat(Files.readAllBytes(again.resolve("audit.jsonl")))
+                .isEqualTo(Files.readAllBytes(out.resolve("audit.jsonl")));
     }
 
     /**
@@ -239,13 +280,21 @@ class ReplayJobTest {
         Path out = replay(archive("reference.jsonl", REFERENCE), null, "reference");
         List<JsonNode> statuses = read(out.resolve("statuses.jsonl"));
         assertThat(colourOf(statuses, "gina")).isEqualTo("yellow");
-        JsonNode missed = statuses.stream().filter(n -> n.get("personId").asText().equals("gina")).findFirst()
-                .orElseThrow().get("conditions").get(0);
+        JsonNode missed = statuses.stream()
+                .filter(n -> n.get("personId").asText().equals("gina"))
+                .findFirst()
+                .orElseThrow()
+                .get("conditions")
+                .get(0);
         assertThat(missed.get("reason").asText()).isEqualTo("missed_test");
         assertThat(missed.get("cause").get(0).asText()).startsWith("missed-tc-1@");
         assertThat(colourOf(statuses, "hank")).isEqualTo("red");
-        JsonNode area = statuses.stream().filter(n -> n.get("personId").asText().equals("hank")).findFirst()
-                .orElseThrow().get("conditions").get(0);
+        JsonNode area = statuses.stream()
+                .filter(n -> n.get("personId").asText().equals("hank"))
+                .findFirst()
+                .orElseThrow()
+                .get("conditions")
+                .get(0);
         assertThat(area.get("reason").asText()).isEqualTo("high_risk_area");
     }
 }

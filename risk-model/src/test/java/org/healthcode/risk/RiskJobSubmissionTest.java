@@ -37,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RiskJobSubmissionTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     static Path work;
@@ -57,9 +58,22 @@ class RiskJobSubmissionTest {
     }
 
     private String[] args(String prefix) {
-        return new String[] {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", prefix,
-            "--checkpoint-dir", work.resolve(prefix + "checkpoints").toString(), "--work-dir", work.toString(),
-            "--parallelism", "1", "--group-id", prefix + "risk", "--transactional-id-prefix", prefix + "risk"};
+        return new String[] {
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--topic-prefix",
+            prefix,
+            "--checkpoint-dir",
+            work.resolve(prefix + "checkpoints").toString(),
+            "--work-dir",
+            work.toString(),
+            "--parallelism",
+            "1",
+            "--group-id",
+            prefix + "risk",
+            "--transactional-id-prefix",
+            prefix + "risk"
+        };
     }
 
     @Test
@@ -82,26 +96,36 @@ class RiskJobSubmissionTest {
         // on a cluster main must not wait for the (endless) job: flink run -d and the web submission wait for main
         main.get(120, TimeUnit.SECONDS);
 
-        JobID job = client.listJobs().get().stream().filter(j -> j.getJobName().startsWith("healthcode risk"))
-                .map(JobStatusMessage::getJobId).findFirst().orElseThrow();
+        JobID job = client.listJobs().get().stream()
+                .filter(j -> j.getJobName().startsWith("healthcode risk"))
+                .map(JobStatusMessage::getJobId)
+                .findFirst()
+                .orElseThrow();
         assertThat(client.getJobStatus(job).get()).isIn(JobStatus.CREATED, JobStatus.INITIALIZING, JobStatus.RUNNING);
         client.cancel(job).get();
 
         // the engine's topics were made as the catalogue says: status compacted, rules in one partition
-        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             ConfigResource status = new ConfigResource(ConfigResource.Type.TOPIC, prefix + "status");
-            assertThat(admin.describeConfigs(List.of(status)).all().get().get(status)
-                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
-            TopicDescription rules = admin.describeTopics(List.of(prefix + "rules")).allTopicNames().get()
+            assertThat(admin.describeConfigs(List.of(status))
+                            .all()
+                            .get()
+                            .get(status)
+                            .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                            .value())
+                    .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+            TopicDescription rules = admin.describeTopics(List.of(prefix + "rules"))
+                    .allTopicNames()
+                    .get()
                     .get(prefix + "rules");
             assertThat(rules.partitions()).hasSize(1);
         }
     }
 
     @Test
-    void missingFeedTopicsStopTheStartNamingThemInsteadOfRestartingForever(
-            @InjectClusterClient ClusterClient<?> client) throws Exception {
+    void missingFeedTopicsStopTheStartNamingThemInsteadOfRestartingForever(@InjectClusterClient ClusterClient<?> client)
+            throws Exception {
         String prefix = "nofeeds-";
         Topics.ensure(broker.bootstrapServers(), List.of(Topics.plain(prefix + "health", 1)));
         int jobsBefore = client.listJobs().get().size();

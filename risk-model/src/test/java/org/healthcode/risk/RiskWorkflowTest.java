@@ -20,9 +20,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.healthcode.ingest.decode.Decoded;
@@ -32,10 +32,10 @@ import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
-import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sources.FeedWatermarks;
+import org.healthcode.risk.sources.NeverHoldsBackTime;
 import org.healthcode.risk.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,9 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The whole workflow on a MiniCluster with RocksDB state, over bounded input: order of arrival does not matter. */
 class RiskWorkflowTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     @TempDir
     Path checkpoints;
@@ -82,21 +83,33 @@ class RiskWorkflowTest {
     @Test
     void duplicatesAreDroppedAndRejectedRecordsGoToTheRejectedOutput() throws Exception {
         Event visit = feverClinicVisit(BOB, MONDAY_9AM);
-        Event sameIdOtherContent = positivePcr(BOB, plusDays(MONDAY_9AM, 1)).toBuilder().build();
-        Event duplicate = Event.builder(visit.eventId(), sameIdOtherContent.type(), sameIdOtherContent.time(),
-                Fixtures.REGION).personId(BOB).method("pcr").positive(true).pooled(false).build();
-        Rejected bad = Rejected.ofLine(3, "malformed", null, "malformed: not JSON", "{oops".getBytes(StandardCharsets.UTF_8));
+        Event sameIdOtherContent =
+                positivePcr(BOB, plusDays(MONDAY_9AM, 1)).toBuilder().build();
+        Event duplicate = Event.builder(
+                        visit.eventId(), sameIdOtherContent.type(), sameIdOtherContent.time(), Fixtures.REGION)
+                .personId(BOB)
+                .method("pcr")
+                .positive(true)
+                .pooled(false)
+                .build();
+        Rejected bad =
+                Rejected.ofLine(3, "malformed", null, "malformed: not JSON", "{oops".getBytes(StandardCharsets.UTF_8));
         // parallelism 1: the first copy is the first to arrive (copies are meant to be identical; see README)
-        Result r = run(List.of(record(visit, 1), record(duplicate, 2),
-                FeedRecord.ofLine(Decoded.rejected(bad), 3, bad.raw())), 1);
+        Result r = run(
+                List.of(record(visit, 1), record(duplicate, 2), FeedRecord.ofLine(Decoded.rejected(bad), 3, bad.raw())),
+                1);
         assertThat(r.statuses).extracting(StatusChange::colour).containsExactly("yellow");
-        assertThat(r.rejected).extracting(Rejected::line, Rejected::category).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(3L, "malformed"));
+        assertThat(r.rejected)
+                .extracting(Rejected::line, Rejected::category)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, "malformed"));
     }
 
     private static String lastColour(List<StatusChange> statuses, String person) {
-        return statuses.stream().filter(s -> s.personId().equals(person))
-                .max(Comparator.comparingLong(StatusChange::seq)).orElseThrow().colour();
+        return statuses.stream()
+                .filter(s -> s.personId().equals(person))
+                .max(Comparator.comparingLong(StatusChange::seq))
+                .orElseThrow()
+                .colour();
     }
 
     private static FeedRecord record(Event e, long line) {
@@ -109,7 +122,8 @@ class RiskWorkflowTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(parallelism);
-        DataStream<FeedRecord> feed = env.fromData(input).setParallelism(1)
+        DataStream<FeedRecord> feed = env.fromData(input)
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
                 .setParallelism(1);
         List<CloseableIterator<StatusChange>> s = new ArrayList<>();

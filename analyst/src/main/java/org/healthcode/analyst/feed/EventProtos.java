@@ -15,7 +15,9 @@ import org.healthcode.ingest.proto.Event;
  */
 public final class EventProtos {
     private static final OneofDescriptor BODY = Event.getDescriptor().getOneofs().stream()
-            .filter(o -> o.getName().equals("body")).findFirst().orElseThrow();
+            .filter(o -> o.getName().equals("body"))
+            .findFirst()
+            .orElseThrow();
 
     private EventProtos() {}
 

@@ -33,23 +33,34 @@ final class Svg {
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                pts.append(fmt(x(i, n))).append(',').append(fmt(y(s.values()[i], max))).append(' ');
+                pts.append(fmt(x(i, n)))
+                        .append(',')
+                        .append(fmt(y(s.values()[i], max)))
+                        .append(' ');
             }
-            b.append("<polyline fill=\"none\" stroke=\"").append(s.colour()).append("\" stroke-width=\"2\"")
+            b.append("<polyline fill=\"none\" stroke=\"")
+                    .append(s.colour())
+                    .append("\" stroke-width=\"2\"")
                     .append(s.dashed() ? " stroke-dasharray=\"6 4\"" : "")
-                    .append(" points=\"").append(pts.toString().trim()).append("\"><title>")
-                    .append(Html.esc(s.label())).append("</title></polyline>\n");
+                    .append(" points=\"")
+                    .append(pts.toString().trim())
+                    .append("\"><title>")
+                    .append(Html.esc(s.label()))
+                    .append("</title></polyline>\n");
         }
-        legend(b, series.stream().map(s -> new Segment(s.label() + (s.dashed() ? " (dashed)" : ""), s.colour()))
-                .toList());
+        legend(
+                b,
+                series.stream()
+                        .map(s -> new Segment(s.label() + (s.dashed() ? " (dashed)" : ""), s.colour()))
+                        .toList());
         return b.append("</svg>\n").toString();
     }
 
     /**
      * Per x value two stacked bars, A (solid) and B (lighter): {@code a[i][k]}, {@code b[i][k]} persons of segment k.
      */
-    static String pairedStackedBars(String title, List<String> xLabels, List<Segment> segments, long[][] a,
-                                    long[][] b) {
+    static String pairedStackedBars(
+            String title, List<String> xLabels, List<Segment> segments, long[][] a, long[][] b) {
         long max = 1;
         for (int i = 0; i < xLabels.size(); i++) {
             max = Math.max(max, Math.max(sum(a[i]), sum(b[i])));
@@ -76,8 +87,14 @@ final class Svg {
         int w = 140;
         int h = 28;
         StringBuilder s = new StringBuilder("<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(w).append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(w).append(' ')
-                .append(h).append("\" role=\"img\">");
+                .append(w)
+                .append("\" height=\"")
+                .append(h)
+                .append("\" viewBox=\"0 0 ")
+                .append(w)
+                .append(' ')
+                .append(h)
+                .append("\" role=\"img\">");
         for (int side = 0; side < 2; side++) {
             long[] v = side == 0 ? a : b;
             StringBuilder pts = new StringBuilder();
@@ -86,15 +103,26 @@ final class Svg {
                 double y = h - 2 - v[i] * (h - 4) / (double) max;
                 pts.append(fmt(x)).append(',').append(fmt(y)).append(' ');
             }
-            s.append("<polyline fill=\"none\" stroke=\"").append(side == 0 ? "#333" : "#d9480f")
-                    .append("\" stroke-width=\"1.5\"").append(side == 0 ? "" : " stroke-dasharray=\"3 2\"")
-                    .append(" points=\"").append(pts.toString().trim()).append("\"/>");
+            s.append("<polyline fill=\"none\" stroke=\"")
+                    .append(side == 0 ? "#333" : "#d9480f")
+                    .append("\" stroke-width=\"1.5\"")
+                    .append(side == 0 ? "" : " stroke-dasharray=\"3 2\"")
+                    .append(" points=\"")
+                    .append(pts.toString().trim())
+                    .append("\"/>");
         }
         return s.append("</svg>").toString();
     }
 
-    private static void bars(StringBuilder s, double x, double width, long[] values, List<Segment> segments,
-                             long max, double opacity, String label) {
+    private static void bars(
+            StringBuilder s,
+            double x,
+            double width,
+            long[] values,
+            List<Segment> segments,
+            long max,
+            double opacity,
+            String label) {
         double base = H - BOTTOM;
         for (int k = 0; k < values.length; k++) {
             if (values[k] == 0) {
@@ -102,18 +130,38 @@ final class Svg {
             }
             double h = values[k] * (H - BOTTOM - TOP) / (double) max;
             base -= h;
-            s.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(base)).append("\" width=\"")
-                    .append(fmt(width)).append("\" height=\"").append(fmt(h)).append("\" fill=\"")
-                    .append(segments.get(k).colour()).append("\" fill-opacity=\"").append(opacity).append("\"><title>")
-                    .append(Html.esc(label + ": " + segments.get(k).label() + " " + values[k])).append("</title></rect>");
+            s.append("<rect x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(fmt(base))
+                    .append("\" width=\"")
+                    .append(fmt(width))
+                    .append("\" height=\"")
+                    .append(fmt(h))
+                    .append("\" fill=\"")
+                    .append(segments.get(k).colour())
+                    .append("\" fill-opacity=\"")
+                    .append(opacity)
+                    .append("\"><title>")
+                    .append(Html.esc(label + ": " + segments.get(k).label() + " " + values[k]))
+                    .append("</title></rect>");
         }
         s.append('\n');
     }
 
     private static StringBuilder open(String title, int w, int h) {
-        return new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"")
-                .append(h).append("\" viewBox=\"0 0 ").append(w).append(' ').append(h).append("\" role=\"img\">")
-                .append("<title>").append(Html.esc(title)).append("</title>\n");
+        return new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(h)
+                .append("\" viewBox=\"0 0 ")
+                .append(w)
+                .append(' ')
+                .append(h)
+                .append("\" role=\"img\">")
+                .append("<title>")
+                .append(Html.esc(title))
+                .append("</title>\n");
     }
 
     /** Grid lines with values, and x labels under the points (or, for bars, under the middle of each slot). */
@@ -123,16 +171,33 @@ final class Svg {
         for (int t = 0; t <= 4; t++) {
             long v = Math.round(max * t / 4.0);
             double y = y(v, max);
-            b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(W - RIGHT).append("\" y1=\"").append(fmt(y))
-                    .append("\" y2=\"").append(fmt(y)).append("\" stroke=\"#e5e5e5\"/>")
-                    .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(fmt(y + 4))
-                    .append("\" text-anchor=\"end\">").append(String.format(Locale.ROOT, "%,d", v)).append("</text>");
+            b.append("<line x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(W - RIGHT)
+                    .append("\" y1=\"")
+                    .append(fmt(y))
+                    .append("\" y2=\"")
+                    .append(fmt(y))
+                    .append("\" stroke=\"#e5e5e5\"/>")
+                    .append("<text x=\"")
+                    .append(LEFT - 6)
+                    .append("\" y=\"")
+                    .append(fmt(y + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(String.format(Locale.ROOT, "%,d", v))
+                    .append("</text>");
         }
         int every = Math.max(1, (int) Math.ceil(n / 12.0));
         for (int i = 0; i < n; i += every) {
             double x = slots ? LEFT + (i + 0.5) * (W - LEFT - RIGHT) / (double) n : x(i, n);
-            b.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(H - BOTTOM + 16)
-                    .append("\" text-anchor=\"middle\">").append(Html.esc(xLabels.get(i))).append("</text>");
+            b.append("<text x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(H - BOTTOM + 16)
+                    .append("\" text-anchor=\"middle\">")
+                    .append(Html.esc(xLabels.get(i)))
+                    .append("</text>");
         }
         b.append("</g>\n");
     }
@@ -142,9 +207,19 @@ final class Svg {
         for (int i = 0; i < items.size(); i++) {
             int x = LEFT + (i % perRow) * 175;
             int y = H + (i / perRow) * 18;
-            b.append("<rect x=\"").append(x).append("\" y=\"").append(y - 9).append("\" width=\"12\" height=\"10\" fill=\"")
-                    .append(items.get(i).colour()).append("\"/><text x=\"").append(x + 16).append("\" y=\"").append(y)
-                    .append("\" font-size=\"11\" fill=\"#333\">").append(Html.esc(items.get(i).label())).append("</text>");
+            b.append("<rect x=\"")
+                    .append(x)
+                    .append("\" y=\"")
+                    .append(y - 9)
+                    .append("\" width=\"12\" height=\"10\" fill=\"")
+                    .append(items.get(i).colour())
+                    .append("\"/><text x=\"")
+                    .append(x + 16)
+                    .append("\" y=\"")
+                    .append(y)
+                    .append("\" font-size=\"11\" fill=\"#333\">")
+                    .append(Html.esc(items.get(i).label()))
+                    .append("</text>");
         }
         b.append('\n');
     }

@@ -24,7 +24,8 @@ public final class ParquetFiles {
         for (int i = 0; i < table.columns().size(); i++) {
             types.add("'" + table.columns().get(i) + "': '" + (table.isNumeric(i) ? "BIGINT" : "VARCHAR") + "'");
         }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
             s.execute("SET threads = 1");
             s.execute("SET preserve_insertion_order = true");
             s.execute("COPY (SELECT * FROM read_csv(" + literal(csv) + ", header = true, auto_detect = false, "

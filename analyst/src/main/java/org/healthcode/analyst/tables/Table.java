@@ -20,8 +20,8 @@ public record Table(String name, List<String> columns, List<List<Object>> rows) 
 
     public Table add(Object... values) {
         if (values.length != columns.size()) {
-            throw new IllegalArgumentException(name + ": " + values.length + " values for " + columns.size()
-                    + " columns");
+            throw new IllegalArgumentException(
+                    name + ": " + values.length + " values for " + columns.size() + " columns");
         }
         rows.add(List.of(values));
         return this;
@@ -34,7 +34,8 @@ public record Table(String name, List<String> columns, List<List<Object>> rows) 
             w.write(String.join(",", columns.stream().map(Table::field).toList()));
             w.write('\n');
             for (List<Object> row : rows) {
-                w.write(String.join(",", row.stream().map(v -> field(String.valueOf(v))).toList()));
+                w.write(String.join(
+                        ",", row.stream().map(v -> field(String.valueOf(v))).toList()));
                 w.write('\n');
             }
         }
@@ -43,8 +44,8 @@ public record Table(String name, List<String> columns, List<List<Object>> rows) 
 
     /** Whether the column holds whole numbers (the Parquet type follows). */
     public boolean isNumeric(int column) {
-        return !rows.isEmpty() && rows.stream().allMatch(r -> r.get(column) instanceof Long
-                || r.get(column) instanceof Integer);
+        return !rows.isEmpty()
+                && rows.stream().allMatch(r -> r.get(column) instanceof Long || r.get(column) instanceof Integer);
     }
 
     static String field(String v) {

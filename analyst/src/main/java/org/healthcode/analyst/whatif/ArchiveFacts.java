@@ -25,19 +25,18 @@ import org.healthcode.risk.sources.ArchiveFiles;
  * @param firstEventTime earliest event time (epoch ms), Long.MAX_VALUE when there are no events
  * @param lastEventTime latest event time, Long.MIN_VALUE when there are none
  */
-public record ArchiveFacts(Set<String> population, Map<String, String> districtOf, long firstEventTime,
-                           long lastEventTime) {
+public record ArchiveFacts(
+        Set<String> population, Map<String, String> districtOf, long firstEventTime, long lastEventTime) {
 
-    public static ArchiveFacts read(ArchiveFiles archive, EventDecoder decoder, int districtDigits)
-            throws IOException {
+    public static ArchiveFacts read(ArchiveFiles archive, EventDecoder decoder, int districtDigits) throws IOException {
         Set<String> population = new HashSet<>();
         Map<String, String> district = new HashMap<>();
         Map<String, Long> boundAt = new HashMap<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (Path f : archive.files()) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(ArchiveFiles.open(f),
-                    StandardCharsets.UTF_8), 1 << 16)) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(ArchiveFiles.open(f), StandardCharsets.UTF_8), 1 << 16)) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.isBlank()) {
@@ -53,10 +52,15 @@ public record ArchiveFacts(Set<String> population, Map<String, String> districtO
                     if (e.personId() != null) {
                         population.add(e.personId());
                         if (e.type() == EventType.IDENTITY && e.areaCode() != null) {
-                            String code = e.areaCode().substring(0, Math.min(districtDigits, e.areaCode().length()));
+                            String code = e.areaCode()
+                                    .substring(
+                                            0,
+                                            Math.min(
+                                                    districtDigits, e.areaCode().length()));
                             long before = boundAt.getOrDefault(e.personId(), Long.MIN_VALUE);
                             // the latest binding; at the same time the larger code, so line order never matters
-                            if (e.time() > before || e.time() == before && code.compareTo(district.get(e.personId())) > 0) {
+                            if (e.time() > before
+                                    || e.time() == before && code.compareTo(district.get(e.personId())) > 0) {
                                 boundAt.put(e.personId(), e.time());
                                 district.put(e.personId(), code);
                             }

@@ -47,7 +47,11 @@ public record Change(String personId, long effective, String colour, List<String
             // red without a red condition: an approved override decides the colour
             red = n.has("override") ? "override" : reasons.isEmpty() ? "unknown" : reasons.get(0);
         }
-        return new Change(n.path("personId").asText(), Instant.parse(n.path("effective").asText()).toEpochMilli(),
-                colour, List.copyOf(reasons), red);
+        return new Change(
+                n.path("personId").asText(),
+                Instant.parse(n.path("effective").asText()).toEpochMilli(),
+                colour,
+                List.copyOf(reasons),
+                red);
     }
 }

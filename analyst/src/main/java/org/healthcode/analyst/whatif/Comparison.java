@@ -25,8 +25,14 @@ public final class Comparison {
     public record Count(LocalDate day, String district, String key, long a, long b) {}
 
     /** A person whose colour at a day's end differs between A and B. */
-    public record Difference(LocalDate day, String district, String personId, String colourA, String colourB,
-                             List<String> reasonsA, List<String> reasonsB) {}
+    public record Difference(
+            LocalDate day,
+            String district,
+            String personId,
+            String colourA,
+            String colourB,
+            List<String> reasonsA,
+            List<String> reasonsB) {}
 
     /** A person who differs on at least one day, with both timelines. */
     public record PersonDiff(String personId, String district, List<LocalDate> days, List<Change> a, List<Change> b) {}
@@ -38,8 +44,13 @@ public final class Comparison {
     private final List<Difference> differences;
     private final List<PersonDiff> persons;
 
-    private Comparison(List<LocalDate> days, List<Count> colours, List<Count> reasons, List<Count> newReds,
-                       List<Difference> differences, List<PersonDiff> persons) {
+    private Comparison(
+            List<LocalDate> days,
+            List<Count> colours,
+            List<Count> reasons,
+            List<Count> newReds,
+            List<Difference> differences,
+            List<PersonDiff> persons) {
         this.days = days;
         this.colours = colours;
         this.reasons = reasons;
@@ -57,8 +68,14 @@ public final class Comparison {
      * @param last last day compared
      * @param zone where days end
      */
-    public static Comparison of(List<Change> a, List<Change> b, Collection<String> population,
-                                Map<String, String> districtOf, LocalDate first, LocalDate last, ZoneId zone) {
+    public static Comparison of(
+            List<Change> a,
+            List<Change> b,
+            Collection<String> population,
+            Map<String, String> districtOf,
+            LocalDate first,
+            LocalDate last,
+            ZoneId zone) {
         List<LocalDate> days = first.datesUntil(last.plusDays(1)).toList();
         long[] ends = new long[days.size()];
         for (int i = 0; i < days.size(); i++) {
@@ -100,8 +117,8 @@ public final class Comparison {
                 }
                 if (!ca.equals(cb)) {
                     differing.add(days.get(d));
-                    differences.add(new Difference(days.get(d), district, person, ca, cb, reasonsOf(atA[d]),
-                            reasonsOf(atB[d])));
+                    differences.add(new Difference(
+                            days.get(d), district, person, ca, cb, reasonsOf(atA[d]), reasonsOf(atB[d])));
                 }
             }
             countNewReds(ta, zone, district, first, last, newRedCounts, 0);
@@ -117,10 +134,16 @@ public final class Comparison {
                 c[1] += e.getValue();
             }
         }
-        differences.sort(java.util.Comparator.comparing(Difference::day).thenComparing(Difference::district)
+        differences.sort(java.util.Comparator.comparing(Difference::day)
+                .thenComparing(Difference::district)
                 .thenComparing(Difference::personId));
-        return new Comparison(days, counts(colourCounts, true), counts(reasonCounts, false),
-                counts(newRedCounts, false), List.copyOf(differences), List.copyOf(persons));
+        return new Comparison(
+                days,
+                counts(colourCounts, true),
+                counts(reasonCounts, false),
+                counts(newRedCounts, false),
+                List.copyOf(differences),
+                List.copyOf(persons));
     }
 
     public List<LocalDate> days() {
@@ -174,12 +197,20 @@ public final class Comparison {
         return out;
     }
 
-    private static void countNewReds(List<Change> timeline, ZoneId zone, String district, LocalDate first,
-                                     LocalDate last, Map<String, long[]> counts, int side) {
+    private static void countNewReds(
+            List<Change> timeline,
+            ZoneId zone,
+            String district,
+            LocalDate first,
+            LocalDate last,
+            Map<String, long[]> counts,
+            int side) {
         String previous = "green";
         for (Change c : timeline) {
             if (c.colour().equals("red") && !previous.equals("red")) {
-                LocalDate day = java.time.Instant.ofEpochMilli(c.effective()).atZone(zone).toLocalDate();
+                LocalDate day = java.time.Instant.ofEpochMilli(c.effective())
+                        .atZone(zone)
+                        .toLocalDate();
                 if (!day.isBefore(first) && !day.isAfter(last)) {
                     add(counts, key(day, district, c.redReason()), side);
                 }
@@ -222,7 +253,8 @@ public final class Comparison {
             String[] f = e.getKey().split("\t", 3);
             out.add(new Count(LocalDate.parse(f[0]), f[1], f[2], e.getValue()[0], e.getValue()[1]));
         }
-        out.sort(java.util.Comparator.comparing(Count::day).thenComparing(Count::district)
+        out.sort(java.util.Comparator.comparing(Count::day)
+                .thenComparing(Count::district)
                 .thenComparing(c -> everyColour ? String.valueOf(COLOURS.indexOf(c.key())) : c.key()));
         return List.copyOf(out);
     }

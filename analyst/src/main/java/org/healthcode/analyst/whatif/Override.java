@@ -26,8 +26,17 @@ import java.util.TreeSet;
  * @param state the last state recorded (pending, active, withdrawn, ...)
  * @param applied whether an approval made it active
  */
-public record Override(String requestId, String personId, String colour, String basis, String requester,
-                       List<String> approvers, String requested, String expiry, String state, boolean applied) {
+public record Override(
+        String requestId,
+        String personId,
+        String colour,
+        String basis,
+        String requester,
+        List<String> approvers,
+        String requested,
+        String expiry,
+        String state,
+        boolean applied) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every override request in the audit trail, in the order of the requests. */
@@ -47,10 +56,19 @@ public record Override(String requestId, String personId, String colour, String 
             Override o = byRequest.get(id);
             if (action.equals("request")) {
                 if (accepted && o == null) {
-                    byRequest.put(id, new Override(id, n.path("subject").asText(""), n.path("colour").asText(""),
-                            n.path("basis").asText(""), n.path("caller").asText(""), List.of(),
-                            n.path("at").asText(""), n.path("expiry").asText(""), n.path("state").asText(""),
-                            false));
+                    byRequest.put(
+                            id,
+                            new Override(
+                                    id,
+                                    n.path("subject").asText(""),
+                                    n.path("colour").asText(""),
+                                    n.path("basis").asText(""),
+                                    n.path("caller").asText(""),
+                                    List.of(),
+                                    n.path("at").asText(""),
+                                    n.path("expiry").asText(""),
+                                    n.path("state").asText(""),
+                                    false));
                 }
             } else if (o != null && accepted) {
                 List<String> approvers = o.approvers;
@@ -61,8 +79,19 @@ public record Override(String requestId, String personId, String colour, String 
                     approvers = List.copyOf(a);
                     applied = applied || n.path("state").asText().equals("active");
                 }
-                byRequest.put(id, new Override(id, o.personId, o.colour, o.basis, o.requester, approvers, o.requested,
-                        o.expiry, n.path("state").asText(o.state), applied));
+                byRequest.put(
+                        id,
+                        new Override(
+                                id,
+                                o.personId,
+                                o.colour,
+                                o.basis,
+                                o.requester,
+                                approvers,
+                                o.requested,
+                                o.expiry,
+                                n.path("state").asText(o.state),
+                                applied));
             }
         }
         return new ArrayList<>(byRequest.values());

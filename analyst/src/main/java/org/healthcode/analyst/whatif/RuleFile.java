@@ -24,8 +24,12 @@ public record RuleFile(String label, Path file, String version, String sha256) {
         byte[] bytes = Files.readAllBytes(file);
         RuleSet rules = RuleSetJson.parse(bytes);
         try {
-            return new RuleFile(label, file, rules.version(),
-                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            return new RuleFile(
+                    label,
+                    file,
+                    rules.version(),
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

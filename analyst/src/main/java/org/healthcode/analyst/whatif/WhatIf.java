@@ -34,9 +34,16 @@ public final class WhatIf {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a what-if wrote, for the report and the command's last line. */
-    public record Result(WhatIfConfig config, ArchiveFiles archive, ArchiveFacts facts, RuleFile a, RuleFile b,
-                         String engineVersion, Comparison comparison, List<Override> overrides,
-                         Map<String, Long> rejections) {}
+    public record Result(
+            WhatIfConfig config,
+            ArchiveFiles archive,
+            ArchiveFacts facts,
+            RuleFile a,
+            RuleFile b,
+            String engineVersion,
+            Comparison comparison,
+            List<Override> overrides,
+            Map<String, Long> rejections) {}
 
     private WhatIf() {}
 
@@ -51,8 +58,17 @@ public final class WhatIf {
         RuleFile b = RuleFile.read("B", cfg.rulesB());
         Files.createDirectories(cfg.out());
         ArchiveFiles archive = ArchiveFiles.scan(cfg.events());
-        ReplayConfig replay = new ReplayConfig(cfg.events(), null, null, null, cfg.secretFile(), cfg.workDir(),
-                cfg.parallelism(), ReplayConfig.Mode.FAST, null, true);
+        ReplayConfig replay = new ReplayConfig(
+                cfg.events(),
+                null,
+                null,
+                null,
+                cfg.secretFile(),
+                cfg.workDir(),
+                cfg.parallelism(),
+                ReplayConfig.Mode.FAST,
+                null,
+                true);
         Path outA = cfg.out().resolve("replay-a");
         Path outB = cfg.out().resolve("replay-b");
         ReplayJob.replay(envs.get(), replay.withRules(cfg.rulesA(), outA), decoder);
@@ -61,12 +77,16 @@ public final class WhatIf {
 
         List<Change> changesA = Change.readChangelog(outA.resolve("changelog.jsonl"));
         List<Change> changesB = Change.readChangelog(outB.resolve("changelog.jsonl"));
-        LocalDate first = facts.firstEventTime() == Long.MAX_VALUE ? LocalDate.of(1970, 1, 1)
-                : Instant.ofEpochMilli(facts.firstEventTime()).atZone(cfg.zone()).toLocalDate();
-        LocalDate last = facts.lastEventTime() == Long.MIN_VALUE ? first
+        LocalDate first = facts.firstEventTime() == Long.MAX_VALUE
+                ? LocalDate.of(1970, 1, 1)
+                : Instant.ofEpochMilli(facts.firstEventTime())
+                        .atZone(cfg.zone())
+                        .toLocalDate();
+        LocalDate last = facts.lastEventTime() == Long.MIN_VALUE
+                ? first
                 : Instant.ofEpochMilli(facts.lastEventTime()).atZone(cfg.zone()).toLocalDate();
-        Comparison c = Comparison.of(changesA, changesB, facts.population(), facts.districtOf(), first, last,
-                cfg.zone());
+        Comparison c =
+                Comparison.of(changesA, changesB, facts.population(), facts.districtOf(), first, last, cfg.zone());
         List<Override> overrides = Override.read(outA.resolve("audit.jsonl"));
         Map<String, Long> rejections = rejectionsByCategory(outA.resolve("rejected.jsonl"));
         Result r = new Result(cfg, archive, facts, a, b, engineVersion(), c, overrides, rejections);
@@ -89,16 +109,43 @@ public final class WhatIf {
         c.reasons().forEach(x -> reasons.add(x.day().toString(), x.district(), x.key(), x.a(), x.b()));
         Table newReds = Table.of("new_reds_by_day", "day", "district", "reason", "persons_a", "persons_b");
         c.newReds().forEach(x -> newReds.add(x.day().toString(), x.district(), x.key(), x.a(), x.b()));
-        Table differences = Table.of("differences", "day", "district", "person_id", "colour_a", "colour_b",
-                "reasons_a", "reasons_b");
-        c.differences().forEach(x -> differences.add(x.day().toString(), x.district(), x.personId(), x.colourA(),
-                x.colourB(), String.join(" ", x.reasonsA()), String.join(" ", x.reasonsB())));
-        Table overrides = Table.of("overrides", "request_id", "person_id", "district", "colour", "basis",
-                "requester", "approvers", "requested", "expiry", "state", "applied");
-        r.overrides().forEach(o -> overrides.add(o.requestId(), o.personId(),
-                r.facts().districtOf().getOrDefault(o.personId(), Comparison.UNKNOWN_DISTRICT), o.colour(),
-                o.basis(), o.requester(), String.join(" ", o.approvers()), o.requested(), o.expiry(), o.state(),
-                String.valueOf(o.applied())));
+        Table differences = Table.of(
+                "differences", "day", "district", "person_id", "colour_a", "colour_b", "reasons_a", "reasons_b");
+        c.differences()
+                .forEach(x -> differences.add(
+                        x.day().toString(),
+                        x.district(),
+                        x.personId(),
+                        x.colourA(),
+                        x.colourB(),
+                        String.join(" ", x.reasonsA()),
+                        String.join(" ", x.reasonsB())));
+        Table overrides = Table.of(
+                "overrides",
+                "request_id",
+                "person_id",
+                "district",
+                "colour",
+                "basis",
+                "requester",
+                "approvers",
+                "requested",
+                "expiry",
+                "state",
+                "applied");
+        r.overrides()
+                .forEach(o -> overrides.add(
+                        o.requestId(),
+                        o.personId(),
+                        r.facts().districtOf().getOrDefault(o.personId(), Comparison.UNKNOWN_DISTRICT),
+                        o.colour(),
+                        o.basis(),
+                        o.requester(),
+                        String.join(" ", o.approvers()),
+                        o.requested(),
+                        o.expiry(),
+                        o.state(),
+                        String.valueOf(o.applied())));
         Table rejected = Table.of("rejections", "category", "records");
         r.rejections().forEach((k, v) -> rejected.add(k, v));
         return List.of(colours, reasons, newReds, differences, overrides, rejected);

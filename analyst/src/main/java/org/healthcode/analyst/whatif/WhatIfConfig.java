@@ -23,8 +23,18 @@ import java.util.List;
  * @param overrideKeyFile the serving process's override signing public key (overrides in the archive apply only
  *     signed with it), or null: override events are refused
  */
-public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path secretFile, Path workDir,
-                           ZoneId zone, int districtDigits, int parallelism, String command, Path overrideKeyFile) {
+public record WhatIfConfig(
+        Path events,
+        Path rulesA,
+        Path rulesB,
+        Path out,
+        Path secretFile,
+        Path workDir,
+        ZoneId zone,
+        int districtDigits,
+        int parallelism,
+        String command,
+        Path overrideKeyFile) {
 
     public static final String USAGE = """
             usage: ./healthcode whatif --events ARCHIVE --rules A.json --rules B.json --out DIR [options]
@@ -103,9 +113,18 @@ public record WhatIfConfig(Path events, Path rulesA, Path rulesB, Path out, Path
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new WhatIfConfig(Path.of(events).toAbsolutePath(), Path.of(rules.get(0)), Path.of(rules.get(1)),
-                Path.of(out), secret == null ? null : Path.of(secret), Path.of(work), z, digits, parallelism,
-                "./healthcode whatif " + String.join(" ", argv), overrideKey == null ? null : Path.of(overrideKey));
+        return new WhatIfConfig(
+                Path.of(events).toAbsolutePath(),
+                Path.of(rules.get(0)),
+                Path.of(rules.get(1)),
+                Path.of(out),
+                secret == null ? null : Path.of(secret),
+                Path.of(work),
+                z,
+                digits,
+                parallelism,
+                "./healthcode whatif " + String.join(" ", argv),
+                overrideKey == null ? null : Path.of(overrideKey));
     }
 
     private static int number(String k, String v, int min, int max, List<String> problems) {

@@ -3,7 +3,6 @@ package org.healthcode.analyst.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,12 +44,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FeedToKafkaReplayTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     static Path dir;
+
     private static KafkaBroker broker;
 
     @BeforeAll
@@ -83,29 +84,42 @@ class FeedToKafkaReplayTest {
         Files.write(archive, bytes.toByteArray());
 
         FeedMain.Summary sent;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                FeedProducer.properties(broker.bootstrapServers()))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(FeedProducer.properties(broker.bootstrapServers()))) {
             sent = FeedMain.write(ArchiveFiles.scan(archive), producer, "");
         }
         StandardEventDecoder decoder = new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])));
         ReplayConfig fromFile = new ReplayConfig(archive, null, null, dir.resolve("file"), null, null, 2);
         ReplayJob.replay(StreamExecutionEnvironment.getExecutionEnvironment(), fromFile, decoder);
-        ReplayConfig fromKafka = new ReplayConfig(null, null, null, dir.resolve("kafka-replay"), null, null, 2,
-                ReplayConfig.Mode.FAST, new ReplayConfig.KafkaArchive(broker.bootstrapServers(), "", "earliest",
-                "latest"), false);
+        ReplayConfig fromKafka = new ReplayConfig(
+                null,
+                null,
+                null,
+                dir.resolve("kafka-replay"),
+                null,
+                null,
+                2,
+                ReplayConfig.Mode.FAST,
+                new ReplayConfig.KafkaArchive(broker.bootstrapServers(), "", "earliest", "latest"),
+                false);
         ReplayJob.replay(StreamExecutionEnvironment.getExecutionEnvironment(), fromKafka, decoder);
 
         assertThat(Files.readAllLines(dir.resolve("file/changelog.jsonl"))).hasSizeGreaterThan(10);
         for (String f : List.of("changelog.jsonl", "statuses.jsonl", "audit.jsonl")) {
-            assertThat(Files.readAllLines(dir.resolve("kafka-replay").resolve(f))).as(f)
-                    .containsExactlyElementsOf(Files.readAllLines(dir.resolve("file").resolve(f)));
+            assertThat(Files.readAllLines(dir.resolve("kafka-replay").resolve(f)))
+                    .as(f)
+                    .containsExactlyElementsOf(
+                            Files.readAllLines(dir.resolve("file").resolve(f)));
         }
-        long fileRejected = Files.readAllLines(dir.resolve("file/rejected.jsonl")).size();
+        long fileRejected =
+                Files.readAllLines(dir.resolve("file/rejected.jsonl")).size();
         assertThat(sent.rejected()).isPositive().isEqualTo(fileRejected);
-        assertThat(Files.readAllLines(dir.resolve("kafka-replay/rejected.jsonl"))).isEmpty();
+        assertThat(Files.readAllLines(dir.resolve("kafka-replay/rejected.jsonl")))
+                .isEmpty();
         List<ConsumerRecord<byte[], byte[]>> rejected = readAll("rejected");
         assertThat(rejected).hasSize((int) fileRejected);
-        assertThat(rejected).allSatisfy(r -> assertThat(r.headers().lastHeader("reason")).isNotNull());
+        assertThat(rejected)
+                .allSatisfy(r -> assertThat(r.headers().lastHeader("reason")).isNotNull());
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
@@ -114,8 +128,8 @@ class FeedToKafkaReplayTest {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "feed-test");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long quietSince = System.nanoTime();
             while (System.nanoTime() - quietSince < Duration.ofSeconds(5).toNanos()) {

@@ -34,7 +34,9 @@ import picocli.CommandLine.ParentCommand;
  * never carries Flink, see README "Class path"): a local MiniCluster whose generator source runs at the job's
  * parallelism. A generator-only run at the base size tells how much of the time is the generator's.
  */
-@Command(name = "contacts", mixinStandardHelpOptions = true,
+@Command(
+        name = "contacts",
+        mixinStandardHelpOptions = true,
         description = "pings/s through companion detection (RocksDB, checkpoints) at 1x/2x/4x, state size")
 public final class ContactsBench implements Callable<Integer> {
     private static final String MAIN = "org.healthcode.risk.contacts.bench.ContactsBenchmark";
@@ -67,12 +69,15 @@ public final class ContactsBench implements Callable<Integer> {
     @Option(names = "--no-generator-reference", description = "skip the generator-only run")
     boolean noGeneratorReference;
 
-    @Option(names = "--job-arg", description = "extra argument for ContactsBenchmark (repeatable), "
-            + "e.g. --job-arg=--long-stay-clause --job-arg=AND")
+    @Option(
+            names = "--job-arg",
+            description = "extra argument for ContactsBenchmark (repeatable), "
+                    + "e.g. --job-arg=--long-stay-clause --job-arg=AND")
     List<String> jobArgs = new ArrayList<>();
 
-    @Option(names = "--job-jvm-arg", description = "extra JVM option of the child (repeatable), e.g. "
-            + "--job-jvm-arg=-XX:+UseParallelGC")
+    @Option(
+            names = "--job-jvm-arg",
+            description = "extra JVM option of the child (repeatable), e.g. " + "--job-jvm-arg=-XX:+UseParallelGC")
     List<String> jobJvmArgs = new ArrayList<>();
 
     @Option(names = "--timeout-minutes", defaultValue = "60", description = "give up on one run after this long")
@@ -94,14 +99,18 @@ public final class ContactsBench implements Callable<Integer> {
         s.put("pingsPerPhone", 48);
         s.put("parallelism", parallelism);
         s.put("checkpointInterval", checkpointInterval);
-        s.put("stateBackend", "the live job's settings (RiskJobConfig.checkpointing: RocksDB, incremental checkpoints,"
-                + " RocksDB timers, bloom filters, object reuse) and managed memory auto (40% of the child's heap)");
+        s.put(
+                "stateBackend",
+                "the live job's settings (RiskJobConfig.checkpointing: RocksDB, incremental checkpoints,"
+                        + " RocksDB timers, bloom filters, object reuse) and managed memory auto (40% of the child's heap)");
         s.put("childHeap", heap);
         s.put("extraJobArgs", String.join(" ", jobArgs));
         s.put("jobGcOptions", String.join(" ", JobJvm.gcOptions()));
         s.put("extraJobJvmArgs", String.join(" ", jobJvmArgs));
-        r.note("the generator runs inside the job at its parallelism and shares the " + r.machine().cores()
-                + " cores: 'per core' divides pings/s (wall clock) by " + r.machine().cores()
+        r.note("the generator runs inside the job at its parallelism and shares the "
+                + r.machine().cores()
+                + " cores: 'per core' divides pings/s (wall clock) by "
+                + r.machine().cores()
                 + "; 'per CPU-second' divides by the child's CPU time (generator, MiniCluster, RocksDB, GC included),"
                 + " which other load on the machine does not change much");
 
@@ -111,9 +120,13 @@ public final class ContactsBench implements Callable<Integer> {
             if (!noGeneratorReference) {
                 ObjectNode g = runChild(r, frozen, work.resolve("generator"), base, true);
                 r.figures().set("generatorOnly", g);
-                r.line(String.format("[generator only, %,d phones] %,d pings in %.1f s, %.1f CPU-s: %,.0f pings per"
-                                + " CPU-second (the generator's share of the runs below)", base, g.path("pings").asLong(),
-                        g.path("seconds").asDouble(), g.path("processCpuSeconds").asDouble(),
+                r.line(String.format(
+                        "[generator only, %,d phones] %,d pings in %.1f s, %.1f CPU-s: %,.0f pings per"
+                                + " CPU-second (the generator's share of the runs below)",
+                        base,
+                        g.path("pings").asLong(),
+                        g.path("seconds").asDouble(),
+                        g.path("processCpuSeconds").asDouble(),
                         g.path("pingsPerCpuSecond").asDouble()));
             }
             ArrayNode runs = r.figures().putArray("runs");
@@ -124,27 +137,46 @@ public final class ContactsBench implements Callable<Integer> {
                 if (first == null) {
                     first = run;
                 }
-                double timeRatio = run.path("seconds").asDouble() / first.path("seconds").asDouble();
-                double cpuRatio = run.path("processCpuSeconds").asDouble() / first.path("processCpuSeconds").asDouble();
-                double pingRatio = run.path("pings").asDouble() / first.path("pings").asDouble();
+                double timeRatio =
+                        run.path("seconds").asDouble() / first.path("seconds").asDouble();
+                double cpuRatio = run.path("processCpuSeconds").asDouble()
+                        / first.path("processCpuSeconds").asDouble();
+                double pingRatio =
+                        run.path("pings").asDouble() / first.path("pings").asDouble();
                 run.put("pingRatioToFirst", pingRatio);
                 run.put("timeRatioToFirst", timeRatio);
                 run.put("cpuRatioToFirst", cpuRatio);
                 runs.add(run);
-                r.line(String.format("[%dx, %,d phones] %,d pings in %.1f s (%.1f CPU-s): %,.0f pings/s = %,.0f per core,"
+                r.line(String.format(
+                        "[%dx, %,d phones] %,d pings in %.1f s (%.1f CPU-s): %,.0f pings/s = %,.0f per core,"
                                 + " %,.0f per CPU-second; %,d exposures, %d late pings; x%.2f pings -> x%.2f time, x%.2f CPU;"
-                                + " load %.1f -> %.1f", f, run.path("phones").asLong(), run.path("pings").asLong(),
-                        run.path("seconds").asDouble(), run.path("processCpuSeconds").asDouble(),
-                        run.path("pingsPerSecond").asDouble(), run.path("pingsPerSecondPerCore").asDouble(),
-                        run.path("pingsPerCpuSecond").asDouble(), run.path("exposures").asLong(),
-                        run.path("latePings").asLong(), pingRatio, timeRatio, cpuRatio,
-                        run.path("loadAverage1mAtStart").asDouble(), run.path("loadAverage1mAtEnd").asDouble()));
+                                + " load %.1f -> %.1f",
+                        f,
+                        run.path("phones").asLong(),
+                        run.path("pings").asLong(),
+                        run.path("seconds").asDouble(),
+                        run.path("processCpuSeconds").asDouble(),
+                        run.path("pingsPerSecond").asDouble(),
+                        run.path("pingsPerSecondPerCore").asDouble(),
+                        run.path("pingsPerCpuSecond").asDouble(),
+                        run.path("exposures").asLong(),
+                        run.path("latePings").asLong(),
+                        pingRatio,
+                        timeRatio,
+                        cpuRatio,
+                        run.path("loadAverage1mAtStart").asDouble(),
+                        run.path("loadAverage1mAtEnd").asDouble()));
                 JsonNode cp = run.path("checkpoints");
-                r.line(String.format("[%dx] checkpoints: %d completed, median %d ms, max %d ms; largest %,d bytes"
-                                + " (%.0f bytes per phone); checkpoint directory at most %,d bytes", f,
-                        cp.path("completed").asInt(), cp.path("durationMsMedian").asLong(),
-                        cp.path("durationMsMax").asLong(), cp.path("largestBytes").asLong(),
-                        cp.path("largestBytesPerPhone").asDouble(), cp.path("directoryMaxBytes").asLong()));
+                r.line(String.format(
+                        "[%dx] checkpoints: %d completed, median %d ms, max %d ms; largest %,d bytes"
+                                + " (%.0f bytes per phone); checkpoint directory at most %,d bytes",
+                        f,
+                        cp.path("completed").asInt(),
+                        cp.path("durationMsMedian").asLong(),
+                        cp.path("durationMsMax").asLong(),
+                        cp.path("largestBytes").asLong(),
+                        cp.path("largestBytesPerPhone").asDouble(),
+                        cp.path("directoryMaxBytes").asLong()));
             }
             summarise(r, runs);
         } finally {
@@ -157,8 +189,14 @@ public final class ContactsBench implements Callable<Integer> {
     private ObjectNode runChild(Results r, Path frozen, Path dir, int phones, boolean generatorOnly) throws Exception {
         Path checkpoints = dir.resolve("checkpoints");
         Path log = dir.resolve("job.log");
-        List<String> args = new ArrayList<>(List.of("--phones", Integer.toString(phones), "--parallelism",
-                Integer.toString(parallelism), "--checkpoint-dir", checkpoints.toString(), "--checkpoint-interval",
+        List<String> args = new ArrayList<>(List.of(
+                "--phones",
+                Integer.toString(phones),
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--checkpoint-dir",
+                checkpoints.toString(),
+                "--checkpoint-interval",
                 checkpointInterval));
         if (generatorOnly) {
             args.add("--generator-only");
@@ -166,22 +204,30 @@ public final class ContactsBench implements Callable<Integer> {
         args.addAll(jobArgs);
         double loadStart = Machine.loadAverageNow();
         AtomicLong maxDir = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    maxDir.accumulateAndGet(CheckpointLog.directoryBytes(checkpoints), Math::max);
-                    Thread.sleep(2_000);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    // a file removed while walking: the next sample counts it
-                }
-            }
-        }, "checkpoint-dir-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            maxDir.accumulateAndGet(CheckpointLog.directoryBytes(checkpoints), Math::max);
+                            Thread.sleep(2_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            // a file removed while walking: the next sample counts it
+                        }
+                    }
+                },
+                "checkpoint-dir-sampler");
         sampler.setDaemon(true);
         String json;
-        try (ModuleProcess child = ModuleProcess.start(frozen, "risk-model", MAIN, args,
-                JobJvm.jvmOptions(List.of("-Xmx" + heap, "-Xms" + heap), jobJvmArgs), log, RESULT)) {
+        try (ModuleProcess child = ModuleProcess.start(
+                frozen,
+                "risk-model",
+                MAIN,
+                args,
+                JobJvm.jvmOptions(List.of("-Xmx" + heap, "-Xms" + heap), jobJvmArgs),
+                log,
+                RESULT)) {
             sampler.start();
             json = child.awaitReady(Duration.ofMinutes(timeoutMinutes));
         } finally {
@@ -194,8 +240,14 @@ public final class ContactsBench implements Callable<Integer> {
             List<CheckpointLog.Checkpoint> cps = CheckpointLog.read(log);
             ObjectNode c = run.putObject("checkpoints");
             c.put("completed", cps.size());
-            List<Long> durations = cps.stream().map(CheckpointLog.Checkpoint::durationMs).sorted().toList();
-            long largest = cps.stream().mapToLong(CheckpointLog.Checkpoint::bytes).max().orElse(0);
+            List<Long> durations = cps.stream()
+                    .map(CheckpointLog.Checkpoint::durationMs)
+                    .sorted()
+                    .toList();
+            long largest = cps.stream()
+                    .mapToLong(CheckpointLog.Checkpoint::bytes)
+                    .max()
+                    .orElse(0);
             c.put("durationMsMedian", durations.isEmpty() ? 0 : durations.get(durations.size() / 2));
             c.put("durationMsMax", durations.isEmpty() ? 0 : durations.get(durations.size() - 1));
             c.put("largestBytes", largest);
@@ -220,12 +272,16 @@ public final class ContactsBench implements Callable<Integer> {
         ObjectNode s = r.figures().putObject("summary");
         double bestPerCore = 0;
         for (JsonNode run : runs) {
-            bestPerCore = Math.max(bestPerCore, run.path("pingsPerSecondPerCore").asDouble());
+            bestPerCore =
+                    Math.max(bestPerCore, run.path("pingsPerSecondPerCore").asDouble());
         }
         s.put("targetPingsPerSecondPerCore", TARGET_PER_CORE);
-        s.put("largestRunPingsPerSecondPerCore", largest.path("pingsPerSecondPerCore").asDouble());
+        s.put(
+                "largestRunPingsPerSecondPerCore",
+                largest.path("pingsPerSecondPerCore").asDouble());
         s.put("targetMet", largest.path("pingsPerSecondPerCore").asDouble() >= TARGET_PER_CORE);
-        double perPing = largest.path("seconds").asDouble() / largest.path("pings").asDouble();
+        double perPing =
+                largest.path("seconds").asDouble() / largest.path("pings").asDouble();
         s.put("cityDayPings", CITY_DAY_PINGS);
         boolean cityDayRun = largest.path("pings").asLong() >= CITY_DAY_PINGS;
         s.put("cityDayMeasured", cityDayRun);
@@ -233,11 +289,16 @@ public final class ContactsBench implements Callable<Integer> {
         double maxTimeRatio = largest.path("timeRatioToFirst").asDouble();
         double pingRatio = largest.path("pingRatioToFirst").asDouble();
         s.put("linearity", pingRatio > 1 ? largest.path("cpuRatioToFirst").asDouble() / pingRatio : 1.0);
-        r.line(String.format("summary: largest run %,.0f pings/s per core (target %,.0f: %s); x%.1f pings cost x%.2f"
+        r.line(String.format(
+                "summary: largest run %,.0f pings/s per core (target %,.0f: %s); x%.1f pings cost x%.2f"
                         + " time and x%.2f CPU; a 1 M-person city day (48 M pings) %s %.0f s",
-                largest.path("pingsPerSecondPerCore").asDouble(), TARGET_PER_CORE,
-                s.path("targetMet").asBoolean() ? "met" : "not met", pingRatio, maxTimeRatio,
-                largest.path("cpuRatioToFirst").asDouble(), cityDayRun ? "took" : "projected from the largest run:",
+                largest.path("pingsPerSecondPerCore").asDouble(),
+                TARGET_PER_CORE,
+                s.path("targetMet").asBoolean() ? "met" : "not met",
+                pingRatio,
+                maxTimeRatio,
+                largest.path("cpuRatioToFirst").asDouble(),
+                cityDayRun ? "took" : "projected from the largest run:",
                 s.path("cityDaySeconds").asDouble()));
     }
 }

@@ -41,8 +41,17 @@ public final class LoadGenerator implements AutoCloseable {
     private final org.eclipse.jetty.http.HttpField authorization;
 
     /** Counts and latencies of one phase. */
-    public record Outcome(double seconds, long intended, long sent, long unsent, long served, long shed, long otherStatus,
-                          long failed, Histogram servedLatency, Histogram shedLatency) {
+    public record Outcome(
+            double seconds,
+            long intended,
+            long sent,
+            long unsent,
+            long served,
+            long shed,
+            long otherStatus,
+            long failed,
+            Histogram servedLatency,
+            Histogram shedLatency) {
         public double servedPerSecond() {
             return served / seconds;
         }
@@ -115,8 +124,9 @@ public final class LoadGenerator implements AutoCloseable {
      * As {@link #closedLoop}, each request a {@code POST <batchPath>} of {@code {"ids": [...]}} with {@code batch}
      * ids drawn uniformly, sent with {@code batchAuthorization}; a 200 counts as {@code batch} lookups served.
      */
-    public Outcome closedLoopBatches(String batchPath, int batch, String batchAuthorization, int concurrency,
-                                     double seconds) throws InterruptedException {
+    public Outcome closedLoopBatches(
+            String batchPath, int batch, String batchAuthorization, int concurrency, double seconds)
+            throws InterruptedException {
         Counters c = new Counters();
         org.eclipse.jetty.http.HttpField auth = new org.eclipse.jetty.http.PreEncodedHttpField(
                 org.eclipse.jetty.http.HttpHeader.AUTHORIZATION, batchAuthorization);
@@ -130,12 +140,26 @@ public final class LoadGenerator implements AutoCloseable {
         done.await(Math.round(seconds) + 60, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         Outcome o = c.outcome(elapsed, c.sent.get(), 0);
-        return new Outcome(o.seconds(), o.intended(), o.sent(), o.unsent(), o.served() * batch, o.shed(),
-                o.otherStatus(), o.failed(), o.servedLatency(), o.shedLatency());
+        return new Outcome(
+                o.seconds(),
+                o.intended(),
+                o.sent(),
+                o.unsent(),
+                o.served() * batch,
+                o.shed(),
+                o.otherStatus(),
+                o.failed(),
+                o.servedLatency(),
+                o.shedLatency());
     }
 
-    private void batchNext(Counters c, java.net.URI uri, org.eclipse.jetty.http.HttpField auth, int batch,
-                           long deadline, java.util.concurrent.CountDownLatch done) {
+    private void batchNext(
+            Counters c,
+            java.net.URI uri,
+            org.eclipse.jetty.http.HttpField auth,
+            int batch,
+            long deadline,
+            java.util.concurrent.CountDownLatch done) {
         long intended = System.nanoTime();
         if (intended >= deadline) {
             done.countDown();
@@ -144,11 +168,15 @@ public final class LoadGenerator implements AutoCloseable {
         StringBuilder body = new StringBuilder(batch * 30).append("{\"ids\":[");
         for (int i = 0; i < batch; i++) {
             String path = paths[ThreadLocalRandom.current().nextInt(paths.length)];
-            body.append(i == 0 ? "\"" : ",\"").append(path, path.lastIndexOf('/') + 1, path.length()).append('"');
+            body.append(i == 0 ? "\"" : ",\"")
+                    .append(path, path.lastIndexOf('/') + 1, path.length())
+                    .append('"');
         }
         body.append("]}");
         c.sent.incrementAndGet();
-        client.newRequest(uri).method(org.eclipse.jetty.http.HttpMethod.POST).headers(h -> h.put(auth))
+        client.newRequest(uri)
+                .method(org.eclipse.jetty.http.HttpMethod.POST)
+                .headers(h -> h.put(auth))
                 .body(new org.eclipse.jetty.client.StringRequestContent("application/json", body.toString()))
                 .timeout(30, TimeUnit.SECONDS)
                 .send(result -> {
@@ -185,14 +213,16 @@ public final class LoadGenerator implements AutoCloseable {
         return f;
     }
 
-    private void floodNext(Flood f, java.net.URI uri, org.eclipse.jetty.http.HttpField auth, String contentType,
-                           byte[] body) {
+    private void floodNext(
+            Flood f, java.net.URI uri, org.eclipse.jetty.http.HttpField auth, String contentType, byte[] body) {
         if (!f.running) {
             return;
         }
         long intended = System.nanoTime();
         f.counters.sent.incrementAndGet();
-        client.newRequest(uri).method(org.eclipse.jetty.http.HttpMethod.POST).headers(h -> h.put(auth))
+        client.newRequest(uri)
+                .method(org.eclipse.jetty.http.HttpMethod.POST)
+                .headers(h -> h.put(auth))
                 .body(new org.eclipse.jetty.client.BytesRequestContent(contentType, body))
                 .timeout(30, TimeUnit.SECONDS)
                 .send(result -> {
@@ -208,11 +238,10 @@ public final class LoadGenerator implements AutoCloseable {
             return;
         }
         c.sent.incrementAndGet();
-        request().timeout(30, TimeUnit.SECONDS)
-                .send(result -> {
-                    c.record(result, intended);
-                    closedLoopNext(c, deadline, done);
-                });
+        request().timeout(30, TimeUnit.SECONDS).send(result -> {
+            c.record(result, intended);
+            closedLoopNext(c, deadline, done);
+        });
     }
 
     /**
@@ -244,8 +273,7 @@ public final class LoadGenerator implements AutoCloseable {
                     continue;
                 }
                 c.sent.incrementAndGet();
-                request().timeout(30, TimeUnit.SECONDS)
-                        .send(result -> c.record(result, intended));
+                request().timeout(30, TimeUnit.SECONDS).send(result -> c.record(result, intended));
             }
             // Sends in ticks of at least TICK_NANOS: a pacing thread that wakes for every request would take a
             // good part of one of the 2 cores from the server under test. A request sent up to one tick after its
@@ -269,7 +297,8 @@ public final class LoadGenerator implements AutoCloseable {
     public String get(String path) {
         try {
             org.eclipse.jetty.client.ContentResponse r = client.newRequest("http://" + host + ":" + port + path)
-                    .timeout(10, TimeUnit.SECONDS).send();
+                    .timeout(10, TimeUnit.SECONDS)
+                    .send();
             return r.getStatus() == 200 ? r.getContentAsString() : "";
         } catch (Exception e) {
             return "";
@@ -326,8 +355,16 @@ public final class LoadGenerator implements AutoCloseable {
         }
 
         Outcome outcome(double seconds, long intended, long unsent) {
-            return new Outcome(seconds, intended, sent.get(), unsent, served.sum(), shed.sum(), other.sum(),
-                    failed.sum() + (sent.get() - completed.sum()), servedLatency.getIntervalHistogram(),
+            return new Outcome(
+                    seconds,
+                    intended,
+                    sent.get(),
+                    unsent,
+                    served.sum(),
+                    shed.sum(),
+                    other.sum(),
+                    failed.sum() + (sent.get() - completed.sum()),
+                    servedLatency.getIntervalHistogram(),
                     shedLatency.getIntervalHistogram());
         }
     }

@@ -52,9 +52,12 @@ public final class RedisPeer {
         }
         System.out.println("installing redis-server and redis-tools with apt-get...");
         run(List.of("apt-get", "update", "-qq"), 600);
-        int rc = run(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "redis-server",
-                "redis-tools"), 600);
-        if (rc != 0 || which("redis-server").isEmpty() || which("redis-benchmark").isEmpty()) {
+        int rc = run(
+                List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "redis-server", "redis-tools"),
+                600);
+        if (rc != 0
+                || which("redis-server").isEmpty()
+                || which("redis-benchmark").isEmpty()) {
             return Optional.of("apt-get install redis-server redis-tools failed (exit " + rc + ")");
         }
         return Optional.empty();
@@ -68,10 +71,23 @@ public final class RedisPeer {
             throws IOException, InterruptedException {
         int port = freePort();
         Files.createDirectories(workDir);
-        Process server = new ProcessBuilder(which("redis-server").orElseThrow().toString(), "--port",
-                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
-                workDir.toAbsolutePath().toString(), "--daemonize", "no")
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("redis-server.log").toFile()).start();
+        Process server = new ProcessBuilder(
+                        which("redis-server").orElseThrow().toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        workDir.toAbsolutePath().toString(),
+                        "--daemonize",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("redis-server.log").toFile())
+                .start();
         try {
             awaitPort(port, 10_000);
             List<Figure> out = new ArrayList<>();
@@ -96,9 +112,20 @@ public final class RedisPeer {
      */
     private static Figure mget(int port, int keyspace, int requests, int connections)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(which("redis-benchmark").orElseThrow().toString(), "-h",
-                "127.0.0.1", "-p", Integer.toString(port), "-r", Integer.toString(keyspace), "-n",
-                Integer.toString(requests), "-c", Integer.toString(connections), "--csv", "MGET"));
+        List<String> cmd = new ArrayList<>(List.of(
+                which("redis-benchmark").orElseThrow().toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-r",
+                Integer.toString(keyspace),
+                "-n",
+                Integer.toString(requests),
+                "-c",
+                Integer.toString(connections),
+                "--csv",
+                "MGET"));
         for (int i = 0; i < MGET_KEYS; i++) {
             cmd.add("key:__rand_int__");
         }
@@ -115,11 +142,26 @@ public final class RedisPeer {
         return new Figure("MGET" + MGET_KEYS, f.requestsPerSecond(), f.p50Ms(), f.p99Ms());
     }
 
-    private static List<Figure> benchmark(int port, String test, int keyspace, int requests, int valueBytes,
-                                          int connections) throws IOException, InterruptedException {
-        List<String> cmd = List.of(which("redis-benchmark").orElseThrow().toString(), "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "-t", test, "-r", Integer.toString(keyspace), "-n", Integer.toString(requests),
-                "-d", Integer.toString(valueBytes), "-c", Integer.toString(connections), "--csv");
+    private static List<Figure> benchmark(
+            int port, String test, int keyspace, int requests, int valueBytes, int connections)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(
+                which("redis-benchmark").orElseThrow().toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-t",
+                test,
+                "-r",
+                Integer.toString(keyspace),
+                "-n",
+                Integer.toString(requests),
+                "-d",
+                Integer.toString(valueBytes),
+                "-c",
+                Integer.toString(connections),
+                "--csv");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -161,7 +203,8 @@ public final class RedisPeer {
     public static String version() {
         try {
             Process p = new ProcessBuilder(which("redis-server").orElseThrow().toString(), "--version")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             p.waitFor(10, TimeUnit.SECONDS);
             return out;

@@ -41,8 +41,12 @@ public final class StatusFill {
     /** The record of person {@code i}. */
     public static StatusRecord record(String personId, int i) {
         int bucket = i % 100;
-        StatusRecord.Builder b = StatusRecord.newBuilder().setPersonId(personId).setRuleVersion("bench-1").setSeq(1)
-                .setSinceMs(SINCE).setEffectiveMs(SINCE);
+        StatusRecord.Builder b = StatusRecord.newBuilder()
+                .setPersonId(personId)
+                .setRuleVersion("bench-1")
+                .setSeq(1)
+                .setSinceMs(SINCE)
+                .setEffectiveMs(SINCE);
         if (bucket == 0) {
             b.setColour("red")
                     .addConditions(condition("close_contact", "red", "a negative test sampled after 2022-04-08T00:00Z"))
@@ -56,8 +60,14 @@ public final class StatusFill {
     }
 
     private static ConditionRecord condition(String reason, String colour, String endsWith) {
-        return ConditionRecord.newBuilder().setReason(reason).setColour(colour).addCause("bench-event-" + reason)
-                .setStartMs(SINCE).setPhaseEndMs(SINCE + 7 * 86_400_000L).setEndsWith(endsWith).build();
+        return ConditionRecord.newBuilder()
+                .setReason(reason)
+                .setColour(colour)
+                .addCause("bench-event-" + reason)
+                .setStartMs(SINCE)
+                .setPhaseEndMs(SINCE + 7 * 86_400_000L)
+                .setEndsWith(endsWith)
+                .build();
     }
 
     /** Produces one record per id to {@code topic}; returns the bytes of values sent. */

@@ -44,12 +44,19 @@ public class CodeSigningBenchmark {
     public void setUp() throws Exception {
         CoseAlgorithm alg = CoseAlgorithm.valueOf(algorithm);
         CoseCrypto crypto = new CoseCrypto(CryptoProvider.valueOf(provider));
-        KeyRing ring = new KeyRing(REGION, KeyGeneration.generate(REGION, alg, NOW.minusSeconds(60), Duration.ofDays(90)),
-                KeyGeneration.generate(REGION, alg, NOW.minusSeconds(60), Duration.ofDays(90)), List.of());
+        KeyRing ring = new KeyRing(
+                REGION,
+                KeyGeneration.generate(REGION, alg, NOW.minusSeconds(60), Duration.ofDays(90)),
+                KeyGeneration.generate(REGION, alg, NOW.minusSeconds(60), Duration.ofDays(90)),
+                List.of());
         issuer = new CodeIssuer(() -> ring, crypto, Duration.ofMinutes(5));
-        verifier = new CodeVerifier(TrustStore.of(List.of(TrustListPublisher.publish(ring, NOW, Duration.ofDays(7))),
-                crypto, List.of()), crypto, Duration.ofSeconds(30), Optional.empty());
-        code = issuer.issue("bench-person-0001", Colour.GREEN, NOW.minusSeconds(3600), NOW).text();
+        verifier = new CodeVerifier(
+                TrustStore.of(List.of(TrustListPublisher.publish(ring, NOW, Duration.ofDays(7))), crypto, List.of()),
+                crypto,
+                Duration.ofSeconds(30),
+                Optional.empty());
+        code = issuer.issue("bench-person-0001", Colour.GREEN, NOW.minusSeconds(3600), NOW)
+                .text();
         if (!verifier.verify(code, NOW).isValid()) {
             throw new IllegalStateException("the benchmark's own code does not verify: " + verifier.verify(code, NOW));
         }
@@ -57,7 +64,8 @@ public class CodeSigningBenchmark {
 
     @Benchmark
     public String issue() {
-        return issuer.issue("bench-person-0001", Colour.GREEN, NOW.minusSeconds(3600), NOW).text();
+        return issuer.issue("bench-person-0001", Colour.GREEN, NOW.minusSeconds(3600), NOW)
+                .text();
     }
 
     @Benchmark

@@ -22,7 +22,9 @@ import picocli.CommandLine.ParentCommand;
  * per algorithm and provider, feed decoding and rule evaluation), throughput in operations per second; the code
  * benchmarks run again with 2 threads, the "on 2 cores" of the target.
  */
-@Command(name = "jmh", mixinStandardHelpOptions = true,
+@Command(
+        name = "jmh",
+        mixinStandardHelpOptions = true,
         description = "JMH micro-benchmarks: pseudonyms, status-view get, code issue/verify (JDK vs BC), rules")
 public final class JmhBench implements Callable<Integer> {
     @ParentCommand
@@ -57,11 +59,15 @@ public final class JmhBench implements Callable<Integer> {
     }
 
     private static void run(Results r, ArrayNode rows, String pattern, int threads, boolean quick) throws Exception {
-        ChainedOptionsBuilder b = new OptionsBuilder().include(pattern).threads(threads)
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include(pattern)
+                .threads(threads)
                 .shouldFailOnError(true)
                 .forks(quick ? 0 : 1)
-                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 2000))
-                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 2000));
+                .warmupIterations(quick ? 1 : 3)
+                .warmupTime(TimeValue.milliseconds(quick ? 100 : 2000))
+                .measurementIterations(quick ? 1 : 5)
+                .measurementTime(TimeValue.milliseconds(quick ? 100 : 2000));
         if (quick) {
             b.param("persons", "2000");
         }
@@ -79,8 +85,13 @@ public final class JmhBench implements Callable<Integer> {
             row.put("opsPerSecond", primary.getScore());
             row.put("error", Double.isNaN(primary.getScoreError()) ? 0 : primary.getScoreError());
             row.put("unit", primary.getScoreUnit());
-            r.line(String.format("%-45s %-28s threads %d: %,12.0f %s (± %,.0f)", name, params.toString(), threads,
-                    primary.getScore(), primary.getScoreUnit(),
+            r.line(String.format(
+                    "%-45s %-28s threads %d: %,12.0f %s (± %,.0f)",
+                    name,
+                    params.toString(),
+                    threads,
+                    primary.getScore(),
+                    primary.getScoreUnit(),
                     Double.isNaN(primary.getScoreError()) ? 0 : primary.getScoreError()));
         }
     }
@@ -90,9 +101,11 @@ public final class JmhBench implements Callable<Integer> {
         ObjectNode target = r.figures().putObject("codesTarget");
         target.put("perSecondOn2Cores", 20_000);
         for (var row : r.figures().withArray("benchmarks")) {
-            if (row.path("threads").asInt() == 2 && row.path("benchmark").asText().startsWith("CodeSigning")) {
+            if (row.path("threads").asInt() == 2
+                    && row.path("benchmark").asText().startsWith("CodeSigning")) {
                 String key = row.path("benchmark").asText().replace("CodeSigningBenchmark.", "") + " "
-                        + row.path("params").path("algorithm").asText() + "/" + row.path("params").path("provider").asText();
+                        + row.path("params").path("algorithm").asText() + "/"
+                        + row.path("params").path("provider").asText();
                 target.put(key, row.path("opsPerSecond").asDouble() >= 20_000 ? "met" : "not met");
             }
         }

@@ -34,12 +34,21 @@ public final class PingDecodeCpu {
         byte[][] values = new byte[n][];
         for (int i = 0; i < n; i++) {
             long t = 1_648_742_400_000L + i * 17_000L;
-            String time = Instant.ofEpochMilli(t).atOffset(ZoneOffset.ofHours(8))
+            String time = Instant.ofEpochMilli(t)
+                    .atOffset(ZoneOffset.ofHours(8))
                     .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-            values[i] = Event.newBuilder().setFeed("carrier").setType("ping").setEventId("cmcc-" + i).setTime(time)
-                    .setRegion("440100").setMsisdn("+86138" + String.format("%08d", r.nextInt(50_000)))
-                    .setPing(Ping.newBuilder().setLat(23.0 + r.nextDouble() * 0.3).setLon(113.2 + r.nextDouble() * 0.3))
-                    .build().toByteArray();
+            values[i] = Event.newBuilder()
+                    .setFeed("carrier")
+                    .setType("ping")
+                    .setEventId("cmcc-" + i)
+                    .setTime(time)
+                    .setRegion("440100")
+                    .setMsisdn("+86138" + String.format("%08d", r.nextInt(50_000)))
+                    .setPing(Ping.newBuilder()
+                            .setLat(23.0 + r.nextDouble() * 0.3)
+                            .setLon(113.2 + r.nextDouble() * 0.3))
+                    .build()
+                    .toByteArray();
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double best = Double.MAX_VALUE;
@@ -49,13 +58,15 @@ public final class PingDecodeCpu {
             for (int i = 0; i < n; i++) {
                 Decoded d = decoder.decodeProto(values[i], "carrier", 0, i);
                 if (!d.isOk()) {
-                    throw new IllegalStateException("a valid ping was rejected: " + d.rejected().reason());
+                    throw new IllegalStateException(
+                            "a valid ping was rejected: " + d.rejected().reason());
                 }
                 sink += d.event().msisdn().hashCode();
             }
             best = Math.min(best, (mx.getCurrentThreadCpuTime() - c0) / (double) n);
         }
-        System.out.printf("PING DECODE %.0f ns CPU per ping (best of 7 rounds of %,d) = %,.0f pings per CPU-second%s%n",
+        System.out.printf(
+                "PING DECODE %.0f ns CPU per ping (best of 7 rounds of %,d) = %,.0f pings per CPU-second%s%n",
                 best, n, 1e9 / best, sink == 42 ? " " : "");
     }
 }

@@ -44,12 +44,10 @@ public class RuleEvaluationBenchmark {
             }
 
             @Override
-            public void acceptGarbage(Feed feed, String key) {
-            }
+            public void acceptGarbage(Feed feed, String key) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
         for (int i = 0; i < values.size(); i++) {
             Decoded d = decoder.decodeProto(values.get(i), topics.get(i), 0, i);

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * with its size and duration ("Completed checkpoint 7 for job ... (123 bytes, checkpointDuration=45 ms, ...)").
  */
 public final class CheckpointLog {
-    private static final Pattern COMPLETED = Pattern.compile(
-            "Completed checkpoint (\\d+) for job \\S+ \\((\\d+) bytes, checkpointDuration=(\\d+) ms");
+    private static final Pattern COMPLETED =
+            Pattern.compile("Completed checkpoint (\\d+) for job \\S+ \\((\\d+) bytes, checkpointDuration=(\\d+) ms");
 
     /** One completed checkpoint. */
     public record Checkpoint(long id, long bytes, long durationMs) {}
@@ -31,8 +31,8 @@ public final class CheckpointLog {
             lines.forEach(line -> {
                 Matcher m = COMPLETED.matcher(line);
                 if (m.find()) {
-                    out.add(new Checkpoint(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-                            Long.parseLong(m.group(3))));
+                    out.add(new Checkpoint(
+                            Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
                 }
             });
         }
@@ -51,8 +51,8 @@ public final class CheckpointLog {
         long[] total = {0};
         Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
             @Override
-            public java.nio.file.FileVisitResult visitFile(Path file,
-                                                           java.nio.file.attribute.BasicFileAttributes attrs) {
+            public java.nio.file.FileVisitResult visitFile(
+                    Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
                 if (attrs.isRegularFile()) {
                     total[0] += attrs.size();
                 }

@@ -36,7 +36,8 @@ public final class FeedProgress implements AutoCloseable {
     }
 
     private List<TopicPartition> partitions(List<String> topics) throws ExecutionException, InterruptedException {
-        Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get();
+        Map<String, TopicDescription> d =
+                admin.describeTopics(topics).allTopicNames().get();
         return d.values().stream()
                 .flatMap(t -> t.partitions().stream().map(pi -> new TopicPartition(t.name(), pi.partition())))
                 .toList();
@@ -54,8 +55,9 @@ public final class FeedProgress implements AutoCloseable {
 
     /** Sum of the job's committed offsets over the feed topics (0 before its first checkpoint). */
     public long committed() throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata()
+                .get();
         long sum = 0;
         for (TopicPartition tp : feedPartitions) {
             OffsetAndMetadata o = offsets.get(tp);
@@ -69,8 +71,11 @@ public final class FeedProgress implements AutoCloseable {
     private long endOffsets(List<TopicPartition> partitions) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> req = partitions.stream()
                 .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest(), (a, b) -> a, HashMap::new));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> res = admin.listOffsets(req).all().get();
-        return res.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> res =
+                admin.listOffsets(req).all().get();
+        return res.values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                .sum();
     }
 
     @Override

@@ -14,13 +14,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.proto.FeverClinicVisit;
 import org.healthcode.ingest.proto.Ping;
 import org.healthcode.ingest.proto.Vaccination;
 import org.healthcode.ingest.pseudonym.IdNumbers;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
-import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * Freshness: from producing an event to seeing its effect in a status lookup. Each probe is a fever-clinic visit of a
@@ -47,8 +47,13 @@ public final class FreshnessProbe implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final long clockOffsetMs;
 
-    public FreshnessProbe(String bootstrapServers, Pseudonymiser pseudonymiser, String[] msisdns, String[] idNumbers,
-                          int pingsPerSecond, long clockOffsetMs) {
+    public FreshnessProbe(
+            String bootstrapServers,
+            Pseudonymiser pseudonymiser,
+            String[] msisdns,
+            String[] idNumbers,
+            int pingsPerSecond,
+            long clockOffsetMs) {
         this.clockOffsetMs = clockOffsetMs;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -71,21 +76,29 @@ public final class FreshnessProbe implements AutoCloseable {
         while (running.get()) {
             long now = System.currentTimeMillis() + clockOffsetMs;
             int who = (int) (n % msisdns.length);
-            Event.Builder e = Event.newBuilder().setEventId("bench-trickle-" + now + "-" + n)
-                    .setTime(IsoTimes.format(now)).setRegion("440100");
+            Event.Builder e = Event.newBuilder()
+                    .setEventId("bench-trickle-" + now + "-" + n)
+                    .setTime(IsoTimes.format(now))
+                    .setRegion("440100");
             String topic;
             if (n % 2 == 0) {
                 topic = "carrier";
-                e.setFeed("carrier").setType("ping").setMsisdn(msisdns[who])
+                e.setFeed("carrier")
+                        .setType("ping")
+                        .setMsisdn(msisdns[who])
                         .setPing(Ping.newBuilder().setLat(23.13).setLon(113.26));
             } else {
                 // the health feed trickles too (a vaccination changes no colour), as it does in a live region
                 topic = "health";
-                e.setFeed("health").setType("vaccination").setIdNumber(idNumbers[who])
+                e.setFeed("health")
+                        .setType("vaccination")
+                        .setIdNumber(idNumbers[who])
                         .setVaccination(Vaccination.newBuilder().setDose(3));
             }
             // keys spread the trickle over every partition of the topic, so no partition's watermark lags
-            producer.send(new ProducerRecord<>(topic, Long.toString(n).getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(
+                    topic,
+                    Long.toString(n).getBytes(StandardCharsets.UTF_8),
                     e.build().toByteArray()));
             n++;
             trickled.set(n);
@@ -107,14 +120,22 @@ public final class FreshnessProbe implements AutoCloseable {
             String idNumber = IdNumbers.of("440106", LocalDate.of(2001, 1, 1).plusDays(i / 1000), i % 1000);
             String personId = pseudonymiser.personId(idNumber);
             long sent = System.currentTimeMillis();
-            Event e = Event.newBuilder().setFeed("health").setType("fever_clinic_visit")
-                    .setEventId("bench-probe-" + sent + "-" + i).setTime(IsoTimes.format(sent + clockOffsetMs)).setRegion("440100")
-                    .setIdNumber(idNumber).setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("bench-clinic"))
+            Event e = Event.newBuilder()
+                    .setFeed("health")
+                    .setType("fever_clinic_visit")
+                    .setEventId("bench-probe-" + sent + "-" + i)
+                    .setTime(IsoTimes.format(sent + clockOffsetMs))
+                    .setRegion("440100")
+                    .setIdNumber(idNumber)
+                    .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("bench-clinic"))
                     .build();
-            producer.send(new ProducerRecord<>("health", e.getEventId().getBytes(StandardCharsets.UTF_8),
-                    e.toByteArray())).get();
+            producer.send(new ProducerRecord<>(
+                            "health", e.getEventId().getBytes(StandardCharsets.UTF_8), e.toByteArray()))
+                    .get();
             long sentNanos = System.nanoTime();
-            HttpRequest req = HttpRequest.newBuilder(serving.resolve("/v1/status/" + personId)).GET().build();
+            HttpRequest req = HttpRequest.newBuilder(serving.resolve("/v1/status/" + personId))
+                    .GET()
+                    .build();
             long latencyMs = timeoutMs;
             while ((System.nanoTime() - sentNanos) / 1_000_000 < timeoutMs) {
                 if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -136,8 +157,8 @@ public final class FreshnessProbe implements AutoCloseable {
     public String diagnose(String bootstrapServers, int probes) {
         java.util.Set<String> persons = new java.util.HashSet<>();
         for (int i = 0; i < probes; i++) {
-            persons.add(pseudonymiser.personId(IdNumbers.of("440106", LocalDate.of(2001, 1, 1).plusDays(i / 1000),
-                    i % 1000)));
+            persons.add(pseudonymiser.personId(
+                    IdNumbers.of("440106", LocalDate.of(2001, 1, 1).plusDays(i / 1000), i % 1000)));
         }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers);
@@ -161,7 +182,8 @@ public final class FreshnessProbe implements AutoCloseable {
                             statusHits++;
                         }
                     } else if (new String(rec.value() == null ? new byte[0] : rec.value(), StandardCharsets.ISO_8859_1)
-                            .contains("bench-probe") || key.contains("bench-probe")) {
+                                    .contains("bench-probe")
+                            || key.contains("bench-probe")) {
                         rejectedHits++;
                     }
                 }

@@ -18,13 +18,13 @@ import org.healthcode.bench.report.Results;
 import org.healthcode.bench.rules.RulesCeiling;
 import org.healthcode.bench.rules.RulesCeilingBench;
 import org.healthcode.broker.KafkaBroker;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.city.CityConfig;
 import org.healthcode.ingest.city.SyntheticCity;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.ingest.sinks.FeedProducer;
-import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.launcher.DemoTopics;
 import org.healthcode.launcher.JobJvm;
 import org.healthcode.launcher.ModuleProcess;
@@ -43,7 +43,9 @@ import picocli.CommandLine.ParentCommand;
  * <p>The city's events are produced to the feed topics first; then the job starts and is timed until its committed
  * source offsets (Flink commits them when a checkpoint completes) reach the topics' end offsets.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
         description = "events/s through the risk job (exactly-once, RocksDB), freshness, checkpoints, state size")
 public final class PipelineBench implements Callable<Integer> {
     private static final String RISK_JOB = "org.healthcode.risk.RiskJob";
@@ -51,6 +53,7 @@ public final class PipelineBench implements Callable<Integer> {
     private static final String PASS_THROUGH_GROUP = "healthcode-pass-through";
     /** DESIGN §6: the risk job's steady rate as a share of the same-run pass-through job's. */
     private static final double REFERENCE_RATIO_GOAL = 0.6;
+
     private static final String SERVE_MAIN = "org.healthcode.interop.ServeMain";
     private static final long CHINA = 1_410_000_000L;
     private static final int TRICKLE_PER_SECOND = 200;
@@ -77,25 +80,36 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", defaultValue = "1s", description = "the job's checkpoint interval")
     String checkpointInterval;
 
-    @Option(names = "--job-arg", description = "extra argument passed to RiskJob as is (repeatable), "
-            + "e.g. --job-arg=--out-of-orderness --job-arg=1s")
+    @Option(
+            names = "--job-arg",
+            description = "extra argument passed to RiskJob as is (repeatable), "
+                    + "e.g. --job-arg=--out-of-orderness --job-arg=1s")
     List<String> jobArgs = new ArrayList<>();
 
-    @Option(names = "--state-backend", split = ",", description = "the job's state backend, one run each: rocksdb, "
-            + "hashmap or both (rocksdb,hashmap); default rocksdb")
+    @Option(
+            names = "--state-backend",
+            split = ",",
+            description = "the job's state backend, one run each: rocksdb, "
+                    + "hashmap or both (rocksdb,hashmap); default rocksdb")
     List<String> stateBackends;
 
-    @Option(names = "--without-pings", description = "send every event of the city but the carrier pings (contact "
-            + "detection's ping path is most of a city's events; this measures the rest of the job on its own)")
+    @Option(
+            names = "--without-pings",
+            description = "send every event of the city but the carrier pings (contact "
+                    + "detection's ping path is most of a city's events; this measures the rest of the job on its own)")
     boolean withoutPings;
 
-    @Option(names = "--job-jvm-arg", description = "extra JVM option of the job's process (repeatable), e.g. "
-            + "--job-jvm-arg=-XX:StartFlightRecording=filename=job.jfr,settings=profile")
+    @Option(
+            names = "--job-jvm-arg",
+            description = "extra JVM option of the job's process (repeatable), e.g. "
+                    + "--job-jvm-arg=-XX:StartFlightRecording=filename=job.jfr,settings=profile")
     List<String> jobJvmArgs = new ArrayList<>();
 
-    @Option(names = "--no-reference", description = "skip the same-run reference (run by default before the risk job:"
-            + " a pass-through job over the same topics, decode, one record out per event, exactly-once, no keyed"
-            + " state)")
+    @Option(
+            names = "--no-reference",
+            description = "skip the same-run reference (run by default before the risk job:"
+                    + " a pass-through job over the same topics, decode, one record out per event, exactly-once, no keyed"
+                    + " state)")
     boolean noReference;
 
     @Option(names = "--probes", description = "freshness probes (default 30; quick 3)")
@@ -112,9 +126,13 @@ public final class PipelineBench implements Callable<Integer> {
         int d = days != null ? days : 1;
         Results r = new Results("pipeline", quick);
         ObjectNode s = r.settings();
-        s.set("persons", Results.array().addAll(sizes.stream()
-                .map(i -> (com.fasterxml.jackson.databind.JsonNode) com.fasterxml.jackson.databind.node.IntNode.valueOf(i))
-                .toList()));
+        s.set(
+                "persons",
+                Results.array()
+                        .addAll(sizes.stream()
+                                .map(i -> (com.fasterxml.jackson.databind.JsonNode)
+                                        com.fasterxml.jackson.databind.node.IntNode.valueOf(i))
+                                .toList()));
         s.put("days", d);
         s.put("seed", seed);
         s.put("parallelism", parallelism);
@@ -122,20 +140,23 @@ public final class PipelineBench implements Callable<Integer> {
         List<String> backends = stateBackends != null ? stateBackends : List.of("rocksdb");
         for (String b : backends) {
             if (!b.equals("rocksdb") && !b.equals("hashmap")) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--state-backend: must be rocksdb or hashmap, not " + b);
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "--state-backend: must be rocksdb or hashmap, not " + b);
             }
         }
-        s.put("stateBackends", String.join(",", backends) + " (rocksdb: incremental checkpoints; hashmap: full"
-                + " snapshots of the heap state)");
+        s.put(
+                "stateBackends",
+                String.join(",", backends) + " (rocksdb: incremental checkpoints; hashmap: full"
+                        + " snapshots of the heap state)");
         s.put("deliveryGuarantee", "exactly-once (transactional status and rejected sinks, read_committed lookups)");
         FeedMix mix = withoutPings ? FeedMix.WITHOUT_PINGS : FeedMix.ALL;
         s.put("feedMix", mix.wireName());
         s.put("extraJobArgs", String.join(" ", jobArgs));
         s.put("jobGcOptions", String.join(" ", JobJvm.gcOptions()));
         s.put("extraJobJvmArgs", String.join(" ", jobJvmArgs));
-        r.note("broker, producer, job and serving process share the same " + r.machine().cores()
-                + " cores; 'per core' figures divide by " + r.machine().cores());
+        r.note("broker, producer, job and serving process share the same "
+                + r.machine().cores() + " cores; 'per core' figures divide by "
+                + r.machine().cores());
         ArrayNode runs = r.figures().putArray("runs");
         for (int n : sizes) {
             // The city keeps its default start (2022). Starting it "now" would let the live trickle continue its
@@ -170,13 +191,21 @@ public final class PipelineBench implements Callable<Integer> {
         if (rocks == null || heap == null || rocks.path("eventsPerSecondSteady").asDouble() <= 0) {
             return;
         }
-        double ratio = heap.path("eventsPerSecondSteady").asDouble() / rocks.path("eventsPerSecondSteady").asDouble();
+        double ratio = heap.path("eventsPerSecondSteady").asDouble()
+                / rocks.path("eventsPerSecondSteady").asDouble();
         heap.put("ratioSteadyHeapToRocksDb", ratio);
         r.line(String.format("[%,d persons] heap (hashmap) / RocksDB steady events/s = %.2f", n, ratio));
     }
 
-    private ObjectNode runCity(Results r, Path root, CityConfig cityConfig, FeedMix mix,
-                               RulesCeiling.Outcome ceiling, String backend, boolean quick) throws Exception {
+    private ObjectNode runCity(
+            Results r,
+            Path root,
+            CityConfig cityConfig,
+            FeedMix mix,
+            RulesCeiling.Outcome ceiling,
+            String backend,
+            boolean quick)
+            throws Exception {
         int n = cityConfig.persons();
         ObjectNode run = Results.object();
         run.put("persons", n);
@@ -200,22 +229,33 @@ public final class PipelineBench implements Callable<Integer> {
             try (FeedProducer producer = new FeedProducer(bootstrap)) {
                 stats = city.run(mix.counting(producer, sent, last));
             }
-            long cityLastEventMs = last[0] == null ? cityConfig.start().toEpochMilli() : IsoTimes.parse(last[0].getTime());
+            long cityLastEventMs =
+                    last[0] == null ? cityConfig.start().toEpochMilli() : IsoTimes.parse(last[0].getTime());
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             run.put("events", sent[0]);
             run.put("cityEvents", stats.events());
             run.put("produceSeconds", produceSeconds);
-            r.line(String.format("%sproduced %,d feed events in %.1f s (%,.0f/s)", tag, sent[0],
-                    produceSeconds, sent[0] / produceSeconds));
+            r.line(String.format(
+                    "%sproduced %,d feed events in %.1f s (%,.0f/s)",
+                    tag, sent[0], produceSeconds, sent[0] / produceSeconds));
 
             Path jobWork = work.resolve("job");
             Path checkpoints = work.resolve("checkpoints");
             // the job pseudonymises with the development secret of its work directory; the probes need the same
             Pseudonymiser pseudonymiser = new Pseudonymiser(RegionSecret.resolve(null, jobWork));
-            List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--checkpoint-dir",
-                    checkpoints.toString(), "--work-dir", jobWork.toString(), "--parallelism",
-                    Integer.toString(parallelism), "--checkpoint-interval", checkpointInterval,
-                    "--state-backend", backend));
+            List<String> args = new ArrayList<>(List.of(
+                    "--bootstrap-servers",
+                    bootstrap,
+                    "--checkpoint-dir",
+                    checkpoints.toString(),
+                    "--work-dir",
+                    jobWork.toString(),
+                    "--parallelism",
+                    Integer.toString(parallelism),
+                    "--checkpoint-interval",
+                    checkpointInterval,
+                    "--state-backend",
+                    backend));
             // the job's Prometheus reporter (one port per process of its MiniCluster): RocksDB's live data size
             List<Integer> metricsPorts = List.of(freePort(), freePort());
             if (backend.equals("rocksdb")) {
@@ -229,11 +269,16 @@ public final class PipelineBench implements Callable<Integer> {
             if (!noReference) {
                 reference = passThrough(r, run, work, frozen, bootstrap, backend, tag, quick);
             }
-            try (FeedProgress progress = new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(),
-                    "status");
-                 ModuleProcess job = ModuleProcess.start(frozen, "risk-model", RISK_JOB, args,
-                         JobJvm.jvmOptions(List.of(), jobJvmArgs), jobLog,
-                         Pattern.compile("JOB RUNNING (\\S+)"))) {
+            try (FeedProgress progress =
+                            new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(), "status");
+                    ModuleProcess job = ModuleProcess.start(
+                            frozen,
+                            "risk-model",
+                            RISK_JOB,
+                            args,
+                            JobJvm.jvmOptions(List.of(), jobJvmArgs),
+                            jobLog,
+                            Pattern.compile("JOB RUNNING (\\S+)"))) {
                 job.awaitReady(Duration.ofMinutes(3));
                 Timed t = timeUntilCaughtUp(progress, job, quick);
                 long end = t.end();
@@ -255,25 +300,47 @@ public final class PipelineBench implements Callable<Integer> {
                 run.put("statusRecords", progress.statusEnd());
                 double ceilingPerSecond = ceiling.eventsPerSecond();
                 run.put("ratioSteadyToCeilingOneThread", steady / ceilingPerSecond);
-                run.put("ratioSteadyPerCoreToCeilingOneThread", steady / r.machine().cores() / ceilingPerSecond);
+                run.put(
+                        "ratioSteadyPerCoreToCeilingOneThread",
+                        steady / r.machine().cores() / ceilingPerSecond);
                 if (caughtUp) {
-                    r.line(String.format("%sjob read and committed all %,d events in %.1f s from JOB RUNNING: %,.0f"
+                    r.line(String.format(
+                            "%sjob read and committed all %,d events in %.1f s from JOB RUNNING: %,.0f"
                                     + " events/s overall, %,.0f events/s steady (%s) = %,.0f per core; status topic"
-                                    + " end offset %,d", tag, end, total, end / total, steady, w.describe(),
-                            steady / r.machine().cores(), progress.statusEnd()));
+                                    + " end offset %,d",
+                            tag,
+                            end,
+                            total,
+                            end / total,
+                            steady,
+                            w.describe(),
+                            steady / r.machine().cores(),
+                            progress.statusEnd()));
                 } else {
-                    r.line(String.format("%sjob DID NOT catch up: %,d of %,d events committed in %.1f s from JOB"
+                    r.line(String.format(
+                            "%sjob DID NOT catch up: %,d of %,d events committed in %.1f s from JOB"
                                     + " RUNNING (%.0f%%): %,.0f events/s overall, %,.0f events/s steady (%s) = %,.0f"
-                                    + " per core; status topic end offset %,d", tag, committed, end, total,
-                            100.0 * committed / Math.max(1, end), committed / total, steady, w.describe(),
-                            steady / r.machine().cores(), progress.statusEnd()));
+                                    + " per core; status topic end offset %,d",
+                            tag,
+                            committed,
+                            end,
+                            total,
+                            100.0 * committed / Math.max(1, end),
+                            committed / total,
+                            steady,
+                            w.describe(),
+                            steady / r.machine().cores(),
+                            progress.statusEnd()));
                 }
-                r.line(String.format("%sthe job's own CPU time: %.1f CPU-s in all; %,.0f events per CPU-second of the"
-                        + " job process in the steady window (what one fully used core would do, less sensitive to"
-                        + " the other load)", tag, t.cpuNanos() / 1e9, perCpu));
+                r.line(String.format(
+                        "%sthe job's own CPU time: %.1f CPU-s in all; %,.0f events per CPU-second of the"
+                                + " job process in the steady window (what one fully used core would do, less sensitive to"
+                                + " the other load)",
+                        tag, t.cpuNanos() / 1e9, perCpu));
                 run.put("ratioPerJobCpuSecondToCeilingOneThread", perCpu / ceilingPerSecond);
-                r.line(String.format("%sratio: pipeline per core / ceiling (1 thread, decode+rules) = %.3f", tag,
-                        steady / r.machine().cores() / ceilingPerSecond));
+                r.line(String.format(
+                        "%sratio: pipeline per core / ceiling (1 thread, decode+rules) = %.3f",
+                        tag, steady / r.machine().cores() / ceilingPerSecond));
                 if (reference != null) {
                     referenceRatio(r, run, t, reference, tag);
                 }
@@ -291,8 +358,8 @@ public final class PipelineBench implements Callable<Integer> {
                     }
                     // the trickle continues the city's clock a minute after its last event (see FreshnessProbe)
                     long clockOffsetMs = cityLastEventMs + 60_000 - System.currentTimeMillis();
-                    try (FreshnessProbe probe = new FreshnessProbe(bootstrap, pseudonymiser, msisdns, idNumbers,
-                            TRICKLE_PER_SECOND, clockOffsetMs)) {
+                    try (FreshnessProbe probe = new FreshnessProbe(
+                            bootstrap, pseudonymiser, msisdns, idNumbers, TRICKLE_PER_SECOND, clockOffsetMs)) {
                         try {
                             freshness(r, run, frozen, work, bootstrap, probe, tag, quick);
                         } catch (java.io.IOException e) {
@@ -303,8 +370,8 @@ public final class PipelineBench implements Callable<Integer> {
                     }
                 }
                 rejected(r, run, bootstrap, tag);
-                StateMetrics.Sizes live = backend.equals("rocksdb") && job.isAlive()
-                        ? StateMetrics.scrape(metricsPorts) : null;
+                StateMetrics.Sizes live =
+                        backend.equals("rocksdb") && job.isAlive() ? StateMetrics.scrape(metricsPorts) : null;
                 checkpoints(r, run, jobLog, checkpoints, n, tag);
                 liveState(r, run, live, n, tag);
                 jobProblems(r, jobLog);
@@ -327,7 +394,9 @@ public final class PipelineBench implements Callable<Integer> {
         long started = System.nanoTime();
         long end = progress.feedEnd();
         List<long[]> samples = new ArrayList<>();
-        long deadline = started + Duration.ofMinutes(quick ? Math.min(5, timeoutMinutes) : timeoutMinutes).toNanos();
+        long deadline = started
+                + Duration.ofMinutes(quick ? Math.min(5, timeoutMinutes) : timeoutMinutes)
+                        .toNanos();
         long committed = 0;
         while (committed < end && System.nanoTime() < deadline && job.isAlive()) {
             Thread.sleep(500);
@@ -341,21 +410,46 @@ public final class PipelineBench implements Callable<Integer> {
      * The same-run reference: {@code PassThroughJob} over the same topics, in its own JVM with the risk job's JVM
      * options, parallelism, checkpoint interval and state backend, timed the same way; stopped once caught up.
      */
-    private Timed passThrough(Results r, ObjectNode run, Path work, Path frozen, String bootstrap, String backend,
-                              String tag, boolean quick) throws Exception {
-        org.healthcode.broker.Topics.ensure(bootstrap, List.of(org.healthcode.broker.Topics.plain("pass-through",
-                parallelism)));
-        List<String> args = List.of("--bootstrap-servers", bootstrap, "--checkpoint-dir",
-                work.resolve("reference-checkpoints").toString(), "--work-dir", work.resolve("job").toString(),
-                "--parallelism", Integer.toString(parallelism), "--checkpoint-interval", checkpointInterval,
-                "--state-backend", backend, "--group-id", PASS_THROUGH_GROUP, "--transactional-id-prefix",
+    private Timed passThrough(
+            Results r,
+            ObjectNode run,
+            Path work,
+            Path frozen,
+            String bootstrap,
+            String backend,
+            String tag,
+            boolean quick)
+            throws Exception {
+        org.healthcode.broker.Topics.ensure(
+                bootstrap, List.of(org.healthcode.broker.Topics.plain("pass-through", parallelism)));
+        List<String> args = List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--checkpoint-dir",
+                work.resolve("reference-checkpoints").toString(),
+                "--work-dir",
+                work.resolve("job").toString(),
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--checkpoint-interval",
+                checkpointInterval,
+                "--state-backend",
+                backend,
+                "--group-id",
+                PASS_THROUGH_GROUP,
+                "--transactional-id-prefix",
                 PASS_THROUGH_GROUP);
         Timed t;
-        try (FeedProgress progress = new FeedProgress(bootstrap, PASS_THROUGH_GROUP, DemoTopics.feedTopics(),
-                "pass-through");
-             ModuleProcess job = ModuleProcess.start(frozen, "risk-model", PASS_THROUGH_JOB, args,
-                     JobJvm.jvmOptions(List.of(), List.of()), work.resolve("reference.log"),
-                     Pattern.compile("JOB RUNNING (\\S+)"))) {
+        try (FeedProgress progress =
+                        new FeedProgress(bootstrap, PASS_THROUGH_GROUP, DemoTopics.feedTopics(), "pass-through");
+                ModuleProcess job = ModuleProcess.start(
+                        frozen,
+                        "risk-model",
+                        PASS_THROUGH_JOB,
+                        args,
+                        JobJvm.jvmOptions(List.of(), List.of()),
+                        work.resolve("reference.log"),
+                        Pattern.compile("JOB RUNNING (\\S+)"))) {
             job.awaitReady(Duration.ofMinutes(3));
             t = timeUntilCaughtUp(progress, job, quick);
             ObjectNode ref = run.putObject("reference");
@@ -367,10 +461,15 @@ public final class PipelineBench implements Callable<Integer> {
             ref.put("eventsPerSecondSteady", t.window().eventsPerSecond());
             ref.put("eventsPerJobCpuSecondSteady", t.window().eventsPerCpuSecond());
             ref.put("recordsOut", progress.statusEnd());
-            r.line(String.format("%sreference (pass-through job, same topics, exactly-once, no keyed state): %s %,d"
-                            + " events in %.1f s, %,.0f events/s steady, %,.0f per CPU-second of its process", tag,
-                    t.caughtUp() ? "all" : "DID NOT catch up:", t.committed(), t.seconds(),
-                    t.window().eventsPerSecond(), t.window().eventsPerCpuSecond()));
+            r.line(String.format(
+                    "%sreference (pass-through job, same topics, exactly-once, no keyed state): %s %,d"
+                            + " events in %.1f s, %,.0f events/s steady, %,.0f per CPU-second of its process",
+                    tag,
+                    t.caughtUp() ? "all" : "DID NOT catch up:",
+                    t.committed(),
+                    t.seconds(),
+                    t.window().eventsPerSecond(),
+                    t.window().eventsPerCpuSecond()));
             if (!job.isAlive()) {
                 r.note("the pass-through reference exited during the run: see reference.log (kept with --keep-work)");
             }
@@ -391,8 +490,12 @@ public final class PipelineBench implements Callable<Integer> {
             run.put("ratioPerJobCpuSecondToReference", job.window().eventsPerCpuSecond() / refCpu);
         }
         run.put("referenceGoalMet", ratio >= REFERENCE_RATIO_GOAL);
-        r.line(String.format("%sratio to the same-run pass-through reference: %.2f steady events/s (goal >= %.1f: %s),"
-                        + " %.2f per CPU-second", tag, ratio, REFERENCE_RATIO_GOAL,
+        r.line(String.format(
+                "%sratio to the same-run pass-through reference: %.2f steady events/s (goal >= %.1f: %s),"
+                        + " %.2f per CPU-second",
+                tag,
+                ratio,
+                REFERENCE_RATIO_GOAL,
                 ratio >= REFERENCE_RATIO_GOAL ? "met" : "not met",
                 refCpu > 0 ? job.window().eventsPerCpuSecond() / refCpu : Double.NaN));
     }
@@ -410,19 +513,40 @@ public final class PipelineBench implements Callable<Integer> {
         byCategory.forEach(j::put);
         r.line(String.format("%srejected topic: %,d records%s", tag, total, total == 0 ? "" : " " + byCategory));
         if (total > 0) {
-            r.note(String.format("%s%,d records were rejected (%s): the job did not process the whole city as a"
-                    + " clean run does (late pings: its watermark passed a partition it had marked idle, e.g. on a"
-                    + " starved machine); do not compare this run's figures with a clean run's", tag, total,
-                    byCategory));
+            r.note(String.format(
+                    "%s%,d records were rejected (%s): the job did not process the whole city as a"
+                            + " clean run does (late pings: its watermark passed a partition it had marked idle, e.g. on a"
+                            + " starved machine); do not compare this run's figures with a clean run's",
+                    tag, total, byCategory));
         }
     }
 
-    private void freshness(Results r, ObjectNode run, Path root, Path work, String bootstrap, FreshnessProbe probe,
-                           String tag, boolean quick) throws Exception {
-        List<String> args = List.of("--bootstrap-servers", bootstrap, "--data-dir", work.resolve("view").toString(),
-                "--http-port", "0", "--dev-open-lookups");
-        try (ModuleProcess serve = ModuleProcess.start(root, "interop", SERVE_MAIN, args, List.of("-Xmx512m"),
-                work.resolve("serve.log"), Pattern.compile("SERVING READY (\\S+)"))) {
+    private void freshness(
+            Results r,
+            ObjectNode run,
+            Path root,
+            Path work,
+            String bootstrap,
+            FreshnessProbe probe,
+            String tag,
+            boolean quick)
+            throws Exception {
+        List<String> args = List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--data-dir",
+                work.resolve("view").toString(),
+                "--http-port",
+                "0",
+                "--dev-open-lookups");
+        try (ModuleProcess serve = ModuleProcess.start(
+                root,
+                "interop",
+                SERVE_MAIN,
+                args,
+                List.of("-Xmx512m"),
+                work.resolve("serve.log"),
+                Pattern.compile("SERVING READY (\\S+)"))) {
             URI base = URI.create(serve.awaitReady(Duration.ofMinutes(2)));
             int count = probes != null ? probes : quick ? 3 : 30;
             Thread.sleep(3_000); // the view catches up with the status topic; the trickle moves the watermark
@@ -433,9 +557,10 @@ public final class PipelineBench implements Callable<Integer> {
             f.put("trickleEventsPerSecond", TRICKLE_PER_SECOND);
             f.put("seconds", (System.nanoTime() - t) / 1e9);
             run.set("freshness", f);
-            r.line(String.format("%sfreshness (fever visit produced -> status 200 in a lookup), %d probes:"
-                            + " p50 %d ms, p99 %d ms, max %d ms", tag, count, h.getValueAtPercentile(50),
-                    h.getValueAtPercentile(99), h.getMaxValue()));
+            r.line(String.format(
+                    "%sfreshness (fever visit produced -> status 200 in a lookup), %d probes:"
+                            + " p50 %d ms, p99 %d ms, max %d ms",
+                    tag, count, h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
             if (h.getMaxValue() >= PROBE_TIMEOUT_MS) {
                 String why = probe.diagnose(bootstrap, count);
                 f.put("timeoutDiagnosis", why);
@@ -450,17 +575,21 @@ public final class PipelineBench implements Callable<Integer> {
      * retention check, before the job has read it, and the job's progress would count events it never saw.
      */
     private static void keepFeedsWhole(String bootstrap) throws Exception {
-        java.util.Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+        java.util.Map<
+                        org.apache.kafka.common.config.ConfigResource,
+                        java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
                 changes = new java.util.HashMap<>();
         for (String topic : DemoTopics.feedTopics()) {
-            changes.put(new org.apache.kafka.common.config.ConfigResource(
+            changes.put(
+                    new org.apache.kafka.common.config.ConfigResource(
                             org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic),
-                    List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
-                            org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1"),
+                    List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                            new org.apache.kafka.clients.admin.ConfigEntry(
+                                    org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1"),
                             org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
         }
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                java.util.Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.incrementalAlterConfigs(changes).all().get();
         }
     }
@@ -472,16 +601,19 @@ public final class PipelineBench implements Callable<Integer> {
         }
         String log = java.nio.file.Files.readString(jobLog);
         if (log.contains("InvalidRecordException: Timestamp ")) {
-            r.note("the risk job's status sink wrote records whose timestamp Kafka refused (event-time stamps beyond the"
-                    + " broker's log.message.timestamp.after.max.ms, 1 h): the job failed over; a risk-model bug");
+            r.note(
+                    "the risk job's status sink wrote records whose timestamp Kafka refused (event-time stamps beyond the"
+                            + " broker's log.message.timestamp.after.max.ms, 1 h): the job failed over; a risk-model bug");
         }
         if (log.contains("Timestamp 9223372036854775807")) {
             r.note("the risk job's status sink failed with record timestamp Long.MAX_VALUE (a watermark of +infinity "
                     + "reached PersonRiskFunction's timers, e.g. when every feed split is idle and only the rules "
                     + "source's MAX watermark is left) and the job restarted: a risk-model bug, see job.log");
         }
-        long restarts = log.lines().filter(l -> l.contains("switched from RUNNING to RESTARTING")
-                || l.contains("switched from RUNNING to FAILING")).count();
+        long restarts = log.lines()
+                .filter(l -> l.contains("switched from RUNNING to RESTARTING")
+                        || l.contains("switched from RUNNING to FAILING"))
+                .count();
         if (restarts > 0) {
             r.note("the risk job failed over " + restarts + " time(s) during the run (see job.log)");
         }
@@ -496,13 +628,18 @@ public final class PipelineBench implements Callable<Integer> {
         return n;
     }
 
-    private static void checkpoints(Results r, ObjectNode run, Path jobLog, Path dir, int n, String tag) throws Exception {
+    private static void checkpoints(Results r, ObjectNode run, Path jobLog, Path dir, int n, String tag)
+            throws Exception {
         List<CheckpointLog.Checkpoint> cps = CheckpointLog.read(jobLog);
         ObjectNode c = run.putObject("checkpoints");
         c.put("completed", cps.size());
         if (!cps.isEmpty()) {
-            LongSummaryStatistics d = cps.stream().mapToLong(CheckpointLog.Checkpoint::durationMs).summaryStatistics();
-            List<Long> sorted = cps.stream().map(CheckpointLog.Checkpoint::durationMs).sorted().toList();
+            LongSummaryStatistics d =
+                    cps.stream().mapToLong(CheckpointLog.Checkpoint::durationMs).summaryStatistics();
+            List<Long> sorted = cps.stream()
+                    .map(CheckpointLog.Checkpoint::durationMs)
+                    .sorted()
+                    .toList();
             c.put("durationMsMin", d.getMin());
             c.put("durationMsMedian", sorted.get(sorted.size() / 2));
             c.put("durationMsP90", sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * 0.9))));
@@ -510,21 +647,28 @@ public final class PipelineBench implements Callable<Integer> {
             long full = cps.get(cps.size() - 1).bytes();
             c.put("lastCheckpointBytesReported", full);
             c.put("lastCheckpointBytesPerPerson", full / (double) n);
-            r.line(String.format("%slast checkpoint's full size (every file it references, as Flink reports it):"
-                    + " %,d bytes = %,.0f bytes per person -> %.2f TB for 1.41 billion people", tag, full,
-                    full / (double) n, full / (double) n * CHINA / 1e12));
-            r.line(String.format("%scheckpoints: %d completed, duration median %d ms, p90 %d ms, max %d ms",
-                    tag, cps.size(), c.get("durationMsMedian").asLong(), c.get("durationMsP90").asLong(), d.getMax()));
+            r.line(String.format(
+                    "%slast checkpoint's full size (every file it references, as Flink reports it):"
+                            + " %,d bytes = %,.0f bytes per person -> %.2f TB for 1.41 billion people",
+                    tag, full, full / (double) n, full / (double) n * CHINA / 1e12));
+            r.line(String.format(
+                    "%scheckpoints: %d completed, duration median %d ms, p90 %d ms, max %d ms",
+                    tag,
+                    cps.size(),
+                    c.get("durationMsMedian").asLong(),
+                    c.get("durationMsP90").asLong(),
+                    d.getMax()));
         }
         long bytes = CheckpointLog.directoryBytes(dir);
         c.put("retainedDirectoryBytes", bytes);
         double perPerson = bytes / (double) n;
         c.put("bytesPerPerson", perPerson);
         c.put("projectedBytesFor1410MillionPersons", perPerson * CHINA);
-        r.line(String.format("%sstate on disk: %,d bytes in the checkpoint directory = %,.0f bytes per person"
+        r.line(String.format(
+                "%sstate on disk: %,d bytes in the checkpoint directory = %,.0f bytes per person"
                         + " -> %.2f TB for 1.41 billion people (state grows with events too: the duplicate filter"
-                        + " keeps the ids of the events within the allowed lateness, pings excepted)", tag, bytes, perPerson,
-                perPerson * CHINA / 1e12));
+                        + " keeps the ids of the events within the allowed lateness, pings excepted)",
+                tag, bytes, perPerson, perPerson * CHINA / 1e12));
     }
 
     /**
@@ -547,12 +691,15 @@ public final class PipelineBench implements Callable<Integer> {
                 .forEach(e -> byState.put(e.getKey(), e.getValue()));
         StringBuilder top = new StringBuilder();
         live.liveDataByFamily().entrySet().stream()
-                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-                .forEach(e -> top.append(String.format("%s%s %.0f", top.length() == 0 ? "" : ", ", e.getKey(),
-                        e.getValue() / (double) n)));
-        r.line(String.format("%sRocksDB live data (estimate-live-data-size, all subtasks): %,d bytes = %,.0f bytes per"
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
+                .forEach(e -> top.append(String.format(
+                        "%s%s %.0f", top.length() == 0 ? "" : ", ", e.getKey(), e.getValue() / (double) n)));
+        r.line(String.format(
+                "%sRocksDB live data (estimate-live-data-size, all subtasks): %,d bytes = %,.0f bytes per"
                         + " person -> %.2f TB for 1.41 billion people; live SST files %,d bytes; per person by state:"
-                        + " %s", tag, live.liveData(), perPerson, perPerson * CHINA / 1e12, live.liveSstFiles(), top));
+                        + " %s",
+                tag, live.liveData(), perPerson, perPerson * CHINA / 1e12, live.liveSstFiles(), top));
     }
 
     private static int freePort() throws java.io.IOException {
@@ -563,8 +710,12 @@ public final class PipelineBench implements Callable<Integer> {
 
     /** CPU time (user + system) of process {@code pid} so far, in ns; 0 when unknown. */
     private static long cpuNanos(long pid) {
-        return pid < 0 ? 0 : ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
-                .map(Duration::toNanos).orElse(0L);
+        return pid < 0
+                ? 0
+                : ProcessHandle.of(pid)
+                        .flatMap(p -> p.info().totalCpuDuration())
+                        .map(Duration::toNanos)
+                        .orElse(0L);
     }
 
     /**

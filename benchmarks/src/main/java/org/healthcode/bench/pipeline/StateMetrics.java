@@ -28,11 +28,15 @@ public final class StateMetrics {
     /** Scrapes every port on localhost and sums; ports that do not answer count nothing. */
     public static Sizes scrape(List<Integer> ports) {
         StringBuilder all = new StringBuilder();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int port : ports) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 all.append(r.body()).append('\n');
             } catch (Exception e) {
                 // the job manager's reporter has no state metrics; a port that does not answer has none either

@@ -32,7 +32,9 @@ import picocli.CommandLine.ParentCommand;
  * ceiling loop over the same city in the same run. Times run from the child's start to its {@code REPLAY DONE}
  * line: JVM and MiniCluster start, the archive's scan, the job and writing the sorted files.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         description = "replay of a city file, --mode fast beside --mode streaming and the ceiling loop")
 public final class ReplayBench implements Callable<Integer> {
     private static final Pattern DONE = Pattern.compile("(REPLAY DONE.*)");
@@ -93,17 +95,31 @@ public final class ReplayBench implements Callable<Integer> {
                 ObjectNode run = runs.addObject();
                 run.put("mode", mode);
                 double load = Machine.loadAverageNow();
-                List<String> args = new ArrayList<>(List.of("--events", city.toString(), "--out",
-                        work.resolve("out-" + mode).toString(), "--mode", mode, "--work-dir", work.toString()));
+                List<String> args = new ArrayList<>(List.of(
+                        "--events",
+                        city.toString(),
+                        "--out",
+                        work.resolve("out-" + mode).toString(),
+                        "--mode",
+                        mode,
+                        "--work-dir",
+                        work.toString()));
                 long start = System.nanoTime();
                 String done;
                 double cpu;
-                try (ModuleProcess child = ModuleProcess.start(frozen, "risk-model", "org.healthcode.risk.ReplayJob",
-                        args, JobJvm.jvmOptions(List.of("-Xmx" + heap, "-Xms" + heap), List.of()),
-                        work.resolve("replay-" + mode + ".log"), DONE)) {
+                try (ModuleProcess child = ModuleProcess.start(
+                        frozen,
+                        "risk-model",
+                        "org.healthcode.risk.ReplayJob",
+                        args,
+                        JobJvm.jvmOptions(List.of("-Xmx" + heap, "-Xms" + heap), List.of()),
+                        work.resolve("replay-" + mode + ".log"),
+                        DONE)) {
                     done = child.awaitReady(Duration.ofMinutes(timeoutMinutes));
-                    cpu = ProcessHandle.of(child.pid()).flatMap(p -> p.info().totalCpuDuration())
-                            .map(d -> d.toMillis() / 1000.0).orElse(-1.0);
+                    cpu = ProcessHandle.of(child.pid())
+                            .flatMap(p -> p.info().totalCpuDuration())
+                            .map(d -> d.toMillis() / 1000.0)
+                            .orElse(-1.0);
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
                 run.put("seconds", secs);
@@ -114,13 +130,22 @@ public final class ReplayBench implements Callable<Integer> {
                 run.put("done", done.replaceFirst(" -> .*$", ""));
                 run.put("loadAverage1mAtStart", load);
                 run.put("loadAverage1mAtEnd", Machine.loadAverageNow());
-                r.line(String.format("replay --mode %s: %,d events in %.1f s (%.1f CPU-s) = %,.0f events/s, %,.0f per"
-                                + " CPU-second; ceiling/replay %.1fx; load %.1f -> %.1f", mode, lines, secs, cpu,
-                        lines / secs, cpu > 0 ? lines / cpu : -1, ceiling.eventsPerSecond() / (lines / secs), load,
+                r.line(String.format(
+                        "replay --mode %s: %,d events in %.1f s (%.1f CPU-s) = %,.0f events/s, %,.0f per"
+                                + " CPU-second; ceiling/replay %.1fx; load %.1f -> %.1f",
+                        mode,
+                        lines,
+                        secs,
+                        cpu,
+                        lines / secs,
+                        cpu > 0 ? lines / cpu : -1,
+                        ceiling.eventsPerSecond() / (lines / secs),
+                        load,
                         Machine.loadAverageNow()));
             }
             if (runs.size() == 2) {
-                double ratio = runs.get(1).path("seconds").asDouble() / runs.get(0).path("seconds").asDouble();
+                double ratio = runs.get(1).path("seconds").asDouble()
+                        / runs.get(0).path("seconds").asDouble();
                 r.figures().put("speedupFirstOverSecond", ratio);
                 r.line(String.format("time of %s / time of %s: %.2f", modes.get(1), modes.get(0), ratio));
             }

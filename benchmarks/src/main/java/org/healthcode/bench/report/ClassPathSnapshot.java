@@ -28,7 +28,8 @@ public final class ClassPathSnapshot {
         Path jars = to.resolve("jars");
         Files.createDirectories(jars);
         copyTree(from.resolve("classes"), to.resolve("classes"));
-        String cp = Files.readString(from.resolve("classpath.txt"), StandardCharsets.UTF_8).trim();
+        String cp = Files.readString(from.resolve("classpath.txt"), StandardCharsets.UTF_8)
+                .trim();
         List<String> entries = new ArrayList<>();
         for (String entry : cp.split(":")) {
             Path p = Path.of(entry);

@@ -26,8 +26,12 @@ public final class Latencies {
         if (h.getTotalCount() == 0) {
             return "no samples";
         }
-        return String.format("p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms", ms(h.getValueAtPercentile(50)),
-                ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        return String.format(
+                "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms",
+                ms(h.getValueAtPercentile(50)),
+                ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)),
+                ms(h.getMaxValue()));
     }
 
     public static double ms(double nanos) {

@@ -40,7 +40,8 @@ public record Machine(int cores, long memoryBytes, String cpuModel, String jdk, 
     }
 
     public String summaryLine() {
-        return String.format("%d cores (%s), %.1f GiB memory, %s, %s; load average at start %.2f",
+        return String.format(
+                "%d cores (%s), %.1f GiB memory, %s, %s; load average at start %.2f",
                 cores, cpuModel, memoryBytes / (double) (1L << 30), jdk, os, loadAverage1m);
     }
 

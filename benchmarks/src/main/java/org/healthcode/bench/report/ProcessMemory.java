@@ -18,16 +18,18 @@ public final class ProcessMemory implements AutoCloseable {
 
     private ProcessMemory(long pid) {
         this.pid = pid;
-        this.sampler = new Thread(() -> {
-            while (running) {
-                rssBytes(pid).ifPresent(v -> maxRss.accumulateAndGet(v, Math::max));
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "rss-sampler-" + pid);
+        this.sampler = new Thread(
+                () -> {
+                    while (running) {
+                        rssBytes(pid).ifPresent(v -> maxRss.accumulateAndGet(v, Math::max));
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "rss-sampler-" + pid);
         sampler.setDaemon(true);
         sampler.start();
     }
@@ -60,9 +62,14 @@ public final class ProcessMemory implements AutoCloseable {
 
     /** The pid of this JVM's child process whose command line contains {@code mainClass}. */
     public static Optional<Long> childRunning(String mainClass) {
-        return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(mainClass)).orElse(false)
-                        || p.info().arguments().map(a -> String.join(" ", a).contains(mainClass)).orElse(false))
+        return ProcessHandle.current()
+                .children()
+                .filter(p ->
+                        p.info().commandLine().map(c -> c.contains(mainClass)).orElse(false)
+                                || p.info()
+                                        .arguments()
+                                        .map(a -> String.join(" ", a).contains(mainClass))
+                                        .orElse(false))
                 .map(ProcessHandle::pid)
                 .findFirst();
     }

@@ -102,10 +102,13 @@ public final class Results {
         Path txt = dir.resolve(name + ".txt");
         MAPPER.writeValue(json.toFile(), root);
         StringBuilder sb = new StringBuilder();
-        sb.append("benchmark ").append(name).append(quick ? " (quick mode: sizes too small for figures)" : "")
+        sb.append("benchmark ")
+                .append(name)
+                .append(quick ? " (quick mode: sizes too small for figures)" : "")
                 .append('\n');
         sb.append("run ").append(started).append(" .. ").append(finished).append('\n');
-        sb.append("machine: ").append(machine.summaryLine())
+        sb.append("machine: ")
+                .append(machine.summaryLine())
                 .append(String.format("; load average at end %.2f%n", Machine.loadAverageNow()));
         sb.append("settings: ").append(settings.toString()).append('\n').append('\n');
         summary.forEach(l -> sb.append(l).append('\n'));

@@ -35,8 +35,15 @@ public final class RulesCeiling {
     private static final int CHUNK = 250_000;
 
     /** Counts and time of one run. */
-    public record Outcome(long events, long rejected, long withoutPerson, long personEvents, long statusChanges,
-                          long personsWithState, double decodeAndRulesSeconds, double rulesOnlySeconds) {
+    public record Outcome(
+            long events,
+            long rejected,
+            long withoutPerson,
+            long personEvents,
+            long statusChanges,
+            long personsWithState,
+            double decodeAndRulesSeconds,
+            double rulesOnlySeconds) {
         public double eventsPerSecond() {
             return events / decodeAndRulesSeconds;
         }
@@ -135,8 +142,15 @@ public final class RulesCeiling {
     }
 
     Outcome outcome() {
-        return new Outcome(events, rejected, withoutPerson, personEvents, statusChanges, states.size(),
-                (decodeNanos + rulesNanos) / 1e9, rulesNanos / 1e9);
+        return new Outcome(
+                events,
+                rejected,
+                withoutPerson,
+                personEvents,
+                statusChanges,
+                states.size(),
+                (decodeNanos + rulesNanos) / 1e9,
+                rulesNanos / 1e9);
     }
 
     /** Collects the city's events as Protobuf bytes, handing each full chunk to the loop. */

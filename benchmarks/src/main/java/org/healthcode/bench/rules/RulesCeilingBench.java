@@ -14,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code ./healthcode bench rules}: the ceiling alone, the job's rules as a plain in-memory loop over the synthetic
  * city (the pipeline benchmark runs it too, in the same run as the job).
  */
-@Command(name = "rules", mixinStandardHelpOptions = true,
+@Command(
+        name = "rules",
+        mixinStandardHelpOptions = true,
         description = "the rules as a plain in-memory loop over the synthetic city (the pipeline's ceiling)")
 public final class RulesCeilingBench implements Callable<Integer> {
     @ParentCommand
@@ -66,8 +68,14 @@ public final class RulesCeilingBench implements Callable<Integer> {
 
     /** The outcome as one summary line. */
     public static String text(RulesCeiling.Outcome o) {
-        return String.format("ceiling (1 thread, in-memory loop): %,d events (%,d with a person, %,d status changes) in "
-                        + "%.1f s = %,.0f events/s decode+rules; %,.0f events/s rules only", o.events(), o.personEvents(),
-                o.statusChanges(), o.decodeAndRulesSeconds(), o.eventsPerSecond(), o.rulesOnlyEventsPerSecond());
+        return String.format(
+                "ceiling (1 thread, in-memory loop): %,d events (%,d with a person, %,d status changes) in "
+                        + "%.1f s = %,.0f events/s decode+rules; %,.0f events/s rules only",
+                o.events(),
+                o.personEvents(),
+                o.statusChanges(),
+                o.decodeAndRulesSeconds(),
+                o.eventsPerSecond(),
+                o.rulesOnlyEventsPerSecond());
     }
 }

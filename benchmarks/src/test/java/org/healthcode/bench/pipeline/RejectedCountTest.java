@@ -28,20 +28,25 @@ class RejectedCountTest {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rejected-count-test");
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 for (int i = 0; i < 3; i++) {
-                    producer.send(RejectedRecords.toProducerRecord("rejected", Rejected.ofKafka("carrier", 0, i,
-                            "late", "time", "late: time behind the watermark", new byte[] {1})));
+                    producer.send(RejectedRecords.toProducerRecord(
+                            "rejected",
+                            Rejected.ofKafka(
+                                    "carrier", 0, i, "late", "time", "late: time behind the watermark", new byte[] {1
+                                    })));
                 }
-                producer.send(RejectedRecords.toProducerRecord("rejected", Rejected.ofKafka("health", 1, 9,
-                        "malformed", null, "malformed: empty record", new byte[0])));
+                producer.send(RejectedRecords.toProducerRecord(
+                        "rejected",
+                        Rejected.ofKafka("health", 1, 9, "malformed", null, "malformed: empty record", new byte[0])));
                 producer.commitTransaction();
                 producer.beginTransaction();
-                producer.send(RejectedRecords.toProducerRecord("rejected", Rejected.ofKafka("carrier", 0, 5,
-                        "late", "time", "late: aborted", new byte[] {2})));
+                producer.send(RejectedRecords.toProducerRecord(
+                        "rejected",
+                        Rejected.ofKafka("carrier", 0, 5, "late", "time", "late: aborted", new byte[] {2})));
                 producer.flush();
                 producer.abortTransaction();
             }

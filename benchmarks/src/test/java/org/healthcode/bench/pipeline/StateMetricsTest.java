@@ -17,7 +17,10 @@ class StateMetricsTest {
                 flink_taskmanager_job_task_operator_numRecordsIn{subtask_index="0",} 7.0
                 """;
         StateMetrics.Sizes s = StateMetrics.parse(scrape);
-        assertThat(s.liveDataByFamily()).containsEntry("phone", 1024L).containsEntry("person", 5000L).hasSize(2);
+        assertThat(s.liveDataByFamily())
+                .containsEntry("phone", 1024L)
+                .containsEntry("person", 5000L)
+                .hasSize(2);
         assertThat(s.liveData()).isEqualTo(6024);
         assertThat(s.liveSstFiles()).isEqualTo(2048);
     }

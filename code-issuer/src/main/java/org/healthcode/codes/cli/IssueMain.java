@@ -19,8 +19,7 @@ public final class IssueMain {
                      [--since TIME] [--at TIME] [--png FILE] [--svg FILE] [--alg ES256|EdDSA] [--provider jdk|bc]
         """;
 
-    private IssueMain() {
-    }
+    private IssueMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -28,8 +27,21 @@ public final class IssueMain {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CliArgs a = new CliArgs(args, Set.of("work-dir", "region", "subject", "colour", "since", "at", "png", "svg",
-                "alg", "provider", "key-dir"), Set.of());
+            CliArgs a = new CliArgs(
+                    args,
+                    Set.of(
+                            "work-dir",
+                            "region",
+                            "subject",
+                            "colour",
+                            "since",
+                            "at",
+                            "png",
+                            "svg",
+                            "alg",
+                            "provider",
+                            "key-dir"),
+                    Set.of());
             Instant now = a.get("at") == null ? Instant.now() : IsoInstants.parse(a.get("at"));
             RegionCodes codes = RegionCodes.open(KeysMain.config(a), now);
             Colour colour = Colour.parse(a.require("colour"));

@@ -25,8 +25,7 @@ public final class KeysMain {
                     [--key-dir DIR] [--out FILE] [--at TIME]
         """;
 
-    private KeysMain() {
-    }
+    private KeysMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -38,16 +37,18 @@ public final class KeysMain {
             return 0;
         }
         try {
-            CliArgs a = new CliArgs(args, Set.of("work-dir", "region", "alg", "provider", "key-dir", "out", "at"),
-                Set.of());
+            CliArgs a = new CliArgs(
+                    args, Set.of("work-dir", "region", "alg", "provider", "key-dir", "out", "at"), Set.of());
             List<String> words = a.positional();
             boolean withdraw = !words.isEmpty() && words.get(0).equals("withdraw");
-            if (withdraw ? words.size() != 2
+            if (withdraw
+                    ? words.size() != 2
                     : words.size() != 1 || !Set.of("init", "rotate", "publish").contains(words.get(0))) {
                 throw new IllegalArgumentException("say init, rotate, publish or withdraw KID");
             }
             CodesConfig config = config(a);
-            Instant now = a.get("at") == null ? Instant.now() : org.healthcode.codes.verify.IsoInstants.parse(a.get("at"));
+            Instant now =
+                    a.get("at") == null ? Instant.now() : org.healthcode.codes.verify.IsoInstants.parse(a.get("at"));
             RegionCodes codes = RegionCodes.open(config, now);
             if (a.positional().get(0).equals("rotate")) {
                 codes.rotate(now);
@@ -55,15 +56,21 @@ public final class KeysMain {
             if (withdraw) {
                 codes.withdraw(words.get(1), now);
                 out.println("withdrawn: " + words.get(1) + " (a serving process on this key directory stops using and "
-                    + "publishing it within a second of its next code or trust list; checkpoints at their next "
-                    + "trust-list refresh)");
+                        + "publishing it within a second of its next code or trust list; checkpoints at their next "
+                        + "trust-list refresh)");
             }
             for (RegionKey k : codes.keyRing().published()) {
-                out.printf("%-8s kid=%s alg=%s window=%s..%s%n", codes.keyRing().roleOf(k), k.kidBase64(),
-                    k.algorithm().jsonName(), k.notBefore(), k.notAfter());
+                out.printf(
+                        "%-8s kid=%s alg=%s window=%s..%s%n",
+                        codes.keyRing().roleOf(k),
+                        k.kidBase64(),
+                        k.algorithm().jsonName(),
+                        k.notBefore(),
+                        k.notAfter());
             }
-            Path file = a.get("out") != null ? Path.of(a.get("out"))
-                : config.workDir().resolve("trust").resolve(config.region() + ".json");
+            Path file = a.get("out") != null
+                    ? Path.of(a.get("out"))
+                    : config.workDir().resolve("trust").resolve(config.region() + ".json");
             out.println("trust list: " + codes.writeTrustList(file, now));
             return 0;
         } catch (IllegalArgumentException | IOException e) {
@@ -76,9 +83,16 @@ public final class KeysMain {
     static CodesConfig config(CliArgs a) {
         CodesConfig d = CodesConfig.defaults(a.require("region"), Path.of(a.require("work-dir")));
         CoseAlgorithm alg = CoseAlgorithm.byName(a.get("alg", d.algorithm().jsonName()))
-            .orElseThrow(() -> new IllegalArgumentException("unknown --alg " + a.get("alg")));
-        return new CodesConfig(d.region(), d.workDir(), a.get("key-dir") == null ? null : Path.of(a.get("key-dir")),
-            alg, a.get("provider") == null ? d.provider() : CryptoProvider.parse(a.get("provider")), d.codeLifetime(),
-            d.keySigningWindow(), d.trustListValidity(), d.clockSkew());
+                .orElseThrow(() -> new IllegalArgumentException("unknown --alg " + a.get("alg")));
+        return new CodesConfig(
+                d.region(),
+                d.workDir(),
+                a.get("key-dir") == null ? null : Path.of(a.get("key-dir")),
+                alg,
+                a.get("provider") == null ? d.provider() : CryptoProvider.parse(a.get("provider")),
+                d.codeLifetime(),
+                d.keySigningWindow(),
+                d.trustListValidity(),
+                d.clockSkew());
     }
 }

@@ -48,8 +48,7 @@ public final class VerifyMain {
           --qr            read the code from a picture of the QR code instead
         """;
 
-    private VerifyMain() {
-    }
+    private VerifyMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.in, System.out, System.err));
@@ -60,8 +59,8 @@ public final class VerifyMain {
         String code;
         Instant at;
         try {
-            CliArgs a = new CliArgs(args, Set.of("trust-list", "dsc", "at", "skew", "hub-key", "provider", "qr"),
-                Set.of("help"));
+            CliArgs a = new CliArgs(
+                    args, Set.of("trust-list", "dsc", "at", "skew", "hub-key", "provider", "qr"), Set.of("help"));
             if (a.flag("help")) {
                 out.print(USAGE);
                 return 0;

@@ -20,9 +20,16 @@ import org.healthcode.codes.format.CoseAlgorithm;
  * @param trustListValidity how long a published trust list may be used offline
  * @param clockSkew         tolerance on iat/exp when verifying
  */
-public record CodesConfig(String region, Path workDir, Path keyDirectory, CoseAlgorithm algorithm,
-                          CryptoProvider provider, Duration codeLifetime, Duration keySigningWindow,
-                          Duration trustListValidity, Duration clockSkew) {
+public record CodesConfig(
+        String region,
+        Path workDir,
+        Path keyDirectory,
+        CoseAlgorithm algorithm,
+        CryptoProvider provider,
+        Duration codeLifetime,
+        Duration keySigningWindow,
+        Duration trustListValidity,
+        Duration clockSkew) {
     public static final CoseAlgorithm DEFAULT_ALGORITHM = CoseAlgorithm.EDDSA;
     public static final CryptoProvider DEFAULT_PROVIDER = CryptoProvider.BC;
     public static final Duration DEFAULT_CODE_LIFETIME = Duration.ofMinutes(5);
@@ -32,8 +39,16 @@ public record CodesConfig(String region, Path workDir, Path keyDirectory, CoseAl
 
     /** Development defaults for a region and work directory. */
     public static CodesConfig defaults(String region, Path workDir) {
-        return new CodesConfig(region, workDir, null, DEFAULT_ALGORITHM, DEFAULT_PROVIDER, DEFAULT_CODE_LIFETIME,
-            DEFAULT_KEY_SIGNING_WINDOW, DEFAULT_TRUST_LIST_VALIDITY, DEFAULT_CLOCK_SKEW);
+        return new CodesConfig(
+                region,
+                workDir,
+                null,
+                DEFAULT_ALGORITHM,
+                DEFAULT_PROVIDER,
+                DEFAULT_CODE_LIFETIME,
+                DEFAULT_KEY_SIGNING_WINDOW,
+                DEFAULT_TRUST_LIST_VALIDITY,
+                DEFAULT_CLOCK_SKEW);
     }
 
     public Path effectiveKeyDirectory() {
@@ -55,8 +70,10 @@ public record CodesConfig(String region, Path workDir, Path keyDirectory, CoseAl
         if (provider == null) {
             problems.add("provider must be jdk or bc");
         }
-        if (codeLifetime == null || codeLifetime.isNegative() || codeLifetime.isZero()
-            || codeLifetime.compareTo(Duration.ofHours(24)) > 0) {
+        if (codeLifetime == null
+                || codeLifetime.isNegative()
+                || codeLifetime.isZero()
+                || codeLifetime.compareTo(Duration.ofHours(24)) > 0) {
             problems.add("codeLifetime must be between 1 s and 24 h (codes live minutes), got " + codeLifetime);
         }
         if (keySigningWindow == null || keySigningWindow.compareTo(Duration.ofHours(1)) < 0) {

@@ -16,8 +16,8 @@ import org.healthcode.codes.format.CodeFormatException;
  * @param hcert   the DCC payload, as decoded from CBOR
  * @param types   the certificate types present (v, t, r with a non-empty array); a valid DCC has exactly one
  */
-public record DccClaims(String issuer, Instant issuedAt, Instant expiresAt, ObjectNode hcert,
-                        List<DccCertificateType> types) {
+public record DccClaims(
+        String issuer, Instant issuedAt, Instant expiresAt, ObjectNode hcert, List<DccCertificateType> types) {
     public static final long ISS = 1;
     public static final long EXP = 4;
     public static final long IAT = 6;
@@ -47,7 +47,11 @@ public record DccClaims(String issuer, Instant issuedAt, Instant expiresAt, Obje
                 types.add(t);
             }
         }
-        return new DccClaims(iss != null && iss.isTextual() ? iss.asText() : null, Instant.ofEpochSecond(iat.getAsLong()),
-            Instant.ofEpochSecond(exp.getAsLong()), (ObjectNode) hcert, List.copyOf(types));
+        return new DccClaims(
+                iss != null && iss.isTextual() ? iss.asText() : null,
+                Instant.ofEpochSecond(iat.getAsLong()),
+                Instant.ofEpochSecond(exp.getAsLong()),
+                (ObjectNode) hcert,
+                List.copyOf(types));
     }
 }

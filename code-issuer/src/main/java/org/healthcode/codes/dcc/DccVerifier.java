@@ -64,20 +64,24 @@ public final class DccVerifier {
             throw new VerificationFailure(FailureReason.UNKNOWN_PREFIX, "no HC1: prefix");
         }
         if (!m.group(1).equals("1")) {
-            throw new VerificationFailure(FailureReason.UNSUPPORTED_FORMAT_VERSION, "DCC context HC" + m.group(1)
-                + ": is not supported; HC1: is");
+            throw new VerificationFailure(
+                    FailureReason.UNSUPPORTED_FORMAT_VERSION,
+                    "DCC context HC" + m.group(1) + ": is not supported; HC1: is");
         }
         return text.substring(PREFIX.length());
     }
 
     /** Finds the DSC by kid and checks the signature; returns the certificate that verified. */
     public X509Certificate checkSignature(CoseSign1 cose) throws VerificationFailure {
-        byte[] kid = cose.kidProtectedOrUnprotected().orElseThrow(() ->
-            new VerificationFailure(FailureReason.KID_MISSING, "no kid in either header"));
-        long algId = cose.algorithmIdProtectedOrUnprotected().orElseThrow(() ->
-            new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "no alg in either header"));
-        CoseAlgorithm alg = CoseAlgorithm.byCoseId(algId).filter(a -> a != CoseAlgorithm.EDDSA).orElseThrow(() ->
-            new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "alg " + algId + " is not ES256 or PS256"));
+        byte[] kid = cose.kidProtectedOrUnprotected()
+                .orElseThrow(() -> new VerificationFailure(FailureReason.KID_MISSING, "no kid in either header"));
+        long algId = cose.algorithmIdProtectedOrUnprotected()
+                .orElseThrow(
+                        () -> new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "no alg in either header"));
+        CoseAlgorithm alg = CoseAlgorithm.byCoseId(algId)
+                .filter(a -> a != CoseAlgorithm.EDDSA)
+                .orElseThrow(() -> new VerificationFailure(
+                        FailureReason.ALGORITHM_UNSUPPORTED, "alg " + algId + " is not ES256 or PS256"));
         List<X509Certificate> candidates = signers.byKid(kid);
         String kidText = Base64.getEncoder().encodeToString(kid);
         if (candidates.isEmpty()) {
@@ -95,8 +99,11 @@ public final class DccVerifier {
             }
         }
         if (!algMatched) {
-            throw new VerificationFailure(FailureReason.ALGORITHM_NOT_KEYS, "signer certificate " + kidText
-                + " holds a " + candidates.get(0).getPublicKey().getAlgorithm() + " key, the code says " + alg.jsonName());
+            throw new VerificationFailure(
+                    FailureReason.ALGORITHM_NOT_KEYS,
+                    "signer certificate " + kidText + " holds a "
+                            + candidates.get(0).getPublicKey().getAlgorithm() + " key, the code says "
+                            + alg.jsonName());
         }
         throw new VerificationFailure(FailureReason.SIGNATURE_INVALID, "signature does not verify with kid " + kidText);
     }
@@ -110,22 +117,28 @@ public final class DccVerifier {
     }
 
     /** The DSC's extended key usage must allow the certificate type; a DCC holds exactly one type. */
-    public static DccCertificateType checkKeyUsage(DccClaims claims, X509Certificate signer) throws VerificationFailure {
+    public static DccCertificateType checkKeyUsage(DccClaims claims, X509Certificate signer)
+            throws VerificationFailure {
         if (claims.types().size() != 1) {
-            throw new VerificationFailure(FailureReason.CLAIMS_INVALID,
-                "a DCC holds exactly one of v, t, r; this one holds " + claims.types().size());
+            throw new VerificationFailure(
+                    FailureReason.CLAIMS_INVALID,
+                    "a DCC holds exactly one of v, t, r; this one holds "
+                            + claims.types().size());
         }
         DccCertificateType type = claims.types().get(0);
         List<String> eku;
         try {
             eku = signer.getExtendedKeyUsage();
         } catch (CertificateParsingException e) {
-            throw new VerificationFailure(FailureReason.DSC_NOT_FOR_CERTIFICATE_TYPE,
-                "signer certificate's extended key usage is unreadable");
+            throw new VerificationFailure(
+                    FailureReason.DSC_NOT_FOR_CERTIFICATE_TYPE,
+                    "signer certificate's extended key usage is unreadable");
         }
         if (!type.allowedBy(eku)) {
-            throw new VerificationFailure(FailureReason.DSC_NOT_FOR_CERTIFICATE_TYPE,
-                "signer certificate may not sign " + type.wireName() + " certificates (extended key usage " + eku + ")");
+            throw new VerificationFailure(
+                    FailureReason.DSC_NOT_FOR_CERTIFICATE_TYPE,
+                    "signer certificate may not sign " + type.wireName() + " certificates (extended key usage " + eku
+                            + ")");
         }
         return type;
     }
@@ -134,16 +147,20 @@ public final class DccVerifier {
     public void checkSignerValidity(DccClaims claims, X509Certificate signer) throws VerificationFailure {
         Instant iat = claims.issuedAt();
         if (iat.isBefore(signer.getNotBefore().toInstant().minus(clockSkew))
-            || iat.isAfter(signer.getNotAfter().toInstant().plus(clockSkew))) {
-            throw new VerificationFailure(FailureReason.SIGNED_OUTSIDE_KEY_VALIDITY, "issued at " + iat
-                + ", outside the signer certificate's validity " + signer.getNotBefore().toInstant() + " .. "
-                + signer.getNotAfter().toInstant());
+                || iat.isAfter(signer.getNotAfter().toInstant().plus(clockSkew))) {
+            throw new VerificationFailure(
+                    FailureReason.SIGNED_OUTSIDE_KEY_VALIDITY,
+                    "issued at " + iat
+                            + ", outside the signer certificate's validity "
+                            + signer.getNotBefore().toInstant() + " .. "
+                            + signer.getNotAfter().toInstant());
         }
     }
 
     public void checkValidity(DccClaims claims, Instant at) throws VerificationFailure {
         if (claims.issuedAt().isAfter(at.plus(clockSkew))) {
-            throw new VerificationFailure(FailureReason.NOT_YET_VALID, "issued at " + claims.issuedAt() + ", after " + at);
+            throw new VerificationFailure(
+                    FailureReason.NOT_YET_VALID, "issued at " + claims.issuedAt() + ", after " + at);
         }
         if (claims.expiresAt().isBefore(at.minus(clockSkew))) {
             throw new VerificationFailure(FailureReason.EXPIRED, "expired at " + claims.expiresAt());
@@ -158,7 +175,8 @@ public final class DccVerifier {
         p.put("iat", claims.issuedAt().toString());
         p.put("exp", claims.expiresAt().toString());
         p.put("certificateType", type.wireName());
-        cose.kidProtectedOrUnprotected().ifPresent(k -> p.put("kid", Base64.getEncoder().encodeToString(k)));
+        cose.kidProtectedOrUnprotected()
+                .ifPresent(k -> p.put("kid", Base64.getEncoder().encodeToString(k)));
         p.set("hcert", claims.hcert());
         return p;
     }

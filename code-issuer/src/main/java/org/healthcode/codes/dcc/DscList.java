@@ -26,7 +26,8 @@ public final class DscList {
     public static DscList of(List<X509Certificate> certificates) {
         Map<String, List<X509Certificate>> index = new HashMap<>();
         for (X509Certificate c : certificates) {
-            index.computeIfAbsent(HexFormat.of().formatHex(KeyIds.ofCertificate(c)), k -> new ArrayList<>()).add(c);
+            index.computeIfAbsent(HexFormat.of().formatHex(KeyIds.ofCertificate(c)), k -> new ArrayList<>())
+                    .add(c);
         }
         return new DscList(index);
     }
@@ -44,7 +45,8 @@ public final class DscList {
             try {
                 certs.add(parse(l));
             } catch (CertificateException | IllegalArgumentException e) {
-                throw new IOException(file + " line " + lineNo + ": not a base64 DER certificate: " + e.getMessage(), e);
+                throw new IOException(
+                        file + " line " + lineNo + ": not a base64 DER certificate: " + e.getMessage(), e);
             }
         }
         return of(certs);
@@ -52,8 +54,8 @@ public final class DscList {
 
     public static X509Certificate parse(String base64Der) throws CertificateException {
         byte[] der = Base64.getMimeDecoder().decode(base64Der);
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(der));
+        return (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     }
 
     public List<X509Certificate> byKid(byte[] kid) {

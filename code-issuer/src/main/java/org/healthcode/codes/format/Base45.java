@@ -20,15 +20,16 @@ public final class Base45 {
         }
     }
 
-    private Base45() {
-    }
+    private Base45() {}
 
     public static String encode(byte[] data) {
         StringBuilder out = new StringBuilder((data.length + 1) / 2 * 3);
         int i = 0;
         for (; i + 1 < data.length; i += 2) {
             int n = ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
-            out.append(ALPHABET.charAt(n % 45)).append(ALPHABET.charAt(n / 45 % 45)).append(ALPHABET.charAt(n / 2025));
+            out.append(ALPHABET.charAt(n % 45))
+                    .append(ALPHABET.charAt(n / 45 % 45))
+                    .append(ALPHABET.charAt(n / 2025));
         }
         if (i < data.length) {
             int n = data[i] & 0xff;

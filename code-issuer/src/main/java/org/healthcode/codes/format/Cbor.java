@@ -22,12 +22,10 @@ public final class Cbor {
     public static final CBORMapper MAPPER = new CBORMapper();
     private static final CBORFactory FACTORY = MAPPER.getFactory();
 
-    private Cbor() {
-    }
+    private Cbor() {}
 
     /** A decoded top-level item and the tags that stood in front of it. */
-    public record Tagged(JsonNode value, Set<Integer> tags) {
-    }
+    public record Tagged(JsonNode value, Set<Integer> tags) {}
 
     public static JsonNode read(byte[] bytes) throws CodeFormatException {
         return readTagged(bytes).value();

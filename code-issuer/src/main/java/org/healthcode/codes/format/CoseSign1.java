@@ -12,8 +12,8 @@ import java.util.Set;
  *
  * <p>The protected header is kept as its exact bytes because the signature covers those bytes, not a re-encoding.
  */
-public record CoseSign1(byte[] protectedBytes, JsonNode protectedHeader, JsonNode unprotectedHeader, byte[] payload,
-                        byte[] signature) {
+public record CoseSign1(
+        byte[] protectedBytes, JsonNode protectedHeader, JsonNode unprotectedHeader, byte[] payload, byte[] signature) {
     public static final int TAG_COSE_SIGN1 = 18;
     public static final int TAG_CWT = 61;
     static final String LABEL_ALG = "1";
@@ -23,8 +23,8 @@ public record CoseSign1(byte[] protectedBytes, JsonNode protectedHeader, JsonNod
     public static CoseSign1 decode(byte[] bytes) throws CodeFormatException {
         Cbor.Tagged tagged = Cbor.readTagged(bytes);
         Set<Integer> tags = tagged.tags();
-        boolean tagsOk = tags.isEmpty() || tags.equals(Set.of(TAG_COSE_SIGN1))
-            || tags.equals(Set.of(TAG_CWT, TAG_COSE_SIGN1));
+        boolean tagsOk =
+                tags.isEmpty() || tags.equals(Set.of(TAG_COSE_SIGN1)) || tags.equals(Set.of(TAG_CWT, TAG_COSE_SIGN1));
         if (!tagsOk) {
             throw new CodeFormatException("not a COSE_Sign1: unexpected CBOR tags " + tags);
         }
@@ -33,8 +33,8 @@ public record CoseSign1(byte[] protectedBytes, JsonNode protectedHeader, JsonNod
             throw new CodeFormatException("not a COSE_Sign1: expected an array of 4");
         }
         byte[] protectedBytes = binary(array.get(0), "protected header");
-        JsonNode protectedHeader = protectedBytes.length == 0
-            ? JsonNodeFactory.instance.objectNode() : Cbor.read(protectedBytes);
+        JsonNode protectedHeader =
+                protectedBytes.length == 0 ? JsonNodeFactory.instance.objectNode() : Cbor.read(protectedBytes);
         if (!protectedHeader.isObject()) {
             throw new CodeFormatException("protected header is not a map");
         }

@@ -18,13 +18,13 @@ import java.util.zip.Inflater;
 public final class Zlib {
     /** A QR code holds under 3 KB; anything inflating past this is not one of ours nor a DCC. */
     public static final int MAX_INFLATED_BYTES = 64 * 1024;
+
     static final int MAX_POOLED = 64;
 
     private static final Pool<Deflater> DEFLATERS = new Pool<>(() -> new Deflater(Deflater.BEST_COMPRESSION));
     private static final Pool<Inflater> INFLATERS = new Pool<>(Inflater::new);
 
-    private Zlib() {
-    }
+    private Zlib() {}
 
     public static byte[] deflate(byte[] data) {
         Deflater deflater = DEFLATERS.take();

@@ -22,6 +22,7 @@ import org.healthcode.codes.keys.RegionKey;
 public final class CodeIssuer {
     /** Codes live minutes, not days: a screenshot is worthless soon after. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+
     private static final int CODE_ID_BYTES = 12;
 
     private final Supplier<KeyRing> keyRing;
@@ -29,6 +30,7 @@ public final class CodeIssuer {
     private final Duration lifetime;
     /** One DRBG per thread: the default SecureRandom shares one lock across threads. */
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CodeIssuer::newRandom);
+
     private volatile Prepared prepared;
 
     public CodeIssuer(Supplier<KeyRing> keyRing, CoseCrypto crypto, Duration lifetime) {
@@ -50,13 +52,19 @@ public final class CodeIssuer {
         RegionKey key = ring.current();
         if (!key.maySignAt(now)) {
             throw new IllegalStateException("current key " + key.kidHex() + " may sign only from " + key.notBefore()
-                + " to " + key.notAfter() + ": rotate the key ring");
+                    + " to " + key.notAfter() + ": rotate the key ring");
         }
         byte[] codeId = new byte[CODE_ID_BYTES];
         RANDOM.get().nextBytes(codeId);
         Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
-        HealthCodeClaims claims = new HealthCodeClaims(ring.region(), subject, iat, iat.plus(lifetime), codeId, colour,
-            Instant.ofEpochSecond(since.getEpochSecond()));
+        HealthCodeClaims claims = new HealthCodeClaims(
+                ring.region(),
+                subject,
+                iat,
+                iat.plus(lifetime),
+                codeId,
+                colour,
+                Instant.ofEpochSecond(since.getEpochSecond()));
         byte[] protectedHeader = CoseSign1.protectedHeader(key.algorithm(), key.kid());
         byte[] payload = claims.toCbor();
         byte[] signature = signerFor(key).sign(CoseSign1.toBeSigned(protectedHeader, payload));
@@ -82,6 +90,5 @@ public final class CodeIssuer {
         }
     }
 
-    private record Prepared(PrivateKey source, PreparedSigner signer) {
-    }
+    private record Prepared(PrivateKey source, PreparedSigner signer) {}
 }

@@ -13,8 +13,7 @@ public final class CodePrefix {
     public static final String CURRENT = NAME + VERSION + ":";
     private static final Pattern OURS = Pattern.compile("^HCR(\\d{1,3}):");
 
-    private CodePrefix() {
-    }
+    private CodePrefix() {}
 
     /** The version number if the text starts with an HCR prefix, else -1. */
     public static int versionOf(String text) {

@@ -23,8 +23,14 @@ import org.healthcode.codes.format.CodeFormatException;
  * </pre>
  * Nothing else: no name, no ID number, no phone number, no reasons (the person sees those in the app, not a stranger).
  */
-public record HealthCodeClaims(String issuer, String subject, Instant issuedAt, Instant expiresAt, byte[] codeId,
-                               Colour colour, Instant since) {
+public record HealthCodeClaims(
+        String issuer,
+        String subject,
+        Instant issuedAt,
+        Instant expiresAt,
+        byte[] codeId,
+        Colour colour,
+        Instant since) {
     public static final long ISS = 1;
     public static final long SUB = 2;
     public static final long EXP = 4;
@@ -85,13 +91,19 @@ public record HealthCodeClaims(String issuer, String subject, Instant issuedAt, 
             throw new CodeFormatException("claim cti missing or not bytes");
         }
         Colour colour = Colour.byClaimValue(colourValue)
-            .orElseThrow(() -> new CodeFormatException("unknown colour value " + colourValue));
+                .orElseThrow(() -> new CodeFormatException("unknown colour value " + colourValue));
         if (exp <= iat) {
             throw new CodeFormatException("exp is not after iat");
         }
         try {
-            return new HealthCodeClaims(iss, sub, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
-                cti.binaryValue(), colour, Instant.ofEpochSecond(since));
+            return new HealthCodeClaims(
+                    iss,
+                    sub,
+                    Instant.ofEpochSecond(iat),
+                    Instant.ofEpochSecond(exp),
+                    cti.binaryValue(),
+                    colour,
+                    Instant.ofEpochSecond(since));
         } catch (IOException e) {
             throw new CodeFormatException("claim cti unreadable", e);
         }

@@ -5,5 +5,4 @@ package org.healthcode.codes.issue;
  *
  * @param text {@code HCR1:} followed by Base45 of the zlib-compressed COSE_Sign1
  */
-public record IssuedCode(String text, HealthCodeClaims claims, String kidBase64) {
-}
+public record IssuedCode(String text, HealthCodeClaims claims, String kidBase64) {}

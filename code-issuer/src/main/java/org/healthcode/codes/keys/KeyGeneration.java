@@ -13,13 +13,19 @@ import org.healthcode.codes.format.CoseAlgorithm;
 public final class KeyGeneration {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private KeyGeneration() {
-    }
+    private KeyGeneration() {}
 
-    public static RegionKey generate(String region, CoseAlgorithm algorithm, Instant notBefore, Duration signingWindow) {
+    public static RegionKey generate(
+            String region, CoseAlgorithm algorithm, Instant notBefore, Duration signingWindow) {
         KeyPair pair = keyPair(algorithm);
-        return new RegionKey(region, KeyIds.ofPublicKey(pair.getPublic()), algorithm, pair.getPublic(),
-            pair.getPrivate(), notBefore, notBefore.plus(signingWindow));
+        return new RegionKey(
+                region,
+                KeyIds.ofPublicKey(pair.getPublic()),
+                algorithm,
+                pair.getPublic(),
+                pair.getPrivate(),
+                notBefore,
+                notBefore.plus(signingWindow));
     }
 
     public static KeyPair keyPair(CoseAlgorithm algorithm) {
@@ -31,7 +37,8 @@ public final class KeyGeneration {
                     yield g.generateKeyPair();
                 }
                 case EDDSA -> KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                case PS256 -> throw new IllegalArgumentException("PS256 is verify-only here; region keys are ES256 or EdDSA");
+                case PS256 ->
+                    throw new IllegalArgumentException("PS256 is verify-only here; region keys are ES256 or EdDSA");
             };
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a " + algorithm + " key", e);

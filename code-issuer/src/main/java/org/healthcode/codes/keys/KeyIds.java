@@ -11,8 +11,7 @@ import java.util.Arrays;
 public final class KeyIds {
     public static final int LENGTH = 8;
 
-    private KeyIds() {
-    }
+    private KeyIds() {}
 
     /** Our region keys have no certificate: the kid hashes the SubjectPublicKeyInfo. */
     public static byte[] ofPublicKey(PublicKey key) {

@@ -87,8 +87,9 @@ public final class KeyRingStore {
      * Development start: loads the region's ring from the work directory, or generates a current and a next key
      * (and a random keystore password) there on first start.
      */
-    public static KeyRing openOrCreateForDevelopment(Path workDir, String region, CoseAlgorithm algorithm,
-                                                     Instant now, Duration signingWindow) throws IOException {
+    public static KeyRing openOrCreateForDevelopment(
+            Path workDir, String region, CoseAlgorithm algorithm, Instant now, Duration signingWindow)
+            throws IOException {
         Path dir = regionDirectory(workDir, region);
         Path passwordFile = dir.resolve(PASSWORD_FILE);
         if (Files.exists(dir.resolve(KEYSTORE_FILE))) {
@@ -98,8 +99,11 @@ public final class KeyRingStore {
         OwnerOnly.directory(dir);
         char[] password = randomPassword();
         writePrivately(passwordFile, new String(password));
-        KeyRing ring = new KeyRing(region, KeyGeneration.generate(region, algorithm, now, signingWindow),
-            KeyGeneration.generate(region, algorithm, now, signingWindow), List.of());
+        KeyRing ring = new KeyRing(
+                region,
+                KeyGeneration.generate(region, algorithm, now, signingWindow),
+                KeyGeneration.generate(region, algorithm, now, signingWindow),
+                List.of());
         new KeyRingStore(dir, password).save(ring);
         return ring;
     }
@@ -130,7 +134,7 @@ public final class KeyRingStore {
         JsonNode meta = JSON.readTree(directory.resolve(METADATA_FILE).toFile());
         String region = meta.path("region").asText();
         CoseAlgorithm defaultAlg = CoseAlgorithm.byName(meta.path("algorithm").asText())
-            .orElseThrow(() -> new IOException("keyring.json: unknown algorithm"));
+                .orElseThrow(() -> new IOException("keyring.json: unknown algorithm"));
         KeyStore ks = keyStore();
         try (InputStream in = Files.newInputStream(directory.resolve(KEYSTORE_FILE))) {
             ks.load(in, password);
@@ -144,9 +148,15 @@ public final class KeyRingStore {
         List<RegionKey> previous = new ArrayList<>();
         for (JsonNode k : meta.path("keys")) {
             String kidHex = k.path("kid").asText();
-            CoseAlgorithm alg = CoseAlgorithm.byName(k.path("alg").asText(defaultAlg.jsonName())).orElse(defaultAlg);
-            RegionKey key = readKey(ks, region, kidHex, alg, Instant.parse(k.path("notBefore").asText()),
-                Instant.parse(k.path("notAfter").asText()));
+            CoseAlgorithm alg = CoseAlgorithm.byName(k.path("alg").asText(defaultAlg.jsonName()))
+                    .orElse(defaultAlg);
+            RegionKey key = readKey(
+                    ks,
+                    region,
+                    kidHex,
+                    alg,
+                    Instant.parse(k.path("notBefore").asText()),
+                    Instant.parse(k.path("notAfter").asText()));
             if (kidHex.equals(currentKid)) {
                 current = key;
             } else if (kidHex.equals(nextKid)) {
@@ -161,8 +171,9 @@ public final class KeyRingStore {
         return new KeyRing(region, current, next, previous);
     }
 
-    private RegionKey readKey(KeyStore ks, String region, String kidHex, CoseAlgorithm alg, Instant notBefore,
-                              Instant notAfter) throws IOException {
+    private RegionKey readKey(
+            KeyStore ks, String region, String kidHex, CoseAlgorithm alg, Instant notBefore, Instant notAfter)
+            throws IOException {
         try {
             PrivateKey privateKey = (PrivateKey) ks.getKey(kidHex, password);
             Certificate cert = ks.getCertificate(kidHex);
@@ -206,8 +217,11 @@ public final class KeyRingStore {
         meta.put("next", ring.next().kidHex());
         ArrayNode keys = meta.putArray("keys");
         for (RegionKey key : ring.published()) {
-            keys.addObject().put("kid", key.kidHex()).put("alg", key.algorithm().jsonName())
-                .put("notBefore", key.notBefore().toString()).put("notAfter", key.notAfter().toString());
+            keys.addObject()
+                    .put("kid", key.kidHex())
+                    .put("alg", key.algorithm().jsonName())
+                    .put("notBefore", key.notBefore().toString())
+                    .put("notAfter", key.notAfter().toString());
         }
         Path tmp = directory.resolve(METADATA_FILE + ".tmp");
         JSON.writeValue(tmp.toFile(), meta);
@@ -227,12 +241,19 @@ public final class KeyRingStore {
         X500Name name = new X500Name("CN=healthcode region " + key.region() + " key " + key.kidHex());
         String sigAlg = key.algorithm() == CoseAlgorithm.EDDSA ? "Ed25519" : "SHA256withECDSA";
         Date from = Date.from(key.notBefore());
-        Date to = Date.from(key.notAfter().isAfter(key.notBefore()) ? key.notAfter() : key.notBefore().plusSeconds(1));
+        Date to = Date.from(
+                key.notAfter().isAfter(key.notBefore())
+                        ? key.notAfter()
+                        : key.notBefore().plusSeconds(1));
         try {
             BouncyCastleProvider bc = new BouncyCastleProvider();
-            return new JcaX509CertificateConverter().setProvider(bc).getCertificate(
-                new JcaX509v3CertificateBuilder(name, new BigInteger(1, key.kid()), from, to, name, key.publicKey())
-                    .build(new JcaContentSignerBuilder(sigAlg).setProvider(bc).build(key.privateKey())));
+            return new JcaX509CertificateConverter()
+                    .setProvider(bc)
+                    .getCertificate(new JcaX509v3CertificateBuilder(
+                                    name, new BigInteger(1, key.kid()), from, to, name, key.publicKey())
+                            .build(new JcaContentSignerBuilder(sigAlg)
+                                    .setProvider(bc)
+                                    .build(key.privateKey())));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot build holder certificate: " + e.getMessage(), e);
         }

@@ -12,7 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * ACL is what protects them, and these calls only create.
  */
 public final class OwnerOnly {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private OwnerOnly() {}
 
@@ -29,8 +30,8 @@ public final class OwnerOnly {
     public static Path newFile(Path file) throws IOException {
         Files.deleteIfExists(file);
         if (POSIX) {
-            return Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+            return Files.createFile(
+                    file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         return Files.createFile(file);
     }

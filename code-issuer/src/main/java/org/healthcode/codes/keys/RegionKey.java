@@ -13,8 +13,14 @@ import org.healthcode.codes.format.CoseAlgorithm;
  *
  * @param privateKey null for a key known only by its public half
  */
-public record RegionKey(String region, byte[] kid, CoseAlgorithm algorithm, PublicKey publicKey, PrivateKey privateKey,
-                        Instant notBefore, Instant notAfter) {
+public record RegionKey(
+        String region,
+        byte[] kid,
+        CoseAlgorithm algorithm,
+        PublicKey publicKey,
+        PrivateKey privateKey,
+        Instant notBefore,
+        Instant notAfter) {
     public RegionKey {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(kid, "kid");

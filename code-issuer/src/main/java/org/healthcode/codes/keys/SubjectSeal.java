@@ -97,8 +97,7 @@ public final class SubjectSeal {
             Cipher c = CIPHER.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             c.updateAAD(region);
-            return Optional.of(new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES),
-                    StandardCharsets.UTF_8));
+            return Optional.of(new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8));
         } catch (javax.crypto.AEADBadTagException e) {
             return Optional.empty();
         } catch (GeneralSecurityException e) {

@@ -7,5 +7,4 @@ package org.healthcode.codes.trust;
  * @param alg       "ES256" or "EdDSA"
  * @param signature base64 signature over {@link TrustListJson#signedBytes} (ES256 as raw r||s)
  */
-public record HubSignature(String kid, String alg, String signature) {
-}
+public record HubSignature(String kid, String alg, String signature) {}

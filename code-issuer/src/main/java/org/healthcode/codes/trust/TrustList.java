@@ -8,8 +8,12 @@ import java.util.Optional;
  * A region's published public keys with the list's own validity; checkpoints verify offline from it until
  * {@code expiresAt}.
  */
-public record TrustList(String region, Instant issuedAt, Instant expiresAt, List<TrustListKey> keys,
-                        Optional<HubSignature> hubSignature) {
+public record TrustList(
+        String region,
+        Instant issuedAt,
+        Instant expiresAt,
+        List<TrustListKey> keys,
+        Optional<HubSignature> hubSignature) {
     public static final String FORMAT = "healthcode-trust-list";
     public static final int VERSION = 1;
 

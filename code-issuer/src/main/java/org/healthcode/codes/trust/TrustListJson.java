@@ -27,8 +27,7 @@ import java.util.TreeMap;
 public final class TrustListJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private TrustListJson() {
-    }
+    private TrustListJson() {}
 
     public static String write(TrustList list) {
         try {
@@ -71,17 +70,26 @@ public final class TrustListJson {
             for (JsonNode k : root.path("keys")) {
                 List<String> usage = new ArrayList<>();
                 k.path("usage").forEach(u -> usage.add(u.asText()));
-                keys.add(new TrustListKey(required(k, "kid"), required(k, "alg"), required(k, "publicKey"),
-                    Instant.parse(required(k, "notBefore")), Instant.parse(required(k, "notAfter")), usage,
-                    k.path("status").asText("")));
+                keys.add(new TrustListKey(
+                        required(k, "kid"),
+                        required(k, "alg"),
+                        required(k, "publicKey"),
+                        Instant.parse(required(k, "notBefore")),
+                        Instant.parse(required(k, "notAfter")),
+                        usage,
+                        k.path("status").asText("")));
             }
             Optional<HubSignature> hub = Optional.empty();
             JsonNode h = root.get("hubSignature");
             if (h != null && !h.isNull()) {
                 hub = Optional.of(new HubSignature(required(h, "kid"), required(h, "alg"), required(h, "signature")));
             }
-            return new TrustList(required(root, "region"), Instant.parse(required(root, "issuedAt")),
-                Instant.parse(required(root, "expiresAt")), keys, hub);
+            return new TrustList(
+                    required(root, "region"),
+                    Instant.parse(required(root, "issuedAt")),
+                    Instant.parse(required(root, "expiresAt")),
+                    keys,
+                    hub);
         } catch (DateTimeParseException e) {
             throw new TrustListException("trust list has a bad time: " + e.getParsedString(), e);
         }
@@ -105,14 +113,20 @@ public final class TrustListJson {
         ArrayNode keys = root.putArray("keys");
         for (TrustListKey k : list.keys()) {
             ObjectNode n = keys.addObject();
-            n.put("kid", k.kid()).put("alg", k.alg()).put("publicKey", k.publicKey())
-                .put("notBefore", k.notBefore().toString()).put("notAfter", k.notAfter().toString());
+            n.put("kid", k.kid())
+                    .put("alg", k.alg())
+                    .put("publicKey", k.publicKey())
+                    .put("notBefore", k.notBefore().toString())
+                    .put("notAfter", k.notAfter().toString());
             ArrayNode usage = n.putArray("usage");
             k.usage().forEach(usage::add);
             n.put("status", k.status());
         }
-        list.hubSignature().ifPresent(h -> root.putObject("hubSignature")
-            .put("kid", h.kid()).put("alg", h.alg()).put("signature", h.signature()));
+        list.hubSignature()
+                .ifPresent(h -> root.putObject("hubSignature")
+                        .put("kid", h.kid())
+                        .put("alg", h.alg())
+                        .put("signature", h.signature()));
         return root;
     }
 

@@ -15,8 +15,14 @@ import java.util.List;
  * @param status    "previous", "current" or "next"; or {@value #STATUS_WITHDRAWN}: a compromised key, published so
  *                  that verifiers refuse it ({@code TrustStore} skips it; codes it signed fail as unknown key)
  */
-public record TrustListKey(String kid, String alg, String publicKey, Instant notBefore, Instant notAfter,
-                           List<String> usage, String status) {
+public record TrustListKey(
+        String kid,
+        String alg,
+        String publicKey,
+        Instant notBefore,
+        Instant notAfter,
+        List<String> usage,
+        String status) {
     public static final String USAGE_HEALTH_CODE = "health-code";
     public static final String STATUS_WITHDRAWN = "withdrawn";
 

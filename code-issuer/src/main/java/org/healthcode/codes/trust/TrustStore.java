@@ -28,7 +28,7 @@ public final class TrustStore {
      * with none given, hub signatures are not checked (development, or a region not yet given the hub key).
      */
     public static TrustStore of(List<TrustList> lists, CoseCrypto crypto, List<PublicKey> hubKeys)
-        throws TrustListException {
+            throws TrustListException {
         Map<String, List<TrustedKey>> index = new HashMap<>();
         Map<String, Integer> regionsSeen = new HashMap<>();
         for (TrustList list : lists) {
@@ -43,14 +43,15 @@ public final class TrustStore {
                     continue; // published so that every verifier learns it is no longer to be trusted
                 }
                 TrustedKey key = trusted(list, k, crypto);
-                index.computeIfAbsent(HexFormat.of().formatHex(key.kid()), x -> new ArrayList<>()).add(key);
+                index.computeIfAbsent(HexFormat.of().formatHex(key.kid()), x -> new ArrayList<>())
+                        .add(key);
             }
         }
         return new TrustStore(index, lists);
     }
 
     public static TrustStore load(List<Path> files, CoseCrypto crypto, List<PublicKey> hubKeys)
-        throws TrustListException {
+            throws TrustListException {
         List<TrustList> lists = new ArrayList<>();
         for (Path f : files) {
             lists.add(TrustListJson.read(f));
@@ -59,7 +60,7 @@ public final class TrustStore {
     }
 
     private static void verifyHub(TrustList list, CoseCrypto crypto, List<PublicKey> hubKeys)
-        throws TrustListException {
+            throws TrustListException {
         TrustListException last = null;
         for (PublicKey hub : hubKeys) {
             try {
@@ -74,12 +75,20 @@ public final class TrustStore {
 
     private static TrustedKey trusted(TrustList list, TrustListKey k, CoseCrypto crypto) throws TrustListException {
         CoseAlgorithm alg = CoseAlgorithm.byName(k.alg())
-            .orElseThrow(() -> new TrustListException("trust list " + list.region() + ": unknown alg " + k.alg()));
+                .orElseThrow(() -> new TrustListException("trust list " + list.region() + ": unknown alg " + k.alg()));
         try {
             byte[] kid = Base64.getDecoder().decode(k.kid());
             PublicKey pub = crypto.publicKeyFromSpki(alg, Base64.getDecoder().decode(k.publicKey()));
-            return new TrustedKey(list.region(), kid, alg, pub, k.notBefore(), k.notAfter(), new HashSet<>(k.usage()),
-                list.expiresAt(), crypto.prepareVerifier(alg, pub));
+            return new TrustedKey(
+                    list.region(),
+                    kid,
+                    alg,
+                    pub,
+                    k.notBefore(),
+                    k.notAfter(),
+                    new HashSet<>(k.usage()),
+                    list.expiresAt(),
+                    crypto.prepareVerifier(alg, pub));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw new TrustListException("trust list " + list.region() + ": key " + k.kid() + " unreadable: " + e, e);
         }

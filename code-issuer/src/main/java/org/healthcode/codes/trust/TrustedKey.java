@@ -11,8 +11,16 @@ import org.healthcode.codes.format.CoseAlgorithm;
  *
  * @param verifier the key made ready to verify with the store's provider (converted once, when the list loads)
  */
-public record TrustedKey(String region, byte[] kid, CoseAlgorithm algorithm, PublicKey publicKey, Instant notBefore,
-                         Instant notAfter, Set<String> usage, Instant listExpiresAt, PreparedVerifier verifier) {
+public record TrustedKey(
+        String region,
+        byte[] kid,
+        CoseAlgorithm algorithm,
+        PublicKey publicKey,
+        Instant notBefore,
+        Instant notAfter,
+        Set<String> usage,
+        Instant listExpiresAt,
+        PreparedVerifier verifier) {
     public TrustedKey {
         usage = Set.copyOf(usage);
     }

@@ -35,6 +35,7 @@ public final class CodeVerifier {
      * at most this long after the key stops being trusted.
      */
     public static final Duration MAX_CODE_LIFETIME = Duration.ofHours(24);
+
     private static final Pattern DCC_PREFIX = Pattern.compile("^HC\\d{1,3}:");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,8 +62,11 @@ public final class CodeVerifier {
             if (dcc.isPresent()) {
                 return dcc.get().verify(code, now);
             }
-            return Verdict.failed("HC1", new VerificationFailure(FailureReason.KEY_UNKNOWN,
-                "EU DCC given but this verifier has no signer certificates (--dsc)"));
+            return Verdict.failed(
+                    "HC1",
+                    new VerificationFailure(
+                            FailureReason.KEY_UNKNOWN,
+                            "EU DCC given but this verifier has no signer certificates (--dsc)"));
         }
         String format = null;
         try {
@@ -73,8 +77,11 @@ public final class CodeVerifier {
             HealthCodeClaims claims = checkClaims(cose);
             checkKeyUsage(key, claims);
             checkValidity(claims, now);
-            return Verdict.valid(format, Optional.of(claims.colour().wireName()), payload(claims, key),
-                Optional.of(claims.subject()));
+            return Verdict.valid(
+                    format,
+                    Optional.of(claims.colour().wireName()),
+                    payload(claims, key),
+                    Optional.of(claims.subject()));
         } catch (VerificationFailure failure) {
             return Verdict.failed(format, failure);
         }
@@ -83,24 +90,31 @@ public final class CodeVerifier {
     int checkPrefix(String code) throws VerificationFailure {
         int version = CodePrefix.versionOf(code);
         if (version < 0) {
-            throw new VerificationFailure(FailureReason.UNKNOWN_PREFIX, "code does not start with "
-                + CodePrefix.CURRENT + " (nor HC1: for an EU DCC)");
+            throw new VerificationFailure(
+                    FailureReason.UNKNOWN_PREFIX,
+                    "code does not start with " + CodePrefix.CURRENT + " (nor HC1: for an EU DCC)");
         }
         if (version != CodePrefix.VERSION) {
-            throw new VerificationFailure(FailureReason.UNSUPPORTED_FORMAT_VERSION,
-                "code format " + CodePrefix.NAME + version + " is not supported; this verifier reads " + CodePrefix.CURRENT);
+            throw new VerificationFailure(
+                    FailureReason.UNSUPPORTED_FORMAT_VERSION,
+                    "code format " + CodePrefix.NAME + version + " is not supported; this verifier reads "
+                            + CodePrefix.CURRENT);
         }
         return version;
     }
 
     /** Finds the key by the protected kid and checks the signature; nothing in the payload is read before this. */
     TrustedKey checkSignature(CoseSign1 cose, Instant now) throws VerificationFailure {
-        byte[] kid = cose.protectedKid().orElseThrow(() ->
-            new VerificationFailure(FailureReason.KID_MISSING, "no kid in the protected header"));
-        long algId = cose.algorithmId().orElseThrow(() ->
-            new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "no alg in the protected header"));
-        CoseAlgorithm alg = CoseAlgorithm.byCoseId(algId).filter(a -> a != CoseAlgorithm.PS256).orElseThrow(() ->
-            new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "alg " + algId + " is not ES256 or EdDSA"));
+        byte[] kid = cose.protectedKid()
+                .orElseThrow(
+                        () -> new VerificationFailure(FailureReason.KID_MISSING, "no kid in the protected header"));
+        long algId = cose.algorithmId()
+                .orElseThrow(() ->
+                        new VerificationFailure(FailureReason.ALGORITHM_UNSUPPORTED, "no alg in the protected header"));
+        CoseAlgorithm alg = CoseAlgorithm.byCoseId(algId)
+                .filter(a -> a != CoseAlgorithm.PS256)
+                .orElseThrow(() -> new VerificationFailure(
+                        FailureReason.ALGORITHM_UNSUPPORTED, "alg " + algId + " is not ES256 or EdDSA"));
         List<TrustedKey> candidates = trustStore.byKid(kid);
         if (candidates.isEmpty()) {
             throw new VerificationFailure(FailureReason.KEY_UNKNOWN, "kid " + kidText(kid) + " is in no trust list");
@@ -112,8 +126,10 @@ public final class CodeVerifier {
             }
         }
         if (live.isEmpty()) {
-            throw new VerificationFailure(FailureReason.TRUST_LIST_EXPIRED, "the trust list of region "
-                + candidates.get(0).region() + " expired at " + candidates.get(0).listExpiresAt() + "; fetch a new one");
+            throw new VerificationFailure(
+                    FailureReason.TRUST_LIST_EXPIRED,
+                    "the trust list of region " + candidates.get(0).region() + " expired at "
+                            + candidates.get(0).listExpiresAt() + "; fetch a new one");
         }
         byte[] toBeSigned = cose.toBeSigned();
         boolean algMatched = false;
@@ -127,10 +143,13 @@ public final class CodeVerifier {
             }
         }
         if (!algMatched) {
-            throw new VerificationFailure(FailureReason.ALGORITHM_NOT_KEYS,
-                "kid " + kidText(kid) + " is published for " + live.get(0).algorithm().jsonName() + ", code says " + alg.jsonName());
+            throw new VerificationFailure(
+                    FailureReason.ALGORITHM_NOT_KEYS,
+                    "kid " + kidText(kid) + " is published for "
+                            + live.get(0).algorithm().jsonName() + ", code says " + alg.jsonName());
         }
-        throw new VerificationFailure(FailureReason.SIGNATURE_INVALID, "signature does not verify with kid " + kidText(kid));
+        throw new VerificationFailure(
+                FailureReason.SIGNATURE_INVALID, "signature does not verify with kid " + kidText(kid));
     }
 
     private static String kidText(byte[] kid) {
@@ -147,29 +166,38 @@ public final class CodeVerifier {
 
     void checkKeyUsage(TrustedKey key, HealthCodeClaims claims) throws VerificationFailure {
         if (!key.usage().contains(TrustListKey.USAGE_HEALTH_CODE)) {
-            throw new VerificationFailure(FailureReason.KEY_NOT_FOR_THIS_USE,
-                "key is published for " + key.usage() + ", not " + TrustListKey.USAGE_HEALTH_CODE);
+            throw new VerificationFailure(
+                    FailureReason.KEY_NOT_FOR_THIS_USE,
+                    "key is published for " + key.usage() + ", not " + TrustListKey.USAGE_HEALTH_CODE);
         }
         if (!key.region().equals(claims.issuer())) {
-            throw new VerificationFailure(FailureReason.ISSUER_NOT_KEY_REGION,
-                "code claims issuer " + claims.issuer() + " but the key belongs to region " + key.region());
+            throw new VerificationFailure(
+                    FailureReason.ISSUER_NOT_KEY_REGION,
+                    "code claims issuer " + claims.issuer() + " but the key belongs to region " + key.region());
         }
         Instant iat = claims.issuedAt();
-        if (iat.isBefore(key.notBefore().minus(clockSkew)) || iat.isAfter(key.notAfter().plus(clockSkew))) {
-            throw new VerificationFailure(FailureReason.SIGNED_OUTSIDE_KEY_VALIDITY, "issued at " + iat
-                + ", outside the key's signing window " + key.notBefore() + " .. " + key.notAfter());
+        if (iat.isBefore(key.notBefore().minus(clockSkew))
+                || iat.isAfter(key.notAfter().plus(clockSkew))) {
+            throw new VerificationFailure(
+                    FailureReason.SIGNED_OUTSIDE_KEY_VALIDITY,
+                    "issued at " + iat + ", outside the key's signing window " + key.notBefore() + " .. "
+                            + key.notAfter());
         }
     }
 
     void checkValidity(HealthCodeClaims claims, Instant now) throws VerificationFailure {
         if (claims.issuedAt().isAfter(now.plus(clockSkew))) {
-            throw new VerificationFailure(FailureReason.NOT_YET_VALID, "issued at " + claims.issuedAt()
-                + ", after now " + now + " plus skew " + clockSkew.toSeconds() + " s");
+            throw new VerificationFailure(
+                    FailureReason.NOT_YET_VALID,
+                    "issued at " + claims.issuedAt() + ", after now " + now + " plus skew " + clockSkew.toSeconds()
+                            + " s");
         }
         if (Duration.between(claims.issuedAt(), claims.expiresAt()).compareTo(MAX_CODE_LIFETIME) > 0) {
-            throw new VerificationFailure(FailureReason.LIFETIME_TOO_LONG, "issued at " + claims.issuedAt()
-                + " to expire at " + claims.expiresAt() + ": no code lives longer than "
-                + MAX_CODE_LIFETIME.toHours() + " h");
+            throw new VerificationFailure(
+                    FailureReason.LIFETIME_TOO_LONG,
+                    "issued at " + claims.issuedAt()
+                            + " to expire at " + claims.expiresAt() + ": no code lives longer than "
+                            + MAX_CODE_LIFETIME.toHours() + " h");
         }
         if (!claims.expiresAt().isAfter(now.minus(clockSkew))) {
             throw new VerificationFailure(FailureReason.EXPIRED, "expired at " + claims.expiresAt());

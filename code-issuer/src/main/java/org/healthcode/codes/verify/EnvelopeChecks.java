@@ -7,8 +7,7 @@ import org.healthcode.codes.format.Zlib;
 
 /** The unpacking steps our codes and the EU DCC share: Base45 -> zlib -> COSE_Sign1, each failing with its reason. */
 public final class EnvelopeChecks {
-    private EnvelopeChecks() {
-    }
+    private EnvelopeChecks() {}
 
     public static byte[] base45(String body) throws VerificationFailure {
         try {

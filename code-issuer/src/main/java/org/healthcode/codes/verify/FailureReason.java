@@ -44,14 +44,22 @@ public enum FailureReason {
 
     public VerdictResult result() {
         return switch (this) {
-            case UNKNOWN_PREFIX, BASE45_INVALID, COMPRESSION_INVALID, COSE_STRUCTURE_INVALID, ALGORITHM_UNSUPPORTED,
-                 KID_MISSING, CLAIMS_INVALID -> VerdictResult.MALFORMED;
+            case UNKNOWN_PREFIX,
+                    BASE45_INVALID,
+                    COMPRESSION_INVALID,
+                    COSE_STRUCTURE_INVALID,
+                    ALGORITHM_UNSUPPORTED,
+                    KID_MISSING,
+                    CLAIMS_INVALID -> VerdictResult.MALFORMED;
             case UNSUPPORTED_FORMAT_VERSION -> VerdictResult.UNSUPPORTED_VERSION;
             case KEY_UNKNOWN -> VerdictResult.UNKNOWN_KEY;
             case TRUST_LIST_EXPIRED -> VerdictResult.TRUST_LIST_EXPIRED;
             case SIGNATURE_INVALID -> VerdictResult.BAD_SIGNATURE;
-            case ALGORITHM_NOT_KEYS, KEY_NOT_FOR_THIS_USE, ISSUER_NOT_KEY_REGION, SIGNED_OUTSIDE_KEY_VALIDITY,
-                 DSC_NOT_FOR_CERTIFICATE_TYPE -> VerdictResult.WRONG_KEY_USAGE;
+            case ALGORITHM_NOT_KEYS,
+                    KEY_NOT_FOR_THIS_USE,
+                    ISSUER_NOT_KEY_REGION,
+                    SIGNED_OUTSIDE_KEY_VALIDITY,
+                    DSC_NOT_FOR_CERTIFICATE_TYPE -> VerdictResult.WRONG_KEY_USAGE;
             case NOT_YET_VALID -> VerdictResult.NOT_YET_VALID;
             case EXPIRED, LIFETIME_TOO_LONG -> VerdictResult.EXPIRED;
         };

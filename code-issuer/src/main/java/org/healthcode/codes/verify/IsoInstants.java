@@ -17,21 +17,31 @@ import java.time.temporal.TemporalAccessor;
  */
 public final class IsoInstants {
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
-        .parseCaseInsensitive()
-        .append(DateTimeFormatter.ISO_LOCAL_DATE)
-        .appendLiteral('T')
-        .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':')
-        .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
-        .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-        .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
-        .optionalEnd()
-        .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-        .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-        .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-        .toFormatter();
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendValue(ChronoField.HOUR_OF_DAY, 2)
+            .appendLiteral(':')
+            .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart()
+            .appendLiteral(':')
+            .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+            .optionalEnd()
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HHMM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
+            .optionalEnd()
+            .toFormatter();
 
-    private IsoInstants() {
-    }
+    private IsoInstants() {}
 
     public static Instant parse(String text) {
         String t = text.strip().replace(' ', 'T');
@@ -42,7 +52,8 @@ public final class IsoInstants {
             TemporalAccessor parsed = DATE_TIME.parse(t);
             LocalDateTime local = LocalDateTime.from(parsed);
             ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS)
-                ? ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)) : ZoneOffset.UTC;
+                    ? ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS))
+                    : ZoneOffset.UTC;
             return local.toInstant(offset);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not an ISO-8601 time: " + text, e);

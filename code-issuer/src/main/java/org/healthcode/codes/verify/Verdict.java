@@ -17,8 +17,14 @@ import java.util.Optional;
  * @param subject our codes only, when valid: the code's sealed subject, which only the issuing region can open
  *                ({@code RegionCodes.resolveSubject}); not part of the JSON
  */
-public record Verdict(VerdictResult result, String format, Optional<FailureReason> reason, String detail,
-                      Optional<String> colour, Optional<ObjectNode> payload, Optional<String> subject) {
+public record Verdict(
+        VerdictResult result,
+        String format,
+        Optional<FailureReason> reason,
+        String detail,
+        Optional<String> colour,
+        Optional<ObjectNode> payload,
+        Optional<String> subject) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Verdict valid(String format, Optional<String> colour, ObjectNode payload) {
@@ -26,13 +32,18 @@ public record Verdict(VerdictResult result, String format, Optional<FailureReaso
     }
 
     public static Verdict valid(String format, Optional<String> colour, ObjectNode payload, Optional<String> subject) {
-        return new Verdict(VerdictResult.VALID, format, Optional.empty(), null, colour, Optional.of(payload),
-            subject);
+        return new Verdict(VerdictResult.VALID, format, Optional.empty(), null, colour, Optional.of(payload), subject);
     }
 
     public static Verdict failed(String format, VerificationFailure failure) {
-        return new Verdict(failure.reason().result(), format, Optional.of(failure.reason()), failure.getMessage(),
-            Optional.empty(), Optional.empty(), Optional.empty());
+        return new Verdict(
+                failure.reason().result(),
+                format,
+                Optional.of(failure.reason()),
+                failure.getMessage(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     public boolean isValid() {

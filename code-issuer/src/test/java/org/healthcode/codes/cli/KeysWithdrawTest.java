@@ -39,7 +39,8 @@ class KeysWithdrawTest {
         assertThat(keys("init")).isZero();
         Instant now = Instant.now();
         RegionCodes serving = RegionCodes.open(CodesConfig.defaults(REGION, work), now);
-        String before = serving.issue("p-alice", Colour.GREEN, now.minusSeconds(60), now).text();
+        String before = serving.issue("p-alice", Colour.GREEN, now.minusSeconds(60), now)
+                .text();
         String compromised = serving.keyRing().current().kidBase64();
         assertThat(verify(serving.trustList(now), before, now)).isEqualTo(VerdictResult.VALID);
 
@@ -49,7 +50,8 @@ class KeysWithdrawTest {
         TrustList next = serving.trustList(now);
         assertThat(next.keys()).extracting(TrustListKey::kid).doesNotContain(compromised);
         assertThat(verify(next, before, now)).isEqualTo(VerdictResult.UNKNOWN_KEY);
-        String after = serving.issue("p-alice", Colour.GREEN, now.minusSeconds(60), now).text();
+        String after = serving.issue("p-alice", Colour.GREEN, now.minusSeconds(60), now)
+                .text();
         assertThat(verify(next, after, now)).isEqualTo(VerdictResult.VALID);
         assertThat(serving.keyRing().current().kidBase64()).isNotEqualTo(compromised);
     }
@@ -64,12 +66,16 @@ class KeysWithdrawTest {
         List<String> args = new java.util.ArrayList<>(List.of(words));
         args.addAll(List.of("--work-dir", work.toString(), "--region", REGION));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        return KeysMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return KeysMain.run(
+                args.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     private static VerdictResult verify(TrustList list, String code, Instant now) throws Exception {
-        return new CodeVerifier(TrustStore.of(List.of(list), JDK, List.of()), JDK, Duration.ofSeconds(30),
-                Optional.empty()).verify(code, now).result();
+        return new CodeVerifier(
+                        TrustStore.of(List.of(list), JDK, List.of()), JDK, Duration.ofSeconds(30), Optional.empty())
+                .verify(code, now)
+                .result();
     }
 }

@@ -23,14 +23,18 @@ class PreparedKeysTest {
     private static final byte[] MESSAGE = "Signature1 of a health code".getBytes(StandardCharsets.UTF_8);
 
     @ParameterizedTest
-    @EnumSource(value = CoseAlgorithm.class, names = {"ES256", "EDDSA"})
+    @EnumSource(
+            value = CoseAlgorithm.class,
+            names = {"ES256", "EDDSA"})
     void aSignatureFromOneProviderVerifiesWithTheOther(CoseAlgorithm alg) {
         KeyPair pair = KeyGeneration.keyPair(alg);
         for (CoseCrypto signer : List.of(JDK, BC)) {
             byte[] sig = signer.prepareSigner(alg, pair.getPrivate()).sign(MESSAGE);
             for (CoseCrypto verifier : List.of(JDK, BC)) {
                 PreparedVerifier v = verifier.prepareVerifier(alg, pair.getPublic());
-                assertThat(v.verify(MESSAGE, sig)).as(signer.provider() + " -> " + verifier.provider()).isTrue();
+                assertThat(v.verify(MESSAGE, sig))
+                        .as(signer.provider() + " -> " + verifier.provider())
+                        .isTrue();
                 // the same prepared verifier again: its JCA object went back to its initialised state
                 assertThat(v.verify(MESSAGE, sig)).isTrue();
                 assertThat(verifier.verify(alg, pair.getPublic(), MESSAGE, sig)).isTrue();
@@ -39,7 +43,9 @@ class PreparedKeysTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CoseAlgorithm.class, names = {"ES256", "EDDSA"})
+    @EnumSource(
+            value = CoseAlgorithm.class,
+            names = {"ES256", "EDDSA"})
     void aChangedMessageOrAMalformedSignatureIsFalseAndTheVerifierStillWorksAfterwards(CoseAlgorithm alg) {
         KeyPair pair = KeyGeneration.keyPair(alg);
         for (CoseCrypto crypto : List.of(JDK, BC)) {
@@ -59,7 +65,7 @@ class PreparedKeysTest {
     void aKeyOfTheWrongTypeIsRefusedWhenPrepared(CryptoProvider provider) {
         KeyPair ed = KeyGeneration.keyPair(CoseAlgorithm.EDDSA);
         assertThatThrownBy(() -> new CoseCrypto(provider).prepareVerifier(CoseAlgorithm.ES256, ed.getPublic()))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

@@ -45,16 +45,29 @@ import org.junit.jupiter.api.Test;
  */
 class DccConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> FLAGS = List.of("UNPREFIX", "B45DECODE", "COMPRESSION", "DECODE", "VALIDJSON",
-        "VERIFY", "EXPIRATIONCHECK", "KEYUSAGE", "PICTUREDECODE");
+    private static final List<String> FLAGS = List.of(
+            "UNPREFIX",
+            "B45DECODE",
+            "COMPRESSION",
+            "DECODE",
+            "VALIDJSON",
+            "VERIFY",
+            "EXPIRATIONCHECK",
+            "KEYUSAGE",
+            "PICTUREDECODE");
     /** Upstream pytest names in known_issues.csv -> our flags. */
     private static final Map<String, String> KNOWN_ISSUE_TESTS = Map.ofEntries(
-        Map.entry("test_un_prefix", "UNPREFIX"), Map.entry("test_b45decode", "B45DECODE"),
-        Map.entry("test_compression", "COMPRESSION"), Map.entry("test_cose_json", "DECODE"),
-        Map.entry("test_cose_cbor", "DECODE"), Map.entry("test_cbor_json", "VALIDJSON"),
-        Map.entry("test_verification_check", "VERIFY"), Map.entry("test_expiration_check", "EXPIRATIONCHECK"),
-        Map.entry("test_expected_key_usage", "KEYUSAGE"), Map.entry("test_picture_decode", "PICTUREDECODE"),
-        Map.entry("test_cose_schema", "SCHEMAVALIDATION"));
+            Map.entry("test_un_prefix", "UNPREFIX"),
+            Map.entry("test_b45decode", "B45DECODE"),
+            Map.entry("test_compression", "COMPRESSION"),
+            Map.entry("test_cose_json", "DECODE"),
+            Map.entry("test_cose_cbor", "DECODE"),
+            Map.entry("test_cbor_json", "VALIDJSON"),
+            Map.entry("test_verification_check", "VERIFY"),
+            Map.entry("test_expiration_check", "EXPIRATIONCHECK"),
+            Map.entry("test_expected_key_usage", "KEYUSAGE"),
+            Map.entry("test_picture_decode", "PICTUREDECODE"),
+            Map.entry("test_cose_schema", "SCHEMAVALIDATION"));
 
     private final CoseCrypto crypto = new CoseCrypto(CryptoProvider.JDK);
 
@@ -65,11 +78,17 @@ class DccConformanceTest {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(corpus)) {
             files = walk.filter(p -> p.toString().endsWith(".json"))
-                .filter(p -> p.getParent().getFileName().toString().equals("raw")
-                    && p.getParent().getParent().getFileName().toString().equals("2DCode"))
-                .sorted().toList();
+                    .filter(p -> p.getParent().getFileName().toString().equals("raw")
+                            && p.getParent()
+                                    .getParent()
+                                    .getFileName()
+                                    .toString()
+                                    .equals("2DCode"))
+                    .sorted()
+                    .toList();
         }
-        Map<String, int[]> counts = new LinkedHashMap<>(); // flag -> {expected true ok, expected false ok, not tested, known issue}
+        Map<String, int[]> counts =
+                new LinkedHashMap<>(); // flag -> {expected true ok, expected false ok, not tested, known issue}
         FLAGS.forEach(f -> counts.put(f, new int[4]));
         int schemaSkipped = 0;
         List<String> mismatches = new ArrayList<>();
@@ -99,7 +118,7 @@ class DccConformanceTest {
                     c[3]++;
                 } else {
                     mismatches.add(corpus.relativize(file) + " " + flag + ": expected " + want + ", got " + got
-                        + lastError(flag, raw));
+                            + lastError(flag, raw));
                 }
             }
         }
@@ -111,7 +130,8 @@ class DccConformanceTest {
 
         assertThat(files).hasSizeGreaterThan(300);
         assertThat(mismatches).isEmpty();
-        counts.forEach((flag, c) -> assertThat(c[0] + c[1]).as("files passing %s", flag).isPositive());
+        counts.forEach((flag, c) ->
+                assertThat(c[0] + c[1]).as("files passing %s", flag).isPositive());
     }
 
     /** Runs one flag's step: TRUE when the step succeeds, FALSE when it fails, null when the file lacks its inputs. */
@@ -121,11 +141,15 @@ class DccConformanceTest {
                 case "UNPREFIX" -> has(raw, "PREFIX", "BASE45") ? unprefix(raw) : null;
                 case "B45DECODE" -> has(raw, "BASE45", "COMPRESSED") ? base45(raw) : null;
                 case "COMPRESSION" -> has(raw, "COMPRESSED", "COSE") ? compression(raw) : null;
-                case "DECODE" -> has(raw, "COSE") && (has(raw, "CBOR") || has(raw, "JSON")) ? decode(raw)
-                    : has(raw, "CBOR", "JSON") ? cborMatchesJson(raw) : null;
-                case "VALIDJSON" -> has(raw, "JSON") && (has(raw, "PREFIX") || has(raw, "CBOR")) ? validJson(raw) : null;
+                case "DECODE" ->
+                    has(raw, "COSE") && (has(raw, "CBOR") || has(raw, "JSON"))
+                            ? decode(raw)
+                            : has(raw, "CBOR", "JSON") ? cborMatchesJson(raw) : null;
+                case "VALIDJSON" ->
+                    has(raw, "JSON") && (has(raw, "PREFIX") || has(raw, "CBOR")) ? validJson(raw) : null;
                 case "VERIFY" -> has(raw, "COSE") && hasCertificate(raw) ? verify(raw) : null;
-                case "EXPIRATIONCHECK" -> has(raw, "COSE") && hasCertificate(raw) && hasClock(raw) ? expiration(raw) : null;
+                case "EXPIRATIONCHECK" ->
+                    has(raw, "COSE") && hasCertificate(raw) && hasClock(raw) ? expiration(raw) : null;
                 case "KEYUSAGE" -> has(raw, "COSE") && hasCertificate(raw) ? keyUsage(raw) : null;
                 case "PICTUREDECODE" -> has(raw, "2DCODE", "PREFIX") ? picture(raw) : null;
                 default -> throw new IllegalArgumentException(flag);
@@ -149,7 +173,8 @@ class DccConformanceTest {
     }
 
     private static boolean unprefix(JsonNode raw) throws Exception {
-        return DccVerifier.unprefix(raw.get("PREFIX").asText()).equals(raw.get("BASE45").asText());
+        return DccVerifier.unprefix(raw.get("PREFIX").asText())
+                .equals(raw.get("BASE45").asText());
     }
 
     private static boolean base45(JsonNode raw) throws Exception {
@@ -185,7 +210,8 @@ class DccConformanceTest {
     private static boolean validJson(JsonNode raw) throws Exception {
         boolean ok = true;
         if (has(raw, "PREFIX")) {
-            CoseSign1 cose = EnvelopeChecks.unpack(DccVerifier.unprefix(raw.get("PREFIX").asText()));
+            CoseSign1 cose =
+                    EnvelopeChecks.unpack(DccVerifier.unprefix(raw.get("PREFIX").asText()));
             ok = canonical(hcertOf(Cbor.read(cose.payload()))).equals(canonical(raw.get("JSON")));
         }
         if (has(raw, "CBOR")) {
@@ -230,7 +256,8 @@ class DccConformanceTest {
             Path png = pngDir.resolve(name + ".png");
             if (Files.isRegularFile(png)) {
                 try {
-                    return QrImages.decode(Files.readAllBytes(png)).equals(raw.get("PREFIX").asText());
+                    return QrImages.decode(Files.readAllBytes(png))
+                            .equals(raw.get("PREFIX").asText());
                 } catch (IOException e) {
                     return Boolean.FALSE;
                 }
@@ -325,7 +352,8 @@ class DccConformanceTest {
 
     private static List<String[]> knownIssues(Path csv) throws IOException {
         List<String[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+        for (String line :
+                Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
             if (!line.isBlank()) {
                 rows.add(line.split(",", -1));
             }

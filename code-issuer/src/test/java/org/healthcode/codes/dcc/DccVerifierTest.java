@@ -20,9 +20,9 @@ class DccVerifierTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "DE/2DCode/raw/1.json, VALID",
-        "common/2DCode/raw/CO1.json, VALID",          // PS256 (RSA 2048)
-        "common/2DCode/raw/CO19.json, VALID",         // kid only in the unprotected header
-        "common/2DCode/raw/CO28.json, VALID",         // CWT tag around COSE_Sign1 tag
+        "common/2DCode/raw/CO1.json, VALID", // PS256 (RSA 2048)
+        "common/2DCode/raw/CO19.json, VALID", // kid only in the unprotected header
+        "common/2DCode/raw/CO28.json, VALID", // CWT tag around COSE_Sign1 tag
         "common/2DCode/raw/CO5.json, BAD_SIGNATURE",
         "common/2DCode/raw/CO22.json, UNKNOWN_KEY",
         "common/2DCode/raw/CO16.json, NOT_YET_VALID",
@@ -33,7 +33,9 @@ class DccVerifierTest {
     })
     void verdictOfTheWholePipeline(String file, VerdictResult expected) throws Exception {
         for (CryptoProvider provider : CryptoProvider.values()) {
-            assertThat(verify(file, provider).result()).as("%s with %s", file, provider).isEqualTo(expected);
+            assertThat(verify(file, provider).result())
+                    .as("%s with %s", file, provider)
+                    .isEqualTo(expected);
         }
     }
 
@@ -51,13 +53,18 @@ class DccVerifierTest {
     private static Verdict verify(String file, CryptoProvider provider) throws Exception {
         JsonNode raw = read(file);
         String text = raw.get("PREFIX").asText();
-        DccVerifier verifier = new DccVerifier(DscList.of(List.of(DscList.parse(raw.at("/TESTCTX/CERTIFICATE").asText()))),
-            new CoseCrypto(provider), Duration.ZERO);
-        return verifier.verify(text, org.healthcode.codes.verify.IsoInstants.parse(
-            raw.at("/TESTCTX/VALIDATIONCLOCK").asText()));
+        DccVerifier verifier = new DccVerifier(
+                DscList.of(List.of(DscList.parse(raw.at("/TESTCTX/CERTIFICATE").asText()))),
+                new CoseCrypto(provider),
+                Duration.ZERO);
+        return verifier.verify(
+                text,
+                org.healthcode.codes.verify.IsoInstants.parse(
+                        raw.at("/TESTCTX/VALIDATIONCLOCK").asText()));
     }
 
     private static JsonNode read(String file) throws Exception {
-        return new ObjectMapper().readTree(TestCorpus.directory("dcc").resolve(file).toFile());
+        return new ObjectMapper()
+                .readTree(TestCorpus.directory("dcc").resolve(file).toFile());
     }
 }

@@ -13,7 +13,8 @@ class Base45Test {
         assertThat(Base45.encode("AB".getBytes(StandardCharsets.US_ASCII))).isEqualTo("BB8");
         assertThat(Base45.encode("Hello!!".getBytes(StandardCharsets.US_ASCII))).isEqualTo("%69 VD92EX0");
         assertThat(Base45.encode("base-45".getBytes(StandardCharsets.US_ASCII))).isEqualTo("UJCLQE7W581");
-        assertThat(new String(Base45.decode("QED8WEX0"), StandardCharsets.US_ASCII)).isEqualTo("ietf!");
+        assertThat(new String(Base45.decode("QED8WEX0"), StandardCharsets.US_ASCII))
+                .isEqualTo("ietf!");
     }
 
     @Test

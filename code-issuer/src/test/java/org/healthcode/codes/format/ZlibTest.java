@@ -27,15 +27,19 @@ class ZlibTest {
         new Random(3).nextBytes(data);
         byte[] packed = Zlib.deflate(data);
         assertThatThrownBy(() -> Zlib.inflate(Arrays.copyOf(packed, packed.length - 5)))
-            .isInstanceOf(CodeFormatException.class).hasMessageContaining("truncated");
+                .isInstanceOf(CodeFormatException.class)
+                .hasMessageContaining("truncated");
         byte[] trailing = Arrays.copyOf(packed, packed.length + 1);
-        assertThatThrownBy(() -> Zlib.inflate(trailing)).isInstanceOf(CodeFormatException.class)
-            .hasMessageContaining("after the end");
+        assertThatThrownBy(() -> Zlib.inflate(trailing))
+                .isInstanceOf(CodeFormatException.class)
+                .hasMessageContaining("after the end");
         byte[] bomb = Zlib.deflate(new byte[Zlib.MAX_INFLATED_BYTES + 1]);
-        assertThatThrownBy(() -> Zlib.inflate(bomb)).isInstanceOf(CodeFormatException.class)
-            .hasMessageContaining("inflates past");
+        assertThatThrownBy(() -> Zlib.inflate(bomb))
+                .isInstanceOf(CodeFormatException.class)
+                .hasMessageContaining("inflates past");
         assertThatThrownBy(() -> Zlib.inflate(new byte[] {1, 2, 3})).isInstanceOf(CodeFormatException.class);
         assertThat(Zlib.inflate(packed)).isEqualTo(data);
-        assertThat(Zlib.inflate(Zlib.deflate(new byte[Zlib.MAX_INFLATED_BYTES]))).hasSize(Zlib.MAX_INFLATED_BYTES);
+        assertThat(Zlib.inflate(Zlib.deflate(new byte[Zlib.MAX_INFLATED_BYTES])))
+                .hasSize(Zlib.MAX_INFLATED_BYTES);
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class QrImagesTest {
     private final String code = issuer(keyRing(GUANGDONG, CoseAlgorithm.ES256, MONDAY_9AM))
-        .issue("p-alice", Colour.RED, MONDAY_9AM, MONDAY_9AM).text();
+            .issue("p-alice", Colour.RED, MONDAY_9AM, MONDAY_9AM)
+            .text();
 
     @Test
     void pngDecodesBackToTheSameCode() throws Exception {
@@ -26,8 +27,9 @@ class QrImagesTest {
     void aPictureLargerThanTheDecodeBudgetIsReadSubsampled() throws Exception {
         byte[] png = QrImages.png(code, 35);
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        assertThat((long) img.getWidth() * img.getHeight()).isGreaterThan(QrImages.DECODED_PIXELS)
-            .isLessThanOrEqualTo(QrImages.MAX_PIXELS);
+        assertThat((long) img.getWidth() * img.getHeight())
+                .isGreaterThan(QrImages.DECODED_PIXELS)
+                .isLessThanOrEqualTo(QrImages.MAX_PIXELS);
 
         assertThat(QrImages.decode(png)).isEqualTo(code);
     }
@@ -36,8 +38,9 @@ class QrImagesTest {
     void aPictureOverThePixelBudgetIsRefusedFromItsHeader() {
         byte[] png = QrImages.png(code, 70);
 
-        assertThatThrownBy(() -> QrImages.decode(png)).isInstanceOf(QrImages.PictureTooLargeException.class)
-            .hasMessageContaining(" x ");
+        assertThatThrownBy(() -> QrImages.decode(png))
+                .isInstanceOf(QrImages.PictureTooLargeException.class)
+                .hasMessageContaining(" x ");
     }
 
     @Test
@@ -45,8 +48,10 @@ class QrImagesTest {
         String svg = QrImages.svg(code, "#d32f2f");
         int size = QrImages.matrix(code).getWidth();
 
-        assertThat(svg).startsWith("<svg").contains("viewBox=\"0 0 " + size + " " + size + "\"")
-            .contains("fill=\"#d32f2f\"");
+        assertThat(svg)
+                .startsWith("<svg")
+                .contains("viewBox=\"0 0 " + size + " " + size + "\"")
+                .contains("fill=\"#d32f2f\"");
         long darkModules = svg.chars().filter(c -> c == 'z').count();
         var m = QrImages.matrix(code);
         long expected = 0;

@@ -25,17 +25,18 @@ class KeyRingStoreTest {
 
     @Test
     void firstStartGeneratesKeysAndTheSecondLoadsTheSame() throws IOException {
-        KeyRing first = KeyRingStore.openOrCreateForDevelopment(workDir, GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM,
-            Duration.ofDays(90));
-        KeyRing second = KeyRingStore.openOrCreateForDevelopment(workDir, GUANGDONG, CoseAlgorithm.EDDSA,
-            MONDAY_9AM.plusSeconds(60), Duration.ofDays(90));
+        KeyRing first = KeyRingStore.openOrCreateForDevelopment(
+                workDir, GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM, Duration.ofDays(90));
+        KeyRing second = KeyRingStore.openOrCreateForDevelopment(
+                workDir, GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM.plusSeconds(60), Duration.ofDays(90));
 
         Path dir = KeyRingStore.regionDirectory(workDir, GUANGDONG);
         assertThat(dir.resolve("keystore.p12")).isRegularFile();
         assertThat(dir.resolve("keyring.json")).isRegularFile();
         assertThat(second.current().kidHex()).isEqualTo(first.current().kidHex());
         assertThat(second.next().kidHex()).isEqualTo(first.next().kidHex());
-        assertThat(second.current().privateKey().getEncoded()).isEqualTo(first.current().privateKey().getEncoded());
+        assertThat(second.current().privateKey().getEncoded())
+                .isEqualTo(first.current().privateKey().getEncoded());
         assertThat(second.current().notAfter()).isEqualTo(first.current().notAfter());
     }
 
@@ -48,25 +49,38 @@ class KeyRingStoreTest {
 
         RegionCodes reopened = RegionCodes.open(config, MONDAY_9AM.plusSeconds(20));
         assertThat(reopened.keyRing().previous()).extracting(RegionKey::kidHex).containsExactly(oldCurrent);
-        String code = reopened.issue("p-alice", Colour.GREEN, MONDAY_9AM, MONDAY_9AM.plusSeconds(20)).text();
+        String code = reopened.issue("p-alice", Colour.GREEN, MONDAY_9AM, MONDAY_9AM.plusSeconds(20))
+                .text();
         Path listFile = reopened.writeTrustList(workDir.resolve("trust").resolve("440000.json"), MONDAY_9AM);
-        assertThat(TestRegions.verifier(TrustListJson.read(listFile)).verify(code, MONDAY_9AM.plusSeconds(30)).result())
-            .isEqualTo(VerdictResult.VALID);
+        assertThat(TestRegions.verifier(TrustListJson.read(listFile))
+                        .verify(code, MONDAY_9AM.plusSeconds(30))
+                        .result())
+                .isEqualTo(VerdictResult.VALID);
     }
 
     @Test
     void wrongPasswordDoesNotOpenTheKeystore() throws IOException {
-        KeyRingStore.openOrCreateForDevelopment(workDir, GUANGDONG, CoseAlgorithm.ES256, MONDAY_9AM, Duration.ofDays(1));
+        KeyRingStore.openOrCreateForDevelopment(
+                workDir, GUANGDONG, CoseAlgorithm.ES256, MONDAY_9AM, Duration.ofDays(1));
         Path dir = KeyRingStore.regionDirectory(workDir, GUANGDONG);
 
-        assertThatThrownBy(() -> new KeyRingStore(dir, "not-it".toCharArray()).load()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new KeyRingStore(dir, "not-it".toCharArray()).load())
+                .isInstanceOf(IOException.class);
         assertThat(Files.readString(dir.resolve("keyring.json"))).doesNotContain("PRIVATE");
     }
 
     @Test
     void invalidConfigurationReportsEveryProblem() {
-        CodesConfig bad = new CodesConfig("44", null, null, CoseAlgorithm.PS256, null, Duration.ofDays(3),
-            Duration.ofMinutes(1), Duration.ZERO, Duration.ofHours(1));
+        CodesConfig bad = new CodesConfig(
+                "44",
+                null,
+                null,
+                CoseAlgorithm.PS256,
+                null,
+                Duration.ofDays(3),
+                Duration.ofMinutes(1),
+                Duration.ZERO,
+                Duration.ofHours(1));
 
         assertThat(bad.validate()).hasSize(8);
         assertThat(CodesConfig.defaults(GUANGDONG, workDir).validate()).isEmpty();

@@ -26,21 +26,24 @@ import org.junit.jupiter.api.Test;
 class RotationTest {
     private static final Duration KEEP_PREVIOUS = FIVE_MINUTES.plus(SKEW);
     private final AtomicReference<KeyRing> ring =
-        new AtomicReference<>(keyRing(GUANGDONG, CoseAlgorithm.ES256, MONDAY_9AM.minus(Duration.ofDays(30))));
+            new AtomicReference<>(keyRing(GUANGDONG, CoseAlgorithm.ES256, MONDAY_9AM.minus(Duration.ofDays(30))));
     private final CodeIssuer issuer = new CodeIssuer(ring::get, TestRegions.JDK, FIVE_MINUTES);
 
     @Test
     void codesOfTheRetiredKeyVerifyUntilTheyExpireThenNot() {
         byte[] oldKid = ring.get().current().kid();
-        String before = issuer.issue("p-alice", Colour.GREEN, MONDAY_9AM, MONDAY_9AM).text();
+        String before =
+                issuer.issue("p-alice", Colour.GREEN, MONDAY_9AM, MONDAY_9AM).text();
         Instant rotation = MONDAY_9AM.plusSeconds(60);
 
         ring.set(ring.get().rotate(rotation, newKey(rotation), KEEP_PREVIOUS));
         CodeVerifier checkpoint = verifier(trustList(ring.get(), rotation));
-        String after = issuer.issue("p-alice", Colour.GREEN, MONDAY_9AM, rotation.plusSeconds(1)).text();
+        String after = issuer.issue("p-alice", Colour.GREEN, MONDAY_9AM, rotation.plusSeconds(1))
+                .text();
 
         assertThat(ring.get().previous()).extracting(RegionKey::kidHex).contains(hex(oldKid));
-        assertThat(checkpoint.verify(before, rotation.plusSeconds(120)).result()).isEqualTo(VerdictResult.VALID);
+        assertThat(checkpoint.verify(before, rotation.plusSeconds(120)).result())
+                .isEqualTo(VerdictResult.VALID);
         assertThat(checkpoint.verify(after, rotation.plusSeconds(120)).result()).isEqualTo(VerdictResult.VALID);
         Instant oldCodeGone = MONDAY_9AM.plus(FIVE_MINUTES).plus(SKEW).plusSeconds(1);
         assertThat(checkpoint.verify(before, oldCodeGone).result()).isEqualTo(VerdictResult.EXPIRED);
@@ -54,8 +57,9 @@ class RotationTest {
         KeyRing rotated = original.rotate(rotation, newKey(rotation), KEEP_PREVIOUS);
         // A thief holding the retired key signs a fresh code: the list says that key stopped signing at rotation.
         KeyRing stolen = new KeyRing(GUANGDONG, original.current(), original.next(), java.util.List.of());
-        String forged = issuer(stolen).issue("p-mallory", Colour.GREEN, rotation, rotation.plus(Duration.ofHours(1)))
-            .text();
+        String forged = issuer(stolen)
+                .issue("p-mallory", Colour.GREEN, rotation, rotation.plus(Duration.ofHours(1)))
+                .text();
 
         Verdict v = verifier(trustList(rotated, rotation)).verify(forged, rotation.plus(Duration.ofHours(1)));
         assertThat(v.result()).isEqualTo(VerdictResult.WRONG_KEY_USAGE);
@@ -65,8 +69,9 @@ class RotationTest {
     @Test
     void nextKeyIsPublishedBeforeItSignsAndPreviousKeysAreDroppedOnceTheirCodesExpired() {
         KeyRing first = ring.get();
-        assertThat(trustList(first, MONDAY_9AM).keys()).extracting(k -> k.status())
-            .containsExactly("current", "next");
+        assertThat(trustList(first, MONDAY_9AM).keys())
+                .extracting(k -> k.status())
+                .containsExactly("current", "next");
 
         KeyRing second = first.rotate(MONDAY_9AM, newKey(MONDAY_9AM), KEEP_PREVIOUS);
         assertThat(second.current().kidHex()).isEqualTo(first.next().kidHex());
@@ -74,7 +79,9 @@ class RotationTest {
 
         Instant muchLater = MONDAY_9AM.plus(Duration.ofDays(1));
         KeyRing third = second.rotate(muchLater, newKey(muchLater), KEEP_PREVIOUS);
-        assertThat(third.previous()).extracting(RegionKey::kidHex).containsExactly(second.current().kidHex());
+        assertThat(third.previous())
+                .extracting(RegionKey::kidHex)
+                .containsExactly(second.current().kidHex());
     }
 
     private static RegionKey newKey(Instant now) {

@@ -34,7 +34,9 @@ class UnlinkableSubjectTest {
         String b = second.claims().subject();
         assertThat(a).isNotEqualTo(b).doesNotContain(PERSON);
         assertThat(b).doesNotContain(PERSON);
-        assertThat(commonPrefix(a, b)).as("the subjects share no prefix beyond chance").isLessThan(4);
+        assertThat(commonPrefix(a, b))
+                .as("the subjects share no prefix beyond chance")
+                .isLessThan(4);
         assertThat(guangdong.resolveSubject(a)).contains(PERSON);
         assertThat(guangdong.resolveSubject(b)).contains(PERSON);
 
@@ -42,13 +44,15 @@ class UnlinkableSubjectTest {
         RegionCodes shanghai = RegionCodes.open(CodesConfig.defaults("310000", dir.resolve("sh")), NOW);
         assertThat(shanghai.resolveSubject(a)).isEmpty();
         char flipped = a.charAt(20) == 'A' ? 'B' : 'A';
-        assertThat(guangdong.resolveSubject(a.substring(0, 20) + flipped + a.substring(21))).isEmpty();
+        assertThat(guangdong.resolveSubject(a.substring(0, 20) + flipped + a.substring(21)))
+                .isEmpty();
         // the subject key is the region's own, beside its signing keys, owner-only
         Path key = dir.resolve("gd").resolve("keys").resolve("440000").resolve(SubjectSeal.FILE);
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
                 .isEqualTo("rw-------");
         // reopened, the region still resolves the codes it issued before
-        assertThat(RegionCodes.open(CodesConfig.defaults("440000", dir.resolve("gd")), NOW).resolveSubject(a))
+        assertThat(RegionCodes.open(CodesConfig.defaults("440000", dir.resolve("gd")), NOW)
+                        .resolveSubject(a))
                 .contains(PERSON);
     }
 
@@ -62,8 +66,12 @@ class UnlinkableSubjectTest {
         assertThat(v.isValid()).isTrue();
         assertThat(v.colour()).contains("yellow");
         String line = v.toJsonLine();
-        assertThat(line).doesNotContain(PERSON).doesNotContain(code.claims().subject()).doesNotContain("\"sub\"");
-        assertThat(v.payload().orElseThrow().fieldNames()).toIterable()
+        assertThat(line)
+                .doesNotContain(PERSON)
+                .doesNotContain(code.claims().subject())
+                .doesNotContain("\"sub\"");
+        assertThat(v.payload().orElseThrow().fieldNames())
+                .toIterable()
                 .containsExactlyInAnyOrder("iss", "colour", "since", "iat", "exp", "cti", "kid");
     }
 

@@ -31,23 +31,26 @@ import org.healthcode.codes.verify.CodeVerifier;
 public final class ProviderThroughput {
     private static final int ROUNDS = 5;
 
-    private ProviderThroughput() {
-    }
+    private ProviderThroughput() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         Instant now = Instant.now();
-        System.out.printf("%-4s %-6s %10s %10s %12s %12s %12s %12s%n", "prov", "alg", "issue-us", "verify-us",
-            "issued/s-1t", "verified/s-1t", "issued/s-2t", "verified/s-2t");
+        System.out.printf(
+                "%-4s %-6s %10s %10s %12s %12s %12s %12s%n",
+                "prov", "alg", "issue-us", "verify-us", "issued/s-1t", "verified/s-1t", "issued/s-2t", "verified/s-2t");
         for (CryptoProvider provider : CryptoProvider.values()) {
             for (CoseAlgorithm alg : List.of(CoseAlgorithm.ES256, CoseAlgorithm.EDDSA)) {
                 CoseCrypto crypto = new CoseCrypto(provider);
                 KeyRing ring = TestRegions.keyRing(GUANGDONG, alg, now.minusSeconds(60));
                 CodeIssuer issuer = new CodeIssuer(() -> ring, crypto, Duration.ofMinutes(5));
                 CodeVerifier verifier = new CodeVerifier(
-                    TrustStore.of(List.of(TestRegions.trustList(ring, now)), crypto, List.of()), crypto,
-                    Duration.ofSeconds(30), Optional.empty());
-                String code = issuer.issue("p-0123456789abcdef", Colour.GREEN, now, now).text();
+                        TrustStore.of(List.of(TestRegions.trustList(ring, now)), crypto, List.of()),
+                        crypto,
+                        Duration.ofSeconds(30),
+                        Optional.empty());
+                String code = issuer.issue("p-0123456789abcdef", Colour.GREEN, now, now)
+                        .text();
                 Runnable issue = () -> issuer.issue("p-0123456789abcdef", Colour.GREEN, now, now);
                 Runnable verify = () -> {
                     if (!verifier.verify(code, now).isValid()) {
@@ -56,9 +59,16 @@ public final class ProviderThroughput {
                 };
                 double issueUs = cpuMicrosPerOp(seconds, issue);
                 double verifyUs = cpuMicrosPerOp(seconds, verify);
-                System.out.printf("%-4s %-6s %10.1f %10.1f %12.0f %12.0f %12.0f %12.0f%n", provider, alg.jsonName(),
-                    issueUs, verifyUs, rate(1, seconds, issue), rate(1, seconds, verify), rate(2, seconds, issue),
-                    rate(2, seconds, verify));
+                System.out.printf(
+                        "%-4s %-6s %10.1f %10.1f %12.0f %12.0f %12.0f %12.0f%n",
+                        provider,
+                        alg.jsonName(),
+                        issueUs,
+                        verifyUs,
+                        rate(1, seconds, issue),
+                        rate(1, seconds, verify),
+                        rate(2, seconds, issue),
+                        rate(2, seconds, verify));
             }
         }
     }

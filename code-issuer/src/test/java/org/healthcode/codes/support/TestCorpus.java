@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Test corpora kept as test resources of this module (each with its licence and a note of its origin). */
 public final class TestCorpus {
-    private TestCorpus() {
-    }
+    private TestCorpus() {}
 
     /** The directory of the test resource {@code name}; fails if it is not on the test class path. */
     public static Path directory(String name) {

@@ -29,12 +29,14 @@ public final class TestRegions {
     public static final Duration SKEW = Duration.ofSeconds(30);
     public static final CoseCrypto JDK = new CoseCrypto(CryptoProvider.JDK);
 
-    private TestRegions() {
-    }
+    private TestRegions() {}
 
     public static KeyRing keyRing(String region, CoseAlgorithm alg, Instant created) {
-        return new KeyRing(region, KeyGeneration.generate(region, alg, created, Duration.ofDays(90)),
-            KeyGeneration.generate(region, alg, created, Duration.ofDays(90)), List.of());
+        return new KeyRing(
+                region,
+                KeyGeneration.generate(region, alg, created, Duration.ofDays(90)),
+                KeyGeneration.generate(region, alg, created, Duration.ofDays(90)),
+                List.of());
     }
 
     public static CodeIssuer issuer(KeyRing ring) {

@@ -33,26 +33,34 @@ class TrustListJsonTest {
         TrustList reread = TrustListJson.read(TrustListJson.write(signed));
 
         HubSignatures.verify(reread, hub.getPublic(), JDK);
-        assertThat(TrustStore.of(List.of(reread), JDK, List.of(hub.getPublic())).byKid(
-            java.util.Base64.getDecoder().decode(list.keys().get(0).kid()))).hasSize(1);
+        assertThat(TrustStore.of(List.of(reread), JDK, List.of(hub.getPublic()))
+                        .byKid(java.util.Base64.getDecoder()
+                                .decode(list.keys().get(0).kid())))
+                .hasSize(1);
     }
 
     @Test
     void tamperedOrUnsignedListIsRefusedWhenAHubKeyIsConfigured() throws Exception {
         TrustList signed = HubSignatures.sign(list, hub.getPrivate(), hub.getPublic(), CoseAlgorithm.ES256, JDK);
-        TrustList extended = new TrustList(signed.region(), signed.issuedAt(),
-            signed.expiresAt().plus(Duration.ofDays(365)), signed.keys(), signed.hubSignature());
+        TrustList extended = new TrustList(
+                signed.region(),
+                signed.issuedAt(),
+                signed.expiresAt().plus(Duration.ofDays(365)),
+                signed.keys(),
+                signed.hubSignature());
 
         assertThatThrownBy(() -> TrustStore.of(List.of(extended), JDK, List.of(hub.getPublic())))
-            .isInstanceOf(TrustListException.class).hasMessageContaining("does not verify");
+                .isInstanceOf(TrustListException.class)
+                .hasMessageContaining("does not verify");
         assertThatThrownBy(() -> TrustStore.of(List.of(list), JDK, List.of(hub.getPublic())))
-            .isInstanceOf(TrustListException.class).hasMessageContaining("no hub signature");
+                .isInstanceOf(TrustListException.class)
+                .hasMessageContaining("no hub signature");
     }
 
     @Test
     void notATrustListIsRefused() {
         assertThatThrownBy(() -> TrustListJson.read("{\"format\":\"something-else\",\"version\":1}"))
-            .isInstanceOf(TrustListException.class);
+                .isInstanceOf(TrustListException.class);
         assertThatThrownBy(() -> TrustListJson.read("[not json")).isInstanceOf(TrustListException.class);
     }
 }

@@ -51,7 +51,8 @@ class CodeVerifierTest {
         assertThat(v.subject()).contains("p-alice");
         assertThat(line.at("/payload/iss").asText()).isEqualTo(GUANGDONG);
         assertThat(line.at("/payload/since").asText()).isEqualTo(SINCE.toString());
-        assertThat(line.at("/payload/exp").asText()).isEqualTo(MONDAY_9AM.plus(FIVE_MINUTES).toString());
+        assertThat(line.at("/payload/exp").asText())
+                .isEqualTo(MONDAY_9AM.plus(FIVE_MINUTES).toString());
         assertThat(v.toJsonLine()).doesNotContain("\n");
     }
 
@@ -96,13 +97,15 @@ class CodeVerifierTest {
     @Test
     void aCodeMintedWithALifetimeBeyondTheMaximumIsRefusedEvenBeforeItsExpiry() {
         // a leaked key's holder signs a code valid for a year: signature and key window are fine, the lifetime is not
-        IssuedCode minted = new org.healthcode.codes.issue.CodeIssuer(() -> guangdong, org.healthcode.codes.support
-                .TestRegions.JDK, Duration.ofDays(365)).issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM);
+        IssuedCode minted = new org.healthcode.codes.issue.CodeIssuer(
+                        () -> guangdong, org.healthcode.codes.support.TestRegions.JDK, Duration.ofDays(365))
+                .issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM);
         Verdict v = checkpoint.verify(minted.text(), MONDAY_9AM.plus(Duration.ofHours(2)));
         assertThat(v.result()).isEqualTo(VerdictResult.EXPIRED);
         assertThat(v.reason()).contains(FailureReason.LIFETIME_TOO_LONG);
-        IssuedCode longest = new org.healthcode.codes.issue.CodeIssuer(() -> guangdong, org.healthcode.codes.support
-                .TestRegions.JDK, CodeVerifier.MAX_CODE_LIFETIME).issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM);
+        IssuedCode longest = new org.healthcode.codes.issue.CodeIssuer(
+                        () -> guangdong, org.healthcode.codes.support.TestRegions.JDK, CodeVerifier.MAX_CODE_LIFETIME)
+                .issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM);
         assertResult(longest.text(), MONDAY_9AM.plus(Duration.ofHours(2)), VerdictResult.VALID);
     }
 
@@ -110,14 +113,22 @@ class CodeVerifierTest {
     void aKeyPublishedAsWithdrawnIsNotTrusted() {
         List<TrustListKey> keys = new ArrayList<>();
         for (TrustListKey k : guangdongList.keys()) {
-            boolean signer = k.kid().equals(java.util.Base64.getEncoder().encodeToString(guangdong.current().kid()));
-            keys.add(new TrustListKey(k.kid(), k.alg(), k.publicKey(), k.notBefore(), k.notAfter(), k.usage(),
-                signer ? TrustListKey.STATUS_WITHDRAWN : k.status()));
+            boolean signer = k.kid()
+                    .equals(java.util.Base64.getEncoder()
+                            .encodeToString(guangdong.current().kid()));
+            keys.add(new TrustListKey(
+                    k.kid(),
+                    k.alg(),
+                    k.publicKey(),
+                    k.notBefore(),
+                    k.notAfter(),
+                    k.usage(),
+                    signer ? TrustListKey.STATUS_WITHDRAWN : k.status()));
         }
-        TrustList withdrawn = new TrustList(GUANGDONG, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)), keys,
-            Optional.empty());
+        TrustList withdrawn =
+                new TrustList(GUANGDONG, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)), keys, Optional.empty());
         assertThat(verifier(withdrawn).verify(yellowCode.text(), MONDAY_9AM).result())
-            .isEqualTo(VerdictResult.UNKNOWN_KEY);
+                .isEqualTo(VerdictResult.UNKNOWN_KEY);
         assertResult(yellowCode.text(), MONDAY_9AM, VerdictResult.VALID);
     }
 
@@ -130,7 +141,8 @@ class CodeVerifierTest {
     @Test
     void codeSignedByAKeyInNoTrustListIsUnknownKey() {
         KeyRing rogue = keyRing(GUANGDONG, CoseAlgorithm.ES256, MONDAY_9AM);
-        String code = issuer(rogue).issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM).text();
+        String code =
+                issuer(rogue).issue("p-alice", Colour.GREEN, SINCE, MONDAY_9AM).text();
 
         assertResult(code, MONDAY_9AM, VerdictResult.UNKNOWN_KEY);
     }
@@ -138,7 +150,8 @@ class CodeVerifierTest {
     @Test
     void anotherRegionsCodeVerifiesOnlyWhenItsListIsLoaded() {
         KeyRing shanghai = keyRing(SHANGHAI, CoseAlgorithm.EDDSA, MONDAY_9AM.minus(Duration.ofDays(1)));
-        String traveller = issuer(shanghai).issue("p-bob", Colour.GREEN, SINCE, MONDAY_9AM).text();
+        String traveller =
+                issuer(shanghai).issue("p-bob", Colour.GREEN, SINCE, MONDAY_9AM).text();
 
         assertThat(checkpoint.verify(traveller, MONDAY_9AM).result()).isEqualTo(VerdictResult.UNKNOWN_KEY);
         Verdict both = verifier(guangdongList, trustList(shanghai, MONDAY_9AM)).verify(traveller, MONDAY_9AM);
@@ -165,11 +178,11 @@ class CodeVerifierTest {
     void keyPublishedForAnotherUseIsWrongKeyUsage() {
         List<TrustListKey> keys = new ArrayList<>();
         for (TrustListKey k : guangdongList.keys()) {
-            keys.add(new TrustListKey(k.kid(), k.alg(), k.publicKey(), k.notBefore(), k.notAfter(),
-                List.of("trust-list"), k.status()));
+            keys.add(new TrustListKey(
+                    k.kid(), k.alg(), k.publicKey(), k.notBefore(), k.notAfter(), List.of("trust-list"), k.status()));
         }
-        TrustList otherUse = new TrustList(GUANGDONG, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)), keys,
-            Optional.empty());
+        TrustList otherUse =
+                new TrustList(GUANGDONG, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)), keys, Optional.empty());
 
         Verdict v = verifier(otherUse).verify(yellowCode.text(), MONDAY_9AM);
         assertThat(v.result()).isEqualTo(VerdictResult.WRONG_KEY_USAGE);
@@ -178,8 +191,8 @@ class CodeVerifierTest {
 
     @Test
     void keyOfOneRegionClaimingAnotherIssuerIsWrongKeyUsage() {
-        TrustList publishedAsShanghai = new TrustList(SHANGHAI, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)),
-            guangdongList.keys(), Optional.empty());
+        TrustList publishedAsShanghai = new TrustList(
+                SHANGHAI, MONDAY_9AM, MONDAY_9AM.plus(Duration.ofDays(1)), guangdongList.keys(), Optional.empty());
 
         Verdict v = verifier(publishedAsShanghai).verify(yellowCode.text(), MONDAY_9AM);
         assertThat(v.result()).isEqualTo(VerdictResult.WRONG_KEY_USAGE);
@@ -189,7 +202,9 @@ class CodeVerifierTest {
     @Test
     void expiredTrustListGivesItsOwnResult() {
         Instant afterList = guangdongList.expiresAt().plusSeconds(1);
-        String code = issuer(guangdong).issue("p-alice", Colour.GREEN, SINCE, afterList).text();
+        String code = issuer(guangdong)
+                .issue("p-alice", Colour.GREEN, SINCE, afterList)
+                .text();
 
         assertResult(code, afterList, VerdictResult.TRUST_LIST_EXPIRED);
     }
@@ -210,15 +225,16 @@ class CodeVerifierTest {
         assertResult("", MONDAY_9AM, VerdictResult.MALFORMED);
         assertResult("HCR1:", MONDAY_9AM, VerdictResult.MALFORMED);
         assertResult("HCR1:%%%", MONDAY_9AM, VerdictResult.MALFORMED);
-        assertResult(codeOf(new byte[] {(byte) 0x84, 0x40, (byte) 0xa0, 0x40, 0x40}), MONDAY_9AM,
-            VerdictResult.MALFORMED);
+        assertResult(
+                codeOf(new byte[] {(byte) 0x84, 0x40, (byte) 0xa0, 0x40, 0x40}), MONDAY_9AM, VerdictResult.MALFORMED);
     }
 
     private void assertResult(String code, Instant at, VerdictResult expected) {
         Verdict v = checkpoint.verify(code, at);
         assertThat(v.result()).as(v.toJsonLine()).isEqualTo(expected);
-        assertThat(v.payload()).as("payload only when valid").isEqualTo(expected == VerdictResult.VALID
-            ? v.payload() : Optional.empty());
+        assertThat(v.payload())
+                .as("payload only when valid")
+                .isEqualTo(expected == VerdictResult.VALID ? v.payload() : Optional.empty());
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

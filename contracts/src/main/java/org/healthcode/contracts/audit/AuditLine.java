@@ -36,8 +36,17 @@ public final class AuditLine {
     private AuditLine() {}
 
     /** Writes the common fields, in their order, into the object {@code g} has started. */
-    public static void writeCommon(JsonGenerator g, Instant at, String caller, String role, String callerRegion,
-                                   String action, String subject, String result, String detail) throws IOException {
+    public static void writeCommon(
+            JsonGenerator g,
+            Instant at,
+            String caller,
+            String role,
+            String callerRegion,
+            String action,
+            String subject,
+            String result,
+            String detail)
+            throws IOException {
         g.writeStringField(AT, IsoTimes.instantText(at.getEpochSecond(), at.getNano()));
         g.writeStringField(CALLER, caller);
         g.writeStringField(ROLE, role);

@@ -20,8 +20,12 @@ public final class ReasonCategories {
     public static String of(String reason) {
         return switch (reason) {
             case "confirmed", "asymptomatic", "positive_test", "suspected", "pooled_positive" -> INFECTION;
-            case "close_contact", "contact_of_contact", "companion", "venue_co_visit", "same_vehicle",
-                 "same_vehicle_rest" -> CONTACT;
+            case "close_contact",
+                    "contact_of_contact",
+                    "companion",
+                    "venue_co_visit",
+                    "same_vehicle",
+                    "same_vehicle_rest" -> CONTACT;
             case "high_risk_area", "medium_risk_area" -> RISK_AREA;
             default -> OTHER;
         };

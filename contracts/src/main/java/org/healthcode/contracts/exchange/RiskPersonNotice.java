@@ -17,15 +17,29 @@ import java.util.List;
  * ({@link #idempotencyKey}), so a redelivery, or the same fact enqueued twice, is recognised by the receiver. The job
  * writes notices to {@code exchange-out}, the serving process writes its own, pushes them and receives others'.
  */
-public record RiskPersonNotice(String idempotencyKey, String fromRegion, String toRegion, String nationalId,
-                               String colour, String reasonCategory, Instant since, Instant expiry) {
+public record RiskPersonNotice(
+        String idempotencyKey,
+        String fromRegion,
+        String toRegion,
+        String nationalId,
+        String colour,
+        String reasonCategory,
+        Instant since,
+        Instant expiry) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A notice with its content-derived idempotency key. */
-    public static RiskPersonNotice of(String from, String to, String nationalId, String colour, String category,
-                                      Instant since, Instant expiry) {
-        return new RiskPersonNotice(idempotencyKey(from, to, nationalId, colour, category, since, expiry), from, to,
-                nationalId, colour, category, since, expiry);
+    public static RiskPersonNotice of(
+            String from, String to, String nationalId, String colour, String category, Instant since, Instant expiry) {
+        return new RiskPersonNotice(
+                idempotencyKey(from, to, nationalId, colour, category, since, expiry),
+                from,
+                to,
+                nationalId,
+                colour,
+                category,
+                since,
+                expiry);
     }
 
     /**
@@ -33,8 +47,8 @@ public record RiskPersonNotice(String idempotencyKey, String fromRegion, String 
      * {@code from|to|nationalId|colour|category|since|expiry} (instants in ISO-8601 UTC), in hex. A notice made again
      * from the same facts (a request replayed after a restore) has the same key.
      */
-    public static String idempotencyKey(String from, String to, String nationalId, String colour, String category,
-                                        Instant since, Instant expiry) {
+    public static String idempotencyKey(
+            String from, String to, String nationalId, String colour, String category, Instant since, Instant expiry) {
         String material = String.join("|", from, to, nationalId, colour, category, since.toString(), expiry.toString());
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
@@ -88,11 +102,17 @@ public record RiskPersonNotice(String idempotencyKey, String fromRegion, String 
      */
     public org.healthcode.ingest.proto.Event toEvent(Instant received) {
         return org.healthcode.ingest.proto.Event.newBuilder()
-                .setFeed("interop").setType("risk_person").setEventId("xr-" + idempotencyKey)
-                .setTime(received.toString()).setRegion(fromRegion)
+                .setFeed("interop")
+                .setType("risk_person")
+                .setEventId("xr-" + idempotencyKey)
+                .setTime(received.toString())
+                .setRegion(fromRegion)
                 .setRiskPerson(org.healthcode.ingest.proto.RiskPerson.newBuilder()
-                        .setNationalId(nationalId).setColour(colour).setReasonCategory(reasonCategory)
-                        .setSince(since.toString()).setExpiry(expiry.toString()))
+                        .setNationalId(nationalId)
+                        .setColour(colour)
+                        .setReasonCategory(reasonCategory)
+                        .setSince(since.toString())
+                        .setExpiry(expiry.toString()))
                 .build();
     }
 
@@ -100,9 +120,14 @@ public record RiskPersonNotice(String idempotencyKey, String fromRegion, String 
     public static RiskPersonNotice parse(String text) {
         try {
             JsonNode n = JSON.readTree(text);
-            return new RiskPersonNotice(n.path("idempotencyKey").asText(null), n.path("fromRegion").asText(null),
-                    n.path("toRegion").asText(null), n.path("nationalId").asText(null), n.path("colour").asText(null),
-                    n.path("reasonCategory").asText(null), Instant.parse(n.path("since").asText()),
+            return new RiskPersonNotice(
+                    n.path("idempotencyKey").asText(null),
+                    n.path("fromRegion").asText(null),
+                    n.path("toRegion").asText(null),
+                    n.path("nationalId").asText(null),
+                    n.path("colour").asText(null),
+                    n.path("reasonCategory").asText(null),
+                    Instant.parse(n.path("since").asText()),
                     Instant.parse(n.path("expiry").asText()));
         } catch (java.io.IOException | java.time.DateTimeException | NullPointerException e) {
             throw new IllegalArgumentException("not a risk-person notice: " + e.getMessage(), e);

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * The JSON form of a status (DESIGN §5): what the lookup API returns to the person's app and what replay writes.

@@ -59,8 +59,16 @@ public final class TopicCatalogue {
      * @param readers who reads it
      * @param note who exactly, where the parties say too little
      */
-    public record Topic(String name, Origin origin, int partitions, boolean ordered, boolean compacted,
-                        Duration retention, Set<Party> writers, Set<Party> readers, String note) {
+    public record Topic(
+            String name,
+            Origin origin,
+            int partitions,
+            boolean ordered,
+            boolean compacted,
+            Duration retention,
+            Set<Party> writers,
+            Set<Party> readers,
+            String note) {
         /** One partition, because its readers need its records in write order. */
         public boolean singlePartition() {
             return ordered;
@@ -79,32 +87,104 @@ public final class TopicCatalogue {
             feed("carrier", 24, Duration.ofDays(14), "mobile operators; pings are most of a city's events"),
             feed("venue", 12, THIRTY_DAYS, "checkpoints and venue codes"),
             feed("reference", 3, null, "health commission (risk areas, testing campaigns)"),
-            engine("overrides", 3, false, false, null, Set.of(Party.OPERATORS, Party.SERVING),
-                    Set.of(Party.RISK_JOB), "operators' override tool and the serving process's override API"),
-            engine("interop", 3, false, false, THIRTY_DAYS, Set.of(Party.SERVING), Set.of(Party.RISK_JOB),
+            engine(
+                    "overrides",
+                    3,
+                    false,
+                    false,
+                    null,
+                    Set.of(Party.OPERATORS, Party.SERVING),
+                    Set.of(Party.RISK_JOB),
+                    "operators' override tool and the serving process's override API"),
+            engine(
+                    "interop",
+                    3,
+                    false,
+                    false,
+                    THIRTY_DAYS,
+                    Set.of(Party.SERVING),
+                    Set.of(Party.RISK_JOB),
                     "the serving process's exchange inbox: risk persons from other regions"),
-            engine("rules", 1, true, false, null, Set.of(Party.OPERATORS), Set.of(Party.RISK_JOB),
+            engine(
+                    "rules",
+                    1,
+                    true,
+                    false,
+                    null,
+                    Set.of(Party.OPERATORS),
+                    Set.of(Party.RISK_JOB),
                     "rule sets, applied in the order they were published"),
-            engine("status", 12, false, true, null, Set.of(Party.RISK_JOB), Set.of(Party.SERVING),
+            engine(
+                    "status",
+                    12,
+                    false,
+                    true,
+                    null,
+                    Set.of(Party.RISK_JOB),
+                    Set.of(Party.SERVING),
                     "the status changelog, written exactly once; the latest status per person is kept for ever"),
-            engine("rejected", 3, false, false, THIRTY_DAYS, Set.of(Party.RISK_JOB), Set.of(Party.OPERATORS),
+            engine(
+                    "rejected",
+                    3,
+                    false,
+                    false,
+                    THIRTY_DAYS,
+                    Set.of(Party.RISK_JOB),
+                    Set.of(Party.OPERATORS),
                     "records that failed validation, with a reason naming the field"),
-            engine("audit", 6, false, false, null, Set.of(Party.RISK_JOB, Party.SERVING, Party.HUB),
-                    Set.of(Party.SERVING), "every lookup, verification, exchange and override decision"),
-            engine("exchange-out", 3, false, false, THIRTY_DAYS, Set.of(Party.RISK_JOB, Party.SERVING),
-                    Set.of(Party.SERVING), "risk-person notices waiting to be pushed to other regions"));
+            engine(
+                    "audit",
+                    6,
+                    false,
+                    false,
+                    null,
+                    Set.of(Party.RISK_JOB, Party.SERVING, Party.HUB),
+                    Set.of(Party.SERVING),
+                    "every lookup, verification, exchange and override decision"),
+            engine(
+                    "exchange-out",
+                    3,
+                    false,
+                    false,
+                    THIRTY_DAYS,
+                    Set.of(Party.RISK_JOB, Party.SERVING),
+                    Set.of(Party.SERVING),
+                    "risk-person notices waiting to be pushed to other regions"));
 
     private TopicCatalogue() {}
 
     private static Topic feed(String name, int partitions, Duration retention, String producers) {
-        return new Topic(name, Origin.AUTHORITY, partitions, false, false, retention, Set.of(Party.AUTHORITIES),
-                Set.of(Party.RISK_JOB), producers);
+        return new Topic(
+                name,
+                Origin.AUTHORITY,
+                partitions,
+                false,
+                false,
+                retention,
+                Set.of(Party.AUTHORITIES),
+                Set.of(Party.RISK_JOB),
+                producers);
     }
 
-    private static Topic engine(String name, int partitions, boolean ordered, boolean compacted, Duration retention,
-                                Set<Party> writers, Set<Party> readers, String note) {
-        return new Topic(name, Origin.ENGINE, partitions, ordered, compacted, retention, EnumSet.copyOf(writers),
-                EnumSet.copyOf(readers), note);
+    private static Topic engine(
+            String name,
+            int partitions,
+            boolean ordered,
+            boolean compacted,
+            Duration retention,
+            Set<Party> writers,
+            Set<Party> readers,
+            String note) {
+        return new Topic(
+                name,
+                Origin.ENGINE,
+                partitions,
+                ordered,
+                compacted,
+                retention,
+                EnumSet.copyOf(writers),
+                EnumSet.copyOf(readers),
+                note);
     }
 
     /** Every topic, feeds first. */
@@ -123,8 +203,9 @@ public final class TopicCatalogue {
 
     /** The topic called {@code name}; fails for a name the catalogue does not hold. */
     public static Topic get(String name) {
-        return named(name).orElseThrow(() -> new IllegalArgumentException("no topic " + name + " in the catalogue: "
-                + Arrays.toString(TOPICS.stream().map(Topic::name).toArray())));
+        return named(name)
+                .orElseThrow(() -> new IllegalArgumentException("no topic " + name + " in the catalogue: "
+                        + Arrays.toString(TOPICS.stream().map(Topic::name).toArray())));
     }
 
     /**

@@ -47,12 +47,14 @@ public final class TopicSetup {
      * missing catalogue topics {@code engineTopics} as {@link TopicCatalogue#newTopic} says, with the cluster's
      * default partitions.
      */
-    public static void prepare(String bootstrapServers, Properties clientSettings, String prefix,
-                               List<String> engineTopics) {
+    public static void prepare(
+            String bootstrapServers, Properties clientSettings, String prefix, List<String> engineTopics) {
         try (Admin admin = admin(bootstrapServers, clientSettings)) {
             Set<String> existing = names(admin, bootstrapServers);
-            List<String> missingFeeds = TopicCatalogue.authorityFeeds().stream().map(t -> prefix + t.name())
-                    .filter(t -> !existing.contains(t)).toList();
+            List<String> missingFeeds = TopicCatalogue.authorityFeeds().stream()
+                    .map(t -> prefix + t.name())
+                    .filter(t -> !existing.contains(t))
+                    .toList();
             if (!missingFeeds.isEmpty()) {
                 throw new MissingTopicsException("feed topics missing on " + bootstrapServers + ": "
                         + String.join(", ", missingFeeds) + ". Create them (deploy/kafka/topics.yaml lists every"
@@ -66,8 +68,12 @@ public final class TopicSetup {
      * Creates those of the catalogue topics {@code names} that are missing, called {@code prefix + name}, with
      * {@code partitions} where the catalogue leaves the count open (empty: the cluster's default).
      */
-    public static void ensureCatalogueTopics(String bootstrapServers, Properties clientSettings, String prefix,
-                                             List<String> names, Optional<Integer> partitions) {
+    public static void ensureCatalogueTopics(
+            String bootstrapServers,
+            Properties clientSettings,
+            String prefix,
+            List<String> names,
+            Optional<Integer> partitions) {
         try (Admin admin = admin(bootstrapServers, clientSettings)) {
             ensure(admin, catalogueTopics(prefix, names, partitions));
         }
@@ -75,7 +81,9 @@ public final class TopicSetup {
 
     /** The catalogue's {@link NewTopic} for each of {@code names}. */
     public static List<NewTopic> catalogueTopics(String prefix, List<String> names, Optional<Integer> partitions) {
-        return names.stream().map(n -> TopicCatalogue.newTopic(prefix, n, partitions)).toList();
+        return names.stream()
+                .map(n -> TopicCatalogue.newTopic(prefix, n, partitions))
+                .toList();
     }
 
     /** Creates those of {@code topics} that do not exist yet, with an admin client the caller owns. */
@@ -96,12 +104,13 @@ public final class TopicSetup {
             } catch (ExecutionException ex) {
                 // another process created it between our listing and our request: that is what we wanted
                 if (!(ex.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create the " + e.getKey() + " topic: " + ex.getCause(),
-                            ex.getCause());
+                    throw new IllegalStateException(
+                            "cannot create the " + e.getKey() + " topic: " + ex.getCause(), ex.getCause());
                 }
             } catch (TimeoutException ex) {
-                throw new IllegalStateException("creating the " + e.getKey() + " topic did not finish within "
-                        + TIMEOUT.toSeconds() + " s", ex);
+                throw new IllegalStateException(
+                        "creating the " + e.getKey() + " topic did not finish within " + TIMEOUT.toSeconds() + " s",
+                        ex);
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating topic " + e.getKey(), ex);
@@ -116,8 +125,8 @@ public final class TopicSetup {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list the topics on " + where + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + where + " did not answer within " + TIMEOUT.toSeconds()
-                    + " s", e);
+            throw new IllegalStateException(
+                    "Kafka at " + where + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);

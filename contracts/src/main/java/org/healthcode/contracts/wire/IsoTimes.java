@@ -27,7 +27,9 @@ public final class IsoTimes {
         if (fast != NOT_COMMON) {
             return fast;
         }
-        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant()
+                .toEpochMilli();
     }
 
     private static final long NOT_COMMON = Long.MIN_VALUE;
@@ -73,7 +75,10 @@ public final class IsoTimes {
      * Shared by the feeds' time form and {@link #parseInstant}.
      */
     private static long localEpochSecond(String t) {
-        if (t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+        if (t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
                 || t.charAt(16) != ':') {
             return NOT_LOCAL;
         }
@@ -83,8 +88,17 @@ public final class IsoTimes {
         int hour = digits(t, 11, 2);
         int minute = digits(t, 14, 2);
         int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > monthLength(year, month)
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 28 && day > monthLength(year, month)
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return NOT_LOCAL;
         }
         return epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
@@ -130,7 +144,10 @@ public final class IsoTimes {
 
     /** Epoch ms of the start of an ISO date ({@code 2022-04-01}) in UTC+8. */
     public static long parseDate(String text) {
-        return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay().toInstant(CST).toEpochMilli();
+        return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE)
+                .atStartOfDay()
+                .toInstant(CST)
+                .toEpochMilli();
     }
 
     public static boolean inRange(long epochMs) {
@@ -243,7 +260,9 @@ public final class IsoTimes {
 
     /** {@code 2022-04-01} in UTC+8. */
     public static String formatDate(long epochMs) {
-        return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000), 0, CST).toLocalDate().toString();
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000), 0, CST)
+                .toLocalDate()
+                .toString();
     }
 
     private static StringBuilder pad(StringBuilder b, int v, int width) {

@@ -14,8 +14,8 @@ import static org.healthcode.contracts.testing.Golden.NOTICE_TO;
 import org.junit.jupiter.api.Test;
 
 class RiskPersonNoticeTest {
-    private static final RiskPersonNotice GOLDEN = RiskPersonNotice.of(NOTICE_FROM, NOTICE_TO, NOTICE_NATIONAL_ID,
-            NOTICE_COLOUR, NOTICE_CATEGORY, NOTICE_SINCE, NOTICE_EXPIRY);
+    private static final RiskPersonNotice GOLDEN = RiskPersonNotice.of(
+            NOTICE_FROM, NOTICE_TO, NOTICE_NATIONAL_ID, NOTICE_COLOUR, NOTICE_CATEGORY, NOTICE_SINCE, NOTICE_EXPIRY);
 
     @Test
     void theIdempotencyKeyIsTheFirst128BitsOfSha256OverTheContent() {
@@ -32,8 +32,14 @@ class RiskPersonNoticeTest {
 
     @Test
     void aCategoryOutsideTheListIsAProblem() {
-        RiskPersonNotice n = RiskPersonNotice.of(NOTICE_FROM, NOTICE_TO, NOTICE_NATIONAL_ID, NOTICE_COLOUR,
-                "close_contact", NOTICE_SINCE, NOTICE_EXPIRY);
+        RiskPersonNotice n = RiskPersonNotice.of(
+                NOTICE_FROM,
+                NOTICE_TO,
+                NOTICE_NATIONAL_ID,
+                NOTICE_COLOUR,
+                "close_contact",
+                NOTICE_SINCE,
+                NOTICE_EXPIRY);
         assertThat(n.problems()).singleElement().asString().startsWith("reasonCategory: one of");
     }
 

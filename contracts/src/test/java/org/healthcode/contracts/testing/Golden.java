@@ -9,6 +9,7 @@ import java.time.Instant;
 public final class Golden {
     /** The exchange notice's content: 440000 tells 310000 that nat-golden is red for an infection. */
     public static final String NOTICE_FROM = "440000";
+
     public static final String NOTICE_TO = "310000";
     public static final String NOTICE_NATIONAL_ID = "nat-golden";
     public static final String NOTICE_COLOUR = "red";
@@ -30,6 +31,7 @@ public final class Golden {
             + "\"role\":\"operator\",\"callerRegion\":null,\"action\":\"approval\",\"subject\":\"p-golden\","
             + "\"result\":\"accepted\",\"detail\":null,\"eventId\":\"appr-2\",\"requestId\":\"appeal-1\","
             + "\"state\":\"active\",\"colour\":\"green\",\"expiry\":\"2022-04-12T02:00:00Z\"}";
+
     public static final String OVERRIDE_AUDIT_SUBJECT = "p-golden";
     public static final String OVERRIDE_AUDIT_CALLER = "op-li";
 

@@ -31,8 +31,7 @@ public final class PrometheusNames {
     /** The metric names with at least one sample in a scrape (Prometheus text format). */
     public static Set<String> exported(String scrape) {
         Set<String> names = new TreeSet<>();
-        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
+        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> names.add(l.split("[{ ]", 2)[0]));
         return names;
     }
 }

@@ -13,7 +13,8 @@ class PrometheusNamesTest {
 
     @Test
     void namesInRulesAreFoundAndOnlySampledNamesCountAsExported() throws Exception {
-        Path rules = Files.writeString(dir.resolve("alerts.yaml"),
+        Path rules = Files.writeString(
+                dir.resolve("alerts.yaml"),
                 "expr: rate(healthcode_lookups_total[5m]) > 0 and flink_jobmanager_numRunningJobs < 1\n"
                         + "expr: healthcode_follower_up{follower=\"audit\"} == 0\n");
         assertThat(PrometheusNames.usedIn("healthcode_", rules))

@@ -10,9 +10,13 @@ import org.junit.jupiter.api.Test;
 class TopicCatalogueTest {
     @Test
     void onlyTheStatusChangelogIsCompactedAndOnlyRulesKeepTheirOrder() {
-        assertThat(TopicCatalogue.all().stream().filter(TopicCatalogue.Topic::compacted).map(TopicCatalogue.Topic::name))
+        assertThat(TopicCatalogue.all().stream()
+                        .filter(TopicCatalogue.Topic::compacted)
+                        .map(TopicCatalogue.Topic::name))
                 .containsExactly("status");
-        assertThat(TopicCatalogue.all().stream().filter(TopicCatalogue.Topic::ordered).map(TopicCatalogue.Topic::name))
+        assertThat(TopicCatalogue.all().stream()
+                        .filter(TopicCatalogue.Topic::ordered)
+                        .map(TopicCatalogue.Topic::name))
                 .containsExactly("rules");
     }
 
@@ -31,13 +35,15 @@ class TopicCatalogueTest {
         assertThat(rules.numPartitions()).isEqualTo(1);
         NewTopic audit = TopicCatalogue.newTopic("", "audit", Optional.of(2));
         assertThat(audit.numPartitions()).isEqualTo(2);
-        assertThat(TopicCatalogue.newTopic("", "audit", Optional.empty()).numPartitions()).isEqualTo(-1);
+        assertThat(TopicCatalogue.newTopic("", "audit", Optional.empty()).numPartitions())
+                .isEqualTo(-1);
     }
 
     @Test
     void theStatusChangelogIsCreatedCompacted() {
         assertThat(TopicCatalogue.newTopic("", "status", Optional.empty()).configs())
                 .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        assertThat(TopicCatalogue.newTopic("", "audit", Optional.empty()).configs()).isNullOrEmpty();
+        assertThat(TopicCatalogue.newTopic("", "audit", Optional.empty()).configs())
+                .isNullOrEmpty();
     }
 }

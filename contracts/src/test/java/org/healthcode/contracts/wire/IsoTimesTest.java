@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 class IsoTimesTest {
     private static Long formatter(String t) {
         try {
-            return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant()
+                    .toEpochMilli();
         } catch (DateTimeParseException e) {
             return null;
         }
@@ -30,8 +32,13 @@ class IsoTimesTest {
 
     @Test
     void theCommonFormsAreReadAsTheFormatterReadsThem() {
-        for (String t : List.of("2022-04-01T09:30:00+08:00", "2022-04-01T01:30:00Z", "2024-02-29T23:59:59-05:30",
-                "2000-01-01T00:00:00+00:00", "2022-12-31T23:59:59-00:00", "2099-06-15T12:00:00+14:00")) {
+        for (String t : List.of(
+                "2022-04-01T09:30:00+08:00",
+                "2022-04-01T01:30:00Z",
+                "2024-02-29T23:59:59-05:30",
+                "2000-01-01T00:00:00+00:00",
+                "2022-12-31T23:59:59-00:00",
+                "2099-06-15T12:00:00+14:00")) {
             assertThat(IsoTimes.parseCommonForm(t)).as(t).isEqualTo(formatter(t));
             assertThat(IsoTimes.parse(t)).as(t).isEqualTo(formatter(t));
         }
@@ -41,7 +48,8 @@ class IsoTimesTest {
     void theEpochDayOfEveryDateOfFourDigitYearsIsLocalDates() {
         for (java.time.LocalDate d = java.time.LocalDate.of(0, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
             if (IsoTimes.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()) {
-                assertThat(IsoTimes.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as("%s", d)
+                assertThat(IsoTimes.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()))
+                        .as("%s", d)
                         .isEqualTo(d.toEpochDay());
             }
         }
@@ -49,13 +57,26 @@ class IsoTimesTest {
 
     @Test
     void otherFormsAndInvalidTimesAreLeftToTheFormatter() {
-        for (String t : List.of("2022-04-01T09:30+08:00", "2022-04-01T09:30:00.250+08:00", "2022-04-01T09:30:00",
-                "2022-02-30T09:30:00+08:00", "2023-02-29T09:30:00Z", "2022-13-01T09:30:00Z", "2022-04-01T24:00:00Z",
-                "2022-04-01T09:60:00Z", "2022-04-01T09:30:60Z", "2022-04-01T09:30:00+19:00", "2022-04-01 09:30:00Z",
-                "2022-04-01T09:30:00+0800", "２０２２-04-01T09:30:00Z", "", "2022-04-01T09:30:00+08:00:00")) {
+        for (String t : List.of(
+                "2022-04-01T09:30+08:00",
+                "2022-04-01T09:30:00.250+08:00",
+                "2022-04-01T09:30:00",
+                "2022-02-30T09:30:00+08:00",
+                "2023-02-29T09:30:00Z",
+                "2022-13-01T09:30:00Z",
+                "2022-04-01T24:00:00Z",
+                "2022-04-01T09:60:00Z",
+                "2022-04-01T09:30:60Z",
+                "2022-04-01T09:30:00+19:00",
+                "2022-04-01 09:30:00Z",
+                "2022-04-01T09:30:00+0800",
+                "２０２２-04-01T09:30:00Z",
+                "",
+                "2022-04-01T09:30:00+08:00:00")) {
             assertThat(parsed(t)).as(t).isEqualTo(formatter(t));
         }
-        assertThatThrownBy(() -> IsoTimes.parse("2022-02-30T09:30:00+08:00")).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> IsoTimes.parse("2022-02-30T09:30:00+08:00"))
+                .isInstanceOf(DateTimeParseException.class);
     }
 
     @Test
@@ -63,10 +84,18 @@ class IsoTimesTest {
         SplittableRandom r = new SplittableRandom(7);
         String alphabet = "0123456789-:+TZ.x ";
         for (int i = 0; i < 50_000; i++) {
-            String t = String.format("%04d-%02d-%02dT%02d:%02d:%02d%s", r.nextInt(1990, 2110), r.nextInt(0, 14),
-                    r.nextInt(0, 33), r.nextInt(0, 26), r.nextInt(0, 61), r.nextInt(0, 61),
-                    r.nextBoolean() ? "Z" : String.format("%s%02d:%02d", r.nextBoolean() ? "+" : "-", r.nextInt(0, 20),
-                            r.nextInt(0, 61)));
+            String t = String.format(
+                    "%04d-%02d-%02dT%02d:%02d:%02d%s",
+                    r.nextInt(1990, 2110),
+                    r.nextInt(0, 14),
+                    r.nextInt(0, 33),
+                    r.nextInt(0, 26),
+                    r.nextInt(0, 61),
+                    r.nextInt(0, 61),
+                    r.nextBoolean()
+                            ? "Z"
+                            : String.format(
+                                    "%s%02d:%02d", r.nextBoolean() ? "+" : "-", r.nextInt(0, 20), r.nextInt(0, 61)));
             if (r.nextInt(4) == 0) {
                 char[] c = t.toCharArray();
                 c[r.nextInt(c.length)] = alphabet.charAt(r.nextInt(alphabet.length()));
@@ -94,11 +123,20 @@ class IsoTimesTest {
             java.time.Instant at = java.time.Instant.ofEpochSecond(second, nanos);
             assertThat(IsoTimes.instantText(second, nanos)).isEqualTo(at.toString());
             long ms = random.nextLong(-62_167_219_200_000L, 253_402_300_800_000L);
-            assertThat(IsoTimes.instantText(ms)).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
+            assertThat(IsoTimes.instantText(ms))
+                    .isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
         }
-        for (long edge : new long[] {0, -1, 1, -62_167_219_200_000L, 253_402_300_799_999L, 253_402_300_800_000L,
-                951_782_400_000L /* 2000-02-29 */}) {
-            assertThat(IsoTimes.instantText(edge)).isEqualTo(java.time.Instant.ofEpochMilli(edge).toString());
+        for (long edge : new long[] {
+            0,
+            -1,
+            1,
+            -62_167_219_200_000L,
+            253_402_300_799_999L,
+            253_402_300_800_000L,
+            951_782_400_000L /* 2000-02-29 */
+        }) {
+            assertThat(IsoTimes.instantText(edge))
+                    .isEqualTo(java.time.Instant.ofEpochMilli(edge).toString());
         }
     }
 
@@ -106,7 +144,8 @@ class IsoTimesTest {
     void theFastInstantReadingAgreesWithInstantParse() {
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 20_000; i++) {
-            java.time.Instant at = java.time.Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
+            java.time.Instant at = java.time.Instant.ofEpochSecond(
+                    random.nextLong(-62_000_000_000L, 253_000_000_000L),
                     switch (i % 4) {
                         case 0 -> 0;
                         case 1 -> random.nextInt(1000) * 1_000_000;
@@ -116,16 +155,24 @@ class IsoTimesTest {
             assertThat(IsoTimes.parseInstant(at.toString())).as(at.toString()).isEqualTo(at);
         }
         // odd and invalid forms: whatever java.time.Instant.parse says (the same instant, or a parse error)
-        for (String odd : new String[] {"2026-11-27T03:26:18.5Z", "2024-02-29T23:59:59.000000001Z",
-                "+12026-11-27T03:26:18Z", "2026-11-27T23:59:60Z", "2026-11-27T24:00:00Z", "2023-02-29T00:00:00Z",
-                "2026-13-01T00:00:00Z", "2026-11-27T03:26:18.Z", "2026-11-27T03:26:18.1234567890Z",
-                "2026-11-27T03:2a:18Z", "2026-11-27T03:26Z"}) {
+        for (String odd : new String[] {
+            "2026-11-27T03:26:18.5Z",
+            "2024-02-29T23:59:59.000000001Z",
+            "+12026-11-27T03:26:18Z",
+            "2026-11-27T23:59:60Z",
+            "2026-11-27T24:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-27T03:26:18.Z",
+            "2026-11-27T03:26:18.1234567890Z",
+            "2026-11-27T03:2a:18Z",
+            "2026-11-27T03:26Z"
+        }) {
             java.time.Instant expected;
             try {
                 expected = java.time.Instant.parse(odd);
             } catch (DateTimeParseException e) {
-                assertThatThrownBy(() -> IsoTimes.parseInstant(odd)).as(odd)
-                        .isInstanceOf(DateTimeParseException.class);
+                assertThatThrownBy(() -> IsoTimes.parseInstant(odd)).as(odd).isInstanceOf(DateTimeParseException.class);
                 continue;
             }
             assertThat(IsoTimes.parseInstant(odd)).as(odd).isEqualTo(expected);

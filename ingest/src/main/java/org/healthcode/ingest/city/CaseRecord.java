@@ -19,6 +19,15 @@ import org.healthcode.ingest.events.DiagnosisStatus;
  * @param diagnosed time of the diagnosis
  * @param discharged time of the discharge diagnosis
  */
-public record CaseRecord(int caseNo, String caseId, int person, boolean symptomatic, long feverVisit,
-                         List<Integer> pooledTube, long pooledSample, long positiveSample, DiagnosisStatus diagnosis,
-                         long diagnosed, long discharged) {}
+public record CaseRecord(
+        int caseNo,
+        String caseId,
+        int person,
+        boolean symptomatic,
+        long feverVisit,
+        List<Integer> pooledTube,
+        long pooledSample,
+        long positiveSample,
+        DiagnosisStatus diagnosis,
+        long diagnosed,
+        long discharged) {}

@@ -17,9 +17,10 @@ import java.util.List;
  * @param plantContacts plant a small scripted outbreak with known companions, venue co-visitors, co-passengers and
  *     near-misses ({@link PlantedContacts}; needs at least 2 days); default on
  */
-public record CityConfig(int persons, int days, long seed, Instant start, double speed, double badRate,
-                         boolean plantContacts) {
-    public static final Instant DEFAULT_START = OffsetDateTime.parse("2022-04-01T00:00:00+08:00").toInstant();
+public record CityConfig(
+        int persons, int days, long seed, Instant start, double speed, double badRate, boolean plantContacts) {
+    public static final Instant DEFAULT_START =
+            OffsetDateTime.parse("2022-04-01T00:00:00+08:00").toInstant();
     public static final int MAX_PERSONS = 10_000_000;
 
     /** A configuration with the planted contacts on (the default). */

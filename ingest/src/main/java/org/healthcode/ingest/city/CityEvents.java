@@ -17,17 +17,28 @@ final class CityEvents {
     }
 
     Event.Builder health(long time, String id, int p) {
-        return Event.newBuilder().setFeed("health").setEventId(id).setTime(IsoTimes.format(time)).setRegion(REGION)
+        return Event.newBuilder()
+                .setFeed("health")
+                .setEventId(id)
+                .setTime(IsoTimes.format(time))
+                .setRegion(REGION)
                 .setIdNumber(population.idNumber(p));
     }
 
     Event.Builder police(long time, String id, int p) {
-        return Event.newBuilder().setFeed("police").setEventId(id).setTime(IsoTimes.format(time)).setRegion(REGION)
+        return Event.newBuilder()
+                .setFeed("police")
+                .setEventId(id)
+                .setTime(IsoTimes.format(time))
+                .setRegion(REGION)
                 .setIdNumber(population.idNumber(p));
     }
 
     Timed test(int p, long time, String id, String method, boolean positive, String tube, boolean pooled) {
-        TestResult.Builder b = TestResult.newBuilder().setMethod(method).setResult(positive ? "positive" : "negative").setPooled(pooled);
+        TestResult.Builder b = TestResult.newBuilder()
+                .setMethod(method)
+                .setResult(positive ? "positive" : "negative")
+                .setPooled(pooled);
         if (tube != null) {
             b.setTubeId(tube);
         }

@@ -18,6 +18,8 @@ public record GroundTruth(List<CaseRecord> cases, List<ContactRecord> contacts, 
 
     /** The case with the earliest positive sample (the first person a demo can show as red). */
     public CaseRecord firstCase() {
-        return cases.stream().min(java.util.Comparator.comparingLong(CaseRecord::positiveSample)).orElseThrow();
+        return cases.stream()
+                .min(java.util.Comparator.comparingLong(CaseRecord::positiveSample))
+                .orElseThrow();
     }
 }

@@ -36,10 +36,16 @@ final class Outbreak {
     private final Map<Integer, long[]> isolated = new HashMap<>();
     /** Cases' positive samples by resident; with planted contacts on, cases stay in (no venue, no trip) until then. */
     private final Map<Integer, Long> foundAt = new HashMap<>();
+
     private final GroundTruth truth;
 
-    Outbreak(CityConfig config, Population population, long start, long end, PlantedContacts planted,
-             CityEvents events) {
+    Outbreak(
+            CityConfig config,
+            Population population,
+            long start,
+            long end,
+            PlantedContacts planted,
+            CityEvents events) {
         this.config = config;
         this.population = population;
         this.start = start;
@@ -98,19 +104,32 @@ final class Outbreak {
             List<Integer> tube = new ArrayList<>();
             if (k % 3 == 1) {
                 int block = p / Population.TUBE_SIZE;
-                for (int m = block * Population.TUBE_SIZE; m < Math.min(population.persons(), (block + 1) * Population.TUBE_SIZE); m++) {
+                for (int m = block * Population.TUBE_SIZE;
+                        m < Math.min(population.persons(), (block + 1) * Population.TUBE_SIZE);
+                        m++) {
                     tube.add(m);
                 }
             }
-            cases.add(new CaseRecord(k, caseId, p, symptomatic, symptomatic ? t - HOUR : -1, List.copyOf(tube),
-                    tube.isEmpty() ? -1 : t - 3 * HOUR, t,
-                    symptomatic ? DiagnosisStatus.CONFIRMED : DiagnosisStatus.ASYMPTOMATIC, t + 6 * HOUR, t + 10 * DAY));
+            cases.add(new CaseRecord(
+                    k,
+                    caseId,
+                    p,
+                    symptomatic,
+                    symptomatic ? t - HOUR : -1,
+                    List.copyOf(tube),
+                    tube.isEmpty() ? -1 : t - 3 * HOUR,
+                    t,
+                    symptomatic ? DiagnosisStatus.CONFIRMED : DiagnosisStatus.ASYMPTOMATIC,
+                    t + 6 * HOUR,
+                    t + 10 * DAY));
             isolated.put(p, new long[] {t - 3 * HOUR, Long.MAX_VALUE});
             foundAt.put(p, t);
             // degree 1: the household (exposed until the case was isolated) and up to three co-workers
             List<Integer> first = new ArrayList<>();
             int h = population.household(p);
-            for (int m = h * Population.HOUSEHOLD_SIZE; m < Math.min(population.persons(), (h + 1) * Population.HOUSEHOLD_SIZE); m++) {
+            for (int m = h * Population.HOUSEHOLD_SIZE;
+                    m < Math.min(population.persons(), (h + 1) * Population.HOUSEHOLD_SIZE);
+                    m++) {
                 if (!casePersons.contains(m)) {
                     first.add(m);
                 }
@@ -134,7 +153,9 @@ final class Outbreak {
             int j = 0;
             for (int i = householdSize; i < first.size(); i++) {
                 int ch = population.household(first.get(i));
-                for (int m = ch * Population.HOUSEHOLD_SIZE; m < Math.min(population.persons(), (ch + 1) * Population.HOUSEHOLD_SIZE); m++) {
+                for (int m = ch * Population.HOUSEHOLD_SIZE;
+                        m < Math.min(population.persons(), (ch + 1) * Population.HOUSEHOLD_SIZE);
+                        m++) {
                     if (!casePersons.contains(m) && !first.contains(m) && m != p) {
                         contacts.add(new ContactRecord(m, 2, k, caseId, t - 6 * HOUR, t + 14 * HOUR + (j++) * MINUTE));
                     }
@@ -144,11 +165,12 @@ final class Outbreak {
         }
         for (ContactRecord c : contacts) {
             if (c.degree() == 1 && !casePersons.contains(c.person())) {
-                isolated.merge(c.person(), new long[] {c.designated(), c.designated() + 7 * DAY},
-                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                isolated.merge(c.person(), new long[] {c.designated(), c.designated() + 7 * DAY}, (a, b) ->
+                        new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             }
         }
-        return new GroundTruth(List.copyOf(cases), List.copyOf(contacts), planted == null ? List.of() : planted.truth());
+        return new GroundTruth(
+                List.copyOf(cases), List.copyOf(contacts), planted == null ? List.of() : planted.truth());
     }
 
     /** Every event of the cases and their contacts inside the run, sorted by time (a few per case: small). */
@@ -158,45 +180,79 @@ final class Outbreak {
             String k = "case" + c.caseNo();
             int p = c.person();
             if (c.symptomatic()) {
-                out.add(CityEvents.timed(events.health(c.feverVisit(), k + "-fever", p)
-                        .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC" + population.district(p).code()))
-                        , c.feverVisit(), Feed.HEALTH));
+                out.add(CityEvents.timed(
+                        events.health(c.feverVisit(), k + "-fever", p)
+                                .setFeverClinicVisit(FeverClinicVisit.newBuilder()
+                                        .setClinicId(
+                                                "FC" + population.district(p).code())),
+                        c.feverVisit(),
+                        Feed.HEALTH));
             }
             for (int j = 0; j < c.pooledTube().size(); j++) {
                 int m = c.pooledTube().get(j);
-                out.add(events.test(m, c.pooledSample() + j * 30_000L, k + "-pool-" + m, "pcr", true, "P-" + c.caseId(), true));
+                out.add(events.test(
+                        m, c.pooledSample() + j * 30_000L, k + "-pool-" + m, "pcr", true, "P-" + c.caseId(), true));
                 if (m != p) {
-                    out.add(events.test(m, c.positiveSample() + j * 30_000L, k + "-retest-" + m, "pcr", false,
-                            "R-" + c.caseId() + "-" + j, false));
+                    out.add(events.test(
+                            m,
+                            c.positiveSample() + j * 30_000L,
+                            k + "-retest-" + m,
+                            "pcr",
+                            false,
+                            "R-" + c.caseId() + "-" + j,
+                            false));
                 }
             }
             out.add(events.test(p, c.positiveSample(), k + "-pcr", "pcr", true, "S-" + c.caseId(), false));
-            Diagnosis.Builder dx = Diagnosis.newBuilder().setStatus(c.diagnosis().wireName());
+            Diagnosis.Builder dx =
+                    Diagnosis.newBuilder().setStatus(c.diagnosis().wireName());
             if (c.symptomatic()) {
                 dx.setOnset(IsoTimes.formatDate(c.positiveSample() - DAY));
             }
-            out.add(CityEvents.timed(events.health(c.diagnosed(), k + "-diagnosis", p).setDiagnosis(dx), c.diagnosed(), Feed.HEALTH));
-            out.add(CityEvents.timed(events.health(c.discharged(), k + "-discharged", p)
-                    .setDiagnosis(Diagnosis.newBuilder().setStatus(DiagnosisStatus.DISCHARGED.wireName()))
-                    , c.discharged(), Feed.HEALTH));
+            out.add(CityEvents.timed(
+                    events.health(c.diagnosed(), k + "-diagnosis", p).setDiagnosis(dx), c.diagnosed(), Feed.HEALTH));
+            out.add(CityEvents.timed(
+                    events.health(c.discharged(), k + "-discharged", p)
+                            .setDiagnosis(Diagnosis.newBuilder().setStatus(DiagnosisStatus.DISCHARGED.wireName())),
+                    c.discharged(),
+                    Feed.HEALTH));
             long after = c.discharged() + 28 * DAY + 2 * HOUR;
             out.add(events.test(p, after, k + "-after", "pcr", false, null, false));
         }
         for (ContactRecord c : truth.contacts()) {
             String k = "case" + c.caseNo() + "-c" + c.degree() + "-" + c.person();
             int p = c.person();
-            out.add(CityEvents.timed(events.police(c.designated(), k, p).setContactDesignation(ContactDesignation.newBuilder()
-                    .setDegree(c.degree()).setExposure(IsoTimes.format(c.exposure())).setCaseId(c.caseId()))
-                    , c.designated(), Feed.POLICE));
+            out.add(CityEvents.timed(
+                    events.police(c.designated(), k, p)
+                            .setContactDesignation(ContactDesignation.newBuilder()
+                                    .setDegree(c.degree())
+                                    .setExposure(IsoTimes.format(c.exposure()))
+                                    .setCaseId(c.caseId())),
+                    c.designated(),
+                    Feed.POLICE));
             long[] tests;
             if (c.degree() == 1) {
                 long qStart = c.designated() + 30 * MINUTE;
                 long qEnd = c.designated() + 7 * DAY;
-                out.add(CityEvents.timed(events.health(qStart, k + "-qstart", p).setQuarantine(Quarantine.newBuilder().setAction("start").setKind("central"))
-                        , qStart, Feed.HEALTH));
-                out.add(CityEvents.timed(events.health(qEnd, k + "-qend", p).setQuarantine(Quarantine.newBuilder().setAction("end").setKind("central"))
-                        , qEnd, Feed.HEALTH));
-                tests = new long[] {c.exposure() + DAY, c.exposure() + 4 * DAY, c.exposure() + 7 * DAY, c.exposure() + 10 * DAY + 2 * HOUR};
+                out.add(CityEvents.timed(
+                        events.health(qStart, k + "-qstart", p)
+                                .setQuarantine(Quarantine.newBuilder()
+                                        .setAction("start")
+                                        .setKind("central")),
+                        qStart,
+                        Feed.HEALTH));
+                out.add(CityEvents.timed(
+                        events.health(qEnd, k + "-qend", p)
+                                .setQuarantine(
+                                        Quarantine.newBuilder().setAction("end").setKind("central")),
+                        qEnd,
+                        Feed.HEALTH));
+                tests = new long[] {
+                    c.exposure() + DAY,
+                    c.exposure() + 4 * DAY,
+                    c.exposure() + 7 * DAY,
+                    c.exposure() + 10 * DAY + 2 * HOUR
+                };
             } else {
                 tests = new long[] {c.exposure() + 2 * DAY, c.exposure() + 7 * DAY + 2 * HOUR};
             }

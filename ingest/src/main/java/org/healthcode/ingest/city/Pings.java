@@ -82,9 +82,17 @@ final class Pings {
         long h = Mix.hash(config.seed(), T_JITTER, p, cycle);
         double lat = round6(pos[0] + (Mix.unit(h) - 0.5) * 0.002);
         double lon = round6(pos[1] + (Mix.unit(Mix.mix(h)) - 0.5) * 0.002);
-        return CityEvents.timed(Event.newBuilder().setFeed("carrier").setType("ping").setEventId("ping-" + cycle + "-" + p)
-                .setTime(IsoTimes.format(time)).setRegion(REGION).setMsisdn("+86" + population.msisdn(p))
-                .setPing(Ping.newBuilder().setLat(lat).setLon(lon)), time, Feed.CARRIER);
+        return CityEvents.timed(
+                Event.newBuilder()
+                        .setFeed("carrier")
+                        .setType("ping")
+                        .setEventId("ping-" + cycle + "-" + p)
+                        .setTime(IsoTimes.format(time))
+                        .setRegion(REGION)
+                        .setMsisdn("+86" + population.msisdn(p))
+                        .setPing(Ping.newBuilder().setLat(lat).setLon(lon)),
+                time,
+                Feed.CARRIER);
     }
 
     private static double round6(double v) {

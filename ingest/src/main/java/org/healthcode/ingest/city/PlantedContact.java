@@ -13,8 +13,8 @@ package org.healthcode.ingest.city;
  * @param lon phone encounters: longitude, else NaN
  * @param why what was planted, in words (e.g. "9 minutes in the case's cell")
  */
-public record PlantedContact(int person, int casePerson, String expected, String place, double lat, double lon,
-                             String why) {
+public record PlantedContact(
+        int person, int casePerson, String expected, String place, double lat, double lon, String why) {
     public static final String NONE = "none";
 
     public boolean isNearMiss() {

@@ -2,6 +2,8 @@ package org.healthcode.ingest.city;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.healthcode.contracts.wire.IsoTimes;
+import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.proto.Diagnosis;
 import org.healthcode.ingest.proto.Event;
@@ -10,9 +12,7 @@ import org.healthcode.ingest.proto.Ping;
 import org.healthcode.ingest.proto.Scan;
 import org.healthcode.ingest.proto.TestResult;
 import org.healthcode.ingest.proto.Trip;
-import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.wire.EventTrees;
-import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * A small scripted outbreak planted into a synthetic city, with its ground truth: one planted case, and around it
@@ -42,8 +42,15 @@ final class PlantedContacts {
     /** Roughly where the spot is: open water and flats south-east of Nansha. */
     private static final double NEAR_LAT = 22.62, NEAR_LON = 113.66;
 
-    private static final int CASE = 0, COMPANION = 1, NINE_MINUTES = 2, NEXT_CELL = 3, CO_VISITOR = 4,
-            THIRTY_ONE_MINUTES = 5, ROW_PLUS_3 = 6, ROW_PLUS_4 = 7, COUNT = 8;
+    private static final int CASE = 0,
+            COMPANION = 1,
+            NINE_MINUTES = 2,
+            NEXT_CELL = 3,
+            CO_VISITOR = 4,
+            THIRTY_ONE_MINUTES = 5,
+            ROW_PLUS_3 = 6,
+            ROW_PLUS_4 = 7,
+            COUNT = 8;
 
     private final Population population;
     private final long start;
@@ -65,8 +72,10 @@ final class PlantedContacts {
     }
 
     private static double[] position(double x, double y, double cos) {
-        return new double[] {round6(ORIGIN_LAT + Math.toDegrees(y / EARTH_RADIUS_M)),
-                round6(ORIGIN_LON + Math.toDegrees(x / (EARTH_RADIUS_M * cos)))};
+        return new double[] {
+            round6(ORIGIN_LAT + Math.toDegrees(y / EARTH_RADIUS_M)),
+            round6(ORIGIN_LON + Math.toDegrees(x / (EARTH_RADIUS_M * cos)))
+        };
     }
 
     private static double round6(double v) {
@@ -91,19 +100,61 @@ final class PlantedContacts {
     List<PlantedContact> truth() {
         int c = casePerson();
         return List.of(
-                new PlantedContact(first + COMPANION, c, "companion", null, spot[0], spot[1],
+                new PlantedContact(
+                        first + COMPANION,
+                        c,
+                        "companion",
+                        null,
+                        spot[0],
+                        spot[1],
                         "20 minutes in the case's cell while the case's phone stayed there 30.5 h"),
-                new PlantedContact(first + NINE_MINUTES, c, PlantedContact.NONE, null, spot[0], spot[1],
+                new PlantedContact(
+                        first + NINE_MINUTES,
+                        c,
+                        PlantedContact.NONE,
+                        null,
+                        spot[0],
+                        spot[1],
                         "9 minutes in the case's cell"),
-                new PlantedContact(first + NEXT_CELL, c, PlantedContact.NONE, null, nextCell[0], nextCell[1],
+                new PlantedContact(
+                        first + NEXT_CELL,
+                        c,
+                        PlantedContact.NONE,
+                        null,
+                        nextCell[0],
+                        nextCell[1],
                         "20 minutes at the same time in the next cell east"),
-                new PlantedContact(first + CO_VISITOR, c, "venue_co_visit", VENUE, Double.NaN, Double.NaN,
+                new PlantedContact(
+                        first + CO_VISITOR,
+                        c,
+                        "venue_co_visit",
+                        VENUE,
+                        Double.NaN,
+                        Double.NaN,
                         "scanned in 25 minutes after the case"),
-                new PlantedContact(first + THIRTY_ONE_MINUTES, c, PlantedContact.NONE, VENUE, Double.NaN, Double.NaN,
+                new PlantedContact(
+                        first + THIRTY_ONE_MINUTES,
+                        c,
+                        PlantedContact.NONE,
+                        VENUE,
+                        Double.NaN,
+                        Double.NaN,
                         "scanned in 31 minutes after the case"),
-                new PlantedContact(first + ROW_PLUS_3, c, "same_vehicle_close", flightId(), Double.NaN, Double.NaN,
+                new PlantedContact(
+                        first + ROW_PLUS_3,
+                        c,
+                        "same_vehicle_close",
+                        flightId(),
+                        Double.NaN,
+                        Double.NaN,
                         "flight, 3 rows behind the case"),
-                new PlantedContact(first + ROW_PLUS_4, c, "same_vehicle_rest", flightId(), Double.NaN, Double.NaN,
+                new PlantedContact(
+                        first + ROW_PLUS_4,
+                        c,
+                        "same_vehicle_rest",
+                        flightId(),
+                        Double.NaN,
+                        Double.NaN,
                         "flight, 4 rows behind the case: not close, the rest of the flight"));
     }
 
@@ -116,8 +167,13 @@ final class PlantedContacts {
         List<Timed> out = new ArrayList<>();
         for (int k = 0; k < COUNT; k++) {
             int p = first + k;
-            out.add(timed(base("police", "plant-id-" + k, start, p).setMsisdn(population.msisdn(p))
-                    .setIdentity(Identity.newBuilder().setAreaCode(population.district(p).code())), start, Feed.POLICE));
+            out.add(timed(
+                    base("police", "plant-id-" + k, start, p)
+                            .setMsisdn(population.msisdn(p))
+                            .setIdentity(Identity.newBuilder()
+                                    .setAreaCode(population.district(p).code())),
+                    start,
+                    Feed.POLICE));
         }
         for (long t = start; t <= start + 30 * HOUR + 30 * MINUTE; t += 30 * MINUTE) {
             out.add(ping(CASE, t, spot));
@@ -138,37 +194,74 @@ final class PlantedContacts {
         out.add(scan(CASE, scan));
         out.add(scan(CO_VISITOR, scan + 25 * MINUTE));
         out.add(scan(THIRTY_ONE_MINUTES, scan + 31 * MINUTE));
-        out.add(timed(base("health", "plant-pcr", found(), casePerson()).setTestResult(TestResult.newBuilder()
-                .setMethod("pcr").setResult("positive").setPooled(false).setTubeId("S-PLANT")), found(), Feed.HEALTH));
+        out.add(timed(
+                base("health", "plant-pcr", found(), casePerson())
+                        .setTestResult(TestResult.newBuilder()
+                                .setMethod("pcr")
+                                .setResult("positive")
+                                .setPooled(false)
+                                .setTubeId("S-PLANT")),
+                found(),
+                Feed.HEALTH));
         long dx = start + 43 * HOUR;
-        out.add(timed(base("health", "plant-diagnosis", dx, casePerson()).setDiagnosis(Diagnosis.newBuilder()
-                .setStatus(DiagnosisStatus.ASYMPTOMATIC.wireName())), dx, Feed.HEALTH));
+        out.add(timed(
+                base("health", "plant-diagnosis", dx, casePerson())
+                        .setDiagnosis(Diagnosis.newBuilder().setStatus(DiagnosisStatus.ASYMPTOMATIC.wireName())),
+                dx,
+                Feed.HEALTH));
         out.sort(java.util.Comparator.comparingLong(Timed::time));
         return out;
     }
 
     private Timed ping(int k, long t, double[] pos) {
         int p = first + k;
-        return timed(Event.newBuilder().setFeed("carrier").setEventId("plant-ping-" + k + "-" + (t - start) / MINUTE)
-                .setTime(IsoTimes.format(t)).setRegion(REGION).setMsisdn("+86" + population.msisdn(p))
-                .setPing(Ping.newBuilder().setLat(pos[0]).setLon(pos[1])), t, Feed.CARRIER);
+        return timed(
+                Event.newBuilder()
+                        .setFeed("carrier")
+                        .setEventId("plant-ping-" + k + "-" + (t - start) / MINUTE)
+                        .setTime(IsoTimes.format(t))
+                        .setRegion(REGION)
+                        .setMsisdn("+86" + population.msisdn(p))
+                        .setPing(Ping.newBuilder().setLat(pos[0]).setLon(pos[1])),
+                t,
+                Feed.CARRIER);
     }
 
     private Timed trip(int k, int row, long dep, long arr) {
         int p = first + k;
-        return timed(base("transport", "plant-trip-" + k, dep, p).setTrip(Trip.newBuilder().setMode("flight")
-                .setVehicleId(flightId()).setSealed(false).setFromArea(REGION).setToArea("110000")
-                .setDeparture(IsoTimes.format(dep)).setArrival(IsoTimes.format(arr)).setRow(row)), dep, Feed.TRANSPORT);
+        return timed(
+                base("transport", "plant-trip-" + k, dep, p)
+                        .setTrip(Trip.newBuilder()
+                                .setMode("flight")
+                                .setVehicleId(flightId())
+                                .setSealed(false)
+                                .setFromArea(REGION)
+                                .setToArea("110000")
+                                .setDeparture(IsoTimes.format(dep))
+                                .setArrival(IsoTimes.format(arr))
+                                .setRow(row)),
+                dep,
+                Feed.TRANSPORT);
     }
 
     private Timed scan(int k, long t) {
         int p = first + k;
-        return timed(base("venue", "plant-scan-" + k, t, p).setScan(Scan.newBuilder().setVenueId(VENUE)
-                .setAreaCode("440115").setDirection("in")), t, Feed.VENUE);
+        return timed(
+                base("venue", "plant-scan-" + k, t, p)
+                        .setScan(Scan.newBuilder()
+                                .setVenueId(VENUE)
+                                .setAreaCode("440115")
+                                .setDirection("in")),
+                t,
+                Feed.VENUE);
     }
 
     private Event.Builder base(String feed, String id, long t, int p) {
-        return Event.newBuilder().setFeed(feed).setEventId(id).setTime(IsoTimes.format(t)).setRegion(REGION)
+        return Event.newBuilder()
+                .setFeed(feed)
+                .setEventId(id)
+                .setTime(IsoTimes.format(t))
+                .setRegion(REGION)
                 .setIdNumber(population.idNumber(p));
     }
 

@@ -18,7 +18,13 @@ final class Population {
     private static final long PHONE_SPACE = 1_000_000_000L;
     private static final long PHONE_MULTIPLIER = 387_420_489L; // 3^18, coprime with 10: a bijection mod 10^9
     private static final LocalDate BIRTH_EPOCH = LocalDate.of(1950, 1, 1);
-    private static final long T_DISTRICT = 1, T_HOME = 2, T_JOB = 3, T_WORKPLACE = 4, T_PLACE = 5, T_PHASE = 6, T_PHONE = 7;
+    private static final long T_DISTRICT = 1,
+            T_HOME = 2,
+            T_JOB = 3,
+            T_WORKPLACE = 4,
+            T_PLACE = 5,
+            T_PHASE = 6,
+            T_PHONE = 7;
 
     private final long seed;
     private final int persons;
@@ -69,7 +75,8 @@ final class Population {
 
     /** The 11-digit mobile number, as the police register it. */
     String msisdn(int p) {
-        long n = Math.floorMod(p * PHONE_MULTIPLIER + Math.floorMod(Mix.hash(seed, T_PHONE, 0, 0), PHONE_SPACE), PHONE_SPACE);
+        long n = Math.floorMod(
+                p * PHONE_MULTIPLIER + Math.floorMod(Mix.hash(seed, T_PHONE, 0, 0), PHONE_SPACE), PHONE_SPACE);
         return String.format(Locale.ROOT, "13%09d", n);
     }
 
@@ -112,7 +119,8 @@ final class Population {
 
     Resident resident(int p) {
         double[] home = home(p);
-        return new Resident(p, idNumber(p), msisdn(p), household(p), district(p).code(), home[0], home[1], workplace(p));
+        return new Resident(
+                p, idNumber(p), msisdn(p), household(p), district(p).code(), home[0], home[1], workplace(p));
     }
 
     private int[] sortByPhase() {

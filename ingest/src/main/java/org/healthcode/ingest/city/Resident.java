@@ -5,5 +5,12 @@ package org.healthcode.ingest.city;
  * register it; the carrier feed writes it as {@code +86...}), a household in a Guangzhou district, a home position,
  * and a workplace ({@code -1} when not employed).
  */
-public record Resident(int index, String idNumber, String msisdn, int household, String homeArea,
-                       double homeLat, double homeLon, int workplace) {}
+public record Resident(
+        int index,
+        String idNumber,
+        String msisdn,
+        int household,
+        String homeArea,
+        double homeLat,
+        double homeLon,
+        int workplace) {}

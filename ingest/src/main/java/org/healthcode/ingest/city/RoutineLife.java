@@ -36,10 +36,17 @@ final class RoutineLife {
     private final Outbreak outbreak;
     /** With planted contacts on, a case stays in (no venue, no trip) until it is found. */
     private final boolean casesStayIn;
+
     private final CityEvents events;
 
-    RoutineLife(CityConfig config, Population population, long start, long end, Outbreak outbreak,
-                boolean casesStayIn, CityEvents events) {
+    RoutineLife(
+            CityConfig config,
+            Population population,
+            long start,
+            long end,
+            Outbreak outbreak,
+            boolean casesStayIn,
+            CityEvents events) {
         this.config = config;
         this.population = population;
         this.start = start;
@@ -65,8 +72,13 @@ final class RoutineLife {
                     throw new NoSuchElementException();
                 }
                 int i = p++;
-                return CityEvents.timed(events.police(start, "id-" + i, i).setIdentity(Identity.newBuilder().setAreaCode(population.district(i).code()))
-                        .setMsisdn(population.msisdn(i)), start, Feed.POLICE);
+                return CityEvents.timed(
+                        events.police(start, "id-" + i, i)
+                                .setIdentity(Identity.newBuilder()
+                                        .setAreaCode(population.district(i).code()))
+                                .setMsisdn(population.msisdn(i)),
+                        start,
+                        Feed.POLICE);
             }
         };
     }
@@ -102,13 +114,24 @@ final class RoutineLife {
     }
 
     /** A resident's plans for one simulated day, all drawn in a fixed order from (seed, person, day). */
-    record DayPlan(long dayStart, int venue, long venueIn, long venueOut, Route route, int row, int carriage,
-                           long feverVisit, long antigenTest, long pooledTest, String tubeId) {}
+    record DayPlan(
+            long dayStart,
+            int venue,
+            long venueIn,
+            long venueOut,
+            Route route,
+            int row,
+            int carriage,
+            long feverVisit,
+            long antigenTest,
+            long pooledTest,
+            String tubeId) {}
 
     DayPlan plan(int p, int day) {
         long dayStart = start + day * DAY;
         SplittableRandom r = new SplittableRandom(Mix.hash(config.seed(), T_PLAN, p, day));
-        // with planted contacts on, a case stays in until found, so every venue and vehicle contact of a case is planted
+        // with planted contacts on, a case stays in until found, so every venue and vehicle contact of a case is
+        // planted
         boolean staysIn = casesStayIn && outbreak.foundAt(p) > dayStart;
         boolean goesOut = r.nextDouble() < 0.4 && !staysIn;
         int venue = r.nextInt(population.venues());
@@ -126,12 +149,24 @@ final class RoutineLife {
         long pooled = -1;
         String tube = null;
         if ((day + block) % 3 == 0) {
-            pooled = dayStart + 7 * HOUR + Mix.below(Mix.hash(config.seed(), T_TUBE, block, day), 12 * 60) * MINUTE
+            pooled = dayStart
+                    + 7 * HOUR
+                    + Mix.below(Mix.hash(config.seed(), T_TUBE, block, day), 12 * 60) * MINUTE
                     + (p % Population.TUBE_SIZE) * 30_000L;
             tube = "G" + IsoTimes.formatDate(dayStart).replace("-", "") + "-" + block;
         }
-        return new DayPlan(dayStart, goesOut ? venue : -1, venueIn, venueOut, travels ? route : null, row, carriage,
-                fever ? feverTime : -1, antigen ? antigenTime : -1, pooled, tube);
+        return new DayPlan(
+                dayStart,
+                goesOut ? venue : -1,
+                venueIn,
+                venueOut,
+                travels ? route : null,
+                row,
+                carriage,
+                fever ? feverTime : -1,
+                antigen ? antigenTime : -1,
+                pooled,
+                tube);
     }
 
     boolean isIsolated(int p, long time) {
@@ -153,9 +188,12 @@ final class RoutineLife {
             out.add(events.test(p, d.antigenTest(), "ag-" + day + "-" + p, "antigen", false, null, false));
         }
         if (d.feverVisit() >= from && d.feverVisit() < to) {
-            out.add(CityEvents.timed(events.health(d.feverVisit(), "fever-" + day + "-" + p, p)
-                    .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC" + population.district(p).code()))
-                    , d.feverVisit(), Feed.HEALTH));
+            out.add(CityEvents.timed(
+                    events.health(d.feverVisit(), "fever-" + day + "-" + p, p)
+                            .setFeverClinicVisit(FeverClinicVisit.newBuilder()
+                                    .setClinicId("FC" + population.district(p).code())),
+                    d.feverVisit(),
+                    Feed.HEALTH));
         }
         long feverTest = d.feverVisit() + 20 * MINUTE;
         if (d.feverVisit() >= 0 && feverTest >= from && feverTest < to) {
@@ -167,10 +205,20 @@ final class RoutineLife {
             for (long t : new long[] {d.venueIn(), d.venueOut()}) {
                 if (t >= from && t < to) {
                     String dir = t == d.venueIn() ? "in" : "out";
-                    out.add(CityEvents.timed(Event.newBuilder().setFeed("venue").setType("scan").setEventId("scan-" + day + "-" + p + "-" + dir)
-                            .setTime(IsoTimes.format(t)).setRegion(REGION).setIdNumber(population.idNumber(p))
-                            .setScan(Scan.newBuilder().setVenueId(venueId).setAreaCode(area).setDirection(dir))
-                            , t, Feed.VENUE));
+                    out.add(CityEvents.timed(
+                            Event.newBuilder()
+                                    .setFeed("venue")
+                                    .setType("scan")
+                                    .setEventId("scan-" + day + "-" + p + "-" + dir)
+                                    .setTime(IsoTimes.format(t))
+                                    .setRegion(REGION)
+                                    .setIdNumber(population.idNumber(p))
+                                    .setScan(Scan.newBuilder()
+                                            .setVenueId(venueId)
+                                            .setAreaCode(area)
+                                            .setDirection(dir)),
+                            t,
+                            Feed.VENUE));
                 }
             }
         }
@@ -182,30 +230,73 @@ final class RoutineLife {
             long backDep = d.dayStart() + r.backDepart() * MINUTE;
             long backArr = d.dayStart() + r.backArrive() * MINUTE;
             if (outDep >= from && outDep < to) {
-                out.add(trip(p, "trip-" + day + "-" + p + "-out", r, r.outVehicle() + "@" + date, d, home, r.destArea(), outDep, outArr));
+                out.add(trip(
+                        p,
+                        "trip-" + day + "-" + p + "-out",
+                        r,
+                        r.outVehicle() + "@" + date,
+                        d,
+                        home,
+                        r.destArea(),
+                        outDep,
+                        outArr));
             }
             if (backDep >= from && backDep < to) {
-                out.add(trip(p, "trip-" + day + "-" + p + "-back", r, r.backVehicle() + "@" + date, d, r.destArea(), home, backDep, backArr));
+                out.add(trip(
+                        p,
+                        "trip-" + day + "-" + p + "-back",
+                        r,
+                        r.backVehicle() + "@" + date,
+                        d,
+                        r.destArea(),
+                        home,
+                        backDep,
+                        backArr));
                 // the carrier reports the stay once it has ended
-                out.add(CityEvents.timed(Event.newBuilder().setFeed("carrier").setType("city_stay").setEventId("stay-" + day + "-" + p)
-                        .setTime(IsoTimes.format(backDep)).setRegion(REGION).setMsisdn("+86" + population.msisdn(p))
-                        .setCityStay(CityStay.newBuilder().setAreaCode(r.destArea())
-                                .setFrom(IsoTimes.format(outArr)).setTo(IsoTimes.format(backDep)))
-                        , backDep, Feed.CARRIER));
+                out.add(CityEvents.timed(
+                        Event.newBuilder()
+                                .setFeed("carrier")
+                                .setType("city_stay")
+                                .setEventId("stay-" + day + "-" + p)
+                                .setTime(IsoTimes.format(backDep))
+                                .setRegion(REGION)
+                                .setMsisdn("+86" + population.msisdn(p))
+                                .setCityStay(CityStay.newBuilder()
+                                        .setAreaCode(r.destArea())
+                                        .setFrom(IsoTimes.format(outArr))
+                                        .setTo(IsoTimes.format(backDep))),
+                        backDep,
+                        Feed.CARRIER));
             }
         }
     }
 
-    private Timed trip(int p, String id, Route r, String vehicle, DayPlan d, String fromArea, String toArea, long dep, long arr) {
-        Trip.Builder t = Trip.newBuilder().setMode(r.mode()).setVehicleId(vehicle).setSealed(r.sealed())
-                .setFromArea(fromArea).setToArea(toArea).setDeparture(IsoTimes.format(dep)).setArrival(IsoTimes.format(arr));
+    private Timed trip(
+            int p, String id, Route r, String vehicle, DayPlan d, String fromArea, String toArea, long dep, long arr) {
+        Trip.Builder t = Trip.newBuilder()
+                .setMode(r.mode())
+                .setVehicleId(vehicle)
+                .setSealed(r.sealed())
+                .setFromArea(fromArea)
+                .setToArea(toArea)
+                .setDeparture(IsoTimes.format(dep))
+                .setArrival(IsoTimes.format(arr));
         if (r.hasRows()) {
             t.setRow(d.row());
         }
         if (r.hasCarriages()) {
             t.setCarriage(Integer.toString(d.carriage()));
         }
-        return CityEvents.timed(Event.newBuilder().setFeed("transport").setType("trip").setEventId(id).setTime(IsoTimes.format(dep))
-                .setRegion(REGION).setIdNumber(population.idNumber(p)).setTrip(t), dep, Feed.TRANSPORT);
+        return CityEvents.timed(
+                Event.newBuilder()
+                        .setFeed("transport")
+                        .setType("trip")
+                        .setEventId(id)
+                        .setTime(IsoTimes.format(dep))
+                        .setRegion(REGION)
+                        .setIdNumber(population.idNumber(p))
+                        .setTrip(t),
+                dep,
+                Feed.TRANSPORT);
     }
 }

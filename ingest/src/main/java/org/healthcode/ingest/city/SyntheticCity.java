@@ -30,6 +30,7 @@ public final class SyntheticCity {
     private final long end;
     /** The planted outbreak, or null when planting is off or the run is too short for it. */
     private final PlantedContacts planted;
+
     private final Outbreak outbreak;
     private final RoutineLife life;
     private final Pings pings;
@@ -40,7 +41,8 @@ public final class SyntheticCity {
         this.start = config.start().toEpochMilli();
         this.end = start + config.days() * DAY;
         this.planted = config.plantContacts() && config.days() >= PlantedContacts.MIN_DAYS
-                ? new PlantedContacts(population, start) : null;
+                ? new PlantedContacts(population, start)
+                : null;
         CityEvents events = new CityEvents(population);
         this.outbreak = new Outbreak(this.config, population, start, end, planted, events);
         this.life = new RoutineLife(this.config, population, start, end, outbreak, planted != null, events);
@@ -75,7 +77,7 @@ public final class SyntheticCity {
 
     /** Produces every event of the run into {@code sink}, in event-time order; returns counts. Does not close the sink. */
     public CityStats run(CitySink sink) throws IOException, InterruptedException {
-        return run(sink, line -> { });
+        return run(sink, line -> {});
     }
 
     /** As {@link #run(CitySink)}, reporting one progress line per simulated day. */
@@ -85,7 +87,10 @@ public final class SyntheticCity {
                 new PeekingStream(outbreak.caseEvents().iterator()),
                 new PeekingStream(life.routine()),
                 new PeekingStream(pings.pings()),
-                new PeekingStream(planted == null ? List.<Timed>of().iterator() : planted.events().iterator()));
+                new PeekingStream(
+                        planted == null
+                                ? List.<Timed>of().iterator()
+                                : planted.events().iterator()));
         Pacer pacer = new Pacer(config.speed(), start);
         SplittableRandom bad = new SplittableRandom(Mix.hash(config.seed(), T_BAD, 0, 0));
         long events = 0;
@@ -95,7 +100,8 @@ public final class SyntheticCity {
             PeekingStream next = null;
             for (PeekingStream s : streams) {
                 // ties go to the earlier stream: identities, then case events, routine, pings
-                if (s.peek() != null && (next == null || s.peek().time() < next.peek().time())) {
+                if (s.peek() != null
+                        && (next == null || s.peek().time() < next.peek().time())) {
                     next = s;
                 }
             }
@@ -104,7 +110,8 @@ public final class SyntheticCity {
             }
             Timed t = next.next();
             while (t.time() >= nextDay) {
-                progress.accept("simulated day " + ((nextDay - start) / DAY) + "/" + config.days() + " done, " + events + " events");
+                progress.accept("simulated day " + ((nextDay - start) / DAY) + "/" + config.days() + " done, " + events
+                        + " events");
                 nextDay += DAY;
             }
             pacer.await(t.time(), sink);
@@ -127,9 +134,22 @@ public final class SyntheticCity {
         String id = e.getEventId() + "-bad";
         switch (kind) {
             case 0 -> sink.acceptGarbage(t.feed(), id);
-            case 1 -> sink.accept(t.feed(), e.toBuilder().setEventId(id).clearTime().build());
-            case 2 -> sink.accept(t.feed(), e.toBuilder().setEventId(id).setTime("2022-13-01T09:30:00+08:00").build());
-            default -> sink.accept(t.feed(), e.toBuilder().setEventId(id).setType(e.getType() + "_v0").build());
+            case 1 ->
+                sink.accept(t.feed(), e.toBuilder().setEventId(id).clearTime().build());
+            case 2 ->
+                sink.accept(
+                        t.feed(),
+                        e.toBuilder()
+                                .setEventId(id)
+                                .setTime("2022-13-01T09:30:00+08:00")
+                                .build());
+            default ->
+                sink.accept(
+                        t.feed(),
+                        e.toBuilder()
+                                .setEventId(id)
+                                .setType(e.getType() + "_v0")
+                                .build());
         }
     }
 

@@ -56,11 +56,12 @@ public final class SyntheticCityMain {
                     case KafkaClientSettings.OPTION -> kafkaConfig = v;
                     case "--speed" -> speed = Double.parseDouble(v);
                     case "--bad-rate" -> badRate = Double.parseDouble(v);
-                    case "--planted-contacts" -> plant = switch (v) {
-                        case "on" -> true;
-                        case "off" -> false;
-                        default -> throw new IllegalArgumentException("on or off");
-                    };
+                    case "--planted-contacts" ->
+                        plant = switch (v) {
+                            case "on" -> true;
+                            case "off" -> false;
+                            default -> throw new IllegalArgumentException("on or off");
+                        };
                     default -> problems.add("unknown option " + a);
                 }
             } catch (RuntimeException e) {
@@ -78,7 +79,8 @@ public final class SyntheticCityMain {
                 problems.add(KafkaClientSettings.OPTION + ": cannot use " + kafkaConfig + ": " + e.getMessage());
             }
         }
-        CityConfig config = new CityConfig(persons, days, seed, start == null ? null : start.toInstant(), speed, badRate, plant);
+        CityConfig config =
+                new CityConfig(persons, days, seed, start == null ? null : start.toInstant(), speed, badRate, plant);
         problems.addAll(config.problems());
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("error: " + p));
@@ -88,8 +90,10 @@ public final class SyntheticCityMain {
         SyntheticCity city = new SyntheticCity(config);
         CaseRecord first = city.groundTruth().firstCase();
         log("city: " + persons + " persons, " + days + " days from " + start + ", seed " + seed + ", "
-                + city.groundTruth().cases().size() + " infections, " + city.groundTruth().contacts().size()
-                + " contact designations; first positive sample at " + java.time.Instant.ofEpochMilli(first.positiveSample()));
+                + city.groundTruth().cases().size() + " infections, "
+                + city.groundTruth().contacts().size()
+                + " contact designations; first positive sample at "
+                + java.time.Instant.ofEpochMilli(first.positiveSample()));
         try (CitySink sink = open(out, bootstrap, kafka, prefix)) {
             SyntheticCity.CityStats stats = city.run(sink, SyntheticCityMain::log);
             sink.flush();
@@ -100,8 +104,10 @@ public final class SyntheticCityMain {
     private static CitySink open(String out, String bootstrap, KafkaClientSettings kafka, String prefix)
             throws IOException {
         if (bootstrap != null) {
-            return new FeedProducer(new org.apache.kafka.clients.producer.KafkaProducer<>(
-                    kafka.with(FeedProducer.properties(bootstrap))), prefix);
+            return new FeedProducer(
+                    new org.apache.kafka.clients.producer.KafkaProducer<>(
+                            kafka.with(FeedProducer.properties(bootstrap))),
+                    prefix);
         }
         if (out.equals("-")) {
             return new JsonLinesSink(System.out, false);
@@ -116,11 +122,12 @@ public final class SyntheticCityMain {
     }
 
     private static void usage() {
-        System.err.println("usage: SyntheticCityMain --persons N --days D --seed S [--start 2022-04-01T00:00:00+08:00]\n"
-                + "         (--out FILE.jsonl | --out - | --bootstrap-servers HOST:PORT [--topic-prefix P]\n"
-                + "          [--kafka-config FILE (Kafka client settings: SASL_SSL, SCRAM, mTLS)])\n"
-                + "         [--speed X (simulated/real time, 3600 = 1 h per s; 0 = as fast as possible)]\n"
-                + "         [--bad-rate F (share of extra malformed records, e.g. 0.001)]\n"
-                + "         [--planted-contacts on|off (a small outbreak with known contacts; default on)]");
+        System.err.println(
+                "usage: SyntheticCityMain --persons N --days D --seed S [--start 2022-04-01T00:00:00+08:00]\n"
+                        + "         (--out FILE.jsonl | --out - | --bootstrap-servers HOST:PORT [--topic-prefix P]\n"
+                        + "          [--kafka-config FILE (Kafka client settings: SASL_SSL, SCRAM, mTLS)])\n"
+                        + "         [--speed X (simulated/real time, 3600 = 1 h per s; 0 = as fast as possible)]\n"
+                        + "         [--bad-rate F (share of extra malformed records, e.g. 0.001)]\n"
+                        + "         [--planted-contacts on|off (a small outbreak with known contacts; default on)]");
     }
 }

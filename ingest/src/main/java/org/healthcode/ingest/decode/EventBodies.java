@@ -67,8 +67,9 @@ final class EventBodies {
 
     static void diagnosis(FieldReader f, Event.Builder b, Envelope e) throws Problem {
         b.personId(e.decoder().person(f))
-                .diagnosis(DiagnosisStatus.fromWire(f.requiredEnum("status", "confirmed", "asymptomatic",
-                        "suspected", "discharged", "cleared")).orElseThrow())
+                .diagnosis(DiagnosisStatus.fromWire(f.requiredEnum(
+                                "status", "confirmed", "asymptomatic", "suspected", "discharged", "cleared"))
+                        .orElseThrow())
                 .onset(f.optionalDate("onset"));
     }
 
@@ -100,12 +101,14 @@ final class EventBodies {
     static void contactDesignation(FieldReader f, Event.Builder b, Envelope e) throws Problem {
         b.personId(e.decoder().person(f))
                 .degree(f.requiredInt("degree", 1, 2, "1 or 2"))
-                .exposure(f.requiredTime("exposure", "contact_designation needs the last exposure, ISO-8601 with offset"))
+                .exposure(
+                        f.requiredTime("exposure", "contact_designation needs the last exposure, ISO-8601 with offset"))
                 .caseId(f.optionalText("caseId"));
     }
 
     static void hotelCheckin(FieldReader f, Event.Builder b, Envelope e) throws Problem {
-        b.personId(e.decoder().person(f)).hotelId(f.requiredText("hotelId", "the hotel's id"))
+        b.personId(e.decoder().person(f))
+                .hotelId(f.requiredText("hotelId", "the hotel's id"))
                 .areaCode(f.requiredArea("areaCode"));
         Long checkOut = f.optionalTime("checkOut");
         if (checkOut != null && checkOut < e.time()) {
@@ -125,7 +128,8 @@ final class EventBodies {
 
     static void trip(FieldReader f, Event.Builder b, Envelope e) throws Problem {
         String mode = f.requiredEnum("mode", "flight", "train", "bus", "ship");
-        b.personId(e.decoder().person(f)).mode(mode)
+        b.personId(e.decoder().person(f))
+                .mode(mode)
                 .vehicleId(f.requiredText("vehicleId", "the vehicle and date, e.g. CZ3101@2022-04-01"))
                 .sealed(f.optionalBool("sealed", false))
                 .carriage(f.optionalTextOrInt("carriage"))
@@ -170,7 +174,8 @@ final class EventBodies {
     }
 
     static void overrideRequest(FieldReader f, Event.Builder b, Envelope e) throws Problem {
-        b.personId(e.decoder().person(f)).requestId(requestId(f))
+        b.personId(e.decoder().person(f))
+                .requestId(requestId(f))
                 .colour(f.requiredEnum("colour", "green", "yellow", "red"));
         String basis = f.requiredText("basis", "a written basis: no override without one");
         if (basis.isBlank()) {
@@ -188,7 +193,8 @@ final class EventBodies {
     }
 
     static void overrideRefusal(FieldReader f, Event.Builder b, Envelope e) throws Problem {
-        b.requestId(requestId(f)).operator(operator(f, "operator"))
+        b.requestId(requestId(f))
+                .operator(operator(f, "operator"))
                 .reason(f.requiredText("reason", "why the request is refused"));
     }
 
@@ -208,12 +214,17 @@ final class EventBodies {
         String colour = f.requiredEnum("colour", "red", "yellow", "green");
         String category = f.requiredEnum("reasonCategory", "infection", "contact", "risk_area", "other");
         long since = f.requiredTime("since", "since when the person has had the colour, ISO-8601 with offset");
-        Long expiry = colour.equals("green") ? f.optionalTime("expiry")
+        Long expiry = colour.equals("green")
+                ? f.optionalTime("expiry")
                 : Long.valueOf(f.requiredTime("expiry", "when a red or yellow record lapses, ISO-8601 with offset"));
         if (expiry != null && expiry <= since) {
             throw Problem.invalid("expiry", "is not after 'since'");
         }
-        b.nationalId(nationalId).colour(colour).reasonCategory(category).from(since).expiry(expiry);
+        b.nationalId(nationalId)
+                .colour(colour)
+                .reasonCategory(category)
+                .from(since)
+                .expiry(expiry);
     }
 
     private static String requestId(FieldReader f) throws Problem {
@@ -243,7 +254,8 @@ final class EventBodies {
 
     private static void interval(FieldReader f, Event.Builder b, boolean toRequired) throws Problem {
         long from = f.requiredTime("from", "the start, ISO-8601 with offset");
-        Long to = toRequired ? Long.valueOf(f.requiredTime("to", "the end, ISO-8601 with offset")) : f.optionalTime("to");
+        Long to =
+                toRequired ? Long.valueOf(f.requiredTime("to", "the end, ISO-8601 with offset")) : f.optionalTime("to");
         if (to != null && to < from) {
             throw Problem.invalid("to", "is before 'from'");
         }

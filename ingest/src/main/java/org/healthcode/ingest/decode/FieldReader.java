@@ -101,7 +101,8 @@ final class FieldReader {
         try {
             ms = IsoTimes.parse(v);
         } catch (DateTimeParseException e) {
-            throw Problem.invalid(field, Problem.quote(v) + " is not ISO-8601 with offset (e.g. 2022-04-01T09:30:00+08:00)");
+            throw Problem.invalid(
+                    field, Problem.quote(v) + " is not ISO-8601 with offset (e.g. 2022-04-01T09:30:00+08:00)");
         }
         if (!IsoTimes.inRange(ms)) {
             throw Problem.invalid(field, Problem.quote(v) + " is outside 2000-2099");

@@ -4,10 +4,10 @@ import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.pseudonym.Msisdns;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
-import org.healthcode.contracts.wire.IsoTimes;
 
 /**
  * The decoder's shortcut for the one record kind that is most of every feed: a well-formed Protobuf carrier ping.

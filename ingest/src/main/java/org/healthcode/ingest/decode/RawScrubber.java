@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 public final class RawScrubber {
     /** What an invalid raw value is replaced with. */
     public static final String REDACTED = "redacted";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RawScrubber() {}
@@ -114,8 +115,9 @@ public final class RawScrubber {
 
     /** A raw ID number or mobile number given where a pseudonym belongs. */
     private static boolean rawIdentity(String personId) {
-        return !personId.isEmpty() && (org.healthcode.ingest.pseudonym.IdNumbers.isValid(personId)
-                || StandardEventDecoder.RAW_PHONE.matcher(personId).matches());
+        return !personId.isEmpty()
+                && (org.healthcode.ingest.pseudonym.IdNumbers.isValid(personId)
+                        || StandardEventDecoder.RAW_PHONE.matcher(personId).matches());
     }
 
     /** Every run of 11 or more ASCII digits (an optional trailing X) overwritten by '#', same length. */

@@ -12,8 +12,8 @@ package org.healthcode.ingest.decode;
 public record Rejected(
         String topic, int partition, long offset, long line, String category, String field, String reason, byte[] raw) {
 
-    public static Rejected ofKafka(String topic, int partition, long offset, String category, String field,
-                                   String reason, byte[] raw) {
+    public static Rejected ofKafka(
+            String topic, int partition, long offset, String category, String field, String reason, byte[] raw) {
         return new Rejected(topic, partition, offset, -1, category, field, reason, raw);
     }
 

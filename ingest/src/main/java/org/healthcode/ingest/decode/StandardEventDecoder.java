@@ -36,11 +36,13 @@ public final class StandardEventDecoder implements EventDecoder {
     static final int MAX_EVENT_ID = 128;
     /** A mainland mobile number, bare or with country code 86 (0086), as a personId: a raw identity, refused. */
     static final java.util.regex.Pattern RAW_PHONE = java.util.regex.Pattern.compile("(0086|86)?1[3-9][0-9]{9}");
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final String FEEDS = String.join("|", Arrays.stream(Feed.values()).map(Feed::wireName).toList());
+    private static final String FEEDS =
+            String.join("|", Arrays.stream(Feed.values()).map(Feed::wireName).toList());
 
     private final Pseudonymiser pseudonymiser;
     private final NationalPseudonym national;
@@ -64,8 +66,8 @@ public final class StandardEventDecoder implements EventDecoder {
      * @param overrideKey the serving process's override signing key: override events are accepted only with its
      *     valid {@value OverrideSignatures#FIELD}; null refuses every override event (no key, no overrides)
      */
-    public StandardEventDecoder(Pseudonymiser pseudonymiser, NationalPseudonym national,
-                                OverrideSignatures.Verifier overrideKey) {
+    public StandardEventDecoder(
+            Pseudonymiser pseudonymiser, NationalPseudonym national, OverrideSignatures.Verifier overrideKey) {
         this.pseudonymiser = pseudonymiser;
         this.national = national;
         this.overrideKey = overrideKey;
@@ -76,7 +78,11 @@ public final class StandardEventDecoder implements EventDecoder {
         try {
             return Decoded.ok(validate(parseJson(line)));
         } catch (Problem p) {
-            return Decoded.rejected(Rejected.ofLine(lineNumber, p.category, p.field, p.getMessage(),
+            return Decoded.rejected(Rejected.ofLine(
+                    lineNumber,
+                    p.category,
+                    p.field,
+                    p.getMessage(),
                     RawScrubber.json(line, this::personIdOrNull, this::phoneIdOrNull)));
         }
     }
@@ -95,7 +101,13 @@ public final class StandardEventDecoder implements EventDecoder {
         try {
             return Decoded.ok(validate(parseProto(value)));
         } catch (Problem p) {
-            return Decoded.rejected(Rejected.ofKafka(topic, partition, offset, p.category, p.field, p.getMessage(),
+            return Decoded.rejected(Rejected.ofKafka(
+                    topic,
+                    partition,
+                    offset,
+                    p.category,
+                    p.field,
+                    p.getMessage(),
                     RawScrubber.proto(value, this::personIdOrNull, this::phoneIdOrNull)));
         }
     }
@@ -108,7 +120,8 @@ public final class StandardEventDecoder implements EventDecoder {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not JSON (" + e.getOriginalMessage() + ")");
+            throw new Problem(
+                    RejectionCategory.MALFORMED, null, "malformed: not JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not JSON (" + e.getMessage() + ")");
         }
@@ -126,9 +139,12 @@ public final class StandardEventDecoder implements EventDecoder {
         try {
             proto = org.healthcode.ingest.proto.Event.parseFrom(value);
         } catch (InvalidProtocolBufferException e) {
-            throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not a Protobuf Event (" + e.getMessage() + ")");
+            throw new Problem(
+                    RejectionCategory.MALFORMED, null, "malformed: not a Protobuf Event (" + e.getMessage() + ")");
         }
-        if (proto.getType().isEmpty() && proto.getFeed().isEmpty() && proto.getEventId().isEmpty()
+        if (proto.getType().isEmpty()
+                && proto.getFeed().isEmpty()
+                && proto.getEventId().isEmpty()
                 && !proto.getUnknownFields().asMap().isEmpty()) {
             // random bytes often parse as a message of nothing but unknown fields
             throw new Problem(RejectionCategory.MALFORMED, null, "malformed: not a Protobuf Event (no known field)");
@@ -143,15 +159,19 @@ public final class StandardEventDecoder implements EventDecoder {
     private Event validate(JsonNode node) throws Problem {
         FieldReader common = new FieldReader(node, "every event");
         String typeName = common.requiredText("type", "a type");
-        EventType type = EventType.fromWire(typeName).orElseThrow(() -> new Problem(RejectionCategory.UNKNOWN_TYPE,
-                "type", "unknown_type " + Problem.quote(typeName)));
+        EventType type = EventType.fromWire(typeName)
+                .orElseThrow(() ->
+                        new Problem(RejectionCategory.UNKNOWN_TYPE, "type", "unknown_type " + Problem.quote(typeName)));
         FieldReader f = new FieldReader(node, type.wireName());
-        String feedName = f.requiredText("feed", type.wireName() + " comes from " + type.feed().wireName());
-        Feed feed = Feed.fromWire(feedName).orElseThrow(() ->
-                Problem.invalid("feed", Problem.quote(feedName) + " is not one of " + FEEDS));
+        String feedName = f.requiredText(
+                "feed", type.wireName() + " comes from " + type.feed().wireName());
+        Feed feed = Feed.fromWire(feedName)
+                .orElseThrow(() -> Problem.invalid("feed", Problem.quote(feedName) + " is not one of " + FEEDS));
         if (feed != type.feed()) {
-            throw Problem.invalid("feed", Problem.quote(feedName) + " does not carry " + type.wireName()
-                    + " (it comes from " + type.feed().wireName() + ")");
+            throw Problem.invalid(
+                    "feed",
+                    Problem.quote(feedName) + " does not carry " + type.wireName() + " (it comes from "
+                            + type.feed().wireName() + ")");
         }
         String eventId = f.requiredText("eventId", "an id unique per source");
         if (eventId.length() > MAX_EVENT_ID) {
@@ -172,12 +192,14 @@ public final class StandardEventDecoder implements EventDecoder {
     private void checkSignature(JsonNode node, FieldReader f) throws Problem {
         String signature = f.optionalText(OverrideSignatures.FIELD);
         if (signature == null) {
-            throw Problem.missing(OverrideSignatures.FIELD, "override decisions are accepted only signed by the "
-                    + "serving process that authenticated the operator");
+            throw Problem.missing(
+                    OverrideSignatures.FIELD,
+                    "override decisions are accepted only signed by the "
+                            + "serving process that authenticated the operator");
         }
         if (overrideKey == null) {
-            throw Problem.invalid(OverrideSignatures.FIELD,
-                    "no override key is configured, so no override is accepted");
+            throw Problem.invalid(
+                    OverrideSignatures.FIELD, "no override key is configured, so no override is accepted");
         }
         if (!overrideKey.verify(node, signature)) {
             throw Problem.invalid(OverrideSignatures.FIELD, "not the serving process's signature over this event");
@@ -200,7 +222,9 @@ public final class StandardEventDecoder implements EventDecoder {
             return pseudonym;
         }
         if (personId == null) {
-            throw new Problem(RejectionCategory.MISSING, "idNumber",
+            throw new Problem(
+                    RejectionCategory.MISSING,
+                    "idNumber",
                     "missing field 'idNumber' (or 'personId': this event is about a person)");
         }
         if (!PersonIds.isValid(personId)) {

@@ -113,10 +113,56 @@ public record Event(
     /** A builder, so producers name the fields they set instead of counting 47 positions. */
     /** A carrier ping, built without a {@link Builder} (the decoder's shortcut makes one per ping). */
     public static Event ping(String eventId, long time, String region, String msisdn, double lat, double lon) {
-        return new Event(eventId, EventType.PING, time, region, null, msisdn, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, lat, lon, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+        return new Event(
+                eventId,
+                EventType.PING,
+                time,
+                region,
+                null,
+                msisdn,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                lat,
+                lon,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public static Builder builder(String eventId, EventType type, long time, String region) {
@@ -242,58 +288,282 @@ public record Event(
             this.region = region;
         }
 
-        public Builder personId(String v) { this.personId = v; return this; }
-        public Builder msisdn(String v) { this.msisdn = v; return this; }
-        public Builder method(String v) { this.method = v; return this; }
-        public Builder positive(Boolean v) { this.positive = v; return this; }
-        public Builder tubeId(String v) { this.tubeId = v; return this; }
-        public Builder pooled(Boolean v) { this.pooled = v; return this; }
-        public Builder diagnosis(DiagnosisStatus v) { this.diagnosis = v; return this; }
-        public Builder onset(Long v) { this.onset = v; return this; }
-        public Builder clinicId(String v) { this.clinicId = v; return this; }
-        public Builder action(String v) { this.action = v; return this; }
-        public Builder kind(String v) { this.kind = v; return this; }
-        public Builder dose(Integer v) { this.dose = v; return this; }
-        public Builder areaCode(String v) { this.areaCode = v; return this; }
-        public Builder degree(Integer v) { this.degree = v; return this; }
-        public Builder exposure(Long v) { this.exposure = v; return this; }
-        public Builder caseId(String v) { this.caseId = v; return this; }
-        public Builder hotelId(String v) { this.hotelId = v; return this; }
-        public Builder checkOut(Long v) { this.checkOut = v; return this; }
-        public Builder port(String v) { this.port = v; return this; }
-        public Builder fromCountry(String v) { this.fromCountry = v; return this; }
-        public Builder mode(String v) { this.mode = v; return this; }
-        public Builder vehicleId(String v) { this.vehicleId = v; return this; }
-        public Builder sealed(Boolean v) { this.sealed = v; return this; }
-        public Builder carriage(String v) { this.carriage = v; return this; }
-        public Builder row(Integer v) { this.row = v; return this; }
-        public Builder fromArea(String v) { this.fromArea = v; return this; }
-        public Builder toArea(String v) { this.toArea = v; return this; }
-        public Builder departure(Long v) { this.departure = v; return this; }
-        public Builder arrival(Long v) { this.arrival = v; return this; }
-        public Builder lat(Double v) { this.lat = v; return this; }
-        public Builder lon(Double v) { this.lon = v; return this; }
-        public Builder from(Long v) { this.from = v; return this; }
-        public Builder to(Long v) { this.to = v; return this; }
-        public Builder venueId(String v) { this.venueId = v; return this; }
-        public Builder direction(String v) { this.direction = v; return this; }
-        public Builder level(String v) { this.level = v; return this; }
-        public Builder intervalHours(Integer v) { this.intervalHours = v; return this; }
-        public Builder requestId(String v) { this.requestId = v; return this; }
-        public Builder colour(String v) { this.colour = v; return this; }
-        public Builder basis(String v) { this.basis = v; return this; }
-        public Builder expiry(Long v) { this.expiry = v; return this; }
-        public Builder operator(String v) { this.operator = v; return this; }
-        public Builder reason(String v) { this.reason = v; return this; }
-        public Builder nationalId(String v) { this.nationalId = v; return this; }
-        public Builder reasonCategory(String v) { this.reasonCategory = v; return this; }
+        public Builder personId(String v) {
+            this.personId = v;
+            return this;
+        }
+
+        public Builder msisdn(String v) {
+            this.msisdn = v;
+            return this;
+        }
+
+        public Builder method(String v) {
+            this.method = v;
+            return this;
+        }
+
+        public Builder positive(Boolean v) {
+            this.positive = v;
+            return this;
+        }
+
+        public Builder tubeId(String v) {
+            this.tubeId = v;
+            return this;
+        }
+
+        public Builder pooled(Boolean v) {
+            this.pooled = v;
+            return this;
+        }
+
+        public Builder diagnosis(DiagnosisStatus v) {
+            this.diagnosis = v;
+            return this;
+        }
+
+        public Builder onset(Long v) {
+            this.onset = v;
+            return this;
+        }
+
+        public Builder clinicId(String v) {
+            this.clinicId = v;
+            return this;
+        }
+
+        public Builder action(String v) {
+            this.action = v;
+            return this;
+        }
+
+        public Builder kind(String v) {
+            this.kind = v;
+            return this;
+        }
+
+        public Builder dose(Integer v) {
+            this.dose = v;
+            return this;
+        }
+
+        public Builder areaCode(String v) {
+            this.areaCode = v;
+            return this;
+        }
+
+        public Builder degree(Integer v) {
+            this.degree = v;
+            return this;
+        }
+
+        public Builder exposure(Long v) {
+            this.exposure = v;
+            return this;
+        }
+
+        public Builder caseId(String v) {
+            this.caseId = v;
+            return this;
+        }
+
+        public Builder hotelId(String v) {
+            this.hotelId = v;
+            return this;
+        }
+
+        public Builder checkOut(Long v) {
+            this.checkOut = v;
+            return this;
+        }
+
+        public Builder port(String v) {
+            this.port = v;
+            return this;
+        }
+
+        public Builder fromCountry(String v) {
+            this.fromCountry = v;
+            return this;
+        }
+
+        public Builder mode(String v) {
+            this.mode = v;
+            return this;
+        }
+
+        public Builder vehicleId(String v) {
+            this.vehicleId = v;
+            return this;
+        }
+
+        public Builder sealed(Boolean v) {
+            this.sealed = v;
+            return this;
+        }
+
+        public Builder carriage(String v) {
+            this.carriage = v;
+            return this;
+        }
+
+        public Builder row(Integer v) {
+            this.row = v;
+            return this;
+        }
+
+        public Builder fromArea(String v) {
+            this.fromArea = v;
+            return this;
+        }
+
+        public Builder toArea(String v) {
+            this.toArea = v;
+            return this;
+        }
+
+        public Builder departure(Long v) {
+            this.departure = v;
+            return this;
+        }
+
+        public Builder arrival(Long v) {
+            this.arrival = v;
+            return this;
+        }
+
+        public Builder lat(Double v) {
+            this.lat = v;
+            return this;
+        }
+
+        public Builder lon(Double v) {
+            this.lon = v;
+            return this;
+        }
+
+        public Builder from(Long v) {
+            this.from = v;
+            return this;
+        }
+
+        public Builder to(Long v) {
+            this.to = v;
+            return this;
+        }
+
+        public Builder venueId(String v) {
+            this.venueId = v;
+            return this;
+        }
+
+        public Builder direction(String v) {
+            this.direction = v;
+            return this;
+        }
+
+        public Builder level(String v) {
+            this.level = v;
+            return this;
+        }
+
+        public Builder intervalHours(Integer v) {
+            this.intervalHours = v;
+            return this;
+        }
+
+        public Builder requestId(String v) {
+            this.requestId = v;
+            return this;
+        }
+
+        public Builder colour(String v) {
+            this.colour = v;
+            return this;
+        }
+
+        public Builder basis(String v) {
+            this.basis = v;
+            return this;
+        }
+
+        public Builder expiry(Long v) {
+            this.expiry = v;
+            return this;
+        }
+
+        public Builder operator(String v) {
+            this.operator = v;
+            return this;
+        }
+
+        public Builder reason(String v) {
+            this.reason = v;
+            return this;
+        }
+
+        public Builder nationalId(String v) {
+            this.nationalId = v;
+            return this;
+        }
+
+        public Builder reasonCategory(String v) {
+            this.reasonCategory = v;
+            return this;
+        }
 
         public Event build() {
-            return new Event(eventId, type, time, region, personId, msisdn, method, positive, tubeId, pooled,
-                    diagnosis, onset, clinicId, action, kind, dose, areaCode, degree, exposure, caseId, hotelId,
-                    checkOut, port, fromCountry, mode, vehicleId, sealed, carriage, row, fromArea, toArea,
-                    departure, arrival, lat, lon, from, to, venueId, direction, level, intervalHours, requestId, colour,
-                    basis, expiry, operator, reason, nationalId, reasonCategory);
+            return new Event(
+                    eventId,
+                    type,
+                    time,
+                    region,
+                    personId,
+                    msisdn,
+                    method,
+                    positive,
+                    tubeId,
+                    pooled,
+                    diagnosis,
+                    onset,
+                    clinicId,
+                    action,
+                    kind,
+                    dose,
+                    areaCode,
+                    degree,
+                    exposure,
+                    caseId,
+                    hotelId,
+                    checkOut,
+                    port,
+                    fromCountry,
+                    mode,
+                    vehicleId,
+                    sealed,
+                    carriage,
+                    row,
+                    fromArea,
+                    toArea,
+                    departure,
+                    arrival,
+                    lat,
+                    lon,
+                    from,
+                    to,
+                    venueId,
+                    direction,
+                    level,
+                    intervalHours,
+                    requestId,
+                    colour,
+                    basis,
+                    expiry,
+                    operator,
+                    reason,
+                    nationalId,
+                    reasonCategory);
         }
     }
 }

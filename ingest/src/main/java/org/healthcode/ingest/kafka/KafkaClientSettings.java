@@ -35,9 +35,20 @@ public final class KafkaClientSettings implements Serializable {
     public static final KafkaClientSettings NONE = new KafkaClientSettings(new TreeMap<>());
 
     /** Keys a process sets itself; a file naming one is refused. */
-    static final Set<String> OWNED_BY_PROCESS = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer", "isolation.level", "enable.idempotence", "acks",
-            "transactional.id", "transaction.timeout.ms", "group.id", "enable.auto.commit", "client.id");
+    static final Set<String> OWNED_BY_PROCESS = Set.of(
+            "bootstrap.servers",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer",
+            "isolation.level",
+            "enable.idempotence",
+            "acks",
+            "transactional.id",
+            "transaction.timeout.ms",
+            "group.id",
+            "enable.auto.commit",
+            "client.id");
 
     private final TreeMap<String, String> settings;
 
@@ -67,8 +78,8 @@ public final class KafkaClientSettings implements Serializable {
         Set<String> refused = new java.util.TreeSet<>(map.keySet());
         refused.retainAll(OWNED_BY_PROCESS);
         if (!refused.isEmpty()) {
-            throw new IllegalArgumentException(OPTION + " " + source + ": " + refused
-                    + " are set by the process itself and cannot be given here");
+            throw new IllegalArgumentException(
+                    OPTION + " " + source + ": " + refused + " are set by the process itself and cannot be given here");
         }
         return new KafkaClientSettings(map);
     }
@@ -130,7 +141,8 @@ public final class KafkaClientSettings implements Serializable {
         return settings.getOrDefault("security.protocol", "PLAINTEXT")
                 + (settings.containsKey("sasl.mechanism") ? " " + settings.get("sasl.mechanism") : "")
                 + (settings.containsKey("ssl.keystore.location") || settings.containsKey("ssl.keystore.key")
-                        ? " with a client certificate" : "");
+                        ? " with a client certificate"
+                        : "");
     }
 
     @Override

@@ -28,43 +28,61 @@ public final class OverrideEvents {
         this.region = region;
     }
 
-    public org.healthcode.ingest.proto.Event request(String eventId, Instant time, String personId, String requestId,
-                                                     String colour, String basis, Instant expiry, String operator) {
+    public org.healthcode.ingest.proto.Event request(
+            String eventId,
+            Instant time,
+            String personId,
+            String requestId,
+            String colour,
+            String basis,
+            Instant expiry,
+            String operator) {
         long t = millis(time);
         long e = millis(expiry);
         String op = OverrideSignatures.canonicalOperator(operator);
-        return signed(common(eventId, EventType.OVERRIDE_REQUEST, t).setPersonId(personId)
-                .setOverrideRequest(OverrideRequest.newBuilder().setRequestId(requestId).setColour(colour)
-                        .setBasis(basis).setExpiry(format(e)).setRequester(op)));
+        return signed(common(eventId, EventType.OVERRIDE_REQUEST, t)
+                .setPersonId(personId)
+                .setOverrideRequest(OverrideRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .setColour(colour)
+                        .setBasis(basis)
+                        .setExpiry(format(e))
+                        .setRequester(op)));
     }
 
     public org.healthcode.ingest.proto.Event approval(String eventId, Instant time, String requestId, String operator) {
         long t = millis(time);
         String op = OverrideSignatures.canonicalOperator(operator);
         return signed(common(eventId, EventType.OVERRIDE_APPROVAL, t)
-                .setOverrideApproval(OverrideApproval.newBuilder().setRequestId(requestId).setApprover(op)));
+                .setOverrideApproval(
+                        OverrideApproval.newBuilder().setRequestId(requestId).setApprover(op)));
     }
 
-    public org.healthcode.ingest.proto.Event refusal(String eventId, Instant time, String requestId, String operator,
-                                                     String reason) {
+    public org.healthcode.ingest.proto.Event refusal(
+            String eventId, Instant time, String requestId, String operator, String reason) {
         long t = millis(time);
         String op = OverrideSignatures.canonicalOperator(operator);
         return signed(common(eventId, EventType.OVERRIDE_REFUSAL, t)
-                .setOverrideRefusal(OverrideRefusal.newBuilder().setRequestId(requestId).setOperator(op)
+                .setOverrideRefusal(OverrideRefusal.newBuilder()
+                        .setRequestId(requestId)
+                        .setOperator(op)
                         .setReason(reason)));
     }
 
-    public org.healthcode.ingest.proto.Event withdrawal(String eventId, Instant time, String requestId,
-                                                        String operator) {
+    public org.healthcode.ingest.proto.Event withdrawal(
+            String eventId, Instant time, String requestId, String operator) {
         long t = millis(time);
         String op = OverrideSignatures.canonicalOperator(operator);
         return signed(common(eventId, EventType.OVERRIDE_WITHDRAWAL, t)
-                .setOverrideWithdrawal(OverrideWithdrawal.newBuilder().setRequestId(requestId).setOperator(op)));
+                .setOverrideWithdrawal(
+                        OverrideWithdrawal.newBuilder().setRequestId(requestId).setOperator(op)));
     }
 
     private org.healthcode.ingest.proto.Event.Builder common(String eventId, EventType type, long time) {
         org.healthcode.ingest.proto.Event.Builder b = org.healthcode.ingest.proto.Event.newBuilder()
-                .setFeed(Feed.OVERRIDES.wireName()).setType(type.wireName()).setEventId(eventId)
+                .setFeed(Feed.OVERRIDES.wireName())
+                .setType(type.wireName())
+                .setEventId(eventId)
                 .setTime(format(time));
         if (region != null) {
             b.setRegion(region);

@@ -1,5 +1,6 @@
 package org.healthcode.ingest.overrides;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.text.Normalizer;
 import java.util.Base64;
 import java.util.Locale;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Override decisions travel signed: the serving process, which authenticated the operator, signs each override
@@ -34,6 +34,7 @@ public final class OverrideSignatures {
     public static final String FIELD = "signature";
     /** File names of a key pair in a key directory. */
     public static final String PRIVATE_KEY_FILE = "override-signing.key";
+
     public static final String PUBLIC_KEY_FILE = "override-signing.pub";
 
     private static final String ALGORITHM = "Ed25519";
@@ -61,8 +62,14 @@ public final class OverrideSignatures {
             }
             JsonNode v = tree.get(name);
             String text = v.isValueNode() ? v.asText() : v.toString();
-            sb.append('|').append(name.length()).append(':').append(name)
-                    .append('=').append(text.length()).append(':').append(text);
+            sb.append('|')
+                    .append(name.length())
+                    .append(':')
+                    .append(name)
+                    .append('=')
+                    .append(text.length())
+                    .append(':')
+                    .append(text);
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -139,8 +146,10 @@ public final class OverrideSignatures {
             Path tmp = dir.resolve(PRIVATE_KEY_FILE + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
-            Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+            Files.writeString(
+                    tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+            Files.writeString(
+                    pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
             Files.move(tmp, priv, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return pair;
         }
@@ -150,8 +159,9 @@ public final class OverrideSignatures {
     /** A public key file as {@link #openOrCreate} writes it (base64 X.509 SubjectPublicKeyInfo). */
     public static PublicKey readPublic(Path file) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(
-                    new X509EncodedKeySpec(Base64.getMimeDecoder().decode(Files.readString(file).strip())));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Base64.getMimeDecoder()
+                            .decode(Files.readString(file).strip())));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException(file + ": not an " + ALGORITHM + " public key", e);
         }
@@ -160,8 +170,9 @@ public final class OverrideSignatures {
     /** A private key file as {@link #openOrCreate} writes it (base64 PKCS#8). */
     public static PrivateKey readPrivate(Path file) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(
-                    new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(Files.readString(file).strip())));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder()
+                            .decode(Files.readString(file).strip())));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException(file + ": not an " + ALGORITHM + " private key", e);
         }

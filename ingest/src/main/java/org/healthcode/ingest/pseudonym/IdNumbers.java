@@ -48,7 +48,9 @@ public final class IdNumbers {
             return "the check character must be a digit or X";
         }
         try {
-            LocalDate.of(Integer.parseInt(id.substring(6, 10)), Integer.parseInt(id.substring(10, 12)),
+            LocalDate.of(
+                    Integer.parseInt(id.substring(6, 10)),
+                    Integer.parseInt(id.substring(10, 12)),
                     Integer.parseInt(id.substring(12, 14)));
         } catch (DateTimeException e) {
             return "the birth date is not a date";
@@ -74,8 +76,14 @@ public final class IdNumbers {
 
     /** Builds a valid ID number from an area code, a birth date and a sequence 0-999 (for synthetic data). */
     public static String of(String areaCode, LocalDate birth, int sequence) {
-        String first17 = String.format(Locale.ROOT, "%s%04d%02d%02d%03d", areaCode, birth.getYear(),
-                birth.getMonthValue(), birth.getDayOfMonth(), sequence);
+        String first17 = String.format(
+                Locale.ROOT,
+                "%s%04d%02d%02d%03d",
+                areaCode,
+                birth.getYear(),
+                birth.getMonthValue(),
+                birth.getDayOfMonth(),
+                sequence);
         return first17 + checkChar(first17);
     }
 }

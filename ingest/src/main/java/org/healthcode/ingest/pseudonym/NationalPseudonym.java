@@ -24,7 +24,8 @@ public final class NationalPseudonym implements Serializable {
 
     public NationalPseudonym(byte[] nationalKey) {
         if (nationalKey.length < RegionSecret.MIN_BYTES) {
-            throw new IllegalArgumentException("the national key must be at least " + RegionSecret.MIN_BYTES + " bytes");
+            throw new IllegalArgumentException(
+                    "the national key must be at least " + RegionSecret.MIN_BYTES + " bytes");
         }
         this.key = nationalKey.clone();
     }
@@ -48,7 +49,8 @@ public final class NationalPseudonym implements Serializable {
                     + " (base64), or a work directory for a development key");
         }
         // same generation and permissions as the development region secret, its own file
-        return new NationalPseudonym(RegionSecret.developmentAt(developmentFile(workDir)).bytes());
+        return new NationalPseudonym(
+                RegionSecret.developmentAt(developmentFile(workDir)).bytes());
     }
 
     /** Where the development national key lives under a work directory. */

@@ -33,7 +33,8 @@ public final class RegionSecret {
 
     private RegionSecret(byte[] key) {
         if (key.length < MIN_BYTES) {
-            throw new IllegalArgumentException("a region secret must be at least " + MIN_BYTES + " bytes, got " + key.length);
+            throw new IllegalArgumentException(
+                    "a region secret must be at least " + MIN_BYTES + " bytes, got " + key.length);
         }
         this.key = key.clone();
     }
@@ -46,8 +47,8 @@ public final class RegionSecret {
         try {
             return new RegionSecret(Base64.getDecoder().decode(base64.trim()));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the region secret is not valid base64 of at least " + MIN_BYTES
-                    + " bytes: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the region secret is not valid base64 of at least " + MIN_BYTES + " bytes: " + e.getMessage(), e);
         }
     }
 
@@ -113,7 +114,8 @@ public final class RegionSecret {
             return fromBase64(fromEnv);
         }
         if (workDir == null) {
-            throw new IllegalStateException("no region secret: give a secret file, set " + ENV + " (base64), or a work directory for a development secret");
+            throw new IllegalStateException("no region secret: give a secret file, set " + ENV
+                    + " (base64), or a work directory for a development secret");
         }
         return development(workDir);
     }
@@ -140,7 +142,8 @@ public final class RegionSecret {
 
     private static FileAttribute<?>[] ownerOnly(String perms) {
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))};
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))
+            };
         }
         return new FileAttribute<?>[0];
     }

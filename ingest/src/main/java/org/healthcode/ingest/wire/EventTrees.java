@@ -69,7 +69,8 @@ public final class EventTrees {
                 text(n, "status", e.getDiagnosis().getStatus());
                 text(n, "onset", e.getDiagnosis().getOnset());
             }
-            case FEVER_CLINIC_VISIT -> text(n, "clinicId", e.getFeverClinicVisit().getClinicId());
+            case FEVER_CLINIC_VISIT ->
+                text(n, "clinicId", e.getFeverClinicVisit().getClinicId());
             case QUARANTINE -> {
                 text(n, "action", e.getQuarantine().getAction());
                 text(n, "kind", e.getQuarantine().getKind());

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 class FeedProducerTest {
     @Test
     void sendsEachEventToItsFeedTopicKeyedByEventIdAndGarbageIsRejected() throws Exception {
-        MockProducer<byte[], byte[]> mock = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MockProducer<byte[], byte[]> mock =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         try (FeedProducer producer = new FeedProducer(mock, "gz.")) {
             new SyntheticCity(CityConfig.of(50, 1, 5).withBadRate(0.01)).run(producer);
         }
         List<ProducerRecord<byte[], byte[]>> sent = mock.history();
-        assertThat(sent).extracting(ProducerRecord::topic)
+        assertThat(sent)
+                .extracting(ProducerRecord::topic)
                 .contains("gz.police", "gz.carrier", "gz.health", "gz.venue")
                 .allMatch(t -> t.matches("gz\\.(health|police|transport|carrier|venue|reference)"));
         StandardEventDecoder decoder = IngestFixtures.decoder();
@@ -30,7 +32,8 @@ class FeedProducerTest {
             var d = decoder.decodeProto(r.value(), r.topic(), 0, 0);
             if (d.isOk()) {
                 ok++;
-                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(d.event().eventId());
+                assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                        .isEqualTo(d.event().eventId());
                 assertThat(r.topic()).isEqualTo("gz." + d.event().type().feed().wireName());
             } else if (d.rejected().category().equals("malformed")) {
                 malformed++;

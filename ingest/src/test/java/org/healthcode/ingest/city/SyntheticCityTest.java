@@ -58,9 +58,14 @@ class SyntheticCityTest {
         Set<String> ids = new HashSet<>();
         for (var e : events) {
             long t = org.healthcode.contracts.wire.IsoTimes.parse(e.getTime());
-            assertThat(t).isGreaterThanOrEqualTo(previous).isGreaterThanOrEqualTo(start).isLessThan(start + 2 * DAY);
+            assertThat(t)
+                    .isGreaterThanOrEqualTo(previous)
+                    .isGreaterThanOrEqualTo(start)
+                    .isLessThan(start + 2 * DAY);
             previous = t;
-            assertThat(ids.add(e.getEventId())).as("duplicate id %s", e.getEventId()).isTrue();
+            assertThat(ids.add(e.getEventId()))
+                    .as("duplicate id %s", e.getEventId())
+                    .isTrue();
         }
     }
 
@@ -68,12 +73,14 @@ class SyntheticCityTest {
     void everyPhonePingsAboutEvery30Minutes() {
         Map<String, Integer> perPhone = new HashMap<>();
         // the residents' phones; the planted outbreak's phones ping on their own script
-        events.stream().filter(e -> e.getType().equals("ping") && !e.getEventId().startsWith("plant-"))
+        events.stream()
+                .filter(e -> e.getType().equals("ping") && !e.getEventId().startsWith("plant-"))
                 .forEach(e -> perPhone.merge(e.getMsisdn(), 1, Integer::sum));
         assertThat(perPhone).hasSize(1000);
         assertThat(perPhone.values()).allMatch(n -> n == 96);
         assertThat(events.stream().filter(e -> e.getType().equals("ping")))
-                .allMatch(e -> Math.abs(e.getPing().getLat() - 23.1) < 0.6 && Math.abs(e.getPing().getLon() - 113.4) < 0.6
+                .allMatch(e -> Math.abs(e.getPing().getLat() - 23.1) < 0.6
+                                && Math.abs(e.getPing().getLon() - 113.4) < 0.6
                         || e.getPing().getLat() > 22 && e.getPing().getLat() < 41); // day trips to other cities
     }
 
@@ -85,47 +92,82 @@ class SyntheticCityTest {
         assertThat(first.positiveSample() - SMALL.start().toEpochMilli()).isLessThanOrEqualTo(2 * 3600_000L);
         for (CaseRecord c : truth.cases()) {
             String id = city.resident(c.person()).idNumber();
-            assertThat(events).anyMatch(e -> e.getIdNumber().equals(id) && e.getType().equals("test_result")
-                    && e.getTestResult().getResult().equals("positive") && !e.getTestResult().getPooled());
+            assertThat(events)
+                    .anyMatch(e -> e.getIdNumber().equals(id)
+                            && e.getType().equals("test_result")
+                            && e.getTestResult().getResult().equals("positive")
+                            && !e.getTestResult().getPooled());
         }
         String firstId = city.resident(first.person()).idNumber();
-        assertThat(events).anyMatch(e -> e.getIdNumber().equals(firstId) && e.getType().equals("diagnosis")
-                && e.getDiagnosis().getStatus().equals(first.diagnosis().wireName()));
+        assertThat(events)
+                .anyMatch(e -> e.getIdNumber().equals(firstId)
+                        && e.getType().equals("diagnosis")
+                        && e.getDiagnosis().getStatus().equals(first.diagnosis().wireName()));
         assertThat(truth.contacts()).anyMatch(c -> c.degree() == 1).anyMatch(c -> c.degree() == 2);
-        ContactRecord contact = truth.contacts().stream().filter(c -> c.caseNo() == first.caseNo()).findFirst().orElseThrow();
+        ContactRecord contact = truth.contacts().stream()
+                .filter(c -> c.caseNo() == first.caseNo())
+                .findFirst()
+                .orElseThrow();
         String contactId = city.resident(contact.person()).idNumber();
-        assertThat(events).anyMatch(e -> e.getIdNumber().equals(contactId) && e.getType().equals("contact_designation")
-                && e.getContactDesignation().getDegree() == contact.degree()
-                && e.getContactDesignation().getCaseId().equals(first.caseId()));
-        assertThat(events).anyMatch(e -> e.getType().equals("test_result") && e.getTestResult().getPooled()
-                && e.getTestResult().getResult().equals("positive"));
+        assertThat(events)
+                .anyMatch(e -> e.getIdNumber().equals(contactId)
+                        && e.getType().equals("contact_designation")
+                        && e.getContactDesignation().getDegree() == contact.degree()
+                        && e.getContactDesignation().getCaseId().equals(first.caseId()));
+        assertThat(events)
+                .anyMatch(e -> e.getType().equals("test_result")
+                        && e.getTestResult().getPooled()
+                        && e.getTestResult().getResult().equals("positive"));
         assertThat(events).anyMatch(e -> e.getType().equals("fever_clinic_visit"));
     }
 
     @Test
     void plantsASmallOutbreakWithItsContactsAndNearMissesInTheGroundTruth() {
         GroundTruth truth = city.groundTruth();
-        assertThat(truth.planted()).extracting(PlantedContact::expected).containsExactlyInAnyOrder("companion",
-                "venue_co_visit", "same_vehicle_close", "same_vehicle_rest", "none", "none", "none");
+        assertThat(truth.planted())
+                .extracting(PlantedContact::expected)
+                .containsExactlyInAnyOrder(
+                        "companion",
+                        "venue_co_visit",
+                        "same_vehicle_close",
+                        "same_vehicle_rest",
+                        "none",
+                        "none",
+                        "none");
         int plantedCase = city.plantedCase();
         assertThat(plantedCase).isGreaterThanOrEqualTo(city.persons());
         String caseId = city.resident(plantedCase).idNumber();
-        assertThat(events).anyMatch(e -> e.getIdNumber().equals(caseId) && e.getType().equals("test_result")
-                && e.getTestResult().getResult().equals("positive") && !e.getTestResult().getPooled());
+        assertThat(events)
+                .anyMatch(e -> e.getIdNumber().equals(caseId)
+                        && e.getType().equals("test_result")
+                        && e.getTestResult().getResult().equals("positive")
+                        && !e.getTestResult().getPooled());
         for (PlantedContact c : truth.planted()) {
             assertThat(c.person()).isGreaterThan(plantedCase);
             String id = city.resident(c.person()).idNumber();
             String phone = "+86" + city.resident(c.person()).msisdn();
-            assertThat(events).as(c.why()).anyMatch(e -> e.getIdNumber().equals(id) && e.getType().equals("identity"));
-            assertThat(events).as(c.why()).anyMatch(e -> c.place() == null
-                    ? e.getMsisdn().equals(phone) && e.getType().equals("ping")
-                    : e.getIdNumber().equals(id) && (e.getType().equals("scan") || e.getType().equals("trip")));
+            assertThat(events)
+                    .as(c.why())
+                    .anyMatch(e -> e.getIdNumber().equals(id) && e.getType().equals("identity"));
+            assertThat(events)
+                    .as(c.why())
+                    .anyMatch(e -> c.place() == null
+                            ? e.getMsisdn().equals(phone) && e.getType().equals("ping")
+                            : e.getIdNumber().equals(id)
+                                    && (e.getType().equals("scan")
+                                            || e.getType().equals("trip")));
         }
         // nobody else goes to the planted venue or flight
-        assertThat(events).filteredOn(e -> e.getType().equals("scan") && e.getScan().getVenueId().equals(PlantedContacts.VENUE))
+        assertThat(events)
+                .filteredOn(e ->
+                        e.getType().equals("scan") && e.getScan().getVenueId().equals(PlantedContacts.VENUE))
                 .hasSize(3);
-        assertThat(new SyntheticCity(SMALL.withPlantContacts(false)).groundTruth().planted()).isEmpty();
-        assertThat(new SyntheticCity(CityConfig.of(1000, 1, 42)).groundTruth().planted()).isEmpty();
+        assertThat(new SyntheticCity(SMALL.withPlantContacts(false))
+                        .groundTruth()
+                        .planted())
+                .isEmpty();
+        assertThat(new SyntheticCity(CityConfig.of(1000, 1, 42)).groundTruth().planted())
+                .isEmpty();
     }
 
     @Test
@@ -133,8 +175,10 @@ class SyntheticCityTest {
         long start = SMALL.start().toEpochMilli();
         for (CaseRecord c : city.groundTruth().cases()) {
             String id = city.resident(c.person()).idNumber();
-            assertThat(events).filteredOn(e -> e.getIdNumber().equals(id)
-                    && (e.getType().equals("scan") || e.getType().equals("trip"))).isEmpty();
+            assertThat(events)
+                    .filteredOn(e -> e.getIdNumber().equals(id)
+                            && (e.getType().equals("scan") || e.getType().equals("trip")))
+                    .isEmpty();
         }
         assertThat(city.groundTruth().cases()).allMatch(c -> c.positiveSample() - start < 30 * 3600_000L);
     }
@@ -143,10 +187,26 @@ class SyntheticCityTest {
     void containsTheOtherFeedsToo() {
         Set<String> types = new HashSet<>();
         events.forEach(e -> types.add(e.getType()));
-        assertThat(types).contains("identity", "ping", "scan", "trip", "city_stay", "test_result", "diagnosis",
-                "contact_designation", "quarantine", "fever_clinic_visit");
-        assertThat(events).anyMatch(e -> e.getType().equals("trip") && e.getTrip().getMode().equals("flight") && e.getTrip().getRow() > 0);
-        assertThat(events).anyMatch(e -> e.getType().equals("trip") && e.getTrip().getSealed() && !e.getTrip().getCarriage().isEmpty());
+        assertThat(types)
+                .contains(
+                        "identity",
+                        "ping",
+                        "scan",
+                        "trip",
+                        "city_stay",
+                        "test_result",
+                        "diagnosis",
+                        "contact_designation",
+                        "quarantine",
+                        "fever_clinic_visit");
+        assertThat(events)
+                .anyMatch(e -> e.getType().equals("trip")
+                        && e.getTrip().getMode().equals("flight")
+                        && e.getTrip().getRow() > 0);
+        assertThat(events)
+                .anyMatch(e -> e.getType().equals("trip")
+                        && e.getTrip().getSealed()
+                        && !e.getTrip().getCarriage().isEmpty());
     }
 
     @Test
@@ -161,7 +221,9 @@ class SyntheticCityTest {
         for (var e : events) {
             Decoded fromJson = DECODER.decodeJsonLine(EventLines.toBytes(e), ++n);
             Decoded fromProto = DECODER.decodeProto(e.toByteArray(), "t", 0, n);
-            assertThat(fromJson.isOk()).as("%s -> %s", EventLines.toLine(e), fromJson.rejected()).isTrue();
+            assertThat(fromJson.isOk())
+                    .as("%s -> %s", EventLines.toLine(e), fromJson.rejected())
+                    .isTrue();
             assertThat(fromProto.event()).isEqualTo(fromJson.event());
             seen.add(fromJson.event().type());
             if (n % 7 == 0 || e.getType().equals("identity") || !e.getType().equals("ping")) {
@@ -171,8 +233,10 @@ class SyntheticCityTest {
         assertThat(seen).hasSizeGreaterThanOrEqualTo(10);
         // the police binding and the carrier pings write the phone differently; both must meet on one pseudonym
         String phone = city.resident(0).msisdn();
-        assertThat(events).anyMatch(e -> e.getType().equals("ping") && e.getMsisdn().equals("+86" + phone));
-        assertThat(events).anyMatch(e -> e.getType().equals("identity") && e.getMsisdn().equals(phone));
+        assertThat(events)
+                .anyMatch(e -> e.getType().equals("ping") && e.getMsisdn().equals("+86" + phone));
+        assertThat(events)
+                .anyMatch(e -> e.getType().equals("identity") && e.getMsisdn().equals(phone));
         assertThat(PSEUDONYMS.phoneId("+86" + phone)).isEqualTo(PSEUDONYMS.phoneId(phone));
     }
 
@@ -220,7 +284,8 @@ class SyntheticCityTest {
     }
 
     private static String sha256(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return java.util.HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** Keeps everything the city produced. */

@@ -47,12 +47,16 @@ class CrossRegionEventDecoderTest {
     @Test
     void twoRegionsNameOnePersonDifferentlyButWithOneNationalPseudonym() {
         Event inGuangdong = regionDecoder(1).decodeJsonLine(utf8(IDENTITY), 1).event();
-        Event inShanghai = regionDecoder(2).decodeJsonLine(utf8(IDENTITY.replace("440100", "310100")
-                .replace("440106", "310104")), 1).event();
+        Event inShanghai = regionDecoder(2)
+                .decodeJsonLine(utf8(IDENTITY.replace("440100", "310100").replace("440106", "310104")), 1)
+                .event();
 
         assertThat(inGuangdong.personId()).isNotEqualTo(inShanghai.personId());
-        assertThat(inGuangdong.nationalId()).isEqualTo(NATIONAL.of(ALICE_ID)).isEqualTo(inShanghai.nationalId())
-                .isNotEqualTo(inGuangdong.personId()).hasSize(22);
+        assertThat(inGuangdong.nationalId())
+                .isEqualTo(NATIONAL.of(ALICE_ID))
+                .isEqualTo(inShanghai.nationalId())
+                .isNotEqualTo(inGuangdong.personId())
+                .hasSize(22);
         // lower-case x spells the same number
         assertThat(NATIONAL.of(ALICE_ID.toLowerCase())).isEqualTo(inGuangdong.nationalId());
         assertThat(inGuangdong.toString()).doesNotContain(ALICE_ID, ALICE_PHONE);
@@ -60,27 +64,38 @@ class CrossRegionEventDecoderTest {
 
     @Test
     void withoutANationalKeyOrARawNumberThereIsNoNationalPseudonym() {
-        assertThat(IngestFixtures.decoder().decodeJsonLine(utf8(IDENTITY), 1).event().nationalId()).isNull();
+        assertThat(IngestFixtures.decoder()
+                        .decodeJsonLine(utf8(IDENTITY), 1)
+                        .event()
+                        .nationalId())
+                .isNull();
         String byPseudonym = IDENTITY.replace("\"idNumber\":\"" + ALICE_ID + "\"", "\"personId\":\"alice\"");
-        assertThat(regionDecoder(1).decodeJsonLine(utf8(byPseudonym), 1).event().nationalId()).isNull();
+        assertThat(regionDecoder(1).decodeJsonLine(utf8(byPseudonym), 1).event().nationalId())
+                .isNull();
         // other events naming the person by ID number are not given one (only the binding)
-        String test = "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"t-1\",\"time\":\"2022-04-01T09:00:00+08:00\","
-                + "\"idNumber\":\"" + ALICE_ID + "\",\"method\":\"pcr\",\"result\":\"negative\"}";
-        assertThat(regionDecoder(1).decodeJsonLine(utf8(test), 1).event().nationalId()).isNull();
+        String test =
+                "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"t-1\",\"time\":\"2022-04-01T09:00:00+08:00\","
+                        + "\"idNumber\":\"" + ALICE_ID + "\",\"method\":\"pcr\",\"result\":\"negative\"}";
+        assertThat(regionDecoder(1).decodeJsonLine(utf8(test), 1).event().nationalId())
+                .isNull();
     }
 
     @Test
     void theNationalKeyComesFromTheEnvironmentOrADevelopmentFileThatIsKept(@TempDir java.nio.file.Path work) {
         String b64 = java.util.Base64.getEncoder().encodeToString(key(42));
-        assertThat(NationalPseudonym.resolve(null, Map.of(NationalPseudonym.ENV, b64), work).of(ALICE_ID))
+        assertThat(NationalPseudonym.resolve(null, Map.of(NationalPseudonym.ENV, b64), work)
+                        .of(ALICE_ID))
                 .isEqualTo(NATIONAL.of(ALICE_ID));
         NationalPseudonym dev = NationalPseudonym.resolve(null, Map.of(), work);
-        assertThat(NationalPseudonym.resolve(null, Map.of(), work).of(ALICE_ID)).isEqualTo(dev.of(ALICE_ID))
+        assertThat(NationalPseudonym.resolve(null, Map.of(), work).of(ALICE_ID))
+                .isEqualTo(dev.of(ALICE_ID))
                 .isNotEqualTo(NATIONAL.of(ALICE_ID));
         assertThat(NationalPseudonym.developmentFile(work)).exists();
         // its own key, not the region secret that lives beside it
-        assertThat(dev.of(ALICE_ID)).isNotEqualTo(new NationalPseudonym(
-                org.healthcode.ingest.pseudonym.RegionSecret.development(work).bytes()).of(ALICE_ID));
+        assertThat(dev.of(ALICE_ID))
+                .isNotEqualTo(new NationalPseudonym(org.healthcode.ingest.pseudonym.RegionSecret.development(work)
+                                .bytes())
+                        .of(ALICE_ID));
     }
 
     @Test
@@ -103,34 +118,45 @@ class CrossRegionEventDecoderTest {
     @Test
     void theProtobufFormDecodesToTheSameEvent() {
         org.healthcode.ingest.proto.Event proto = org.healthcode.ingest.proto.Event.newBuilder()
-                .setFeed("interop").setType("risk_person").setEventId("xr-1").setTime("2022-04-07T10:15:00+08:00")
+                .setFeed("interop")
+                .setType("risk_person")
+                .setEventId("xr-1")
+                .setTime("2022-04-07T10:15:00+08:00")
                 .setRegion("440000")
-                .setRiskPerson(RiskPerson.newBuilder().setNationalId("nat-alice").setColour("red")
-                        .setReasonCategory("infection").setSince("2022-04-04T09:00:00+08:00")
+                .setRiskPerson(RiskPerson.newBuilder()
+                        .setNationalId("nat-alice")
+                        .setColour("red")
+                        .setReasonCategory("infection")
+                        .setSince("2022-04-04T09:00:00+08:00")
                         .setExpiry("2022-04-18T09:00:00+08:00"))
                 .build();
         Decoded d = regionDecoder(1).decodeProto(proto.toByteArray(), "interop", 0, 5);
         assertThat(d.isOk()).as("%s", d.rejected()).isTrue();
-        assertThat(d.event()).isEqualTo(regionDecoder(1).decodeJsonLine(utf8(RISK_PERSON), 1).event());
+        assertThat(d.event())
+                .isEqualTo(regionDecoder(1).decodeJsonLine(utf8(RISK_PERSON), 1).event());
     }
 
     @Test
     void aWithdrawalNeedsNoExpiry() {
-        String green = RISK_PERSON.replace("\"red\"", "\"green\"").replace(",\"expiry\":\"2022-04-18T09:00:00+08:00\"", "");
+        String green =
+                RISK_PERSON.replace("\"red\"", "\"green\"").replace(",\"expiry\":\"2022-04-18T09:00:00+08:00\"", "");
         Decoded d = regionDecoder(1).decodeJsonLine(utf8(green), 1);
         assertThat(d.isOk()).as("%s", d.rejected()).isTrue();
         assertThat(d.event().expiry()).isNull();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "\"region\":\"440000\",|                         | missing | region",
-            "\"nat-alice\"|\"nat alice\"                      | invalid | nationalId",
-            "\"colour\":\"red\"|\"colour\":\"orange\"          | invalid | colour",
-            "\"infection\"|\"diagnosis\"                      | invalid | reasonCategory",
-            ",\"expiry\":\"2022-04-18T09:00:00+08:00\"|       | missing | expiry",
-            "2022-04-18T09:00|2022-04-03T09:00                | invalid | expiry",
-            "\"feed\":\"interop\"|\"feed\":\"police\"          | invalid | feed"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"region\":\"440000\",|                         | missing | region",
+                "\"nat-alice\"|\"nat alice\"                      | invalid | nationalId",
+                "\"colour\":\"red\"|\"colour\":\"orange\"          | invalid | colour",
+                "\"infection\"|\"diagnosis\"                      | invalid | reasonCategory",
+                ",\"expiry\":\"2022-04-18T09:00:00+08:00\"|       | missing | expiry",
+                "2022-04-18T09:00|2022-04-03T09:00                | invalid | expiry",
+                "\"feed\":\"interop\"|\"feed\":\"police\"          | invalid | feed"
+            })
     void aBadRiskPersonRecordIsRejectedNamingTheField(String from, String to, String category, String field) {
         Decoded d = regionDecoder(1).decodeJsonLine(utf8(RISK_PERSON.replace(from, to == null ? "" : to)), 1);
         assertThat(d.isOk()).isFalse();

@@ -33,7 +33,8 @@ class DocsExamplesTest {
         for (int i = 0; i < examples.size(); i++) {
             // the override examples are shown without the signature the serving process adds when it writes them
             String line = examples.get(i).contains("\"feed\":\"overrides\"")
-                    ? IngestFixtures.signed(examples.get(i)) : examples.get(i);
+                    ? IngestFixtures.signed(examples.get(i))
+                    : examples.get(i);
             Decoded d = decoder.decodeJsonLine(line.getBytes(StandardCharsets.UTF_8), i + 1);
             assertThat(d.isOk()).as("%s -> %s", examples.get(i), d.rejected()).isTrue();
             covered.add(d.event().type());
@@ -44,9 +45,12 @@ class DocsExamplesTest {
     @Test
     void theRejectedLineExampleIsWhatTheRendererWrites() throws Exception {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        String pcrWithoutResult = "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"x\",\"time\":\"2022-04-01T09:30:00+08:00\","
-                + "\"personId\":\"p1\",\"method\":\"pcr\"}";
-        Rejected r = IngestFixtures.decoder().decodeJsonLine(pcrWithoutResult.getBytes(StandardCharsets.UTF_8), 17).rejected();
+        String pcrWithoutResult =
+                "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"x\",\"time\":\"2022-04-01T09:30:00+08:00\","
+                        + "\"personId\":\"p1\",\"method\":\"pcr\"}";
+        Rejected r = IngestFixtures.decoder()
+                .decodeJsonLine(pcrWithoutResult.getBytes(StandardCharsets.UTF_8), 17)
+                .rejected();
         String rendered = RejectedRecords.toJsonLine(r);
         String shown = rendered.substring(0, rendered.indexOf(",\"raw\":"));
         assertThat(doc).contains(shown + ",\"raw\":\"<the original line>\"}");

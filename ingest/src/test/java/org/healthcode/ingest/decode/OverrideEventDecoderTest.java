@@ -50,16 +50,19 @@ class OverrideEventDecoderTest {
     @Test
     void approvalsRefusalsAndWithdrawalsNameTheRequestAndTheOperator() {
         Event approval = json("{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"a-1\","
-                + "\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-7\",\"approver\":\"op-li\"}").event();
+                        + "\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-7\",\"approver\":\"op-li\"}")
+                .event();
         assertThat(approval.requestId()).isEqualTo("appeal-7");
         assertThat(approval.operator()).isEqualTo("op-li");
         assertThat(approval.personId()).isNull();
         Event refusal = json("{\"feed\":\"overrides\",\"type\":\"override_refusal\",\"eventId\":\"r-1\","
-                + "\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-8\",\"operator\":\"op-li\","
-                + "\"reason\":\"no letter\"}").event();
+                        + "\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-8\",\"operator\":\"op-li\","
+                        + "\"reason\":\"no letter\"}")
+                .event();
         assertThat(refusal.reason()).isEqualTo("no letter");
         Event withdrawal = json("{\"feed\":\"overrides\",\"type\":\"override_withdrawal\",\"eventId\":\"w-1\","
-                + "\"time\":\"2022-04-06T11:00:00+08:00\",\"requestId\":\"appeal-7\",\"operator\":\"op-chen\"}").event();
+                        + "\"time\":\"2022-04-06T11:00:00+08:00\",\"requestId\":\"appeal-7\",\"operator\":\"op-chen\"}")
+                .event();
         assertThat(withdrawal.type()).isEqualTo(EventType.OVERRIDE_WITHDRAWAL);
         assertThat(withdrawal.operator()).isEqualTo("op-chen");
     }
@@ -77,8 +80,8 @@ class OverrideEventDecoderTest {
             no person           | personId  |                                          | missing | idNumber  | missing field 'idNumber'
             wrong feed          | feed      | "feed":"police"                          | invalid | feed      | invalid 'feed': 'police' does not carry override_request
             """)
-    void aBadRequestIsRejectedNamingTheField(String name, String field, String fragment, String category,
-                                             String rejectedField, String reasonStart) {
+    void aBadRequestIsRejectedNamingTheField(
+            String name, String field, String fragment, String category, String rejectedField, String reasonStart) {
         Decoded d = json(requestWith(field, fragment));
         assertThat(d.isOk()).isFalse();
         assertThat(d.rejected().category()).isEqualTo(category);
@@ -99,20 +102,32 @@ class OverrideEventDecoderTest {
     @Test
     void protobufOverridesGoThroughTheSameChecks() {
         org.healthcode.ingest.proto.Event request = org.healthcode.ingest.proto.Event.newBuilder()
-                .setFeed("overrides").setType("override_request").setEventId("req-1").setTime("2022-04-05T10:00:00+08:00")
+                .setFeed("overrides")
+                .setType("override_request")
+                .setEventId("req-1")
+                .setTime("2022-04-05T10:00:00+08:00")
                 .setPersonId("alice")
-                .setOverrideRequest(OverrideRequest.newBuilder().setRequestId("appeal-7").setColour("red")
-                        .setExpiry("2022-04-12T10:00:00+08:00").setRequester("op-chen"))
+                .setOverrideRequest(OverrideRequest.newBuilder()
+                        .setRequestId("appeal-7")
+                        .setColour("red")
+                        .setExpiry("2022-04-12T10:00:00+08:00")
+                        .setRequester("op-chen"))
                 .build();
         Decoded noBasis = decoder.decodeProto(request.toByteArray(), "overrides", 0, 5);
         assertThat(noBasis.rejected().field()).isEqualTo("basis");
         assertThat(noBasis.rejected().source()).isEqualTo("overrides/0@5");
         org.healthcode.ingest.proto.Event approval = org.healthcode.ingest.proto.Event.newBuilder()
-                .setFeed("overrides").setType("override_approval").setEventId("a-1").setTime("2022-04-05T11:00:00+08:00")
-                .setOverrideApproval(OverrideApproval.newBuilder().setRequestId("appeal-7").setApprover("op-li"))
+                .setFeed("overrides")
+                .setType("override_approval")
+                .setEventId("a-1")
+                .setTime("2022-04-05T11:00:00+08:00")
+                .setOverrideApproval(
+                        OverrideApproval.newBuilder().setRequestId("appeal-7").setApprover("op-li"))
                 .build();
-        approval = approval.toBuilder().setSignature(IngestFixtures.OVERRIDE_SIGNER.sign(
-                org.healthcode.ingest.wire.EventTrees.toTree(approval))).build();
+        approval = approval.toBuilder()
+                .setSignature(
+                        IngestFixtures.OVERRIDE_SIGNER.sign(org.healthcode.ingest.wire.EventTrees.toTree(approval)))
+                .build();
         Decoded ok = decoder.decodeProto(approval.toByteArray(), "overrides", 0, 6);
         assertThat(ok.isOk()).as("%s", ok.rejected()).isTrue();
         assertThat(ok.event().operator()).isEqualTo("op-li");

@@ -24,8 +24,13 @@ class ProtoPingsTest {
     private final Pseudonymiser pseudonymiser = IngestFixtures.pseudonymiser();
 
     private static org.healthcode.ingest.proto.Event.Builder ping() {
-        return org.healthcode.ingest.proto.Event.newBuilder().setFeed("carrier").setType("ping").setEventId("cmcc-1")
-                .setTime("2022-04-01T09:30:00+08:00").setRegion("440100").setMsisdn("+8613800138000")
+        return org.healthcode.ingest.proto.Event.newBuilder()
+                .setFeed("carrier")
+                .setType("ping")
+                .setEventId("cmcc-1")
+                .setTime("2022-04-01T09:30:00+08:00")
+                .setRegion("440100")
+                .setMsisdn("+8613800138000")
                 .setPing(Ping.newBuilder().setLat(23.1291).setLon(113.2644));
     }
 
@@ -44,7 +49,9 @@ class ProtoPingsTest {
         v.add(ping().setPing(Ping.newBuilder().setLat(-90).setLon(-180)).build().toByteArray());
         v.add(ping().setPing(Ping.newBuilder().setLat(90).setLon(180)).build().toByteArray());
         v.add(ping().setPing(Ping.newBuilder().setLat(0).setLon(0)).build().toByteArray());
-        v.add(ping().setPing(Ping.newBuilder().setLat(-0.0).setLon(-0.0)).build().toByteArray());
+        v.add(ping().setPing(Ping.newBuilder().setLat(-0.0).setLon(-0.0))
+                .build()
+                .toByteArray());
         v.add(ping().setPing(Ping.newBuilder().setLon(1).setLat(2)).build().toByteArray());
         v.add(ping().setIdNumber(ALICE_ID).setPersonId("abc").build().toByteArray()); // not read for a ping
         // fields in another order than the generated code writes them
@@ -64,7 +71,9 @@ class ProtoPingsTest {
         v.add(ping().clearType().build().toByteArray());
         v.add(ping().setType("pings").build().toByteArray());
         v.add(ping().clearPing().build().toByteArray());
-        v.add(ping().setScan(Scan.newBuilder().setVenueId("v").setAreaCode("440100")).build().toByteArray());
+        v.add(ping().setScan(Scan.newBuilder().setVenueId("v").setAreaCode("440100"))
+                .build()
+                .toByteArray());
         v.add(ping().clearEventId().build().toByteArray());
         v.add(ping().setEventId("x".repeat(129)).build().toByteArray());
         v.add(ping().clearTime().build().toByteArray());
@@ -81,10 +90,16 @@ class ProtoPingsTest {
         v.add(ping().setPing(Ping.newBuilder().setLon(1)).build().toByteArray());
         v.add(ping().setPing(Ping.newBuilder().setLat(1)).build().toByteArray());
         v.add(ping().setPing(Ping.newBuilder()).build().toByteArray());
-        v.add(ping().setPing(Ping.newBuilder().setLat(90.0001).setLon(1)).build().toByteArray());
+        v.add(ping().setPing(Ping.newBuilder().setLat(90.0001).setLon(1))
+                .build()
+                .toByteArray());
         v.add(ping().setPing(Ping.newBuilder().setLat(1).setLon(-180.5)).build().toByteArray());
-        v.add(ping().setPing(Ping.newBuilder().setLat(Double.NaN).setLon(1)).build().toByteArray());
-        v.add(ping().setPing(Ping.newBuilder().setLat(1).setLon(Double.POSITIVE_INFINITY)).build().toByteArray());
+        v.add(ping().setPing(Ping.newBuilder().setLat(Double.NaN).setLon(1))
+                .build()
+                .toByteArray());
+        v.add(ping().setPing(Ping.newBuilder().setLat(1).setLon(Double.POSITIVE_INFINITY))
+                .build()
+                .toByteArray());
         byte[] valid = ping().build().toByteArray();
         // a repeated field (Protobuf: the last one wins) and a repeated body (Protobuf: merged)
         v.add(concat(valid, ping().clearPing().setEventId("cmcc-2").build().toByteArray()));
@@ -98,11 +113,14 @@ class ProtoPingsTest {
         // a known field with another wire type
         v.add(concat(valid, new byte[] {(byte) (3 << 3), 7}));
         // an unknown field inside the ping body
-        v.add(concat(ping().clearPing().build().toByteArray(),
-                field(50, concat(Ping.newBuilder().setLat(1).setLon(2).build().toByteArray(), field(3, new byte[] {1})))));
+        v.add(concat(
+                ping().clearPing().build().toByteArray(),
+                field(50, concat(Ping.newBuilder().setLat(1).setLon(2).build().toByteArray(), field(3, new byte[] {1
+                })))));
         // a float-typed lat (wire type 5) inside the body
-        v.add(concat(ping().clearPing().build().toByteArray(),
-                field(50, new byte[] {(byte) (1 << 3 | 5), 0, 0, (byte) 0x80, 0x3f, (byte) (2 << 3 | 1), 0, 0, 0, 0, 0, 0, 0, 0})));
+        v.add(concat(ping().clearPing().build().toByteArray(), field(50, new byte[] {
+            (byte) (1 << 3 | 5), 0, 0, (byte) 0x80, 0x3f, (byte) (2 << 3 | 1), 0, 0, 0, 0, 0, 0, 0, 0
+        })));
         // invalid UTF-8 in a string field: the event id, and the person id a ping does not use
         v.add(concat(ping().clearEventId().build().toByteArray(), field(3, new byte[] {'a', (byte) 0xc3})));
         v.add(concat(valid, field(7, new byte[] {(byte) 0xff})));
@@ -127,8 +145,12 @@ class ProtoPingsTest {
     @Test
     void everyOtherRecordIsLeftToTheGeneralPath() {
         for (byte[] value : otherRecords()) {
-            assertThat(ProtoPings.decode(value, pseudonymiser)).as("shortcut not taken for %s", hex(value)).isNull();
-            assertSame(decoder.decodeProto(value, "carrier", 3, 99), decoder.decodeProtoGenerally(value, "carrier", 3, 99));
+            assertThat(ProtoPings.decode(value, pseudonymiser))
+                    .as("shortcut not taken for %s", hex(value))
+                    .isNull();
+            assertSame(
+                    decoder.decodeProto(value, "carrier", 3, 99),
+                    decoder.decodeProtoGenerally(value, "carrier", 3, 99));
         }
     }
 

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 class RejectedRecordsPrivacyTest {
     private final StandardEventDecoder decoder = IngestFixtures.decoder();
 
-    private static final String PCR_WITHOUT_RESULT = "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-1\","
-            + "\"time\":\"2022-04-01T09:00:00+08:00\",\"idNumber\":\"" + ALICE_ID + "\",\"method\":\"pcr\"}";
+    private static final String PCR_WITHOUT_RESULT =
+            "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"lab-1\","
+                    + "\"time\":\"2022-04-01T09:00:00+08:00\",\"idNumber\":\"" + ALICE_ID + "\",\"method\":\"pcr\"}";
 
     @Test
     void aRejectedJsonLineKeepsThePseudonymNotTheIdNumberAndCanBeReInjectedOnceCorrected() throws Exception {
@@ -31,26 +32,42 @@ class RejectedRecordsPrivacyTest {
         String corrected = raw.substring(0, raw.length() - 1) + ",\"result\":\"negative\"}";
         Decoded again = decoder.decodeJsonLine(utf8(corrected), 1);
         assertThat(again.isOk()).as("%s", again.rejected()).isTrue();
-        String original = PCR_WITHOUT_RESULT.substring(0, PCR_WITHOUT_RESULT.length() - 1) + ",\"result\":\"negative\"}";
-        assertThat(again.event().personId()).isEqualTo(decoder.decodeJsonLine(utf8(original), 1).event().personId());
+        String original =
+                PCR_WITHOUT_RESULT.substring(0, PCR_WITHOUT_RESULT.length() - 1) + ",\"result\":\"negative\"}";
+        assertThat(again.event().personId())
+                .isEqualTo(decoder.decodeJsonLine(utf8(original), 1).event().personId());
     }
 
     @Test
     void aRejectedProtobufRecordKeepsPseudonymsOfIdNumberAndPhoneAndCanBeReInjected() throws Exception {
-        Event noArea = Event.newBuilder().setFeed("police").setType("identity").setEventId("id-1")
-                .setTime("2022-04-01T09:00:00+08:00").setIdNumber(ALICE_ID).setMsisdn(ALICE_PHONE)
-                .setIdentity(Identity.newBuilder()).build();
+        Event noArea = Event.newBuilder()
+                .setFeed("police")
+                .setType("identity")
+                .setEventId("id-1")
+                .setTime("2022-04-01T09:00:00+08:00")
+                .setIdNumber(ALICE_ID)
+                .setMsisdn(ALICE_PHONE)
+                .setIdentity(Identity.newBuilder())
+                .build();
         Decoded d = decoder.decodeProto(noArea.toByteArray(), "police", 0, 9);
         assertThat(d.rejected().field()).isEqualTo("areaCode");
         String bytes = new String(d.rejected().raw(), StandardCharsets.ISO_8859_1);
         assertThat(bytes).doesNotContain(ALICE_ID).doesNotContain(ALICE_PHONE);
 
         Event scrubbed = Event.parseFrom(d.rejected().raw());
-        Event corrected = scrubbed.toBuilder().setIdentity(Identity.newBuilder().setAreaCode("440106")).build();
+        Event corrected = scrubbed.toBuilder()
+                .setIdentity(Identity.newBuilder().setAreaCode("440106"))
+                .build();
         Decoded again = decoder.decodeProto(corrected.toByteArray(), "police", 0, 10);
         assertThat(again.isOk()).as("%s", again.rejected()).isTrue();
-        Decoded original = decoder.decodeProto(noArea.toBuilder()
-                .setIdentity(Identity.newBuilder().setAreaCode("440106")).build().toByteArray(), "police", 0, 11);
+        Decoded original = decoder.decodeProto(
+                noArea.toBuilder()
+                        .setIdentity(Identity.newBuilder().setAreaCode("440106"))
+                        .build()
+                        .toByteArray(),
+                "police",
+                0,
+                11);
         assertThat(again.event().personId()).isEqualTo(original.event().personId());
         assertThat(again.event().msisdn()).isEqualTo(original.event().msisdn());
     }
@@ -60,7 +77,8 @@ class RejectedRecordsPrivacyTest {
         String bad = PCR_WITHOUT_RESULT.replace(ALICE_ID, "110105194912310021");
         Decoded d = decoder.decodeJsonLine(utf8(bad), 1);
         assertThat(d.rejected().field()).isEqualTo("idNumber");
-        assertThat(new String(d.rejected().raw(), StandardCharsets.UTF_8)).doesNotContain("110105194912310021")
+        assertThat(new String(d.rejected().raw(), StandardCharsets.UTF_8))
+                .doesNotContain("110105194912310021")
                 .contains("\"idNumber\":\"redacted\"");
     }
 

@@ -19,9 +19,12 @@ class RejectedRecordsTest {
     @Test
     void fileFormIsOneJsonLineWithTheOriginalLine() throws Exception {
         String line = "{\"feed\":\"health\",\"type\":\"foo\",\"note\":\"a \\\"quoted\\\" word\"}";
-        Rejected r = decoder.decodeJsonLine(line.getBytes(StandardCharsets.UTF_8), 3).rejected();
+        Rejected r =
+                decoder.decodeJsonLine(line.getBytes(StandardCharsets.UTF_8), 3).rejected();
         String json = RejectedRecords.toJsonLine(r);
-        assertThat(json).doesNotContain("\n").startsWith("{\"line\":3,\"category\":\"unknown_type\",\"field\":\"type\",");
+        assertThat(json)
+                .doesNotContain("\n")
+                .startsWith("{\"line\":3,\"category\":\"unknown_type\",\"field\":\"type\",");
         JsonNode n = new ObjectMapper().readTree(json);
         assertThat(n.get("reason").asText()).isEqualTo("unknown_type 'foo'");
         assertThat(n.get("raw").asText()).isEqualTo(line);
@@ -46,13 +49,18 @@ class RejectedRecordsTest {
         assertThat(rec.topic()).isEqualTo("rejected");
         assertThat(rec.value()).isEqualTo(garbage);
         Map<String, String> headers = headers(rec);
-        assertThat(headers).containsEntry("category", "malformed").containsEntry("source", "carrier/0@5")
+        assertThat(headers)
+                .containsEntry("category", "malformed")
+                .containsEntry("source", "carrier/0@5")
                 .doesNotContainKey("field");
         assertThat(headers.get("reason")).startsWith("malformed: not a Protobuf Event");
 
-        Rejected missing = decoder.decodeJsonLine("{\"feed\":\"health\"}".getBytes(StandardCharsets.UTF_8), 8).rejected();
+        Rejected missing = decoder.decodeJsonLine("{\"feed\":\"health\"}".getBytes(StandardCharsets.UTF_8), 8)
+                .rejected();
         assertThat(headers(RejectedRecords.toProducerRecord("rejected", missing)))
-                .containsEntry("field", "type").containsEntry("category", "missing").containsEntry("source", "line 8");
+                .containsEntry("field", "type")
+                .containsEntry("category", "missing")
+                .containsEntry("source", "line 8");
     }
 
     private static Map<String, String> headers(ProducerRecord<byte[], byte[]> rec) {

@@ -51,7 +51,9 @@ class StandardEventDecoderTest {
 
     @Test
     void unknownFieldsAreIgnored() {
-        assertThat(json(pcrWith("x", "\"labName\":\"Guangzhou No. 8\",\"extra\":{\"a\":[1,2]}")).isOk()).isTrue();
+        assertThat(json(pcrWith("x", "\"labName\":\"Guangzhou No. 8\",\"extra\":{\"a\":[1,2]}"))
+                        .isOk())
+                .isTrue();
     }
 
     @Test
@@ -92,8 +94,8 @@ class StandardEventDecoderTest {
             bad personId        | idNumber | "personId":"a/b"                        | invalid | personId | invalid 'personId': 'a/b' is not
             pooled not boolean  | pooled   | "pooled":"yes"                          | invalid | pooled   | invalid 'pooled': must be true or false
             """)
-    void fieldProblemsNameTheField(String name, String field, String fragment, String category, String rejectedField,
-                                   String reasonStart) {
+    void fieldProblemsNameTheField(
+            String name, String field, String fragment, String category, String rejectedField, String reasonStart) {
         assertRejected(json(pcrWith(field, fragment)), category, rejectedField, reasonStart);
     }
 
@@ -101,8 +103,9 @@ class StandardEventDecoderTest {
     void rejectionsNeverEchoIdNumbersOrPhoneNumbers() {
         Decoded badId = json(pcrWith("idNumber", "\"idNumber\":\"110105194912310021\""));
         assertThat(badId.rejected().reason()).doesNotContain("110105194912310021");
-        Decoded badPhone = json("{\"feed\":\"carrier\",\"type\":\"ping\",\"eventId\":\"p1\",\"time\":\"2022-04-01T09:30:00+08:00\","
-                + "\"msisdn\":\"1380013800x\",\"lat\":23.1,\"lon\":113.3}");
+        Decoded badPhone = json(
+                "{\"feed\":\"carrier\",\"type\":\"ping\",\"eventId\":\"p1\",\"time\":\"2022-04-01T09:30:00+08:00\","
+                        + "\"msisdn\":\"1380013800x\",\"lat\":23.1,\"lon\":113.3}");
         assertRejected(badPhone, "invalid", "msisdn", "invalid 'msisdn': must be 6-15 digits");
         assertThat(badPhone.rejected().reason()).doesNotContain("1380013800");
         Decoded numericId = json(pcrWith("idNumber", "\"idNumber\":110105194912310020"));
@@ -112,44 +115,56 @@ class StandardEventDecoderTest {
 
     @Test
     void rangesAndOrderingsAreChecked() {
-        String ping = "{\"feed\":\"carrier\",\"type\":\"ping\",\"eventId\":\"p1\",\"time\":\"2022-04-01T09:30:00+08:00\","
-                + "\"msisdn\":\"" + ALICE_PHONE + "\",\"lat\":%s,\"lon\":113.3}";
+        String ping =
+                "{\"feed\":\"carrier\",\"type\":\"ping\",\"eventId\":\"p1\",\"time\":\"2022-04-01T09:30:00+08:00\","
+                        + "\"msisdn\":\"" + ALICE_PHONE + "\",\"lat\":%s,\"lon\":113.3}";
         assertRejected(json(String.format(ping, "91.0")), "invalid", "lat", "invalid 'lat': 91.0 is outside -90..90");
         assertRejected(json(String.format(ping, "\"23.1\"")), "invalid", "lat", "invalid 'lat': must be a number");
         assertThat(json(String.format(ping, "23.1")).event().lat()).isEqualTo(23.1);
         String designation = "{\"feed\":\"police\",\"type\":\"contact_designation\",\"eventId\":\"c1\","
                 + "\"time\":\"2022-04-01T20:00:00+08:00\",\"idNumber\":\"" + ALICE_ID + "\",\"degree\":%s,"
                 + "\"exposure\":\"2022-04-01T12:00:00+08:00\"}";
-        assertRejected(json(String.format(designation, "3")), "invalid", "degree", "invalid 'degree': 3 is outside 1..2");
-        assertRejected(json(String.format(designation, "1.5")), "invalid", "degree", "invalid 'degree': must be an integer");
+        assertRejected(
+                json(String.format(designation, "3")), "invalid", "degree", "invalid 'degree': 3 is outside 1..2");
+        assertRejected(
+                json(String.format(designation, "1.5")), "invalid", "degree", "invalid 'degree': must be an integer");
         assertThat(json(String.format(designation, "2")).event().degree()).isEqualTo(2);
-        String stay = "{\"feed\":\"carrier\",\"type\":\"city_stay\",\"eventId\":\"s1\",\"time\":\"2022-04-01T20:00:00+08:00\","
-                + "\"msisdn\":\"" + ALICE_PHONE + "\",\"areaCode\":\"440300\",\"from\":\"2022-04-01T10:00:00+08:00\","
-                + "\"to\":\"2022-04-01T09:00:00+08:00\"}";
+        String stay =
+                "{\"feed\":\"carrier\",\"type\":\"city_stay\",\"eventId\":\"s1\",\"time\":\"2022-04-01T20:00:00+08:00\","
+                        + "\"msisdn\":\"" + ALICE_PHONE
+                        + "\",\"areaCode\":\"440300\",\"from\":\"2022-04-01T10:00:00+08:00\","
+                        + "\"to\":\"2022-04-01T09:00:00+08:00\"}";
         assertRejected(json(stay), "invalid", "to", "invalid 'to': is before 'from'");
     }
 
     @Test
     void aTripsCarriageMayComeAsTextOrAsANumber() {
-        String trip = "{\"feed\":\"transport\",\"type\":\"trip\",\"eventId\":\"t1\",\"time\":\"2022-04-01T12:00:00+08:00\","
-                + "\"personId\":\"p1\",\"mode\":\"train\",\"vehicleId\":\"G6101@2022-04-01\",\"carriage\":%s,\"row\":7,"
-                + "\"fromArea\":\"440106\",\"toArea\":\"430102\",\"departure\":\"2022-04-01T09:00:00+08:00\","
-                + "\"arrival\":\"2022-04-01T12:00:00+08:00\"}";
+        String trip =
+                "{\"feed\":\"transport\",\"type\":\"trip\",\"eventId\":\"t1\",\"time\":\"2022-04-01T12:00:00+08:00\","
+                        + "\"personId\":\"p1\",\"mode\":\"train\",\"vehicleId\":\"G6101@2022-04-01\",\"carriage\":%s,\"row\":7,"
+                        + "\"fromArea\":\"440106\",\"toArea\":\"430102\",\"departure\":\"2022-04-01T09:00:00+08:00\","
+                        + "\"arrival\":\"2022-04-01T12:00:00+08:00\"}";
         assertThat(json(String.format(trip, "\"5\"")).event().carriage()).isEqualTo("5");
         assertThat(json(String.format(trip, "5")).event().carriage()).isEqualTo("5");
-        assertRejected(json(String.format(trip, "5.5")), "invalid", "carriage",
+        assertRejected(
+                json(String.format(trip, "5.5")),
+                "invalid",
+                "carriage",
                 "invalid 'carriage': must be a string or a whole number, got the number 5.5");
     }
 
     @Test
     void defaultsAreFilledIn() {
-        Decoded scan = json("{\"feed\":\"venue\",\"type\":\"scan\",\"eventId\":\"v1\",\"time\":\"2022-04-01T19:00:00+08:00\","
-                + "\"personId\":\"p1\",\"venueId\":\"V-1\",\"areaCode\":\"440106\"}");
+        Decoded scan =
+                json("{\"feed\":\"venue\",\"type\":\"scan\",\"eventId\":\"v1\",\"time\":\"2022-04-01T19:00:00+08:00\","
+                        + "\"personId\":\"p1\",\"venueId\":\"V-1\",\"areaCode\":\"440106\"}");
         assertThat(scan.event().direction()).isEqualTo("in");
-        Decoded diagnosis = json("{\"feed\":\"health\",\"type\":\"diagnosis\",\"eventId\":\"d1\","
-                + "\"time\":\"2022-04-01T19:00:00+08:00\",\"personId\":\"p1\",\"status\":\"confirmed\",\"onset\":\"2022-03-31\"}");
+        Decoded diagnosis = json(
+                "{\"feed\":\"health\",\"type\":\"diagnosis\",\"eventId\":\"d1\","
+                        + "\"time\":\"2022-04-01T19:00:00+08:00\",\"personId\":\"p1\",\"status\":\"confirmed\",\"onset\":\"2022-03-31\"}");
         assertThat(diagnosis.event().diagnosis()).isEqualTo(DiagnosisStatus.CONFIRMED);
-        assertThat(diagnosis.event().onset()).isEqualTo(Instant.parse("2022-03-30T16:00:00Z").toEpochMilli());
+        assertThat(diagnosis.event().onset())
+                .isEqualTo(Instant.parse("2022-03-30T16:00:00Z").toEpochMilli());
     }
 
     @Test
@@ -161,34 +176,65 @@ class StandardEventDecoderTest {
         assertThat(d.rejected().raw()).isEqualTo(garbage);
         assertRejected(decoder.decodeProto(new byte[0], "health", 0, 1), "malformed", null, "malformed: empty record");
         // text that happens to parse as unknown Protobuf fields is not an event either
-        assertRejected(decoder.decodeProto(utf8("hello"), "health", 0, 2), "malformed", null, "malformed: not a Protobuf Event");
+        assertRejected(
+                decoder.decodeProto(utf8("hello"), "health", 0, 2),
+                "malformed",
+                null,
+                "malformed: not a Protobuf Event");
     }
 
     @Test
     void protobufGoesThroughTheSameChecks() {
         org.healthcode.ingest.proto.Event.Builder pcr = org.healthcode.ingest.proto.Event.newBuilder()
-                .setFeed("health").setType("test_result").setEventId("lab1-778").setTime("2022-04-01T09:30:00+08:00")
-                .setRegion("440100").setIdNumber(ALICE_ID)
-                .setTestResult(TestResult.newBuilder().setMethod("pcr").setResult("positive").setTubeId("T-1"));
+                .setFeed("health")
+                .setType("test_result")
+                .setEventId("lab1-778")
+                .setTime("2022-04-01T09:30:00+08:00")
+                .setRegion("440100")
+                .setIdNumber(ALICE_ID)
+                .setTestResult(TestResult.newBuilder()
+                        .setMethod("pcr")
+                        .setResult("positive")
+                        .setTubeId("T-1"));
         Decoded ok = decoder.decodeProto(pcr.build().toByteArray(), "health", 0, 7);
         assertThat(ok.event()).isEqualTo(json(POSITIVE_PCR).event());
 
-        byte[] unknownEnum = pcr.clone().setTestResult(TestResult.newBuilder().setMethod("pcrx").setResult("positive"))
-                .build().toByteArray();
+        byte[] unknownEnum = pcr.clone()
+                .setTestResult(TestResult.newBuilder().setMethod("pcrx").setResult("positive"))
+                .build()
+                .toByteArray();
         assertRejected(decoder.decodeProto(unknownEnum, "health", 0, 8), "invalid", "method", "invalid 'method'");
         byte[] badTime = pcr.clone().setTime("2022-13-01").build().toByteArray();
         assertRejected(decoder.decodeProto(badTime, "health", 0, 9), "invalid", "time", "invalid 'time'");
-        byte[] noResult = pcr.clone().setTestResult(TestResult.newBuilder().setMethod("pcr")).build().toByteArray();
+        byte[] noResult = pcr.clone()
+                .setTestResult(TestResult.newBuilder().setMethod("pcr"))
+                .build()
+                .toByteArray();
         assertRejected(decoder.decodeProto(noResult, "health", 0, 10), "missing", "result", "missing field 'result'");
         byte[] unknownType = pcr.clone().setType("foo").build().toByteArray();
         assertRejected(decoder.decodeProto(unknownType, "health", 0, 11), "unknown_type", "type", "unknown_type 'foo'");
-        byte[] wrongBody = pcr.clone().setType("ping").setFeed("carrier").setPing(Ping.newBuilder().setLat(1).setLon(2))
-                .setType("test_result").setFeed("health").build().toByteArray();
-        assertRejected(decoder.decodeProto(wrongBody, "health", 0, 12), "invalid", "type",
+        byte[] wrongBody = pcr.clone()
+                .setType("ping")
+                .setFeed("carrier")
+                .setPing(Ping.newBuilder().setLat(1).setLon(2))
+                .setType("test_result")
+                .setFeed("health")
+                .build()
+                .toByteArray();
+        assertRejected(
+                decoder.decodeProto(wrongBody, "health", 0, 12),
+                "invalid",
+                "type",
                 "invalid 'type': 'test_result' does not match the message body ping");
-        byte[] pingWithoutLat = org.healthcode.ingest.proto.Event.newBuilder().setFeed("carrier").setType("ping")
-                .setEventId("p").setTime("2022-04-01T09:30:00+08:00").setMsisdn(ALICE_PHONE)
-                .setPing(Ping.newBuilder().setLon(113.3)).build().toByteArray();
+        byte[] pingWithoutLat = org.healthcode.ingest.proto.Event.newBuilder()
+                .setFeed("carrier")
+                .setType("ping")
+                .setEventId("p")
+                .setTime("2022-04-01T09:30:00+08:00")
+                .setMsisdn(ALICE_PHONE)
+                .setPing(Ping.newBuilder().setLon(113.3))
+                .build()
+                .toByteArray();
         assertRejected(decoder.decodeProto(pingWithoutLat, "carrier", 0, 13), "missing", "lat", "missing field 'lat'");
     }
 

@@ -19,8 +19,15 @@ class OverrideSignaturesTest {
     private final StandardEventDecoder decoder = IngestFixtures.decoder();
 
     private Event request(String operator) {
-        return serving.request("ovr-1", MONDAY_10AM, "alice", "appeal-7", "green", "lab letter 2022-118",
-                MONDAY_10AM.plusSeconds(7 * 86_400), operator);
+        return serving.request(
+                "ovr-1",
+                MONDAY_10AM,
+                "alice",
+                "appeal-7",
+                "green",
+                "lab letter 2022-118",
+                MONDAY_10AM.plusSeconds(7 * 86_400),
+                operator);
     }
 
     @Test
@@ -29,7 +36,8 @@ class OverrideSignaturesTest {
         assertThat(d.isOk()).as("%s", d.rejected()).isTrue();
         assertThat(d.event().type()).isEqualTo(EventType.OVERRIDE_REQUEST);
         assertThat(d.event().operator()).isEqualTo("op-chen");
-        assertThat(d.event().expiry()).isEqualTo(MONDAY_10AM.plusSeconds(7 * 86_400).toEpochMilli());
+        assertThat(d.event().expiry())
+                .isEqualTo(MONDAY_10AM.plusSeconds(7 * 86_400).toEpochMilli());
     }
 
     @Test
@@ -43,17 +51,19 @@ class OverrideSignaturesTest {
 
     @Test
     void anOverrideSignedByAnotherKeyOrAlteredAfterSigningIsRefused() {
-        var intruder = new OverrideEvents(new OverrideSignatures.Signer(OverrideSignatures.generate().getPrivate()),
-                "440100");
+        var intruder = new OverrideEvents(
+                new OverrideSignatures.Signer(OverrideSignatures.generate().getPrivate()), "440100");
         Event other = intruder.approval("ovr-2", MONDAY_10AM, "appeal-7", "op-li");
         Decoded d = decoder.decodeProto(other.toByteArray(), "overrides", 0, 2);
         assertThat(d.isOk()).isFalse();
         assertThat(d.rejected().field()).isEqualTo("signature");
 
         Event genuine = serving.approval("ovr-3", MONDAY_10AM, "appeal-7", "op-li");
-        Event altered = genuine.toBuilder().setOverrideApproval(genuine.getOverrideApproval().toBuilder()
-                .setApprover("op-wang")).build();
-        assertThat(decoder.decodeProto(genuine.toByteArray(), "overrides", 0, 3).isOk()).isTrue();
+        Event altered = genuine.toBuilder()
+                .setOverrideApproval(genuine.getOverrideApproval().toBuilder().setApprover("op-wang"))
+                .build();
+        assertThat(decoder.decodeProto(genuine.toByteArray(), "overrides", 0, 3).isOk())
+                .isTrue();
         Decoded changed = decoder.decodeProto(altered.toByteArray(), "overrides", 0, 4);
         assertThat(changed.isOk()).isFalse();
         assertThat(changed.rejected().field()).isEqualTo("signature");

@@ -49,7 +49,8 @@ class PseudonymiserTest {
     void phoneAndPersonDomainsNeverMeet() {
         // the same digits as an ID number and as a phone: different domains, different pseudonyms
         String digits = "440524188001010014";
-        assertThat(region.personId(digits)).isNotEqualTo(new Pseudonymiser(secret(7)).phoneId("+" + digits.substring(0, 15)));
+        assertThat(region.personId(digits))
+                .isNotEqualTo(new Pseudonymiser(secret(7)).phoneId("+" + digits.substring(0, 15)));
         assertThat(region.personId(BOB_ID)).isNotEqualTo(region.phoneId(BOB_ID.substring(0, 15)));
     }
 
@@ -68,7 +69,8 @@ class PseudonymiserTest {
 
     @Test
     void refusesInvalidInput() {
-        assertThatThrownBy(() -> region.personId("110105194912310021")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> region.personId("110105194912310021"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("110105194912310021");
         assertThatThrownBy(() -> region.phoneId("12ab")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -20,8 +20,10 @@ class RegionSecretTest {
         RegionSecret first = RegionSecret.development(work);
         Path file = RegionSecret.developmentFile(work);
         assertThat(file).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
         String stored = Files.readString(file);
 
         RegionSecret again = RegionSecret.development(work);
@@ -63,6 +65,8 @@ class RegionSecretTest {
         assertThatThrownBy(() -> RegionSecret.fromBase64("not base64!")).isInstanceOf(IllegalArgumentException.class);
         byte[] key = new byte[32];
         RegionSecret s = RegionSecret.ofBytes(key);
-        assertThat(s.toString()).doesNotContain(Base64.getEncoder().encodeToString(key)).contains(s.fingerprint());
+        assertThat(s.toString())
+                .doesNotContain(Base64.getEncoder().encodeToString(key))
+                .contains(s.fingerprint());
     }
 }

@@ -13,6 +13,7 @@ public final class IngestFixtures {
     public static final String ALICE_ID = "11010519491231002X";
     /** The other example from GB 11643. */
     public static final String BOB_ID = "440524188001010014";
+
     public static final String ALICE_PHONE = "13800138000";
 
     private IngestFixtures() {}
@@ -29,6 +30,7 @@ public final class IngestFixtures {
 
     /** The serving process's override signing key of the fixtures (one per test JVM). */
     public static final java.security.KeyPair OVERRIDE_KEY = OverrideSignatures.generate();
+
     public static final OverrideSignatures.Signer OVERRIDE_SIGNER =
             new OverrideSignatures.Signer(OVERRIDE_KEY.getPrivate());
     public static final OverrideSignatures.Verifier OVERRIDE_VERIFIER =

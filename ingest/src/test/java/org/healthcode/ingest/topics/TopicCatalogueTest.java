@@ -13,7 +13,8 @@ class TopicCatalogueTest {
     @Test
     void everyFeedHasItsTopicAndNamesAreUnique() {
         Set<String> names = new HashSet<>();
-        TopicCatalogue.all().forEach(t -> assertThat(names.add(t.name())).as(t.name()).isTrue());
+        TopicCatalogue.all()
+                .forEach(t -> assertThat(names.add(t.name())).as(t.name()).isTrue());
         for (Feed f : Feed.values()) {
             assertThat(names).contains(f.wireName());
         }

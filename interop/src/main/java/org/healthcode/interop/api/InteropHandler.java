@@ -18,9 +18,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.healthcode.contracts.exchange.ReasonCategories;
 import org.healthcode.contracts.exchange.RiskPersonNotice;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.interop.audit.AuditLog;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
@@ -70,9 +70,18 @@ public final class InteropHandler extends Handler.Abstract {
     /** The per-caller limits: each id of a batch beyond the first (taken by access control) costs one more. */
     private final RateLimiter rates;
 
-    public InteropHandler(StatusLookupService lookups, StatusView view, FederatedStatus federated, AuditSink audit,
-                          Optional<AuditLog> auditLog, Optional<ExchangeInbox> inbox, Optional<ExchangePusher> pusher,
-                          Optional<TrustListClient> trust, String region, Clock clock, RateLimiter rates) {
+    public InteropHandler(
+            StatusLookupService lookups,
+            StatusView view,
+            FederatedStatus federated,
+            AuditSink audit,
+            Optional<AuditLog> auditLog,
+            Optional<ExchangeInbox> inbox,
+            Optional<ExchangePusher> pusher,
+            Optional<TrustListClient> trust,
+            String region,
+            Clock clock,
+            RateLimiter rates) {
         this.rates = rates;
         this.lookups = lookups;
         this.view = view;
@@ -108,8 +117,13 @@ public final class InteropHandler extends Handler.Abstract {
         Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
         return switch (route) {
             case STATUS_BATCH -> batch(caller, request, response, callback);
-            case AUDIT_OF_PERSON -> auditOf(caller, request,
-                    Request.getPathInContext(request).substring(AUDIT_ME_PREFIX.length()), response, callback);
+            case AUDIT_OF_PERSON ->
+                auditOf(
+                        caller,
+                        request,
+                        Request.getPathInContext(request).substring(AUDIT_ME_PREFIX.length()),
+                        response,
+                        callback);
             case AUDIT -> auditQuery(caller, request, response, callback);
             case EXCHANGE_RECEIVE -> receive(caller, request, response, callback);
             default -> enqueue(caller, request, response, callback);
@@ -120,8 +134,8 @@ public final class InteropHandler extends Handler.Abstract {
     private boolean nationalTrustList(Response response, Callback callback) {
         Optional<String> json = trust.flatMap(TrustListClient::lastGoodJson);
         if (json.isEmpty()) {
-            return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED,
-                    "this region holds no valid national trust list");
+            return JsonResponses.error(
+                    response, callback, ErrorReason.NOT_CONFIGURED, "this region holds no valid national trust list");
         }
         return JsonResponses.write(response, callback, 200, JsonResponses.JSON, json.get());
     }
@@ -133,19 +147,31 @@ public final class InteropHandler extends Handler.Abstract {
     private boolean batch(Caller caller, JsonNode body, Response response, Callback callback) {
         JsonNode ids = body == null ? null : body.get("ids");
         if (ids == null || !ids.isArray() || ids.size() > MAX_BATCH) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.MALFORMED_REQUEST,
                     "expected {\"ids\": [...]} with at most " + MAX_BATCH + " ids");
         }
         long wait = caller == null ? 0 : rates.admit(caller, ids.size() - 1);
         if (wait < 0) {
-            return JsonResponses.error(response, callback, ErrorReason.RATE_LIMITED, "a batch of " + ids.size()
-                    + " ids counts as " + ids.size() + " lookups, more than this caller's rate limit per second;"
-                    + " send smaller batches");
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.RATE_LIMITED,
+                    "a batch of " + ids.size()
+                            + " ids counts as " + ids.size()
+                            + " lookups, more than this caller's rate limit per second;"
+                            + " send smaller batches");
         }
         if (wait > 0) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(wait));
-            return JsonResponses.error(response, callback, ErrorReason.RATE_LIMITED, "a batch of " + ids.size()
-                    + " ids counts as " + ids.size() + " lookups; rate limit exceeded, retry after " + wait + " s");
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.RATE_LIMITED,
+                    "a batch of " + ids.size() + " ids counts as " + ids.size()
+                            + " lookups; rate limit exceeded, retry after " + wait + " s");
         }
         // every id's lookup at once: their audit records share produce requests, and the batch is answered when
         // the last of them is durable
@@ -169,8 +195,12 @@ public final class InteropHandler extends Handler.Abstract {
         return true;
     }
 
-    private void batchAnswer(Caller caller, List<String> asked, List<CompletableFuture<LookupResult>> answers,
-                             Response response, Callback callback) {
+    private void batchAnswer(
+            Caller caller,
+            List<String> asked,
+            List<CompletableFuture<LookupResult>> answers,
+            Response response,
+            Callback callback) {
         ObjectNode out = JsonResponses.MAPPER.createObjectNode();
         ArrayNode statuses = out.putArray("statuses");
         ArrayNode unknown = out.putArray("unknown");
@@ -178,10 +208,12 @@ public final class InteropHandler extends Handler.Abstract {
             String id = asked.get(i);
             LookupResult r = answers.get(i).join();
             if (r instanceof LookupResult.Found f) {
-                statuses.add(AccessPolicy.seesMinimalStatus(caller.role()) ? federated.render(id, f.status())
-                        : StatusJson.full(f.status()));
-            } else if (r instanceof LookupResult.Failed failed && (failed.reason() == ErrorReason.UNAVAILABLE
-                    || failed.reason() == ErrorReason.VIEW_STALE)) {
+                statuses.add(
+                        AccessPolicy.seesMinimalStatus(caller.role())
+                                ? federated.render(id, f.status())
+                                : StatusJson.full(f.status()));
+            } else if (r instanceof LookupResult.Failed failed
+                    && (failed.reason() == ErrorReason.UNAVAILABLE || failed.reason() == ErrorReason.VIEW_STALE)) {
                 // the view is closing or stale, or a lookup could not be audited: the batch is not answered at all
                 response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "1");
                 JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE, failed.message());
@@ -199,13 +231,16 @@ public final class InteropHandler extends Handler.Abstract {
      */
     private boolean auditOf(Caller caller, Request request, String personId, Response response, Callback callback) {
         if (!PersonIds.isPseudonym(personId)) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_PERSON_ID,
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.MALFORMED_PERSON_ID,
                     PersonIds.looksLikeRawIdentity(personId) ? PersonIds.RAW_IDENTITY : "not a person id");
         }
         String before = Request.extractQueryParameters(request).getValue("before");
         if (before != null && !before.matches("[A-Za-z0-9_-]{1,64}")) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
-                    "before: the next cursor of an earlier page");
+            return JsonResponses.error(
+                    response, callback, ErrorReason.MALFORMED_REQUEST, "before: the next cursor of an earlier page");
         }
         if (auditLog.isEmpty()) {
             return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "no audit log configured");
@@ -227,18 +262,26 @@ public final class InteropHandler extends Handler.Abstract {
         String subject = q.getValue("subject");
         String who = q.getValue("caller");
         if ((subject == null) == (who == null)) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
-                    "give exactly one of ?subject= or ?caller=");
+            return JsonResponses.error(
+                    response, callback, ErrorReason.MALFORMED_REQUEST, "give exactly one of ?subject= or ?caller=");
         }
         if (subject != null && !PersonIds.isPseudonym(subject)
                 || who != null && !who.matches("[A-Za-z0-9_.:-]{1,64}")) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.MALFORMED_REQUEST,
                     "subject: a person id (a pseudonym, never a raw identity); caller: a caller's name");
         }
-        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.AUDIT_READ, subject, "read",
+        audit.record(AuditRecord.of(
+                clock.instant(),
+                caller,
+                AuditRecord.AUDIT_READ,
+                subject,
+                "read",
                 subject != null ? "by subject" : "by caller " + who));
-        return records(auditLog.map(l -> subject != null ? l.aboutSubject(subject) : l.byCaller(who)), response,
-                callback);
+        return records(
+                auditLog.map(l -> subject != null ? l.aboutSubject(subject) : l.byCaller(who)), response, callback);
     }
 
     private boolean records(Optional<List<AuditRecord>> records, Response response, Callback callback) {
@@ -255,8 +298,11 @@ public final class InteropHandler extends Handler.Abstract {
         if (inbox.isEmpty()) {
             return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "exchange inbox not configured");
         }
-        return RequestBodies.read(request, response, callback, bytes -> receive(caller,
-                new String(bytes, StandardCharsets.UTF_8), response, callback));
+        return RequestBodies.read(
+                request,
+                response,
+                callback,
+                bytes -> receive(caller, new String(bytes, StandardCharsets.UTF_8), response, callback));
     }
 
     private boolean receive(Caller caller, String body, Response response, Callback callback) throws Exception {
@@ -268,61 +314,99 @@ public final class InteropHandler extends Handler.Abstract {
         }
         List<String> problems = n.problems();
         if (!problems.isEmpty()) {
-            return exchangeRefused(caller, n, response, callback, ErrorReason.MALFORMED_REQUEST,
-                    String.join("; ", problems));
+            return exchangeRefused(
+                    caller, n, response, callback, ErrorReason.MALFORMED_REQUEST, String.join("; ", problems));
         }
         if (!n.fromRegion().equals(caller.region())) {
-            return exchangeRefused(caller, n, response, callback, ErrorReason.WRONG_REGION,
+            return exchangeRefused(
+                    caller,
+                    n,
+                    response,
+                    callback,
+                    ErrorReason.WRONG_REGION,
                     "the caller is region " + caller.region() + ", the notice says " + n.fromRegion());
         }
         if (!n.toRegion().equals(region)) {
-            return exchangeRefused(caller, n, response, callback, ErrorReason.WRONG_REGION,
+            return exchangeRefused(
+                    caller,
+                    n,
+                    response,
+                    callback,
+                    ErrorReason.WRONG_REGION,
                     "this is region " + region + ", the notice is for " + n.toRegion());
         }
         ExchangeInbox.Result result = inbox.get().accept(n);
         String label = result.name().toLowerCase(java.util.Locale.ROOT);
-        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_IN, n.nationalId(), label,
-                "key " + n.idempotencyKey()));
+        audit.record(AuditRecord.of(
+                clock.instant(), caller, AuditRecord.EXCHANGE_IN, n.nationalId(), label, "key " + n.idempotencyKey()));
         ObjectNode out = JsonResponses.MAPPER.createObjectNode();
         out.put("result", label);
         out.put("idempotencyKey", n.idempotencyKey());
         return JsonResponses.json(response, callback, 200, out);
     }
 
-    private boolean exchangeRefused(Caller caller, RiskPersonNotice n, Response response, Callback callback,
-                                    ErrorReason reason, String message) {
-        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_IN,
-                n == null ? null : n.nationalId(), reason.code(), message));
+    private boolean exchangeRefused(
+            Caller caller,
+            RiskPersonNotice n,
+            Response response,
+            Callback callback,
+            ErrorReason reason,
+            String message) {
+        audit.record(AuditRecord.of(
+                clock.instant(),
+                caller,
+                AuditRecord.EXCHANGE_IN,
+                n == null ? null : n.nationalId(),
+                reason.code(),
+                message));
         return JsonResponses.error(response, callback, reason, message);
     }
 
     private boolean enqueue(Caller caller, Request request, Response response, Callback callback) {
-        return RequestBodies.read(request, response, callback, bytes -> enqueue(caller, json(bytes), response,
-                callback));
+        return RequestBodies.read(
+                request, response, callback, bytes -> enqueue(caller, json(bytes), response, callback));
     }
 
     private boolean enqueue(Caller caller, JsonNode body, Response response, Callback callback) throws Exception {
         String personId = body == null ? null : body.path("personId").asText(null);
         String to = body == null ? null : body.path("toRegion").asText(null);
         if (personId == null || to == null || !PersonIds.isPseudonym(personId)) {
-            return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST,
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.MALFORMED_REQUEST,
                     "expected {\"personId\": ..., \"toRegion\": ...}");
         }
         if (pusher.isEmpty() || !pusher.get().knowsPeer(to)) {
             return JsonResponses.error(response, callback, ErrorReason.NOT_CONFIGURED, "no --peer for region " + to);
         }
         Optional<StatusRecord> s = view.get(personId);
-        if (s.isEmpty() || s.get().getNationalId().isEmpty() || "green".equals(s.get().getColour())) {
+        if (s.isEmpty()
+                || s.get().getNationalId().isEmpty()
+                || "green".equals(s.get().getColour())) {
             // the refusal tells the operator the person is not red or yellow: a look at the person like a lookup,
             // so audited like one (the person sees it), with one answer for unknown, green and unexchangeable
-            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_OUT, personId,
-                    ErrorReason.UNKNOWN_PERSON.code(), "to " + to));
-            return JsonResponses.error(response, callback, ErrorReason.UNKNOWN_PERSON,
+            audit.record(AuditRecord.of(
+                    clock.instant(),
+                    caller,
+                    AuditRecord.EXCHANGE_OUT,
+                    personId,
+                    ErrorReason.UNKNOWN_PERSON.code(),
+                    "to " + to));
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.UNKNOWN_PERSON,
                     "no red or yellow status with a national id for this person");
         }
         RiskPersonNotice n = noticeFor(s.get(), to, clock.instant());
         pusher.get().enqueue(n);
-        audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.EXCHANGE_OUT, personId, "queued",
+        audit.record(AuditRecord.of(
+                clock.instant(),
+                caller,
+                AuditRecord.EXCHANGE_OUT,
+                personId,
+                "queued",
                 "to " + to + " key " + n.idempotencyKey()));
         return JsonResponses.json(response, callback, 202, n.toJson());
     }
@@ -331,7 +415,8 @@ public final class InteropHandler extends Handler.Abstract {
     RiskPersonNotice noticeFor(StatusRecord s, String to, Instant now) {
         ConditionRecord first = s.getConditionsCount() > 0 ? s.getConditions(0) : null;
         String category = first == null ? "other" : ReasonCategories.of(first.getReason());
-        Instant expiry = first != null && first.getPhaseEndMs() > 0 ? Instant.ofEpochMilli(first.getPhaseEndMs())
+        Instant expiry = first != null && first.getPhaseEndMs() > 0
+                ? Instant.ofEpochMilli(first.getPhaseEndMs())
                 : now.plus(Duration.ofDays(14));
         Instant since = Instant.ofEpochMilli(s.getSinceMs());
         if (!expiry.isAfter(since)) {

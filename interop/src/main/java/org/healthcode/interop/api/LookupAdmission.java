@@ -31,8 +31,8 @@ public final class LookupAdmission extends QoSHandler {
     private static final String BATCH = "/v1/status:batch";
     private final StatusLookupService lookups;
 
-    public LookupAdmission(Handler next, StatusLookupService lookups, int maxInFlight, int maxQueued,
-                           Duration maxQueueWait) {
+    public LookupAdmission(
+            Handler next, StatusLookupService lookups, int maxInFlight, int maxQueued, Duration maxQueueWait) {
         super(next);
         this.lookups = lookups;
         includePath(ServingHandler.STATUS_PREFIX + "*");
@@ -55,8 +55,7 @@ public final class LookupAdmission extends QoSHandler {
 
     /** A suspended lookup whose wait ran out (503), or one that failed when resumed (anything else). */
     @Override
-    protected void failSuspended(Request request, Response response, Callback callback, int status,
-                                 Throwable failure) {
+    protected void failSuspended(Request request, Response response, Callback callback, int status, Throwable failure) {
         if (status == ErrorReason.OVERLOADED.httpStatus() && !response.isCommitted()) {
             overloaded(response, callback, "waited too long for admission; retry after a second");
         } else {
@@ -73,7 +72,8 @@ public final class LookupAdmission extends QoSHandler {
     /** The admission limits, for the log line at start. */
     @Override
     public String toString() {
-        return String.format("LookupAdmission[maxInFlight=%d, maxQueued=%d, maxQueueWait=%s]", getMaxRequestCount(),
-                getMaxSuspendedRequestCount(), getMaxSuspend());
+        return String.format(
+                "LookupAdmission[maxInFlight=%d, maxQueued=%d, maxQueueWait=%s]",
+                getMaxRequestCount(), getMaxSuspendedRequestCount(), getMaxSuspend());
     }
 }

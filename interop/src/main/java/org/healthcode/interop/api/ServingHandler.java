@@ -46,8 +46,12 @@ public final class ServingHandler extends Handler.Abstract {
      * a follower retries after a failure, e.g. during a broker outage; {@code unavailable} (503) when the view is
      * closed or its consumer stopped for good.
      */
-    public record Health(boolean viewOpen, boolean consumerRunning, int partitions, long consumerLag,
-                         java.util.List<FollowerState.View> followers) {
+    public record Health(
+            boolean viewOpen,
+            boolean consumerRunning,
+            int partitions,
+            long consumerLag,
+            java.util.List<FollowerState.View> followers) {
         public Health(boolean viewOpen, boolean consumerRunning, int partitions, long consumerLag) {
             this(viewOpen, consumerRunning, partitions, consumerLag, java.util.List.of());
         }
@@ -71,6 +75,7 @@ public final class ServingHandler extends Handler.Abstract {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Header fields encoded once, not per response. */
     private static final HttpField JSON_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, JSON);
+
     private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
 
     private final StatusLookupService lookups;
@@ -84,8 +89,7 @@ public final class ServingHandler extends Handler.Abstract {
         this(lookups, metrics, health, null);
     }
 
-    public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health,
-                          Handler codes) {
+    public ServingHandler(StatusLookupService lookups, ServingMetrics metrics, Supplier<Health> health, Handler codes) {
         this.codes = codes;
         this.lookups = lookups;
         this.metrics = metrics;
@@ -122,8 +126,11 @@ public final class ServingHandler extends Handler.Abstract {
                 metrics.recordLookupDuration(System.nanoTime() - began);
             });
             try {
-                return status((Caller) request.getAttribute(Caller.ATTRIBUTE),
-                        Request.getPathInContext(request).substring(STATUS_PREFIX.length()), response, release);
+                return status(
+                        (Caller) request.getAttribute(Caller.ATTRIBUTE),
+                        Request.getPathInContext(request).substring(STATUS_PREFIX.length()),
+                        response,
+                        release);
             } catch (RuntimeException e) {
                 release.failed(e);
                 return true;
@@ -136,11 +143,15 @@ public final class ServingHandler extends Handler.Abstract {
             return get ? health(response, callback) : methodNotAllowed(response, callback);
         }
         if (route == Route.METRICS) {
-            return get ? write(response, callback, 200, PROMETHEUS, metrics.render())
+            return get
+                    ? write(response, callback, 200, PROMETHEUS, metrics.render())
                     : methodNotAllowed(response, callback);
         }
-        return error(response, callback, ErrorReason.NOT_FOUND, "no such resource: GET /v1/status/{personId}, "
-                + "/health or /metrics");
+        return error(
+                response,
+                callback,
+                ErrorReason.NOT_FOUND,
+                "no such resource: GET /v1/status/{personId}, " + "/health or /metrics");
     }
 
     /** Answers when the lookup's audit record is durable, from whichever thread learns it (no thread waits). */
@@ -159,13 +170,12 @@ public final class ServingHandler extends Handler.Abstract {
         return true;
     }
 
-    private boolean answer(Caller caller, String personId, LookupResult result, Response response,
-                           Callback callback) {
+    private boolean answer(Caller caller, String personId, LookupResult result, Response response, Callback callback) {
         if (result instanceof LookupResult.Found found) {
             // checkpoints and other regions see colour, since, validity and issuing region only (AccessPolicy)
             if (caller != null && AccessPolicy.seesMinimalStatus(caller.role())) {
-                return write(response, callback, 200, JSON,
-                        StatusJson.toLine(federated.render(personId, found.status())));
+                return write(
+                        response, callback, 200, JSON, StatusJson.toLine(federated.render(personId, found.status())));
             }
             return write(response, callback, 200, JSON, StatusJson.fullBytes(found.status()));
         }
@@ -214,8 +224,8 @@ public final class ServingHandler extends Handler.Abstract {
 
     private static boolean write(Response response, Callback callback, int status, String contentType, byte[] body) {
         response.setStatus(status);
-        response.getHeaders().put(contentType == JSON ? JSON_TYPE : new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
-                contentType));
+        response.getHeaders()
+                .put(contentType == JSON ? JSON_TYPE : new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, contentType));
         response.getHeaders().put(NO_STORE);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;

@@ -70,13 +70,13 @@ public final class StatusLookupService {
             found = byNationalId ? findByNationalId(id) : findStatus(id);
         }
         LookupResult result = found;
-        boolean wellFormed = !(result instanceof LookupResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
-        String subject = result instanceof LookupResult.Found hit ? hit.status().getPersonId()
-                : wellFormed ? id : null;
+        boolean wellFormed =
+                !(result instanceof LookupResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
+        String subject = result instanceof LookupResult.Found hit ? hit.status().getPersonId() : wellFormed ? id : null;
         CompletableFuture<Void> durable;
         try {
-            durable = audit.recordAsync(auditRecord(caller, subject, result.label(),
-                    byNationalId ? "by national id" : null));
+            durable = audit.recordAsync(
+                    auditRecord(caller, subject, result.label(), byNationalId ? "by national id" : null));
         } catch (RuntimeException e) {
             durable = CompletableFuture.failedFuture(e);
         }
@@ -95,8 +95,8 @@ public final class StatusLookupService {
         });
     }
 
-    private static final LookupResult NOT_AUDITED = new LookupResult.Failed(ErrorReason.UNAVAILABLE,
-            "the lookup could not be audited, so it is not answered; retry shortly");
+    private static final LookupResult NOT_AUDITED = new LookupResult.Failed(
+            ErrorReason.UNAVAILABLE, "the lookup could not be audited, so it is not answered; retry shortly");
 
     private static Throwable unwrap(Throwable t) {
         return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
@@ -125,14 +125,18 @@ public final class StatusLookupService {
             return null;
         }
         long age = viewAgeMillis.getAsLong();
-        return age <= bound ? null : new LookupResult.Failed(ErrorReason.VIEW_STALE, "the status view has not caught "
-                + "up with the status topic for " + age + " ms (bound " + bound + " ms); retry shortly");
+        return age <= bound
+                ? null
+                : new LookupResult.Failed(
+                        ErrorReason.VIEW_STALE,
+                        "the status view has not caught " + "up with the status topic for " + age + " ms (bound "
+                                + bound + " ms); retry shortly");
     }
 
     private static LookupResult checkWellFormed(String personId) {
         if (!PersonIds.isWellFormed(personId)) {
-            return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
-                    "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+            return new LookupResult.Failed(
+                    ErrorReason.MALFORMED_PERSON_ID, "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }
         if (PersonIds.looksLikeRawIdentity(personId)) {
             return new LookupResult.Failed(ErrorReason.MALFORMED_PERSON_ID, PersonIds.RAW_IDENTITY);
@@ -172,7 +176,8 @@ public final class StatusLookupService {
 
     private AuditRecord auditRecord(Caller caller, String subject, String result, String detail) {
         AuditRecord r = AuditRecord.of(clock.instant(), caller, AuditRecord.LOOKUP, subject, result, detail);
-        return caller == null ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(),
-                r.result(), r.detail()) : r;
+        return caller == null
+                ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(), r.result(), r.detail())
+                : r;
     }
 }

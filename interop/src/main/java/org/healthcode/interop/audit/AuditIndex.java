@@ -60,11 +60,15 @@ public final class AuditIndex implements AutoCloseable {
         DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         ColumnFamilyOptions cf = new ColumnFamilyOptions();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
-        RocksDB db = RocksDB.open(options, dir.toString(), List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
-                new ColumnFamilyDescriptor(SUBJECT_CF, cf),
-                new ColumnFamilyDescriptor(CALLER_CF, cf),
-                new ColumnFamilyDescriptor(POSITIONS_CF, cf)), handles);
+        RocksDB db = RocksDB.open(
+                options,
+                dir.toString(),
+                List.of(
+                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
+                        new ColumnFamilyDescriptor(SUBJECT_CF, cf),
+                        new ColumnFamilyDescriptor(CALLER_CF, cf),
+                        new ColumnFamilyDescriptor(POSITIONS_CF, cf)),
+                handles);
         handles.get(0).close();
         return new AuditIndex(options, cf, db, handles);
     }
@@ -92,7 +96,9 @@ public final class AuditIndex implements AutoCloseable {
                 }
             }
             for (Map.Entry<Integer, Long> p : nextOffsets.entrySet()) {
-                batch.put(positions, ByteBuffer.allocate(4).putInt(p.getKey()).array(),
+                batch.put(
+                        positions,
+                        ByteBuffer.allocate(4).putInt(p.getKey()).array(),
                         ByteBuffer.allocate(8).putLong(p.getValue()).array());
             }
             db.write(writeOptions, batch);
@@ -104,7 +110,9 @@ public final class AuditIndex implements AutoCloseable {
         Map<Integer, Long> out = new HashMap<>();
         try (RocksIterator it = db.newIterator(positions)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.put(ByteBuffer.wrap(it.key()).getInt(), ByteBuffer.wrap(it.value()).getLong());
+                out.put(
+                        ByteBuffer.wrap(it.key()).getInt(),
+                        ByteBuffer.wrap(it.value()).getLong());
             }
         }
         return out;
@@ -131,7 +139,10 @@ public final class AuditIndex implements AutoCloseable {
             start = Arrays.copyOf(prefix, prefix.length);
             start[start.length - 1] = 1; // just past every key of the prefix
         } else {
-            start = ByteBuffer.allocate(prefix.length + before.length).put(prefix).put(before).array();
+            start = ByteBuffer.allocate(prefix.length + before.length)
+                    .put(prefix)
+                    .put(before)
+                    .array();
         }
         List<byte[]> out = new ArrayList<>();
         byte[] last = null;
@@ -189,8 +200,12 @@ public final class AuditIndex implements AutoCloseable {
 
     private static byte[] key(String key, Entry e) {
         byte[] p = prefix(key);
-        return ByteBuffer.allocate(p.length + 20).put(p).putLong(e.atMillis()).putInt(e.partition())
-                .putLong(e.offset()).array();
+        return ByteBuffer.allocate(p.length + 20)
+                .put(p)
+                .putLong(e.atMillis())
+                .putInt(e.partition())
+                .putLong(e.offset())
+                .array();
     }
 
     @Override

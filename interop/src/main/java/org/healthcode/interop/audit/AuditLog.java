@@ -13,10 +13,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.metrics.FollowerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * The {@code audit} topic materialised for queries: every record indexed by subject and by caller in a RocksDB
@@ -44,15 +44,23 @@ public final class AuditLog implements AutoCloseable {
 
     /** Follows {@code topic} into the index in {@code indexDir} (created when missing). */
     public AuditLog(String bootstrapServers, String topic, java.nio.file.Path indexDir) throws Exception {
-        this(bootstrapServers, KafkaClientSettings.NONE, topic, indexDir,
+        this(
+                bootstrapServers,
+                KafkaClientSettings.NONE,
+                topic,
+                indexDir,
                 new FollowerState("audit", java.time.Clock.systemUTC()));
     }
 
     /**
      * As above, with the client settings of {@code --kafka-config}, reporting whether it keeps up in {@code state}.
      */
-    public AuditLog(String bootstrapServers, KafkaClientSettings kafka, String topic, java.nio.file.Path indexDir,
-                    FollowerState state)
+    public AuditLog(
+            String bootstrapServers,
+            KafkaClientSettings kafka,
+            String topic,
+            java.nio.file.Path indexDir,
+            FollowerState state)
             throws Exception {
         this.topic = topic;
         this.state = state;
@@ -89,7 +97,8 @@ public final class AuditLog implements AutoCloseable {
             try {
                 if (System.currentTimeMillis() >= nextRefresh) {
                     List<TopicPartition> all = new ArrayList<>();
-                    consumer.listTopics(REQUEST_TIMEOUT).getOrDefault(topic, List.of())
+                    consumer.listTopics(REQUEST_TIMEOUT)
+                            .getOrDefault(topic, List.of())
                             .forEach(p -> all.add(new TopicPartition(topic, p.partition())));
                     if (all.size() != assigned.size()) {
                         consumer.assign(all);
@@ -122,7 +131,10 @@ public final class AuditLog implements AutoCloseable {
                     try {
                         entries.add(AuditIndex.Entry.of(r.value(), r.partition(), r.offset()));
                     } catch (Exception e) {
-                        LOG.warn("skipping an audit record that does not parse at {}-{}@{}", r.topic(), r.partition(),
+                        LOG.warn(
+                                "skipping an audit record that does not parse at {}-{}@{}",
+                                r.topic(),
+                                r.partition(),
                                 r.offset());
                     }
                     next.put(r.partition(), r.offset() + 1);
@@ -139,7 +151,9 @@ public final class AuditLog implements AutoCloseable {
                 }
                 Duration wait = backoff.next();
                 if (state.failing(e.toString())) {
-                    LOG.error("audit log cannot follow {} ({}); retrying, the index answers what it holds", topic,
+                    LOG.error(
+                            "audit log cannot follow {} ({}); retrying, the index answers what it holds",
+                            topic,
                             e.toString());
                 }
                 assigned = List.of(); // positions from the index again once Kafka answers
@@ -174,8 +188,11 @@ public final class AuditLog implements AutoCloseable {
     public Page aboutSubject(String subject, String before) {
         byte[] cursor = before == null ? null : java.util.Base64.getUrlDecoder().decode(before);
         AuditIndex.Page page = index.pageAboutSubject(subject, cursor, PER_KEY);
-        return new Page(parse(page.values()), page.next() == null ? null
-                : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(page.next()));
+        return new Page(
+                parse(page.values()),
+                page.next() == null
+                        ? null
+                        : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(page.next()));
     }
 
     /** The records of {@code caller}'s requests, oldest first. */

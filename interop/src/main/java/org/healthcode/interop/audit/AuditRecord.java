@@ -21,8 +21,15 @@ import org.healthcode.interop.security.Caller;
  * since raw input is not recorded), when, and with which {@code result} ({@code found}, {@code valid}, an error code).
  * Its JSON is the common fields of {@link AuditLine}, the shape every writer of the {@code audit} topic follows.
  */
-public record AuditRecord(Instant at, String caller, String role, String callerRegion, String action, String subject,
-                          String result, String detail) {
+public record AuditRecord(
+        Instant at,
+        String caller,
+        String role,
+        String callerRegion,
+        String action,
+        String subject,
+        String result,
+        String detail) {
     public static final String LOOKUP = "lookup";
     public static final String VERIFY = "verify";
     public static final String EXCHANGE_IN = "exchange_in";
@@ -33,15 +40,22 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
     public static final String AUDIT_READ = "audit_read";
     /** The caller name of requests refused before anyone was authenticated. */
     public static final String UNAUTHENTICATED = "unauthenticated";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     /** A record for {@code caller} (null: not authenticated). */
-    public static AuditRecord of(Instant at, Caller caller, String action, String subject, String result,
-                                 String detail) {
-        return new AuditRecord(at, caller == null ? UNAUTHENTICATED : caller.name(),
-                caller == null ? null : caller.role().wireName(), caller == null ? null : caller.region(), action,
-                subject, result, detail);
+    public static AuditRecord of(
+            Instant at, Caller caller, String action, String subject, String result, String detail) {
+        return new AuditRecord(
+                at,
+                caller == null ? UNAUTHENTICATED : caller.name(),
+                caller == null ? null : caller.role().wireName(),
+                caller == null ? null : caller.region(),
+                action,
+                subject,
+                result,
+                detail);
     }
 
     public ObjectNode toJson() {
@@ -105,8 +119,15 @@ public record AuditRecord(Instant at, String caller, String role, String callerR
     }
 
     public static AuditRecord fromJson(JsonNode n) {
-        return new AuditRecord(Instant.parse(n.path("at").asText()), text(n, "caller"), text(n, "role"),
-                text(n, "callerRegion"), text(n, "action"), text(n, "subject"), text(n, "result"), text(n, "detail"));
+        return new AuditRecord(
+                Instant.parse(n.path("at").asText()),
+                text(n, "caller"),
+                text(n, "role"),
+                text(n, "callerRegion"),
+                text(n, "action"),
+                text(n, "subject"),
+                text(n, "result"),
+                text(n, "detail"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -14,7 +14,7 @@ package org.healthcode.interop.audit;
  */
 public interface AuditSink {
     /** Drops every record. */
-    AuditSink DISCARD = audit -> { };
+    AuditSink DISCARD = audit -> {};
 
     void lookup(LookupAudit audit);
 

@@ -13,9 +13,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Appends every audit record as one JSON line to the {@code audit} topic (key = subject, so one person's records
@@ -41,6 +41,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAuditSink.class);
     /** The longest a decision waits for its record's acknowledgement before it is refused. */
     public static final Duration ACK_BOUND = Duration.ofSeconds(2);
+
     private static final int REQUEST_TIMEOUT_MS = 1_500;
 
     private final String topic;

@@ -10,7 +10,11 @@ public final class Slf4jAuditSink implements AuditSink {
     @Override
     public void lookup(LookupAudit audit) {
         if (AUDIT.isDebugEnabled()) {
-            AUDIT.debug("lookup at={} caller={} person={} result={}", audit.at(), audit.caller(), audit.personId(),
+            AUDIT.debug(
+                    "lookup at={} caller={} person={} result={}",
+                    audit.at(),
+                    audit.caller(),
+                    audit.personId(),
                     audit.result());
         }
     }

@@ -7,5 +7,4 @@ package org.healthcode.interop.codes;
  * @param areaCode     GB/T 2260 code of the checkpoint's area
  * @param direction    {@code in} or {@code out}
  */
-public record CheckpointScan(String checkpointId, String areaCode, String direction) {
-}
+public record CheckpointScan(String checkpointId, String areaCode, String direction) {}

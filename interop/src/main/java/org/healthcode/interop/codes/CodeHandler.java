@@ -44,6 +44,7 @@ public final class CodeHandler extends Handler.Abstract {
      * cores: each also waits for its audit record's acknowledgement.
      */
     private static final int ISSUING_THREADS = 8;
+
     private static final int ISSUING_QUEUE = 64;
 
     private final CodeIssueService issuing;
@@ -72,12 +73,24 @@ public final class CodeHandler extends Handler.Abstract {
                 if (route == Route.CODE_QR) {
                     String rest = path.substring(CODES.length() + 1);
                     String personId = rest.substring(0, rest.length() - "/qr.png".length());
-                    return onLane(lane, request, response, release,
+                    return onLane(
+                            lane,
+                            request,
+                            response,
+                            release,
                             () -> qr(personId, rest.endsWith(".png"), response, release, caller));
                 }
                 if (path.equals(CODES)) {
-                    return RequestBodies.read(request, response, release, body -> onLane(lane, request, response,
-                            release, () -> codeFromBody(body, response, release, caller)));
+                    return RequestBodies.read(
+                            request,
+                            response,
+                            release,
+                            body -> onLane(
+                                    lane,
+                                    request,
+                                    response,
+                                    release,
+                                    () -> codeFromBody(body, response, release, caller)));
                 }
                 String personId = path.substring(CODES.length() + 1);
                 return onLane(lane, request, response, release, () -> code(personId, response, release, caller));
@@ -136,8 +149,11 @@ public final class CodeHandler extends Handler.Abstract {
         if (png) {
             return write(response, callback, 200, "image/png", QrRendering.png(c.text(), colour));
         }
-        return write(response, callback, 200, "image/svg+xml",
+        return write(
+                response,
+                callback,
+                200,
+                "image/svg+xml",
                 QrRendering.svg(c.text(), colour).getBytes(StandardCharsets.UTF_8));
     }
-
 }

@@ -11,10 +11,10 @@ import org.healthcode.codes.RegionCodes;
 import org.healthcode.codes.issue.Colour;
 import org.healthcode.codes.issue.IssuedCode;
 import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.http.ErrorReason;
 import org.healthcode.interop.http.PersonIds;
-import org.healthcode.interop.audit.AuditSink;
-import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.store.StatusView;
 import org.slf4j.Logger;
@@ -64,7 +64,8 @@ public final class CodeIssueService {
         if (result == null) {
             result = issueForStatus(personId, now);
         }
-        String label = result instanceof CodeResult.Issued i ? (i.reused() ? "reused" : "issued")
+        String label = result instanceof CodeResult.Issued i
+                ? (i.reused() ? "reused" : "issued")
                 : ((CodeResult.Failed) result).reason().code();
         boolean wellFormed = !(result instanceof CodeResult.Failed f && f.reason() == ErrorReason.MALFORMED_PERSON_ID);
         audit.record(AuditRecord.of(now, caller, AUDIT_ACTION, wellFormed ? personId : null, label, null));
@@ -73,8 +74,8 @@ public final class CodeIssueService {
 
     private static CodeResult checkWellFormed(String personId) {
         if (personId == null || !PERSON_ID.matcher(personId).matches()) {
-            return new CodeResult.Failed(ErrorReason.MALFORMED_PERSON_ID,
-                    "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
+            return new CodeResult.Failed(
+                    ErrorReason.MALFORMED_PERSON_ID, "a person id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
         }
         if (PersonIds.looksLikeRawIdentity(personId)) {
             return new CodeResult.Failed(ErrorReason.MALFORMED_PERSON_ID, PersonIds.RAW_IDENTITY);
@@ -104,7 +105,9 @@ public final class CodeIssueService {
             return new CodeResult.Failed(ErrorReason.INTERNAL, "the status has no code colour; see the service log");
         }
         Cached cached = cache.get(personId);
-        if (cached != null && cached.epoch() == s.getEpoch() && cached.seq() == s.getSeq()
+        if (cached != null
+                && cached.epoch() == s.getEpoch()
+                && cached.seq() == s.getSeq()
                 && now.isBefore(refreshAt(cached.code()))) {
             return new CodeResult.Issued(cached.code(), refreshAt(cached.code()), true);
         }

@@ -42,8 +42,8 @@ final class CodeResponses {
     static boolean shed(Semaphore inFlight, Request request, Response response, Callback callback, Answer answer) {
         if (!inFlight.tryAcquire()) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            return error(response, callback, ErrorReason.OVERLOADED,
-                    "too many requests in flight; retry after a second");
+            return error(
+                    response, callback, ErrorReason.OVERLOADED, "too many requests in flight; retry after a second");
         }
         Callback release = Callback.from(callback, (Runnable) inFlight::release);
         try {
@@ -64,8 +64,11 @@ final class CodeResponses {
         });
         if (!taken) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            error(response, callback, ErrorReason.OVERLOADED, "too many " + lane.name() + " requests waiting; retry"
-                    + " after a second");
+            error(
+                    response,
+                    callback,
+                    ErrorReason.OVERLOADED,
+                    "too many " + lane.name() + " requests waiting; retry" + " after a second");
         }
         return true;
     }
@@ -86,7 +89,8 @@ final class CodeResponses {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("error", reason.code());
         body.put("message", message);
-        return write(response, callback, reason.httpStatus(), JSON, body.toString().getBytes(StandardCharsets.UTF_8));
+        return write(
+                response, callback, reason.httpStatus(), JSON, body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static boolean write(Response response, Callback callback, int status, String contentType, byte[] body) {
@@ -94,8 +98,8 @@ final class CodeResponses {
     }
 
     /** {@code cacheControl}: no-store for codes and verdicts; no-cache (store, revalidate by ETag) for the list. */
-    static boolean write(Response response, Callback callback, int status, String contentType, byte[] body,
-                                 String cacheControl) {
+    static boolean write(
+            Response response, Callback callback, int status, String contentType, byte[] body, String cacheControl) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl);

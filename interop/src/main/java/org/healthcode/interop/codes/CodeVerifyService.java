@@ -9,12 +9,12 @@ import org.healthcode.codes.dcc.DccVerifier;
 import org.healthcode.codes.issue.CodePrefix;
 import org.healthcode.codes.verify.CodeVerifier;
 import org.healthcode.codes.verify.Verdict;
+import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.proto.Scan;
-import org.healthcode.contracts.wire.IsoTimes;
-import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.security.Caller;
 
 /**
@@ -31,8 +31,13 @@ public final class CodeVerifyService {
     private final AuditSink audit;
     private final Clock clock;
 
-    public CodeVerifyService(RegionCodes codes, RegionTrust trust, Optional<DccVerifier> dcc, ScanFeedback scans,
-                             AuditSink audit, Clock clock) {
+    public CodeVerifyService(
+            RegionCodes codes,
+            RegionTrust trust,
+            Optional<DccVerifier> dcc,
+            ScanFeedback scans,
+            AuditSink audit,
+            Clock clock) {
         this.codes = codes;
         this.trust = trust;
         this.dcc = dcc;
@@ -44,8 +49,8 @@ public final class CodeVerifyService {
     /** Verifies {@code text} now; {@code scan} is where a checkpoint scanned it, if one did. */
     public VerifyOutcome verify(String text, Optional<CheckpointScan> scan, Caller caller) {
         Instant now = clock.instant();
-        CodeVerifier verifier = new CodeVerifier(trust.verificationStore(), codes.crypto(),
-                codes.config().clockSkew(), dcc);
+        CodeVerifier verifier = new CodeVerifier(
+                trust.verificationStore(), codes.crypto(), codes.config().clockSkew(), dcc);
         Verdict verdict = verifier.verify(text, now);
         Optional<String> subject = ownRegionSubject(verdict);
         Optional<String> eventId = Optional.empty();
@@ -54,7 +59,12 @@ public final class CodeVerifyService {
             scans.send(event);
             eventId = Optional.of(event.getEventId());
         }
-        audit.record(AuditRecord.of(now, caller, AuditRecord.VERIFY, subject.orElse(null), verdict.result().wire(),
+        audit.record(AuditRecord.of(
+                now,
+                caller,
+                AuditRecord.VERIFY,
+                subject.orElse(null),
+                verdict.result().wire(),
                 auditDetail(verdict, scan, eventId)));
         return new VerifyOutcome(verdict, eventId);
     }
@@ -63,7 +73,8 @@ public final class CodeVerifyService {
     private static String auditDetail(Verdict verdict, Optional<CheckpointScan> scan, Optional<String> eventId) {
         StringBuilder d = new StringBuilder();
         verdict.reason().ifPresent(r -> d.append("reason=").append(r.code()));
-        scan.ifPresent(s -> d.append(d.length() > 0 ? " " : "").append("checkpoint=").append(s.checkpointId()));
+        scan.ifPresent(
+                s -> d.append(d.length() > 0 ? " " : "").append("checkpoint=").append(s.checkpointId()));
         eventId.ifPresent(id -> d.append(" scan_event=").append(id));
         return d.length() == 0 ? null : d.toString();
     }
@@ -73,12 +84,16 @@ public final class CodeVerifyService {
      * else (DCCs, failures, other regions' codes, whose subjects only they can open).
      */
     private Optional<String> ownRegionSubject(Verdict verdict) {
-        if (!verdict.isValid() || !(CodePrefix.NAME + CodePrefix.VERSION).equals(verdict.format())
-                || verdict.payload().isEmpty() || verdict.subject().isEmpty()) {
+        if (!verdict.isValid()
+                || !(CodePrefix.NAME + CodePrefix.VERSION).equals(verdict.format())
+                || verdict.payload().isEmpty()
+                || verdict.subject().isEmpty()) {
             return Optional.empty();
         }
         String iss = verdict.payload().get().path("iss").asText();
-        return iss.equals(codes.config().region()) ? codes.resolveSubject(verdict.subject().get()) : Optional.empty();
+        return iss.equals(codes.config().region())
+                ? codes.resolveSubject(verdict.subject().get())
+                : Optional.empty();
     }
 
     private Event scanEvent(CheckpointScan scan, String personId, Instant now) {
@@ -89,7 +104,9 @@ public final class CodeVerifyService {
                 .setTime(IsoTimes.format(now.toEpochMilli()))
                 .setRegion(codes.config().region())
                 .setPersonId(personId)
-                .setScan(Scan.newBuilder().setVenueId(scan.checkpointId()).setAreaCode(scan.areaCode())
+                .setScan(Scan.newBuilder()
+                        .setVenueId(scan.checkpointId())
+                        .setAreaCode(scan.areaCode())
                         .setDirection(scan.direction()))
                 .build();
     }

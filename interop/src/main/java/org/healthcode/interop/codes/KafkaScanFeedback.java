@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.ingest.proto.Event;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Sends checkpoint scans to the venue topic as ingest's feed producers do (key = eventId, value = the Protobuf
@@ -48,8 +48,9 @@ public final class KafkaScanFeedback implements ScanFeedback {
 
     @Override
     public void send(Event event) {
-        producer.send(new ProducerRecord<>(topic, event.getEventId().getBytes(StandardCharsets.UTF_8),
-                event.toByteArray()), (meta, e) -> {
+        producer.send(
+                new ProducerRecord<>(topic, event.getEventId().getBytes(StandardCharsets.UTF_8), event.toByteArray()),
+                (meta, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
                         LOG.warn("scan event {} not delivered to {}: {}", event.getEventId(), topic, e.toString());

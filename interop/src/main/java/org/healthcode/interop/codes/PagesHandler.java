@@ -60,6 +60,7 @@ public final class PagesHandler extends Handler.Abstract {
             return error(response, callback, ErrorReason.NOT_FOUND, "no such file");
         }
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        return write(response, callback, 200, asset.get().contentType(), asset.get().bytes());
+        return write(
+                response, callback, 200, asset.get().contentType(), asset.get().bytes());
     }
 }

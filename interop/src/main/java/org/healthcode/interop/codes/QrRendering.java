@@ -40,8 +40,8 @@ public final class QrRendering {
         for (int y = 0; y < m.getHeight(); y++) {
             for (int x = 0; x < m.getWidth(); x++) {
                 if (m.get(x, y)) {
-                    scaled.setRegion(x * PNG_MODULE_PIXELS, y * PNG_MODULE_PIXELS, PNG_MODULE_PIXELS,
-                            PNG_MODULE_PIXELS);
+                    scaled.setRegion(
+                            x * PNG_MODULE_PIXELS, y * PNG_MODULE_PIXELS, PNG_MODULE_PIXELS, PNG_MODULE_PIXELS);
                 }
             }
         }

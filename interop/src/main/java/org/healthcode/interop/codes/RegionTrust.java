@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +57,8 @@ public final class RegionTrust {
     /** Keys to verify codes with: this region's, and other regions' from the national list. */
     public TrustStore verificationStore() {
         Published own = current();
-        TrustListClient.Current nat = national.flatMap(TrustListClient::lastVerified).orElse(null);
+        TrustListClient.Current nat =
+                national.flatMap(TrustListClient::lastVerified).orElse(null);
         Verifying v = verifying.get();
         if (v == null || v.own() != own || v.national() != nat) {
             v = new Verifying(own, nat, storeOf(own, nat));
@@ -82,8 +83,8 @@ public final class RegionTrust {
             // the hub signatures were checked when the national list was loaded (TrustListClient)
             return TrustStore.of(lists, codes.crypto(), List.of());
         } catch (TrustListException e) {
-            throw new IllegalStateException("the national trust list does not load beside this region's: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the national trust list does not load beside this region's: " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +99,8 @@ public final class RegionTrust {
     }
 
     private static Instant republishAt(TrustList list) {
-        return list.issuedAt().plus(Duration.between(list.issuedAt(), list.expiresAt()).dividedBy(10));
+        return list.issuedAt()
+                .plus(Duration.between(list.issuedAt(), list.expiresAt()).dividedBy(10));
     }
 
     private Published publish(Instant now) {

@@ -12,12 +12,10 @@ public interface ScanFeedback extends AutoCloseable {
         }
 
         @Override
-        public void send(Event event) {
-        }
+        public void send(Event event) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     boolean enabled();

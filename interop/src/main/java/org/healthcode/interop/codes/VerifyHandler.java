@@ -50,6 +50,7 @@ public final class VerifyHandler extends Handler.Abstract {
      * and tens of milliseconds of a core; a few more wait, the rest are refused at once.
      */
     private static final int DECODING_THREADS = 2;
+
     private static final int DECODING_QUEUE = 4;
     private static final Pattern CHECKPOINT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern AREA_CODE = Pattern.compile("\\d{6}");
@@ -82,8 +83,14 @@ public final class VerifyHandler extends Handler.Abstract {
                 return trustList(request, response, callback);
             }
             Caller caller = callerOf(request);
-            return shed(inFlight, request, response, callback, release -> route == Route.VERIFY
-                    ? verifyText(request, response, release, caller) : verifyImage(request, response, release, caller));
+            return shed(
+                    inFlight,
+                    request,
+                    response,
+                    callback,
+                    release -> route == Route.VERIFY
+                            ? verifyText(request, response, release, caller)
+                            : verifyImage(request, response, release, caller));
         } catch (RuntimeException e) {
             return RequestLimits.failed(request, response, callback, e);
         }
@@ -95,8 +102,8 @@ public final class VerifyHandler extends Handler.Abstract {
      * answered here. Parameters are checked after the body is read: a refusal that left the body unread would cost
      * the connection (Jetty closes it, and a client reusing it sees the next request fail).
      */
-    private boolean readVerifyRequest(Request request, Response response, Callback callback, Caller caller,
-                                      VerifyStep then) {
+    private boolean readVerifyRequest(
+            Request request, Response response, Callback callback, Caller caller, VerifyStep then) {
         return RequestBodies.read(request, response, callback, body -> {
             Optional<CheckpointScan> scan;
             try {
@@ -139,8 +146,12 @@ public final class VerifyHandler extends Handler.Abstract {
     }
 
     private boolean verifyImage(Request request, Response response, Callback callback, Caller caller) {
-        return readVerifyRequest(request, response, callback, caller, (body, scan) -> onLane(pictures, request,
-                response, callback, () -> {
+        return readVerifyRequest(
+                request,
+                response,
+                callback,
+                caller,
+                (body, scan) -> onLane(pictures, request, response, callback, () -> {
                     String text;
                     try {
                         text = QrImages.decode(body);
@@ -162,8 +173,8 @@ public final class VerifyHandler extends Handler.Abstract {
 
     private boolean verdict(VerifyOutcome outcome, Response response, Callback callback) {
         outcome.scanEventId().ifPresent(id -> response.getHeaders().put(SCAN_EVENT_HEADER, id));
-        return write(response, callback, 200, JSON,
-                outcome.verdict().toJsonLine().getBytes(StandardCharsets.UTF_8));
+        return write(
+                response, callback, 200, JSON, outcome.verdict().toJsonLine().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -216,8 +227,8 @@ public final class VerifyHandler extends Handler.Abstract {
             return named;
         }
         if (caller.role() != Role.CHECKPOINT) {
-            throw new ScanRefused("only a checkpoint's own credential records scans; role " + caller.role().wireName()
-                    + " may verify without recording");
+            throw new ScanRefused("only a checkpoint's own credential records scans; role "
+                    + caller.role().wireName() + " may verify without recording");
         }
         if (named != null && !named.equals(caller.name())) {
             throw new ScanRefused("this credential is checkpoint " + caller.name() + "; it records scans only as"

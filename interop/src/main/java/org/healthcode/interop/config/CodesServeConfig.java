@@ -25,8 +25,8 @@ import org.healthcode.ingest.events.Feed;
  * @param maxCachedCodes  persons whose current code is kept for re-use ({@code --max-cached-codes}, default
  *                        {@value #DEFAULT_MAX_CACHED_CODES})
  */
-public record CodesServeConfig(String region, Path keyDirectory, Duration codeLifetime, Path dscFile,
-                               String venueTopic, int maxCachedCodes) {
+public record CodesServeConfig(
+        String region, Path keyDirectory, Duration codeLifetime, Path dscFile, String venueTopic, int maxCachedCodes) {
     public static final String REGION = "--region";
     public static final String DEFAULT_REGION = "440000";
     public static final String KEY_DIR = "--key-dir";
@@ -36,11 +36,17 @@ public record CodesServeConfig(String region, Path keyDirectory, Duration codeLi
     public static final String DEFAULT_VENUE_TOPIC = Feed.VENUE.wireName();
     /** The {@code --venue-topic} value that turns scan feedback off. */
     public static final String NO_VENUE_TOPIC = "none";
+
     public static final String MAX_CACHED_CODES = "--max-cached-codes";
     public static final int DEFAULT_MAX_CACHED_CODES = 100_000;
 
     public static CodesServeConfig defaults() {
-        return new CodesServeConfig(DEFAULT_REGION, null, CodesConfig.DEFAULT_CODE_LIFETIME, null, DEFAULT_VENUE_TOPIC,
+        return new CodesServeConfig(
+                DEFAULT_REGION,
+                null,
+                CodesConfig.DEFAULT_CODE_LIFETIME,
+                null,
+                DEFAULT_VENUE_TOPIC,
                 DEFAULT_MAX_CACHED_CODES);
     }
 
@@ -57,8 +63,16 @@ public record CodesServeConfig(String region, Path keyDirectory, Duration codeLi
     /** The code-issuer configuration for a serving process whose view lives in {@code dataDir}. */
     public CodesConfig codesConfig(Path dataDir) {
         CodesConfig d = CodesConfig.defaults(region, dataDir.resolve("codes"));
-        return new CodesConfig(d.region(), d.workDir(), keyDirectory, d.algorithm(), d.provider(), codeLifetime,
-                d.keySigningWindow(), d.trustListValidity(), d.clockSkew());
+        return new CodesConfig(
+                d.region(),
+                d.workDir(),
+                keyDirectory,
+                d.algorithm(),
+                d.provider(),
+                codeLifetime,
+                d.keySigningWindow(),
+                d.trustListValidity(),
+                d.clockSkew());
     }
 
     /** Every problem at once; empty when usable. */

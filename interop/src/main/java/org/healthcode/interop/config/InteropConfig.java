@@ -39,10 +39,22 @@ import org.healthcode.interop.security.Role;
  * @param federatedValidity how long a federated answer may be relied on ({@code --federated-validity-seconds},
  *                         default 300)
  */
-public record InteropConfig(String mode, String region, Path apiKeysFile, boolean devOpenLookups, int tlsPort,
-                            Path pkiDir, Map<Role, Integer> ratePerSecond, String topicPrefix, URI hubUrl,
-                            Path hubKeyFile, List<Path> enrolFiles, Duration trustRefresh, Duration trustWarnBefore,
-                            Map<String, URI> peers, Duration federatedValidity) {
+public record InteropConfig(
+        String mode,
+        String region,
+        Path apiKeysFile,
+        boolean devOpenLookups,
+        int tlsPort,
+        Path pkiDir,
+        Map<Role, Integer> ratePerSecond,
+        String topicPrefix,
+        URI hubUrl,
+        Path hubKeyFile,
+        List<Path> enrolFiles,
+        Duration trustRefresh,
+        Duration trustWarnBefore,
+        Map<String, URI> peers,
+        Duration federatedValidity) {
     public static final String MODE = "--mode";
     public static final String MODE_SERVE = "serve";
     public static final String MODE_HUB = "hub";
@@ -50,6 +62,7 @@ public record InteropConfig(String mode, String region, Path apiKeysFile, boolea
     public static final String DEFAULT_REGION = "440000";
     /** The hub's own region code in audit records and certificates. */
     public static final String HUB_REGION = "000000";
+
     public static final String API_KEYS = "--api-keys";
     public static final String DEV_OPEN_LOOKUPS = "--dev-open-lookups";
     public static final String TLS_PORT = "--tls-port";
@@ -63,12 +76,26 @@ public record InteropConfig(String mode, String region, Path apiKeysFile, boolea
     public static final String TRUST_WARN = "--trust-warn-hours";
     public static final String PEER = "--peer";
     public static final String FEDERATED_VALIDITY = "--federated-validity-seconds";
-    public static final Map<Role, Integer> DEFAULT_RATES = Map.of(Role.APP, 200, Role.CHECKPOINT, 100,
-            Role.REGION, 500, Role.OPERATOR, 20, Role.HUB, 20);
+    public static final Map<Role, Integer> DEFAULT_RATES =
+            Map.of(Role.APP, 200, Role.CHECKPOINT, 100, Role.REGION, 500, Role.OPERATOR, 20, Role.HUB, 20);
 
     public static InteropConfig defaults() {
-        return new InteropConfig(MODE_SERVE, DEFAULT_REGION, null, false, -1, null, DEFAULT_RATES, "", null, null,
-                List.of(), Duration.ofHours(1), Duration.ofHours(24), Map.of(), Duration.ofMinutes(5));
+        return new InteropConfig(
+                MODE_SERVE,
+                DEFAULT_REGION,
+                null,
+                false,
+                -1,
+                null,
+                DEFAULT_RATES,
+                "",
+                null,
+                null,
+                List.of(),
+                Duration.ofHours(1),
+                Duration.ofHours(24),
+                Map.of(),
+                Duration.ofMinutes(5));
     }
 
     public boolean hubMode() {
@@ -95,23 +122,79 @@ public record InteropConfig(String mode, String region, Path apiKeysFile, boolea
     }
 
     public InteropConfig withMode(String m) {
-        return new InteropConfig(m, region, apiKeysFile, devOpenLookups, tlsPort, pkiDir, ratePerSecond, topicPrefix,
-                hubUrl, hubKeyFile, enrolFiles, trustRefresh, trustWarnBefore, peers, federatedValidity);
+        return new InteropConfig(
+                m,
+                region,
+                apiKeysFile,
+                devOpenLookups,
+                tlsPort,
+                pkiDir,
+                ratePerSecond,
+                topicPrefix,
+                hubUrl,
+                hubKeyFile,
+                enrolFiles,
+                trustRefresh,
+                trustWarnBefore,
+                peers,
+                federatedValidity);
     }
 
     public InteropConfig withAccess(Path keys, boolean devOpen, int tls, Path pki, Map<Role, Integer> rates) {
-        return new InteropConfig(mode, region, keys, devOpen, tls, pki, rates, topicPrefix, hubUrl, hubKeyFile,
-                enrolFiles, trustRefresh, trustWarnBefore, peers, federatedValidity);
+        return new InteropConfig(
+                mode,
+                region,
+                keys,
+                devOpen,
+                tls,
+                pki,
+                rates,
+                topicPrefix,
+                hubUrl,
+                hubKeyFile,
+                enrolFiles,
+                trustRefresh,
+                trustWarnBefore,
+                peers,
+                federatedValidity);
     }
 
     public InteropConfig withRegion(String r, String prefix) {
-        return new InteropConfig(mode, r, apiKeysFile, devOpenLookups, tlsPort, pkiDir, ratePerSecond, prefix, hubUrl,
-                hubKeyFile, enrolFiles, trustRefresh, trustWarnBefore, peers, federatedValidity);
+        return new InteropConfig(
+                mode,
+                r,
+                apiKeysFile,
+                devOpenLookups,
+                tlsPort,
+                pkiDir,
+                ratePerSecond,
+                prefix,
+                hubUrl,
+                hubKeyFile,
+                enrolFiles,
+                trustRefresh,
+                trustWarnBefore,
+                peers,
+                federatedValidity);
     }
 
     public InteropConfig withHub(URI url, Path key, List<Path> enrol, Map<String, URI> peerUrls) {
-        return new InteropConfig(mode, region, apiKeysFile, devOpenLookups, tlsPort, pkiDir, ratePerSecond,
-                topicPrefix, url, key, enrol, trustRefresh, trustWarnBefore, peerUrls, federatedValidity);
+        return new InteropConfig(
+                mode,
+                region,
+                apiKeysFile,
+                devOpenLookups,
+                tlsPort,
+                pkiDir,
+                ratePerSecond,
+                topicPrefix,
+                url,
+                key,
+                enrol,
+                trustRefresh,
+                trustWarnBefore,
+                peerUrls,
+                federatedValidity);
     }
 
     /** Every problem at once; empty when usable. */
@@ -142,7 +225,9 @@ public record InteropConfig(String mode, String region, Path apiKeysFile, boolea
             problems.add(TLS_PORT + ": required in hub mode (regions register over mutual TLS)");
         }
         peers.forEach((code, url) -> {
-            if (!code.matches("\\d{6}") || url.getScheme() == null || !url.getScheme().equals("https")) {
+            if (!code.matches("\\d{6}")
+                    || url.getScheme() == null
+                    || !url.getScheme().equals("https")) {
                 problems.add(PEER + ": expected a six-digit code = an https URL, got " + code + "=" + url);
             }
         });

@@ -29,9 +29,17 @@ import picocli.CommandLine;
  *                         SO_REUSEPORT: the kernel spreads new connections over every process listening on it;
  *                         each must be started with the flag, by the same user, with its own {@code --data-dir})
  */
-public record ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                          int maxInFlight, InteropConfig interop, Admission admission, CodesServeConfig codes,
-                          boolean reusePort) {
+public record ServeConfig(
+        String bootstrapServers,
+        String statusTopic,
+        Path dataDir,
+        String httpHost,
+        int httpPort,
+        int maxInFlight,
+        InteropConfig interop,
+        Admission admission,
+        CodesServeConfig codes,
+        boolean reusePort) {
     /**
      * How many lookups are admitted, how the rest wait, and the threads that read requests.
      *
@@ -53,16 +61,21 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
      *                       acknowledgement of the audit batch their record went out in, so this bounds memory and
      *                       how many records one batch can carry, not CPU (the HTTP threads bound that)
      */
-    public record Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond,
-                            int maxViewAgeMillis, int maxLookupsInFlight) {
+    public record Admission(
+            int maxQueued,
+            int maxQueueMillis,
+            int httpThreads,
+            int perAddressPerSecond,
+            int maxViewAgeMillis,
+            int maxLookupsInFlight) {
         public static final int DEFAULT_MAX_QUEUED = 1024;
         public static final int DEFAULT_MAX_QUEUE_MILLIS = 20;
         public static final int DEFAULT_HTTP_THREADS = 32;
         public static final int DEFAULT_PER_ADDRESS = 1000;
         public static final int DEFAULT_MAX_VIEW_AGE_MILLIS = 30_000;
         public static final int DEFAULT_MAX_LOOKUPS_IN_FLIGHT = 1024;
-        public static final Admission DEFAULTS = new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS,
-                DEFAULT_HTTP_THREADS);
+        public static final Admission DEFAULTS =
+                new Admission(DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUE_MILLIS, DEFAULT_HTTP_THREADS);
 
         /** With the default limit per source address. */
         public Admission(int maxQueued, int maxQueueMillis, int httpThreads) {
@@ -71,14 +84,19 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
 
         /** With the default bound on the view's age and lookups in flight. */
         public Admission(int maxQueued, int maxQueueMillis, int httpThreads, int perAddressPerSecond) {
-            this(maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, DEFAULT_MAX_VIEW_AGE_MILLIS,
+            this(
+                    maxQueued,
+                    maxQueueMillis,
+                    httpThreads,
+                    perAddressPerSecond,
+                    DEFAULT_MAX_VIEW_AGE_MILLIS,
                     DEFAULT_MAX_LOOKUPS_IN_FLIGHT);
         }
 
         /** The same with at most {@code lookups} in flight. */
         public Admission withMaxLookupsInFlight(int lookups) {
-            return new Admission(maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, maxViewAgeMillis,
-                    lookups);
+            return new Admission(
+                    maxQueued, maxQueueMillis, httpThreads, perAddressPerSecond, maxViewAgeMillis, lookups);
         }
 
         List<String> validate() {
@@ -129,55 +147,123 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
      * credentials act as role app), as before access control existed. {@code ServeMain} never uses this: its
      * command line decides, and without the flag every caller must authenticate.
      */
-    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                       int maxInFlight) {
-        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight,
+    public ServeConfig(
+            String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort, int maxInFlight) {
+        this(
+                bootstrapServers,
+                statusTopic,
+                dataDir,
+                httpHost,
+                httpPort,
+                maxInFlight,
                 InteropConfig.defaults().withAccess(null, true, -1, null, InteropConfig.DEFAULT_RATES));
     }
 
     /** With the default admission queue and thread pool, and the default codes options of {@code interop}'s region. */
-    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                       int maxInFlight, InteropConfig interop) {
+    public ServeConfig(
+            String bootstrapServers,
+            String statusTopic,
+            Path dataDir,
+            String httpHost,
+            int httpPort,
+            int maxInFlight,
+            InteropConfig interop) {
         this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, Admission.DEFAULTS);
     }
 
     /** With the default codes options of {@code interop}'s region. */
-    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                       int maxInFlight, InteropConfig interop, Admission admission) {
-        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, admission,
-                interop == null ? CodesServeConfig.defaults()
+    public ServeConfig(
+            String bootstrapServers,
+            String statusTopic,
+            Path dataDir,
+            String httpHost,
+            int httpPort,
+            int maxInFlight,
+            InteropConfig interop,
+            Admission admission) {
+        this(
+                bootstrapServers,
+                statusTopic,
+                dataDir,
+                httpHost,
+                httpPort,
+                maxInFlight,
+                interop,
+                admission,
+                interop == null
+                        ? CodesServeConfig.defaults()
                         : CodesServeConfig.defaults().withRegion(interop.region()));
     }
 
     /** Without sharing the port. */
-    public ServeConfig(String bootstrapServers, String statusTopic, Path dataDir, String httpHost, int httpPort,
-                       int maxInFlight, InteropConfig interop, Admission admission, CodesServeConfig codes) {
-        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, admission, codes,
-                false);
+    public ServeConfig(
+            String bootstrapServers,
+            String statusTopic,
+            Path dataDir,
+            String httpHost,
+            int httpPort,
+            int maxInFlight,
+            InteropConfig interop,
+            Admission admission,
+            CodesServeConfig codes) {
+        this(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop, admission, codes, false);
     }
 
     /** The same configuration with this admission queue and thread pool. */
     public ServeConfig withAdmission(Admission options) {
-        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop,
-                options, codes, reusePort);
+        return new ServeConfig(
+                bootstrapServers,
+                statusTopic,
+                dataDir,
+                httpHost,
+                httpPort,
+                maxInFlight,
+                interop,
+                options,
+                codes,
+                reusePort);
     }
 
     /** The same configuration with these access-control and cross-region options (the codes follow the region). */
     public ServeConfig withInterop(InteropConfig options) {
-        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, options,
-                admission, codes == null || options == null ? codes : codes.withRegion(options.region()), reusePort);
+        return new ServeConfig(
+                bootstrapServers,
+                statusTopic,
+                dataDir,
+                httpHost,
+                httpPort,
+                maxInFlight,
+                options,
+                admission,
+                codes == null || options == null ? codes : codes.withRegion(options.region()),
+                reusePort);
     }
 
     /** The same configuration with these codes and checkpoints options. */
     public ServeConfig withCodes(CodesServeConfig options) {
-        return new ServeConfig(bootstrapServers, statusTopic, dataDir, httpHost, httpPort, maxInFlight, interop,
-                admission, options, reusePort);
+        return new ServeConfig(
+                bootstrapServers,
+                statusTopic,
+                dataDir,
+                httpHost,
+                httpPort,
+                maxInFlight,
+                interop,
+                admission,
+                options,
+                reusePort);
     }
 
     /** The configuration with every default, and nothing for the required keys. */
     public static ServeConfig defaults() {
-        return new ServeConfig(null, DEFAULT_STATUS_TOPIC, null, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT,
-                DEFAULT_MAX_IN_FLIGHT, InteropConfig.defaults());
+        return new ServeConfig(
+                null,
+                DEFAULT_STATUS_TOPIC,
+                null,
+                DEFAULT_HTTP_HOST,
+                DEFAULT_HTTP_PORT,
+                DEFAULT_MAX_IN_FLIGHT,
+                InteropConfig.defaults());
     }
 
     /** A parsed command line: the configuration, the problems met while parsing it, and whether help was asked. */
@@ -202,7 +288,10 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             String arg = unmatched.get(i);
             int eq = arg.indexOf('=');
             problems.add((arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg) + ": unknown option");
-            if (arg.startsWith("-") && eq < 0 && i + 1 < unmatched.size() && !unmatched.get(i + 1).startsWith("-")) {
+            if (arg.startsWith("-")
+                    && eq < 0
+                    && i + 1 < unmatched.size()
+                    && !unmatched.get(i + 1).startsWith("-")) {
                 i++; // its value
             }
         }
@@ -259,11 +348,11 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
         List<String> problems = new ArrayList<>();
         if (interop.devOpenLookups() && httpHost != null && !isLoopback(httpHost)) {
             problems.add(InteropConfig.DEV_OPEN_LOOKUPS + ": development mode serves callers without credentials, so"
-                    + " it binds to loopback only; " + HTTP_HOST + " " + httpHost + " is reachable from other machines");
+                    + " it binds to loopback only; " + HTTP_HOST + " " + httpHost
+                    + " is reachable from other machines");
         }
         if (httpPort == -1 && interop.tlsPort() < 0) {
-            problems.add(HTTP_PORT + ": -1 (no plain HTTP) needs " + InteropConfig.TLS_PORT
-                    + ", else nothing listens");
+            problems.add(HTTP_PORT + ": -1 (no plain HTTP) needs " + InteropConfig.TLS_PORT + ", else nothing listens");
         }
         return problems;
     }
@@ -282,5 +371,4 @@ public record ServeConfig(String bootstrapServers, String statusTopic, Path data
             return false;
         }
     }
-
 }

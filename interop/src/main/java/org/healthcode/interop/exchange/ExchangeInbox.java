@@ -30,7 +30,10 @@ import org.healthcode.ingest.kafka.KafkaClientSettings;
  */
 public final class ExchangeInbox implements AutoCloseable {
     /** What became of a notice. */
-    public enum Result { ACCEPTED, DUPLICATE }
+    public enum Result {
+        ACCEPTED,
+        DUPLICATE
+    }
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
@@ -57,7 +60,8 @@ public final class ExchangeInbox implements AutoCloseable {
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        p.setProperty(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
     }
@@ -68,7 +72,8 @@ public final class ExchangeInbox implements AutoCloseable {
             return Result.DUPLICATE;
         }
         try {
-            producer.send(new ProducerRecord<>(topic, n.nationalId(), n.toEvent(clock.instant()).toByteArray()))
+            producer.send(new ProducerRecord<>(
+                            topic, n.nationalId(), n.toEvent(clock.instant()).toByteArray()))
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("writing to " + topic + " failed: " + e.getMessage(), e);
@@ -76,7 +81,11 @@ public final class ExchangeInbox implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        Files.writeString(seenFile, n.idempotencyKey() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+                seenFile,
+                n.idempotencyKey() + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         seen.add(n.idempotencyKey());
         return Result.ACCEPTED;

@@ -23,13 +23,13 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.healthcode.contracts.exchange.RiskPersonNotice;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Pushes risk persons to other regions until they acknowledge: notices wait on the {@code exchange-out} topic
@@ -57,15 +57,29 @@ public final class ExchangePusher implements AutoCloseable {
     private final FollowerState state;
     private volatile boolean stopping;
 
-    public ExchangePusher(String bootstrapServers, String topic, String region, Map<String, URI> peers,
-                          HttpClient http, AuditSink audit, ServingMetrics metrics, java.time.Clock clock) {
+    public ExchangePusher(
+            String bootstrapServers,
+            String topic,
+            String region,
+            Map<String, URI> peers,
+            HttpClient http,
+            AuditSink audit,
+            ServingMetrics metrics,
+            java.time.Clock clock) {
         this(bootstrapServers, KafkaClientSettings.NONE, topic, region, peers, http, audit, metrics, clock);
     }
 
     /** As above, with the client settings of {@code --kafka-config}. */
-    public ExchangePusher(String bootstrapServers, KafkaClientSettings kafka, String topic, String region,
-                          Map<String, URI> peers, HttpClient http, AuditSink audit, ServingMetrics metrics,
-                          java.time.Clock clock) {
+    public ExchangePusher(
+            String bootstrapServers,
+            KafkaClientSettings kafka,
+            String topic,
+            String region,
+            Map<String, URI> peers,
+            HttpClient http,
+            AuditSink audit,
+            ServingMetrics metrics,
+            java.time.Clock clock) {
         this.topic = topic;
         this.peers = Map.copyOf(peers);
         this.http = http;
@@ -103,7 +117,8 @@ public final class ExchangePusher implements AutoCloseable {
     /** Queues a notice for pushing; returns once the broker has it. */
     public void enqueue(RiskPersonNotice n) throws java.io.IOException {
         try {
-            producer.send(new ProducerRecord<>(topic, n.toRegion(), n.toJson().toString())).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, n.toRegion(), n.toJson().toString()))
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new java.io.IOException("cannot queue the notice: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -194,16 +209,24 @@ public final class ExchangePusher implements AutoCloseable {
         long backoffMs = 1000;
         while (!stopping) {
             try {
-                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(peer.resolve("/v1/exchange/risk-persons"))
-                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> resp = http.send(
+                        HttpRequest.newBuilder(peer.resolve("/v1/exchange/risk-persons"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (resp.statusCode() / 100 == 2) {
                     result(n, "acknowledged");
                     return;
                 }
                 if (resp.statusCode() / 100 == 4 && resp.statusCode() != 429) {
-                    LOG.error("region {} refused notice {}: HTTP {} {}", n.toRegion(), n.idempotencyKey(),
-                            resp.statusCode(), resp.body());
+                    LOG.error(
+                            "region {} refused notice {}: HTTP {} {}",
+                            n.toRegion(),
+                            n.idempotencyKey(),
+                            resp.statusCode(),
+                            resp.body());
                     result(n, "refused_" + resp.statusCode());
                     return;
                 }
@@ -230,8 +253,15 @@ public final class ExchangePusher implements AutoCloseable {
      */
     private void result(RiskPersonNotice n, String result) {
         metrics.recordInterop(AuditRecord.EXCHANGE_OUT, result);
-        AuditRecord record = new AuditRecord(clock.instant(), "exchange-pusher", null, null, AuditRecord.EXCHANGE_OUT,
-                n.nationalId(), result, "to " + n.toRegion() + " key " + n.idempotencyKey());
+        AuditRecord record = new AuditRecord(
+                clock.instant(),
+                "exchange-pusher",
+                null,
+                null,
+                AuditRecord.EXCHANGE_OUT,
+                n.nationalId(),
+                result,
+                "to " + n.toRegion() + " key " + n.idempotencyKey());
         long backoffMs = 1000;
         while (!stopping) {
             try {

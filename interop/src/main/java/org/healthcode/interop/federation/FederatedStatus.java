@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
-import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.contracts.status.StatusJson;
+import org.healthcode.ingest.proto.StatusRecord;
 
 /**
  * What a checkpoint or another region sees of a status: {@code {"personId","colour","since","validUntil",
@@ -15,7 +15,9 @@ import org.healthcode.contracts.status.StatusJson;
  */
 public final class FederatedStatus {
     /** Region 440000, answers valid for 5 minutes (used when nothing else is configured). */
-    public static final FederatedStatus DEFAULT = new FederatedStatus("440000", Duration.ofMinutes(5), Clock.systemUTC());
+    public static final FederatedStatus DEFAULT =
+            new FederatedStatus("440000", Duration.ofMinutes(5), Clock.systemUTC());
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String region;
@@ -33,7 +35,12 @@ public final class FederatedStatus {
         n.put("personId", askedId);
         n.put("colour", s.getColour());
         n.put("since", StatusJson.iso(s.getSinceMs()));
-        n.put("validUntil", clock.instant().plus(validity).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        n.put(
+                "validUntil",
+                clock.instant()
+                        .plus(validity)
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString());
         n.put("issuingRegion", region);
         return n;
     }

@@ -46,9 +46,16 @@ public final class AccessControlHandler extends Handler.Wrapper {
     /** A refusal: the reason and the words for the caller. */
     private record Refusal(ErrorReason reason, String message, long retryAfter) {}
 
-    public AccessControlHandler(Handler next, ApiKeys apiKeys, RateLimiter rates, boolean devOpenLookups,
-                                String region, AuditSink audit, ServingMetrics metrics, Clock clock,
-                                Revocations revocations) {
+    public AccessControlHandler(
+            Handler next,
+            ApiKeys apiKeys,
+            RateLimiter rates,
+            boolean devOpenLookups,
+            String region,
+            AuditSink audit,
+            ServingMetrics metrics,
+            Clock clock,
+            Revocations revocations) {
         super(next);
         this.revocations = revocations;
         this.apiKeys = apiKeys;
@@ -90,7 +97,12 @@ public final class AccessControlHandler extends Handler.Wrapper {
         if (caller != null) {
             // an anonymous refusal decides nothing about anyone: counted (above), not written one by one, so a
             // flood of them cannot flood the audit
-            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.ACCESS, null, refusal.reason().code(),
+            audit.record(AuditRecord.of(
+                    clock.instant(),
+                    caller,
+                    AuditRecord.ACCESS,
+                    null,
+                    refusal.reason().code(),
                     request.getMethod() + " " + path));
         }
         if (refusal.reason() == ErrorReason.UNAUTHENTICATED) {
@@ -114,15 +126,18 @@ public final class AccessControlHandler extends Handler.Wrapper {
                 return new Refusal(ErrorReason.UNAUTHENTICATED, "the client certificate is revoked", 0);
             }
             Optional<Caller> c = CertificateCallers.of(ssl.peerCertificates()[0]);
-            return c.isPresent() ? c.get() : new Refusal(ErrorReason.UNAUTHENTICATED,
-                    "the client certificate names no role (OU) and region (O)", 0);
+            return c.isPresent()
+                    ? c.get()
+                    : new Refusal(
+                            ErrorReason.UNAUTHENTICATED, "the client certificate names no role (OU) and region (O)", 0);
         }
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null) {
             if (!authorization.startsWith(BEARER)) {
                 return new Refusal(ErrorReason.UNAUTHENTICATED, "use Authorization: Bearer <api key>", 0);
             }
-            Optional<Caller> c = apiKeys.authenticate(authorization.substring(BEARER.length()).strip());
+            Optional<Caller> c = apiKeys.authenticate(
+                    authorization.substring(BEARER.length()).strip());
             return c.isPresent() ? c.get() : new Refusal(ErrorReason.UNAUTHENTICATED, "unknown API key", 0);
         }
         if (devOpenLookups && admitted.contains(Role.APP)) {
@@ -132,8 +147,10 @@ public final class AccessControlHandler extends Handler.Wrapper {
             // verification in development mode; a scan it records names its checkpoint by parameter (VerifyHandler)
             return new Caller("dev-open", Role.CHECKPOINT, region, Caller.Via.DEV_OPEN);
         }
-        return new Refusal(ErrorReason.UNAUTHENTICATED,
-                "credentials required: Authorization: Bearer <api key>, or a client certificate", 0);
+        return new Refusal(
+                ErrorReason.UNAUTHENTICATED,
+                "credentials required: Authorization: Bearer <api key>, or a client certificate",
+                0);
     }
 
     static Refusal checkRole(Caller caller, Set<Role> admitted) {
@@ -149,17 +166,26 @@ public final class AccessControlHandler extends Handler.Wrapper {
      * itself serves every region.
      */
     Refusal checkRegion(Caller caller) {
-        if (region == null || region.equals(InteropConfig.HUB_REGION) || caller.role() == Role.REGION
-                || caller.role() == Role.HUB || region.equals(caller.region())) {
+        if (region == null
+                || region.equals(InteropConfig.HUB_REGION)
+                || caller.role() == Role.REGION
+                || caller.role() == Role.HUB
+                || region.equals(caller.region())) {
             return null;
         }
-        return new Refusal(ErrorReason.WRONG_REGION, "a " + caller.role().wireName() + " of region " + caller.region()
-                + " may not call region " + region, 0);
+        return new Refusal(
+                ErrorReason.WRONG_REGION,
+                "a " + caller.role().wireName() + " of region " + caller.region() + " may not call region " + region,
+                0);
     }
 
     Refusal checkRate(Caller caller) {
         long wait = rates.admit(caller);
-        return wait == 0 ? null : new Refusal(ErrorReason.RATE_LIMITED,
-                "rate limit of role " + caller.role().wireName() + " exceeded; retry after " + wait + " s", wait);
+        return wait == 0
+                ? null
+                : new Refusal(
+                        ErrorReason.RATE_LIMITED,
+                        "rate limit of role " + caller.role().wireName() + " exceeded; retry after " + wait + " s",
+                        wait);
     }
 }

@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.Callback;
 public final class JsonErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        int status = request.getAttribute(ERROR_STATUS) instanceof Integer s ? s
+        int status = request.getAttribute(ERROR_STATUS) instanceof Integer s
+                ? s
                 : response.getStatus() >= 400 ? response.getStatus() : 500;
         ErrorReason reason = ErrorReason.forStatus(status);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

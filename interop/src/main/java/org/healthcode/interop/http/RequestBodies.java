@@ -43,11 +43,11 @@ public final class RequestBodies {
     }
 
     private static void readFailed(Response response, Callback callback, int max, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof RequestLimits.BodyTooLargeException || cause instanceof IllegalArgumentException) {
-            JsonResponses.error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE,
-                    "the body may be at most " + max + " bytes");
+            JsonResponses.error(
+                    response, callback, ErrorReason.PAYLOAD_TOO_LARGE, "the body may be at most " + max + " bytes");
         } else if (cause instanceof TimeoutException) {
             JsonResponses.error(response, callback, ErrorReason.REQUEST_TIMEOUT, "the body did not arrive in time");
         } else {

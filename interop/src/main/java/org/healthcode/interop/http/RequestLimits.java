@@ -50,8 +50,8 @@ public final class RequestLimits extends Handler.Wrapper {
         int max = route == null ? MAX_BODY : route.maxBody();
         if (request.getLength() > max) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-            return JsonResponses.error(response, callback, ErrorReason.PAYLOAD_TOO_LARGE,
-                    "the body may be at most " + max + " bytes");
+            return JsonResponses.error(
+                    response, callback, ErrorReason.PAYLOAD_TOO_LARGE, "the body may be at most " + max + " bytes");
         }
         try {
             return super.handle(new BoundedRequest(request, max), response, callback);
@@ -84,7 +84,10 @@ public final class RequestLimits extends Handler.Wrapper {
         }
         if (unaudited) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            return JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE,
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.UNAVAILABLE,
                     "the decision could not be audited, so it is not answered; retry shortly");
         }
         return JsonResponses.error(response, callback, ErrorReason.INTERNAL, "the request failed; see the service log");

@@ -20,11 +20,19 @@ import org.healthcode.interop.security.Role;
 public enum Route {
     // ---- a region's serving process ------------------------------------------------------------------------------
     /** A person's status: full for app and operator, colour only for checkpoint and region. */
-    STATUS("GET", roles(Role.APP, Role.CHECKPOINT, Role.REGION, Role.OPERATOR), Body.DEFAULT,
-            "api.ServingHandler", "/v1/status/{personId}"),
+    STATUS(
+            "GET",
+            roles(Role.APP, Role.CHECKPOINT, Role.REGION, Role.OPERATOR),
+            Body.DEFAULT,
+            "api.ServingHandler",
+            "/v1/status/{personId}"),
     /** Up to 100 statuses at once, each as a checkpoint or region sees it. */
-    STATUS_BATCH("POST", roles(Role.CHECKPOINT, Role.REGION, Role.OPERATOR), Body.DEFAULT,
-            "api.InteropHandler", "/v1/status:batch"),
+    STATUS_BATCH(
+            "POST",
+            roles(Role.CHECKPOINT, Role.REGION, Role.OPERATOR),
+            Body.DEFAULT,
+            "api.InteropHandler",
+            "/v1/status:batch"),
     /** Who looked this person up (the person's app asks). */
     AUDIT_OF_PERSON("GET", roles(Role.APP), Body.DEFAULT, "api.InteropHandler", "/v1/audit/me/{personId}"),
     /** Audit records by subject or by caller. */
@@ -32,14 +40,17 @@ public enum Route {
     /** Verify a code (text or JSON body); optionally record the checkpoint's venue scan. */
     VERIFY("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.CODE, "codes.VerifyHandler", "/v1/verify"),
     /** Verify a picture of a code. */
-    VERIFY_IMAGE("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.IMAGE, "codes.VerifyHandler",
-            "/v1/verify-image"),
+    VERIFY_IMAGE("POST", roles(Role.CHECKPOINT, Role.OPERATOR), Body.IMAGE, "codes.VerifyHandler", "/v1/verify-image"),
     /** A person's code as a QR image. */
-    CODE_QR("GET", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodeHandler",
-            "/v1/codes/{personId}/qr.png", "/v1/codes/{personId}/qr.svg"),
+    CODE_QR(
+            "GET",
+            roles(Role.APP, Role.OPERATOR),
+            Body.CODE,
+            "codes.CodeHandler",
+            "/v1/codes/{personId}/qr.png",
+            "/v1/codes/{personId}/qr.svg"),
     /** A person's current signed code. */
-    CODE("POST", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodeHandler",
-            "/v1/codes", "/v1/codes/{personId}"),
+    CODE("POST", roles(Role.APP, Role.OPERATOR), Body.CODE, "codes.CodeHandler", "/v1/codes", "/v1/codes/{personId}"),
     /** This region's trust list (its code-signing keys), with an ETag. */
     REGION_TRUST_LIST("GET", Access.ANY_ROLE, Body.DEFAULT, "codes.VerifyHandler", "/v1/trust-list.json"),
     /** A risk-person notice pushed by another region. */
@@ -49,8 +60,13 @@ public enum Route {
     /** The last good national trust list, for this region's checkpoints. */
     NATIONAL_TRUST_LIST("GET", Access.ANY_ROLE, Body.DEFAULT, "api.InteropHandler", "/v1/trust-list/national"),
     /** Request, approve, refuse or withdraw a manual override. */
-    OVERRIDES("POST", roles(Role.OPERATOR), Body.DEFAULT, "overrides.OverridesHandler",
-            "/v1/overrides", "/v1/overrides/{requestId}/{approve|refuse|withdraw}"),
+    OVERRIDES(
+            "POST",
+            roles(Role.OPERATOR),
+            Body.DEFAULT,
+            "overrides.OverridesHandler",
+            "/v1/overrides",
+            "/v1/overrides/{requestId}/{approve|refuse|withdraw}"),
     /** The person's page (it holds nothing until a credentialed call fills it). */
     PERSON_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/app", "/app/{personId}"),
     /** The checkpoint's page. */
@@ -74,11 +90,14 @@ public enum Route {
 
     /** The request attribute holding the route of a request, set by the first handler ({@link RequestLimits}). */
     public static final String ATTRIBUTE = Route.class.getName();
+
     private static final Route[] ALL = values();
 
     /** Who may call: no one needs credentials, any authenticated role, or the roles listed. */
     public enum Access {
-        OPEN, ANY_ROLE, ROLES
+        OPEN,
+        ANY_ROLE,
+        ROLES
     }
 
     /** The largest request body of a route. */
@@ -109,6 +128,7 @@ public enum Route {
     private final List<String> paths;
     /** Per path template: the text before the first {@code {}, and after the last {@code }} (null: exact). */
     private final String[] heads;
+
     private final String[] tails;
 
     Route(String method, Set<Role> roles, Body body, String handler, String... paths) {
@@ -163,9 +183,11 @@ public enum Route {
 
     boolean matches(String path) {
         for (int i = 0; i < heads.length; i++) {
-            if (tails[i] == null ? path.equals(heads[i])
-                    : path.length() >= heads[i].length() + tails[i].length() && path.startsWith(heads[i])
-                    && path.endsWith(tails[i])) {
+            if (tails[i] == null
+                    ? path.equals(heads[i])
+                    : path.length() >= heads[i].length() + tails[i].length()
+                            && path.startsWith(heads[i])
+                            && path.endsWith(tails[i])) {
                 return true;
             }
         }

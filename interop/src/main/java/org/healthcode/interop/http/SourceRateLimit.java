@@ -50,7 +50,10 @@ public final class SourceRateLimit extends Handler.Wrapper {
         }
         metrics.recordAccessRefused("rate_limited_address");
         response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(wait));
-        return JsonResponses.error(response, callback, ErrorReason.RATE_LIMITED,
+        return JsonResponses.error(
+                response,
+                callback,
+                ErrorReason.RATE_LIMITED,
                 "too many requests from this address; retry after " + wait + " s");
     }
 
@@ -66,7 +69,8 @@ public final class SourceRateLimit extends Handler.Wrapper {
     private static String addressOf(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 
     /** Tokens refill continuously at {@code rate} per second up to {@code rate}. */

@@ -30,6 +30,7 @@ public final class ServingMetrics {
     private volatile IntSupplier queued = () -> 0;
     /** Upper bounds (seconds) of the lookup latency histogram's buckets: the targets are p99 5 ms, p99.9 20 ms. */
     static final double[] LOOKUP_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
+
     private final LongAdder[] lookupBuckets = newAdders(LOOKUP_BUCKETS.length);
     private final LongAdder lookupCount = new LongAdder();
     private final LongAdder lookupNanos = new LongAdder();
@@ -156,79 +157,138 @@ public final class ServingMetrics {
         StringBuilder b = new StringBuilder(2048);
         b.append("# HELP healthcode_lookups_total Status lookups by result (found or an error code).\n");
         b.append("# TYPE healthcode_lookups_total counter\n");
-        lookups.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                b.append("healthcode_lookups_total{result=\"").append(e.getKey()).append("\"} ")
-                        .append(e.getValue().sum()).append('\n'));
+        lookups.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> b.append("healthcode_lookups_total{result=\"")
+                        .append(e.getKey())
+                        .append("\"} ")
+                        .append(e.getValue().sum())
+                        .append('\n'));
         b.append("# HELP healthcode_access_refused_total Requests refused by access control, by error code.\n");
         b.append("# TYPE healthcode_access_refused_total counter\n");
-        accessRefused.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                b.append("healthcode_access_refused_total{error=\"").append(e.getKey()).append("\"} ")
-                        .append(e.getValue().sum()).append('\n'));
-        b.append("# HELP healthcode_interop_total Cross-region events (trust-list refreshes, exchange pushes), by result.\n");
+        accessRefused.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> b.append("healthcode_access_refused_total{error=\"")
+                        .append(e.getKey())
+                        .append("\"} ")
+                        .append(e.getValue().sum())
+                        .append('\n'));
+        b.append(
+                "# HELP healthcode_interop_total Cross-region events (trust-list refreshes, exchange pushes), by result.\n");
         b.append("# TYPE healthcode_interop_total counter\n");
         interop.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String[] k = e.getKey().split("\0");
-            b.append("healthcode_interop_total{action=\"").append(k[0]).append("\",result=\"").append(k[1])
-                    .append("\"} ").append(e.getValue().sum()).append('\n');
+            b.append("healthcode_interop_total{action=\"")
+                    .append(k[0])
+                    .append("\",result=\"")
+                    .append(k[1])
+                    .append("\"} ")
+                    .append(e.getValue().sum())
+                    .append('\n');
         });
         b.append("# HELP healthcode_follower_up 1 while a follower (status view, audit log, exchange pusher, trust-list"
                 + " refresh) does its work, 0 while it retries after a failure.\n");
         b.append("# TYPE healthcode_follower_up gauge\n");
-        followers.values().forEach(f -> b.append("healthcode_follower_up{follower=\"").append(f.name()).append("\"} ")
-                .append(f.up() ? 1 : 0).append('\n'));
+        followers
+                .values()
+                .forEach(f -> b.append("healthcode_follower_up{follower=\"")
+                        .append(f.name())
+                        .append("\"} ")
+                        .append(f.up() ? 1 : 0)
+                        .append('\n'));
         b.append("# HELP healthcode_follower_failures_total Failed attempts of a follower (each is retried).\n");
         b.append("# TYPE healthcode_follower_failures_total counter\n");
-        followers.values().forEach(f -> b.append("healthcode_follower_failures_total{follower=\"").append(f.name())
-                .append("\"} ").append(f.failures()).append('\n'));
+        followers
+                .values()
+                .forEach(f -> b.append("healthcode_follower_failures_total{follower=\"")
+                        .append(f.name())
+                        .append("\"} ")
+                        .append(f.failures())
+                        .append('\n'));
         b.append("# HELP healthcode_lookup_duration_seconds Status lookups from arrival (admission queue included)"
                 + " until the response was written.\n");
         b.append("# TYPE healthcode_lookup_duration_seconds histogram\n");
         long cumulative = 0;
         for (int i = 0; i < LOOKUP_BUCKETS.length; i++) {
             cumulative += lookupBuckets[i].sum();
-            b.append("healthcode_lookup_duration_seconds_bucket{le=\"").append(LOOKUP_BUCKETS[i]).append("\"} ")
-                    .append(cumulative).append('\n');
+            b.append("healthcode_lookup_duration_seconds_bucket{le=\"")
+                    .append(LOOKUP_BUCKETS[i])
+                    .append("\"} ")
+                    .append(cumulative)
+                    .append('\n');
         }
         long count = lookupCount.sum();
-        b.append("healthcode_lookup_duration_seconds_bucket{le=\"+Inf\"} ").append(count).append('\n');
-        b.append("healthcode_lookup_duration_seconds_sum ").append(lookupNanos.sum() / 1e9).append('\n');
+        b.append("healthcode_lookup_duration_seconds_bucket{le=\"+Inf\"} ")
+                .append(count)
+                .append('\n');
+        b.append("healthcode_lookup_duration_seconds_sum ")
+                .append(lookupNanos.sum() / 1e9)
+                .append('\n');
         b.append("healthcode_lookup_duration_seconds_count ").append(count).append('\n');
-        gauge(b, "healthcode_status_consumer_lag_records",
-                "Committed status records not yet read into the view (-1: not measured yet).", consumerLag);
+        gauge(
+                b,
+                "healthcode_status_consumer_lag_records",
+                "Committed status records not yet read into the view (-1: not measured yet).",
+                consumerLag);
         b.append("# HELP healthcode_view_age_seconds How old the view a lookup path reads is: the time since it last"
                 + " held everything committed to its topic (status: /v1/status/{id}, /v1/status:batch).\n");
         b.append("# TYPE healthcode_view_age_seconds gauge\n");
-        b.append("healthcode_view_age_seconds{view=\"status\"} ").append(viewAgeMillis.getAsLong() / 1e3)
+        b.append("healthcode_view_age_seconds{view=\"status\"} ")
+                .append(viewAgeMillis.getAsLong() / 1e3)
                 .append('\n');
         b.append("# HELP healthcode_jvm_gc_collection_seconds_total Time the JVM's collectors spent collecting (for G1"
                 + " and the ZGC Pauses collector: stop-the-world pauses).\n");
         b.append("# TYPE healthcode_jvm_gc_collection_seconds_total counter\n");
-        for (java.lang.management.GarbageCollectorMXBean gc
-                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            b.append("healthcode_jvm_gc_collection_seconds_total{gc=\"").append(gc.getName()).append("\"} ")
-                    .append(Math.max(0, gc.getCollectionTime()) / 1e3).append('\n');
+        for (java.lang.management.GarbageCollectorMXBean gc :
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            b.append("healthcode_jvm_gc_collection_seconds_total{gc=\"")
+                    .append(gc.getName())
+                    .append("\"} ")
+                    .append(Math.max(0, gc.getCollectionTime()) / 1e3)
+                    .append('\n');
         }
         b.append("# HELP healthcode_jvm_gc_collections_total Collections by collector.\n");
         b.append("# TYPE healthcode_jvm_gc_collections_total counter\n");
-        for (java.lang.management.GarbageCollectorMXBean gc
-                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            b.append("healthcode_jvm_gc_collections_total{gc=\"").append(gc.getName()).append("\"} ")
-                    .append(Math.max(0, gc.getCollectionCount())).append('\n');
+        for (java.lang.management.GarbageCollectorMXBean gc :
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            b.append("healthcode_jvm_gc_collections_total{gc=\"")
+                    .append(gc.getName())
+                    .append("\"} ")
+                    .append(Math.max(0, gc.getCollectionCount()))
+                    .append('\n');
         }
-        gauge(b, "healthcode_status_consumer_up", "1 while the view follows the status topic.",
+        gauge(
+                b,
+                "healthcode_status_consumer_up",
+                "1 while the view follows the status topic.",
                 consumerUp.getAsBoolean() ? 1 : 0);
-        gauge(b, "healthcode_status_view_persons", "Persons in the status view (RocksDB estimate).",
+        gauge(
+                b,
+                "healthcode_status_view_persons",
+                "Persons in the status view (RocksDB estimate).",
                 viewPersons.getAsLong());
         gauge(b, "healthcode_http_in_flight_requests", "Status lookups being answered now.", inFlight.getAsInt());
         gauge(b, "healthcode_http_queued_requests", "Status lookups waiting for admission now.", queued.getAsInt());
         counter(b, "healthcode_status_records_read_total", "Status topic records read.", recordsRead.sum());
-        counter(b, "healthcode_status_records_applied_total", "Status records written to the view.",
+        counter(
+                b,
+                "healthcode_status_records_applied_total",
+                "Status records written to the view.",
                 recordsApplied.sum());
-        counter(b, "healthcode_status_records_stale_total",
-                "Status records ignored because the view already had a seq at least as high.", recordsStale.sum());
-        counter(b, "healthcode_status_records_deleted_total", "Tombstones applied (persons removed).",
+        counter(
+                b,
+                "healthcode_status_records_stale_total",
+                "Status records ignored because the view already had a seq at least as high.",
+                recordsStale.sum());
+        counter(
+                b,
+                "healthcode_status_records_deleted_total",
+                "Tombstones applied (persons removed).",
                 recordsDeleted.sum());
-        counter(b, "healthcode_status_records_malformed_total", "Status records without a key or not parseable.",
+        counter(
+                b,
+                "healthcode_status_records_malformed_total",
+                "Status records without a key or not parseable.",
                 recordsMalformed.sum());
         return b.toString();
     }

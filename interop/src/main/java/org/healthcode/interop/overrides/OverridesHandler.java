@@ -51,6 +51,7 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
     public static final String TOPIC = "overrides";
     /** Where under the data directory the signing key pair lives. */
     public static final String KEY_DIR = "override-key";
+
     static final String PREFIX = "/v1/overrides";
     private static final int MAX_BASIS = 2_000;
     private static final Pattern PERSON_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -64,8 +65,8 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
     private final String region;
     private final Clock clock;
 
-    public OverridesHandler(OverrideEvents events, KafkaProducer<byte[], byte[]> producer, String topic, String region,
-                            Clock clock) {
+    public OverridesHandler(
+            OverrideEvents events, KafkaProducer<byte[], byte[]> producer, String topic, String region, Clock clock) {
         this.events = events;
         this.producer = producer;
         this.topic = topic;
@@ -74,11 +75,19 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
     }
 
     /** The handler of a serving node: its key under {@code dataDir}, a producer to {@code prefix} {@link #TOPIC}. */
-    public static OverridesHandler open(Path dataDir, String bootstrapServers, KafkaClientSettings kafka,
-                                        String topicPrefix, String region, Clock clock) throws java.io.IOException {
+    public static OverridesHandler open(
+            Path dataDir,
+            String bootstrapServers,
+            KafkaClientSettings kafka,
+            String topicPrefix,
+            String region,
+            Clock clock)
+            throws java.io.IOException {
         Path keyDir = dataDir.resolve(KEY_DIR);
         var pair = OverrideSignatures.openOrCreate(keyDir);
-        LOG.info("override events are signed with the key in {}; give the job --override-key {}", keyDir,
+        LOG.info(
+                "override events are signed with the key in {}; give the job --override-key {}",
+                keyDir,
                 keyDir.resolve(OverrideSignatures.PUBLIC_KEY_FILE));
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -86,10 +95,14 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "healthcode-overrides");
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.with(p), new ByteArraySerializer(),
-                new ByteArraySerializer());
-        return new OverridesHandler(new OverrideEvents(new OverrideSignatures.Signer(pair.getPrivate()), region),
-                producer, topicPrefix + TOPIC, region, clock);
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(kafka.with(p), new ByteArraySerializer(), new ByteArraySerializer());
+        return new OverridesHandler(
+                new OverrideEvents(new OverrideSignatures.Signer(pair.getPrivate()), region),
+                producer,
+                topicPrefix + TOPIC,
+                region,
+                clock);
     }
 
     @Override
@@ -107,11 +120,15 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
             return JsonResponses.error(response, callback, ErrorReason.FORBIDDEN, "overrides need an operator");
         }
         if (region != null && !region.equals(caller.region())) {
-            return JsonResponses.error(response, callback, ErrorReason.WRONG_REGION,
+            return JsonResponses.error(
+                    response,
+                    callback,
+                    ErrorReason.WRONG_REGION,
                     "an operator of region " + caller.region() + " cannot act on region " + region + "'s overrides");
         }
         // read without holding a thread while the body arrives, at most the bound RequestLimits sets for the path
-        return RequestBodies.read(request, response, callback, bytes -> submit(path, caller, bytes, response, callback));
+        return RequestBodies.read(
+                request, response, callback, bytes -> submit(path, caller, bytes, response, callback));
     }
 
     /** Builds, signs and writes the override event the body asks for, and answers. */
@@ -129,12 +146,22 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
         try {
             if (path.equals(PREFIX)) {
                 requestId = "req-" + UUID.randomUUID();
-                event = events.request(eventId, now, personId(body), requestId, colour(body), basis(body),
-                        expiry(body, now), caller.name());
+                event = events.request(
+                        eventId,
+                        now,
+                        personId(body),
+                        requestId,
+                        colour(body),
+                        basis(body),
+                        expiry(body, now),
+                        caller.name());
             } else {
                 String[] parts = path.substring(PREFIX.length() + 1).split("/", -1);
                 if (parts.length != 2 || !REQUEST_ID.matcher(parts[0]).matches()) {
-                    return JsonResponses.error(response, callback, ErrorReason.NOT_FOUND,
+                    return JsonResponses.error(
+                            response,
+                            callback,
+                            ErrorReason.NOT_FOUND,
                             "expected /v1/overrides/{requestId}/approve|refuse|withdraw");
                 }
                 requestId = parts[0];
@@ -145,7 +172,10 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
                     default -> null;
                 };
                 if (event == null) {
-                    return JsonResponses.error(response, callback, ErrorReason.NOT_FOUND,
+                    return JsonResponses.error(
+                            response,
+                            callback,
+                            ErrorReason.NOT_FOUND,
                             "expected /v1/overrides/{requestId}/approve|refuse|withdraw");
                 }
             }
@@ -157,8 +187,8 @@ public final class OverridesHandler extends Handler.Abstract implements AutoClos
                     .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("override event {} of {} not written: {}", eventId, caller.name(), e.toString());
-            return JsonResponses.error(response, callback, ErrorReason.UNAVAILABLE,
-                    "the override could not be recorded; try again");
+            return JsonResponses.error(
+                    response, callback, ErrorReason.UNAVAILABLE, "the override could not be recorded; try again");
         }
         LOG.info("override {} {} by {} submitted as {}", requestId, event.getType(), caller.name(), eventId);
         ObjectNode out = JsonResponses.MAPPER.createObjectNode();

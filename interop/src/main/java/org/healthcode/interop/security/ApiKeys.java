@@ -75,7 +75,8 @@ public final class ApiKeys {
                 match = e;
             }
         }
-        return match == null ? Optional.empty()
+        return match == null
+                ? Optional.empty()
                 : Optional.of(new Caller(match.name(), match.role(), match.region(), Caller.Via.API_KEY));
     }
 
@@ -100,9 +101,14 @@ public final class ApiKeys {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
         boolean created = !Files.exists(file);
-        Files.writeString(file, (created ? "# name role region sha256(key): API keys accepted by the serving process\n" : "")
-                        + name + " " + role.wireName() + " " + region + " " + HexFormat.of().formatHex(sha256(key)) + "\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                file,
+                (created ? "# name role region sha256(key): API keys accepted by the serving process\n" : "") + name
+                        + " " + role.wireName() + " " + region + " "
+                        + HexFormat.of().formatHex(sha256(key)) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         if (created) {
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -6,7 +6,11 @@ package org.healthcode.interop.security;
  */
 public record Caller(String name, Role role, String region, Via via) {
     /** How the caller proved who it is. */
-    public enum Via { API_KEY, CLIENT_CERTIFICATE, DEV_OPEN }
+    public enum Via {
+        API_KEY,
+        CLIENT_CERTIFICATE,
+        DEV_OPEN
+    }
 
     /** The request attribute under which the authenticated caller travels to the handlers. */
     public static final String ATTRIBUTE = Caller.class.getName();

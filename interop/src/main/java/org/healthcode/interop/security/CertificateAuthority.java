@@ -70,11 +70,13 @@ public final class CertificateAuthority {
     private static final Duration LEAF_VALIDITY = Duration.ofDays(397);
     /** How long a CRL is current; {@code ./healthcode access crl} signs a fresh one with the same serials. */
     private static final Duration CRL_VALIDITY = Duration.ofDays(30);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What a certificate may be used for in TLS. */
     public enum Usage {
-        SERVER(KeyPurposeId.id_kp_serverAuth), CLIENT(KeyPurposeId.id_kp_clientAuth);
+        SERVER(KeyPurposeId.id_kp_serverAuth),
+        CLIENT(KeyPurposeId.id_kp_clientAuth);
 
         private final KeyPurposeId purpose;
 
@@ -101,7 +103,8 @@ public final class CertificateAuthority {
     }
 
     /** Opens the CA in {@code dir}, generating it (key, certificate, password) when missing. */
-    public static synchronized CertificateAuthority openOrCreate(Path dir) throws IOException, GeneralSecurityException {
+    public static synchronized CertificateAuthority openOrCreate(Path dir)
+            throws IOException, GeneralSecurityException {
         OwnerOnly.directory(dir);
         Path caFile = dir.resolve(CA_KEY_STORE);
         if (Files.exists(caFile)) {
@@ -110,8 +113,8 @@ public final class CertificateAuthority {
             try (InputStream in = Files.newInputStream(caFile)) {
                 ks.load(in, password);
             }
-            return new CertificateAuthority(dir, (PrivateKey) ks.getKey(CA_ALIAS, password),
-                    (X509Certificate) ks.getCertificate(CA_ALIAS));
+            return new CertificateAuthority(
+                    dir, (PrivateKey) ks.getKey(CA_ALIAS, password), (X509Certificate) ks.getCertificate(CA_ALIAS));
         }
         char[] password = randomPassword();
         if (System.getenv(PASSWORD_ENV) == null) {
@@ -122,8 +125,13 @@ public final class CertificateAuthority {
         KeyPair pair = ecKeyPair();
         X500Name name = new X500Name("CN=healthcode CA");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(CA_VALIDITY)),
+                name,
+                pair.getPublic());
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -170,24 +178,33 @@ public final class CertificateAuthority {
     public Issued issue(String name, Role role, String region, Usage usage, List<String> hosts, Path out)
             throws IOException, GeneralSecurityException {
         KeyPair pair = ecKeyPair();
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, region)
-                .addRDN(BCStyle.OU, role.wireName()).addRDN(BCStyle.CN, name).build();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, region)
+                .addRDN(BCStyle.OU, role.wireName())
+                .addRDN(BCStyle.CN, name)
+                .build();
         Instant now = Instant.now();
         BigInteger serial = serial();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-                X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), serial,
-                Date.from(now.minusSeconds(60)), Date.from(now.plus(LEAF_VALIDITY)), subject, pair.getPublic());
+                X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()),
+                serial,
+                Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(LEAF_VALIDITY)),
+                subject,
+                pair.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(usage.purpose));
         if (!hosts.isEmpty()) {
             List<GeneralName> names = new ArrayList<>();
             for (String h : hosts) {
-                names.add(isAddress(h) ? new GeneralName(GeneralName.iPAddress, h)
-                        : new GeneralName(GeneralName.dNSName, h));
+                names.add(
+                        isAddress(h)
+                                ? new GeneralName(GeneralName.iPAddress, h)
+                                : new GeneralName(GeneralName.dNSName, h));
             }
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(names.toArray(GeneralName[]::new)));
+            b.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
         }
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(signer(caKey)));
         char[] password = randomPassword();
@@ -206,8 +223,12 @@ public final class CertificateAuthority {
         Path list = dir.resolve("revoked");
         List<BigInteger> serials = revoked();
         if (!serials.contains(serial)) {
-            Files.writeString(list, serial.toString(16) + "\n", StandardCharsets.US_ASCII,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    list,
+                    serial.toString(16) + "\n",
+                    StandardCharsets.US_ASCII,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         }
         return writeCrl();
     }
@@ -215,8 +236,8 @@ public final class CertificateAuthority {
     /** Signs a fresh CRL of every revoked serial (a higher CRL number than any before) into {@code crl.pem}. */
     public synchronized Path writeCrl() throws IOException, GeneralSecurityException {
         Instant now = Instant.now();
-        X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()),
-                Date.from(now));
+        X509v2CRLBuilder b = new X509v2CRLBuilder(
+                X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), Date.from(now));
         b.setNextUpdate(Date.from(now.plus(CRL_VALIDITY)));
         for (BigInteger s : revoked()) {
             b.addCRLEntry(s, Date.from(now), CRLReason.keyCompromise);
@@ -241,8 +262,11 @@ public final class CertificateAuthority {
         if (!Files.exists(list)) {
             return List.of();
         }
-        return Files.readAllLines(list).stream().map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> new BigInteger(s.toLowerCase(Locale.ROOT), 16)).toList();
+        return Files.readAllLines(list).stream()
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .map(s -> new BigInteger(s.toLowerCase(Locale.ROOT), 16))
+                .toList();
     }
 
     public X509Certificate caCertificate() {

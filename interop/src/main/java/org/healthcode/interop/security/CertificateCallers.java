@@ -23,7 +23,7 @@ public final class CertificateCallers {
                     case "CN" -> cn = rdn.getValue().toString();
                     case "OU" -> ou = rdn.getValue().toString();
                     case "O" -> o = rdn.getValue().toString();
-                    default -> { }
+                    default -> {}
                 }
             }
         } catch (InvalidNameException e) {

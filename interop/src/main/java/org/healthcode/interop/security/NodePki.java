@@ -38,8 +38,12 @@ public final class NodePki {
     private final X509Certificate serverCertificate;
     private final Revocations revocations;
 
-    private NodePki(X509Certificate ca, SSLContext server, SSLContext client, X509Certificate serverCertificate,
-                    Revocations revocations) {
+    private NodePki(
+            X509Certificate ca,
+            SSLContext server,
+            SSLContext client,
+            X509Certificate serverCertificate,
+            Revocations revocations) {
         this.ca = ca;
         this.server = server;
         this.client = client;
@@ -69,9 +73,13 @@ public final class NodePki {
         }
         KeyStore serverStore = keyStore(dir.resolve(SERVER_KEY_STORE));
         KeyStore clientStore = keyStore(dir.resolve(CLIENT_KEY_STORE));
-        X509Certificate serverCert = (X509Certificate) serverStore.getCertificate(serverStore.aliases().nextElement());
-        return new NodePki(ca, context(serverStore, password(dir.resolve(SERVER_KEY_STORE)), ca, revocations),
-                context(clientStore, password(dir.resolve(CLIENT_KEY_STORE)), ca, revocations), serverCert,
+        X509Certificate serverCert = (X509Certificate)
+                serverStore.getCertificate(serverStore.aliases().nextElement());
+        return new NodePki(
+                ca,
+                context(serverStore, password(dir.resolve(SERVER_KEY_STORE)), ca, revocations),
+                context(clientStore, password(dir.resolve(CLIENT_KEY_STORE)), ca, revocations),
+                serverCert,
                 revocations);
     }
 
@@ -143,7 +151,9 @@ public final class NodePki {
     }
 
     private static char[] password(Path keyStore) throws IOException {
-        return Files.readString(keyStore.resolveSibling(keyStore.getFileName() + ".password")).strip().toCharArray();
+        return Files.readString(keyStore.resolveSibling(keyStore.getFileName() + ".password"))
+                .strip()
+                .toCharArray();
     }
 
     /** PKIX validation (chain to the CA, validity, key usage, extended key usage), then the revocation list. */
@@ -158,8 +168,8 @@ public final class NodePki {
 
         private void notRevoked(X509Certificate[] chain) throws CertificateException {
             if (chain.length > 0 && revocations.isRevoked(chain[0])) {
-                throw new CertificateException("certificate " + chain[0].getSerialNumber().toString(16)
-                        + " is revoked");
+                throw new CertificateException(
+                        "certificate " + chain[0].getSerialNumber().toString(16) + " is revoked");
             }
         }
 

@@ -21,8 +21,8 @@ final class Pem {
     }
 
     static X509Certificate readCertificate(byte[] pemOrDer) throws GeneralSecurityException {
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pemOrDer));
+        return (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pemOrDer));
     }
 
     static X509CRL readCrl(byte[] pemOrDer) throws GeneralSecurityException {
@@ -31,7 +31,8 @@ final class Pem {
 
     private static String block(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -64,8 +64,8 @@ public final class Revocations {
      */
     public synchronized boolean offer(X509CRL candidate) throws GeneralSecurityException {
         if (!candidate.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-            throw new GeneralSecurityException("CRL issued by " + candidate.getIssuerX500Principal()
-                    + ", not by this CA");
+            throw new GeneralSecurityException(
+                    "CRL issued by " + candidate.getIssuerX500Principal() + ", not by this CA");
         }
         candidate.verify(ca.getPublicKey());
         X509CRL held = crl.get();
@@ -73,8 +73,12 @@ public final class Revocations {
             return false;
         }
         crl.set(candidate);
-        LOG.info("certificate revocation list number {} in use: {} certificates revoked", number(candidate),
-                candidate.getRevokedCertificates() == null ? 0 : candidate.getRevokedCertificates().size());
+        LOG.info(
+                "certificate revocation list number {} in use: {} certificates revoked",
+                number(candidate),
+                candidate.getRevokedCertificates() == null
+                        ? 0
+                        : candidate.getRevokedCertificates().size());
         return true;
     }
 
@@ -88,7 +92,8 @@ public final class Revocations {
         if (ext == null) {
             return BigInteger.ZERO;
         }
-        return ASN1Integer.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getValue();
+        return ASN1Integer.getInstance(ASN1OctetString.getInstance(ext).getOctets())
+                .getValue();
     }
 
     private void checkFileAtMostEverySecond() {

@@ -21,12 +21,12 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.metrics.FollowerState;
 import org.healthcode.interop.metrics.ServingMetrics;
 import org.healthcode.interop.store.StatusView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.healthcode.ingest.kafka.KafkaClientSettings;
 
 /**
  * Keeps a {@link StatusView} up to date from the {@code status} topic, reading only committed transactions.
@@ -70,6 +70,7 @@ public final class StatusConsumer implements AutoCloseable {
     private volatile long currentAsOfNanos = -1;
     /** The topic's end offsets asked for at {@link #probeNanos}; null while no probe is pending. */
     private Map<TopicPartition, Long> probe;
+
     private long probeNanos = System.nanoTime() - FRESHNESS_PROBE.toNanos();
 
     public StatusConsumer(String bootstrapServers, String topic, StatusView view, ServingMetrics metrics) {
@@ -77,8 +78,8 @@ public final class StatusConsumer implements AutoCloseable {
     }
 
     /** As above, with the client settings of {@code --kafka-config}. */
-    public StatusConsumer(String bootstrapServers, KafkaClientSettings kafka, String topic, StatusView view,
-                          ServingMetrics metrics) {
+    public StatusConsumer(
+            String bootstrapServers, KafkaClientSettings kafka, String topic, StatusView view, ServingMetrics metrics) {
         this.topic = topic;
         this.view = view;
         this.metrics = metrics;
@@ -163,8 +164,11 @@ public final class StatusConsumer implements AutoCloseable {
                     }
                     Duration wait = backoff.next();
                     if (state.failing(e.toString())) {
-                        LOG.error("the status consumer cannot read {} ({}); retrying, the view answers what it"
-                                + " holds", topic, e.toString());
+                        LOG.error(
+                                "the status consumer cannot read {} ({}); retrying, the view answers what it"
+                                        + " holds",
+                                topic,
+                                e.toString());
                     }
                     // positions from the view again once Kafka answers: nothing skipped, nothing applied twice
                     consumer.assign(List.of());
@@ -225,7 +229,10 @@ public final class StatusConsumer implements AutoCloseable {
         if (!fromStart.isEmpty()) {
             consumer.seekToBeginning(fromStart);
         }
-        LOG.info("reading {} partitions of {} (resumed {} from stored positions)", all.size(), topic,
+        LOG.info(
+                "reading {} partitions of {} (resumed {} from stored positions)",
+                all.size(),
+                topic,
                 added.size() - fromStart.size());
         assigned.countDown();
     }

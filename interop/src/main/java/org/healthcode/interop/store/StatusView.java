@@ -70,9 +70,17 @@ public final class StatusView implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean open = true;
 
-    private StatusView(Path dir, DBOptions dbOptions, ColumnFamilyOptions statusOptions,
-                       ColumnFamilyOptions offsetsOptions, LRUCache blockCache, BloomFilter bloom, RocksDB db,
-                       ColumnFamilyHandle status, ColumnFamilyHandle offsets, ColumnFamilyHandle national) {
+    private StatusView(
+            Path dir,
+            DBOptions dbOptions,
+            ColumnFamilyOptions statusOptions,
+            ColumnFamilyOptions offsetsOptions,
+            LRUCache blockCache,
+            BloomFilter bloom,
+            RocksDB db,
+            ColumnFamilyHandle status,
+            ColumnFamilyHandle offsets,
+            ColumnFamilyHandle national) {
         this.dir = dir;
         this.dbOptions = dbOptions;
         this.statusOptions = statusOptions;
@@ -106,8 +114,17 @@ public final class StatusView implements AutoCloseable {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         handles.get(0).close(); // the default column family is unused but must be opened
-        return new StatusView(dir, dbOptions, statusOptions, offsetsOptions, cache, bloom, db, handles.get(1),
-                handles.get(2), handles.get(3));
+        return new StatusView(
+                dir,
+                dbOptions,
+                statusOptions,
+                offsetsOptions,
+                cache,
+                bloom,
+                db,
+                handles.get(1),
+                handles.get(2),
+                handles.get(3));
     }
 
     /** The stored status of a person, if any. */
@@ -205,7 +222,10 @@ public final class StatusView implements AutoCloseable {
                 applied++;
             }
             for (Map.Entry<TopicPartition, Long> e : nextOffsets.entrySet()) {
-                batch.put(offsets, offsetKey(e.getKey()), ByteBuffer.allocate(Long.BYTES).putLong(e.getValue()).array());
+                batch.put(
+                        offsets,
+                        offsetKey(e.getKey()),
+                        ByteBuffer.allocate(Long.BYTES).putLong(e.getValue()).array());
             }
             db.write(writeOptions, batch);
             return new ApplyResult(applied, stale, deleted, malformed);
@@ -236,7 +256,8 @@ public final class StatusView implements AutoCloseable {
                 if (!key.substring(0, sep).equals(topic)) {
                     break;
                 }
-                result.put(new TopicPartition(topic, Integer.parseInt(key.substring(sep + 1))),
+                result.put(
+                        new TopicPartition(topic, Integer.parseInt(key.substring(sep + 1))),
                         ByteBuffer.wrap(it.value()).getLong());
             }
             return result;

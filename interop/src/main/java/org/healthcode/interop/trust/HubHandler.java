@@ -12,12 +12,12 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.healthcode.codes.trust.TrustListException;
+import org.healthcode.interop.audit.AuditRecord;
+import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.http.ErrorReason;
 import org.healthcode.interop.http.JsonResponses;
 import org.healthcode.interop.http.RequestBodies;
 import org.healthcode.interop.http.Route;
-import org.healthcode.interop.audit.AuditRecord;
-import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.security.Caller;
 import org.healthcode.interop.security.Revocations;
 
@@ -48,8 +48,8 @@ public final class HubHandler extends Handler.Abstract {
         if (route != null && route.method().equals(request.getMethod())) {
             switch (route) {
                 case HEALTH -> {
-                    return JsonResponses.write(response, callback, 200, JsonResponses.JSON,
-                            "{\"status\":\"ok\",\"mode\":\"hub\"}");
+                    return JsonResponses.write(
+                            response, callback, 200, JsonResponses.JSON, "{\"status\":\"ok\",\"mode\":\"hub\"}");
                 }
                 case HUB_TRUST_LIST -> {
                     return trustList(request, response, callback);
@@ -65,7 +65,10 @@ public final class HubHandler extends Handler.Abstract {
                 }
             }
         }
-        return JsonResponses.error(response, callback, ErrorReason.NOT_FOUND,
+        return JsonResponses.error(
+                response,
+                callback,
+                ErrorReason.NOT_FOUND,
                 "hub: GET /v1/trust-list, GET /v1/trust-list/crl, POST /v1/trust-list/registrations, GET /health");
     }
 
@@ -108,8 +111,11 @@ public final class HubHandler extends Handler.Abstract {
 
     private boolean register(Request request, Response response, Callback callback) {
         Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
-        return RequestBodies.read(request, response, callback, body -> register(caller,
-                new String(body, StandardCharsets.UTF_8), response, callback));
+        return RequestBodies.read(
+                request,
+                response,
+                callback,
+                body -> register(caller, new String(body, StandardCharsets.UTF_8), response, callback));
     }
 
     private boolean register(Caller caller, String body, Response response, Callback callback) throws Exception {
@@ -118,17 +124,37 @@ public final class HubHandler extends Handler.Abstract {
             KeyRegistration r = KeyRegistration.parse(body);
             subject = r.trustList().region();
             hub.register(r, caller);
-            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.TRUST_REGISTER, subject, "accepted",
+            audit.record(AuditRecord.of(
+                    clock.instant(),
+                    caller,
+                    AuditRecord.TRUST_REGISTER,
+                    subject,
+                    "accepted",
                     "signed by " + r.signedBy() + (r.withdraw().isEmpty() ? "" : ", withdraws " + r.withdraw())));
-            return JsonResponses.write(response, callback, 200, JsonResponses.JSON,
-                    "{\"result\":\"accepted\",\"serial\":" + hub.current().bundle().serial() + "}");
+            return JsonResponses.write(
+                    response,
+                    callback,
+                    200,
+                    JsonResponses.JSON,
+                    "{\"result\":\"accepted\",\"serial\":"
+                            + hub.current().bundle().serial() + "}");
         } catch (TrustListException e) {
-            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.TRUST_REGISTER, subject,
-                    ErrorReason.MALFORMED_REQUEST.code(), e.getMessage()));
+            audit.record(AuditRecord.of(
+                    clock.instant(),
+                    caller,
+                    AuditRecord.TRUST_REGISTER,
+                    subject,
+                    ErrorReason.MALFORMED_REQUEST.code(),
+                    e.getMessage()));
             return JsonResponses.error(response, callback, ErrorReason.MALFORMED_REQUEST, e.getMessage());
         } catch (TrustHub.Rejected e) {
-            audit.record(AuditRecord.of(clock.instant(), caller, AuditRecord.TRUST_REGISTER, subject,
-                    ErrorReason.REGISTRATION_REJECTED.code(), e.getMessage()));
+            audit.record(AuditRecord.of(
+                    clock.instant(),
+                    caller,
+                    AuditRecord.TRUST_REGISTER,
+                    subject,
+                    ErrorReason.REGISTRATION_REJECTED.code(),
+                    e.getMessage()));
             return JsonResponses.error(response, callback, ErrorReason.REGISTRATION_REJECTED, e.getMessage());
         }
     }

@@ -43,12 +43,19 @@ public final class HubRegistrar {
      */
     public Answer register(TrustList list, List<String> withdraw, RegionKey signer, RegionCodes codes)
             throws IOException, InterruptedException {
-        TrustList kept = new TrustList(list.region(), list.issuedAt(), list.expiresAt(),
-                list.keys().stream().filter(k -> !withdraw.contains(k.kid())).toList(), java.util.Optional.empty());
+        TrustList kept = new TrustList(
+                list.region(),
+                list.issuedAt(),
+                list.expiresAt(),
+                list.keys().stream().filter(k -> !withdraw.contains(k.kid())).toList(),
+                java.util.Optional.empty());
         KeyRegistration r = KeyRegistration.sign(kept, withdraw, signer, codes.crypto());
-        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(hub.resolve("/v1/trust-list/registrations"))
-                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(r.toJson())).build(),
+        HttpResponse<String> resp = http.send(
+                HttpRequest.newBuilder(hub.resolve("/v1/trust-list/registrations"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(r.toJson()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Answer(resp.statusCode(), resp.body());
     }

@@ -23,8 +23,8 @@ import org.healthcode.codes.trust.TrustListJson;
  * <pre>{"format":"healthcode-key-registration","version":1,"trustList":{...},"withdraw":["kid",...],
  *  "signedBy":"kid","alg":"EdDSA","signature":"base64"}</pre>
  */
-public record KeyRegistration(TrustList trustList, List<String> withdraw, String signedBy, String alg,
-                              String signature) {
+public record KeyRegistration(
+        TrustList trustList, List<String> withdraw, String signedBy, String alg, String signature) {
     public static final String FORMAT = "healthcode-key-registration";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,10 +44,14 @@ public record KeyRegistration(TrustList trustList, List<String> withdraw, String
 
     /** A registration of {@code list} (hub signature stripped) withdrawing {@code withdraw}, signed with {@code signer}. */
     public static KeyRegistration sign(TrustList list, List<String> withdraw, RegionKey signer, CoseCrypto crypto) {
-        TrustList bare = new TrustList(list.region(), list.issuedAt(), list.expiresAt(), list.keys(),
-                java.util.Optional.empty());
+        TrustList bare = new TrustList(
+                list.region(), list.issuedAt(), list.expiresAt(), list.keys(), java.util.Optional.empty());
         byte[] sig = crypto.sign(signer.algorithm(), signer.privateKey(), signedBytes(bare, withdraw));
-        return new KeyRegistration(bare, withdraw, signer.kidBase64(), signer.algorithm().jsonName(),
+        return new KeyRegistration(
+                bare,
+                withdraw,
+                signer.kidBase64(),
+                signer.algorithm().jsonName(),
                 Base64.getEncoder().encodeToString(sig));
     }
 
@@ -76,8 +80,12 @@ public record KeyRegistration(TrustList trustList, List<String> withdraw, String
             }
             List<String> withdraw = new ArrayList<>();
             n.path("withdraw").forEach(k -> withdraw.add(k.asText()));
-            return new KeyRegistration(TrustListJson.read(JSON.writeValueAsString(n.path("trustList"))), withdraw,
-                    n.path("signedBy").asText(), n.path("alg").asText(), n.path("signature").asText());
+            return new KeyRegistration(
+                    TrustListJson.read(JSON.writeValueAsString(n.path("trustList"))),
+                    withdraw,
+                    n.path("signedBy").asText(),
+                    n.path("alg").asText(),
+                    n.path("signature").asText());
         } catch (IOException e) {
             throw new TrustListException("registration is not JSON: " + e.getMessage(), e);
         }

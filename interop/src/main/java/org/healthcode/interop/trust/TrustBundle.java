@@ -3,8 +3,8 @@ package org.healthcode.interop.trust;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -34,21 +34,28 @@ import org.healthcode.codes.trust.TrustListJson;
  * <p>Signed bytes: the document without {@code hubSignature}, object keys sorted, no whitespace (the same canonical
  * form code-issuer uses for one list).
  */
-public record TrustBundle(long serial, Instant issuedAt, Instant expiresAt, List<TrustList> lists,
-                          Optional<HubSignature> hubSignature) {
+public record TrustBundle(
+        long serial, Instant issuedAt, Instant expiresAt, List<TrustList> lists, Optional<HubSignature> hubSignature) {
     public static final String FORMAT = "healthcode-trust-bundle";
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+    private static final ObjectMapper CANONICAL =
+            JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
     public TrustBundle {
         lists = List.copyOf(lists);
     }
 
     /** Signs the bundle: each list with {@code HubSignatures}-compatible signatures, then the whole. */
-    public static TrustBundle sign(long serial, Instant issuedAt, Instant expiresAt, List<TrustList> lists,
-                                   PrivateKey key, PublicKey pub, CoseAlgorithm alg, CoseCrypto crypto) {
+    public static TrustBundle sign(
+            long serial,
+            Instant issuedAt,
+            Instant expiresAt,
+            List<TrustList> lists,
+            PrivateKey key,
+            PublicKey pub,
+            CoseAlgorithm alg,
+            CoseCrypto crypto) {
         List<TrustList> signed = new ArrayList<>();
         for (TrustList l : lists) {
             TrustList inner = new TrustList(l.region(), issuedAt, expiresAt, l.keys(), Optional.empty());
@@ -56,14 +63,21 @@ public record TrustBundle(long serial, Instant issuedAt, Instant expiresAt, List
         }
         TrustBundle unsigned = new TrustBundle(serial, issuedAt, expiresAt, signed, Optional.empty());
         byte[] sig = crypto.sign(alg, key, unsigned.signedBytes());
-        return new TrustBundle(serial, issuedAt, expiresAt, signed, Optional.of(new HubSignature(
-                Base64.getEncoder().encodeToString(KeyIds.ofPublicKey(pub)), alg.jsonName(),
-                Base64.getEncoder().encodeToString(sig))));
+        return new TrustBundle(
+                serial,
+                issuedAt,
+                expiresAt,
+                signed,
+                Optional.of(new HubSignature(
+                        Base64.getEncoder().encodeToString(KeyIds.ofPublicKey(pub)),
+                        alg.jsonName(),
+                        Base64.getEncoder().encodeToString(sig))));
     }
 
     /** Fails unless the outer signature verifies with {@code hubKey} (the inner ones are checked by TrustStore). */
     public void verify(PublicKey hubKey, CoseCrypto crypto) throws TrustListException {
-        HubSignature h = hubSignature.orElseThrow(() -> new TrustListException("trust bundle carries no hub signature"));
+        HubSignature h =
+                hubSignature.orElseThrow(() -> new TrustListException("trust bundle carries no hub signature"));
         CoseAlgorithm alg = CoseAlgorithm.byName(h.alg())
                 .orElseThrow(() -> new TrustListException("hub signature algorithm " + h.alg() + " unknown"));
         byte[] sig;
@@ -114,7 +128,9 @@ public record TrustBundle(long serial, Instant issuedAt, Instant expiresAt, List
                 throw new UncheckedIOException(e);
             }
         }
-        hubSignature.ifPresent(h -> root.putObject("hubSignature").put("kid", h.kid()).put("alg", h.alg())
+        hubSignature.ifPresent(h -> root.putObject("hubSignature")
+                .put("kid", h.kid())
+                .put("alg", h.alg())
                 .put("signature", h.signature()));
         return root;
     }
@@ -122,7 +138,9 @@ public record TrustBundle(long serial, Instant issuedAt, Instant expiresAt, List
     public static TrustBundle parse(String text) throws TrustListException {
         try {
             JsonNode root = JSON.readTree(text);
-            if (root == null || !FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
+            if (root == null
+                    || !FORMAT.equals(root.path("format").asText())
+                    || root.path("version").asInt() != VERSION) {
                 throw new TrustListException("not a " + FORMAT + " version " + VERSION);
             }
             List<TrustList> lists = new ArrayList<>();
@@ -130,10 +148,18 @@ public record TrustBundle(long serial, Instant issuedAt, Instant expiresAt, List
                 lists.add(TrustListJson.read(JSON.writeValueAsString(l)));
             }
             JsonNode h = root.get("hubSignature");
-            Optional<HubSignature> sig = h == null ? Optional.empty() : Optional.of(new HubSignature(
-                    h.path("kid").asText(), h.path("alg").asText(), h.path("signature").asText()));
-            return new TrustBundle(root.path("serial").asLong(), Instant.parse(root.path("issuedAt").asText()),
-                    Instant.parse(root.path("expiresAt").asText()), lists, sig);
+            Optional<HubSignature> sig = h == null
+                    ? Optional.empty()
+                    : Optional.of(new HubSignature(
+                            h.path("kid").asText(),
+                            h.path("alg").asText(),
+                            h.path("signature").asText()));
+            return new TrustBundle(
+                    root.path("serial").asLong(),
+                    Instant.parse(root.path("issuedAt").asText()),
+                    Instant.parse(root.path("expiresAt").asText()),
+                    lists,
+                    sig);
         } catch (IOException | java.time.DateTimeException e) {
             throw new TrustListException("trust bundle unreadable: " + e.getMessage(), e);
         }

@@ -84,10 +84,11 @@ public final class TrustHub {
     /** Opens the hub's registry in {@code dir}, generating the hub key there at first start. */
     public static TrustHub open(Path dir, Clock clock, Duration validity) throws IOException {
         Files.createDirectories(dir);
-        KeyRing ring = KeyRingStore.openOrCreateForDevelopment(dir, HUB_REGION, CoseAlgorithm.EDDSA, clock.instant(),
-                Duration.ofDays(3650));
+        KeyRing ring = KeyRingStore.openOrCreateForDevelopment(
+                dir, HUB_REGION, CoseAlgorithm.EDDSA, clock.instant(), Duration.ofDays(3650));
         TrustHub hub = new TrustHub(dir, clock, validity, ring.current());
-        Files.writeString(dir.resolve("hub-key.pub"),
+        Files.writeString(
+                dir.resolve("hub-key.pub"),
                 Base64.getEncoder().encodeToString(ring.current().publicKey().getEncoded()) + "\n");
         hub.load();
         return hub;
@@ -146,7 +147,8 @@ public final class TrustHub {
                 return k;
             }
         }
-        throw new Rejected("signing key " + r.signedBy() + " is not a registered key of " + r.trustList().region());
+        throw new Rejected("signing key " + r.signedBy() + " is not a registered key of "
+                + r.trustList().region());
     }
 
     void checkSignature(TrustListKey signer, KeyRegistration r) throws Rejected {
@@ -169,8 +171,9 @@ public final class TrustHub {
      */
     static void checkNewer(Entry known, KeyRegistration r) throws Rejected {
         if (!r.trustList().issuedAt().isAfter(known.list().issuedAt())) {
-            throw new Rejected("the registered list was issued at " + r.trustList().issuedAt()
-                    + ", not after the region's current one of " + known.list().issuedAt() + " (a replay?)");
+            throw new Rejected("the registered list was issued at "
+                    + r.trustList().issuedAt() + ", not after the region's current one of "
+                    + known.list().issuedAt() + " (a replay?)");
         }
     }
 
@@ -198,8 +201,15 @@ public final class TrustHub {
     }
 
     private void publish(Instant now) {
-        TrustBundle b = TrustBundle.sign(serial, now, now.plus(validity), new ArrayList<>(listsOf()), hubKey.privateKey(),
-                hubKey.publicKey(), hubKey.algorithm(), crypto);
+        TrustBundle b = TrustBundle.sign(
+                serial,
+                now,
+                now.plus(validity),
+                new ArrayList<>(listsOf()),
+                hubKey.privateKey(),
+                hubKey.publicKey(),
+                hubKey.algorithm(),
+                crypto);
         String json = b.toJson();
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
@@ -242,8 +252,12 @@ public final class TrustHub {
             Set<String> w = new HashSet<>();
             e.getValue().path("withdrawn").forEach(k -> w.add(k.asText()));
             try {
-                regions.put(e.getKey(), new Entry(TrustListJson.read(
-                        JSON.writeValueAsString(e.getValue().path("trustList"))), Set.copyOf(w)));
+                regions.put(
+                        e.getKey(),
+                        new Entry(
+                                TrustListJson.read(
+                                        JSON.writeValueAsString(e.getValue().path("trustList"))),
+                                Set.copyOf(w)));
             } catch (TrustListException ex) {
                 throw new IOException("registry.json: region " + e.getKey() + ": " + ex.getMessage(), ex);
             }

@@ -38,7 +38,12 @@ public final class TrustListClient {
     public record Current(TrustBundle bundle, TrustStore store, String etag) {}
 
     /** What one refresh did. */
-    public enum Outcome { UPDATED, NOT_MODIFIED, REJECTED, UNREACHABLE }
+    public enum Outcome {
+        UPDATED,
+        NOT_MODIFIED,
+        REJECTED,
+        UNREACHABLE
+    }
 
     private final URI url;
     private final HttpClient http;
@@ -49,8 +54,8 @@ public final class TrustListClient {
     private final Clock clock;
     private final AtomicReference<Current> current = new AtomicReference<>();
 
-    public TrustListClient(URI url, HttpClient http, PublicKey hubKey, CoseCrypto crypto, Path dir,
-                           Duration warnBefore, Clock clock) {
+    public TrustListClient(
+            URI url, HttpClient http, PublicKey hubKey, CoseCrypto crypto, Path dir, Duration warnBefore, Clock clock) {
         this.url = url;
         this.http = http;
         this.hubKey = hubKey;
@@ -82,7 +87,8 @@ public final class TrustListClient {
     public synchronized Outcome refresh() {
         Current held = current.get();
         try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder req =
+                    HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET();
             if (held != null && held.etag() != null) {
                 req.header("If-None-Match", held.etag());
             }
@@ -96,7 +102,8 @@ public final class TrustListClient {
                 warnIfExpiring();
                 return Outcome.UNREACHABLE;
             }
-            Current fresh = verify(resp.body(), resp.headers().firstValue("ETag").orElse(null));
+            Current fresh =
+                    verify(resp.body(), resp.headers().firstValue("ETag").orElse(null));
             if (held != null && fresh.bundle().serial() < held.bundle().serial()) {
                 throw new TrustListException("serial " + fresh.bundle().serial() + " is older than the one held, "
                         + held.bundle().serial());
@@ -133,8 +140,10 @@ public final class TrustListClient {
         if (c == null) {
             LOG.warn("no usable national trust list: codes of other regions cannot be verified");
         } else if (clock.instant().plus(warnBefore).isAfter(c.bundle().expiresAt())) {
-            LOG.warn("the national trust list (serial {}) expires at {}: refresh it before then",
-                    c.bundle().serial(), c.bundle().expiresAt());
+            LOG.warn(
+                    "the national trust list (serial {}) expires at {}: refresh it before then",
+                    c.bundle().serial(),
+                    c.bundle().expiresAt());
         }
     }
 
@@ -155,7 +164,10 @@ public final class TrustListClient {
         }
         try {
             current.set(verify(Files.readString(f), null));
-            LOG.info("national trust list serial {} loaded from {}", current.get().bundle().serial(), f);
+            LOG.info(
+                    "national trust list serial {} loaded from {}",
+                    current.get().bundle().serial(),
+                    f);
         } catch (IOException | TrustListException e) {
             LOG.warn("the trust list on disk ({}) is not usable: {}", f, e.getMessage());
         }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.healthcode.interop.StatusFixtures;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
@@ -55,21 +55,28 @@ class StatusLookupServiceTest {
     @Test
     void aLookupWhoseAuditRecordIsRefusedIsAnsweredUnavailableNotWithTheStatus() throws Exception {
         try (StatusView view = StatusView.open(dir.resolve("view"))) {
-            view.apply(List.of(new StatusView.Change("pa-alice", StatusFixtures
-                    .redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())), Map.of());
+            view.apply(
+                    List.of(new StatusView.Change(
+                            "pa-alice",
+                            StatusFixtures.redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM)
+                                    .toByteArray())),
+                    Map.of());
             SwitchableAudit audit = new SwitchableAudit();
             ServingMetrics metrics = new ServingMetrics();
-            StatusLookupService lookups = new StatusLookupService(view, audit, metrics,
-                    Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
+            StatusLookupService lookups = new StatusLookupService(
+                    view, audit, metrics, Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
 
             assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOf(LookupResult.Found.class);
-            assertThat(audit.taken).extracting(AuditRecord::subject, AuditRecord::result)
+            assertThat(audit.taken)
+                    .extracting(AuditRecord::subject, AuditRecord::result)
                     .containsExactly(tuple("pa-alice", "found"));
 
             audit.down.set(true);
             LookupResult refused = lookups.lookup(ALICE_APP, "pa-alice");
-            assertThat(refused).isInstanceOfSatisfying(LookupResult.Failed.class,
-                    f -> assertThat(f.reason()).isEqualTo(ErrorReason.UNAVAILABLE));
+            assertThat(refused)
+                    .isInstanceOfSatisfying(
+                            LookupResult.Failed.class,
+                            f -> assertThat(f.reason()).isEqualTo(ErrorReason.UNAVAILABLE));
             assertThat(audit.taken).hasSize(1);
             // a refusal under load is still answered (it reveals nothing), even without audit
             lookups.recordRefused(ErrorReason.OVERLOADED);
@@ -77,7 +84,8 @@ class StatusLookupServiceTest {
             audit.down.set(false);
             assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOf(LookupResult.Found.class);
             assertThat(audit.taken).extracting(AuditRecord::result).containsExactly("found", "found");
-            assertThat(metrics.render()).contains("healthcode_lookups_total{result=\"unavailable\"} 1")
+            assertThat(metrics.render())
+                    .contains("healthcode_lookups_total{result=\"unavailable\"} 1")
                     .contains("healthcode_lookups_total{result=\"found\"} 2")
                     .contains("healthcode_lookups_total{result=\"overloaded\"} 1");
         }
@@ -86,13 +94,16 @@ class StatusLookupServiceTest {
     @Test
     void anAsynchronousLookupIsAnsweredOnlyWhenItsAuditRecordIsDurable() throws Exception {
         try (StatusView view = StatusView.open(dir.resolve("view"))) {
-            view.apply(List.of(new StatusView.Change("pa-alice", StatusFixtures
-                    .redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())), Map.of());
+            view.apply(
+                    List.of(new StatusView.Change(
+                            "pa-alice",
+                            StatusFixtures.redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM)
+                                    .toByteArray())),
+                    Map.of());
             List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
             AuditSink slowBroker = new AuditSink() {
                 @Override
-                public void lookup(LookupAudit audit) {
-                }
+                public void lookup(LookupAudit audit) {}
 
                 @Override
                 public CompletableFuture<Void> recordAsync(AuditRecord audit) {
@@ -101,8 +112,8 @@ class StatusLookupServiceTest {
                     return ack;
                 }
             };
-            StatusLookupService lookups = new StatusLookupService(view, slowBroker, new ServingMetrics(),
-                    Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
+            StatusLookupService lookups = new StatusLookupService(
+                    view, slowBroker, new ServingMetrics(), Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
 
             CompletableFuture<LookupResult> acknowledged = lookups.lookupAsync(ALICE_APP, "pa-alice");
             CompletableFuture<LookupResult> refused = lookups.lookupAsync(ALICE_APP, "pa-alice");
@@ -112,30 +123,35 @@ class StatusLookupServiceTest {
             pending.get(0).complete(null);
             pending.get(1).completeExceptionally(new AuditUnavailableException("no ack", new RuntimeException()));
             assertThat(acknowledged.get()).isInstanceOf(LookupResult.Found.class);
-            assertThat(refused.get()).isInstanceOfSatisfying(LookupResult.Failed.class,
-                    f -> assertThat(f.reason()).isEqualTo(ErrorReason.UNAVAILABLE));
+            assertThat(refused.get())
+                    .isInstanceOfSatisfying(
+                            LookupResult.Failed.class,
+                            f -> assertThat(f.reason()).isEqualTo(ErrorReason.UNAVAILABLE));
         }
     }
 
     @Test
     void aViewOlderThanTheBoundAnswersViewStaleWithoutReadingOrAuditing() throws Exception {
         try (StatusView view = StatusView.open(dir.resolve("view"))) {
-            view.apply(List.of(new StatusView.Change("pa-alice", StatusFixtures
-                    .redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())), Map.of());
+            view.apply(
+                    List.of(new StatusView.Change(
+                            "pa-alice",
+                            StatusFixtures.redAfterPositiveTest("pa-alice", 1, StatusFixtures.MONDAY_9AM)
+                                    .toByteArray())),
+                    Map.of());
             SwitchableAudit audit = new SwitchableAudit();
             ServingMetrics metrics = new ServingMetrics();
-            StatusLookupService lookups = new StatusLookupService(view, audit, metrics,
-                    Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
+            StatusLookupService lookups = new StatusLookupService(
+                    view, audit, metrics, Clock.fixed(StatusFixtures.TUESDAY_9AM, ZoneOffset.UTC));
             AtomicLong ageMillis = new AtomicLong(4_000);
             lookups.requireFreshView(ageMillis::get, 5_000);
 
             assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOf(LookupResult.Found.class);
             ageMillis.set(5_001);
-            assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOfSatisfying(LookupResult.Failed.class,
-                    f -> {
-                        assertThat(f.reason()).isEqualTo(ErrorReason.VIEW_STALE);
-                        assertThat(f.message()).contains("5001 ms");
-                    });
+            assertThat(lookups.lookup(ALICE_APP, "pa-alice")).isInstanceOfSatisfying(LookupResult.Failed.class, f -> {
+                assertThat(f.reason()).isEqualTo(ErrorReason.VIEW_STALE);
+                assertThat(f.message()).contains("5001 ms");
+            });
             assertThat(audit.taken).hasSize(1);
             assertThat(metrics.render()).contains("healthcode_lookups_total{result=\"view_stale\"} 1");
         }
@@ -149,11 +165,14 @@ class StatusLookupServiceTest {
             StringBuilder id = new StringBuilder();
             int length = random.nextInt(70);
             for (int j = 0; j < length; j++) {
-                id.append(random.nextInt(10) < 8 ? (char) ('a' + random.nextInt(26))
-                        : alphabet.charAt(random.nextInt(alphabet.length())));
+                id.append(
+                        random.nextInt(10) < 8
+                                ? (char) ('a' + random.nextInt(26))
+                                : alphabet.charAt(random.nextInt(alphabet.length())));
             }
             String s = id.toString();
-            assertThat(PersonIds.isWellFormed(s)).as(s)
+            assertThat(PersonIds.isWellFormed(s))
+                    .as(s)
                     .isEqualTo(PersonIds.WELL_FORMED.matcher(s).matches());
         }
         assertThat(PersonIds.isWellFormed(null)).isFalse();

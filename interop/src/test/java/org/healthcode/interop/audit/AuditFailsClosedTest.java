@@ -64,28 +64,32 @@ class AuditFailsClosedTest {
         AtomicInteger next = new AtomicInteger();
         ServeConfig config = new ServeConfig(bootstrap, "status", dir.resolve("view"), "127.0.0.1", 0, 16);
         try (ServingNode node = ServingNode.start(config, AuditSink.DISCARD)) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             await().atMost(WAIT).until(() -> get(http, node.baseUri(), "alice").statusCode() == 200);
             for (int t = 0; t < 4; t++) {
-                Thread client = new Thread(() -> {
-                    while (phase.get() >= 0) {
-                        String id = "probe-" + next.incrementAndGet();
-                        int sentIn = phase.get();
-                        try {
-                            HttpResponse<String> r = get(http, node.baseUri(), id);
-                            probes.add(new Probe(id, sentIn, phase.get(), r.statusCode(), r.body()));
-                        } catch (Exception e) {
-                            probes.add(new Probe(id, sentIn, phase.get(), -1, e.toString()));
-                        }
-                    }
-                }, "lookup-client-" + t);
+                Thread client = new Thread(
+                        () -> {
+                            while (phase.get() >= 0) {
+                                String id = "probe-" + next.incrementAndGet();
+                                int sentIn = phase.get();
+                                try {
+                                    HttpResponse<String> r = get(http, node.baseUri(), id);
+                                    probes.add(new Probe(id, sentIn, phase.get(), r.statusCode(), r.body()));
+                                } catch (Exception e) {
+                                    probes.add(new Probe(id, sentIn, phase.get(), -1, e.toString()));
+                                }
+                            }
+                        },
+                        "lookup-client-" + t);
                 clients.add(client);
                 client.start();
             }
             await().atMost(WAIT).until(() -> answered(probes, UP) >= 50);
             broker.close();
             phase.set(DOWN);
-            await().atMost(WAIT).until(() -> probes.stream().filter(p -> p.sentIn() == DOWN).count() >= 12);
+            await().atMost(WAIT)
+                    .until(() -> probes.stream().filter(p -> p.sentIn() == DOWN).count() >= 12);
             phase.set(RESTARTING);
             broker = KafkaBroker.start(dir.resolve("broker"), port);
             phase.set(BACK);
@@ -101,17 +105,20 @@ class AuditFailsClosedTest {
                     assertThat(p.body()).as(p.toString()).containsAnyOf("\"unavailable\"", "\"overloaded\"");
                 }
             }
-            List<Probe> duringOutage = probes.stream().filter(p -> p.sentIn() == DOWN && p.answeredIn() == DOWN)
+            List<Probe> duringOutage = probes.stream()
+                    .filter(p -> p.sentIn() == DOWN && p.answeredIn() == DOWN)
                     .toList();
-            assertThat(duringOutage).isNotEmpty().allSatisfy(p -> assertThat(p.status()).as(p.toString())
-                    .isEqualTo(503));
+            assertThat(duringOutage)
+                    .isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.status()).as(p.toString()).isEqualTo(503));
 
             Set<String> answeredIds = new HashSet<>();
             probes.stream().filter(p -> p.status() == 404).forEach(p -> answeredIds.add(p.id()));
             Set<String> audited = new HashSet<>();
             try (KafkaConsumer<byte[], byte[]> consumer = auditReader(bootstrap)) {
                 List<TopicPartition> partitions = consumer.partitionsFor("audit").stream()
-                        .map(i -> new TopicPartition("audit", i.partition())).toList();
+                        .map(i -> new TopicPartition("audit", i.partition()))
+                        .toList();
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 await().atMost(WAIT).until(() -> {
@@ -129,12 +136,17 @@ class AuditFailsClosedTest {
     }
 
     private static long answered(List<Probe> probes, int phase) {
-        return probes.stream().filter(p -> p.sentIn() == phase && p.status() == 404).count();
+        return probes.stream()
+                .filter(p -> p.sentIn() == phase && p.status() == 404)
+                .count();
     }
 
     private static HttpResponse<String> get(HttpClient http, URI base, String id) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve("/v1/status/" + id)).timeout(Duration.ofSeconds(30))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/status/" + id))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void publishAlice(String bootstrap) throws Exception {
@@ -143,8 +155,12 @@ class AuditFailsClosedTest {
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>("status", "alice".getBytes(StandardCharsets.UTF_8),
-                    StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM).toByteArray())).get();
+            producer.send(new ProducerRecord<>(
+                            "status",
+                            "alice".getBytes(StandardCharsets.UTF_8),
+                            StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM)
+                                    .toByteArray()))
+                    .get();
         }
     }
 

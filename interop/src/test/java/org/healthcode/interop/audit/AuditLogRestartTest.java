@@ -26,12 +26,14 @@ class AuditLogRestartTest {
 
     @TempDir
     static Path dir;
+
     private static KafkaBroker broker;
 
     @BeforeAll
     static void startBroker() throws Exception {
         broker = KafkaBroker.start(dir.resolve("broker"), 0);
-        Topics.ensure(broker.bootstrapServers(), List.of(new org.apache.kafka.clients.admin.NewTopic("audit", 2, (short) 1)));
+        Topics.ensure(
+                broker.bootstrapServers(), List.of(new org.apache.kafka.clients.admin.NewTopic("audit", 2, (short) 1)));
     }
 
     @AfterAll
@@ -50,7 +52,9 @@ class AuditLogRestartTest {
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (AuditRecord r : records) {
-                producer.send(new ProducerRecord<>("audit", r.subject(), r.toJson().toString())).get();
+                producer.send(new ProducerRecord<>(
+                                "audit", r.subject(), r.toJson().toString()))
+                        .get();
             }
         }
     }
@@ -58,13 +62,15 @@ class AuditLogRestartTest {
     @Test
     void aPersonStillSeesWhoLookedThemUpAfterARestartAndOnlyNewRecordsAreReadAgain() throws Exception {
         Path index = dir.resolve("view").resolve("audit-index");
-        publish(lookup("region-310000", "310000", "pa-alice", MONDAY_9AM),
+        publish(
+                lookup("region-310000", "310000", "pa-alice", MONDAY_9AM),
                 lookup("gate-7", "440000", "pa-alice", MONDAY_9AM.plusSeconds(60)),
                 lookup("gate-7", "440000", "pa-bob", MONDAY_9AM.plusSeconds(120)));
         try (AuditLog log = new AuditLog(broker.bootstrapServers(), "audit", index)) {
             log.start();
             await().atMost(WAIT).until(() -> log.recordsRead() == 3);
-            assertThat(log.aboutSubject("pa-alice")).extracting(AuditRecord::caller)
+            assertThat(log.aboutSubject("pa-alice"))
+                    .extracting(AuditRecord::caller)
                     .containsExactly("region-310000", "gate-7");
         }
 
@@ -74,9 +80,11 @@ class AuditLogRestartTest {
             assertThat(restarted.aboutSubject("pa-alice")).hasSize(2);
             restarted.start();
             await().atMost(WAIT).until(() -> restarted.aboutSubject("pa-alice").size() == 3);
-            assertThat(restarted.aboutSubject("pa-alice")).extracting(AuditRecord::caller)
+            assertThat(restarted.aboutSubject("pa-alice"))
+                    .extracting(AuditRecord::caller)
                     .containsExactly("region-310000", "gate-7", "app-backend");
-            assertThat(restarted.byCaller("gate-7")).extracting(AuditRecord::subject)
+            assertThat(restarted.byCaller("gate-7"))
+                    .extracting(AuditRecord::subject)
                     .containsExactly("pa-alice", "pa-bob");
             assertThat(restarted.aboutSubject("pa-alice").get(0).callerRegion()).isEqualTo("310000");
             // it resumed from its stored positions: the three old records were not read again

@@ -15,12 +15,23 @@ class AuditRecordJsonTest {
 
     @Test
     void theJsonLineEqualsTheJacksonRenderingAndParsesBack() throws Exception {
-        for (Instant at : new Instant[] {Instant.parse("2026-11-27T03:26:18Z"),
-                Instant.parse("2026-11-27T03:26:18.120Z"), Instant.parse("2026-11-27T03:26:18.000123Z"),
-                Instant.parse("2026-11-27T03:26:18.000000007Z"), Instant.parse("1999-12-31T23:59:59.999999999Z"),
-                Instant.parse("2026-11-27T03:26:19.5Z")}) {
-            AuditRecord r = new AuditRecord(at, "dev-open", "app", "110000", AuditRecord.LOOKUP, "person-1",
-                    "found", "quote \" backslash \\ newline \n tab \t bell \u0007 non-ascii é");
+        for (Instant at : new Instant[] {
+            Instant.parse("2026-11-27T03:26:18Z"),
+            Instant.parse("2026-11-27T03:26:18.120Z"),
+            Instant.parse("2026-11-27T03:26:18.000123Z"),
+            Instant.parse("2026-11-27T03:26:18.000000007Z"),
+            Instant.parse("1999-12-31T23:59:59.999999999Z"),
+            Instant.parse("2026-11-27T03:26:19.5Z")
+        }) {
+            AuditRecord r = new AuditRecord(
+                    at,
+                    "dev-open",
+                    "app",
+                    "110000",
+                    AuditRecord.LOOKUP,
+                    "person-1",
+                    "found",
+                    "quote \" backslash \\ newline \n tab \t bell \u0007 non-ascii é");
             assertThat(JSON.readTree(r.toJsonLine())).isEqualTo(r.toJson());
             assertThat(AuditRecord.fromJson(JSON.readTree(r.toJsonLine()))).isEqualTo(r);
             assertThat(AuditRecord.fromJsonBytes(r.toJsonBytes())).isEqualTo(r);
@@ -31,26 +42,44 @@ class AuditRecordJsonTest {
             assertThat(keys.json()).isEqualTo(r.toJsonBytes());
             assertThat(new String(r.toJsonBytes(), StandardCharsets.UTF_8)).isEqualTo(r.toJsonLine());
         }
-        AuditRecord nulls = new AuditRecord(Instant.parse("2026-11-27T03:26:18.5Z"), "anonymous", null, null,
-                AuditRecord.LOOKUP, null, "overloaded", null);
+        AuditRecord nulls = new AuditRecord(
+                Instant.parse("2026-11-27T03:26:18.5Z"),
+                "anonymous",
+                null,
+                null,
+                AuditRecord.LOOKUP,
+                null,
+                "overloaded",
+                null);
         assertThat(JSON.readTree(nulls.toJsonLine())).isEqualTo(nulls.toJson());
         assertThat(AuditRecord.fromJsonBytes(nulls.toJsonBytes())).isEqualTo(nulls);
         assertThat(AuditIndex.Entry.of(nulls.toJsonBytes(), 0, 0).subject()).isNull();
         assertThatThrownBy(() -> AuditIndex.Entry.of("{\"subject\":\"x\"}".getBytes(StandardCharsets.UTF_8), 0, 0))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'at'");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("'at'");
     }
 
     @Test
     void theStreamingReaderSkipsUnknownFieldsAndRejectsRecordsWithoutAnInstant() throws Exception {
         byte[] later = ("{\"at\":\"2026-11-27T03:26:18Z\",\"caller\":\"gate-7\",\"extra\":{\"a\":[1,2]},"
-                + "\"action\":\"lookup\",\"subject\":\"pa-alice\",\"result\":\"found\",\"role\":null}")
+                        + "\"action\":\"lookup\",\"subject\":\"pa-alice\",\"result\":\"found\",\"role\":null}")
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(AuditRecord.fromJsonBytes(later)).isEqualTo(new AuditRecord(Instant.parse("2026-11-27T03:26:18Z"),
-                "gate-7", null, null, AuditRecord.LOOKUP, "pa-alice", "found", null));
+        assertThat(AuditRecord.fromJsonBytes(later))
+                .isEqualTo(new AuditRecord(
+                        Instant.parse("2026-11-27T03:26:18Z"),
+                        "gate-7",
+                        null,
+                        null,
+                        AuditRecord.LOOKUP,
+                        "pa-alice",
+                        "found",
+                        null));
         assertThatThrownBy(() -> AuditRecord.fromJsonBytes("{\"caller\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'at'");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("'at'");
         assertThatThrownBy(() -> AuditRecord.fromJsonBytes("{\"at\":\"yesterday\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("yesterday");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("yesterday");
         assertThatThrownBy(() -> AuditRecord.fromJsonBytes("[1]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(java.io.IOException.class);
     }
@@ -59,8 +88,16 @@ class AuditRecordJsonTest {
     void theJobsOverrideRecordReadsAsARecordOfTheAuditTrailItsOwnFieldsSkipped() throws Exception {
         byte[] line = Golden.OVERRIDE_AUDIT_LINE.getBytes(StandardCharsets.UTF_8);
         AuditRecord r = AuditRecord.fromJsonBytes(line);
-        assertThat(r).isEqualTo(new AuditRecord(Instant.parse("2022-04-05T03:00:00Z"), Golden.OVERRIDE_AUDIT_CALLER,
-                "operator", null, "approval", Golden.OVERRIDE_AUDIT_SUBJECT, "accepted", null));
+        assertThat(r)
+                .isEqualTo(new AuditRecord(
+                        Instant.parse("2022-04-05T03:00:00Z"),
+                        Golden.OVERRIDE_AUDIT_CALLER,
+                        "operator",
+                        null,
+                        "approval",
+                        Golden.OVERRIDE_AUDIT_SUBJECT,
+                        "accepted",
+                        null));
         AuditIndex.Entry keys = AuditIndex.Entry.of(line, 0, 7);
         assertThat(keys.subject()).isEqualTo(Golden.OVERRIDE_AUDIT_SUBJECT);
         assertThat(keys.caller()).isEqualTo(Golden.OVERRIDE_AUDIT_CALLER);

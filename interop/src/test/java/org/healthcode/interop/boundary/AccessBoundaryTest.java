@@ -57,6 +57,7 @@ class AccessBoundaryTest {
 
     @TempDir
     static Path dir;
+
     private static KafkaBroker broker;
     private static ServingNode node;
     private static TestCertificates certs;
@@ -64,7 +65,8 @@ class AccessBoundaryTest {
     private static String checkpointKey;
     private static String operatorKey;
     private static final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,16 +80,29 @@ class AccessBoundaryTest {
         certs = TestCertificates.in(dir);
         Path pki = certs.region(REGION, dir.resolve("pki"));
         InteropConfig access = InteropConfig.defaults()
-                .withAccess(keys, false, 0, pki, Map.of(Role.APP, 10_000, Role.CHECKPOINT, 50,
-                        Role.REGION, 1_000, Role.OPERATOR, 1_000, Role.HUB, 10))
+                .withAccess(
+                        keys,
+                        false,
+                        0,
+                        pki,
+                        Map.of(
+                                Role.APP,
+                                10_000,
+                                Role.CHECKPOINT,
+                                50,
+                                Role.REGION,
+                                1_000,
+                                Role.OPERATOR,
+                                1_000,
+                                Role.HUB,
+                                10))
                 .withHub(null, null, List.of(), Map.of("310000", URI.create("https://127.0.0.1:9")));
-        ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0,
-                1).withInterop(access)
+        ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0, 1)
+                .withInterop(access)
                 .withAdmission(new ServeConfig.Admission(0, 20, 16, 200).withMaxLookupsInFlight(1));
         AuditSink collect = new AuditSink() {
             @Override
-            public void lookup(LookupAudit audit) {
-            }
+            public void lookup(LookupAudit audit) {}
 
             @Override
             public void record(AuditRecord audit) {
@@ -95,7 +110,10 @@ class AccessBoundaryTest {
             }
         };
         node = ServingNode.start(serve, collect);
-        publish("status", "alice", StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM).toByteArray());
+        publish(
+                "status",
+                "alice",
+                StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM).toByteArray());
         await().atMost(WAIT).until(() -> get("/v1/status/alice", appKey).statusCode() == 200);
     }
 
@@ -107,12 +125,17 @@ class AccessBoundaryTest {
 
     @Test
     void anonymousRequestsAreRefusedAndCountedButNotAuditedOneByOne() throws Exception {
-        long before = audits.stream().filter(a -> AuditRecord.ACCESS.equals(a.action())).count();
+        long before = audits.stream()
+                .filter(a -> AuditRecord.ACCESS.equals(a.action()))
+                .count();
         for (int i = 0; i < 30; i++) {
             HttpResponse<String> r = get("/v1/status/alice", null);
             assertThat(r.statusCode()).isEqualTo(401);
         }
-        assertThat(audits.stream().filter(a -> AuditRecord.ACCESS.equals(a.action())).count()).isEqualTo(before);
+        assertThat(audits.stream()
+                        .filter(a -> AuditRecord.ACCESS.equals(a.action()))
+                        .count())
+                .isEqualTo(before);
         assertThat(node.metrics().accessRefused("unauthenticated")).isGreaterThanOrEqualTo(30);
     }
 
@@ -122,24 +145,27 @@ class AccessBoundaryTest {
         AtomicInteger limited = new AtomicInteger();
         List<Thread> flooders = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-            Thread flooder = new Thread(() -> {
-                while (flooding.get()) {
-                    try (Socket s = new Socket()) {
-                        s.bind(new InetSocketAddress("127.0.0.2", 0));
-                        s.connect(new InetSocketAddress("127.0.0.1", node.baseUri().getPort()));
-                        s.setSoTimeout(10_000);
+            Thread flooder = new Thread(
+                    () -> {
                         while (flooding.get()) {
-                            RawHttp.Answer a = RawHttp.exchange(s, "GET /v1/status/alice HTTP/1.1\r\nHost: x",
-                                    new byte[0]);
-                            if (a.status() == 429) {
-                                limited.incrementAndGet();
+                            try (Socket s = new Socket()) {
+                                s.bind(new InetSocketAddress("127.0.0.2", 0));
+                                s.connect(new InetSocketAddress(
+                                        "127.0.0.1", node.baseUri().getPort()));
+                                s.setSoTimeout(10_000);
+                                while (flooding.get()) {
+                                    RawHttp.Answer a = RawHttp.exchange(
+                                            s, "GET /v1/status/alice HTTP/1.1\r\nHost: x", new byte[0]);
+                                    if (a.status() == 429) {
+                                        limited.incrementAndGet();
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // the server closed the connection: open another
                             }
                         }
-                    } catch (IOException e) {
-                        // the server closed the connection: open another
-                    }
-                }
-            }, "flooder-" + t);
+                    },
+                    "flooder-" + t);
             flooders.add(flooder);
             flooder.start();
         }
@@ -184,12 +210,23 @@ class AccessBoundaryTest {
         records.add(new AuditRecord(t0, "stalker-9", "operator", REGION, AuditRecord.LOOKUP, "carol", "found", null)
                 .toJsonBytes());
         for (int i = 1; i <= 1500; i++) {
-            records.add(new AuditRecord(t0.plusSeconds(i), "flooder", "operator", REGION, AuditRecord.LOOKUP, "carol",
-                    "found", null).toJsonBytes());
+            records.add(new AuditRecord(
+                            t0.plusSeconds(i),
+                            "flooder",
+                            "operator",
+                            REGION,
+                            AuditRecord.LOOKUP,
+                            "carol",
+                            "found",
+                            null)
+                    .toJsonBytes());
         }
         publish("audit", "carol", records.toArray(new byte[0][]));
-        await().atMost(WAIT).until(() -> JSON.readTree(get("/v1/audit/me/carol", appKey).body()).path("records")
-                .size() == 1000);
+        await().atMost(WAIT)
+                .until(() -> JSON.readTree(get("/v1/audit/me/carol", appKey).body())
+                                .path("records")
+                                .size()
+                        == 1000);
         List<String> callers = new ArrayList<>();
         String next = null;
         int pages = 0;
@@ -210,20 +247,24 @@ class AccessBoundaryTest {
     void readingTheAuditIsItselfAudited() throws Exception {
         assertThat(get("/v1/audit/me/alice", appKey).statusCode()).isEqualTo(200);
         assertThat(get("/v1/audit?subject=alice", operatorKey).statusCode()).isEqualTo(200);
-        assertThat(audits).filteredOn(a -> AuditRecord.AUDIT_READ.equals(a.action()) && "alice".equals(a.subject()))
-                .extracting(AuditRecord::caller).contains("app-backend", "ops-1");
+        assertThat(audits)
+                .filteredOn(a -> AuditRecord.AUDIT_READ.equals(a.action()) && "alice".equals(a.subject()))
+                .extracting(AuditRecord::caller)
+                .contains("app-backend", "ops-1");
     }
 
     @Test
     void aRefusedOutboxRequestIsAuditedAndSaysNothingAGreenPersonDoesNotShareWithAnUnknownOne() throws Exception {
-        HttpResponse<String> green = post("/v1/exchange/outbox", operatorKey,
-                "{\"personId\":\"alice\",\"toRegion\":\"310000\"}");
-        HttpResponse<String> unknown = post("/v1/exchange/outbox", operatorKey,
-                "{\"personId\":\"zed\",\"toRegion\":\"310000\"}");
+        HttpResponse<String> green =
+                post("/v1/exchange/outbox", operatorKey, "{\"personId\":\"alice\",\"toRegion\":\"310000\"}");
+        HttpResponse<String> unknown =
+                post("/v1/exchange/outbox", operatorKey, "{\"personId\":\"zed\",\"toRegion\":\"310000\"}");
         assertThat(green.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(404);
         assertThat(green.body()).isEqualTo(unknown.body());
-        assertThat(audits).filteredOn(a -> AuditRecord.EXCHANGE_OUT.equals(a.action()))
-                .extracting(AuditRecord::subject).contains("alice", "zed");
+        assertThat(audits)
+                .filteredOn(a -> AuditRecord.EXCHANGE_OUT.equals(a.action()))
+                .extracting(AuditRecord::subject)
+                .contains("alice", "zed");
     }
 
     @Test
@@ -235,11 +276,16 @@ class AccessBoundaryTest {
             assertThat(lookup.body()).as(id).startsWith("{\"error\":\"malformed_person_id\"");
             assertThat(post("/v1/codes/" + id, appKey, "").statusCode()).as(id).isEqualTo(400);
             assertThat(get("/v1/audit/me/" + id, appKey).statusCode()).as(id).isEqualTo(400);
-            assertThat(get("/v1/audit?subject=" + id, operatorKey).statusCode()).as(id).isEqualTo(400);
+            assertThat(get("/v1/audit?subject=" + id, operatorKey).statusCode())
+                    .as(id)
+                    .isEqualTo(400);
         }
-        assertThat(post("/v1/status:batch", operatorKey, "{\"ids\":[\"" + raw.get(0) + "\"]}").statusCode())
+        assertThat(post("/v1/status:batch", operatorKey, "{\"ids\":[\"" + raw.get(0) + "\"]}")
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(audits).isNotEmpty().allSatisfy(a -> assertThat(a.toJsonLine()).doesNotContain(raw));
+        assertThat(audits)
+                .isNotEmpty()
+                .allSatisfy(a -> assertThat(a.toJsonLine()).doesNotContain(raw));
     }
 
     @Test
@@ -256,38 +302,57 @@ class AccessBoundaryTest {
         assertThat(owned).anyMatch(p -> p.getFileName().toString().endsWith(".p12"));
         for (Path p : owned) {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-                    java.nio.file.Files.getPosixFilePermissions(p))).as(p.toString()).endsWith("------");
+                            java.nio.file.Files.getPosixFilePermissions(p)))
+                    .as(p.toString())
+                    .endsWith("------");
         }
     }
 
     @Test
     void aNodeWithPlainHttpTurnedOffAnswersOnlyOverTls() throws Exception {
-        InteropConfig tlsOnly = InteropConfig.defaults().withAccess(dir.resolve("api-keys"), false, 0,
-                dir.resolve("pki"), InteropConfig.DEFAULT_RATES);
-        ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view-tls"), "127.0.0.1",
-                -1, 4).withInterop(tlsOnly);
+        InteropConfig tlsOnly = InteropConfig.defaults()
+                .withAccess(dir.resolve("api-keys"), false, 0, dir.resolve("pki"), InteropConfig.DEFAULT_RATES);
+        ServeConfig serve = new ServeConfig(
+                        broker.bootstrapServers(), "status", dir.resolve("view-tls"), "127.0.0.1", -1, 4)
+                .withInterop(tlsOnly);
         try (ServingNode tls = ServingNode.start(serve, AuditSink.DISCARD)) {
             assertThat(tls.baseUri().getScheme()).isEqualTo("https");
-            HttpClient app = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(certs.caller("app-tls", Role.APP, REGION)).build();
-            await().atMost(WAIT).until(() -> app.send(HttpRequest.newBuilder(tls.baseUri().resolve("/v1/status/alice"))
-                    .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            HttpClient app = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(certs.caller("app-tls", Role.APP, REGION))
+                    .build();
+            await().atMost(WAIT)
+                    .until(() -> app.send(
+                                            HttpRequest.newBuilder(tls.baseUri().resolve("/v1/status/alice"))
+                                                    .timeout(WAIT)
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
         }
     }
 
     private static HttpResponse<String> get(String path, String apiKey) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(node.baseUri().resolve(path)).timeout(WAIT);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(node.baseUri().resolve(path)).timeout(WAIT);
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);
         }
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(b.build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String apiKey, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(node.baseUri().resolve(path)).timeout(WAIT)
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(node.baseUri().resolve(path))
+                        .timeout(WAIT)
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void publish(String topic, String key, byte[]... values) throws Exception {

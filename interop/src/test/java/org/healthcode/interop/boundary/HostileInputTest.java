@@ -56,6 +56,7 @@ class HostileInputTest {
 
     @TempDir
     static Path dir;
+
     private static KafkaBroker broker;
     private static ServingNode node;
     private static HubNode hub;
@@ -63,13 +64,15 @@ class HostileInputTest {
     private static String checkpointKey;
     private static String operatorKey;
     private static String regionKey;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** An endpoint that takes a body, and the credential it needs. */
     private record Endpoint(String path, String apiKey) {}
 
     private static List<Endpoint> bodyEndpoints() {
-        return List.of(new Endpoint("/v1/status:batch", checkpointKey),
+        return List.of(
+                new Endpoint("/v1/status:batch", checkpointKey),
                 new Endpoint("/v1/exchange/risk-persons", regionKey),
                 new Endpoint("/v1/exchange/outbox", operatorKey),
                 new Endpoint("/v1/codes", operatorKey),
@@ -87,15 +90,19 @@ class HostileInputTest {
         operatorKey = ApiKeys.add(keys, "ops-1", Role.OPERATOR, REGION);
         regionKey = ApiKeys.add(keys, "region-310000", Role.REGION, "310000");
         // 8 HTTP threads (the least allowed): a handler that waits for a body on a thread would soon hold them all
-        ServeConfig serve = new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0,
-                16).withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null, Map.of(Role.APP, 0)))
+        ServeConfig serve = new ServeConfig(
+                        broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0, 16)
+                .withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null, Map.of(Role.APP, 0)))
                 .withAdmission(new ServeConfig.Admission(1024, 20, 8));
         node = ServingNode.start(serve, AuditSink.DISCARD);
         TestCertificates certs = TestCertificates.in(dir);
         Path pkiDir = certs.hub(dir.resolve("hub-pki"));
-        hub = HubNode.start(new ServeConfig(null, "status", dir.resolve("hub"), "127.0.0.1", 0, 16)
-                .withInterop(InteropConfig.defaults().withMode(InteropConfig.MODE_HUB)
-                        .withAccess(null, false, 0, pkiDir, InteropConfig.DEFAULT_RATES)), AuditSink.DISCARD);
+        hub = HubNode.start(
+                new ServeConfig(null, "status", dir.resolve("hub"), "127.0.0.1", 0, 16)
+                        .withInterop(InteropConfig.defaults()
+                                .withMode(InteropConfig.MODE_HUB)
+                                .withAccess(null, false, 0, pkiDir, InteropConfig.DEFAULT_RATES)),
+                AuditSink.DISCARD);
         regionTls = certs.caller("region-310000", Role.REGION, "310000");
 
         Properties p = new Properties();
@@ -104,8 +111,8 @@ class HostileInputTest {
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         StatusRecord alice = StatusFixtures.green("alice", 1, StatusFixtures.MONDAY_9AM);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>("status", "alice".getBytes(StandardCharsets.UTF_8),
-                    alice.toByteArray()));
+            producer.send(
+                    new ProducerRecord<>("status", "alice".getBytes(StandardCharsets.UTF_8), alice.toByteArray()));
         }
         await().atMost(WAIT).until(() -> lookup("alice").statusCode() == 200);
     }
@@ -127,17 +134,25 @@ class HostileInputTest {
     void aDeclaredLengthOverTheBoundIsAnswered413BeforeAnyOfTheBodyIsSent() throws Exception {
         for (Endpoint e : bodyEndpoints()) {
             try (Socket s = socket(node.baseUri())) {
-                RawHttp.Answer a = RawHttp.exchange(s, "POST " + e.path() + " HTTP/1.1\r\nHost: x\r\n"
-                        + "Authorization: Bearer " + e.apiKey() + "\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 60000000", new byte[0]);
+                RawHttp.Answer a = RawHttp.exchange(
+                        s,
+                        "POST " + e.path() + " HTTP/1.1\r\nHost: x\r\n"
+                                + "Authorization: Bearer " + e.apiKey() + "\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 60000000",
+                        new byte[0]);
                 assertThat(a.status()).as(e.path()).isEqualTo(413);
                 assertThat(a.body()).as(e.path()).startsWith("{\"error\":\"payload_too_large\"");
             }
         }
-        try (Socket s = regionTls.getSocketFactory().createSocket("127.0.0.1", hub.baseUri().getPort())) {
+        try (Socket s = regionTls
+                .getSocketFactory()
+                .createSocket("127.0.0.1", hub.baseUri().getPort())) {
             s.setSoTimeout((int) WAIT.toMillis());
-            RawHttp.Answer a = RawHttp.exchange(s, "POST /v1/trust-list/registrations HTTP/1.1\r\nHost: x\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 60000000", new byte[0]);
+            RawHttp.Answer a = RawHttp.exchange(
+                    s,
+                    "POST /v1/trust-list/registrations HTTP/1.1\r\nHost: x\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 60000000",
+                    new byte[0]);
             assertThat(a.status()).isEqualTo(413);
             assertThat(a.body()).startsWith("{\"error\":\"payload_too_large\"");
         }
@@ -149,16 +164,23 @@ class HostileInputTest {
         for (Endpoint e : bodyEndpoints()) {
             int size = e.path().equals("/v1/verify-image") ? 9 * 1024 * 1024 : 300 * 1024;
             try (Socket s = socket(node.baseUri())) {
-                RawHttp.Answer a = RawHttp.chunkedExchange(s, "POST " + e.path() + " HTTP/1.1\r\nHost: x\r\n"
-                        + "Authorization: Bearer " + e.apiKey() + "\r\nContent-Type: application/json", size);
+                RawHttp.Answer a = RawHttp.chunkedExchange(
+                        s,
+                        "POST " + e.path() + " HTTP/1.1\r\nHost: x\r\n" + "Authorization: Bearer " + e.apiKey()
+                                + "\r\nContent-Type: application/json",
+                        size);
                 assertThat(a.status()).as(e.path()).isEqualTo(413);
                 assertThat(a.body()).as(e.path()).startsWith("{\"error\":\"payload_too_large\"");
             }
         }
-        try (Socket s = regionTls.getSocketFactory().createSocket("127.0.0.1", hub.baseUri().getPort())) {
+        try (Socket s = regionTls
+                .getSocketFactory()
+                .createSocket("127.0.0.1", hub.baseUri().getPort())) {
             s.setSoTimeout((int) WAIT.toMillis());
-            RawHttp.Answer a = RawHttp.chunkedExchange(s, "POST /v1/trust-list/registrations HTTP/1.1\r\nHost: x\r\n"
-                    + "Content-Type: application/json", 300 * 1024);
+            RawHttp.Answer a = RawHttp.chunkedExchange(
+                    s,
+                    "POST /v1/trust-list/registrations HTTP/1.1\r\nHost: x\r\n" + "Content-Type: application/json",
+                    300 * 1024);
             assertThat(a.status()).isEqualTo(413);
         }
         assertThat(lookup("alice").statusCode()).isEqualTo(200);
@@ -169,7 +191,8 @@ class HostileInputTest {
         String nested = "{\"ids\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}";
         for (Endpoint e : bodyEndpoints()) {
             for (String body : List.of("{not json", "\u0000\u00ff\u00fe", nested)) {
-                HttpResponse<String> r = post(node.baseUri(), e.path(), e.apiKey(), body.getBytes(StandardCharsets.UTF_8));
+                HttpResponse<String> r =
+                        post(node.baseUri(), e.path(), e.apiKey(), body.getBytes(StandardCharsets.UTF_8));
                 assertThat(r.statusCode()).as(e.path()).isBetween(200, 499);
                 assertNoInternals(r.body());
                 if (r.statusCode() != 200) {
@@ -177,9 +200,15 @@ class HostileInputTest {
                 }
             }
         }
-        HttpClient hubHttp = HttpClient.newBuilder().sslContext(regionTls).version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> r = hubHttp.send(HttpRequest.newBuilder(hub.baseUri().resolve("/v1/trust-list/registrations"))
-                .timeout(WAIT).POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+        HttpClient hubHttp = HttpClient.newBuilder()
+                .sslContext(regionTls)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpResponse<String> r = hubHttp.send(
+                HttpRequest.newBuilder(hub.baseUri().resolve("/v1/trust-list/registrations"))
+                        .timeout(WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString("{not json"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(400);
         assertNoInternals(r.body());
@@ -200,9 +229,14 @@ class HostileInputTest {
     void aCodeThatInflatesPastItsBoundIsAVerdictNotAFailure() throws Exception {
         byte[] zeros = new byte[4 * 1024 * 1024];
         String code = CodePrefix.CURRENT + Base45.encode(Zlib.deflate(zeros));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.baseUri().resolve("/v1/verify")).timeout(WAIT)
-                .header("Authorization", "Bearer " + checkpointKey).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(code)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(node.baseUri().resolve("/v1/verify"))
+                        .timeout(WAIT)
+                        .header("Authorization", "Bearer " + checkpointKey)
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(code))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).doesNotContain("\"result\":\"valid\"");
         assertNoInternals(r.body());
@@ -217,30 +251,44 @@ class HostileInputTest {
             for (int i = 0; i < 16; i++) {
                 Endpoint e = bodyEndpoints().get(i % bodyEndpoints().size());
                 Socket s = socket(node.baseUri());
-                RawHttp.send(s, "POST " + e.path() + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + e.apiKey()
-                        + "\r\nContent-Type: application/json\r\nContent-Length: 4000", "{\"ids\":[".getBytes(
-                        StandardCharsets.US_ASCII));
+                RawHttp.send(
+                        s,
+                        "POST " + e.path() + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + e.apiKey()
+                                + "\r\nContent-Type: application/json\r\nContent-Length: 4000",
+                        "{\"ids\":[".getBytes(StandardCharsets.US_ASCII));
                 slow.add(s);
             }
-            trickle.scheduleAtFixedRate(() -> {
-                for (Socket s : slow) {
-                    try {
-                        s.getOutputStream().write(' ');
-                        s.getOutputStream().flush();
-                    } catch (IOException e) {
-                        // the server may close a connection: that frees it too
-                    }
-                }
-            }, 0, 500, TimeUnit.MILLISECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        for (Socket s : slow) {
+                            try {
+                                s.getOutputStream().write(' ');
+                                s.getOutputStream().flush();
+                            } catch (IOException e) {
+                                // the server may close a connection: that frees it too
+                            }
+                        }
+                    },
+                    0,
+                    500,
+                    TimeUnit.MILLISECONDS);
             // while every slow request is still sending, the node answers others
             for (int i = 0; i < 20; i++) {
                 assertThat(lookup("alice").statusCode()).isEqualTo(200);
             }
-            HttpResponse<String> batch = post(node.baseUri(), "/v1/status:batch", checkpointKey,
+            HttpResponse<String> batch = post(
+                    node.baseUri(),
+                    "/v1/status:batch",
+                    checkpointKey,
                     "{\"ids\":[\"alice\"]}".getBytes(StandardCharsets.UTF_8));
             assertThat(batch.statusCode()).isEqualTo(200);
-            assertThat(http.send(HttpRequest.newBuilder(node.baseUri().resolve("/health")).timeout(WAIT).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(node.baseUri().resolve("/health"))
+                                            .timeout(WAIT)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
         } finally {
             trickle.shutdownNow();
             for (Socket s : slow) {
@@ -258,15 +306,17 @@ class HostileInputTest {
             assertNoInternals(a.body());
         }
         try (Socket s = socket(node.baseUri())) {
-            RawHttp.Answer a = RawHttp.exchange(s, "GET /v1/status/alice HTTP/1.1\r\nHost: x\r\nX-Big: "
-                    + "a".repeat(64 * 1024), new byte[0]);
+            RawHttp.Answer a = RawHttp.exchange(
+                    s, "GET /v1/status/alice HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024), new byte[0]);
             assertThat(a.status()).isEqualTo(431);
             assertThat(a.body()).startsWith("{\"error\":\"headers_too_large\"");
             assertNoInternals(a.body());
         }
         try (Socket s = socket(node.baseUri())) {
-            RawHttp.Answer a = RawHttp.exchange(s, "GET /v1/status/alice HTTP/1.1\r\nHost: x\r\n"
-                    + "Transfer-Encoding: chunked\r\nContent-Length: 5", new byte[0]);
+            RawHttp.Answer a = RawHttp.exchange(
+                    s,
+                    "GET /v1/status/alice HTTP/1.1\r\nHost: x\r\n" + "Transfer-Encoding: chunked\r\nContent-Length: 5",
+                    new byte[0]);
             assertThat(a.status()).isEqualTo(400);
             assertThat(a.body()).startsWith("{\"error\":\"");
             assertNoInternals(a.body());
@@ -286,16 +336,25 @@ class HostileInputTest {
     }
 
     private static HttpResponse<String> lookup(String person) throws Exception {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(node.baseUri().resolve("/v1/status/" + person)).timeout(WAIT)
-                        .header("Authorization", "Bearer " + checkpointKey).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(node.baseUri().resolve("/v1/status/" + person))
+                                .timeout(WAIT)
+                                .header("Authorization", "Bearer " + checkpointKey)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(URI base, String path, String apiKey, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT)
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(WAIT)
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
-
 }

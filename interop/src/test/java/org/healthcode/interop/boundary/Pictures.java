@@ -31,8 +31,8 @@ final class Pictures {
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
         byte[] row = new byte[1 + (width + 7) / 8];
         java.util.Arrays.fill(row, 1, row.length, (byte) 0xff);
-        try (DeflaterOutputStream z = new DeflaterOutputStream(idat,
-                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION), 64 * 1024)) {
+        try (DeflaterOutputStream z = new DeflaterOutputStream(
+                idat, new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION), 64 * 1024)) {
             for (int y = 0; y < height; y++) {
                 z.write(row);
             }

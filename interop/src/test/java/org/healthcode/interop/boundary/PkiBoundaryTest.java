@@ -23,16 +23,16 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.healthcode.broker.KafkaBroker;
+import org.healthcode.broker.Topics;
 import org.healthcode.interop.HubNode;
-import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.TestCertificates;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.config.InteropConfig;
+import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.security.CertificateAuthority;
 import org.healthcode.interop.security.NodePki;
 import org.healthcode.interop.security.Role;
-import org.healthcode.broker.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +50,7 @@ class PkiBoundaryTest {
 
     @TempDir
     static Path dir;
+
     private static KafkaBroker broker;
     private static TestCertificates certs;
     private static Path hubPki;
@@ -64,14 +65,20 @@ class PkiBoundaryTest {
         certs = TestCertificates.in(dir);
         hubPki = certs.hub(dir.resolve("hub-pki"));
         regionPki = certs.region(REGION, dir.resolve("region-pki"));
-        hub = HubNode.start(new ServeConfig(null, "status", dir.resolve("hub"), "127.0.0.1", 0, 16)
-                .withInterop(InteropConfig.defaults().withMode(InteropConfig.MODE_HUB)
-                        .withAccess(null, false, 0, hubPki, InteropConfig.DEFAULT_RATES)), AuditSink.DISCARD);
-        InteropConfig options = InteropConfig.defaults().withRegion(REGION, "")
+        hub = HubNode.start(
+                new ServeConfig(null, "status", dir.resolve("hub"), "127.0.0.1", 0, 16)
+                        .withInterop(InteropConfig.defaults()
+                                .withMode(InteropConfig.MODE_HUB)
+                                .withAccess(null, false, 0, hubPki, InteropConfig.DEFAULT_RATES)),
+                AuditSink.DISCARD);
+        InteropConfig options = InteropConfig.defaults()
+                .withRegion(REGION, "")
                 .withAccess(null, false, 0, regionPki, InteropConfig.DEFAULT_RATES)
                 .withHub(hub.baseUri(), hub.hub().publicKeyFile(), List.of(), Map.of());
-        region = ServingNode.start(new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"),
-                "127.0.0.1", -1, 16).withInterop(options), AuditSink.DISCARD);
+        region = ServingNode.start(
+                new ServeConfig(broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", -1, 16)
+                        .withInterop(options),
+                AuditSink.DISCARD);
     }
 
     @AfterAll
@@ -90,8 +97,9 @@ class PkiBoundaryTest {
     @Test
     void aNodeServesMutualTlsWithItsOwnCertificatesAndTheCaCertificateButNeverTheCaKey() throws Exception {
         try (Stream<Path> files = Files.list(regionPki)) {
-            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("ca.crt",
-                    "server.p12", "server.p12.password", "client.p12", "client.p12.password");
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "ca.crt", "server.p12", "server.p12.password", "client.p12", "client.p12.password");
         }
         for (Path nodeDir : List.of(dir.resolve("view"), dir.resolve("hub"), regionPki, hubPki)) {
             try (Stream<Path> files = Files.walk(nodeDir)) {
@@ -103,7 +111,8 @@ class PkiBoundaryTest {
         assertThat(r.body()).contains("unknown_person");
         // a node pointed at the CA's own directory refuses to start rather than hold the key
         assertThatThrownBy(() -> NodePki.load(certs.ca().directory(), null))
-                .isInstanceOf(GeneralSecurityException.class).hasMessageContaining("CA's key");
+                .isInstanceOf(GeneralSecurityException.class)
+                .hasMessageContaining("CA's key");
     }
 
     @Test
@@ -113,15 +122,21 @@ class PkiBoundaryTest {
         CertificateAuthority.Issued callerCert = certs.issueCaller("gate-2", Role.CHECKPOINT, REGION);
         assertThat(handshake(certs.context(callerCert), nodeAsClient)).isInstanceOf(SSLException.class);
         // the same with a certificate issued for server use: the handshake completes (the check above can fail)
-        CertificateAuthority.Issued serverCert = certs.ca().issue("peer", Role.REGION, OTHER,
-                CertificateAuthority.Usage.SERVER, CertificateAuthority.loopbackHosts(),
-                dir.resolve("peer-server.p12"));
+        CertificateAuthority.Issued serverCert = certs.ca()
+                .issue(
+                        "peer",
+                        Role.REGION,
+                        OTHER,
+                        CertificateAuthority.Usage.SERVER,
+                        CertificateAuthority.loopbackHosts(),
+                        dir.resolve("peer-server.p12"));
         assertThat(handshake(certs.context(serverCert), nodeAsClient)).isNull();
 
         // a caller presenting the node's server certificate is refused; its client certificate is taken
-        SSLContext serverAsCaller = NodePki.callerContext(regionPki.resolve(NodePki.SERVER_KEY_STORE),
-                regionPki.resolve(CertificateAuthority.CA_CERT));
-        assertThatThrownBy(() -> get(client(serverAsCaller), "/v1/status/alice")).isInstanceOf(IOException.class);
+        SSLContext serverAsCaller = NodePki.callerContext(
+                regionPki.resolve(NodePki.SERVER_KEY_STORE), regionPki.resolve(CertificateAuthority.CA_CERT));
+        assertThatThrownBy(() -> get(client(serverAsCaller), "/v1/status/alice"))
+                .isInstanceOf(IOException.class);
         assertThat(get(client(nodeAsClient), "/v1/status/alice").statusCode()).isEqualTo(404);
     }
 
@@ -133,8 +148,8 @@ class PkiBoundaryTest {
             assertThat(r.statusCode()).as(path).isEqualTo(403);
             assertThat(r.body()).as(path).contains("wrong_region");
         }
-        HttpResponse<String> own = get(client(certs.caller("ops-li", Role.OPERATOR, REGION)),
-                "/v1/audit?caller=ops-li");
+        HttpResponse<String> own =
+                get(client(certs.caller("ops-li", Role.OPERATOR, REGION)), "/v1/audit?caller=ops-li");
         assertThat(own.statusCode()).isEqualTo(200);
     }
 
@@ -160,7 +175,8 @@ class PkiBoundaryTest {
         assertThatThrownBy(() -> get(client(certs.context(gate)), "/v1/status/alice"))
                 .isInstanceOf(IOException.class);
         // another certificate of the same caller name is not revoked
-        assertThat(get(client(certs.caller("gate-9", Role.CHECKPOINT, REGION)), "/v1/status/alice").statusCode())
+        assertThat(get(client(certs.caller("gate-9", Role.CHECKPOINT, REGION)), "/v1/status/alice")
+                        .statusCode())
                 .isEqualTo(404);
         // the region keeps the list for its next start
         assertThat(dir.resolve("view").resolve("trust").resolve("crl.pem")).exists();
@@ -168,7 +184,8 @@ class PkiBoundaryTest {
 
     /** A TLS server on a free port presenting {@code server}'s certificate; the client's failure, or null. */
     private static Exception handshake(SSLContext server, SSLContext client) throws Exception {
-        try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0)) {
+        try (SSLServerSocket listening =
+                (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0)) {
             CompletableFuture<Void> accepted = CompletableFuture.runAsync(() -> {
                 try (SSLSocket s = (SSLSocket) listening.accept()) {
                     s.startHandshake();
@@ -176,8 +193,8 @@ class PkiBoundaryTest {
                     // the client gave up: what the test looks at is the client's side
                 }
             });
-            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1",
-                    listening.getLocalPort())) {
+            try (SSLSocket s =
+                    (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", listening.getLocalPort())) {
                 s.setSoTimeout(10_000);
                 s.startHandshake();
                 return null;
@@ -190,12 +207,15 @@ class PkiBoundaryTest {
     }
 
     private static HttpClient client(SSLContext tls) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .build();
     }
 
     private static HttpResponse<String> get(HttpClient client, String path) throws Exception {
         URI base = region.baseUri();
-        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(base.resolve(path)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

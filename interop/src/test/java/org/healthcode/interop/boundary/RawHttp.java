@@ -30,23 +30,25 @@ final class RawHttp {
      */
     static Answer chunkedExchange(Socket socket, String head, int total) throws IOException {
         send(socket, head + "\r\nTransfer-Encoding: chunked", new byte[0]);
-        Thread writer = new Thread(() -> {
-            byte[] chunk = new byte[8192];
-            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
-            try {
-                OutputStream out = socket.getOutputStream();
-                for (int sent = 0; sent < total; sent += chunk.length) {
-                    out.write(size);
-                    out.write(chunk);
-                    out.write(crlf);
-                }
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (IOException e) {
-                // the server stopped reading: expected once it has answered
-            }
-        }, "chunked-writer");
+        Thread writer = new Thread(
+                () -> {
+                    byte[] chunk = new byte[8192];
+                    byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+                    try {
+                        OutputStream out = socket.getOutputStream();
+                        for (int sent = 0; sent < total; sent += chunk.length) {
+                            out.write(size);
+                            out.write(chunk);
+                            out.write(crlf);
+                        }
+                        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException e) {
+                        // the server stopped reading: expected once it has answered
+                    }
+                },
+                "chunked-writer");
         writer.setDaemon(true);
         writer.start();
         return read(socket.getInputStream());
@@ -70,7 +72,8 @@ final class RawHttp {
             }
             head.write(b);
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : 0;
+                    ? matched + 1
+                    : 0;
         }
         String headers = head.toString(StandardCharsets.ISO_8859_1);
         int status = Integer.parseInt(headers.substring(9, 12));

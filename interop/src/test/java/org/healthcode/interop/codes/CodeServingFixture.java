@@ -57,11 +57,17 @@ final class CodeServingFixture implements AutoCloseable {
     final String checkpointKey;
     /** An API key of role operator (ops-1): may verify, may not record scans. */
     final String operatorKey;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private CodeServingFixture(KafkaBroker broker, ServingNode node, KafkaProducer<byte[], byte[]> producer,
-                               String checkpointKey, String operatorKey) {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private CodeServingFixture(
+            KafkaBroker broker,
+            ServingNode node,
+            KafkaProducer<byte[], byte[]> producer,
+            String checkpointKey,
+            String operatorKey) {
         this.checkpointKey = checkpointKey;
         this.operatorKey = operatorKey;
         this.broker = broker;
@@ -78,7 +84,8 @@ final class CodeServingFixture implements AutoCloseable {
     static CodeServingFixture start(Path dir, Duration codeLifetime) throws Exception {
         KafkaBroker broker = KafkaBroker.start(dir.resolve("broker"), 0);
         try {
-            Topics.ensure(broker.bootstrapServers(),
+            Topics.ensure(
+                    broker.bootstrapServers(),
                     List.of(Topics.compacted(STATUS_TOPIC, 1), Topics.plain(VENUE_TOPIC, 1)));
             Properties p = new Properties();
             p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -86,21 +93,20 @@ final class CodeServingFixture implements AutoCloseable {
             p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
             List<AuditRecord> audits = new CopyOnWriteArrayList<>();
-            CodesServeConfig codes = new CodesServeConfig("440000", null, codeLifetime, null, VENUE_TOPIC,
-                    1000);
+            CodesServeConfig codes = new CodesServeConfig("440000", null, codeLifetime, null, VENUE_TOPIC, 1000);
             Path keys = dir.resolve("api-keys.txt");
             String checkpointKey = ApiKeys.add(keys, "gate-7", Role.CHECKPOINT, "440000");
             String operatorKey = ApiKeys.add(keys, "ops-1", Role.OPERATOR, "440000");
             // development mode: persons' pages without credentials act as role app, and a verification without
             // credentials as a checkpoint named by its parameter; the checkpoint gate-7 presents its key
-            ServeConfig serve = new ServeConfig(broker.bootstrapServers(), STATUS_TOPIC, dir.resolve("view"),
-                    "127.0.0.1", 0, 64).withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null,
-                    InteropConfig.DEFAULT_RATES));
+            ServeConfig serve = new ServeConfig(
+                            broker.bootstrapServers(), STATUS_TOPIC, dir.resolve("view"), "127.0.0.1", 0, 64)
+                    .withInterop(
+                            InteropConfig.defaults().withAccess(keys, true, -1, null, InteropConfig.DEFAULT_RATES));
             CodeServingFixture[] self = new CodeServingFixture[1];
             AuditSink sink = new AuditSink() {
                 @Override
-                public void lookup(LookupAudit audit) {
-                }
+                public void lookup(LookupAudit audit) {}
 
                 @Override
                 public void record(AuditRecord audit) {
@@ -132,8 +138,8 @@ final class CodeServingFixture implements AutoCloseable {
     /** Produces the statuses and waits until the view serves each of them at its seq. */
     void publish(StatusRecord... statuses) throws Exception {
         for (StatusRecord s : statuses) {
-            producer.send(new ProducerRecord<>(STATUS_TOPIC, s.getPersonId().getBytes(StandardCharsets.UTF_8),
-                    s.toByteArray()));
+            producer.send(new ProducerRecord<>(
+                    STATUS_TOPIC, s.getPersonId().getBytes(StandardCharsets.UTF_8), s.toByteArray()));
         }
         producer.flush();
         for (StatusRecord s : statuses) {
@@ -145,18 +151,24 @@ final class CodeServingFixture implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT).build(),
+        return http.send(
+                HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     HttpResponse<byte[]> getBytes(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT).build(),
+        return http.send(
+                HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT)
-                        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(base().resolve(path))
+                        .timeout(WAIT)
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -167,9 +179,13 @@ final class CodeServingFixture implements AutoCloseable {
     /** A POST by the checkpoint gate-7 (its API key as bearer token). */
     HttpResponse<String> postAsCheckpoint(String path, String contentType, byte[] body)
             throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT)
-                        .header("Content-Type", contentType).header("Authorization", "Bearer " + checkpointKey)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(base().resolve(path))
+                        .timeout(WAIT)
+                        .header("Content-Type", contentType)
+                        .header("Authorization", "Bearer " + checkpointKey)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -181,9 +197,13 @@ final class CodeServingFixture implements AutoCloseable {
     /** A POST with {@code apiKey} as bearer token. */
     HttpResponse<String> postWithKey(String apiKey, String path, String contentType, String body)
             throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base().resolve(path)).timeout(WAIT)
-                        .header("Content-Type", contentType).header("Authorization", "Bearer " + apiKey)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(base().resolve(path))
+                        .timeout(WAIT)
+                        .header("Content-Type", contentType)
+                        .header("Authorization", "Bearer " + apiKey)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

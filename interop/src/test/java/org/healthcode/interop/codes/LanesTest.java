@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LanesTest {
     /** The picture lane: 2 threads and 4 places in its queue ({@code VerifyHandler}). */
     private static final int PICTURES_ADMITTED = 2 + 4;
+
     private static final int FLOOD = 20;
 
     @TempDir
@@ -38,19 +39,26 @@ class LanesTest {
 
             CountDownLatch release = new CountDownLatch(1);
             serving.holdVerifications = release;
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<HttpResponse<String>>> pictures = new ArrayList<>();
             try {
                 for (int i = 0; i < FLOOD; i++) {
-                    pictures.add(http.sendAsync(HttpRequest.newBuilder(serving.base().resolve("/v1/verify-image"))
-                            .timeout(CodeServingFixture.WAIT).header("Content-Type", "image/png")
-                            .header("Authorization", "Bearer " + serving.checkpointKey)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(picture)).build(),
+                    pictures.add(http.sendAsync(
+                            HttpRequest.newBuilder(serving.base().resolve("/v1/verify-image"))
+                                    .timeout(CodeServingFixture.WAIT)
+                                    .header("Content-Type", "image/png")
+                                    .header("Authorization", "Bearer " + serving.checkpointKey)
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(picture))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString()));
                 }
                 // both picture threads are held; the queue fills; every picture beyond is refused at once
-                await().atMost(CodeServingFixture.WAIT).until(() -> pictures.stream()
-                        .filter(f -> f.isDone() && f.join().statusCode() == 503).count() == FLOOD - PICTURES_ADMITTED);
+                await().atMost(CodeServingFixture.WAIT)
+                        .until(() -> pictures.stream()
+                                        .filter(f -> f.isDone() && f.join().statusCode() == 503)
+                                        .count()
+                                == FLOOD - PICTURES_ADMITTED);
                 // the two pictures being read reach their verification and wait there, holding the lane's threads
                 await().atMost(CodeServingFixture.WAIT).until(() -> serving.verificationsHeld.get() == 2);
                 for (CompletableFuture<HttpResponse<String>> f : pictures) {

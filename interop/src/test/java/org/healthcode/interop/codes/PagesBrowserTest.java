@@ -48,29 +48,43 @@ class PagesBrowserTest {
 
     @TempDir
     static Path dir;
+
     private static CodeServingFixture serving;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        Path chromedriver = onPath("chromedriver").orElseThrow(() -> new AssertionError(
-                "chromedriver is not on PATH: install the Debian packages chromium and chromium-driver "
-                        + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
-        Path chromium = onPath("chromium", "chromium-browser", "google-chrome").orElseThrow(() -> new AssertionError(
-                "chromium is not on PATH: install the Debian packages chromium and chromium-driver "
-                        + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
+        Path chromedriver = onPath("chromedriver")
+                .orElseThrow(
+                        () -> new AssertionError(
+                                "chromedriver is not on PATH: install the Debian packages chromium and chromium-driver "
+                                        + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
+        Path chromium = onPath("chromium", "chromium-browser", "google-chrome")
+                .orElseThrow(
+                        () -> new AssertionError(
+                                "chromium is not on PATH: install the Debian packages chromium and chromium-driver "
+                                        + "(apt-get install -y chromium chromium-driver; ./healthcode test does this when root)"));
         serving = CodeServingFixture.start(dir, CODE_LIFETIME);
         serving.publish(redAfterPositiveTest("rose", 1, TUESDAY_9AM), green("gus", 1, MONDAY_9AM));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         // the flags Chromium needs on a closed-network CI machine run as root (see the machine notes)
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")),
                 "--window-size=600,1100");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         Files.createDirectories(SCREENSHOTS);
     }
@@ -97,8 +111,8 @@ class PagesBrowserTest {
         assertThat(browser.findElement(By.id("since")).getText()).startsWith("Red since ");
         assertThat(browser.findElement(By.id("countdown")).getText()).matches("Code valid for 0:[0-3]\\d");
         WebElement reason = browser.findElement(By.cssSelector("#reasons li[data-reason=positive_test]"));
-        assertThat(reason.getText()).contains("One of your tests was positive.",
-                "two negative tests at least 24 h apart");
+        assertThat(reason.getText())
+                .contains("One of your tests was positive.", "two negative tests at least 24 h apart");
         screenshot("person-red.png");
 
         browser.get(serving.base().resolve("/app/?id=gus").toString());
@@ -120,14 +134,20 @@ class PagesBrowserTest {
         waitForReady();
         String shown = shownCode();
         Instant shownExpires = Instant.parse(JSON.readTree(serving.postAsCheckpoint("/v1/verify", "text/plain", shown)
-                .body()).path("payload").path("exp").asText());
+                        .body())
+                .path("payload")
+                .path("exp")
+                .asText());
 
         new WebDriverWait(browser, CODE_LIFETIME.plusSeconds(10)).until(d -> !shown.equals(shownCode()));
         Instant replacedAt = Instant.now();
         assertThat(replacedAt).isBefore(shownExpires);
         String fresh = shownCode();
-        assertThat(JSON.readTree(serving.postAsCheckpoint("/v1/verify", "text/plain", fresh).body())
-                .path("result").asText()).isEqualTo("valid");
+        assertThat(JSON.readTree(serving.postAsCheckpoint("/v1/verify", "text/plain", fresh)
+                                .body())
+                        .path("result")
+                        .asText())
+                .isEqualTo("valid");
         assertThat(browser.findElement(By.id("countdown")).getText()).matches("Code valid for 0:[1-3]\\d");
         assertQrLoaded();
         screenshot("person-green-refreshed.png");
@@ -135,7 +155,10 @@ class PagesBrowserTest {
 
     @Test
     void theCheckpointPageShowsALargeColouredVerdictForValidTamperedAndPhotographedCodes() throws Exception {
-        String code = JSON.readTree(serving.post("/v1/codes/gus", "text/plain", "").body()).path("code").asText();
+        String code = JSON.readTree(
+                        serving.post("/v1/codes/gus", "text/plain", "").body())
+                .path("code")
+                .asText();
         browser.get(serving.base().resolve("/checkpoint").toString());
         WebElement key = browser.findElement(By.id("apikey"));
         key.sendKeys(serving.checkpointKey);
@@ -188,8 +211,10 @@ class PagesBrowserTest {
             });
         } catch (TimeoutException e) {
             screenshot("failed-waiting-for-" + result + ".png");
-            throw new AssertionError("no '" + result + "' verdict shown; the verdict box is "
-                    + browser.findElement(By.id("verdict")).getAttribute("outerHTML"), e);
+            throw new AssertionError(
+                    "no '" + result + "' verdict shown; the verdict box is "
+                            + browser.findElement(By.id("verdict")).getAttribute("outerHTML"),
+                    e);
         }
     }
 
@@ -206,8 +231,8 @@ class PagesBrowserTest {
     }
 
     private static void assertQrLoaded() {
-        new WebDriverWait(browser, WAIT).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
-                "const i = document.getElementById('qr'); return i.complete && i.naturalWidth > 0;"));
+        new WebDriverWait(browser, WAIT).until(d -> (Boolean) ((JavascriptExecutor) d)
+                .executeScript("const i = document.getElementById('qr'); return i.complete && i.naturalWidth > 0;"));
         assertThat(browser.findElement(By.id("qr")).getSize().getWidth()).isGreaterThan(150);
     }
 

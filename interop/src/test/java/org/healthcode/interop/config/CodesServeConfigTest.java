@@ -10,13 +10,28 @@ import org.junit.jupiter.api.Test;
 class CodesServeConfigTest {
     @Test
     void readsItsOptionsBesideTheOthersWithTheSharedRegion() {
-        ServeConfig.Parsed p = ServeConfig.parse("--bootstrap-servers", "k:9092", "--region=310000",
-                "--code-lifetime-seconds", "120", "--venue-topic", "none", "--dsc", "dsc.txt", "--http-port", "0",
-                "--key-dir", "keys", "--data-dir", "view");
+        ServeConfig.Parsed p = ServeConfig.parse(
+                "--bootstrap-servers",
+                "k:9092",
+                "--region=310000",
+                "--code-lifetime-seconds",
+                "120",
+                "--venue-topic",
+                "none",
+                "--dsc",
+                "dsc.txt",
+                "--http-port",
+                "0",
+                "--key-dir",
+                "keys",
+                "--data-dir",
+                "view");
         assertThat(p.problems()).isEmpty();
         assertThat(p.config().validate()).isEmpty();
         CodesServeConfig c = p.config().codes();
-        assertThat(c.region()).isEqualTo("310000").isEqualTo(p.config().interop().region());
+        assertThat(c.region())
+                .isEqualTo("310000")
+                .isEqualTo(p.config().interop().region());
         assertThat(c.codeLifetime()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.scanFeedback()).isFalse();
         assertThat(c.dscFile()).isEqualTo(Path.of("dsc.txt"));
@@ -38,10 +53,19 @@ class CodesServeConfigTest {
 
     @Test
     void reportsEveryProblemAtOnce() {
-        ServeConfig.Parsed p = ServeConfig.parse("--region", "44", "--code-lifetime-seconds", "5",
-                "--venue-topic", "bad topic", "--max-cached-codes", "x");
+        ServeConfig.Parsed p = ServeConfig.parse(
+                "--region",
+                "44",
+                "--code-lifetime-seconds",
+                "5",
+                "--venue-topic",
+                "bad topic",
+                "--max-cached-codes",
+                "x");
         assertThat(p.problems()).containsExactly("--max-cached-codes: not a whole number: x");
-        assertThat(p.config().codes().validate()).hasSize(3).anySatisfy(m -> assertThat(m).startsWith("--region"))
+        assertThat(p.config().codes().validate())
+                .hasSize(3)
+                .anySatisfy(m -> assertThat(m).startsWith("--region"))
                 .anySatisfy(m -> assertThat(m).startsWith("--code-lifetime-seconds"))
                 .anySatisfy(m -> assertThat(m).startsWith("--venue-topic"));
     }

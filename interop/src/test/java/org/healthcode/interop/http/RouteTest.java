@@ -26,7 +26,8 @@ class RouteTest {
     void everyRouteNamesAHandlerThatExists() {
         for (Route route : Route.values()) {
             for (String handler : route.handler().split(",\\s*")) {
-                assertThatCode(() -> Class.forName("org.healthcode.interop." + handler)).as(route.name())
+                assertThatCode(() -> Class.forName("org.healthcode.interop." + handler))
+                        .as(route.name())
                         .doesNotThrowAnyException();
             }
         }
@@ -34,8 +35,8 @@ class RouteTest {
 
     @Test
     void rolesAreTheAccessRules() {
-        assertThat(roles("/v1/status/pa-1")).contains(EnumSet.of(Role.APP, Role.CHECKPOINT, Role.REGION,
-                Role.OPERATOR));
+        assertThat(roles("/v1/status/pa-1"))
+                .contains(EnumSet.of(Role.APP, Role.CHECKPOINT, Role.REGION, Role.OPERATOR));
         assertThat(roles("/v1/status:batch")).contains(EnumSet.of(Role.CHECKPOINT, Role.REGION, Role.OPERATOR));
         assertThat(roles("/v1/audit/me/pa-1")).contains(EnumSet.of(Role.APP));
         assertThat(roles("/v1/audit")).contains(EnumSet.of(Role.OPERATOR));

@@ -43,7 +43,8 @@ class RevocationsTest {
         CertificateAuthority ca = CertificateAuthority.openOrCreate(dir.resolve("ca"));
         CertificateAuthority.Issued a = ca.issueClient("a", Role.APP, "440000", dir.resolve("a.p12"));
         CertificateAuthority.Issued b = ca.issueClient("b", Role.APP, "440000", dir.resolve("b.p12"));
-        assertThat(Files.readString(a.passwordFile())).isNotEqualTo(Files.readString(b.passwordFile()))
+        assertThat(Files.readString(a.passwordFile()))
+                .isNotEqualTo(Files.readString(b.passwordFile()))
                 .isNotEqualTo(Files.readString(dir.resolve("ca").resolve("ca.password")));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(a.keyStore())) {

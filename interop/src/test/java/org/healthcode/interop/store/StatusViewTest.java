@@ -23,7 +23,9 @@ class StatusViewTest {
     @Test
     void aHigherSeqReplacesTheStatusAndALowerOrEqualOneIsIgnored() throws Exception {
         try (StatusView view = StatusView.open(dir)) {
-            assertThat(view.apply(List.of(change("alice", yellow("alice", 2))), Map.of(P0, 1L)).applied()).isEqualTo(1);
+            assertThat(view.apply(List.of(change("alice", yellow("alice", 2))), Map.of(P0, 1L))
+                            .applied())
+                    .isEqualTo(1);
 
             StatusView.ApplyResult r = view.apply(
                     List.of(change("alice", red("alice", 1)), change("alice", red("alice", 2))), Map.of(P0, 3L));
@@ -44,7 +46,9 @@ class StatusViewTest {
 
             // the rebuilt job (new epoch) starts again at seq 1
             StatusView.ApplyResult r = view.apply(
-                    List.of(change("alice", red("alice", 1).toBuilder().setEpoch(7).build())), Map.of(P0, 3L));
+                    List.of(change(
+                            "alice", red("alice", 1).toBuilder().setEpoch(7).build())),
+                    Map.of(P0, 3L));
             assertThat(r.applied()).isEqualTo(1);
             assertThat(view.get("alice").orElseThrow().getColour()).isEqualTo("red");
 
@@ -58,8 +62,11 @@ class StatusViewTest {
     @Test
     void withinOneBatchTheHighestSeqWinsWhateverTheOrder() throws Exception {
         try (StatusView view = StatusView.open(dir)) {
-            StatusView.ApplyResult r = view.apply(List.of(
-                    change("bob", yellow("bob", 1)), change("bob", red("bob", 3)), change("bob", yellow("bob", 2))),
+            StatusView.ApplyResult r = view.apply(
+                    List.of(
+                            change("bob", yellow("bob", 1)),
+                            change("bob", red("bob", 3)),
+                            change("bob", yellow("bob", 2))),
                     Map.of(P0, 3L));
 
             assertThat(r.applied()).isEqualTo(2);
@@ -86,7 +93,8 @@ class StatusViewTest {
         try (StatusView view = StatusView.open(dir)) {
             byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
             StatusView.ApplyResult r = view.apply(
-                    List.of(new StatusView.Change("erin", garbage), change("frank", yellow("frank", 1))), Map.of(P0, 2L));
+                    List.of(new StatusView.Change("erin", garbage), change("frank", yellow("frank", 1))),
+                    Map.of(P0, 2L));
 
             assertThat(r.malformed()).isEqualTo(1);
             assertThat(r.applied()).isEqualTo(1);
@@ -106,7 +114,8 @@ class StatusViewTest {
         }
         try (StatusView view = StatusView.open(dir)) {
             assertThat(view.storedOffsets("status")).isEqualTo(Map.of(P0, 11L, P1, 7L));
-            assertThat(view.storedOffsets("status-other")).isEqualTo(Map.of(new TopicPartition("status-other", 0), 99L));
+            assertThat(view.storedOffsets("status-other"))
+                    .isEqualTo(Map.of(new TopicPartition("status-other", 0), 99L));
             assertThat(view.get("alice").orElseThrow().getColour()).isEqualTo("red");
             assertThat(view.approximatePersons()).isEqualTo(1);
         }

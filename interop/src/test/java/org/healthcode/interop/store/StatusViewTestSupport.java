@@ -7,11 +7,21 @@ final class StatusViewTestSupport {
     private StatusViewTestSupport() {}
 
     static StatusRecord red(String person, long seq) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("red").setSeq(seq).setRuleVersion("r1").build();
+        return StatusRecord.newBuilder()
+                .setPersonId(person)
+                .setColour("red")
+                .setSeq(seq)
+                .setRuleVersion("r1")
+                .build();
     }
 
     static StatusRecord yellow(String person, long seq) {
-        return StatusRecord.newBuilder().setPersonId(person).setColour("yellow").setSeq(seq).setRuleVersion("r1").build();
+        return StatusRecord.newBuilder()
+                .setPersonId(person)
+                .setColour("yellow")
+                .setSeq(seq)
+                .setRuleVersion("r1")
+                .build();
     }
 
     static StatusView.Change change(String person, StatusRecord status) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrustHubRegistrationTest {
     private static final Instant MONDAY_9AM = Instant.parse("2022-04-04T01:00:00Z");
     private static final String GUANGDONG = "440000";
-    private static final Caller REGION = new Caller("region-440000", Role.REGION, GUANGDONG,
-            Caller.Via.CLIENT_CERTIFICATE);
+    private static final Caller REGION =
+            new Caller("region-440000", Role.REGION, GUANGDONG, Caller.Via.CLIENT_CERTIFICATE);
     private final CoseCrypto crypto = new CoseCrypto(CryptoProvider.BC);
 
     @TempDir
@@ -34,17 +34,21 @@ class TrustHubRegistrationTest {
 
     @Test
     void aReplayedOrOlderRegistrationIsRefusedAndTheNewerOneStays() throws Exception {
-        KeyRing ring = new KeyRing(GUANGDONG, KeyGeneration.generate(GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM,
-                Duration.ofDays(90)), KeyGeneration.generate(GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM,
-                Duration.ofDays(90)), List.of());
-        TrustHub hub = TrustHub.open(dir, Clock.fixed(MONDAY_9AM.plus(Duration.ofDays(2)), ZoneOffset.UTC),
-                Duration.ofDays(7));
-        assertThat(hub.enrol(TrustListPublisher.publish(ring, MONDAY_9AM, Duration.ofDays(7)))).isTrue();
+        KeyRing ring = new KeyRing(
+                GUANGDONG,
+                KeyGeneration.generate(GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM, Duration.ofDays(90)),
+                KeyGeneration.generate(GUANGDONG, CoseAlgorithm.EDDSA, MONDAY_9AM, Duration.ofDays(90)),
+                List.of());
+        TrustHub hub = TrustHub.open(
+                dir, Clock.fixed(MONDAY_9AM.plus(Duration.ofDays(2)), ZoneOffset.UTC), Duration.ofDays(7));
+        assertThat(hub.enrol(TrustListPublisher.publish(ring, MONDAY_9AM, Duration.ofDays(7))))
+                .isTrue();
 
         KeyRegistration older = registration(ring, MONDAY_9AM.plus(Duration.ofHours(1)));
         KeyRegistration newer = registration(ring, MONDAY_9AM.plus(Duration.ofHours(2)));
         hub.register(newer, REGION);
-        assertThatThrownBy(() -> hub.register(newer, REGION)).isInstanceOf(TrustHub.Rejected.class)
+        assertThatThrownBy(() -> hub.register(newer, REGION))
+                .isInstanceOf(TrustHub.Rejected.class)
                 .hasMessageContaining("not after");
         assertThatThrownBy(() -> hub.register(older, REGION)).isInstanceOf(TrustHub.Rejected.class);
         // enrolment and the one accepted registration: the refused ones changed nothing

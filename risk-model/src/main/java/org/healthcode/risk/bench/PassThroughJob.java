@@ -43,11 +43,15 @@ public final class PassThroughJob {
         List<String> carrierTopic = List.of(cfg.topic(Feed.CARRIER.wireName()));
         // the same two sources as the risk job (the carrier topic has its own there), so both read alike
         DataStream<FeedRecord> feed = env.fromSource(
-                FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), feedTopics, cfg.groupId(), decoder),
-                WatermarkStrategy.noWatermarks(), "feed topics").uid("feed-source");
+                        FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), feedTopics, cfg.groupId(), decoder),
+                        WatermarkStrategy.noWatermarks(),
+                        "feed topics")
+                .uid("feed-source");
         DataStream<FeedRecord> carrier = env.fromSource(
-                FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), carrierTopic, cfg.groupId(), decoder),
-                WatermarkStrategy.noWatermarks(), "carrier topic").uid("carrier-source");
+                        FeedSources.kafka(cfg.bootstrapServers(), cfg.kafka(), carrierTopic, cfg.groupId(), decoder),
+                        WatermarkStrategy.noWatermarks(),
+                        "carrier topic")
+                .uid("carrier-source");
         KafkaSink<FeedRecord> sink = KafkaSink.<FeedRecord>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setRecordSerializer(new OneRecordPerEvent(cfg.topic(TOPIC)))
@@ -81,13 +85,16 @@ public final class PassThroughJob {
             if (!r.isEvent()) {
                 return null;
             }
-            String k = r.event().personId() != null ? r.event().personId() : r.event().msisdn();
+            String k = r.event().personId() != null
+                    ? r.event().personId()
+                    : r.event().msisdn();
             return k == null ? null : k.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
 
         static byte[] value(FeedRecord r) {
             String v = r.isEvent()
-                    ? r.event().eventId() + " " + r.event().type().wireName() + " " + r.event().time()
+                    ? r.event().eventId() + " " + r.event().type().wireName() + " "
+                            + r.event().time()
                     : r.rejected().source() + " " + r.rejected().category();
             return v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -106,10 +113,10 @@ public final class PassThroughJob {
             System.exit(2);
             return;
         }
-        EventDecoder decoder = Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile(),
-                cfg.overrideKeyFile());
-        RecoveryPath recovery = RecoveryPath.choose(StreamExecutionEnvironment.getExecutionEnvironment()
-                .getConfiguration(), cfg.checkpointDir());
+        EventDecoder decoder =
+                Decoders.forRegion(cfg.secretFile(), cfg.workDir(), cfg.nationalKeyFile(), cfg.overrideKeyFile());
+        RecoveryPath recovery = RecoveryPath.choose(
+                StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration(), cfg.checkpointDir());
         Configuration conf = cfg.flinkConfiguration();
         recovery.applyTo(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -39,7 +39,8 @@ public final class CheckpointDirectory {
                     continue; // still being written, or abandoned
                 }
                 long time = metadata.getModificationTime();
-                if (best == null || time > bestTime
+                if (best == null
+                        || time > bestTime
                         || (time == bestTime && chk.getPath().toString().compareTo(best.toString()) > 0)) {
                     best = chk.getPath();
                     bestTime = time;

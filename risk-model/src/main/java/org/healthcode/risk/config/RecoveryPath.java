@@ -21,21 +21,27 @@ public record RecoveryPath(Optional<String> path, String reason) {
     public static RecoveryPath choose(ReadableConfig submitted, String checkpointDir) {
         Optional<String> given = submitted.getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
         if (given.isPresent()) {
-            return new RecoveryPath(Optional.empty(), "restoring from " + given.get()
-                    + " as submitted (execution.state-recovery.path); retained checkpoints in " + checkpointDir
-                    + " are not looked at");
+            return new RecoveryPath(
+                    Optional.empty(),
+                    "restoring from " + given.get()
+                            + " as submitted (execution.state-recovery.path); retained checkpoints in " + checkpointDir
+                            + " are not looked at");
         }
         Optional<String> latest;
         try {
             latest = CheckpointDirectory.latestCompleted(checkpointDir);
         } catch (IOException e) {
-            return new RecoveryPath(Optional.empty(), "starting without state: cannot list " + checkpointDir
-                    + " from here (" + e + "); give a recovery path with flink run -s to restore");
+            return new RecoveryPath(
+                    Optional.empty(),
+                    "starting without state: cannot list " + checkpointDir + " from here (" + e
+                            + "); give a recovery path with flink run -s to restore");
         }
-        return latest.map(p -> new RecoveryPath(latest, "no recovery path given: resuming from the newest retained"
-                        + " checkpoint " + p))
-                .orElseGet(() -> new RecoveryPath(Optional.empty(), "no recovery path given and no retained"
-                        + " checkpoint in " + checkpointDir + ": starting without state"));
+        return latest.map(p -> new RecoveryPath(
+                        latest, "no recovery path given: resuming from the newest retained" + " checkpoint " + p))
+                .orElseGet(() -> new RecoveryPath(
+                        Optional.empty(),
+                        "no recovery path given and no retained" + " checkpoint in " + checkpointDir
+                                + ": starting without state"));
     }
 
     /** Sets the path chosen, if any, on the job's configuration (leaves a submitted one alone). */

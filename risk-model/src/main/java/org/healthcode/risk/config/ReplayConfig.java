@@ -25,8 +25,18 @@ import org.healthcode.ingest.kafka.KafkaClientSettings;
  * @param progress print a progress line (events read, event time reached, ETA) to stderr while it runs
  * @param overrideKeyFile the serving process's override signing public key, or null: override events are refused
  */
-public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
-                           int parallelism, Mode mode, KafkaArchive kafka, boolean progress, Path overrideKeyFile) {
+public record ReplayConfig(
+        Path events,
+        Path rulesFile,
+        Instant at,
+        Path out,
+        Path secretFile,
+        Path workDir,
+        int parallelism,
+        Mode mode,
+        KafkaArchive kafka,
+        boolean progress,
+        Path overrideKeyFile) {
 
     /** How the replay runs; both give the same files. */
     public enum Mode {
@@ -46,8 +56,8 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
      * @param to {@code latest}, an ISO-8601 time (records before it) or an offset (records before it)
      * @param client the client settings of {@code --kafka-config} (security), or {@link KafkaClientSettings#NONE}
      */
-    public record KafkaArchive(String bootstrapServers, String topicPrefix, String from, String to,
-                               KafkaClientSettings client) {
+    public record KafkaArchive(
+            String bootstrapServers, String topicPrefix, String from, String to, KafkaClientSettings client) {
 
         /** A plaintext cluster. */
         public KafkaArchive(String bootstrapServers, String topicPrefix, String from, String to) {
@@ -56,27 +66,36 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
     }
 
     /** A file or directory archive, fast mode, no progress line, no override key (override events refused). */
-    public ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
-                        int parallelism) {
+    public ReplayConfig(
+            Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir, int parallelism) {
         this(events, rulesFile, at, out, secretFile, workDir, parallelism, Mode.FAST, null, false, null);
     }
 
     /** As the canonical constructor, without an override key (override events refused). */
-    public ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Path secretFile, Path workDir,
-                        int parallelism, Mode mode, KafkaArchive kafka, boolean progress) {
+    public ReplayConfig(
+            Path events,
+            Path rulesFile,
+            Instant at,
+            Path out,
+            Path secretFile,
+            Path workDir,
+            int parallelism,
+            Mode mode,
+            KafkaArchive kafka,
+            boolean progress) {
         this(events, rulesFile, at, out, secretFile, workDir, parallelism, mode, kafka, progress, null);
     }
 
     /** The same replay in another mode. */
     public ReplayConfig withMode(Mode m) {
-        return new ReplayConfig(events, rulesFile, at, out, secretFile, workDir, parallelism, m, kafka, progress,
-                overrideKeyFile);
+        return new ReplayConfig(
+                events, rulesFile, at, out, secretFile, workDir, parallelism, m, kafka, progress, overrideKeyFile);
     }
 
     /** The same replay with other rules into another directory. */
     public ReplayConfig withRules(Path rules, Path outDir) {
-        return new ReplayConfig(events, rules, at, outDir, secretFile, workDir, parallelism, mode, kafka, progress,
-                overrideKeyFile);
+        return new ReplayConfig(
+                events, rules, at, outDir, secretFile, workDir, parallelism, mode, kafka, progress, overrideKeyFile);
     }
 
     public static final String USAGE = """
@@ -102,9 +121,21 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
                                  accepted only signed with it (without it every override is refused)
             """;
 
-    private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--at", "--out", "--secret-file",
-            "--work-dir", "--parallelism", "--mode", "--bootstrap-servers", "--from", "--to", "--topic-prefix",
-            "--override-key", KafkaClientSettings.OPTION);
+    private static final Set<String> OPTIONS = Set.of(
+            "--events",
+            "--rules",
+            "--at",
+            "--out",
+            "--secret-file",
+            "--work-dir",
+            "--parallelism",
+            "--mode",
+            "--bootstrap-servers",
+            "--from",
+            "--to",
+            "--topic-prefix",
+            "--override-key",
+            KafkaClientSettings.OPTION);
 
     public static ReplayConfig parse(String[] argv) {
         List<String> problems = new ArrayList<>();
@@ -166,7 +197,8 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
                 Path.of(a.string("--work-dir", ".healthcode/demo")),
                 a.positiveInt("--parallelism", -1),
                 mode,
-                bootstrap == null ? null
+                bootstrap == null
+                        ? null
                         : new KafkaArchive(bootstrap, a.string("--topic-prefix", ""), from, to, client),
                 !a.flag("--quiet"),
                 a.string("--override-key", null) == null ? null : Path.of(a.string("--override-key", null)));
@@ -178,7 +210,9 @@ public record ReplayConfig(Path events, Path rulesFile, Instant at, Path out, Pa
 
     /** An ISO-8601 time with an offset or Z. */
     public static Instant parseTime(String text) {
-        return text.endsWith("Z") ? Instant.parse(text) : OffsetDateTime.parse(text).toInstant();
+        return text.endsWith("Z")
+                ? Instant.parse(text)
+                : OffsetDateTime.parse(text).toInstant();
     }
 
     private static void checkPosition(String option, String value, String end, List<String> problems) {

@@ -115,12 +115,34 @@ public record RiskJobConfig(
                                                at every checkpoint). These three size memory, never change results
             """;
 
-    private static final Set<String> OPTIONS = Set.of("--bootstrap-servers", "--checkpoint-dir", "--secret-file",
-            "--work-dir", "--parallelism", "--checkpoint-interval", "--topic-prefix", "--rules", "--group-id",
-            "--transactional-id-prefix", "--out-of-orderness", "--idleness", "--carrier-idleness", "--national-key-file", "--region",
-            "--region-directory", "--exchange-presence", "--exchange-validity", "--state-backend",
-            "--timers", "--managed-memory", "--phone-cache", "--pings-in-heap", "--quiet-barriers",
-            KafkaClientSettings.OPTION, "--override-key", "--metrics-ports");
+    private static final Set<String> OPTIONS = Set.of(
+            "--bootstrap-servers",
+            "--checkpoint-dir",
+            "--secret-file",
+            "--work-dir",
+            "--parallelism",
+            "--checkpoint-interval",
+            "--topic-prefix",
+            "--rules",
+            "--group-id",
+            "--transactional-id-prefix",
+            "--out-of-orderness",
+            "--idleness",
+            "--carrier-idleness",
+            "--national-key-file",
+            "--region",
+            "--region-directory",
+            "--exchange-presence",
+            "--exchange-validity",
+            "--state-backend",
+            "--timers",
+            "--managed-memory",
+            "--phone-cache",
+            "--pings-in-heap",
+            "--quiet-barriers",
+            KafkaClientSettings.OPTION,
+            "--override-key",
+            "--metrics-ports");
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -265,8 +287,8 @@ public record RiskJobConfig(
         var directory = regionDirectoryFile == null
                 ? org.healthcode.risk.crossregion.RegionDirectory.provinces()
                 : org.healthcode.risk.crossregion.RegionDirectory.read(regionDirectoryFile);
-        return new org.healthcode.risk.crossregion.ExchangeSettings(region, directory, exchangePresence.toMillis(),
-                exchangeValidity.toMillis());
+        return new org.healthcode.risk.crossregion.ExchangeSettings(
+                region, directory, exchangePresence.toMillis(), exchangeValidity.toMillis());
     }
 
     public RuleSet ruleSet() throws IOException {
@@ -283,15 +305,18 @@ public record RiskJobConfig(
         // a local MiniCluster's task manager takes this; a cluster's task managers have their own
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory);
         if (stateBackend.equals("rocksdb")) {
-            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, timers.equals("heap")
-                    ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP
-                    : EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
+            conf.set(
+                    RocksDBOptions.TIMER_SERVICE_FACTORY,
+                    timers.equals("heap")
+                            ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP
+                            : EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
         }
         if (parallelism > 0) {
             conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
         }
         if (metricsPorts != null) {
-            conf.setString("metrics.reporter.prom.factory.class",
+            conf.setString(
+                    "metrics.reporter.prom.factory.class",
                     "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             conf.setString("metrics.reporter.prom.port", metricsPorts);
         }
@@ -344,7 +369,8 @@ public record RiskJobConfig(
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.equals("rocksdb"));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dirUri);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);

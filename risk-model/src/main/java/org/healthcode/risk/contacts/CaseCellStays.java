@@ -10,5 +10,4 @@ import java.util.List;
  * @param causeEventId the event that made the person a case
  * @param spans the case phones' stays in this cell, oldest first
  */
-public record CaseCellStays(long found, long windowStart, String causeEventId, List<StaySpan> spans) {
-}
+public record CaseCellStays(long found, long windowStart, String causeEventId, List<StaySpan> spans) {}

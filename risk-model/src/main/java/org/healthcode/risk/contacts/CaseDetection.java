@@ -10,8 +10,7 @@ import org.healthcode.ingest.events.EventType;
  */
 public final class CaseDetection {
 
-    private CaseDetection() {
-    }
+    private CaseDetection() {}
 
     /** True for the events that can make or refine a case. */
     public static boolean isCaseEvidence(Event e) {

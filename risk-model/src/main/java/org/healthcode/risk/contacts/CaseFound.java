@@ -10,12 +10,7 @@ package org.healthcode.risk.contacts;
  * @param firstPositiveSample the earliest positive single-tube sampling time, epoch ms, or null
  * @param causeEventId the event that set {@code foundTime}
  */
-public record CaseFound(
-        String personId,
-        long foundTime,
-        Long onset,
-        Long firstPositiveSample,
-        String causeEventId) {
+public record CaseFound(String personId, long foundTime, Long onset, Long firstPositiveSample, String causeEventId) {
 
     /** The case's onset, else its first positive sample, else when it was found. */
     public long onsetOrFirstPositive() {

@@ -53,14 +53,16 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
 
     @Override
     public void open(OpenContext ctx) {
-        stays = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("stays", Types.STRING, Types.POJO(StaySpan.class)));
-        casePhones = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("case-cell-phones", Types.STRING, Types.POJO(PhoneCellStays.class)));
-        cases = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseCellStays.class)));
-        reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported-exposures", Types.STRING,
-                TypeInformation.of(Exposure.class)));
+        stays = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("stays", Types.STRING, Types.POJO(StaySpan.class)));
+        casePhones = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("case-cell-phones", Types.STRING, Types.POJO(PhoneCellStays.class)));
+        cases = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("cases", Types.STRING, Types.POJO(CaseCellStays.class)));
+        reported = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "reported-exposures", Types.STRING, TypeInformation.of(Exposure.class)));
     }
 
     @Override
@@ -108,7 +110,8 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
 
     /** Spans in start order (then phone, person): the order the evaluation sees them in. */
     private static final java.util.Comparator<StaySpan> SPAN_ORDER = java.util.Comparator.comparingLong(StaySpan::from)
-            .thenComparing(StaySpan::msisdn).thenComparing(StaySpan::personId);
+            .thenComparing(StaySpan::msisdn)
+            .thenComparing(StaySpan::personId);
 
     /** Builds {@code case-cell-phones} from the cell's stays: each phone's in {@link #SPAN_ORDER}. */
     private void indexStaysByPhone() throws Exception {
@@ -122,8 +125,7 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         }
     }
 
-    private void onCaseStay(PersonActivity a, StaySpan span, Context ctx, Collector<Exposure> out)
-            throws Exception {
+    private void onCaseStay(PersonActivity a, StaySpan span, Context ctx, Collector<Exposure> out) throws Exception {
         String caseId = a.personId();
         CaseCellStays known = cases.get(caseId);
         CaseCellStays next;
@@ -137,7 +139,8 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
             // stays here, and a stay now outside the window counts for nothing
             List<StaySpan> spans = new ArrayList<>(known.spans());
             boolean added = insertSorted(spans, span);
-            boolean changed = known.found() != a.caseFound() || known.windowStart() != a.caseWindowStart()
+            boolean changed = known.found() != a.caseFound()
+                    || known.windowStart() != a.caseWindowStart()
                     || !known.causeEventId().equals(a.caseCauseEventId());
             if (!added && !changed) {
                 return;
@@ -159,8 +162,14 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
      * phone's stays here), and emits the change of the (case, person) exposure: the first in {@link Exposure#CHOICE}
      * over the person's phones, or its withdrawal when none qualifies any more.
      */
-    private void evaluate(String cell, String caseId, CaseCellStays c, String msisdn, List<StaySpan> phoneSpans,
-            Collector<Exposure> out) throws Exception {
+    private void evaluate(
+            String cell,
+            String caseId,
+            CaseCellStays c,
+            String msisdn,
+            List<StaySpan> phoneSpans,
+            Collector<Exposure> out)
+            throws Exception {
         long ws = c.windowStart();
         long we = c.found();
         long phoneTotal = 0;
@@ -198,16 +207,15 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         String prefix = caseId + "|" + person + "|";
         Exposure best = null;
         for (Map.Entry<String, Exposure> en : reported.entries()) {
-            if (en.getKey().startsWith(prefix)
-                    && (best == null || Exposure.CHOICE.compare(en.getValue(), best) < 0)) {
+            if (en.getKey().startsWith(prefix) && (best == null || Exposure.CHOICE.compare(en.getValue(), best) < 0)) {
                 best = en.getValue();
             }
         }
         return best;
     }
 
-    private Exposure companionExposure(String cell, String caseId, CaseCellStays c, String person, List<StaySpan> phoneSpans,
-            long phoneTotal) {
+    private Exposure companionExposure(
+            String cell, String caseId, CaseCellStays c, String person, List<StaySpan> phoneSpans, long phoneTotal) {
         long ws = c.windowStart();
         long we = c.found();
         long sharedTotal = 0;
@@ -242,8 +250,15 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         if (bestCase == null) {
             return null;
         }
-        return Exposure.of(person, caseId, ExposureKind.COMPANION, firstShared, lastShared, cell,
-                sharedTotal / 60_000L, c.found(),
+        return Exposure.of(
+                person,
+                caseId,
+                ExposureKind.COMPANION,
+                firstShared,
+                lastShared,
+                cell,
+                sharedTotal / 60_000L,
+                c.found(),
                 List.of(c.causeEventId(), bestCase.firstPingId(), bestContact.firstPingId()));
     }
 
@@ -271,7 +286,9 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         int i = 0;
         while (i < spans.size() && spans.get(i).from() <= span.from()) {
             StaySpan s = spans.get(i);
-            if (s.from() == span.from() && s.msisdn().equals(span.msisdn()) && s.personId().equals(span.personId())) {
+            if (s.from() == span.from()
+                    && s.msisdn().equals(span.msisdn())
+                    && s.personId().equals(span.personId())) {
                 return false;
             }
             i++;
@@ -318,8 +335,7 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
     }
 
     /** Removes the expired entries; an emptied map is cleared so no empty entry is left behind on any backend. */
-    static <V> void removeExpired(MapState<String, V> state, java.util.function.Predicate<V> expired)
-            throws Exception {
+    static <V> void removeExpired(MapState<String, V> state, java.util.function.Predicate<V> expired) throws Exception {
         Iterator<Map.Entry<String, V>> it = state.entries().iterator();
         while (it.hasNext()) {
             if (expired.test(it.next().getValue())) {

@@ -15,6 +15,7 @@ public final class ContactDetection {
 
     /** Stable operator uids (savepoints depend on them). */
     public static final String UID_PHONE_STAYS = "contacts-phone-stays";
+
     public static final String UID_PERSON_INDEX = "contacts-person-index";
     public static final String UID_COMPANIONS = "contacts-companions";
     public static final String UID_VENUES = "contacts-venue-co-visits";
@@ -22,11 +23,9 @@ public final class ContactDetection {
     public static final String UID_DEDUPE = "contacts-exposure-dedupe";
 
     /** The exposures, and the pings that came too late to place (side output, for the job's {@code rejected}). */
-    public record Outputs(DataStream<Exposure> exposures, DataStream<PhoneSignal> latePings) {
-    }
+    public record Outputs(DataStream<Exposure> exposures, DataStream<PhoneSignal> latePings) {}
 
-    private ContactDetection() {
-    }
+    private ContactDetection() {}
 
     /** Exposures of persons met by a case, from the job's event stream (all feeds; others are ignored). */
     public static DataStream<Exposure> apply(DataStream<Event> events, ContactRules rules) {
@@ -52,45 +51,59 @@ public final class ContactDetection {
     /**
      * As above, with the phone side's heap sizes ({@code RiskJob --phone-cache, --pings-in-heap, --quiet-barriers}).
      */
-    public static Outputs build(DataStream<Event> events, DataStream<Event> pings, ContactRules rules,
-                                PhoneSideSettings phoneSide) {
+    public static Outputs build(
+            DataStream<Event> events, DataStream<Event> pings, ContactRules rules, PhoneSideSettings phoneSide) {
         rules.validated();
 
-        SingleOutputStreamOperator<Stay> stays = pings
-                .flatMap(ToPhoneSignal.pings(rules)).name("contacts: pings")
+        SingleOutputStreamOperator<Stay> stays = pings.flatMap(ToPhoneSignal.pings(rules))
+                .name("contacts: pings")
                 .keyBy(PhoneSignal::msisdn)
-                .connect(events.flatMap(ToPhoneSignal.bindings(rules)).name("contacts: phone bindings")
+                .connect(events.flatMap(ToPhoneSignal.bindings(rules))
+                        .name("contacts: phone bindings")
                         .keyBy(PhoneSignal::msisdn))
-                .transform("contacts: phone stays", TypeInformation.of(Stay.class),
-                        new PhoneStayBuilder(rules, phoneSide))
+                .transform(
+                        "contacts: phone stays", TypeInformation.of(Stay.class), new PhoneStayBuilder(rules, phoneSide))
                 .uid(UID_PHONE_STAYS);
 
-        DataStream<Event> personEvents = events
-                .filter(new PersonEventFilter()).name("contacts: cases, scans and trips");
+        DataStream<Event> personEvents =
+                events.filter(new PersonEventFilter()).name("contacts: cases, scans and trips");
 
-        SingleOutputStreamOperator<PersonActivity> activities = stays
-                .keyBy(Stay::personId)
+        SingleOutputStreamOperator<PersonActivity> activities = stays.keyBy(Stay::personId)
                 .connect(personEvents.keyBy(Event::personId))
-                .process(new PersonContactIndex(rules)).uid(UID_PERSON_INDEX).name("contacts: person index");
+                .process(new PersonContactIndex(rules))
+                .uid(UID_PERSON_INDEX)
+                .name("contacts: person index");
 
         DataStream<Exposure> companions = activities
-                .filter(new ActivityKindFilter(ActivityKind.STAY)).name("contacts: stays")
+                .filter(new ActivityKindFilter(ActivityKind.STAY))
+                .name("contacts: stays")
                 .keyBy(PersonActivity::place)
-                .process(new CompanionDetector(rules)).uid(UID_COMPANIONS).name("contacts: companions by cell");
+                .process(new CompanionDetector(rules))
+                .uid(UID_COMPANIONS)
+                .name("contacts: companions by cell");
 
         DataStream<Exposure> coVisits = activities
-                .filter(new ActivityKindFilter(ActivityKind.SCAN)).name("contacts: scans")
+                .filter(new ActivityKindFilter(ActivityKind.SCAN))
+                .name("contacts: scans")
                 .keyBy(PersonActivity::place)
-                .process(new VenueCoVisitDetector(rules)).uid(UID_VENUES).name("contacts: co-visits by venue");
+                .process(new VenueCoVisitDetector(rules))
+                .uid(UID_VENUES)
+                .name("contacts: co-visits by venue");
 
         DataStream<Exposure> coPassengers = activities
-                .filter(new ActivityKindFilter(ActivityKind.TRIP)).name("contacts: trips")
+                .filter(new ActivityKindFilter(ActivityKind.TRIP))
+                .name("contacts: trips")
                 .keyBy(PersonActivity::place)
-                .process(new SameVehicleDetector(rules)).uid(UID_VEHICLES).name("contacts: same vehicle");
+                .process(new SameVehicleDetector(rules))
+                .uid(UID_VEHICLES)
+                .name("contacts: same vehicle");
 
-        DataStream<Exposure> exposures = companions.union(coVisits, coPassengers)
+        DataStream<Exposure> exposures = companions
+                .union(coVisits, coPassengers)
                 .keyBy(Exposure::personId)
-                .process(new ExposureDeduplicator(rules)).uid(UID_DEDUPE).name("contacts: one exposure per case");
+                .process(new ExposureDeduplicator(rules))
+                .uid(UID_DEDUPE)
+                .name("contacts: one exposure per case");
 
         return new Outputs(exposures, stays.getSideOutput(ContactOutputTags.LATE_PINGS));
     }

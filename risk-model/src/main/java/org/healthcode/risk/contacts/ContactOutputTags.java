@@ -14,6 +14,5 @@ public final class ContactOutputTags {
     public static final OutputTag<PhoneSignal> LATE_PINGS =
             new OutputTag<>("contacts-late-pings", TypeInformation.of(PhoneSignal.class));
 
-    private ContactOutputTags() {
-    }
+    private ContactOutputTags() {}
 }

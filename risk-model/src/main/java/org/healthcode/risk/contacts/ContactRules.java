@@ -33,7 +33,8 @@ public record ContactRules(
         LongStayClause longStayClause,
         long venueWindowMillis,
         long infectiousLeadMillis,
-        int flightRowWindow) implements Serializable {
+        int flightRowWindow)
+        implements Serializable {
 
     private static final long MINUTE = 60_000L;
     private static final long HOUR = 60 * MINUTE;
@@ -41,18 +42,47 @@ public record ContactRules(
 
     /** The defaults of DESIGN §3; the projection origin is Guangzhou's Tianhe district (23.13 N, 113.32 E). */
     public static ContactRules defaults() {
-        return new ContactRules(800.0, 23.13, 113.32, 30 * MINUTE, 10 * MINUTE, 14 * DAY, 30 * HOUR,
-                LongStayClause.AND, 30 * MINUTE, 4 * DAY, 3);
+        return new ContactRules(
+                800.0,
+                23.13,
+                113.32,
+                30 * MINUTE,
+                10 * MINUTE,
+                14 * DAY,
+                30 * HOUR,
+                LongStayClause.AND,
+                30 * MINUTE,
+                4 * DAY,
+                3);
     }
 
     public ContactRules withLongStayClause(LongStayClause clause) {
-        return new ContactRules(cellSizeMeters, originLat, originLon, stayGapMillis, companionMinOverlapMillis,
-                lookBackMillis, longStayMillis, clause, venueWindowMillis, infectiousLeadMillis, flightRowWindow);
+        return new ContactRules(
+                cellSizeMeters,
+                originLat,
+                originLon,
+                stayGapMillis,
+                companionMinOverlapMillis,
+                lookBackMillis,
+                longStayMillis,
+                clause,
+                venueWindowMillis,
+                infectiousLeadMillis,
+                flightRowWindow);
     }
 
     public ContactRules withCellSizeMeters(double meters) {
-        return new ContactRules(meters, originLat, originLon, stayGapMillis, companionMinOverlapMillis,
-                lookBackMillis, longStayMillis, longStayClause, venueWindowMillis, infectiousLeadMillis,
+        return new ContactRules(
+                meters,
+                originLat,
+                originLon,
+                stayGapMillis,
+                companionMinOverlapMillis,
+                lookBackMillis,
+                longStayMillis,
+                longStayClause,
+                venueWindowMillis,
+                infectiousLeadMillis,
                 flightRowWindow);
     }
 

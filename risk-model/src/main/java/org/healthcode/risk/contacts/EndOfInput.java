@@ -9,8 +9,7 @@ package org.healthcode.risk.contacts;
  */
 final class EndOfInput {
 
-    private EndOfInput() {
-    }
+    private EndOfInput() {}
 
     static boolean reached(long watermark) {
         return watermark == Long.MAX_VALUE;

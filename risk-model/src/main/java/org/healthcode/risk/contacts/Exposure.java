@@ -41,16 +41,34 @@ public record Exposure(
         List<String> causeEventIds,
         boolean withdrawn) {
 
-    public static Exposure of(String personId, String caseId, ExposureKind kind, long start, long end, String where,
-            long overlapMinutes, long caseFound, List<String> causeEventIds) {
-        return new Exposure(idFor(caseId, personId, kind, where), personId, caseId, kind, start, end, where,
-                overlapMinutes, caseFound, List.copyOf(causeEventIds), false);
+    public static Exposure of(
+            String personId,
+            String caseId,
+            ExposureKind kind,
+            long start,
+            long end,
+            String where,
+            long overlapMinutes,
+            long caseFound,
+            List<String> causeEventIds) {
+        return new Exposure(
+                idFor(caseId, personId, kind, where),
+                personId,
+                caseId,
+                kind,
+                start,
+                end,
+                where,
+                overlapMinutes,
+                caseFound,
+                List.copyOf(causeEventIds),
+                false);
     }
 
     /** This exposure revised away: the same id, withdrawn. */
     public Exposure withdrawal() {
-        return new Exposure(exposureId, personId, caseId, kind, start, end, where, overlapMinutes, caseFound,
-                causeEventIds, true);
+        return new Exposure(
+                exposureId, personId, caseId, kind, start, end, where, overlapMinutes, caseFound, causeEventIds, true);
     }
 
     /** When it takes effect in event time: the later of the case being found and the end of the shared time. */
@@ -63,8 +81,8 @@ public record Exposure(
      * earliest effect, then kind (close before rest), the earliest end and start, then the ids; a total order on
      * what the person side reads, so the choice does not depend on the order the candidates were found in.
      */
-    public static final java.util.Comparator<Exposure> CHOICE = java.util.Comparator
-            .comparingLong(Exposure::effectiveTime)
+    public static final java.util.Comparator<Exposure> CHOICE = java.util.Comparator.comparingLong(
+                    Exposure::effectiveTime)
             .thenComparing(Exposure::kind)
             .thenComparingLong(Exposure::end)
             .thenComparingLong(Exposure::start)

@@ -36,8 +36,8 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
 
     @Override
     public void open(OpenContext ctx) {
-        latest = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("exposures", Types.STRING, TypeInformation.of(Exposure.class)));
+        latest = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("exposures", Types.STRING, TypeInformation.of(Exposure.class)));
         exposures = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "exposures", "kind");
         for (ExposureKind kind : ExposureKind.values()) {
             exposures.register(kind.name().toLowerCase(java.util.Locale.ROOT));
@@ -53,8 +53,9 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
             long expiry = e.caseFound() + rules.lookBackMillis();
             if (expiry > ctx.timerService().currentWatermark()) {
                 latest.put(e.exposureId(), e);
-                ctx.timerService().registerEventTimeTimer(
-                        Math.floorDiv(expiry + CLEANUP_GRANULARITY - 1, CLEANUP_GRANULARITY) * CLEANUP_GRANULARITY);
+                ctx.timerService()
+                        .registerEventTimeTimer(Math.floorDiv(expiry + CLEANUP_GRANULARITY - 1, CLEANUP_GRANULARITY)
+                                * CLEANUP_GRANULARITY);
             } else if (before == null) {
                 count(e);
                 out.collect(e); // too old to keep: passed on, not stored
@@ -83,7 +84,8 @@ public class ExposureDeduplicator extends KeyedProcessFunction<String, Exposure,
         }
         Exposure best = null;
         for (Exposure x : latest.values()) {
-            if (x.kind() == ExposureKind.COMPANION && x.caseId().equals(e.caseId())
+            if (x.kind() == ExposureKind.COMPANION
+                    && x.caseId().equals(e.caseId())
                     && (best == null || Exposure.CHOICE.compare(x, best) < 0)) {
                 best = x;
             }

@@ -82,8 +82,7 @@ public final class GridProjection implements Serializable {
 
     private static final CellText[] CELL_IDS = new CellText[1 << 14];
 
-    private record CellText(long key, String text) {
-    }
+    private record CellText(long key, String text) {}
 
     public static String cellId(long i, long j) {
         return "cell:" + i + ":" + j;

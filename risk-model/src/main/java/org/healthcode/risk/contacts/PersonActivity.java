@@ -58,14 +58,40 @@ public record PersonActivity(
 
     /** This activity marked as the case's, matched within [windowStart, found]. */
     public PersonActivity asCaseCopy(CaseFound c, long windowStart) {
-        return new PersonActivity(kind, personId, place, msisdn, from, to, eventId, mode, sealed, carriage, row,
-                c.foundTime(), windowStart, c.causeEventId());
+        return new PersonActivity(
+                kind,
+                personId,
+                place,
+                msisdn,
+                from,
+                to,
+                eventId,
+                mode,
+                sealed,
+                carriage,
+                row,
+                c.foundTime(),
+                windowStart,
+                c.causeEventId());
     }
 
     /** This case copy with the case as {@code latest} (a newer copy of the same case) has it. */
     public PersonActivity withCaseOf(PersonActivity latest) {
-        return new PersonActivity(kind, personId, place, msisdn, from, to, eventId, mode, sealed, carriage, row,
-                latest.caseFound(), latest.caseWindowStart(), latest.caseCauseEventId());
+        return new PersonActivity(
+                kind,
+                personId,
+                place,
+                msisdn,
+                from,
+                to,
+                eventId,
+                mode,
+                sealed,
+                carriage,
+                row,
+                latest.caseFound(),
+                latest.caseWindowStart(),
+                latest.caseCauseEventId());
     }
 
     /** For a case copy: whether the activity lies inside the case's window [window start, found]. */
@@ -103,7 +129,9 @@ public record PersonActivity(
             out.writeLong(a.to());
             writeText(a.eventId(), out);
             writeText(a.mode(), out);
-            int present = (a.sealed() != null ? 1 : 0) | (a.row() != null ? 2 : 0) | (a.caseFound() != null ? 4 : 0)
+            int present = (a.sealed() != null ? 1 : 0)
+                    | (a.row() != null ? 2 : 0)
+                    | (a.caseFound() != null ? 4 : 0)
                     | (a.caseWindowStart() != null ? 8 : 0);
             out.writeByte(present);
             if (a.sealed() != null) {
@@ -138,8 +166,21 @@ public record PersonActivity(
             Integer row = (present & 2) != 0 ? in.readInt() : null;
             Long caseFound = (present & 4) != 0 ? in.readLong() : null;
             Long caseWindowStart = (present & 8) != 0 ? in.readLong() : null;
-            return new PersonActivity(kind, personId, place, msisdn, from, to, eventId, mode, sealed, carriage, row,
-                    caseFound, caseWindowStart, readText(in));
+            return new PersonActivity(
+                    kind,
+                    personId,
+                    place,
+                    msisdn,
+                    from,
+                    to,
+                    eventId,
+                    mode,
+                    sealed,
+                    carriage,
+                    row,
+                    caseFound,
+                    caseWindowStart,
+                    readText(in));
         }
 
         @Override

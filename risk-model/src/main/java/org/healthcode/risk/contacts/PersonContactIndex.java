@@ -46,29 +46,77 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
 
     @Override
     public void open(OpenContext ctx) {
-        activities = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("activities", Types.STRING, TypeInformation.of(PersonActivity.class)));
+        activities = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("activities", Types.STRING, TypeInformation.of(PersonActivity.class)));
         caseState = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseFound.class));
     }
 
     @Override
     public void processElement1(Stay s, Context ctx, Collector<PersonActivity> out) throws Exception {
-        route(new PersonActivity(ActivityKind.STAY, s.personId(), s.cell(), s.msisdn(), s.from(), s.to(),
-                s.firstPingId(), null, null, null, null, null, null, null), ctx, out);
+        route(
+                new PersonActivity(
+                        ActivityKind.STAY,
+                        s.personId(),
+                        s.cell(),
+                        s.msisdn(),
+                        s.from(),
+                        s.to(),
+                        s.firstPingId(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                ctx,
+                out);
     }
 
     @Override
     public void processElement2(Event e, Context ctx, Collector<PersonActivity> out) throws Exception {
         if (e.type() == EventType.SCAN) {
             if (e.venueId() != null && !"out".equals(e.direction())) {
-                route(new PersonActivity(ActivityKind.SCAN, e.personId(), e.venueId(), null, e.time(), e.time(),
-                        e.eventId(), null, null, null, null, null, null, null), ctx, out);
+                route(
+                        new PersonActivity(
+                                ActivityKind.SCAN,
+                                e.personId(),
+                                e.venueId(),
+                                null,
+                                e.time(),
+                                e.time(),
+                                e.eventId(),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        ctx,
+                        out);
             }
         } else if (e.type() == EventType.TRIP) {
             if (e.vehicleId() != null && e.departure() != null && e.arrival() != null) {
-                route(new PersonActivity(ActivityKind.TRIP, e.personId(), e.vehicleId(), null, e.departure(),
-                        e.arrival(), e.eventId(), e.mode(), e.sealed(), e.carriage(), e.row(), null, null, null),
-                        ctx, out);
+                route(
+                        new PersonActivity(
+                                ActivityKind.TRIP,
+                                e.personId(),
+                                e.vehicleId(),
+                                null,
+                                e.departure(),
+                                e.arrival(),
+                                e.eventId(),
+                                e.mode(),
+                                e.sealed(),
+                                e.carriage(),
+                                e.row(),
+                                null,
+                                null,
+                                null),
+                        ctx,
+                        out);
             }
         } else {
             CaseFound before = caseState.value();

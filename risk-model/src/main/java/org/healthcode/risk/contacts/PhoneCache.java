@@ -38,11 +38,13 @@ final class PhoneCache {
     private final ValueState<PhoneState> state;
     /** Sets the keyed state backend's current key (the phone) before {@link #state} is read or written. */
     private final Consumer<String> setKey;
+
     private final int capacity;
     private final int quietBarriers;
     private final HashMap<String, PhoneEntry> phones = new HashMap<>();
     /** The phones changed since they were last written back to keyed state (their {@code dirty} flag is set). */
     private final ArrayList<PhoneEntry> dirtyPhones = new ArrayList<>();
+
     private int cached;
 
     PhoneCache(ValueState<PhoneState> state, Consumer<String> setKey, int capacity, int quietBarriers) {

@@ -83,8 +83,13 @@ public record PhoneSignal(boolean binding, String msisdn, long time, long cell, 
 
         @Override
         public PhoneSignal deserialize(DataInputView in) throws IOException {
-            return new PhoneSignal(in.readBoolean(), RecordSerializer.readText(in), in.readLong(), in.readLong(),
-                    RecordSerializer.readText(in), RecordSerializer.readText(in));
+            return new PhoneSignal(
+                    in.readBoolean(),
+                    RecordSerializer.readText(in),
+                    in.readLong(),
+                    in.readLong(),
+                    RecordSerializer.readText(in),
+                    RecordSerializer.readText(in));
         }
 
         @Override

@@ -107,8 +107,8 @@ public record PhoneState(List<PhoneBinding> bindings, OpenStay open) {
      * @param lastPingId event id of the last ping
      * @param pings distinct pings so far
      */
-    public record OpenStay(String personId, long cell, long from, long to, String firstPingId, String lastPingId,
-            int pings) {
+    public record OpenStay(
+            String personId, long cell, long from, long to, String firstPingId, String lastPingId, int pings) {
 
         OpenStay extendedTo(long t, String pingId) {
             return new OpenStay(personId, cell, from, t, firstPingId, pingId, pings + 1);
@@ -145,6 +145,7 @@ public record PhoneState(List<PhoneBinding> bindings, OpenStay open) {
         private static final int HAS_OPEN = 1;
         /** Bits 1-3: 0 = the open stay's person is written out, k = it is the person of binding k - 1. */
         private static final int OPEN_PERSON_SHIFT = 1;
+
         private static final int OPEN_PERSON_MASK = 7;
         private static final int KNOWN_BITS = HAS_OPEN | (OPEN_PERSON_MASK << OPEN_PERSON_SHIFT);
 
@@ -204,8 +205,9 @@ public record PhoneState(List<PhoneBinding> bindings, OpenStay open) {
                 long j = unzigzag(readVarLong(in));
                 long from = in.readLong();
                 long to = from + unzigzag(readVarLong(in));
-                o = new OpenStay(person, (i << 32) | (j & 0xffff_ffffL), from, to, readShortText(in),
-                        readShortText(in), (int) unzigzag(readVarLong(in)));
+                o = new OpenStay(
+                        person, (i << 32) | (j & 0xffff_ffffL), from, to, readShortText(in), readShortText(in), (int)
+                                unzigzag(readVarLong(in)));
             }
             return new PhoneState(bindings, o);
         }
@@ -328,11 +330,18 @@ public record PhoneState(List<PhoneBinding> bindings, OpenStay open) {
             int n = in.readByte();
             List<PhoneBinding> bindings = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                bindings.add(new PhoneBinding(RecordSerializer.readText(in), in.readLong(), RecordSerializer.readText(in)));
+                bindings.add(
+                        new PhoneBinding(RecordSerializer.readText(in), in.readLong(), RecordSerializer.readText(in)));
             }
             OpenStay o = in.readBoolean()
-                    ? new OpenStay(RecordSerializer.readText(in), in.readLong(), in.readLong(), in.readLong(),
-                            RecordSerializer.readText(in), RecordSerializer.readText(in), in.readInt())
+                    ? new OpenStay(
+                            RecordSerializer.readText(in),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readLong(),
+                            RecordSerializer.readText(in),
+                            RecordSerializer.readText(in),
+                            in.readInt())
                     : null;
             return new PhoneState(bindings, o);
         }

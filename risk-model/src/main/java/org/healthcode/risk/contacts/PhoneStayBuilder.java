@@ -73,6 +73,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient long bindingsWatermark;
     /** Whether the bindings' input is idle (then it does not hold the clock back). */
     private transient boolean bindingsIdle;
+
     private transient Counter unboundPings;
     private transient Counter latePings;
 
@@ -85,7 +86,10 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
      *     (after writing back) at the next checkpoint
      */
     public PhoneStayBuilder(ContactRules rules, int cacheCapacity) {
-        this(rules, cacheCapacity, PhoneSideSettings.DEFAULTS.quietBarriers(),
+        this(
+                rules,
+                cacheCapacity,
+                PhoneSideSettings.DEFAULTS.quietBarriers(),
                 PhoneSideSettings.DEFAULTS.pingsInHeap());
     }
 
@@ -129,12 +133,12 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         stayRules = new StayRules(rules.stayGapMillis());
         phoneDescriptor = new ValueStateDescriptor<>("phone", new PhoneState.CompactSerializer());
         ValueState<PhoneState> phoneState = context.getKeyedStateStore().getState(phoneDescriptor);
-        bufferedState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("buffered-signals", new PhoneSignal.Serializer()));
+        bufferedState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("buffered-signals", new PhoneSignal.Serializer()));
         waitingDescriptor = new ListStateDescriptor<>("waiting-pings", new PhoneSignal.Serializer());
         ListState<PhoneSignal> waitingState = context.getKeyedStateStore().getListState(waitingDescriptor);
-        watermarkState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("watermark", Long.class));
+        watermarkState =
+                context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("watermark", Long.class));
         phones = new PhoneCache(phoneState, this::setCurrentKey, sizes.phoneCache(), sizes.quietBarriers());
         pings = new PingBuffer(sizes.pingsInHeap(), phones, waitingState, this::setCurrentKey);
         deadlines = new ArrayDeque<>();
@@ -158,8 +162,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         }
         TaskInfo task = getRuntimeContext().getTaskInfo();
         for (PhoneSignal s : bufferedState.get()) {
-            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(s.msisdn(),
-                    task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                            s.msisdn(), task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
                     == task.getIndexOfThisSubtask()) {
                 pings.restoreInHeap(s);
             }
@@ -167,15 +171,16 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         // keyed state holds the phones as of the last write-back; the raw keyed state, those changed since
         java.util.HashMap<String, PhoneState> unsaved = PhoneCache.readUnsaved(context);
         List<Deadline> open = new ArrayList<>();
-        getKeyedStateBackend().<VoidNamespace, ValueState<PhoneState>, PhoneState>applyToAllKeys(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, phoneDescriptor, (key, state) -> {
-                    PhoneState ps = state.value();
-                    if (ps != null && ps.open() != null && !unsaved.containsKey(key)) {
-                        PhoneEntry p = phones.restoreOpen((String) key);
-                        p.deadline = stayRules.gapDeadline(ps.open());
-                        open.add(new Deadline(p.deadline, p));
-                    }
-                });
+        getKeyedStateBackend()
+                .<VoidNamespace, ValueState<PhoneState>, PhoneState>applyToAllKeys(
+                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, phoneDescriptor, (key, state) -> {
+                            PhoneState ps = state.value();
+                            if (ps != null && ps.open() != null && !unsaved.containsKey(key)) {
+                                PhoneEntry p = phones.restoreOpen((String) key);
+                                p.deadline = stayRules.gapDeadline(ps.open());
+                                open.add(new Deadline(p.deadline, p));
+                            }
+                        });
         for (var e : unsaved.entrySet()) {
             PhoneEntry p = phones.restoreUnsaved(e.getKey(), e.getValue());
             if (p.state != null && p.state.open() != null) {
@@ -185,9 +190,12 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         }
         open.sort(Comparator.comparingLong(Deadline::time).thenComparing(d -> d.phone().msisdn));
         deadlines.addAll(open);
-        getKeyedStateBackend().<VoidNamespace, ListState<PhoneSignal>, List<PhoneSignal>>applyToAllKeys(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, waitingDescriptor,
-                (key, state) -> pings.restoreWaiting((String) key, state.get()));
+        getKeyedStateBackend()
+                .<VoidNamespace, ListState<PhoneSignal>, List<PhoneSignal>>applyToAllKeys(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        waitingDescriptor,
+                        (key, state) -> pings.restoreWaiting((String) key, state.get()));
     }
 
     @Override
@@ -301,8 +309,10 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
             while (true) {
                 Deadline d = nextDeadline(w);
                 PhoneSignal next = i < n ? sorted[i] : null;
-                if (d != null && (next == null || d.time() < next.time()
-                        || (d.time() == next.time() && d.phone().msisdn.compareTo(next.msisdn()) <= 0))) {
+                if (d != null
+                        && (next == null
+                                || d.time() < next.time()
+                                || (d.time() == next.time() && d.phone().msisdn.compareTo(next.msisdn()) <= 0))) {
                     deadlines.poll();
                     apply(d.phone(), d.time(), null); // the gap check ends the stay
                     continue;
@@ -312,7 +322,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                 }
                 // every ping of one phone at one millisecond, as one step: gap check, then the ping
                 int j = i;
-                while (j < n && sorted[j].time() == next.time() && sorted[j].msisdn().equals(next.msisdn())) {
+                while (j < n
+                        && sorted[j].time() == next.time()
+                        && sorted[j].msisdn().equals(next.msisdn())) {
                     j++;
                 }
                 apply(phones.load(next.msisdn()), next.time(), StayRules.pingOfOneMillisecond(sorted, i, j));
@@ -371,7 +383,8 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         bufferedState.update(pings.inHeap());
         watermarkState.update(List.of(watermark));
         if (customRawKeyedState && phones.hasUnsaved()) {
-            phones.writeUnsaved(context.getRawKeyedOperatorStateOutput(),
+            phones.writeUnsaved(
+                    context.getRawKeyedOperatorStateOutput(),
                     getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         }
     }
@@ -389,11 +402,15 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
 
     /** Phones with pings waiting in keyed state (tests: end of life). */
     int phonesWaitingInState() {
-        return (int) phones.entries().stream().filter(p -> p.waitingFrom != PhoneEntry.NONE_WAITING).count();
+        return (int) phones.entries().stream()
+                .filter(p -> p.waitingFrom != PhoneEntry.NONE_WAITING)
+                .count();
     }
 
     /** Phones with an open stay whose gap deadline is indexed (tests: end of life). */
     int openStays() {
-        return (int) phones.entries().stream().filter(p -> p.deadline != PhoneEntry.NO_DEADLINE).count();
+        return (int) phones.entries().stream()
+                .filter(p -> p.deadline != PhoneEntry.NO_DEADLINE)
+                .count();
     }
 }

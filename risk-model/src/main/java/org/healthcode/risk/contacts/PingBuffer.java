@@ -28,19 +28,23 @@ final class PingBuffer {
 
     /** Bits of a packed sort key that hold the signal's arrival index; the rest hold its time from the step's start. */
     private static final int INDEX_BITS = 24;
+
     private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
     private final int heapLimit;
     private final PhoneCache phones;
     /** Pings waiting for the clock beyond the heap limit, per phone (the current key: set through {@link #setKey}). */
     private final ListState<PhoneSignal> waitingState;
+
     private final Consumer<String> setKey;
     private final List<PhoneSignal> buffer = new ArrayList<>();
     /** The phones with pings in {@link #waitingState}, by their earliest (stale entries skipped). */
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(Comparator.comparingLong(Waiting::time));
+
     private PhoneSignal[] arrived = new PhoneSignal[0];
     /** The signals of the current step in {@link #arrived}, and their earliest and latest time. */
     private int arrivedCount;
+
     private long arrivedMin;
     private long arrivedMax;
     private PhoneSignal[] due = new PhoneSignal[0];

@@ -48,12 +48,15 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
 
     @Override
     public void open(OpenContext ctx) {
-        visits = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
-        caseVisits = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("case-visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
-        reported = getRuntimeContext().getMapState(new MapStateDescriptor<>("reported-exposures", Types.STRING,
-                TypeInformation.of(Exposure.class)));
+        visits = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
+        caseVisits = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "case-visits", Types.STRING, TypeInformation.of(PersonActivity.class)));
+        reported = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "reported-exposures", Types.STRING, TypeInformation.of(Exposure.class)));
     }
 
     @Override

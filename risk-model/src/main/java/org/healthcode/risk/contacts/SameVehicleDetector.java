@@ -34,8 +34,16 @@ public class SameVehicleDetector extends PlaceMatchDetector {
         if (kind == null) {
             return null;
         }
-        return Exposure.of(trip.personId(), caseTrip.personId(), kind, start, end, vehicle, (end - start) / 60_000L,
-                caseTrip.caseFound(), List.of(caseTrip.caseCauseEventId(), caseTrip.eventId(), trip.eventId()));
+        return Exposure.of(
+                trip.personId(),
+                caseTrip.personId(),
+                kind,
+                start,
+                end,
+                vehicle,
+                (end - start) / 60_000L,
+                caseTrip.caseFound(),
+                List.of(caseTrip.caseCauseEventId(), caseTrip.eventId(), trip.eventId()));
     }
 
     /** Close, rest, or null (no rule for this mode). */
@@ -43,7 +51,8 @@ public class SameVehicleDetector extends PlaceMatchDetector {
         String mode = caseTrip.mode() == null ? "" : caseTrip.mode().toLowerCase(Locale.ROOT);
         switch (mode) {
             case "flight":
-                if (caseTrip.row() != null && trip.row() != null
+                if (caseTrip.row() != null
+                        && trip.row() != null
                         && Math.abs(caseTrip.row() - trip.row()) <= rules.flightRowWindow()) {
                     return ExposureKind.SAME_VEHICLE_CLOSE;
                 }

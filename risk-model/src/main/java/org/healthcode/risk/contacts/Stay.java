@@ -59,8 +59,15 @@ public record Stay(
 
         @Override
         public Stay deserialize(DataInputView in) throws IOException {
-            return new Stay(readText(in), readText(in), readText(in), in.readLong(), in.readLong(), readText(in),
-                    readText(in), in.readInt());
+            return new Stay(
+                    readText(in),
+                    readText(in),
+                    readText(in),
+                    in.readLong(),
+                    in.readLong(),
+                    readText(in),
+                    readText(in),
+                    in.readInt());
         }
 
         @Override

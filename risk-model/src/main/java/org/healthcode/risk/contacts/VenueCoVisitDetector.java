@@ -23,8 +23,15 @@ public class VenueCoVisitDetector extends PlaceMatchDetector {
         if (Math.abs(scan.from() - caseScan.from()) > rules.venueWindowMillis()) {
             return null;
         }
-        return Exposure.of(scan.personId(), caseScan.personId(), ExposureKind.VENUE_CO_VISIT,
-                Math.min(scan.from(), caseScan.from()), Math.max(scan.from(), caseScan.from()), venue, 0L,
-                caseScan.caseFound(), List.of(caseScan.caseCauseEventId(), caseScan.eventId(), scan.eventId()));
+        return Exposure.of(
+                scan.personId(),
+                caseScan.personId(),
+                ExposureKind.VENUE_CO_VISIT,
+                Math.min(scan.from(), caseScan.from()),
+                Math.max(scan.from(), caseScan.from()),
+                venue,
+                0L,
+                caseScan.caseFound(),
+                List.of(caseScan.caseCauseEventId(), caseScan.eventId(), scan.eventId()));
     }
 }

@@ -13,5 +13,11 @@ package org.healthcode.risk.crossregion;
  * @param sinceMs since when the person has had the colour here, event time
  * @param expiryMs when the record lapses in the other region unless renewed, event time
  */
-public record ExchangeRequest(String fromRegion, String toRegion, String nationalId, String colour,
-                              String reasonCategory, long sinceMs, long expiryMs) {}
+public record ExchangeRequest(
+        String fromRegion,
+        String toRegion,
+        String nationalId,
+        String colour,
+        String reasonCategory,
+        long sinceMs,
+        long expiryMs) {}

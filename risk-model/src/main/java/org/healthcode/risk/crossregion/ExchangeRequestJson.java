@@ -20,7 +20,13 @@ public final class ExchangeRequestJson {
     }
 
     static RiskPersonNotice notice(ExchangeRequest r) {
-        return RiskPersonNotice.of(r.fromRegion(), r.toRegion(), r.nationalId(), r.colour(), r.reasonCategory(),
-                Instant.ofEpochMilli(r.sinceMs()), Instant.ofEpochMilli(r.expiryMs()));
+        return RiskPersonNotice.of(
+                r.fromRegion(),
+                r.toRegion(),
+                r.nationalId(),
+                r.colour(),
+                r.reasonCategory(),
+                Instant.ofEpochMilli(r.sinceMs()),
+                Instant.ofEpochMilli(r.expiryMs()));
     }
 }

@@ -44,11 +44,12 @@ public class ExchangeTrigger extends KeyedCoProcessFunction<String, StatusChange
 
     @Override
     public void open(OpenContext openContext) {
-        status = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("status", TypeInformation.of(PushableStatus.class)));
+        status = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("status", TypeInformation.of(PushableStatus.class)));
         presence = getRuntimeContext().getMapState(new MapStateDescriptor<>("presence", Types.STRING, Types.LONG));
-        pushed = getRuntimeContext().getMapState(new MapStateDescriptor<>("pushed", Types.STRING,
-                TypeInformation.of(ExchangeRequest.class)));
+        pushed = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("pushed", Types.STRING, TypeInformation.of(ExchangeRequest.class)));
     }
 
     @Override
@@ -59,8 +60,14 @@ public class ExchangeTrigger extends KeyedCoProcessFunction<String, StatusChange
             status.clear();
             List<ExchangeRequest> withdrawals = new ArrayList<>();
             for (ExchangeRequest p : pushed.values()) {
-                withdrawals.add(new ExchangeRequest(p.fromRegion(), p.toRegion(), p.nationalId(), "green",
-                        p.reasonCategory(), s.effectiveMs(), s.effectiveMs() + settings.validityMs()));
+                withdrawals.add(new ExchangeRequest(
+                        p.fromRegion(),
+                        p.toRegion(),
+                        p.nationalId(),
+                        "green",
+                        p.reasonCategory(),
+                        s.effectiveMs(),
+                        s.effectiveMs() + settings.validityMs()));
             }
             withdrawals.forEach(out::collect);
             pushed.clear();
@@ -106,13 +113,21 @@ public class ExchangeTrigger extends KeyedCoProcessFunction<String, StatusChange
     private void push(String region, PushableStatus s, long at, Context ctx, Collector<ExchangeRequest> out)
             throws Exception {
         ExchangeRequest last = pushed.get(region);
-        if (last != null && last.colour().equals(s.colour()) && last.sinceMs() == s.sinceMs()
+        if (last != null
+                && last.colour().equals(s.colour())
+                && last.sinceMs() == s.sinceMs()
                 && last.reasonCategory().equals(s.reasonCategory())
                 && last.expiryMs() - settings.validityMs() / 2 > at) {
             return;
         }
-        ExchangeRequest r = new ExchangeRequest(settings.ownRegion(), region, s.nationalId(), s.colour(),
-                s.reasonCategory(), s.sinceMs(), at + settings.validityMs());
+        ExchangeRequest r = new ExchangeRequest(
+                settings.ownRegion(),
+                region,
+                s.nationalId(),
+                s.colour(),
+                s.reasonCategory(),
+                s.sinceMs(),
+                at + settings.validityMs());
         out.collect(r);
         pushed.put(region, r);
         ctx.timerService().registerEventTimeTimer(r.expiryMs());

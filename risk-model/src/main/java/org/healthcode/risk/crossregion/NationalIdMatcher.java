@@ -32,8 +32,8 @@ public class NationalIdMatcher extends KeyedProcessFunction<String, Event, Event
     @Override
     public void open(OpenContext openContext) {
         person = getRuntimeContext().getState(new ValueStateDescriptor<>("person", Types.STRING));
-        waiting = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("waiting", TypeInformation.of(Event.class)));
+        waiting =
+                getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TypeInformation.of(Event.class)));
     }
 
     @Override

@@ -12,5 +12,11 @@ package org.healthcode.risk.events;
  * @param stayEndMs when the stay ended (7 d from here, by default)
  * @param knownAtMs when the overlap could first be known: the later of the stay's and the listing's event times
  */
-public record AreaStay(String id, String personId, String level, String stayEventId, String listingEventId,
-                       long stayEndMs, long knownAtMs) {}
+public record AreaStay(
+        String id,
+        String personId,
+        String level,
+        String stayEventId,
+        String listingEventId,
+        long stayEndMs,
+        long knownAtMs) {}

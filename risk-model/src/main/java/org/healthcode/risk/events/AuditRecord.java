@@ -19,9 +19,19 @@ package org.healthcode.risk.events;
  * @param expiryMs the request's expiry, null when not known
  * @param reason why it was refused (or the refusing operator's reason), null when accepted otherwise
  */
-public record AuditRecord(String eventId, long timeMs, String action, String outcome, String requestId,
-                          String personId, String operator, String state, String colour, String basis, Long expiryMs,
-                          String reason) {
+public record AuditRecord(
+        String eventId,
+        long timeMs,
+        String action,
+        String outcome,
+        String requestId,
+        String personId,
+        String operator,
+        String state,
+        String colour,
+        String basis,
+        Long expiryMs,
+        String reason) {
     public static final String ACCEPTED = "accepted";
     public static final String REFUSED = "refused";
 }

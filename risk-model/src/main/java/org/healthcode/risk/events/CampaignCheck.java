@@ -11,8 +11,8 @@ package org.healthcode.risk.events;
  * @param toMs campaign end
  * @param intervalHours everyone in the area must be sampled once in every interval of this many hours from the start
  */
-public record CampaignCheck(String personId, String campaignEventId, String areaCode, long fromMs, long toMs,
-                            int intervalHours) {
+public record CampaignCheck(
+        String personId, String campaignEventId, String areaCode, long fromMs, long toMs, int intervalHours) {
 
     public long intervalMs() {
         return intervalHours * 3_600_000L;

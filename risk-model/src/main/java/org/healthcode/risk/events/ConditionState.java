@@ -20,8 +20,14 @@ import java.util.List;
  *     region; null otherwise)
  */
 public record ConditionState(
-        String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs, List<Long> countingTests,
-        OverrideTerms override, CrossRegionTerms crossRegion) {
+        String reason,
+        List<String> cause,
+        long startMs,
+        long anchorMs,
+        long exitAfterMs,
+        List<Long> countingTests,
+        OverrideTerms override,
+        CrossRegionTerms crossRegion) {
 
     public static final long NO_ANCHOR = Long.MIN_VALUE;
     public static final int MAX_CAUSES = 10;
@@ -33,14 +39,25 @@ public record ConditionState(
     }
 
     /** A computed condition or an override. */
-    public ConditionState(String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs,
-                          List<Long> countingTests, OverrideTerms override) {
+    public ConditionState(
+            String reason,
+            List<String> cause,
+            long startMs,
+            long anchorMs,
+            long exitAfterMs,
+            List<Long> countingTests,
+            OverrideTerms override) {
         this(reason, cause, startMs, anchorMs, exitAfterMs, countingTests, override, null);
     }
 
     /** A computed condition (every reason but {@code override} and {@code cross_region_risk}). */
-    public ConditionState(String reason, List<String> cause, long startMs, long anchorMs, long exitAfterMs,
-                          List<Long> countingTests) {
+    public ConditionState(
+            String reason,
+            List<String> cause,
+            long startMs,
+            long anchorMs,
+            long exitAfterMs,
+            List<Long> countingTests) {
         this(reason, cause, startMs, anchorMs, exitAfterMs, countingTests, null);
     }
 

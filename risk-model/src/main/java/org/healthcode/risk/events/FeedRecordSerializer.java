@@ -66,8 +66,15 @@ public final class FeedRecordSerializer extends RecordSerializer<FeedRecord> {
         Event event = (present & 1) != 0 ? readEvent(in) : null;
         Rejected rejected = null;
         if ((present & 2) != 0) {
-            rejected = new Rejected(readText(in), in.readInt(), in.readLong(), in.readLong(), readText(in),
-                    readText(in), readText(in), readBytes(in));
+            rejected = new Rejected(
+                    readText(in),
+                    in.readInt(),
+                    in.readLong(),
+                    in.readLong(),
+                    readText(in),
+                    readText(in),
+                    readText(in),
+                    readBytes(in));
         }
         return new FeedRecord(event, rejected, topic, partition, offset, line, raw);
     }
@@ -321,7 +328,56 @@ public final class FeedRecordSerializer extends RecordSerializer<FeedRecord> {
         String reason = (mask & (1L << 45)) != 0 ? readText(in) : null;
         String nationalId = (mask & (1L << 46)) != 0 ? readText(in) : null;
         String reasonCategory = (mask & (1L << 47)) != 0 ? readText(in) : null;
-        return new Event(eventId, type, time, region, personId, msisdn, method, positive, tubeId, pooled, diagnosis, onset, clinicId, action, kind, dose, areaCode, degree, exposure, caseId, hotelId, checkOut, port, fromCountry, mode, vehicleId, sealed, carriage, row, fromArea, toArea, departure, arrival, lat, lon, from, to, venueId, direction, level, intervalHours, requestId, colour, basis, expiry, operator, reason, nationalId, reasonCategory);
+        return new Event(
+                eventId,
+                type,
+                time,
+                region,
+                personId,
+                msisdn,
+                method,
+                positive,
+                tubeId,
+                pooled,
+                diagnosis,
+                onset,
+                clinicId,
+                action,
+                kind,
+                dose,
+                areaCode,
+                degree,
+                exposure,
+                caseId,
+                hotelId,
+                checkOut,
+                port,
+                fromCountry,
+                mode,
+                vehicleId,
+                sealed,
+                carriage,
+                row,
+                fromArea,
+                toArea,
+                departure,
+                arrival,
+                lat,
+                lon,
+                from,
+                to,
+                venueId,
+                direction,
+                level,
+                intervalHours,
+                requestId,
+                colour,
+                basis,
+                expiry,
+                operator,
+                reason,
+                nationalId,
+                reasonCategory);
     }
 
     /** Nullable bytes as their length (-1 for null) and the bytes, in bulk. */

@@ -10,5 +10,5 @@ package org.healthcode.risk.events;
  * @param intervalStartMs start of the interval with no test
  * @param intervalEndMs its end: when the person turns yellow
  */
-public record MissedTest(String id, String personId, String campaignEventId, long intervalStartMs,
-                         long intervalEndMs) {}
+public record MissedTest(
+        String id, String personId, String campaignEventId, long intervalStartMs, long intervalEndMs) {}

@@ -12,5 +12,11 @@ package org.healthcode.risk.events;
  * @param requestEventId the request's event id
  * @param decisionEventId the approval's or withdrawal's event id
  */
-public record OverrideDecision(String id, String personId, boolean active, long timeMs, OverrideTerms terms,
-                               String requestEventId, String decisionEventId) {}
+public record OverrideDecision(
+        String id,
+        String personId,
+        boolean active,
+        long timeMs,
+        OverrideTerms terms,
+        String requestEventId,
+        String decisionEventId) {}

@@ -18,8 +18,8 @@ import java.util.List;
  * @param baseSinceMs since when the person had that colour, as of {@code baseMs}
  * @param inputs the inputs applied after {@code baseMs}, in (time, id) order
  */
-public record PersonHistory(long baseMs, List<ConditionState> base, String baseColour, long baseSinceMs,
-                            List<PersonInput> inputs) {
+public record PersonHistory(
+        long baseMs, List<ConditionState> base, String baseColour, long baseSinceMs, List<PersonInput> inputs) {
 
     public PersonHistory {
         base = List.copyOf(base);

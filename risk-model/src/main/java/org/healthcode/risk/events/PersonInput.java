@@ -8,8 +8,8 @@ import org.healthcode.risk.contacts.Exposure;
  * a stay in a listed risk area, a reviewed override taking effect or ending, or a missed mandatory test. Exactly one
  * is set.
  */
-public record PersonInput(Event event, Exposure exposure, AreaStay areaStay, OverrideDecision override,
-                          MissedTest missedTest) {
+public record PersonInput(
+        Event event, Exposure exposure, AreaStay areaStay, OverrideDecision override, MissedTest missedTest) {
 
     public static PersonInput of(Event e) {
         return new PersonInput(e, null, null, null, null);

@@ -17,8 +17,8 @@ import java.util.List;
  * @param nationalId the person's national pseudonym from their identity binding, null until known; kept even with
  *     no condition (so a later status can name the person to other regions): one small entry per bound person
  */
-public record PersonState(List<ConditionState> conditions, long seq, String colour, long sinceMs, long fingerprint,
-                          String nationalId) {
+public record PersonState(
+        List<ConditionState> conditions, long seq, String colour, long sinceMs, long fingerprint, String nationalId) {
 
     public PersonState {
         conditions = List.copyOf(conditions);

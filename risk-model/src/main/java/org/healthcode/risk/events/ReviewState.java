@@ -17,11 +17,29 @@ package org.healthcode.risk.events;
  * @param state {@code pending}, {@code active}, {@code refused} or {@code withdrawn}
  * @param approver who approved it, once active
  */
-public record ReviewState(String requestId, String requestEventId, long requestTimeMs, String personId, String colour, String basis,
-                          long expiryMs, String requester, String state, String approver) {
+public record ReviewState(
+        String requestId,
+        String requestEventId,
+        long requestTimeMs,
+        String personId,
+        String colour,
+        String basis,
+        long expiryMs,
+        String requester,
+        String state,
+        String approver) {
 
     public ReviewState with(String newState, String newApprover) {
-        return new ReviewState(requestId, requestEventId, requestTimeMs, personId, colour, basis, expiryMs, requester, newState,
+        return new ReviewState(
+                requestId,
+                requestEventId,
+                requestTimeMs,
+                personId,
+                colour,
+                basis,
+                expiryMs,
+                requester,
+                newState,
                 newApprover);
     }
 }

@@ -17,20 +17,40 @@ import java.util.List;
  *     ordered by (epoch, seq)
  */
 public record StatusChange(
-        String personId, String colour, long sinceMs, List<ConditionView> conditions, String ruleVersion, long seq,
-        long effectiveMs, String nationalId, long epoch) {
+        String personId,
+        String colour,
+        long sinceMs,
+        List<ConditionView> conditions,
+        String ruleVersion,
+        long seq,
+        long effectiveMs,
+        String nationalId,
+        long epoch) {
 
     public StatusChange {
         conditions = List.copyOf(conditions);
     }
 
-    public StatusChange(String personId, String colour, long sinceMs, List<ConditionView> conditions,
-                        String ruleVersion, long seq, long effectiveMs, String nationalId) {
+    public StatusChange(
+            String personId,
+            String colour,
+            long sinceMs,
+            List<ConditionView> conditions,
+            String ruleVersion,
+            long seq,
+            long effectiveMs,
+            String nationalId) {
         this(personId, colour, sinceMs, conditions, ruleVersion, seq, effectiveMs, nationalId, 0);
     }
 
-    public StatusChange(String personId, String colour, long sinceMs, List<ConditionView> conditions,
-                        String ruleVersion, long seq, long effectiveMs) {
+    public StatusChange(
+            String personId,
+            String colour,
+            long sinceMs,
+            List<ConditionView> conditions,
+            String ruleVersion,
+            long seq,
+            long effectiveMs) {
         this(personId, colour, sinceMs, conditions, ruleVersion, seq, effectiveMs, null);
     }
 }

@@ -60,7 +60,9 @@ public class CampaignAssigner extends KeyedBroadcastProcessFunction<String, Even
 
     @Override
     public void processBroadcastElement(Event campaign, Context ctx, Collector<CampaignCheck> out) throws Exception {
-        if (campaign.areaCode() == null || campaign.from() == null || campaign.to() == null
+        if (campaign.areaCode() == null
+                || campaign.from() == null
+                || campaign.to() == null
                 || campaign.intervalHours() == null) {
             return;
         }

@@ -1,10 +1,10 @@
 package org.healthcode.risk.functions;
 
 import java.time.Instant;
+import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import java.util.List;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -50,8 +50,8 @@ public class CarrierPings extends AbstractStreamOperator<Event> implements OneIn
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        watermarkState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("carrier-watermark", Types.LONG));
+        watermarkState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("carrier-watermark", Types.LONG));
         watermark = Long.MIN_VALUE;
         if (context.isRestored()) {
             boolean first = true;
@@ -75,10 +75,17 @@ public class CarrierPings extends AbstractStreamOperator<Event> implements OneIn
             return;
         }
         if (watermark != Long.MIN_VALUE && e.time() <= watermark) {
-            output.collect(rejectedTag, new StreamRecord<>(r.reject("late", "time", "late: carrier ping time "
-                    + Instant.ofEpochMilli(e.time()) + " is not after the carrier feed's event-time watermark "
-                    + Instant.ofEpochMilli(watermark)
-                    + "; contact detection has applied the phones' pings up to it and cannot place this one")));
+            output.collect(
+                    rejectedTag,
+                    new StreamRecord<>(
+                            r.reject(
+                                    "late",
+                                    "time",
+                                    "late: carrier ping time "
+                                            + Instant.ofEpochMilli(e.time())
+                                            + " is not after the carrier feed's event-time watermark "
+                                            + Instant.ofEpochMilli(watermark)
+                                            + "; contact detection has applied the phones' pings up to it and cannot place this one")));
             return;
         }
         output.collect(record.replace(e));

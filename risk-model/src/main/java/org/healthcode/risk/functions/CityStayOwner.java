@@ -35,10 +35,10 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
 
     @Override
     public void open(OpenContext openContext) {
-        bindings = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
+        bindings = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
     }
 
     @Override

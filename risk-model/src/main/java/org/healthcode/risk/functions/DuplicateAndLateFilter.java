@@ -54,6 +54,7 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
 
     /** eventId -> event time of its first copy. */
     private transient MapState<String, Long> seen;
+
     private transient DomainMetrics.Labelled lateEvents;
 
     /**
@@ -76,7 +77,8 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-ids", Types.STRING, Types.LONG));
         lateEvents = DomainMetrics.labelled(getRuntimeContext().getMetricGroup(), "lateEvents", "outcome")
-                .register("applied").register("rejected");
+                .register("applied")
+                .register("rejected");
     }
 
     @Override
@@ -99,9 +101,14 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
         // or a feed a day late is not lateness here)
         if (watermark != Long.MIN_VALUE && t < watermark - allowedLatenessMs && e.type() != EventType.CITY_STAY) {
             lateEvents.inc("rejected");
-            ctx.output(rejectedTag, r.reject("late", "time", "late: time " + Instant.ofEpochMilli(t)
-                    + " is more than the allowed lateness of " + allowedLatenessMs / 3_600_000L
-                    + " h behind the event-time watermark " + Instant.ofEpochMilli(watermark)));
+            ctx.output(
+                    rejectedTag,
+                    r.reject(
+                            "late",
+                            "time",
+                            "late: time " + Instant.ofEpochMilli(t)
+                                    + " is more than the allowed lateness of " + allowedLatenessMs / 3_600_000L
+                                    + " h behind the event-time watermark " + Instant.ofEpochMilli(watermark)));
             return;
         }
         if (seen.contains(e.eventId())) {

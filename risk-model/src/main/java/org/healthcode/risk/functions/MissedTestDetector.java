@@ -43,11 +43,11 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
 
     @Override
     public void open(OpenContext openContext) {
-        checks = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("checks", Types.STRING, TypeInformation.of(CampaignCheck.class)));
+        checks = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("checks", Types.STRING, TypeInformation.of(CampaignCheck.class)));
         tests = getRuntimeContext().getState(new ValueStateDescriptor<>("tests", Types.LIST(Types.LONG)));
-        bindings = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
+        bindings = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
     }
 
     @Override
@@ -95,8 +95,12 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
                     continue;
                 }
                 if (concerned(c, end) && !testedIn(start, end)) {
-                    out.collect(PersonInput.of(new MissedTest("missed-" + c.campaignEventId() + "@" + end,
-                            c.personId(), c.campaignEventId(), start, end)));
+                    out.collect(PersonInput.of(new MissedTest(
+                            "missed-" + c.campaignEventId() + "@" + end,
+                            c.personId(),
+                            c.campaignEventId(),
+                            start,
+                            end)));
                 }
                 if (end < c.toMs()) {
                     ctx.timerService().registerEventTimeTimer(c.intervalEnd(end));
@@ -111,7 +115,8 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
         }
         List<Long> kept = tests.value();
         if (kept != null) {
-            List<Long> fresh = kept.stream().filter(t -> t + TEST_RETENTION_MS > timestamp).toList();
+            List<Long> fresh =
+                    kept.stream().filter(t -> t + TEST_RETENTION_MS > timestamp).toList();
             if (fresh.isEmpty()) {
                 tests.clear();
             } else if (fresh.size() != kept.size()) {

@@ -20,7 +20,8 @@ final class NationalIds {
 
     /** True when {@code in} sets the person's national pseudonym. */
     static boolean teaches(PersonInput in) {
-        return in.event() != null && in.event().nationalId() != null
+        return in.event() != null
+                && in.event().nationalId() != null
                 && (in.event().type() == EventType.IDENTITY || in.event().type() == EventType.RISK_PERSON);
     }
 }

@@ -24,16 +24,27 @@ public class OverrideRejections implements FlatMapFunction<Rejected, AuditRecord
         JsonNode tree = tree(r.raw());
         String type = text(tree, "type");
         boolean fromOverridesTopic = r.topic() != null && r.topic().endsWith(Feed.OVERRIDES.wireName());
-        boolean overrideLine = Feed.OVERRIDES.wireName().equals(text(tree, "feed"))
-                || (type != null && type.startsWith(PREFIX));
+        boolean overrideLine =
+                Feed.OVERRIDES.wireName().equals(text(tree, "feed")) || (type != null && type.startsWith(PREFIX));
         if (!fromOverridesTopic && !overrideLine) {
             return;
         }
         String action = type != null && type.startsWith(PREFIX) ? type.substring(PREFIX.length()) : "unknown";
         String operator = firstText(tree, "requester", "approver", "operator");
         String eventId = text(tree, "eventId");
-        out.collect(new AuditRecord(eventId != null ? eventId : r.source(), timeOf(tree), action, AuditRecord.REFUSED,
-                text(tree, "requestId"), null, operator, "none", text(tree, "colour"), null, null, r.reason()));
+        out.collect(new AuditRecord(
+                eventId != null ? eventId : r.source(),
+                timeOf(tree),
+                action,
+                AuditRecord.REFUSED,
+                text(tree, "requestId"),
+                null,
+                operator,
+                "none",
+                text(tree, "colour"),
+                null,
+                null,
+                r.reason()));
     }
 
     /** The record's event time when it can be read, else 0 (unreadable records sort first). */

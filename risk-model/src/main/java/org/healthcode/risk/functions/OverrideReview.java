@@ -39,6 +39,7 @@ import org.healthcode.risk.events.ReviewState;
 public class OverrideReview extends KeyedProcessFunction<String, Event, OverrideDecision> {
     /** How long a decided or expired request is remembered: 14 days. */
     public static final long RETENTION_MS = 14L * 24 * 3_600_000L;
+
     static final String PENDING = "pending";
     static final String ACTIVE = "active";
     static final String REFUSED = "refused";
@@ -62,10 +63,10 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
 
     @Override
     public void open(OpenContext openContext) {
-        request = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("request", TypeInformation.of(ReviewState.class)));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
+        request = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("request", TypeInformation.of(ReviewState.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
     }
 
     @Override
@@ -118,12 +119,26 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
                     return;
                 }
                 if (e.expiry() - e.time() > maxDurationMs) {
-                    refuse(ctx, e, "request", null, "expiry beyond the rule set's bound: an override lasts at most "
-                            + maxDurationMs / 3_600_000L + " h from its request");
+                    refuse(
+                            ctx,
+                            e,
+                            "request",
+                            null,
+                            "expiry beyond the rule set's bound: an override lasts at most "
+                                    + maxDurationMs / 3_600_000L + " h from its request");
                     return;
                 }
-                ReviewState created = new ReviewState(e.requestId(), e.eventId(), e.time(), e.personId(), e.colour(), e.basis(),
-                        e.expiry(), e.operator(), PENDING, null);
+                ReviewState created = new ReviewState(
+                        e.requestId(),
+                        e.eventId(),
+                        e.time(),
+                        e.personId(),
+                        e.colour(),
+                        e.basis(),
+                        e.expiry(),
+                        e.operator(),
+                        PENDING,
+                        null);
                 request.update(created);
                 ctx.timerService().registerEventTimeTimer(forgetAt(created));
                 audit(ctx, e, "request", AuditRecord.ACCEPTED, created, null);
@@ -137,13 +152,25 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
                 ReviewState approved = s.with(ACTIVE, e.operator());
                 request.update(approved);
                 audit(ctx, e, "approval", AuditRecord.ACCEPTED, approved, null);
-                out.collect(new OverrideDecision("override-" + e.eventId(), s.personId(), true, e.time(),
-                        terms(approved), s.requestEventId(), e.eventId()));
+                out.collect(new OverrideDecision(
+                        "override-" + e.eventId(),
+                        s.personId(),
+                        true,
+                        e.time(),
+                        terms(approved),
+                        s.requestEventId(),
+                        e.eventId()));
             }
             case OVERRIDE_REFUSAL -> {
                 if (s == null || !PENDING.equals(s.state())) {
-                    refuse(ctx, e, "refusal", s, s == null ? "unknown request"
-                            : "only a pending request can be refused; this one is " + s.state());
+                    refuse(
+                            ctx,
+                            e,
+                            "refusal",
+                            s,
+                            s == null
+                                    ? "unknown request"
+                                    : "only a pending request can be refused; this one is " + s.state());
                     return;
                 }
                 ReviewState refused = s.with(REFUSED, null);
@@ -152,16 +179,28 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
             }
             case OVERRIDE_WITHDRAWAL -> {
                 if (s == null || !(PENDING.equals(s.state()) || ACTIVE.equals(s.state()))) {
-                    refuse(ctx, e, "withdrawal", s, s == null ? "unknown request"
-                            : "only a pending or active request can be withdrawn; this one is " + s.state());
+                    refuse(
+                            ctx,
+                            e,
+                            "withdrawal",
+                            s,
+                            s == null
+                                    ? "unknown request"
+                                    : "only a pending or active request can be withdrawn; this one is " + s.state());
                     return;
                 }
                 ReviewState withdrawn = s.with(WITHDRAWN, s.approver());
                 request.update(withdrawn);
                 audit(ctx, e, "withdrawal", AuditRecord.ACCEPTED, withdrawn, null);
                 if (ACTIVE.equals(s.state()) && e.time() < s.expiryMs()) {
-                    out.collect(new OverrideDecision("override-" + e.eventId(), s.personId(), false, e.time(),
-                            terms(s), s.requestEventId(), e.eventId()));
+                    out.collect(new OverrideDecision(
+                            "override-" + e.eventId(),
+                            s.personId(),
+                            false,
+                            e.time(),
+                            terms(s),
+                            s.requestEventId(),
+                            e.eventId()));
                 }
             }
             default -> {
@@ -176,8 +215,7 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
             return "unknown request";
         }
         if (!PENDING.equals(s.state())) {
-            return ACTIVE.equals(s.state()) ? "already approved by " + s.approver()
-                    : "the request was " + s.state();
+            return ACTIVE.equals(s.state()) ? "already approved by " + s.approver() : "the request was " + s.state();
         }
         if (approval.time() >= s.expiryMs()) {
             return "expired: the request's expiry " + Instant.ofEpochMilli(s.expiryMs()) + " has passed";
@@ -200,13 +238,20 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
     private void audit(Context ctx, Event e, String action, String outcome, ReviewState s, String reason)
             throws Exception {
         boolean isRequest = "request".equals(action);
-        ctx.output(auditTag, new AuditRecord(e.eventId(), e.time(), action, outcome, ctx.getCurrentKey(),
-                s != null ? s.personId() : isRequest ? e.personId() : null,
-                e.operator(),
-                s != null ? s.state() : "none",
-                s != null ? s.colour() : e.colour(),
-                isRequest ? e.basis() : null,
-                s != null ? Long.valueOf(s.expiryMs()) : e.expiry(),
-                reason));
+        ctx.output(
+                auditTag,
+                new AuditRecord(
+                        e.eventId(),
+                        e.time(),
+                        action,
+                        outcome,
+                        ctx.getCurrentKey(),
+                        s != null ? s.personId() : isRequest ? e.personId() : null,
+                        e.operator(),
+                        s != null ? s.state() : "none",
+                        s != null ? s.colour() : e.colour(),
+                        isRequest ? e.basis() : null,
+                        s != null ? Long.valueOf(s.expiryMs()) : e.expiry(),
+                        reason));
     }
 }

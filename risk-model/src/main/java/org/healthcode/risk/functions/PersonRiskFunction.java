@@ -1,5 +1,6 @@
 package org.healthcode.risk.functions;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,25 +12,24 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.decode.Rejected;
-import org.healthcode.risk.events.RuleSetUpdate;
-import org.healthcode.risk.rules.InvalidRuleSetException;
-import org.healthcode.risk.rules.RuleSetJson;
-import org.apache.flink.util.Collector;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.PersonHistory;
 import org.healthcode.risk.events.PersonInput;
 import org.healthcode.risk.events.PersonState;
+import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.Assessment;
+import org.healthcode.risk.rules.InvalidRuleSetException;
 import org.healthcode.risk.rules.RiskEngine;
 import org.healthcode.risk.rules.RuleSet;
+import org.healthcode.risk.rules.RuleSetJson;
 
 /**
  * Keyed by person: keeps the person's conditions and emits a {@link StatusChange} whenever what the status shows
@@ -92,8 +92,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        epochState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("epoch", TypeInformation.of(Long.class)));
+        epochState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("epoch", TypeInformation.of(Long.class)));
         epoch = 0;
         if (context.isRestored()) {
             for (Long e : epochState.get()) {
@@ -112,12 +112,13 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
     @Override
     public void open(OpenContext openContext) {
         initialEngine = new RiskEngine(initialRules);
-        person = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", TypeInformation.of(String.class), TypeInformation.of(PersonInput.class)));
-        history = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("history", TypeInformation.of(PersonHistory.class)));
+        person = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "pending", TypeInformation.of(String.class), TypeInformation.of(PersonInput.class)));
+        history = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("history", TypeInformation.of(PersonHistory.class)));
     }
 
     @Override
@@ -125,14 +126,18 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             throws Exception {
         try {
             RuleSetJson.parse(update.json());
-            ctx.getBroadcastState(RuleBroadcast.DESCRIPTOR).put(RuleBroadcast.CURRENT,
-                    new String(update.json(), StandardCharsets.UTF_8));
+            ctx.getBroadcastState(RuleBroadcast.DESCRIPTOR)
+                    .put(RuleBroadcast.CURRENT, new String(update.json(), StandardCharsets.UTF_8));
         } catch (InvalidRuleSetException e) {
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 String first = e.problems().get(0);
                 String field = first.contains(":") ? first.substring(0, first.indexOf(':')) : null;
-                ctx.output(rejectedTag, update.reject("invalid", field,
-                        "invalid: rule set refused, the previous one stays in force: " + e.getMessage()));
+                ctx.output(
+                        rejectedTag,
+                        update.reject(
+                                "invalid",
+                                field,
+                                "invalid: rule set refused, the previous one stays in force: " + e.getMessage()));
             }
         }
     }
@@ -181,7 +186,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         inputs.sort(IN_ORDER);
         h = new PersonHistory(h.baseMs(), h.base(), h.baseColour(), h.baseSinceMs(), inputs);
         Replayed r = replay(engine, h, inputs, now);
-        long since = r.sinceMs() != Long.MIN_VALUE ? r.sinceMs()
+        long since = r.sinceMs() != Long.MIN_VALUE
+                ? r.sinceMs()
                 : r.colour().equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
         finish(engine, s, r.conditions(), now, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, since);
         keep(engine, h, now, ctx.timerService());
@@ -224,19 +230,25 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
             pending.put(e.id(), e);
             ctx.timerService().registerEventTimeTimer(e.time());
         }
-        applyReplayed(e, new PersonHistory(h.baseMs(), h.base(), h.baseColour(), h.baseSinceMs(), inputs), watermark,
-                ctx, out);
+        applyReplayed(
+                e,
+                new PersonHistory(h.baseMs(), h.base(), h.baseColour(), h.baseSinceMs(), inputs),
+                watermark,
+                ctx,
+                out);
         return true;
     }
 
     /** Emits the person's status after replaying {@code h} (its inputs in order over its base) up to the watermark. */
-    private void applyReplayed(PersonInput e, PersonHistory h, long watermark, ReadOnlyContext ctx,
-            Collector<StatusChange> out) throws Exception {
+    private void applyReplayed(
+            PersonInput e, PersonHistory h, long watermark, ReadOnlyContext ctx, Collector<StatusChange> out)
+            throws Exception {
         RiskEngine engine = engine(ctx);
         PersonState s = load();
         String nationalId = NationalIds.learned(s, e);
         Replayed r = replay(engine, h, h.inputs(), watermark);
-        long since = r.sinceMs() != Long.MIN_VALUE ? r.sinceMs()
+        long since = r.sinceMs() != Long.MIN_VALUE
+                ? r.sinceMs()
                 : r.colour().equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : watermark;
         finish(engine, s, r.conditions(), watermark, ctx.getCurrentKey(), ctx.timerService(), out, nationalId, since);
         keep(engine, h, watermark, ctx.timerService());
@@ -259,8 +271,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         long now = h.baseMs();
         int i = 0;
         while (true) {
-            long next = Math.min(i < inputs.size() ? inputs.get(i).time() : Long.MAX_VALUE,
-                    engine.nextChange(conds, now));
+            long next =
+                    Math.min(i < inputs.size() ? inputs.get(i).time() : Long.MAX_VALUE, engine.nextChange(conds, now));
             if (next > to) {
                 break;
             }
@@ -293,7 +305,11 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         }
         if (n > 0 || (!h.base().isEmpty() && horizon > h.baseMs())) {
             Replayed r = replay(engine, h, h.inputs().subList(0, n), horizon);
-            h = new PersonHistory(horizon, r.conditions(), r.colour(), r.sinceMs(),
+            h = new PersonHistory(
+                    horizon,
+                    r.conditions(),
+                    r.colour(),
+                    r.sinceMs(),
                     h.inputs().subList(n, h.inputs().size()));
         }
         if (h.isEmpty()) {
@@ -302,7 +318,9 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         }
         history.update(h);
         // folded again once the newest input, or else the base's last condition, is beyond the allowed lateness
-        long last = h.inputs().isEmpty() ? Long.MIN_VALUE : h.inputs().get(h.inputs().size() - 1).time();
+        long last = h.inputs().isEmpty()
+                ? Long.MIN_VALUE
+                : h.inputs().get(h.inputs().size() - 1).time();
         for (ConditionState c : h.inputs().isEmpty() ? h.base() : List.<ConditionState>of()) {
             last = Math.max(last, engine.endAt(c));
         }
@@ -387,9 +405,17 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         return s == null ? PersonState.initial() : s;
     }
 
-    private void finish(RiskEngine engine, PersonState s, List<ConditionState> conds, long now, String personId,
-                        org.apache.flink.streaming.api.TimerService timers, Collector<StatusChange> out,
-                        String nationalId, Long derivedSince) throws Exception {
+    private void finish(
+            RiskEngine engine,
+            PersonState s,
+            List<ConditionState> conds,
+            long now,
+            String personId,
+            org.apache.flink.streaming.api.TimerService timers,
+            Collector<StatusChange> out,
+            String nationalId,
+            Long derivedSince)
+            throws Exception {
         Assessment a = engine.assess(conds, now);
         String version = engine.rules().version();
         long fp = a.fingerprint(version);
@@ -401,11 +427,11 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         boolean sinceMoved = derivedSince != null && s.seq() > 0 && derivedSince != s.sinceMs();
         if (!nothingToSay && (fp != s.fingerprint() || newNationalId || sinceMoved)) {
             String colour = a.colour().wireName();
-            long since = derivedSince != null ? derivedSince
-                    : colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
+            long since =
+                    derivedSince != null ? derivedSince : colour.equals(s.colour()) && s.seq() > 0 ? s.sinceMs() : now;
             long seq = s.seq() + 1;
-            out.collect(new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId,
-                    epoch));
+            out.collect(
+                    new StatusChange(personId, colour, since, a.conditions(), version, seq, now, nationalId, epoch));
             next = new PersonState(conds, seq, colour, since, fp, nationalId);
         }
         if (next.isEmpty()) {

@@ -29,6 +29,7 @@ import org.healthcode.risk.events.PersonInput;
 public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event, Event, PersonInput> {
     /** 14 days. */
     public static final long STAY_RETENTION_MS = 14L * 24 * 3_600_000L;
+
     public static final MapStateDescriptor<String, Event> LISTINGS =
             new MapStateDescriptor<>("risk-areas", Types.STRING, TypeInformation.of(Event.class));
     private static final MapStateDescriptor<String, Event> STAYS =
@@ -95,8 +96,14 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
         if (stayStart(stay) > listedTo || listing.from() > stayEnd(stay)) {
             return;
         }
-        out.collect(PersonInput.of(new AreaStay("area-" + stay.eventId() + "/" + listing.eventId(), stay.personId(),
-                level, stay.eventId(), listing.eventId(), stayEnd(stay), Math.max(stay.time(), listing.time()))));
+        out.collect(PersonInput.of(new AreaStay(
+                "area-" + stay.eventId() + "/" + listing.eventId(),
+                stay.personId(),
+                level,
+                stay.eventId(),
+                listing.eventId(),
+                stayEnd(stay),
+                Math.max(stay.time(), listing.time()))));
     }
 
     /** True when {@code listed} covers {@code stay}: a code ending in zeros covers the codes under it. */

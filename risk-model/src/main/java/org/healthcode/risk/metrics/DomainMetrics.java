@@ -45,7 +45,8 @@ public final class DomainMetrics {
     @SuppressWarnings("unchecked")
     public static <T> T once(MetricGroup group, String name, Function<MetricGroup, T> register) {
         synchronized (REGISTERED) {
-            return (T) REGISTERED.computeIfAbsent(group, g -> new HashMap<>())
+            return (T) REGISTERED
+                    .computeIfAbsent(group, g -> new HashMap<>())
                     .computeIfAbsent(name, n -> register.apply(group));
         }
     }

@@ -10,8 +10,18 @@ public record Assessment(Colour colour, List<ConditionView> conditions) {
     public long fingerprint(String ruleVersion) {
         StringBuilder sb = new StringBuilder(colour.wireName()).append('|').append(ruleVersion);
         for (ConditionView c : conditions) {
-            sb.append('|').append(c.reason()).append(',').append(c.colour()).append(',').append(c.cause())
-                    .append(',').append(c.startMs()).append(',').append(c.phaseEndMs()).append(',').append(c.endsWith());
+            sb.append('|')
+                    .append(c.reason())
+                    .append(',')
+                    .append(c.colour())
+                    .append(',')
+                    .append(c.cause())
+                    .append(',')
+                    .append(c.startMs())
+                    .append(',')
+                    .append(c.phaseEndMs())
+                    .append(',')
+                    .append(c.endsWith());
         }
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < sb.length(); i++) {

@@ -63,8 +63,10 @@ public record ExitRequirement(ExitKind kind, long minApartHours, long maxApartHo
         return switch (kind) {
             case NONE -> "nothing more";
             case NEGATIVE_TEST -> "a negative test sampled after " + after;
-            case TWO_NEGATIVE_TESTS -> "two negative tests at least " + minApartHours + " h apart"
-                    + (maxApartHours > 0 ? " and at most " + maxApartHours + " h apart" : "") + ", sampled after " + after;
+            case TWO_NEGATIVE_TESTS ->
+                "two negative tests at least " + minApartHours + " h apart"
+                        + (maxApartHours > 0 ? " and at most " + maxApartHours + " h apart" : "") + ", sampled after "
+                        + after;
             case NEGATIVE_SINGLE_TUBE -> "a negative single-tube test sampled after " + after;
             case ANY_TEST -> "any test result sampled after " + after;
         };

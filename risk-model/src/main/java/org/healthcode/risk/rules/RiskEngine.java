@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.contacts.Exposure;
+import org.healthcode.risk.contacts.ExposureKind;
 import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.ConditionView;
@@ -14,8 +16,6 @@ import org.healthcode.risk.events.CrossRegionTerms;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.OverrideTerms;
 import org.healthcode.risk.events.PersonInput;
-import org.healthcode.risk.contacts.Exposure;
-import org.healthcode.risk.contacts.ExposureKind;
 
 /**
  * The pure rule logic of DESIGN §3: which event starts, renews or ends which condition, where each condition is in
@@ -67,10 +67,16 @@ public final class RiskEngine implements Serializable {
             if (i >= 0) {
                 conds.remove(i);
             }
-            conds.add(new ConditionState(ReasonCode.OVERRIDE.wireName(),
-                    List.of(o.requestEventId(), o.decisionEventId()), o.timeMs(), o.timeMs(), o.timeMs(), List.of(),
+            conds.add(new ConditionState(
+                    ReasonCode.OVERRIDE.wireName(),
+                    List.of(o.requestEventId(), o.decisionEventId()),
+                    o.timeMs(),
+                    o.timeMs(),
+                    o.timeMs(),
+                    List.of(),
                     o.terms()));
-        } else if (i >= 0 && conds.get(i).override().requestId().equals(o.terms().requestId())) {
+        } else if (i >= 0
+                && conds.get(i).override().requestId().equals(o.terms().requestId())) {
             conds.remove(i);
         }
         return conds;
@@ -83,14 +89,20 @@ public final class RiskEngine implements Serializable {
         int i = indexOf(conds, reason);
         if (i < 0) {
             // the stay's end is known, so the hold (until the stay ends) is over as soon as it is found
-            conds.add(new ConditionState(reason.wireName(), List.of(a.id()), a.knownAtMs(), a.stayEndMs(),
-                    a.knownAtMs(), List.of()));
+            conds.add(new ConditionState(
+                    reason.wireName(), List.of(a.id()), a.knownAtMs(), a.stayEndMs(), a.knownAtMs(), List.of()));
         } else {
             ConditionState c = conds.get(i);
             long exitAfter = Math.max(c.exitAfterMs(), a.knownAtMs());
-            conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), a.id()), c.startMs(),
-                    Math.max(c.anchored() ? c.anchorMs() : Long.MIN_VALUE, a.stayEndMs()), exitAfter,
-                    testsAfter(c.countingTests(), exitAfter)));
+            conds.set(
+                    i,
+                    new ConditionState(
+                            c.reason(),
+                            addCause(c.cause(), a.id()),
+                            c.startMs(),
+                            Math.max(c.anchored() ? c.anchorMs() : Long.MIN_VALUE, a.stayEndMs()),
+                            exitAfter,
+                            testsAfter(c.countingTests(), exitAfter)));
         }
         return conds;
     }
@@ -112,7 +124,8 @@ public final class RiskEngine implements Serializable {
             case SAME_VEHICLE_CLOSE -> ReasonCode.SAME_VEHICLE;
             case SAME_VEHICLE_REST -> ReasonCode.SAME_VEHICLE_REST;
         };
-        startOrRenew(conds, reason, in.id(), in.time(), x.kind() == ExposureKind.SAME_VEHICLE_CLOSE ? x.end() : in.time());
+        startOrRenew(
+                conds, reason, in.id(), in.time(), x.kind() == ExposureKind.SAME_VEHICLE_CLOSE ? x.end() : in.time());
         return conds;
     }
 
@@ -156,7 +169,8 @@ public final class RiskEngine implements Serializable {
             case CONTACT_DESIGNATION -> {
                 long exposure = e.exposure() == null ? t : Math.min(e.exposure(), t);
                 ReasonCode r = e.degree() != null && e.degree() == 2
-                        ? ReasonCode.CONTACT_OF_CONTACT : ReasonCode.CLOSE_CONTACT;
+                        ? ReasonCode.CONTACT_OF_CONTACT
+                        : ReasonCode.CLOSE_CONTACT;
                 startOrRenew(conds, r, e, exposure);
             }
             case BORDER_ENTRY -> startOrRenew(conds, ReasonCode.INBOUND, e, t);
@@ -178,7 +192,8 @@ public final class RiskEngine implements Serializable {
     private void crossRegion(List<ConditionState> conds, Event e) {
         int i = -1;
         for (int j = 0; j < conds.size(); j++) {
-            if (conds.get(j).isCrossRegion() && conds.get(j).crossRegion().fromRegion().equals(e.region())) {
+            if (conds.get(j).isCrossRegion()
+                    && conds.get(j).crossRegion().fromRegion().equals(e.region())) {
                 i = j;
             }
         }
@@ -190,12 +205,28 @@ public final class RiskEngine implements Serializable {
         }
         CrossRegionTerms terms = new CrossRegionTerms(e.region(), e.colour(), e.reasonCategory(), e.from(), e.expiry());
         if (i < 0) {
-            conds.add(new ConditionState(ReasonCode.CROSS_REGION_RISK.wireName(), List.of(e.eventId()), e.time(),
-                    e.time(), e.time(), List.of(), null, terms));
+            conds.add(new ConditionState(
+                    ReasonCode.CROSS_REGION_RISK.wireName(),
+                    List.of(e.eventId()),
+                    e.time(),
+                    e.time(),
+                    e.time(),
+                    List.of(),
+                    null,
+                    terms));
         } else {
             ConditionState c = conds.get(i);
-            conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), e.eventId()), c.startMs(), e.time(),
-                    e.time(), List.of(), null, terms));
+            conds.set(
+                    i,
+                    new ConditionState(
+                            c.reason(),
+                            addCause(c.cause(), e.eventId()),
+                            c.startMs(),
+                            e.time(),
+                            e.time(),
+                            List.of(),
+                            null,
+                            terms));
         }
     }
 
@@ -280,7 +311,12 @@ public final class RiskEngine implements Serializable {
         for (ConditionState c : conds) {
             if (c.isOverride()) {
                 OverrideTerms t = c.override();
-                override = new ConditionView(c.reason(), t.colour(), c.cause(), c.startMs(), t.expiryMs(),
+                override = new ConditionView(
+                        c.reason(),
+                        t.colour(),
+                        c.cause(),
+                        c.startMs(),
+                        t.expiryMs(),
                         "its expiry at " + Instant.ofEpochMilli(t.expiryMs()) + " or a withdrawal; override "
                                 + t.requestId() + " requested by " + t.requester() + ", approved by " + t.approver());
                 continue;
@@ -291,7 +327,12 @@ public final class RiskEngine implements Serializable {
                 if (colour.moreSevereThan(worst)) {
                     worst = colour;
                 }
-                views.add(new ConditionView(c.reason(), colour.wireName(), c.cause(), c.startMs(), endAt(c),
+                views.add(new ConditionView(
+                        c.reason(),
+                        colour.wireName(),
+                        c.cause(),
+                        c.startMs(),
+                        endAt(c),
                         "its expiry at " + Instant.ofEpochMilli(endAt(c)) + " or a withdrawal by region "
                                 + t.fromRegion() + " (reported there: " + t.reasonCategory() + ", "
                                 + t.colour() + " since " + Instant.ofEpochMilli(t.sinceMs()) + ")"));
@@ -317,10 +358,11 @@ public final class RiskEngine implements Serializable {
             if (colour.moreSevereThan(worst)) {
                 worst = colour;
             }
-            views.add(new ConditionView(c.reason(), colour.wireName(), c.cause(), c.startMs(), phaseEnd,
-                    endsWith(c, rule)));
+            views.add(new ConditionView(
+                    c.reason(), colour.wireName(), c.cause(), c.startMs(), phaseEnd, endsWith(c, rule)));
         }
-        views.sort(Comparator.comparing((ConditionView v) -> -Colour.fromWire(v.colour()).ordinal())
+        views.sort(Comparator.comparing(
+                        (ConditionView v) -> -Colour.fromWire(v.colour()).ordinal())
                 .thenComparingLong(ConditionView::startMs)
                 .thenComparing(ConditionView::reason));
         if (override != null) {
@@ -344,7 +386,8 @@ public final class RiskEngine implements Serializable {
             if (t <= c.exitAfterMs() || !exit.counts(positive, pooled)) {
                 continue;
             }
-            if (exit.kind() != ExitKind.TWO_NEGATIVE_TESTS && !c.countingTests().isEmpty()
+            if (exit.kind() != ExitKind.TWO_NEGATIVE_TESTS
+                    && !c.countingTests().isEmpty()
                     && c.countingTests().get(0) <= t) {
                 continue; // one counting test is all a single-test requirement needs
             }
@@ -374,8 +417,15 @@ public final class RiskEngine implements Serializable {
         ConditionState c = conds.get(i);
         long a = rule.holdColour() != null ? c.anchorMs() : Math.max(c.anchorMs(), anchor);
         long exitAfter = Math.max(c.exitAfterMs(), time);
-        conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), id), c.startMs(), a, exitAfter,
-                testsAfter(c.countingTests(), exitAfter)));
+        conds.set(
+                i,
+                new ConditionState(
+                        c.reason(),
+                        addCause(c.cause(), id),
+                        c.startMs(),
+                        a,
+                        exitAfter,
+                        testsAfter(c.countingTests(), exitAfter)));
     }
 
     /** A confirmed/asymptomatic diagnosis: red until discharge; a new one after a discharge holds red again. */
@@ -385,13 +435,20 @@ public final class RiskEngine implements Serializable {
             if (INFECTION.contains(ReasonCode.valueOf(c.reason().toUpperCase(java.util.Locale.ROOT)))) {
                 // asymptomatic that turns out confirmed becomes confirmed; never the other way round
                 String r = reason == ReasonCode.CONFIRMED ? reason.wireName() : c.reason();
-                conds.set(i, new ConditionState(r, addCause(c.cause(), e.eventId()), c.startMs(),
-                        ConditionState.NO_ANCHOR, c.exitAfterMs(), List.of()));
+                conds.set(
+                        i,
+                        new ConditionState(
+                                r,
+                                addCause(c.cause(), e.eventId()),
+                                c.startMs(),
+                                ConditionState.NO_ANCHOR,
+                                c.exitAfterMs(),
+                                List.of()));
                 return;
             }
         }
-        conds.add(new ConditionState(reason.wireName(), List.of(e.eventId()), e.time(), ConditionState.NO_ANCHOR,
-                e.time(), List.of()));
+        conds.add(new ConditionState(
+                reason.wireName(), List.of(e.eventId()), e.time(), ConditionState.NO_ANCHOR, e.time(), List.of()));
     }
 
     /** A discharge anchors the infection's phases; tests count from the discharge on. */
@@ -399,8 +456,15 @@ public final class RiskEngine implements Serializable {
         for (int i = 0; i < conds.size(); i++) {
             ConditionState c = conds.get(i);
             if (INFECTION.contains(ReasonCode.valueOf(c.reason().toUpperCase(java.util.Locale.ROOT)))) {
-                conds.set(i, new ConditionState(c.reason(), addCause(c.cause(), e.eventId()), c.startMs(),
-                        e.time(), e.time(), List.of()));
+                conds.set(
+                        i,
+                        new ConditionState(
+                                c.reason(),
+                                addCause(c.cause(), e.eventId()),
+                                c.startMs(),
+                                e.time(),
+                                e.time(),
+                                List.of()));
             }
         }
     }
@@ -449,7 +513,8 @@ public final class RiskEngine implements Serializable {
         ReasonCode reason = ReasonCode.valueOf(c.reason().toUpperCase(java.util.Locale.ROOT));
         StringBuilder sb = new StringBuilder();
         if (!c.anchored()) {
-            sb.append(INFECTION.contains(reason) ? "a discharged diagnosis" : "the end of the stay").append(", then ");
+            sb.append(INFECTION.contains(reason) ? "a discharged diagnosis" : "the end of the stay")
+                    .append(", then ");
             for (Phase p : rule.phases()) {
                 sb.append(p.colour().wireName()).append(' ').append(p.hours()).append(" h, ");
             }
@@ -469,7 +534,7 @@ public final class RiskEngine implements Serializable {
             case POSITIVE_TEST -> sb.append("; or a confirmed, asymptomatic or cleared diagnosis");
             case SUSPECTED -> sb.append("; or a cleared (or confirmed) diagnosis");
             case POOLED_POSITIVE -> sb.append("; or a confirmed or asymptomatic diagnosis");
-            default -> { }
+            default -> {}
         }
         return sb.toString();
     }

@@ -19,14 +19,22 @@ import org.healthcode.risk.contacts.ContactRules;
  * @param overrideMaxHours the longest a manual override may last, from its request to its expiry
  *     ({@code overrideMaxHours}, default {@value #DEFAULT_OVERRIDE_MAX_HOURS}); a request for longer is refused
  */
-public record RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions,
-                      ContactRules contacts, long overrideMaxHours) implements Serializable {
+public record RuleSet(
+        String version,
+        long allowedLatenessHours,
+        Map<ReasonCode, ConditionRule> conditions,
+        ContactRules contacts,
+        long overrideMaxHours)
+        implements Serializable {
 
     /** 14 days: an override is a bridge until the feeds catch up, renewed by a new review if it must last. */
     public static final long DEFAULT_OVERRIDE_MAX_HOURS = 14 * 24;
 
-    public RuleSet(String version, long allowedLatenessHours, Map<ReasonCode, ConditionRule> conditions,
-                   ContactRules contacts) {
+    public RuleSet(
+            String version,
+            long allowedLatenessHours,
+            Map<ReasonCode, ConditionRule> conditions,
+            ContactRules contacts) {
         this(version, allowedLatenessHours, conditions, contacts, DEFAULT_OVERRIDE_MAX_HOURS);
     }
 

@@ -61,7 +61,8 @@ public final class RuleSetJson {
         }
         ContactRules contacts = contacts(root.get("contacts"), problems);
         long overrideMax = root.has("overrideMaxHours")
-                ? hours(root, "overrideMaxHours", "overrideMaxHours", problems) : RuleSet.DEFAULT_OVERRIDE_MAX_HOURS;
+                ? hours(root, "overrideMaxHours", "overrideMaxHours", problems)
+                : RuleSet.DEFAULT_OVERRIDE_MAX_HOURS;
         if (overrideMax < 1) {
             problems.add("overrideMaxHours: must be at least 1");
         }
@@ -100,8 +101,8 @@ public final class RuleSetJson {
         if (problems.size() > before) {
             return null;
         }
-        ContactRules r = new ContactRules(cell, lat, lon, gap, overlap, lookBack, longStay, clause, venue, lead,
-                (int) rows);
+        ContactRules r =
+                new ContactRules(cell, lat, lon, gap, overlap, lookBack, longStay, clause, venue, lead, (int) rows);
         for (String p : r.problems()) {
             problems.add("contacts." + p);
         }

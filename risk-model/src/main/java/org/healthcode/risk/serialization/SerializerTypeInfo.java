@@ -12,8 +12,7 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     private final Class<T> type;
     private final SerializableSupplier<T> serializer;
 
-    public interface SerializableSupplier<T> extends Supplier<TypeSerializer<T>>, java.io.Serializable {
-    }
+    public interface SerializableSupplier<T> extends Supplier<TypeSerializer<T>>, java.io.Serializable {}
 
     public SerializerTypeInfo(Class<T> type, SerializableSupplier<T> serializer) {
         this.type = type;

@@ -19,6 +19,7 @@ import org.healthcode.risk.events.AuditRecord;
 public final class AuditJson {
     /** The role of the job's callers: override events are signed by operators. */
     static final String OPERATOR_ROLE = "operator";
+
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private AuditJson() {}
@@ -27,8 +28,16 @@ public final class AuditJson {
         ByteArrayBuilder out = new ByteArrayBuilder(300);
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            AuditLine.writeCommon(g, Instant.ofEpochMilli(a.timeMs()), a.operator(),
-                    a.operator() == null ? null : OPERATOR_ROLE, null, a.action(), a.personId(), a.outcome(), null);
+            AuditLine.writeCommon(
+                    g,
+                    Instant.ofEpochMilli(a.timeMs()),
+                    a.operator(),
+                    a.operator() == null ? null : OPERATOR_ROLE,
+                    null,
+                    a.action(),
+                    a.personId(),
+                    a.outcome(),
+                    null);
             g.writeStringField("eventId", a.eventId());
             put(g, "requestId", a.requestId());
             g.writeStringField("state", a.state());

@@ -34,7 +34,11 @@ public class AuditSerializer implements KafkaRecordSerializationSchema<AuditReco
             decisions.inc(a.action(), a.outcome());
         }
         String key = a.requestId() != null ? a.requestId() : a.eventId();
-        return new ProducerRecord<>(topic, null, a.timeMs() > 0 ? a.timeMs() : null,
-                key.getBytes(StandardCharsets.UTF_8), AuditJson.toLine(a).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(
+                topic,
+                null,
+                a.timeMs() > 0 ? a.timeMs() : null,
+                key.getBytes(StandardCharsets.UTF_8),
+                AuditJson.toLine(a).getBytes(StandardCharsets.UTF_8));
     }
 }

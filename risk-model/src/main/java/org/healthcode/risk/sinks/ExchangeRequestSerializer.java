@@ -27,7 +27,9 @@ public class ExchangeRequestSerializer implements KafkaRecordSerializationSchema
         if (requests != null) {
             requests.inc();
         }
-        return new ProducerRecord<>(topic, r.toRegion().getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                r.toRegion().getBytes(StandardCharsets.UTF_8),
                 ExchangeRequestJson.toJson(r).getBytes(StandardCharsets.UTF_8));
     }
 }

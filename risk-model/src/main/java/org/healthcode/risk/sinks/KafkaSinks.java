@@ -29,8 +29,8 @@ public final class KafkaSinks {
         return status(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
     }
 
-    public static KafkaSink<StatusChange> status(String bootstrap, KafkaClientSettings client, String topic,
-                                     String transactionalIdPrefix) {
+    public static KafkaSink<StatusChange> status(
+            String bootstrap, KafkaClientSettings client, String topic, String transactionalIdPrefix) {
         return KafkaSink.<StatusChange>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new StatusSerializer(topic))
@@ -44,8 +44,8 @@ public final class KafkaSinks {
         return rejected(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
     }
 
-    public static KafkaSink<Rejected> rejected(String bootstrap, KafkaClientSettings client, String topic,
-                                     String transactionalIdPrefix) {
+    public static KafkaSink<Rejected> rejected(
+            String bootstrap, KafkaClientSettings client, String topic, String transactionalIdPrefix) {
         return KafkaSink.<Rejected>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new RejectedSerializer(topic))
@@ -59,8 +59,8 @@ public final class KafkaSinks {
         return audit(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
     }
 
-    public static KafkaSink<AuditRecord> audit(String bootstrap, KafkaClientSettings client, String topic,
-                                     String transactionalIdPrefix) {
+    public static KafkaSink<AuditRecord> audit(
+            String bootstrap, KafkaClientSettings client, String topic, String transactionalIdPrefix) {
         return KafkaSink.<AuditRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AuditSerializer(topic))
@@ -71,13 +71,13 @@ public final class KafkaSinks {
     }
 
     /** Requests to push risk persons to other regions: key = target region, value = the notice JSON. */
-    public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(String bootstrap, String topic,
-                                                                                     String transactionalIdPrefix) {
+    public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(
+            String bootstrap, String topic, String transactionalIdPrefix) {
         return exchange(bootstrap, KafkaClientSettings.NONE, topic, transactionalIdPrefix);
     }
 
-    public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(String bootstrap,
-            KafkaClientSettings client, String topic, String transactionalIdPrefix) {
+    public static KafkaSink<org.healthcode.risk.crossregion.ExchangeRequest> exchange(
+            String bootstrap, KafkaClientSettings client, String topic, String transactionalIdPrefix) {
         return KafkaSink.<org.healthcode.risk.crossregion.ExchangeRequest>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new ExchangeRequestSerializer(topic))

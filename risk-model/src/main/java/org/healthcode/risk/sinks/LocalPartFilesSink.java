@@ -33,8 +33,13 @@ public class LocalPartFilesSink implements Sink<ReplayLine> {
     /** Parses one line of a part file. */
     public static ReplayLine parse(String line) {
         String[] f = line.split("\t", 6);
-        return new ReplayLine(Integer.parseInt(f[0]), f[1].isEmpty() ? null : f[1], Long.parseLong(f[2]),
-                Long.parseLong(f[3]), Long.parseLong(f[4]), f[5].isEmpty() ? null : f[5]);
+        return new ReplayLine(
+                Integer.parseInt(f[0]),
+                f[1].isEmpty() ? null : f[1],
+                Long.parseLong(f[2]),
+                Long.parseLong(f[3]),
+                Long.parseLong(f[4]),
+                f[5].isEmpty() ? null : f[5]);
     }
 
     private static final class Writer implements SinkWriter<ReplayLine> {

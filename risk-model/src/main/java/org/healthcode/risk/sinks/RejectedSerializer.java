@@ -3,9 +3,9 @@ package org.healthcode.risk.sinks;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.healthcode.risk.metrics.DomainMetrics;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.decode.RejectedRecords;
+import org.healthcode.risk.metrics.DomainMetrics;
 
 /**
  * A rejected record for the {@code rejected} topic in ingest's Kafka form: the original bytes as the value, headers

@@ -1,9 +1,9 @@
 package org.healthcode.risk.sinks;
 
 import org.apache.flink.api.common.functions.MapFunction;
+import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.decode.RejectedRecords;
-import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.StatusChange;
 
@@ -15,7 +15,12 @@ public final class ReplayLines {
     public static class OfChange implements MapFunction<StatusChange, ReplayLine> {
         @Override
         public ReplayLine map(StatusChange s) {
-            return new ReplayLine(ReplayLine.CHANGE, s.personId(), s.effectiveMs(), s.seq(), -1,
+            return new ReplayLine(
+                    ReplayLine.CHANGE,
+                    s.personId(),
+                    s.effectiveMs(),
+                    s.seq(),
+                    -1,
                     StatusJson.toLine(StatusJson.full(StatusRecords.toProto(s))));
         }
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.healthcode.risk.metrics.DomainMetrics;
 import org.healthcode.risk.events.StatusChange;
+import org.healthcode.risk.metrics.DomainMetrics;
 
 /** A status change as a record of the compacted {@code status} topic: key = personId, value = StatusRecord. */
 public class StatusSerializer implements KafkaRecordSerializationSchema<StatusChange> {
@@ -30,7 +30,11 @@ public class StatusSerializer implements KafkaRecordSerializationSchema<StatusCh
         if (statuses != null) {
             statuses.inc(s.colour());
         }
-        return new ProducerRecord<>(topic, null, s.effectiveMs(), s.personId().getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                null,
+                s.effectiveMs(),
+                s.personId().getBytes(StandardCharsets.UTF_8),
                 StatusRecords.toProto(s).toByteArray());
     }
 }

@@ -27,8 +27,8 @@ import java.util.zip.GZIPInputStream;
  * @param bytes bytes on disk (compressed where the files are)
  * @param sha256 hex SHA-256 of the files' bytes on disk, concatenated in order
  */
-public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines, long blankLines, long bytes,
-                           String sha256) {
+public record ArchiveFiles(
+        List<Path> files, List<Long> lineOffsets, long lines, long blankLines, long bytes, String sha256) {
 
     /** Lists and scans {@code path}: a file, or the regular files of a directory, not hidden ones, by name. */
     public static ArchiveFiles scan(Path path) throws IOException {
@@ -38,7 +38,8 @@ public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines,
                 files = s.filter(Files::isRegularFile)
                         .filter(p -> !p.getFileName().toString().startsWith(".")
                                 && !p.getFileName().toString().startsWith("_"))
-                        .sorted().toList();
+                        .sorted()
+                        .toList();
             }
             if (files.isEmpty()) {
                 throw new IOException(path + ": the archive directory holds no files");
@@ -63,8 +64,8 @@ public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines,
             lines += counts[0];
             blank += counts[1];
         }
-        return new ArchiveFiles(files, List.copyOf(offsets), lines, blank, bytes,
-                HexFormat.of().formatHex(sha.digest()));
+        return new ArchiveFiles(
+                files, List.copyOf(offsets), lines, blank, bytes, HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Whether the file is read through gzip (as Flink's file source does, by its name). */
@@ -84,7 +85,7 @@ public record ArchiveFiles(List<Path> files, List<Long> lineOffsets, long lines,
      */
     private static long[] countLines(Path f, MessageDigest sha) throws IOException {
         try (InputStream raw = new DigestingStream(Files.newInputStream(f), sha);
-             InputStream in = isGzip(f) ? new GZIPInputStream(raw, 1 << 16) : raw) {
+                InputStream in = isGzip(f) ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] buf = new byte[1 << 16];
             long lines = 0;
             long blank = 0;

@@ -140,8 +140,8 @@ public final class CaughtUpOffsets {
     }
 
     private void refresh(Admin admin) throws Exception {
-        Map<String, TopicDescription> topics = admin.describeTopics(source.topics()).allTopicNames()
-                .get(10, TimeUnit.SECONDS);
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(source.topics()).allTopicNames().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         for (TopicDescription d : topics.values()) {
@@ -153,13 +153,18 @@ public final class CaughtUpOffsets {
         }
         ListOffsetsOptions committedOnly = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
         Map<TopicPartition, Long> newEnds = new HashMap<>();
-        admin.listOffsets(latest, committedOnly).all().get(10, TimeUnit.SECONDS)
+        admin.listOffsets(latest, committedOnly)
+                .all()
+                .get(10, TimeUnit.SECONDS)
                 .forEach((tp, info) -> newEnds.put(tp, info.offset()));
         Map<TopicPartition, Long> newStarts = new HashMap<>();
-        admin.listOffsets(earliest, committedOnly).all().get(10, TimeUnit.SECONDS)
+        admin.listOffsets(earliest, committedOnly)
+                .all()
+                .get(10, TimeUnit.SECONDS)
                 .forEach((tp, info) -> newStarts.put(tp, info.offset()));
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(source.groupId())
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         committed.forEach((tp, o) -> {
             if (o != null && newStarts.containsKey(tp)) {
                 newStarts.put(tp, Math.max(newStarts.get(tp), o.offset()));

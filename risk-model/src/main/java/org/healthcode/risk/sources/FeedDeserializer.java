@@ -41,11 +41,16 @@ public class FeedDeserializer implements KafkaRecordDeserializationSchema<FeedRe
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FeedRecord> out) {
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        FeedRecord r = FeedRecord.ofKafka(decoder.decodeProto(value, record.topic(), record.partition(),
-                record.offset()), record.topic(), record.partition(), record.offset(), value);
+        FeedRecord r = FeedRecord.ofKafka(
+                decoder.decodeProto(value, record.topic(), record.partition(), record.offset()),
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                value);
         if (byTopic != null) {
-            byTopic.computeIfAbsent(record.topic(), t -> DomainMetrics.once(metrics.addGroup("feed", t),
-                            "events", FeedMetrics::new))
+            byTopic.computeIfAbsent(
+                            record.topic(),
+                            t -> DomainMetrics.once(metrics.addGroup("feed", t), "events", FeedMetrics::new))
                     .read(r.isEvent() ? r.event().time() : Long.MIN_VALUE);
         }
         out.collect(r);

@@ -16,12 +16,16 @@ public final class FeedSources {
 
     /** The topic of every feed, named after it, with an optional prefix. */
     public static List<String> feedTopics(String prefix) {
-        return java.util.Arrays.stream(Feed.values()).map(f -> prefix + f.wireName()).toList();
+        return java.util.Arrays.stream(Feed.values())
+                .map(f -> prefix + f.wireName())
+                .toList();
     }
 
     /** The topic of every feed but {@code except}. */
     public static List<String> feedTopicsExcept(String prefix, Feed except) {
-        return java.util.Arrays.stream(Feed.values()).filter(f -> f != except).map(f -> prefix + f.wireName())
+        return java.util.Arrays.stream(Feed.values())
+                .filter(f -> f != except)
+                .map(f -> prefix + f.wireName())
                 .toList();
     }
 
@@ -33,8 +37,8 @@ public final class FeedSources {
 
     /** As {@link #rules(String, String, String)}, with the client settings of {@code --kafka-config}. */
     @SuppressWarnings("deprecation")
-    public static KafkaSource<RuleSetUpdate> rules(String bootstrap, KafkaClientSettings client, String topic,
-                                                   String groupId) {
+    public static KafkaSource<RuleSetUpdate> rules(
+            String bootstrap, KafkaClientSettings client, String topic, String groupId) {
         return KafkaSource.<RuleSetUpdate>builder()
                 .setProperties(client.properties())
                 .setBootstrapServers(bootstrap)
@@ -51,15 +55,15 @@ public final class FeedSources {
      * the offsets come from the checkpoint instead, which is what makes the whole job exactly-once.
      */
     @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
-    public static KafkaSource<FeedRecord> kafka(String bootstrap, List<String> topics, String groupId,
-                                                EventDecoder decoder) {
+    public static KafkaSource<FeedRecord> kafka(
+            String bootstrap, List<String> topics, String groupId, EventDecoder decoder) {
         return kafka(bootstrap, KafkaClientSettings.NONE, topics, groupId, decoder);
     }
 
     /** As {@link #kafka(String, List, String, EventDecoder)}, with the client settings of {@code --kafka-config}. */
     @SuppressWarnings("deprecation")
-    public static KafkaSource<FeedRecord> kafka(String bootstrap, KafkaClientSettings client, List<String> topics,
-                                                String groupId, EventDecoder decoder) {
+    public static KafkaSource<FeedRecord> kafka(
+            String bootstrap, KafkaClientSettings client, List<String> topics, String groupId, EventDecoder decoder) {
         return KafkaSource.<FeedRecord>builder()
                 .setProperties(client.properties())
                 .setBootstrapServers(bootstrap)

@@ -23,10 +23,10 @@ public final class FeedWatermarks {
      * Live Kafka feeds: bounded out-of-orderness per partition; a partition stops holding back time only when it has
      * been quiet for {@code idleness} and read to its end ({@link IdleWhenCaughtUp}), so a backlog is never late.
      */
-    public static WatermarkStrategy<FeedRecord> live(Duration outOfOrderness, Duration idleness,
-                                                     CaughtUpOffsets.Source source) {
-        WatermarkStrategy<FeedRecord> strategy = ctx -> new IdleWhenCaughtUp(outOfOrderness, idleness,
-                CaughtUpOffsets.of(source), ctx.getInputActivityClock());
+    public static WatermarkStrategy<FeedRecord> live(
+            Duration outOfOrderness, Duration idleness, CaughtUpOffsets.Source source) {
+        WatermarkStrategy<FeedRecord> strategy = ctx ->
+                new IdleWhenCaughtUp(outOfOrderness, idleness, CaughtUpOffsets.of(source), ctx.getInputActivityClock());
         return strategy.withTimestampAssigner(new EventTime());
     }
 

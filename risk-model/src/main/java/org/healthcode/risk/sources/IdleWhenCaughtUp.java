@@ -40,7 +40,9 @@ final class IdleWhenCaughtUp implements WatermarkGenerator<FeedRecord> {
         watermarks.onEvent(r, timestamp, output);
         counter++;
         if (r.topic() != null) {
-            if (partition == null || partition.partition() != r.partition() || !partition.topic().equals(r.topic())) {
+            if (partition == null
+                    || partition.partition() != r.partition()
+                    || !partition.topic().equals(r.topic())) {
                 partition = new TopicPartition(r.topic(), r.partition());
             }
             lastOffset = r.offset();

@@ -27,8 +27,8 @@ public final class JobTopics {
      * Fails naming every missing feed topic, then creates the missing {@code engineTopics}; names are the
      * catalogue's with {@code prefix} in front.
      */
-    public static void prepare(String bootstrapServers, KafkaClientSettings kafka, String prefix,
-                               List<String> engineTopics) {
+    public static void prepare(
+            String bootstrapServers, KafkaClientSettings kafka, String prefix, List<String> engineTopics) {
         TopicSetup.prepare(bootstrapServers, kafka.properties(), prefix, engineTopics);
     }
 }

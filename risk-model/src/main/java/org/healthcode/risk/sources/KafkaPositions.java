@@ -20,19 +20,19 @@ import org.healthcode.risk.config.ReplayConfig;
 public final class KafkaPositions {
     private KafkaPositions() {}
 
-    public static OffsetsInitializer start(String bootstrap, KafkaClientSettings client, List<String> topics,
-                                            String spec) {
+    public static OffsetsInitializer start(
+            String bootstrap, KafkaClientSettings client, List<String> topics, String spec) {
         return spec.equals("earliest") ? OffsetsInitializer.earliest() : position(bootstrap, client, topics, spec);
     }
 
     /** Records before this position are read. */
-    public static OffsetsInitializer stop(String bootstrap, KafkaClientSettings client, List<String> topics,
-                                           String spec) {
+    public static OffsetsInitializer stop(
+            String bootstrap, KafkaClientSettings client, List<String> topics, String spec) {
         return spec.equals("latest") ? OffsetsInitializer.latest() : position(bootstrap, client, topics, spec);
     }
 
-    private static OffsetsInitializer position(String bootstrap, KafkaClientSettings client, List<String> topics,
-                                                String spec) {
+    private static OffsetsInitializer position(
+            String bootstrap, KafkaClientSettings client, List<String> topics, String spec) {
         if (!spec.matches("\\d+")) {
             return OffsetsInitializer.timestamp(ReplayConfig.parseTime(spec).toEpochMilli());
         }
@@ -41,8 +41,11 @@ public final class KafkaPositions {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         Map<TopicPartition, Long> offsets = new HashMap<>();
         try (Admin admin = Admin.create(p)) {
-            List<String> existing = admin.listTopics().names().get().stream().filter(topics::contains).toList();
-            for (TopicDescription d : admin.describeTopics(existing).allTopicNames().get().values()) {
+            List<String> existing = admin.listTopics().names().get().stream()
+                    .filter(topics::contains)
+                    .toList();
+            for (TopicDescription d :
+                    admin.describeTopics(existing).allTopicNames().get().values()) {
                 d.partitions().forEach(pi -> offsets.put(new TopicPartition(d.name(), pi.partition()), offset));
             }
         } catch (InterruptedException e) {

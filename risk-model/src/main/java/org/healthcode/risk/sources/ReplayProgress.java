@@ -44,7 +44,10 @@ public final class ReplayProgress {
         if (total > 0) {
             int width = 24;
             int done = (int) Math.min(width, read * width / total);
-            b.append('[').append("#".repeat(done)).append(".".repeat(width - done)).append("] ")
+            b.append('[')
+                    .append("#".repeat(done))
+                    .append(".".repeat(width - done))
+                    .append("] ")
                     .append(String.format("%3d%% ", read * 100 / total));
         }
         b.append(String.format("%,d", read));

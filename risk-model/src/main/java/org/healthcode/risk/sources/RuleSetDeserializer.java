@@ -10,8 +10,8 @@ import org.healthcode.risk.events.RuleSetUpdate;
 public class RuleSetDeserializer implements KafkaRecordDeserializationSchema<RuleSetUpdate> {
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RuleSetUpdate> out) {
-        out.collect(new RuleSetUpdate(r.topic(), r.partition(), r.offset(),
-                r.value() == null ? new byte[0] : r.value()));
+        out.collect(
+                new RuleSetUpdate(r.topic(), r.partition(), r.offset(), r.value() == null ? new byte[0] : r.value()));
     }
 
     @Override

@@ -50,21 +50,30 @@ class RecoveryPathTest {
         Configuration job = new Configuration();
         r.applyTo(job);
 
-        assertThat(Path.of(java.net.URI.create(r.path().orElseThrow()))).isEqualTo(Path.of(java.net.URI.create(newest)));
-        assertThat(job.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(r.path().orElseThrow());
+        assertThat(Path.of(java.net.URI.create(r.path().orElseThrow())))
+                .isEqualTo(Path.of(java.net.URI.create(newest)));
+        assertThat(job.get(StateRecoveryOptions.SAVEPOINT_PATH))
+                .isEqualTo(r.path().orElseThrow());
         assertThat(r.reason()).contains("no recovery path given");
     }
 
     @Test
     void anEmptyOrMissingDirectoryStartsWithoutState() {
-        assertThat(RecoveryPath.choose(new Configuration(), dir.resolve("none").toUri().toString()).path()).isEmpty();
-        assertThat(RecoveryPath.choose(new Configuration(), dir.toUri().toString()).path()).isEmpty();
+        assertThat(RecoveryPath.choose(
+                                new Configuration(), dir.resolve("none").toUri().toString())
+                        .path())
+                .isEmpty();
+        assertThat(RecoveryPath.choose(new Configuration(), dir.toUri().toString())
+                        .path())
+                .isEmpty();
     }
 
     @Test
     void aDirectoryOnAFilesystemThisMachineCannotReadStartsWithoutStateAndSaysSo() {
         RecoveryPath r = RecoveryPath.choose(new Configuration(), "nosuchfs://bucket/checkpoints");
         assertThat(r.path()).isEmpty();
-        assertThat(r.reason()).contains("cannot list nosuchfs://bucket/checkpoints").contains("flink run -s");
+        assertThat(r.reason())
+                .contains("cannot list nosuchfs://bucket/checkpoints")
+                .contains("flink run -s");
     }
 }

@@ -39,18 +39,23 @@ class RiskJobConfigTest {
 
     @Test
     void checkpointDirectoryUrisReachFlinkAsGiven() {
-        for (String uri : List.of("s3://bucket/healthcode/checkpoints", "hdfs://namenode:8020/flink/checkpoints",
-                "file:///shared/checkpoints", "gs://bucket/cp")) {
-            RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--checkpoint-dir", uri, "--work-dir", dir.toString()});
+        for (String uri : List.of(
+                "s3://bucket/healthcode/checkpoints",
+                "hdfs://namenode:8020/flink/checkpoints",
+                "file:///shared/checkpoints",
+                "gs://bucket/cp")) {
+            RiskJobConfig cfg =
+                    RiskJobConfig.parse(new String[] {"--checkpoint-dir", uri, "--work-dir", dir.toString()});
             assertThat(cfg.checkpointDir()).isEqualTo(uri);
-            assertThat(cfg.flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(uri);
+            assertThat(cfg.flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                    .isEqualTo(uri);
         }
     }
 
     @Test
     void aPathWithoutSchemeIsALocalDirectoryMadeAbsolute() {
-        RiskJobConfig cfg = RiskJobConfig.parse(new String[] {"--checkpoint-dir", "data/cp", "--work-dir",
-            dir.toString()});
+        RiskJobConfig cfg =
+                RiskJobConfig.parse(new String[] {"--checkpoint-dir", "data/cp", "--work-dir", dir.toString()});
         assertThat(cfg.flinkConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo(Path.of("data/cp").toAbsolutePath().toUri().toString());
     }
@@ -61,8 +66,9 @@ class RiskJobConfigTest {
         java.nio.file.Files.createDirectories(chk);
         java.nio.file.Files.write(chk.resolve("_metadata"), new byte[] {1});
         // RecoveryPath decides, after looking at what the job was submitted with (flink run -s)
-        assertThat(parse().flinkConfiguration().getOptional(
-                org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+        assertThat(parse().flinkConfiguration()
+                        .getOptional(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH))
+                .isEmpty();
     }
 
     @Test
@@ -89,8 +95,10 @@ class RiskJobConfigTest {
 
     @Test
     void chainedOperatorsShareRecordsInsteadOfCopyingThem() throws Exception {
-        assertThat(parse().flinkConfiguration().get(PipelineOptions.OBJECT_REUSE)).isTrue();
-        assertThat(parse("--state-backend", "hashmap").flinkConfiguration().get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(parse().flinkConfiguration().get(PipelineOptions.OBJECT_REUSE))
+                .isTrue();
+        assertThat(parse("--state-backend", "hashmap").flinkConfiguration().get(PipelineOptions.OBJECT_REUSE))
+                .isTrue();
     }
 
     @Test
@@ -102,9 +110,11 @@ class RiskJobConfigTest {
 
     @Test
     void managedMemoryForRocksDbIsAShareOfTheHeapUnlessGiven() throws Exception {
-        long auto = parse().flinkConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE).getBytes();
-        assertThat(auto).isEqualTo(Math.max(128L << 20,
-                (long) (Runtime.getRuntime().maxMemory() * RiskJobConfig.AUTO_MANAGED_FRACTION_OF_HEAP)));
+        long auto = parse().flinkConfiguration()
+                .get(TaskManagerOptions.MANAGED_MEMORY_SIZE)
+                .getBytes();
+        assertThat(auto).isEqualTo(Math.max(128L << 20, (long)
+                (Runtime.getRuntime().maxMemory() * RiskJobConfig.AUTO_MANAGED_FRACTION_OF_HEAP)));
         assertThat(parse("--managed-memory", "2g").flinkConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
                 .isEqualTo(MemorySize.parse("2g"));
     }
@@ -121,7 +131,8 @@ class RiskJobConfigTest {
     @Test
     void thePhoneSideKeepsItsDefaultSizesUnlessGiven() {
         assertThat(parse().phoneSide()).isEqualTo(PhoneSideSettings.DEFAULTS);
-        assertThat(parse("--phone-cache", "5", "--pings-in-heap", "0", "--quiet-barriers", "3").phoneSide())
+        assertThat(parse("--phone-cache", "5", "--pings-in-heap", "0", "--quiet-barriers", "3")
+                        .phoneSide())
                 .isEqualTo(new PhoneSideSettings(5, 3, 0));
     }
 
@@ -137,8 +148,11 @@ class RiskJobConfigTest {
     @Test
     void theJobBuildsItsPhoneSideWithTheSizesGiven() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RiskJob.define(env, parse("--phone-cache", "7", "--pings-in-heap", "11", "--quiet-barriers", "0"),
-                RuleSet.defaults(), new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
+        RiskJob.define(
+                env,
+                parse("--phone-cache", "7", "--pings-in-heap", "11", "--quiet-barriers", "0"),
+                RuleSet.defaults(),
+                new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32]))));
         List<PhoneSideSettings> phoneSides = env.getStreamGraph().getStreamNodes().stream()
                 .filter(n -> n.getOperatorFactory() instanceof SimpleOperatorFactory<?> f
                         && f.getOperator() instanceof PhoneStayBuilder)

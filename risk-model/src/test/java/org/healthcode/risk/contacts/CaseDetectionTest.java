@@ -27,8 +27,10 @@ class CaseDetectionTest {
     @Test
     void negativesPooledPositivesAndSuspectedDiagnosesMakeNoCase() {
         assertThat(CaseDetection.update(null, negativePcr(ALICE, MONDAY_9AM))).isNull();
-        assertThat(CaseDetection.update(null, positivePooled(ALICE, MONDAY_9AM))).isNull();
-        assertThat(CaseDetection.update(null, diagnosis(ALICE, DiagnosisStatus.SUSPECTED, MONDAY_9AM))).isNull();
+        assertThat(CaseDetection.update(null, positivePooled(ALICE, MONDAY_9AM)))
+                .isNull();
+        assertThat(CaseDetection.update(null, diagnosis(ALICE, DiagnosisStatus.SUSPECTED, MONDAY_9AM)))
+                .isNull();
     }
 
     @Test
@@ -45,7 +47,9 @@ class CaseDetectionTest {
     @Test
     void anOnsetReportedByADiagnosisWinsOverTheFirstPositiveSample() {
         long onset = plusDays(MONDAY_9AM, -3).toEpochMilli();
-        Event diag = confirmed(ALICE, plusDays(MONDAY_9AM, 1)).toBuilder().onset(onset).build();
+        Event diag = confirmed(ALICE, plusDays(MONDAY_9AM, 1)).toBuilder()
+                .onset(onset)
+                .build();
         CaseFound c = CaseDetection.update(CaseDetection.update(null, positivePcr(ALICE, MONDAY_9AM)), diag);
         assertThat(c.onsetOrFirstPositive()).isEqualTo(onset);
     }
@@ -53,7 +57,9 @@ class CaseDetectionTest {
     @Test
     void evidenceThatChangesNothingReturnsTheSameInstance() {
         CaseFound c = CaseDetection.update(null, positivePcr(ALICE, MONDAY_9AM));
-        assertThat(CaseDetection.update(c, positivePcr(ALICE, plusDays(MONDAY_9AM, 1)))).isSameAs(c);
-        assertThat(CaseDetection.update(c, negativePcr(ALICE, plusDays(MONDAY_9AM, 1)))).isSameAs(c);
+        assertThat(CaseDetection.update(c, positivePcr(ALICE, plusDays(MONDAY_9AM, 1))))
+                .isSameAs(c);
+        assertThat(CaseDetection.update(c, negativePcr(ALICE, plusDays(MONDAY_9AM, 1))))
+                .isSameAs(c);
     }
 }

@@ -51,9 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CaseEvidenceOrderTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     Path checkpoints;
@@ -64,6 +65,7 @@ class CaseEvidenceOrderTest {
     private static final Instant TEST = plusHours(MONDAY_9AM, -4);
     /** Monday 11:00: the diagnosis, later than the test. */
     private static final Instant DIAGNOSIS = plusHours(MONDAY_9AM, 2);
+
     private static final Instant SUNDAY_8PM = plusHours(MONDAY_9AM, -13);
 
     private static List<Event> city() {
@@ -103,19 +105,24 @@ class CaseEvidenceOrderTest {
     private Map<String, String> finalStatuses(List<Event> events) throws Exception {
         List<FeedRecord> records = new ArrayList<>();
         for (Event e : events) {
-            records.add(FeedRecord.ofLine(Decoded.ok(e), records.size() + 1,
-                    e.eventId().getBytes(StandardCharsets.UTF_8)));
+            records.add(FeedRecord.ofLine(
+                    Decoded.ok(e), records.size() + 1, e.eventId().getBytes(StandardCharsets.UTF_8)));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(records).setParallelism(1)
+        DataStream<FeedRecord> feed = env.fromData(records)
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
                 .setParallelism(1);
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> sink = new ArrayList<>();
-        RiskWorkflow.define(feed, RuleSet.defaults(), rules, ContactRules.defaults(),
+        RiskWorkflow.define(
+                feed,
+                RuleSet.defaults(),
+                rules,
+                ContactRules.defaults(),
                 (statuses, rejected, audit) -> sink.add(statuses.collectAsync()));
         env.executeAsync("case evidence order").getJobExecutionResult().get();
         Map<String, StatusChange> last = new TreeMap<>();
@@ -134,9 +141,18 @@ class CaseEvidenceOrderTest {
         }
         StringBuilder b = new StringBuilder(s.colour()).append(" since ").append(Instant.ofEpochMilli(s.sinceMs()));
         for (ConditionView c : s.conditions()) {
-            b.append(" | ").append(c.reason()).append(' ').append(c.colour()).append(" start ")
-                    .append(Instant.ofEpochMilli(c.startMs())).append(" phase end ").append(c.phaseEndMs())
-                    .append(" causes ").append(c.cause()).append(" ends with ").append(c.endsWith());
+            b.append(" | ")
+                    .append(c.reason())
+                    .append(' ')
+                    .append(c.colour())
+                    .append(" start ")
+                    .append(Instant.ofEpochMilli(c.startMs()))
+                    .append(" phase end ")
+                    .append(c.phaseEndMs())
+                    .append(" causes ")
+                    .append(c.cause())
+                    .append(" ends with ")
+                    .append(c.endsWith());
         }
         return b.toString();
     }

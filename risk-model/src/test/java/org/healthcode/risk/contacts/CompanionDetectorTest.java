@@ -31,13 +31,14 @@ class CompanionDetectorTest {
 
     /** Alice (the case) is found on Friday; everything below happens in the week before. */
     private static final Instant FOUND = plusDays(MONDAY_9AM, 4);
+
     private static final Instant T0 = MONDAY_9AM;
 
     private KeyedOneInputStreamOperatorTestHarness<String, PersonActivity, Exposure> h;
 
     private void open(ContactRules rules) throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CompanionDetector(rules), PersonActivity::place,
-                Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new CompanionDetector(rules), PersonActivity::place, Types.STRING);
     }
 
     @AfterEach
@@ -82,16 +83,18 @@ class CompanionDetectorTest {
             assertThat(e.overlapMinutes()).isEqualTo(11);
             assertThat(e.caseFound()).isEqualTo(ms(FOUND));
             assertThat(e.exposureId()).isEqualTo(Exposure.idFor(ALICE, BOB, ExposureKind.COMPANION, HOME_CELL));
-            assertThat(e.causeEventIds()).containsExactly("test+:alice", "ping:phone-alice@" + T0,
-                    "ping:phone-bob@" + plusMinutes(T0, 49));
+            assertThat(e.causeEventIds())
+                    .containsExactly("test+:alice", "ping:phone-alice@" + T0, "ping:phone-bob@" + plusMinutes(T0, 49));
         });
     }
 
     @Test
     void sharingTheCellForNineMinutesOrExactlyTenIsNoCompanion() throws Exception {
-        assertThat(run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 51), 30))).isEmpty();
+        assertThat(run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 51), 30)))
+                .isEmpty();
         h.close();
-        assertThat(run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 50), 30))).isEmpty();
+        assertThat(run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 50), 30)))
+                .isEmpty();
         h.close();
         // one second over ten minutes is enough
         PersonActivity bob = stay(BOB, BOB_PHONE, HOME_CELL, plusMinutes(T0, 50).minusSeconds(1), plusHours(T0, 2));
@@ -109,18 +112,29 @@ class CompanionDetectorTest {
 
     @Test
     void aRepeatedStayChangesNothingAndASecondSharedStayRevisesTheSameExposure() throws Exception {
-        List<Exposure> once = run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60),
-                bobHome(plusMinutes(T0, 30), 60));
+        List<Exposure> once =
+                run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60), bobHome(plusMinutes(T0, 30), 60));
         assertThat(once).hasSize(1);
         h.close();
-        List<Exposure> out = run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60),
-                bobHome(plusMinutes(T0, 30), 60), aliceHome(plusDays(T0, 1), 60), bobHome(plusDays(T0, 1), 60));
-        assertThat(out).extracting(Exposure::exposureId).containsOnly(once.get(0).exposureId());
+        List<Exposure> out = run(
+                OFF,
+                aliceHome(T0, 60),
+                bobHome(plusMinutes(T0, 30), 60),
+                bobHome(plusMinutes(T0, 30), 60),
+                aliceHome(plusDays(T0, 1), 60),
+                bobHome(plusDays(T0, 1), 60));
+        assertThat(out)
+                .extracting(Exposure::exposureId)
+                .containsOnly(once.get(0).exposureId());
         assertThat(out).noneMatch(Exposure::withdrawn);
         // what stands covers both shared stays, whatever order they came in
         h.close();
-        List<Exposure> reversed = run(OFF, aliceHome(plusDays(T0, 1), 60), bobHome(plusDays(T0, 1), 60),
-                aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60));
+        List<Exposure> reversed = run(
+                OFF,
+                aliceHome(plusDays(T0, 1), 60),
+                bobHome(plusDays(T0, 1), 60),
+                aliceHome(T0, 60),
+                bobHome(plusMinutes(T0, 30), 60));
         assertThat(out.get(out.size() - 1)).isEqualTo(reversed.get(reversed.size() - 1));
         assertThat(out.get(out.size() - 1).overlapMinutes()).isEqualTo(90);
     }
@@ -136,14 +150,15 @@ class CompanionDetectorTest {
     void onlyTheOverlapInsideTheFourteenDaysBeforeFoundCounts() throws Exception {
         Instant windowStart = FOUND.minusMillis(RULES.lookBackMillis());
         // 20 min shared, but only 5 of them inside the window
-        PersonActivity alice = caseStay(ALICE, ALICE_PHONE, HOME_CELL, plusMinutes(windowStart, -15),
-                plusMinutes(windowStart, 5), FOUND);
-        PersonActivity bob = stay(BOB, BOB_PHONE, HOME_CELL, plusMinutes(windowStart, -15), plusMinutes(windowStart, 5));
+        PersonActivity alice = caseStay(
+                ALICE, ALICE_PHONE, HOME_CELL, plusMinutes(windowStart, -15), plusMinutes(windowStart, 5), FOUND);
+        PersonActivity bob =
+                stay(BOB, BOB_PHONE, HOME_CELL, plusMinutes(windowStart, -15), plusMinutes(windowStart, 5));
         assertThat(run(OFF, alice, bob)).isEmpty();
         h.close();
         // after the case was found nothing counts
-        PersonActivity aliceAfter = caseStay(ALICE, ALICE_PHONE, HOME_CELL, plusMinutes(FOUND, -5),
-                plusMinutes(FOUND, 60), FOUND);
+        PersonActivity aliceAfter =
+                caseStay(ALICE, ALICE_PHONE, HOME_CELL, plusMinutes(FOUND, -5), plusMinutes(FOUND, 60), FOUND);
         PersonActivity bobAfter = stay(BOB, BOB_PHONE, HOME_CELL, plusMinutes(FOUND, -5), plusMinutes(FOUND, 60));
         assertThat(run(OFF, aliceAfter, bobAfter)).isEmpty();
     }
@@ -205,7 +220,8 @@ class CompanionDetectorTest {
     void everyoneSharingTheCellWithTheCaseIsFoundOncePerPerson() throws Exception {
         PersonActivity carol = stay(CAROL, CAROL_PHONE, HOME_CELL, plusMinutes(T0, 5), plusMinutes(T0, 40));
         assertThat(run(OFF, bobHome(T0, 30), carol, aliceHome(T0, 60)))
-                .extracting(Exposure::personId).containsExactlyInAnyOrder(BOB, CAROL);
+                .extracting(Exposure::personId)
+                .containsExactlyInAnyOrder(BOB, CAROL);
     }
 
     @Test

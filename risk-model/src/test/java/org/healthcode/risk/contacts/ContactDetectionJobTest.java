@@ -26,9 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.healthcode.ingest.events.Event;
@@ -39,11 +39,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContactDetectionJobTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final Instant FOUND = plusDays(MONDAY_9AM, 4);
     private static final String SHARED_PHONE = "phone-shared";
@@ -91,13 +90,14 @@ class ContactDetectionJobTest {
     private static List<Exposure> detect(List<Event> input, ContactRules rules) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        DataStream<Event> events = env.fromData(input, TypeInformation.of(Event.class)).setParallelism(1)
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Event>forBoundedOutOfOrderness(Duration.ofDays(5))
+        DataStream<Event> events = env.fromData(input, TypeInformation.of(Event.class))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofDays(5))
                         .withTimestampAssigner((e, ts) -> e.time()))
                 .setParallelism(1);
         List<Exposure> out = new ArrayList<>();
-        try (CloseableIterator<Exposure> it = ContactDetection.apply(events, rules).executeAndCollect()) {
+        try (CloseableIterator<Exposure> it =
+                ContactDetection.apply(events, rules).executeAndCollect()) {
             it.forEachRemaining(out::add);
         }
         return out;
@@ -107,20 +107,27 @@ class ContactDetectionJobTest {
     void findsExactlyThePlantedCompanionsCoVisitorsAndCoPassengers() throws Exception {
         List<Exposure> out = detect(city(), ContactRules.defaults().withLongStayClause(LongStayClause.OFF));
 
-        assertThat(out).extracting(Exposure::personId, Exposure::kind, Exposure::where).containsExactlyInAnyOrder(
-                tuple(BOB, ExposureKind.COMPANION, HOME_CELL),
-                tuple("erin", ExposureKind.COMPANION, HOME_CELL),
-                tuple(BOB, ExposureKind.VENUE_CO_VISIT, MALL),
-                tuple("gina", ExposureKind.SAME_VEHICLE_CLOSE, "CZ3101@2022-04-01"),
-                tuple("hank", ExposureKind.SAME_VEHICLE_REST, "CZ3101@2022-04-01"));
+        assertThat(out)
+                .extracting(Exposure::personId, Exposure::kind, Exposure::where)
+                .containsExactlyInAnyOrder(
+                        tuple(BOB, ExposureKind.COMPANION, HOME_CELL),
+                        tuple("erin", ExposureKind.COMPANION, HOME_CELL),
+                        tuple(BOB, ExposureKind.VENUE_CO_VISIT, MALL),
+                        tuple("gina", ExposureKind.SAME_VEHICLE_CLOSE, "CZ3101@2022-04-01"),
+                        tuple("hank", ExposureKind.SAME_VEHICLE_REST, "CZ3101@2022-04-01"));
         assertThat(out).allSatisfy(e -> assertThat(e.caseId()).isEqualTo(ALICE));
-        assertThat(out).filteredOn(e -> e.personId().equals(BOB) && e.kind() == ExposureKind.COMPANION)
-                .singleElement().satisfies(e -> assertThat(e.overlapMinutes()).isEqualTo(30));
+        assertThat(out)
+                .filteredOn(e -> e.personId().equals(BOB) && e.kind() == ExposureKind.COMPANION)
+                .singleElement()
+                .satisfies(e -> assertThat(e.overlapMinutes()).isEqualTo(30));
     }
 
     @Test
     void underTheDefaultAndClauseHalfAnHourTogetherWithoutAThirtyHourStayIsNoCompanion() throws Exception {
         List<Exposure> out = detect(city(), ContactRules.defaults());
-        assertThat(out).extracting(Exposure::kind).doesNotContain(ExposureKind.COMPANION).hasSize(3);
+        assertThat(out)
+                .extracting(Exposure::kind)
+                .doesNotContain(ExposureKind.COMPANION)
+                .hasSize(3);
     }
 }

@@ -22,10 +22,10 @@ final class ContactFixtures {
 
     /** Cell (10, 20) and its east neighbour. */
     static final String HOME_CELL = GridProjection.cellId(10, 20);
+
     static final String NEXT_CELL = GridProjection.cellId(11, 20);
 
-    private ContactFixtures() {
-    }
+    private ContactFixtures() {}
 
     static Instant plusMinutes(Instant t, long minutes) {
         return t.plus(Duration.ofMinutes(minutes));
@@ -43,7 +43,10 @@ final class ContactFixtures {
 
     static Event pingAt(String msisdn, Instant t, double lat, double lon) {
         return Event.builder("ping:" + msisdn + "@" + t, EventType.PING, ms(t), Fixtures.REGION)
-                .msisdn(msisdn).lat(lat).lon(lon).build();
+                .msisdn(msisdn)
+                .lat(lat)
+                .lon(lon)
+                .build();
     }
 
     /** Pings of one phone in cell (i, j) every {@code everyMinutes} from {@code from} to {@code to} inclusive. */
@@ -63,20 +66,43 @@ final class ContactFixtures {
     }
 
     static Event bind(String msisdn, String person, Instant t) {
-        return Event.builder("identity:" + msisdn + ":" + person + "@" + t, EventType.IDENTITY, ms(t),
-                Fixtures.REGION).msisdn(msisdn).personId(person).areaCode("440106").build();
+        return Event.builder("identity:" + msisdn + ":" + person + "@" + t, EventType.IDENTITY, ms(t), Fixtures.REGION)
+                .msisdn(msisdn)
+                .personId(person)
+                .areaCode("440106")
+                .build();
     }
 
     static Event scan(String person, String venue, Instant t) {
         return Event.builder("scan:" + person + ":" + venue + "@" + t, EventType.SCAN, ms(t), Fixtures.REGION)
-                .personId(person).venueId(venue).areaCode("440106").direction("in").build();
+                .personId(person)
+                .venueId(venue)
+                .areaCode("440106")
+                .direction("in")
+                .build();
     }
 
-    static Event trip(String person, String mode, String vehicle, Boolean sealed, String carriage, Integer row,
-            Instant departure, Instant arrival) {
+    static Event trip(
+            String person,
+            String mode,
+            String vehicle,
+            Boolean sealed,
+            String carriage,
+            Integer row,
+            Instant departure,
+            Instant arrival) {
         return Event.builder("trip:" + person + ":" + vehicle, EventType.TRIP, ms(departure), Fixtures.REGION)
-                .personId(person).mode(mode).vehicleId(vehicle).sealed(sealed).carriage(carriage).row(row)
-                .fromArea("440100").toArea("110100").departure(ms(departure)).arrival(ms(arrival)).build();
+                .personId(person)
+                .mode(mode)
+                .vehicleId(vehicle)
+                .sealed(sealed)
+                .carriage(carriage)
+                .row(row)
+                .fromArea("440100")
+                .toArea("110100")
+                .departure(ms(departure))
+                .arrival(ms(arrival))
+                .build();
     }
 
     static Event flight(String person, int row, Instant departure, Instant arrival) {
@@ -85,13 +111,25 @@ final class ContactFixtures {
 
     /** An ordinary (not a case copy) stay activity as the person index forwards it to a cell. */
     static PersonActivity stay(String person, String msisdn, String cell, Instant from, Instant to) {
-        return new PersonActivity(ActivityKind.STAY, person, cell, msisdn, ms(from), ms(to),
-                "ping:" + msisdn + "@" + from, null, null, null, null, null, null, null);
+        return new PersonActivity(
+                ActivityKind.STAY,
+                person,
+                cell,
+                msisdn,
+                ms(from),
+                ms(to),
+                "ping:" + msisdn + "@" + from,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The case's own stay marked with its found time, as the person index forwards it. */
-    static PersonActivity caseStay(String caseId, String msisdn, String cell, Instant from, Instant to,
-            Instant found) {
+    static PersonActivity caseStay(String caseId, String msisdn, String cell, Instant from, Instant to, Instant found) {
         CaseFound c = new CaseFound(caseId, ms(found), null, ms(found), "test+:" + caseId);
         return stay(caseId, msisdn, cell, from, to).asCaseCopy(c, ms(found) - RULES.lookBackMillis());
     }

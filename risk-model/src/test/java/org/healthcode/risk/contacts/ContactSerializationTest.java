@@ -35,7 +35,9 @@ class ContactSerializationTest {
 
     @Test
     void phoneSignalsUseTheirOwnSerializerAndComeBackEqual() throws Exception {
-        assertRoundTrip(PhoneSignal.class, PhoneSignal.Serializer.class,
+        assertRoundTrip(
+                PhoneSignal.class,
+                PhoneSignal.Serializer.class,
                 PhoneSignal.ping("phone-1", 1_649_000_000_000L, GridProjection.pack(-3, 7), "ping:1"),
                 PhoneSignal.bind("phone-1", 1_649_000_000_000L, "p-alice", "bind:1"));
     }
@@ -47,9 +49,10 @@ class ContactSerializationTest {
         DataOutputViewStreamWrapper streamOut = new DataOutputViewStreamWrapper(stream);
         DataOutputSerializer buffer = new DataOutputSerializer(16);
         PhoneSignal[] signals = {
-                PhoneSignal.ping("phone-1", 1_649_000_000_000L, GridProjection.pack(-3, 7), "ping:1"),
-                PhoneSignal.bind("phone-1", 1_649_000_000_000L, "p-alice", "bind:1"),
-                PhoneSignal.ping("电话", 5L, 0L, "x".repeat(70_000))}; // larger than the staging buffer kept
+            PhoneSignal.ping("phone-1", 1_649_000_000_000L, GridProjection.pack(-3, 7), "ping:1"),
+            PhoneSignal.bind("phone-1", 1_649_000_000_000L, "p-alice", "bind:1"),
+            PhoneSignal.ping("电话", 5L, 0L, "x".repeat(70_000))
+        }; // larger than the staging buffer kept
         for (PhoneSignal s : signals) {
             serializer.serialize(s, streamOut);
             serializer.serialize(s, buffer);
@@ -65,52 +68,124 @@ class ContactSerializationTest {
 
     @Test
     void staysAndActivitiesUseTheirOwnSerializerAndComeBackEqual() throws Exception {
-        assertRoundTrip(Stay.class, Stay.Serializer.class,
+        assertRoundTrip(
+                Stay.class,
+                Stay.Serializer.class,
                 new Stay("phone-1", "p-alice", "cell:1:-2", 10L, 70L, "ping:1", "ping:3", 3));
-        PersonActivity stay = new PersonActivity(ActivityKind.STAY, "p-alice", "cell:1:-2", "phone-1", 10L, 70L,
-                "ping:1", null, null, null, null, null, null, null);
-        PersonActivity trip = new PersonActivity(ActivityKind.TRIP, "p-alice", "CZ3101@2022-04-01", null, 10L, 70L,
-                "trip:1", "flight", true, "7", 12, null, null, null);
-        assertRoundTrip(PersonActivity.class, PersonActivity.Serializer.class, stay, trip,
-                stay.asCaseCopy(new CaseFound("p-alice", 100L, null, 90L, "test:1"), 5L), new PersonActivity(ActivityKind.SCAN,
-                        "p-bob", "venue-1", null, 10L, 10L, "scan:1", null, false, null, null, 1L, 2L, "c:1"));
+        PersonActivity stay = new PersonActivity(
+                ActivityKind.STAY,
+                "p-alice",
+                "cell:1:-2",
+                "phone-1",
+                10L,
+                70L,
+                "ping:1",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        PersonActivity trip = new PersonActivity(
+                ActivityKind.TRIP,
+                "p-alice",
+                "CZ3101@2022-04-01",
+                null,
+                10L,
+                70L,
+                "trip:1",
+                "flight",
+                true,
+                "7",
+                12,
+                null,
+                null,
+                null);
+        assertRoundTrip(
+                PersonActivity.class,
+                PersonActivity.Serializer.class,
+                stay,
+                trip,
+                stay.asCaseCopy(new CaseFound("p-alice", 100L, null, 90L, "test:1"), 5L),
+                new PersonActivity(
+                        ActivityKind.SCAN,
+                        "p-bob",
+                        "venue-1",
+                        null,
+                        10L,
+                        10L,
+                        "scan:1",
+                        null,
+                        false,
+                        null,
+                        null,
+                        1L,
+                        2L,
+                        "c:1"));
     }
 
     @Test
     void phoneStatesUseTheirOwnSerializerAndComeBackEqual() throws Exception {
         PhoneBinding b = new PhoneBinding("p-alice", 5L, "bind:1");
-        PhoneState.OpenStay open = new PhoneState.OpenStay("p-alice", GridProjection.pack(10, -20), 10L, 70L,
-                "ping:1", "ping:3", 3);
+        PhoneState.OpenStay open =
+                new PhoneState.OpenStay("p-alice", GridProjection.pack(10, -20), 10L, 70L, "ping:1", "ping:3", 3);
         PhoneBinding later = new PhoneBinding("p-bob", 90L, "bind:2");
-        PhoneState[] states = {new PhoneState(List.of(b), open), new PhoneState(List.of(b, later), open),
-            new PhoneState(List.of(later, b), open), new PhoneState(List.of(b), null),
-            new PhoneState(List.of(), open), PhoneState.EMPTY,
+        PhoneState[] states = {
+            new PhoneState(List.of(b), open),
+            new PhoneState(List.of(b, later), open),
+            new PhoneState(List.of(later, b), open),
+            new PhoneState(List.of(b), null),
+            new PhoneState(List.of(), open),
+            PhoneState.EMPTY,
             // the open stay's person is none of the bindings'; extreme cells, times and counts; null and non-ASCII ids
-            new PhoneState(List.of(new PhoneBinding("p-bob", Long.MIN_VALUE, null)), new PhoneState.OpenStay(
-                    "p-carol", GridProjection.pack(Integer.MIN_VALUE, Integer.MAX_VALUE), -5L, Long.MAX_VALUE - 10,
-                    null, "ping:é漢", Integer.MAX_VALUE)),
-            new PhoneState(List.of(new PhoneBinding(null, 0L, "")), new PhoneState.OpenStay(null,
-                    GridProjection.pack(-1, -1), 1_649_000_000_000L, 1_649_000_000_000L, "", "", 0))};
+            new PhoneState(
+                    List.of(new PhoneBinding("p-bob", Long.MIN_VALUE, null)),
+                    new PhoneState.OpenStay(
+                            "p-carol",
+                            GridProjection.pack(Integer.MIN_VALUE, Integer.MAX_VALUE),
+                            -5L,
+                            Long.MAX_VALUE - 10,
+                            null,
+                            "ping:é漢",
+                            Integer.MAX_VALUE)),
+            new PhoneState(
+                    List.of(new PhoneBinding(null, 0L, "")),
+                    new PhoneState.OpenStay(
+                            null, GridProjection.pack(-1, -1), 1_649_000_000_000L, 1_649_000_000_000L, "", "", 0))
+        };
         assertRoundTrip(PhoneState.class, PhoneState.CompactSerializer.class, states);
         // the earlier format stays readable, and restoring state written with it migrates to the compact one
         PhoneState.Serializer earlier = new PhoneState.Serializer();
         for (PhoneState s : states) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             earlier.serialize(s, out);
-            assertThat(earlier.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(s);
+            assertThat(earlier.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                    .isEqualTo(s);
         }
         assertThat(new PhoneState.CompactSerializerSnapshot()
-                .resolveSchemaCompatibility(earlier.snapshotConfiguration()).isCompatibleAfterMigration()).isTrue();
+                        .resolveSchemaCompatibility(earlier.snapshotConfiguration())
+                        .isCompatibleAfterMigration())
+                .isTrue();
         assertThat(new PhoneState.CompactSerializerSnapshot()
-                .resolveSchemaCompatibility(new PhoneState.CompactSerializerSnapshot()).isCompatibleAsIs()).isTrue();
+                        .resolveSchemaCompatibility(new PhoneState.CompactSerializerSnapshot())
+                        .isCompatibleAsIs())
+                .isTrue();
     }
 
     @Test
     void compactPhoneStateIsAtMostTwoThirdsOfTheEarlierFormat() throws Exception {
         // what the phone operator writes back per phone before every checkpoint (docs/contacts.md)
-        PhoneState typical = new PhoneState(List.of(new PhoneBinding("p123456", 1_648_900_000_000L, "b123456")),
-                new PhoneState.OpenStay("p123456", GridProjection.pack(120, 87), 1_649_000_000_000L,
-                        1_649_000_000_000L + 5 * 1_800_000L, "g12345678", "g12345999", 6));
+        PhoneState typical = new PhoneState(
+                List.of(new PhoneBinding("p123456", 1_648_900_000_000L, "b123456")),
+                new PhoneState.OpenStay(
+                        "p123456",
+                        GridProjection.pack(120, 87),
+                        1_649_000_000_000L,
+                        1_649_000_000_000L + 5 * 1_800_000L,
+                        "g12345678",
+                        "g12345999",
+                        6));
         int earlier = serializedSize(new PhoneState.Serializer(), typical);
         int compact = serializedSize(new PhoneState.CompactSerializer(), typical);
         assertThat(earlier).isEqualTo(97);
@@ -121,16 +196,21 @@ class ContactSerializationTest {
     void compactPhoneStateRejectsBytesItDidNotWrite() {
         PhoneState.CompactSerializer s = new PhoneState.CompactSerializer();
         assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(new byte[] {(byte) 0x40, 0})))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("unknown header 64");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("unknown header 64");
         assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(new byte[] {2, 0})))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("unknown header 2");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("unknown header 2");
         assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(new byte[] {3, 0})))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("0 bindings with header 3");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("0 bindings with header 3");
     }
 
     @Test
     void idsOutsideAsciiComeBackEqual() throws Exception {
-        assertRoundTrip(PhoneSignal.class, PhoneSignal.Serializer.class,
+        assertRoundTrip(
+                PhoneSignal.class,
+                PhoneSignal.Serializer.class,
                 PhoneSignal.bind("phone-é", 1_649_000_000_000L, "p-漢字", "bind:\uD83D\uDE00"),
                 PhoneSignal.ping("", 1_649_000_000_000L, GridProjection.pack(1, 2), "ping:\u007f\u0080"));
     }
@@ -148,7 +228,8 @@ class ContactSerializationTest {
         for (T value : values) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             serializer.serialize(value, out);
-            assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(value);
+            assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                    .isEqualTo(value);
         }
         TypeSerializer<T> restored = serializer.snapshotConfiguration().restoreSerializer();
         assertThat(restored).isInstanceOf(serializerClass);

@@ -25,15 +25,23 @@ class ExposureDeduplicatorTest {
     private static final Instant FOUND = plusDays(MONDAY_9AM, 4);
 
     private static Exposure companion(String cell, Instant from, long minutes, Instant found) {
-        return Exposure.of(BOB, ALICE, ExposureKind.COMPANION, ms(from), ms(plusMinutes(from, minutes)), cell,
-                minutes, ms(found), List.of("test+:alice", "ping:a", "ping:b@" + cell));
+        return Exposure.of(
+                BOB,
+                ALICE,
+                ExposureKind.COMPANION,
+                ms(from),
+                ms(plusMinutes(from, minutes)),
+                cell,
+                minutes,
+                ms(found),
+                List.of("test+:alice", "ping:a", "ping:b@" + cell));
     }
 
     /** The exposures that stand after the output: the latest of each id, withdrawals removing it. */
     private static List<Exposure> run(Exposure... in) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, Exposure, Exposure> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new ExposureDeduplicator(ContactRules.defaults()), Exposure::personId,
-                        Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, Exposure, Exposure> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ExposureDeduplicator(ContactRules.defaults()), Exposure::personId, Types.STRING)) {
             for (Exposure e : in) {
                 h.processElement(new StreamRecord<>(e, e.effectiveTime()));
             }

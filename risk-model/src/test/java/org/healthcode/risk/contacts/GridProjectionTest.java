@@ -52,7 +52,8 @@ class GridProjectionTest {
     @Test
     void invalidRulesNameEveryBadField() {
         ContactRules bad = new ContactRules(0.0, 95.0, 113.0, 0, -1, 0, 1, null, 1, 1, -1);
-        assertThat(bad.problems()).hasSize(7)
+        assertThat(bad.problems())
+                .hasSize(7)
                 .anySatisfy(p -> assertThat(p).startsWith("cellSizeMeters"))
                 .anySatisfy(p -> assertThat(p).startsWith("originLat"))
                 .anySatisfy(p -> assertThat(p).startsWith("longStayClause"))

@@ -36,8 +36,8 @@ class PersonContactIndexTest {
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new PersonContactIndex(RULES), Stay::personId,
-                Event::personId, Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new PersonContactIndex(RULES), Stay::personId, Event::personId, Types.STRING);
     }
 
     @AfterEach
@@ -58,7 +58,9 @@ class PersonContactIndexTest {
     }
 
     private List<PersonActivity> caseCopies() {
-        return h.extractOutputValues().stream().filter(PersonActivity::isCaseCopy).toList();
+        return h.extractOutputValues().stream()
+                .filter(PersonActivity::isCaseCopy)
+                .toList();
     }
 
     @Test
@@ -80,8 +82,9 @@ class PersonContactIndexTest {
         send(aliceStay(plusHours(FOUND, 1), plusHours(FOUND, 2))); // after found
         send(positivePcr(ALICE, FOUND));
 
-        assertThat(caseCopies()).extracting(PersonActivity::from).containsExactlyInAnyOrder(
-                ms(plusHours(windowStart, -1)), ms(MONDAY_9AM));
+        assertThat(caseCopies())
+                .extracting(PersonActivity::from)
+                .containsExactlyInAnyOrder(ms(plusHours(windowStart, -1)), ms(MONDAY_9AM));
         assertThat(caseCopies()).allSatisfy(a -> {
             assertThat(a.caseFound()).isEqualTo(ms(FOUND));
             assertThat(a.caseWindowStart()).isEqualTo(ms(windowStart));
@@ -104,9 +107,11 @@ class PersonContactIndexTest {
         send(flight(ALICE, 12, plusHours(FOUND, -3), plusHours(FOUND, -1)));
         send(positivePcr(ALICE, FOUND));
 
-        assertThat(caseCopies()).extracting(PersonActivity::kind, PersonActivity::from).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(ActivityKind.SCAN, ms(from)),
-                org.assertj.core.groups.Tuple.tuple(ActivityKind.TRIP, ms(plusHours(FOUND, -3))));
+        assertThat(caseCopies())
+                .extracting(PersonActivity::kind, PersonActivity::from)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(ActivityKind.SCAN, ms(from)),
+                        org.assertj.core.groups.Tuple.tuple(ActivityKind.TRIP, ms(plusHours(FOUND, -3))));
     }
 
     @Test
@@ -118,7 +123,9 @@ class PersonContactIndexTest {
         assertThat(caseCopies()).isEmpty();
 
         send(confirmed(ALICE, plusDays(FOUND, 1)).toBuilder().onset(ms(onset)).build());
-        assertThat(caseCopies()).singleElement().satisfies(a -> assertThat(a.from()).isEqualTo(ms(earlyScan)));
+        assertThat(caseCopies())
+                .singleElement()
+                .satisfies(a -> assertThat(a.from()).isEqualTo(ms(earlyScan)));
     }
 
     @Test

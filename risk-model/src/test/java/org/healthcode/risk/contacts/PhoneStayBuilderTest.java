@@ -15,13 +15,13 @@ import static org.healthcode.risk.testing.Fixtures.MONDAY_9AM;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend.PriorityQueueStateType;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.healthcode.ingest.events.Event;
@@ -89,7 +89,10 @@ class PhoneStayBuilderTest {
 
     @Test
     void consecutivePingsInOneCellFormOneStayFromTheFirstToTheLast() throws Exception {
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 45), 1, 1));
         advanceTo(plusMinutes(T0, 200));
 
@@ -106,36 +109,55 @@ class PhoneStayBuilderTest {
     void aGapOfMoreThanThirtyMinutesEndsAStayButExactlyThirtyDoesNot() throws Exception {
         Instant t30 = plusMinutes(T0, 30);
         Instant secondStart = t30.plusSeconds(30 * 60 + 1);
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, t30, 1, 1),
-                ping(ALICE_PHONE, secondStart, 1, 1), ping(ALICE_PHONE, plusMinutes(secondStart, 10), 1, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, t30, 1, 1),
+                ping(ALICE_PHONE, secondStart, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(secondStart, 10), 1, 1));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ms(T0), ms(t30)),
-                org.assertj.core.groups.Tuple.tuple(ms(secondStart), ms(plusMinutes(secondStart, 10))));
+        assertThat(stays())
+                .extracting(Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ms(T0), ms(t30)),
+                        org.assertj.core.groups.Tuple.tuple(ms(secondStart), ms(plusMinutes(secondStart, 10))));
     }
 
     @Test
     void aPingInAnotherCellEndsTheStay() throws Exception {
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
-                ping(ALICE_PHONE, plusMinutes(T0, 20), 2, 1), ping(ALICE_PHONE, plusMinutes(T0, 30), 2, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 2, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 30), 2, 1));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::cell, Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 10))),
-                org.assertj.core.groups.Tuple.tuple("cell:2:1", ms(plusMinutes(T0, 20)), ms(plusMinutes(T0, 30))));
+        assertThat(stays())
+                .extracting(Stay::cell, Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 10))),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "cell:2:1", ms(plusMinutes(T0, 20)), ms(plusMinutes(T0, 30))));
     }
 
     @Test
     void pingsArrivingOutOfOrderBeforeTheWatermarkGiveTheSameStays() throws Exception {
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, plusMinutes(T0, 30), 2, 1),
-                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1),
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, plusMinutes(T0, 30), 2, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1),
                 ping(ALICE_PHONE, T0, 1, 1));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::cell, Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 10))),
-                org.assertj.core.groups.Tuple.tuple("cell:2:1", ms(plusMinutes(T0, 30)), ms(plusMinutes(T0, 40))));
+        assertThat(stays())
+                .extracting(Stay::cell, Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 10))),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "cell:2:1", ms(plusMinutes(T0, 30)), ms(plusMinutes(T0, 40))));
     }
 
     @Test
@@ -153,31 +175,43 @@ class PhoneStayBuilderTest {
 
     @Test
     void aPingBehindTheWatermarkThatCannotBePlacedGoesToTheLateSideOutput() throws Exception {
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
         advanceTo(plusMinutes(T0, 120));
         Event late = ping(ALICE_PHONE, plusMinutes(T0, 5), 3, 3);
         send(late);
 
-        assertThat(h.getSideOutput(ContactOutputTags.LATE_PINGS)).extracting(r -> r.getValue().eventId())
+        assertThat(h.getSideOutput(ContactOutputTags.LATE_PINGS))
+                .extracting(r -> r.getValue().eventId())
                 .containsExactly(late.eventId());
     }
 
     @Test
     void aPhoneReboundToAnotherPersonGoesToTheNewPersonFromTheBindingTime() throws Exception {
         Instant rebound = plusMinutes(T0, 15);
-        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
-                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 40), 1, 1),
-                bind(ALICE_PHONE, BOB, rebound), bind(ALICE_PHONE, ALICE, BOUND));
+        send(
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 40), 1, 1),
+                bind(ALICE_PHONE, BOB, rebound),
+                bind(ALICE_PHONE, ALICE, BOUND));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
-                org.assertj.core.groups.Tuple.tuple(BOB, ms(plusMinutes(T0, 20)), ms(plusMinutes(T0, 40))));
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
+                        org.assertj.core.groups.Tuple.tuple(BOB, ms(plusMinutes(T0, 20)), ms(plusMinutes(T0, 40))));
     }
 
     @Test
     void pingsOfAPhoneWithNoBindingYetAreNotAttributed() throws Exception {
-        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
+        send(
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 bind(ALICE_PHONE, ALICE, plusMinutes(T0, 30)));
         advanceTo(plusMinutes(T0, 300));
 
@@ -187,10 +221,13 @@ class PhoneStayBuilderTest {
     @Test
     void onlyTheBindingIsLeftOnceTheWatermarkPassesTheLastGap() throws Exception {
         h.close();
-        h = harness(new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 0,
-                PhoneSideSettings.DEFAULTS.pingsInHeap()));
+        h = harness(new PhoneStayBuilder(
+                RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 0, PhoneSideSettings.DEFAULTS.pingsInHeap()));
         h.open();
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 40), 2, 1));
         assertThat(operator.bufferedSignals()).isEqualTo(3); // pings wait for the watermark; bindings are recorded
         assertThat(h.numEventTimeTimers()).isZero(); // no timer per ping
@@ -211,7 +248,10 @@ class PhoneStayBuilderTest {
 
     @Test
     void aSilentPhonesStayEndsWhenTheWatermarkPassesItsLastPingPlusTheGap() throws Exception {
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
         advanceTo(plusMinutes(T0, 50));
         assertThat(stays()).isEmpty(); // last ping + 30 min not yet passed
 
@@ -222,8 +262,12 @@ class PhoneStayBuilderTest {
     @Test
     void restoredFromACheckpointItGivesTheSameStaysAsWithoutAFailure() throws Exception {
         // state at the checkpoint: an open stay (applied) and pings still waiting for the watermark (buffered)
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
-                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 30), 2, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 30), 2, 1));
         advanceTo(plusMinutes(T0, 10));
         OperatorSubtaskState snapshot = checkpoint(1L);
         h.close();
@@ -234,9 +278,12 @@ class PhoneStayBuilderTest {
         send(ping(ALICE_PHONE, plusMinutes(T0, 35), 2, 1), ping(BOB_PHONE, T0, 1, 1));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::cell, Stay::from, Stay::to, Stay::pings).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 20)), 3),
-                org.assertj.core.groups.Tuple.tuple("cell:2:1", ms(plusMinutes(T0, 30)), ms(plusMinutes(T0, 35)), 2));
+        assertThat(stays())
+                .extracting(Stay::cell, Stay::from, Stay::to, Stay::pings)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(T0), ms(plusMinutes(T0, 20)), 3),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "cell:2:1", ms(plusMinutes(T0, 30)), ms(plusMinutes(T0, 35)), 2));
     }
 
     @Test
@@ -244,10 +291,13 @@ class PhoneStayBuilderTest {
         // Alice's phone changes before checkpoint 1 only, Bob's before both: restored from checkpoint 2, Alice's
         // state is the one written at checkpoint 1 and Bob's the one written at checkpoint 2
         h.close();
-        h = harness(new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 0,
-                PhoneSideSettings.DEFAULTS.pingsInHeap()));
+        h = harness(new PhoneStayBuilder(
+                RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 0, PhoneSideSettings.DEFAULTS.pingsInHeap()));
         h.open();
-        send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                bind(BOB_PHONE, BOB, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
                 ping(BOB_PHONE, T0, 5, 5));
         advanceTo(T0);
         checkpoint(1L);
@@ -262,16 +312,21 @@ class PhoneStayBuilderTest {
         send(ping(ALICE_PHONE, plusMinutes(T0, 15), 1, 1), ping(BOB_PHONE, plusMinutes(T0, 20), 5, 5));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
-                org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
+                        org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
     }
 
     @Test
     void aPhoneIsWrittenBackOnceItStaysUnchangedForABarrierAndCarriedInRawKeyedStateUntilThen() throws Exception {
         // both phones change before checkpoint 1: it carries them in raw keyed state; only Bob's changes again
         // before checkpoint 2, which writes Alice's back to keyed state and carries Bob's in raw keyed state again
-        send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND), ping(ALICE_PHONE, T0, 1, 1),
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                bind(BOB_PHONE, BOB, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
                 ping(BOB_PHONE, T0, 5, 5));
         advanceTo(T0);
         OperatorSubtaskState first = checkpoint(1L);
@@ -283,9 +338,10 @@ class PhoneStayBuilderTest {
         h.close();
 
         // restored from checkpoint 2: Bob's three pings make one stay
-        assertThat(staysAfterRestoring(second)).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
-                org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
+        assertThat(staysAfterRestoring(second))
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2),
+                        org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
         h.close();
         // checkpoint 2's keyed state alone holds Alice's phone and not Bob's (never written back: no binding, so
         // his pings are not attributed)
@@ -293,8 +349,8 @@ class PhoneStayBuilderTest {
                 .setManagedKeyedState(second.getManagedKeyedState())
                 .setManagedOperatorState(second.getManagedOperatorState())
                 .build();
-        assertThat(staysAfterRestoring(keyedOnly)).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2));
+        assertThat(staysAfterRestoring(keyedOnly))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 15)), 2));
     }
 
     /** Person, from, to and pings of the stays after restoring {@code snapshot} and sending two more pings. */
@@ -331,7 +387,8 @@ class PhoneStayBuilderTest {
         h.open();
         send(ping(BOB_PHONE, plusMinutes(T0, 10), 5, 5));
         advanceTo(plusMinutes(T0, 300));
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 10)), 2));
     }
 
@@ -341,8 +398,14 @@ class PhoneStayBuilderTest {
         // the phones of its own key groups, and go on as one subtask would have
         int maxParallelism = 128;
         h.close();
-        h = new KeyedTwoInputStreamOperatorTestHarness<>(new PhoneStayBuilder(RULES), PhoneSignal::msisdn,
-                PhoneSignal::msisdn, Types.STRING, maxParallelism, 1, 0);
+        h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new PhoneStayBuilder(RULES),
+                PhoneSignal::msisdn,
+                PhoneSignal::msisdn,
+                Types.STRING,
+                maxParallelism,
+                1,
+                0);
         h.open();
         List<String> phones = List.of(ALICE_PHONE, BOB_PHONE, "8613900000003", "8613900000004", "8613900000005");
         for (int k = 0; k < phones.size(); k++) {
@@ -356,10 +419,16 @@ class PhoneStayBuilderTest {
         List<Stay> restored = new java.util.ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
             int index = subtask;
-            h = new KeyedTwoInputStreamOperatorTestHarness<>(new PhoneStayBuilder(RULES), PhoneSignal::msisdn,
-                    PhoneSignal::msisdn, Types.STRING, maxParallelism, 2, index);
-            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                    snapshot, maxParallelism, 1, 2, index));
+            h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                    new PhoneStayBuilder(RULES),
+                    PhoneSignal::msisdn,
+                    PhoneSignal::msisdn,
+                    Types.STRING,
+                    maxParallelism,
+                    2,
+                    index);
+            h.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, maxParallelism, 1, 2, index));
             h.open();
             for (int k = 0; k < phones.size(); k++) {
                 if (KeyGroupRangeAssignment.assignKeyToParallelOperator(phones.get(k), maxParallelism, 2) == index) {
@@ -373,9 +442,12 @@ class PhoneStayBuilderTest {
         h = harness(new PhoneStayBuilder(RULES)); // for close()
         h.open();
 
-        assertThat(restored).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings).containsExactlyInAnyOrder(
-                phones.stream().map(phone -> org.assertj.core.groups.Tuple.tuple("person-" + phones.indexOf(phone),
-                        ms(T0), ms(plusMinutes(T0, 10)), 2)).toArray(org.assertj.core.groups.Tuple[]::new));
+        assertThat(restored)
+                .extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
+                .containsExactlyInAnyOrder(phones.stream()
+                        .map(phone -> org.assertj.core.groups.Tuple.tuple(
+                                "person-" + phones.indexOf(phone), ms(T0), ms(plusMinutes(T0, 10)), 2))
+                        .toArray(org.assertj.core.groups.Tuple[]::new));
     }
 
     @Test
@@ -403,12 +475,13 @@ class PhoneStayBuilderTest {
         h.open();
         send(ping(BOB_PHONE, plusMinutes(T0, 20), 5, 5));
         advanceTo(plusMinutes(T0, 300));
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to, Stay::pings)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(BOB, ms(T0), ms(plusMinutes(T0, 20)), 3));
     }
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> harness(PhoneStayBuilder op,
-            EmbeddedRocksDBStateBackend backend) throws Exception {
+    private KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> harness(
+            PhoneStayBuilder op, EmbeddedRocksDBStateBackend backend) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, PhoneSignal, PhoneSignal, Stay> harness = harness(op);
         harness.setStateBackend(backend);
         return harness;
@@ -430,8 +503,8 @@ class PhoneStayBuilderTest {
             pings.add(ping(ALICE_PHONE, plusMinutes(T0, m), m < 30 ? 1 : 2, 1));
             pings.add(ping(BOB_PHONE, plusMinutes(T0, m + 1), 5, 5));
         }
-        List<org.assertj.core.groups.Tuple> expected = staysWithBindingsBehind(
-                new PhoneStayBuilder(RULES), pings, false);
+        List<org.assertj.core.groups.Tuple> expected =
+                staysWithBindingsBehind(new PhoneStayBuilder(RULES), pings, false);
         List<org.assertj.core.groups.Tuple> spilled = staysWithBindingsBehind(
                 new PhoneStayBuilder(RULES, PhoneSideSettings.DEFAULTS.phoneCache(), 1, 2), pings, true);
         assertThat(expected).hasSize(3);
@@ -446,8 +519,8 @@ class PhoneStayBuilderTest {
      * then the bindings' watermark moves past them all. With {@code limited}, checks the pings waiting in keyed
      * state and restores from a checkpoint taken while they wait.
      */
-    private List<org.assertj.core.groups.Tuple> staysWithBindingsBehind(PhoneStayBuilder op, List<Event> pings,
-            boolean limited) throws Exception {
+    private List<org.assertj.core.groups.Tuple> staysWithBindingsBehind(
+            PhoneStayBuilder op, List<Event> pings, boolean limited) throws Exception {
         h.close();
         h = harness(op);
         h.open();
@@ -500,13 +573,20 @@ class PhoneStayBuilderTest {
 
         h.processWatermark2(new Watermark(Long.MAX_VALUE)); // the other feeds end first
         assertThat(watermarks()).containsExactly(ms(plusMinutes(T0, 60)));
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
         h.processWatermark1(new Watermark(Long.MAX_VALUE));
 
         assertThat(stays()).hasSize(1);
         assertThat(watermarks()).containsExactly(ms(plusMinutes(T0, 60)), Long.MAX_VALUE);
-        int stay = h.getOutput().stream().toList().indexOf(h.getOutput().stream()
-                .filter(o -> o instanceof StreamRecord<?>).findFirst().orElseThrow());
+        int stay = h.getOutput().stream()
+                .toList()
+                .indexOf(h.getOutput().stream()
+                        .filter(o -> o instanceof StreamRecord<?>)
+                        .findFirst()
+                        .orElseThrow());
         int end = h.getOutput().stream().toList().indexOf(new Watermark(Long.MAX_VALUE));
         assertThat(stay).as("the stay leaves before the end of time").isLessThan(end);
     }
@@ -522,7 +602,8 @@ class PhoneStayBuilderTest {
         assertThat(h.getSideOutput(ContactOutputTags.LATE_PINGS)).isNullOrEmpty();
         h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
         h.processWatermark1(new Watermark(ms(plusMinutes(T0, 120))));
-        assertThat(stays()).extracting(Stay::from, Stay::to)
+        assertThat(stays())
+                .extracting(Stay::from, Stay::to)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ms(T0), ms(plusMinutes(T0, 20))));
     }
 
@@ -562,28 +643,40 @@ class PhoneStayBuilderTest {
         Instant rebound = plusMinutes(T0, 15);
         send(bind(ALICE_PHONE, ALICE, BOUND), bind(ALICE_PHONE, BOB, rebound));
         h.processWatermark2(new Watermark(ms(plusMinutes(T0, 24 * 60)))); // bindings a day ahead of the pings
-        send(ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
-                ping(ALICE_PHONE, rebound, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 40), 1, 1));
+        send(
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1),
+                ping(ALICE_PHONE, rebound, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 40), 1, 1));
         h.processWatermark1(new Watermark(ms(plusMinutes(T0, 300))));
 
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
-                org.assertj.core.groups.Tuple.tuple(BOB, ms(rebound), ms(plusMinutes(T0, 40))));
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
+                        org.assertj.core.groups.Tuple.tuple(BOB, ms(rebound), ms(plusMinutes(T0, 40))));
     }
 
     @Test
     void aBindingBehindTheCarrierWatermarkEndsTheOpenStayOfAnotherPerson() throws Exception {
-        send(bind(ALICE_PHONE, ALICE, BOUND), ping(ALICE_PHONE, T0, 1, 1), ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1));
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 10), 1, 1));
         advanceTo(plusMinutes(T0, 20));
         assertThat(stays()).isEmpty(); // still open
 
-        send(bind(ALICE_PHONE, BOB, plusMinutes(T0, 15)), ping(ALICE_PHONE, plusMinutes(T0, 25), 1, 1),
+        send(
+                bind(ALICE_PHONE, BOB, plusMinutes(T0, 15)),
+                ping(ALICE_PHONE, plusMinutes(T0, 25), 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 35), 1, 1));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
-                org.assertj.core.groups.Tuple.tuple(BOB, ms(plusMinutes(T0, 25)), ms(plusMinutes(T0, 35))));
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 10))),
+                        org.assertj.core.groups.Tuple.tuple(BOB, ms(plusMinutes(T0, 25)), ms(plusMinutes(T0, 35))));
     }
 
     @Test
@@ -593,8 +686,9 @@ class PhoneStayBuilderTest {
         send(bind(ALICE_PHONE, BOB, plusMinutes(T0, -120)), ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).extracting(Stay::personId, Stay::from, Stay::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 20))));
+        assertThat(stays())
+                .extracting(Stay::personId, Stay::from, Stay::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ALICE, ms(T0), ms(plusMinutes(T0, 20))));
     }
 
     @Test
@@ -613,12 +707,17 @@ class PhoneStayBuilderTest {
         for (int i = 0; i < PhoneState.MAX_BINDINGS + 2; i++) {
             many = many.withBinding(new PhoneBinding(ALICE, 100L + i, "id:" + i));
         }
-        assertThat(many.bindings()).hasSize(PhoneState.MAX_BINDINGS)
-                .first().extracting(PhoneBinding::since).isEqualTo(102L);
+        assertThat(many.bindings())
+                .hasSize(PhoneState.MAX_BINDINGS)
+                .first()
+                .extracting(PhoneBinding::since)
+                .isEqualTo(102L);
     }
 
     private List<Long> watermarks() {
-        return h.getOutput().stream().filter(o -> o instanceof Watermark).map(o -> ((Watermark) o).getTimestamp())
+        return h.getOutput().stream()
+                .filter(o -> o instanceof Watermark)
+                .map(o -> ((Watermark) o).getTimestamp())
                 .toList();
     }
 }

@@ -47,14 +47,21 @@ import org.junit.jupiter.api.io.TempDir;
 class PlantedContactsJobTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final Pseudonymiser PSEUDONYMS = new Pseudonymiser(RegionSecret.ofBytes(new byte[32]));
     private static final Map<String, String> REASON_OF_KIND = Map.of(
-            "companion", "companion", "venue_co_visit", "venue_co_visit",
-            "same_vehicle_close", "same_vehicle", "same_vehicle_rest", "same_vehicle_rest");
+            "companion",
+            "companion",
+            "venue_co_visit",
+            "venue_co_visit",
+            "same_vehicle_close",
+            "same_vehicle",
+            "same_vehicle_rest",
+            "same_vehicle_rest");
 
     @TempDir
     Path checkpoints;
@@ -63,8 +70,10 @@ class PlantedContactsJobTest {
     void theWholeJobFindsExactlyThePlantedCompanionsCoVisitorsAndCoPassengers() throws Exception {
         SyntheticCity city = new SyntheticCity(CityConfig.of(1000, 2, 11));
         List<PlantedContact> planted = city.groundTruth().planted();
-        assertThat(planted).extracting(PlantedContact::expected).contains("companion", "venue_co_visit",
-                "same_vehicle_close", "same_vehicle_rest", PlantedContact.NONE);
+        assertThat(planted)
+                .extracting(PlantedContact::expected)
+                .contains(
+                        "companion", "venue_co_visit", "same_vehicle_close", "same_vehicle_rest", PlantedContact.NONE);
 
         List<StatusChange> statuses = runWholeJob(city);
 
@@ -79,7 +88,8 @@ class PlantedContactsJobTest {
             String person = personId(city, c.person());
             expected.add(person + " " + REASON_OF_KIND.get(c.expected()));
             String where = c.place() != null ? c.place() : grid.cellOf(c.lat(), c.lon());
-            expectedExposureIds.add(Exposure.idFor(caseId, person, ExposureKind.fromWire(c.expected()).orElseThrow(), where));
+            expectedExposureIds.add(Exposure.idFor(
+                    caseId, person, ExposureKind.fromWire(c.expected()).orElseThrow(), where));
         }
         Set<String> found = new TreeSet<>();
         Set<String> causes = new TreeSet<>();
@@ -92,7 +102,8 @@ class PlantedContactsJobTest {
             }
         }
         assertThat(found).as("contact conditions in the statuses").isEqualTo(expected);
-        assertThat(causes).as("the exposures behind them (case, person, kind, cell/venue/vehicle)")
+        assertThat(causes)
+                .as("the exposures behind them (case, person, kind, cell/venue/vehicle)")
                 .isEqualTo(expectedExposureIds);
         assertThat(statuses).anySatisfy(s -> {
             assertThat(s.personId()).isEqualTo(caseId);
@@ -116,23 +127,26 @@ class PlantedContactsJobTest {
             }
 
             @Override
-            public void acceptGarbage(Feed feed, String key) {
-            }
+            public void acceptGarbage(Feed feed, String key) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(2)));
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(records).setParallelism(1)
+        DataStream<FeedRecord> feed = env.fromData(records)
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofSeconds(5)))
                 .setParallelism(1);
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> sink = new ArrayList<>();
-        RiskWorkflow.define(feed, RuleSet.defaults(), ruleUpdates, ContactRules.defaults(),
+        RiskWorkflow.define(
+                feed,
+                RuleSet.defaults(),
+                ruleUpdates,
+                ContactRules.defaults(),
                 (statuses, rejected) -> sink.add(statuses.collectAsync()));
         env.executeAsync("planted contacts").getJobExecutionResult().get();
         List<StatusChange> out = new ArrayList<>();

@@ -30,8 +30,8 @@ class SameVehicleDetectorTest {
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SameVehicleDetector(RULES),
-                PersonActivity::place, Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new SameVehicleDetector(RULES), PersonActivity::place, Types.STRING);
     }
 
     @AfterEach
@@ -39,10 +39,30 @@ class SameVehicleDetectorTest {
         h.close();
     }
 
-    private static PersonActivity trip(String person, String mode, String vehicle, Boolean sealed, String carriage,
-            Integer row, Instant departure, Instant arrival) {
-        return new PersonActivity(ActivityKind.TRIP, person, vehicle, null, ms(departure), ms(arrival),
-                "trip:" + person + ":" + vehicle, mode, sealed, carriage, row, null, null, null);
+    private static PersonActivity trip(
+            String person,
+            String mode,
+            String vehicle,
+            Boolean sealed,
+            String carriage,
+            Integer row,
+            Instant departure,
+            Instant arrival) {
+        return new PersonActivity(
+                ActivityKind.TRIP,
+                person,
+                vehicle,
+                null,
+                ms(departure),
+                ms(arrival),
+                "trip:" + person + ":" + vehicle,
+                mode,
+                sealed,
+                carriage,
+                row,
+                null,
+                null,
+                null);
     }
 
     private static PersonActivity asCase(PersonActivity a) {
@@ -63,14 +83,16 @@ class SameVehicleDetectorTest {
 
     @Test
     void onAFlightRowsWithinThreeAreCloseContactsAndFourRowsAwayIsTheRest() throws Exception {
-        List<Exposure> out = send(seat("row9", 9), seat("row15", 15), seat("row16", 16), seat("row8", 8),
-                asCase(seat(ALICE, 12)));
+        List<Exposure> out =
+                send(seat("row9", 9), seat("row15", 15), seat("row16", 16), seat("row8", 8), asCase(seat(ALICE, 12)));
 
-        assertThat(out).extracting(Exposure::personId, Exposure::kind).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("row9", ExposureKind.SAME_VEHICLE_CLOSE),
-                org.assertj.core.groups.Tuple.tuple("row15", ExposureKind.SAME_VEHICLE_CLOSE),
-                org.assertj.core.groups.Tuple.tuple("row16", ExposureKind.SAME_VEHICLE_REST),
-                org.assertj.core.groups.Tuple.tuple("row8", ExposureKind.SAME_VEHICLE_REST));
+        assertThat(out)
+                .extracting(Exposure::personId, Exposure::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("row9", ExposureKind.SAME_VEHICLE_CLOSE),
+                        org.assertj.core.groups.Tuple.tuple("row15", ExposureKind.SAME_VEHICLE_CLOSE),
+                        org.assertj.core.groups.Tuple.tuple("row16", ExposureKind.SAME_VEHICLE_REST),
+                        org.assertj.core.groups.Tuple.tuple("row8", ExposureKind.SAME_VEHICLE_REST));
         assertThat(out).allSatisfy(e -> {
             assertThat(e.end()).isEqualTo(ms(ARRIVE)); // the last exposure is the arrival
             assertThat(e.where()).isEqualTo("CZ3101@2022-04-04");
@@ -88,35 +110,45 @@ class SameVehicleDetectorTest {
     @Test
     void onASealedTrainTheCasesCarriageIsCloseAndTheRestOfTheTrainIsTheRest() throws Exception {
         String g = "G1001@2022-04-04";
-        List<Exposure> out = send(trip(BOB, "train", g, true, "5", null, DEPART, ARRIVE),
+        List<Exposure> out = send(
+                trip(BOB, "train", g, true, "5", null, DEPART, ARRIVE),
                 trip("carol", "train", g, true, "6", null, DEPART, ARRIVE),
                 asCase(trip(ALICE, "train", g, true, "5", null, DEPART, ARRIVE)));
-        assertThat(out).extracting(Exposure::personId, Exposure::kind).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(BOB, ExposureKind.SAME_VEHICLE_CLOSE),
-                org.assertj.core.groups.Tuple.tuple("carol", ExposureKind.SAME_VEHICLE_REST));
+        assertThat(out)
+                .extracting(Exposure::personId, Exposure::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(BOB, ExposureKind.SAME_VEHICLE_CLOSE),
+                        org.assertj.core.groups.Tuple.tuple("carol", ExposureKind.SAME_VEHICLE_REST));
     }
 
     @Test
     void anUnsealedTrainMakesNoSameVehicleContact() throws Exception {
         String k = "K511@2022-04-04";
-        assertThat(send(trip(BOB, "train", k, false, "5", null, DEPART, ARRIVE),
-                asCase(trip(ALICE, "train", k, false, "5", null, DEPART, ARRIVE)))).isEmpty();
+        assertThat(send(
+                        trip(BOB, "train", k, false, "5", null, DEPART, ARRIVE),
+                        asCase(trip(ALICE, "train", k, false, "5", null, DEPART, ARRIVE))))
+                .isEmpty();
     }
 
     @Test
     void everyoneOnTheCasesBusIsACloseContact() throws Exception {
         String bus = "bus-B12@2022-04-04T09";
-        assertThat(send(trip(BOB, "bus", bus, null, null, null, DEPART, ARRIVE),
-                trip("carol", "bus", bus, null, null, null, plusHours(DEPART, 1), plusHours(DEPART, 2)),
-                asCase(trip(ALICE, "bus", bus, null, null, null, DEPART, ARRIVE))))
-                .extracting(Exposure::kind).containsOnly(ExposureKind.SAME_VEHICLE_CLOSE).hasSize(2);
+        assertThat(send(
+                        trip(BOB, "bus", bus, null, null, null, DEPART, ARRIVE),
+                        trip("carol", "bus", bus, null, null, null, plusHours(DEPART, 1), plusHours(DEPART, 2)),
+                        asCase(trip(ALICE, "bus", bus, null, null, null, DEPART, ARRIVE))))
+                .extracting(Exposure::kind)
+                .containsOnly(ExposureKind.SAME_VEHICLE_CLOSE)
+                .hasSize(2);
     }
 
     @Test
     void aPassengerWhoLeftBeforeTheCaseBoardedMetNoOne() throws Exception {
         String bus = "bus-B12@2022-04-04T09";
-        assertThat(send(trip(BOB, "bus", bus, null, null, null, DEPART, plusHours(DEPART, 1)),
-                asCase(trip(ALICE, "bus", bus, null, null, null, plusHours(DEPART, 1), ARRIVE)))).isEmpty();
+        assertThat(send(
+                        trip(BOB, "bus", bus, null, null, null, DEPART, plusHours(DEPART, 1)),
+                        asCase(trip(ALICE, "bus", bus, null, null, null, plusHours(DEPART, 1), ARRIVE))))
+                .isEmpty();
     }
 
     @Test

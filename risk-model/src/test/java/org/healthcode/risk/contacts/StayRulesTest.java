@@ -106,8 +106,8 @@ class StayRulesTest {
     @Test
     void anOlderBindingArrivingLateNeverOverridesANewerOne() {
         PhoneState st = pings(boundToAlice(), 0, HOME, 10, HOME);
-        PhoneState same = rules.bind(PHONE, st, new PhoneBinding("bob", NINE - 120 * MINUTE, "id-0"),
-                NINE + 10 * MINUTE, out);
+        PhoneState same =
+                rules.bind(PHONE, st, new PhoneBinding("bob", NINE - 120 * MINUTE, "id-0"), NINE + 10 * MINUTE, out);
         assertThat(same).isSameAs(st);
         assertThat(stays).isEmpty();
     }
@@ -135,9 +135,12 @@ class StayRulesTest {
     @Test
     void aLatePingRepeatsTheOpenStayOnlyInItsCellAndSpan() {
         PhoneState st = pings(boundToAlice(), 0, HOME, 20, HOME);
-        assertThat(StayRules.repeatsOpenStay(st, ping(NINE + 10 * MINUTE, HOME, "x"))).isTrue();
-        assertThat(StayRules.repeatsOpenStay(st, ping(NINE + 10 * MINUTE, WORK, "x"))).isFalse();
-        assertThat(StayRules.repeatsOpenStay(st, ping(NINE - MINUTE, HOME, "x"))).isFalse();
+        assertThat(StayRules.repeatsOpenStay(st, ping(NINE + 10 * MINUTE, HOME, "x")))
+                .isTrue();
+        assertThat(StayRules.repeatsOpenStay(st, ping(NINE + 10 * MINUTE, WORK, "x")))
+                .isFalse();
+        assertThat(StayRules.repeatsOpenStay(st, ping(NINE - MINUTE, HOME, "x")))
+                .isFalse();
         assertThat(StayRules.repeatsOpenStay(null, ping(NINE, HOME, "x"))).isFalse();
     }
 }

@@ -30,8 +30,8 @@ class VenueCoVisitDetectorTest {
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new VenueCoVisitDetector(RULES),
-                PersonActivity::place, Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new VenueCoVisitDetector(RULES), PersonActivity::place, Types.STRING);
     }
 
     @AfterEach
@@ -40,8 +40,21 @@ class VenueCoVisitDetectorTest {
     }
 
     private static PersonActivity scanAt(String person, Instant t) {
-        return new PersonActivity(ActivityKind.SCAN, person, MALL, null, ms(t), ms(t), "scan:" + person + "@" + t,
-                null, null, null, null, null, null, null);
+        return new PersonActivity(
+                ActivityKind.SCAN,
+                person,
+                MALL,
+                null,
+                ms(t),
+                ms(t),
+                "scan:" + person + "@" + t,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static PersonActivity caseScanAt(String person, Instant t) {
@@ -86,8 +99,12 @@ class VenueCoVisitDetectorTest {
 
     @Test
     void aPersonScanningTwiceNearTheCaseIsReportedOnce() throws Exception {
-        assertThat(send(caseScanAt(ALICE, MONDAY_9AM), scanAt(BOB, plusMinutes(MONDAY_9AM, 5)),
-                scanAt(BOB, plusMinutes(MONDAY_9AM, 20)), scanAt(BOB, plusMinutes(MONDAY_9AM, 5)))).hasSize(1);
+        assertThat(send(
+                        caseScanAt(ALICE, MONDAY_9AM),
+                        scanAt(BOB, plusMinutes(MONDAY_9AM, 5)),
+                        scanAt(BOB, plusMinutes(MONDAY_9AM, 20)),
+                        scanAt(BOB, plusMinutes(MONDAY_9AM, 5))))
+                .hasSize(1);
     }
 
     @Test
@@ -98,6 +115,7 @@ class VenueCoVisitDetectorTest {
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
+
     @Test
     void aCaseFoundEarlierRevisesItsCoVisitsAndWithdrawsThoseItsWindowNoLongerHolds() throws Exception {
         Instant earlier = plusDays(MONDAY_9AM, 1);
@@ -106,25 +124,39 @@ class VenueCoVisitDetectorTest {
         PersonActivity monday = scanAt(ALICE, MONDAY_9AM);
         // between the test and the diagnosis: inside the window only while the diagnosis is all there is
         PersonActivity tuesday = scanAt(ALICE, plusDays(MONDAY_9AM, 1).plusSeconds(3600));
-        send(monday.asCaseCopy(byDiagnosis, ms(FOUND) - RULES.infectiousLeadMillis()),
+        send(
+                monday.asCaseCopy(byDiagnosis, ms(FOUND) - RULES.infectiousLeadMillis()),
                 tuesday.asCaseCopy(byDiagnosis, ms(FOUND) - RULES.infectiousLeadMillis()),
-                scanAt(BOB, plusMinutes(MONDAY_9AM, 10)), scanAt(CAROL, plusMinutes(Instant.ofEpochMilli(tuesday.from()), 10)));
+                scanAt(BOB, plusMinutes(MONDAY_9AM, 10)),
+                scanAt(CAROL, plusMinutes(Instant.ofEpochMilli(tuesday.from()), 10)));
         List<Exposure> before = List.copyOf(h.extractOutputValues());
-        assertThat(before).extracting(Exposure::personId, Exposure::caseFound)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(BOB, ms(FOUND)),
+        assertThat(before)
+                .extracting(Exposure::personId, Exposure::caseFound)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(BOB, ms(FOUND)),
                         org.assertj.core.groups.Tuple.tuple(CAROL, ms(FOUND)));
 
         // the earlier test arrives: the person index sends the case's visits again with the case as it is now
         long windowStart = ms(earlier) - RULES.infectiousLeadMillis();
         List<Exposure> after = send(monday.asCaseCopy(byTest, windowStart), tuesday.asCaseCopy(byTest, windowStart));
         List<Exposure> revisions = after.subList(before.size(), after.size());
-        Exposure bob = revisions.stream().filter(e -> e.personId().equals(BOB)).reduce((a, b) -> b).orElseThrow();
-        Exposure carol = revisions.stream().filter(e -> e.personId().equals(CAROL)).reduce((a, b) -> b).orElseThrow();
+        Exposure bob = revisions.stream()
+                .filter(e -> e.personId().equals(BOB))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        Exposure carol = revisions.stream()
+                .filter(e -> e.personId().equals(CAROL))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(bob.withdrawn()).isFalse();
         assertThat(bob.caseFound()).isEqualTo(ms(earlier));
         assertThat(bob.causeEventIds()).startsWith("test+:" + ALICE);
         assertThat(carol.withdrawn()).isTrue();
-        assertThat(carol.exposureId()).isEqualTo(before.stream().filter(e -> e.personId().equals(CAROL))
-                .findFirst().orElseThrow().exposureId());
+        assertThat(carol.exposureId())
+                .isEqualTo(before.stream()
+                        .filter(e -> e.personId().equals(CAROL))
+                        .findFirst()
+                        .orElseThrow()
+                        .exposureId());
     }
 }

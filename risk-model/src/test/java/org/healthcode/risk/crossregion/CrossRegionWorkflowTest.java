@@ -47,9 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrossRegionWorkflowTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     private static final String NATIONAL = "nat-traveller";
     private static final Instant IN_SHANGHAI = plusDays(MONDAY_9AM, 1);
@@ -62,13 +63,27 @@ class CrossRegionWorkflowTest {
         List<Event> guangdong = List.of(
                 nationalIdentity("gd-traveller", NATIONAL, "440106", MONDAY_9AM),
                 positivePcr("gd-traveller", plusHours(MONDAY_9AM, 2)),
-                Event.builder("stay-1", EventType.CITY_STAY, plusHours(IN_SHANGHAI, 6).toEpochMilli(), "440100")
-                        .msisdn("phone-gd-traveller").areaCode("310104").from(IN_SHANGHAI.toEpochMilli())
-                        .to(plusHours(IN_SHANGHAI, 6).toEpochMilli()).build(),
+                Event.builder(
+                                "stay-1",
+                                EventType.CITY_STAY,
+                                plusHours(IN_SHANGHAI, 6).toEpochMilli(),
+                                "440100")
+                        .msisdn("phone-gd-traveller")
+                        .areaCode("310104")
+                        .from(IN_SHANGHAI.toEpochMilli())
+                        .to(plusHours(IN_SHANGHAI, 6).toEpochMilli())
+                        .build(),
                 // a stay at home asks nothing
-                Event.builder("stay-0", EventType.CITY_STAY, plusHours(MONDAY_9AM, 8).toEpochMilli(), "440100")
-                        .msisdn("phone-gd-traveller").areaCode("440106").from(MONDAY_9AM.toEpochMilli())
-                        .to(plusHours(MONDAY_9AM, 8).toEpochMilli()).build());
+                Event.builder(
+                                "stay-0",
+                                EventType.CITY_STAY,
+                                plusHours(MONDAY_9AM, 8).toEpochMilli(),
+                                "440100")
+                        .msisdn("phone-gd-traveller")
+                        .areaCode("440106")
+                        .from(MONDAY_9AM.toEpochMilli())
+                        .to(plusHours(MONDAY_9AM, 8).toEpochMilli())
+                        .build());
         Result r = run(guangdong, ExchangeSettings.of(GUANGDONG, RegionDirectory.provinces()));
         assertThat(r.requests).singleElement().satisfies(q -> {
             assertThat(q.fromRegion()).isEqualTo(GUANGDONG);
@@ -86,10 +101,17 @@ class CrossRegionWorkflowTest {
     void shanghaiTurnsTheSamePersonRedFromThePushedRecordWithoutGuangdongsReasons() throws Exception {
         Instant received = plusHours(IN_SHANGHAI, 7);
         List<Event> shanghai = List.of(
-                riskPerson(GUANGDONG, NATIONAL, "red", "infection", plusHours(MONDAY_9AM, 2),
-                        plusDays(MONDAY_9AM, 15), received),
+                riskPerson(
+                        GUANGDONG,
+                        NATIONAL,
+                        "red",
+                        "infection",
+                        plusHours(MONDAY_9AM, 2),
+                        plusDays(MONDAY_9AM, 15),
+                        received),
                 nationalIdentity("sh-traveller", NATIONAL, "310104", plusHours(received, 1)),
-                riskPerson(GUANGDONG, "nat-stranger", "red", "infection", MONDAY_9AM, plusDays(MONDAY_9AM, 15), received));
+                riskPerson(
+                        GUANGDONG, "nat-stranger", "red", "infection", MONDAY_9AM, plusDays(MONDAY_9AM, 15), received));
         Result r = run(shanghai, null);
         assertThat(r.requests).isEmpty();
         assertThat(r.statuses).extracting(StatusChange::personId).containsOnly("sh-traveller");
@@ -114,16 +136,22 @@ class CrossRegionWorkflowTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(input).setParallelism(1)
+        DataStream<FeedRecord> feed = env.fromData(input)
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
                 .setParallelism(1);
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> s = new ArrayList<>();
         List<CloseableIterator<ExchangeRequest>> q = new ArrayList<>();
-        RiskWorkflow.define(feed, RuleSet.defaults(), rules, ContactRules.defaults(),
+        RiskWorkflow.define(
+                feed,
+                RuleSet.defaults(),
+                rules,
+                ContactRules.defaults(),
                 (statuses, rejected, audit) -> s.add(statuses.collectAsync()),
-                exchange, requests -> q.add(requests.collectAsync()));
+                exchange,
+                requests -> q.add(requests.collectAsync()));
         env.executeAsync("cross-region workflow test").getJobExecutionResult().get();
         List<StatusChange> statuses = new ArrayList<>();
         s.get(0).forEachRemaining(statuses::add);

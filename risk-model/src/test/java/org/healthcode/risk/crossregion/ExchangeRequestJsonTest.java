@@ -9,8 +9,13 @@ import org.junit.jupiter.api.Test;
 class ExchangeRequestJsonTest {
     @Test
     void theJobWritesTheNoticeTheServingProcessReads() {
-        ExchangeRequest r = new ExchangeRequest(Golden.NOTICE_FROM, Golden.NOTICE_TO, Golden.NOTICE_NATIONAL_ID,
-                Golden.NOTICE_COLOUR, Golden.NOTICE_CATEGORY, Golden.NOTICE_SINCE.toEpochMilli(),
+        ExchangeRequest r = new ExchangeRequest(
+                Golden.NOTICE_FROM,
+                Golden.NOTICE_TO,
+                Golden.NOTICE_NATIONAL_ID,
+                Golden.NOTICE_COLOUR,
+                Golden.NOTICE_CATEGORY,
+                Golden.NOTICE_SINCE.toEpochMilli(),
                 Golden.NOTICE_EXPIRY.toEpochMilli());
         assertThat(ExchangeRequestJson.idempotencyKey(r)).isEqualTo(Golden.NOTICE_KEY);
         assertThat(ExchangeRequestJson.toJson(r)).isEqualTo(Golden.NOTICE_JSON);

@@ -30,36 +30,57 @@ import org.junit.jupiter.api.Test;
 class ExchangeTriggerTest {
     private static final Instant FOUND = plusHours(MONDAY_9AM, 1);
     private static final long DAY = 86_400_000L;
-    private static final ExchangeSettings SETTINGS = new ExchangeSettings(GUANGDONG,
-            RegionDirectory.parse(List.of("# Shenzhen runs its own engine", "4403 440300"), new java.util.ArrayList<>()),
-            7 * DAY, 14 * DAY);
+    private static final ExchangeSettings SETTINGS = new ExchangeSettings(
+            GUANGDONG,
+            RegionDirectory.parse(
+                    List.of("# Shenzhen runs its own engine", "4403 440300"), new java.util.ArrayList<>()),
+            7 * DAY,
+            14 * DAY);
 
     private KeyedTwoInputStreamOperatorTestHarness<String, StatusChange, Event, ExchangeRequest> h;
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, StatusChange, Event, ExchangeRequest> harness() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new ExchangeTrigger(SETTINGS),
-                StatusChange::personId, Event::personId, Types.STRING);
+    private KeyedTwoInputStreamOperatorTestHarness<String, StatusChange, Event, ExchangeRequest> harness()
+            throws Exception {
+        h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new ExchangeTrigger(SETTINGS), StatusChange::personId, Event::personId, Types.STRING);
         return h;
     }
 
-    private static StatusChange status(String colour, String reason, Instant since, Instant at, long seq,
-                                       String nationalId) {
-        List<ConditionView> conds = reason == null ? List.of()
-                : List.of(new ConditionView(reason, colour, List.of("health-secret-" + reason), since.toEpochMilli(), 0,
-                "two negative tests"));
-        return new StatusChange(ALICE, colour, since.toEpochMilli(), conds, "2022.1", seq, at.toEpochMilli(), nationalId);
+    private static StatusChange status(
+            String colour, String reason, Instant since, Instant at, long seq, String nationalId) {
+        List<ConditionView> conds = reason == null
+                ? List.of()
+                : List.of(new ConditionView(
+                        reason,
+                        colour,
+                        List.of("health-secret-" + reason),
+                        since.toEpochMilli(),
+                        0,
+                        "two negative tests"));
+        return new StatusChange(
+                ALICE, colour, since.toEpochMilli(), conds, "2022.1", seq, at.toEpochMilli(), nationalId);
     }
 
     private static Event cityStay(String area, Instant from, Instant to) {
         return Event.builder("stay-" + area + "@" + from, EventType.CITY_STAY, to.toEpochMilli(), "440100")
-                .personId(ALICE).msisdn("phone-alice").areaCode(area).from(from.toEpochMilli()).to(to.toEpochMilli())
+                .personId(ALICE)
+                .msisdn("phone-alice")
+                .areaCode(area)
+                .from(from.toEpochMilli())
+                .to(to.toEpochMilli())
                 .build();
     }
 
     private static Event trip(String toArea, Instant arrival) {
-        return Event.builder("trip@" + arrival, EventType.TRIP, arrival.toEpochMilli(), "440100").personId(ALICE)
-                .mode("train").vehicleId("G100@2022-04-05").fromArea("440106").toArea(toArea)
-                .departure(arrival.toEpochMilli() - 3_600_000).arrival(arrival.toEpochMilli()).build();
+        return Event.builder("trip@" + arrival, EventType.TRIP, arrival.toEpochMilli(), "440100")
+                .personId(ALICE)
+                .mode("train")
+                .vehicleId("G100@2022-04-05")
+                .fromArea("440106")
+                .toArea(toArea)
+                .departure(arrival.toEpochMilli() - 3_600_000)
+                .arrival(arrival.toEpochMilli())
+                .build();
     }
 
     private void send(StatusChange s) throws Exception {
@@ -83,15 +104,36 @@ class ExchangeTriggerTest {
             send(cityStay("310104", plusDays(MONDAY_9AM, 1), plusHours(plusDays(MONDAY_9AM, 1), 6)));
             ExchangeRequest r = t.extractOutputValues().get(0);
             assertThat(t.extractOutputValues()).hasSize(1);
-            assertThat(r).isEqualTo(new ExchangeRequest(GUANGDONG, SHANGHAI, "nat-alice", "red", "infection",
-                    FOUND.toEpochMilli(), plusHours(plusDays(MONDAY_9AM, 1), 6).toEpochMilli() + 14 * DAY));
+            assertThat(r)
+                    .isEqualTo(new ExchangeRequest(
+                            GUANGDONG,
+                            SHANGHAI,
+                            "nat-alice",
+                            "red",
+                            "infection",
+                            FOUND.toEpochMilli(),
+                            plusHours(plusDays(MONDAY_9AM, 1), 6).toEpochMilli() + 14 * DAY));
             String json = ExchangeRequestJson.toJson(r);
-            assertThat(json).contains("\"toRegion\":\"310000\"", "\"nationalId\":\"nat-alice\"",
-                    "\"reasonCategory\":\"infection\"", "\"idempotencyKey\":\"" + ExchangeRequestJson.idempotencyKey(r))
+            assertThat(json)
+                    .contains(
+                            "\"toRegion\":\"310000\"",
+                            "\"nationalId\":\"nat-alice\"",
+                            "\"reasonCategory\":\"infection\"",
+                            "\"idempotencyKey\":\"" + ExchangeRequestJson.idempotencyKey(r))
                     .doesNotContain("positive_test", "health-secret", "\"" + ALICE + "\"");
-            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).fieldNames())
-                    .toIterable().containsExactly("idempotencyKey", "fromRegion", "toRegion", "nationalId", "colour",
-                            "reasonCategory", "since", "expiry");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(json)
+                            .fieldNames())
+                    .toIterable()
+                    .containsExactly(
+                            "idempotencyKey",
+                            "fromRegion",
+                            "toRegion",
+                            "nationalId",
+                            "colour",
+                            "reasonCategory",
+                            "since",
+                            "expiry");
             // the next daily stay there pushes nothing new while the record is fresh
             send(cityStay("310104", plusDays(MONDAY_9AM, 2), plusHours(plusDays(MONDAY_9AM, 2), 6)));
             assertThat(t.extractOutputValues()).hasSize(1);
@@ -110,7 +152,9 @@ class ExchangeTriggerTest {
             });
             // a change of colour is pushed again
             send(status("red", "close_contact", plusDays(MONDAY_9AM, 4), plusDays(MONDAY_9AM, 4), 2, "nat-alice"));
-            assertThat(t.extractOutputValues()).extracting(ExchangeRequest::colour).containsExactly("yellow", "red");
+            assertThat(t.extractOutputValues())
+                    .extracting(ExchangeRequest::colour)
+                    .containsExactly("yellow", "red");
             // a stay more than a week before does not count
             send(status("red", "close_contact", plusDays(MONDAY_9AM, 4), plusDays(MONDAY_9AM, 12), 3, "nat-alice"));
             assertThat(t.extractOutputValues()).hasSize(2);
@@ -123,7 +167,9 @@ class ExchangeTriggerTest {
             send(status("red", "positive_test", FOUND, FOUND, 1, "nat-alice"));
             send(cityStay("440305", MONDAY_9AM, plusHours(MONDAY_9AM, 6))); // Shenzhen: another region by the directory
             send(cityStay("440106", MONDAY_9AM, plusHours(MONDAY_9AM, 6))); // Guangzhou: home
-            assertThat(t.extractOutputValues()).extracting(ExchangeRequest::toRegion).containsExactly("440300");
+            assertThat(t.extractOutputValues())
+                    .extracting(ExchangeRequest::toRegion)
+                    .containsExactly("440300");
         }
         try (var t = harness()) {
             send(status("red", "positive_test", FOUND, FOUND, 1, null));
@@ -137,8 +183,12 @@ class ExchangeTriggerTest {
         try (var t = harness()) {
             Instant checkIn = plusDays(MONDAY_9AM, 1);
             Instant checkOut = plusDays(MONDAY_9AM, 2);
-            send(Event.builder("hotel-1", EventType.HOTEL_CHECKIN, checkIn.toEpochMilli(), "330100").personId(ALICE)
-                    .hotelId("H-7").areaCode("330106").checkOut(checkOut.toEpochMilli()).build());
+            send(Event.builder("hotel-1", EventType.HOTEL_CHECKIN, checkIn.toEpochMilli(), "330100")
+                    .personId(ALICE)
+                    .hotelId("H-7")
+                    .areaCode("330106")
+                    .checkOut(checkOut.toEpochMilli())
+                    .build());
             send(status("yellow", "fever_clinic", plusDays(checkOut, 6), plusDays(checkOut, 6), 1, "nat-alice"));
             send(status("red", "positive_test", plusDays(checkOut, 8), plusDays(checkOut, 8), 2, "nat-alice"));
             assertThat(t.extractOutputValues()).singleElement().satisfies(r -> {
@@ -165,7 +215,9 @@ class ExchangeTriggerTest {
             send(cityStay("310104", MONDAY_9AM, plusHours(MONDAY_9AM, 6)));
             Instant cleared = plusDays(MONDAY_9AM, 3);
             send(status("green", null, cleared, cleared, 2, "nat-alice"));
-            assertThat(t.extractOutputValues()).extracting(ExchangeRequest::colour).containsExactly("red", "green");
+            assertThat(t.extractOutputValues())
+                    .extracting(ExchangeRequest::colour)
+                    .containsExactly("red", "green");
             assertThat(t.extractOutputValues().get(1).toRegion()).isEqualTo(SHANGHAI);
             // a second green status withdraws nothing more
             send(status("green", null, cleared, plusDays(cleared, 1), 3, "nat-alice"));
@@ -184,7 +236,9 @@ class ExchangeTriggerTest {
         assertThat(d.regionOf("440106")).isEqualTo("440000");
         assertThat(d.regionOf("310104")).isEqualTo("310000");
         assertThat(d.regionOf("31010")).isNull();
-        assertThat(problems).containsExactly("line 3: expected 'prefix region' (1-6 digits, 6 digits)",
-                "line 4: expected 'prefix region' (1-6 digits, 6 digits)");
+        assertThat(problems)
+                .containsExactly(
+                        "line 3: expected 'prefix region' (1-6 digits, 6 digits)",
+                        "line 4: expected 'prefix region' (1-6 digits, 6 digits)");
     }
 }

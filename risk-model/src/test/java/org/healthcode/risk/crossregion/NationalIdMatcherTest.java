@@ -28,8 +28,8 @@ class NationalIdMatcherTest {
     private static final Instant EXPIRY = plusDays(MONDAY_9AM, 5);
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new NationalIdMatcher(), Event::nationalId,
-                Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new NationalIdMatcher(), Event::nationalId, Types.STRING);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, Event e) throws Exception {
@@ -45,7 +45,8 @@ class NationalIdMatcherTest {
     void aRecordForABoundPersonNamesThatPersonAtOnce() throws Exception {
         try (var h = harness()) {
             send(h, nationalIdentity(ALICE, ALICE_NATIONAL, "310104", MONDAY_9AM));
-            Event record = riskPerson(GUANGDONG, ALICE_NATIONAL, "red", "infection", SINCE, EXPIRY, plusHours(MONDAY_9AM, 1));
+            Event record =
+                    riskPerson(GUANGDONG, ALICE_NATIONAL, "red", "infection", SINCE, EXPIRY, plusHours(MONDAY_9AM, 1));
             send(h, record);
             List<Event> out = h.extractOutputValues();
             assertThat(out).singleElement().satisfies(e -> {
@@ -76,8 +77,14 @@ class NationalIdMatcherTest {
             assertThat(stateEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
 
-            send(h, riskPerson(GUANGDONG, "nat-bob", "red", "contact", SINCE, plusDays(EXPIRY, 10), plusDays(EXPIRY, 1)));
-            send(h, riskPerson(GUANGDONG, "nat-bob", "green", "contact", plusDays(EXPIRY, 2), null, plusDays(EXPIRY, 2)));
+            send(
+                    h,
+                    riskPerson(
+                            GUANGDONG, "nat-bob", "red", "contact", SINCE, plusDays(EXPIRY, 10), plusDays(EXPIRY, 1)));
+            send(
+                    h,
+                    riskPerson(
+                            GUANGDONG, "nat-bob", "green", "contact", plusDays(EXPIRY, 2), null, plusDays(EXPIRY, 2)));
             send(h, nationalIdentity("bob", "nat-bob", "310104", plusDays(EXPIRY, 3)));
             assertThat(h.extractOutputValues()).isEmpty();
         }

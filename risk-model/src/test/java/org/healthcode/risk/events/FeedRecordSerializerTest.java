@@ -36,15 +36,25 @@ class FeedRecordSerializerTest {
         for (int i = 0; i < components.length; i++) {
             Class<?> t = components[i].getType();
             types[i] = t;
-            values[i] = t == String.class ? "s" + i
-                    : t == long.class || t == Long.class ? 1_000_000L + i
-                    : t == Integer.class ? 100 + i
-                    : t == Boolean.class ? i % 2 == 0
-                    : t == Double.class ? i + 0.25
-                    : t == EventType.class ? EventType.TRIP
-                    : t == DiagnosisStatus.class ? DiagnosisStatus.values()[DiagnosisStatus.values().length - 1]
-                    : null;
-            assertThat(values[i]).as("a test value for %s %s", t, components[i].getName()).isNotNull();
+            values[i] = t == String.class
+                    ? "s" + i
+                    : t == long.class || t == Long.class
+                            ? 1_000_000L + i
+                            : t == Integer.class
+                                    ? 100 + i
+                                    : t == Boolean.class
+                                            ? i % 2 == 0
+                                            : t == Double.class
+                                                    ? i + 0.25
+                                                    : t == EventType.class
+                                                            ? EventType.TRIP
+                                                            : t == DiagnosisStatus.class
+                                                                    ? DiagnosisStatus.values()[
+                                                                            DiagnosisStatus.values().length - 1]
+                                                                    : null;
+            assertThat(values[i])
+                    .as("a test value for %s %s", t, components[i].getName())
+                    .isNotNull();
         }
         Constructor<Event> c = Event.class.getDeclaredConstructor(types);
         return c.newInstance(values);

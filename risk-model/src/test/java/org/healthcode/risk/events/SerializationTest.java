@@ -11,10 +11,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every record that travels between operators or sits in state is a Flink POJO serialised without Kryo. */
 class SerializationTest {
     @ParameterizedTest
-    @ValueSource(classes = {Event.class, Rejected.class, FeedRecord.class, NumberedLine.class, PersonState.class,
-            ConditionState.class, StatusChange.class, ConditionView.class, PersonInput.class, RuleSetUpdate.class, AreaStay.class,
-            OverrideDecision.class, OverrideTerms.class, ReviewState.class, AuditRecord.class,
-            CampaignCheck.class, MissedTest.class, MissedTestInput.class})
+    @ValueSource(
+            classes = {
+                Event.class,
+                Rejected.class,
+                FeedRecord.class,
+                NumberedLine.class,
+                PersonState.class,
+                ConditionState.class,
+                StatusChange.class,
+                ConditionView.class,
+                PersonInput.class,
+                RuleSetUpdate.class,
+                AreaStay.class,
+                OverrideDecision.class,
+                OverrideTerms.class,
+                ReviewState.class,
+                AuditRecord.class,
+                CampaignCheck.class,
+                MissedTest.class,
+                MissedTestInput.class
+            })
     void isAPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojoWithoutKryo(type);
     }

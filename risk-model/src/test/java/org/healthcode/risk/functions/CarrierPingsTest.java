@@ -40,13 +40,17 @@ class CarrierPingsTest {
     }
 
     private static Event ping(String id, Instant t) {
-        return Event.builder(id, EventType.PING, t.toEpochMilli(), REGION).msisdn("phone-1").lat(23.1).lon(113.3)
+        return Event.builder(id, EventType.PING, t.toEpochMilli(), REGION)
+                .msisdn("phone-1")
+                .lat(23.1)
+                .lon(113.3)
                 .build();
     }
 
     private void send(Event e) throws Exception {
-        h.processElement(new StreamRecord<>(FeedRecord.ofKafka(Decoded.ok(e), "carrier", 0, 17,
-                e.eventId().getBytes(StandardCharsets.UTF_8)), e.time()));
+        h.processElement(new StreamRecord<>(
+                FeedRecord.ofKafka(Decoded.ok(e), "carrier", 0, 17, e.eventId().getBytes(StandardCharsets.UTF_8)),
+                e.time()));
     }
 
     @Test
@@ -67,8 +71,9 @@ class CarrierPingsTest {
         send(onTime);
 
         assertThat(h.extractOutputValues()).containsExactly(onTime);
-        assertThat(h.getSideOutput(SideOutputs.REJECTED)).extracting(StreamRecord::getValue).satisfiesExactly(
-                r -> assertLate(r, "ping-2"), r -> assertLate(r, "ping-3"));
+        assertThat(h.getSideOutput(SideOutputs.REJECTED))
+                .extracting(StreamRecord::getValue)
+                .satisfiesExactly(r -> assertLate(r, "ping-2"), r -> assertLate(r, "ping-3"));
     }
 
     private static void assertLate(Rejected r, String id) {
@@ -90,22 +95,25 @@ class CarrierPingsTest {
         send(ping("ping-5", MONDAY_9AM));
 
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
+        assertThat(h.getSideOutput(SideOutputs.REJECTED))
+                .singleElement()
                 .satisfies(r -> assertThat(r.getValue().category()).isEqualTo("late"));
     }
 
     @Test
     void otherCarrierRecordsGoAsideAndUndecodableOnesAreRejected() throws Exception {
         Event cityStay = Event.builder("city-1", EventType.CITY_STAY, MONDAY_9AM.toEpochMilli(), REGION)
-                .msisdn("phone-1").build();
+                .msisdn("phone-1")
+                .build();
         h.processWatermark(new Watermark(plusHours(MONDAY_9AM, 5).toEpochMilli()));
         send(cityStay); // behind the carrier watermark: that is for the other feeds' lateness check to judge
-        Rejected garbage = Rejected.ofKafka("carrier", 0, 18, "malformed", null, "malformed: not protobuf",
-                new byte[] {1, 2});
+        Rejected garbage =
+                Rejected.ofKafka("carrier", 0, 18, "malformed", null, "malformed: not protobuf", new byte[] {1, 2});
         h.processElement(new StreamRecord<>(new FeedRecord(null, garbage, "carrier", 0, 18, -1, new byte[] {1, 2})));
 
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(h.getSideOutput(CarrierPings.OTHER_RECORDS)).singleElement()
+        assertThat(h.getSideOutput(CarrierPings.OTHER_RECORDS))
+                .singleElement()
                 .satisfies(r -> assertThat(r.getValue().event()).isEqualTo(cityStay));
         assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement().satisfies(r -> {
             assertThat(r.getValue().category()).isEqualTo("malformed");

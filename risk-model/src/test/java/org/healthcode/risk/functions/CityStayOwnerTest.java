@@ -31,6 +31,7 @@ class CityStayOwnerTest {
     private static final String PHONE = "phone-1";
     /** Alice has the phone until Tuesday 09:00, then Bob. */
     private static final Event ALICE_HAS_IT = identity(ALICE, PHONE, "440106", plusDays(MONDAY_9AM, -30));
+
     private static final Event BOB_HAS_IT = identity(BOB, PHONE, "440106", plusDays(MONDAY_9AM, 1));
     /** Monday 09:00-18:00 in Shenzhen, Futian (440304). */
     private static final Event MONDAY_IN_FUTIAN = cityStay(PHONE, "440304", MONDAY_9AM, plusHours(MONDAY_9AM, 9));
@@ -63,7 +64,8 @@ class CityStayOwnerTest {
             assertThat(e.areaCode()).isEqualTo("440304");
         });
         var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
-        assertThat(((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries()).isEqualTo(1); // the bindings
+        assertThat(((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries())
+                .isEqualTo(1); // the bindings
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -81,14 +83,16 @@ class CityStayOwnerTest {
         Event ownedStay = h.extractOutputValues().get(0);
         Event futianHigh = riskArea("440304", "high", plusHours(MONDAY_9AM, 3), null, plusDays(MONDAY_9AM, 1));
         Event shenzhenMedium = riskArea("440300", "medium", plusDays(MONDAY_9AM, 5), null, plusDays(MONDAY_9AM, 5));
-        try (var matcher = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new RiskAreaMatcher(),
-                Event::personId, Types.STRING, RiskAreaMatcher.LISTINGS);
-             PersonRiskHarness person = new PersonRiskHarness()) {
+        try (var matcher = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new RiskAreaMatcher(), Event::personId, Types.STRING, RiskAreaMatcher.LISTINGS);
+                PersonRiskHarness person = new PersonRiskHarness()) {
             // listed from noon: overlaps the stay (09:00-18:00); the Shenzhen listing starts days after it
             matcher.processBroadcastElement(futianHigh, futianHigh.time());
             matcher.processBroadcastElement(shenzhenMedium, shenzhenMedium.time());
             matcher.processElement(ownedStay, ownedStay.time());
-            List<AreaStay> found = matcher.extractOutputValues().stream().map(PersonInput::areaStay).toList();
+            List<AreaStay> found = matcher.extractOutputValues().stream()
+                    .map(PersonInput::areaStay)
+                    .toList();
             assertThat(found).singleElement().satisfies(a -> {
                 assertThat(a.personId()).isEqualTo(ALICE);
                 assertThat(a.level()).isEqualTo("high");

@@ -34,7 +34,8 @@ class ColourPropertiesTest {
     Arbitrary<List<Event>> histories() {
         Arbitrary<Integer> hour = Arbitraries.integers().between(0, 24 * 40);
         Arbitrary<Integer> kind = Arbitraries.integers().between(0, 10);
-        Arbitrary<Event> event = Combinators.combine(kind, hour, Arbitraries.integers().between(0, 24 * 5))
+        Arbitrary<Event> event = Combinators.combine(
+                        kind, hour, Arbitraries.integers().between(0, 24 * 5))
                 .as((k, h, back) -> event(k, MONDAY_9AM.plusSeconds(3600L * h), back));
         // event ids are unique per source (DESIGN §5); copies with one id and different content are not valid input
         return event.list().ofMinSize(1).ofMaxSize(14).uniqueElements(Event::eventId);

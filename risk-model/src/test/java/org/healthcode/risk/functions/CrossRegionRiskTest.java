@@ -96,11 +96,16 @@ class CrossRegionRiskTest {
             h.advanceTo(plusDays(MONDAY_9AM, 6));
             assertThat(h.colourAt(ALICE, RECEIVED)).isEqualTo("yellow");
             assertThat(h.colourAt(ALICE, plusHours(RECEIVED, 2))).isEqualTo("red");
-            StatusChange red = h.statusesOf(ALICE).stream().filter(s -> s.colour().equals("red")).findFirst().orElseThrow();
-            assertThat(red.conditions()).extracting(ConditionView::reason, ConditionView::colour).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("cross_region_risk", "red"),
-                    org.assertj.core.groups.Tuple.tuple("cross_region_risk", "yellow"),
-                    org.assertj.core.groups.Tuple.tuple("fever_clinic", "yellow"));
+            StatusChange red = h.statusesOf(ALICE).stream()
+                    .filter(s -> s.colour().equals("red"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(red.conditions())
+                    .extracting(ConditionView::reason, ConditionView::colour)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("cross_region_risk", "red"),
+                            org.assertj.core.groups.Tuple.tuple("cross_region_risk", "yellow"),
+                            org.assertj.core.groups.Tuple.tuple("fever_clinic", "yellow"));
             // Guangdong's record lapses: Zhejiang's yellow (and the clinic visit) remain
             assertThat(h.colourAt(ALICE, EXPIRY)).isEqualTo("yellow");
         }
@@ -123,9 +128,10 @@ class CrossRegionRiskTest {
 
     @Test
     void theRuleSetCapsTheColourAndHowLongAForeignRecordHolds() throws Exception {
-        String json = new String(RuleSet.defaultJson(), StandardCharsets.UTF_8).replace(
-                "\"cross_region_risk\":  {\"phases\": [{\"colour\": \"red\", \"hours\": 336}]",
-                "\"cross_region_risk\":  {\"phases\": [{\"colour\": \"yellow\", \"hours\": 24}]");
+        String json = new String(RuleSet.defaultJson(), StandardCharsets.UTF_8)
+                .replace(
+                        "\"cross_region_risk\":  {\"phases\": [{\"colour\": \"red\", \"hours\": 336}]",
+                        "\"cross_region_risk\":  {\"phases\": [{\"colour\": \"yellow\", \"hours\": 24}]");
         try (PersonRiskHarness h = new PersonRiskHarness(RuleSetJson.parse(json.getBytes(StandardCharsets.UTF_8)))) {
             h.send(riskPersonFor(ALICE, GUANGDONG, "red", SINCE_IN_GUANGDONG, EXPIRY, RECEIVED));
             h.advanceTo(plusDays(MONDAY_9AM, 5));

@@ -40,7 +40,9 @@ class DuplicateAndLateFilterTest {
     void open() throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new DuplicateAndLateFilter(SideOutputs.REJECTED, LATENESS_MS),
-                new DuplicateAndLateFilter.ShardKey(), Types.INT, RuleBroadcast.LATENESS);
+                new DuplicateAndLateFilter.ShardKey(),
+                Types.INT,
+                RuleBroadcast.LATENESS);
     }
 
     /** The default rule set with another allowed lateness (or another value: a broken one). */
@@ -56,8 +58,9 @@ class DuplicateAndLateFilterTest {
     }
 
     private void send(Event e) throws Exception {
-        h.processElement(new StreamRecord<>(FeedRecord.ofKafka(Decoded.ok(e), "health", 0, 17,
-                e.eventId().getBytes(StandardCharsets.UTF_8)), e.time()));
+        h.processElement(new StreamRecord<>(
+                FeedRecord.ofKafka(Decoded.ok(e), "health", 0, 17, e.eventId().getBytes(StandardCharsets.UTF_8)),
+                e.time()));
     }
 
     /** Event time from the feed; the rules input never holds it back. */
@@ -87,7 +90,9 @@ class DuplicateAndLateFilterTest {
         send(tooLate);
         send(withinLateness);
         assertThat(passed()).containsExactly(withinLateness);
-        List<Rejected> rejected = h.getSideOutput(SideOutputs.REJECTED).stream().map(StreamRecord::getValue).toList();
+        List<Rejected> rejected = h.getSideOutput(SideOutputs.REJECTED).stream()
+                .map(StreamRecord::getValue)
+                .toList();
         assertThat(rejected).singleElement().satisfies(r -> {
             assertThat(r.category()).isEqualTo("late");
             assertThat(r.field()).isEqualTo("time");
@@ -125,7 +130,8 @@ class DuplicateAndLateFilterTest {
         // from then on a copy is late, and rejected as such: never silently dropped
         send(visit);
         assertThat(passed()).hasSize(2);
-        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
+        assertThat(h.getSideOutput(SideOutputs.REJECTED))
+                .singleElement()
                 .satisfies(r -> assertThat(r.getValue().category()).isEqualTo("late"));
     }
 
@@ -153,7 +159,8 @@ class DuplicateAndLateFilterTest {
         h.processBroadcastElement(rulesWithLateness("24"), 0);
         send(alsoThirtyHoursLate); // beyond the new 24 h
         assertThat(passed()).containsExactly(thirtyHoursLate);
-        assertThat(h.getSideOutput(SideOutputs.REJECTED)).singleElement()
+        assertThat(h.getSideOutput(SideOutputs.REJECTED))
+                .singleElement()
                 .satisfies(r -> assertThat(r.getValue().reason()).contains("allowed lateness of 24 h"));
     }
 

@@ -35,7 +35,8 @@ class LateInputsTest {
             StatusChange red = h.latest(ALICE);
             assertThat(red.colour()).isEqualTo("red");
             assertThat(red.sinceMs()).isEqualTo(MONDAY_9AM.toEpochMilli());
-            assertThat(red.effectiveMs()).as("a correction takes effect when it is made")
+            assertThat(red.effectiveMs())
+                    .as("a correction takes effect when it is made")
                     .isEqualTo(plusHours(TUESDAY_9AM, 6).toEpochMilli());
             // in order, Tuesday's negative counts: with Wednesday's (24 h apart) the positive-test condition ends
             h.send(negativePcr(ALICE, WEDNESDAY_9AM)).advanceTo(plusDays(WEDNESDAY_9AM, 1));
@@ -48,7 +49,9 @@ class LateInputsTest {
     void aLateInputGivesTheSameFinalStatusAsTheSameInputsInOrder() throws Exception {
         StatusChange inOrder;
         try (PersonRiskHarness h = new PersonRiskHarness()) {
-            h.send(closeContact(BOB, MONDAY_9AM, MONDAY_9AM), negativePcr(BOB, plusHours(MONDAY_9AM, 30)),
+            h.send(
+                    closeContact(BOB, MONDAY_9AM, MONDAY_9AM),
+                    negativePcr(BOB, plusHours(MONDAY_9AM, 30)),
                     positivePcr(BOB, plusHours(MONDAY_9AM, 20)));
             h.advanceTo(plusDays(MONDAY_9AM, 2));
             inOrder = h.latest(BOB);
@@ -64,13 +67,30 @@ class LateInputsTest {
             assertThat(late.conditions()).isEqualTo(inOrder.conditions());
         }
     }
+
     @Test
     void aRevisedExposureReplacesTheAppliedOneAndAWithdrawalTakesItsConditionAway() throws Exception {
         Instant diagnosis = plusHours(MONDAY_9AM, 6);
-        Exposure byDiagnosis = Exposure.of(BOB, ALICE, ExposureKind.VENUE_CO_VISIT, ms(plusHours(MONDAY_9AM, -20)),
-                ms(plusHours(MONDAY_9AM, -20)), "venue:market", 0, ms(diagnosis), List.of("diagnosis:alice"));
-        Exposure byTest = Exposure.of(BOB, ALICE, ExposureKind.VENUE_CO_VISIT, ms(plusHours(MONDAY_9AM, -20)),
-                ms(plusHours(MONDAY_9AM, -20)), "venue:market", 0, ms(MONDAY_9AM), List.of("test+:alice"));
+        Exposure byDiagnosis = Exposure.of(
+                BOB,
+                ALICE,
+                ExposureKind.VENUE_CO_VISIT,
+                ms(plusHours(MONDAY_9AM, -20)),
+                ms(plusHours(MONDAY_9AM, -20)),
+                "venue:market",
+                0,
+                ms(diagnosis),
+                List.of("diagnosis:alice"));
+        Exposure byTest = Exposure.of(
+                BOB,
+                ALICE,
+                ExposureKind.VENUE_CO_VISIT,
+                ms(plusHours(MONDAY_9AM, -20)),
+                ms(plusHours(MONDAY_9AM, -20)),
+                "venue:market",
+                0,
+                ms(MONDAY_9AM),
+                List.of("test+:alice"));
         try (PersonRiskHarness h = new PersonRiskHarness()) {
             h.send(byDiagnosis).advanceTo(TUESDAY_9AM);
             assertThat(h.latest(BOB).sinceMs()).isEqualTo(ms(diagnosis));

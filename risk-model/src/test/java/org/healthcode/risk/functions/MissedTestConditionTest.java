@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 /** The missed-test row (应检未检): yellow from the end of the interval with no test, until any test result. */
 class MissedTestConditionTest {
     private static final Instant INTERVAL_END = plusDays(MONDAY_9AM, 1);
-    private static final MissedTest MISSED_MONDAY = new MissedTest("missed-campaign@" + INTERVAL_END.toEpochMilli(),
-            ALICE, "campaign-440100", MONDAY_9AM.toEpochMilli(), INTERVAL_END.toEpochMilli());
+    private static final MissedTest MISSED_MONDAY = new MissedTest(
+            "missed-campaign@" + INTERVAL_END.toEpochMilli(),
+            ALICE,
+            "campaign-440100",
+            MONDAY_9AM.toEpochMilli(),
+            INTERVAL_END.toEpochMilli());
 
     @Test
     void missingATestTurnsYellowAtTheIntervalsEndAndAnyTestEndsIt() throws Exception {

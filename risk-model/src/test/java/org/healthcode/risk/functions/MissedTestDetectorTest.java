@@ -35,14 +35,15 @@ class MissedTestDetectorTest {
     private static final Instant TO = plusDays(MONDAY_9AM, 3);
     /** Guangzhou (city level) tests everyone daily for three days; published the evening before. */
     private static final Event CITY_DAILY = testCampaign("440100", FROM, TO, 24, plusHours(FROM, -12));
+
     private static final Event ALICE_IN_TIANHE = identity(ALICE, "phone-a", "440106", plusDays(FROM, -30));
 
     private KeyedOneInputStreamOperatorTestHarness<String, MissedTestInput, PersonInput> h;
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new MissedTestDetector(), MissedTestInput::personId,
-                Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new MissedTestDetector(), MissedTestInput::personId, Types.STRING);
     }
 
     @AfterEach
@@ -57,8 +58,15 @@ class MissedTestDetectorTest {
     }
 
     private void check(String person, Event campaign) throws Exception {
-        h.processElement(new StreamRecord<>(MissedTestInput.of(new CampaignCheck(person, campaign.eventId(),
-                campaign.areaCode(), campaign.from(), campaign.to(), campaign.intervalHours())), campaign.time()));
+        h.processElement(new StreamRecord<>(
+                MissedTestInput.of(new CampaignCheck(
+                        person,
+                        campaign.eventId(),
+                        campaign.areaCode(),
+                        campaign.from(),
+                        campaign.to(),
+                        campaign.intervalHours())),
+                campaign.time()));
     }
 
     private List<MissedTest> missed() {
@@ -86,7 +94,8 @@ class MissedTestDetectorTest {
 
     @Test
     void aPersonBoundOutsideTheCampaignAreaAtTheIntervalsEndIsNotConcerned() throws Exception {
-        send(identity(BOB, "phone-b", "440106", plusDays(FROM, -30)),
+        send(
+                identity(BOB, "phone-b", "440106", plusDays(FROM, -30)),
                 identity(BOB, "phone-b", "440304", plusHours(FROM, 3))); // moved to Shenzhen on the first day
         check(BOB, CITY_DAILY);
         h.processWatermark(new Watermark(TO.toEpochMilli()));
@@ -109,11 +118,11 @@ class MissedTestDetectorTest {
         Event districtCampaign = testCampaign("440106", FROM, TO, 24, FROM);
         Event cityLevelBinding = identity(BOB, "phone-b", "440100", plusDays(FROM, -30));
         try (KeyedBroadcastOperatorTestHarness<String, Event, Event, CampaignCheck> campaignFirst =
-                     ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new CampaignAssigner(),
-                             Event::personId, Types.STRING, CampaignAssigner.CAMPAIGNS);
-             KeyedBroadcastOperatorTestHarness<String, Event, Event, CampaignCheck> identityFirst =
-                     ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new CampaignAssigner(),
-                             Event::personId, Types.STRING, CampaignAssigner.CAMPAIGNS)) {
+                        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                                new CampaignAssigner(), Event::personId, Types.STRING, CampaignAssigner.CAMPAIGNS);
+                KeyedBroadcastOperatorTestHarness<String, Event, Event, CampaignCheck> identityFirst =
+                        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                                new CampaignAssigner(), Event::personId, Types.STRING, CampaignAssigner.CAMPAIGNS)) {
             campaignFirst.processBroadcastElement(CITY_DAILY, CITY_DAILY.time());
             campaignFirst.processBroadcastElement(districtCampaign, districtCampaign.time());
             campaignFirst.processElement(ALICE_IN_TIANHE, ALICE_IN_TIANHE.time());
@@ -125,11 +134,15 @@ class MissedTestDetectorTest {
             identityFirst.processBroadcastElement(districtCampaign, districtCampaign.time());
 
             // Alice (440106) is under both; Bob's city-level binding is under the city campaign only
-            List<String> expected = List.of(ALICE + " " + CITY_DAILY.eventId(), ALICE + " " + districtCampaign.eventId(),
+            List<String> expected = List.of(
+                    ALICE + " " + CITY_DAILY.eventId(),
+                    ALICE + " " + districtCampaign.eventId(),
                     BOB + " " + CITY_DAILY.eventId());
-            assertThat(campaignFirst.extractOutputValues()).extracting(c -> c.personId() + " " + c.campaignEventId())
+            assertThat(campaignFirst.extractOutputValues())
+                    .extracting(c -> c.personId() + " " + c.campaignEventId())
                     .containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(identityFirst.extractOutputValues()).extracting(c -> c.personId() + " " + c.campaignEventId())
+            assertThat(identityFirst.extractOutputValues())
+                    .extracting(c -> c.personId() + " " + c.campaignEventId())
                     .containsExactlyInAnyOrderElementsOf(expected);
         }
     }

@@ -84,7 +84,9 @@ class MoreConditionsTest {
                 .advanceTo(plusDays(found, 6));
         // four days apart: more than the 3-day window
         assertThat(h.latest(ALICE).colour()).isEqualTo("yellow");
-        assertThat(h.latest(ALICE).conditions()).extracting(ConditionView::reason).containsExactly("companion");
+        assertThat(h.latest(ALICE).conditions())
+                .extracting(ConditionView::reason)
+                .containsExactly("companion");
         h.send(negativePcr(ALICE, plusDays(found, 6))).advanceTo(plusDays(found, 7));
         assertThat(h.colourAt(ALICE, plusDays(found, 6))).isEqualTo("green");
     }

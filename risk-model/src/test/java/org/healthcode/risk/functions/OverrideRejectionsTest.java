@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** Rejected records of the overrides feed are audited as refused, without the person; other rejections are not. */
 class OverrideRejectionsTest {
-    private final StandardEventDecoder decoder = new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])));
+    private final StandardEventDecoder decoder =
+            new StandardEventDecoder(new Pseudonymiser(RegionSecret.ofBytes(new byte[32])));
 
     private static List<AuditRecord> audit(Rejected r) {
         List<AuditRecord> out = new ArrayList<>();
@@ -36,11 +37,19 @@ class OverrideRejectionsTest {
 
     @Test
     void aKafkaRequestWithoutBasisIsAuditedAsRefusedNamingTheField() {
-        byte[] value = Event.newBuilder().setFeed("overrides").setType("override_request").setEventId("req-9")
-                .setTime("2022-04-05T10:00:00+08:00").setIdNumber("11010519491231002X")
-                .setOverrideRequest(OverrideRequest.newBuilder().setRequestId("appeal-9").setColour("green")
-                        .setExpiry("2022-04-12T10:00:00+08:00").setRequester("op-chen"))
-                .build().toByteArray();
+        byte[] value = Event.newBuilder()
+                .setFeed("overrides")
+                .setType("override_request")
+                .setEventId("req-9")
+                .setTime("2022-04-05T10:00:00+08:00")
+                .setIdNumber("11010519491231002X")
+                .setOverrideRequest(OverrideRequest.newBuilder()
+                        .setRequestId("appeal-9")
+                        .setColour("green")
+                        .setExpiry("2022-04-12T10:00:00+08:00")
+                        .setRequester("op-chen"))
+                .build()
+                .toByteArray();
         Decoded d = decoder.decodeProto(value, "overrides", 1, 42);
         assertThat(audit(d.rejected())).singleElement().satisfies(a -> {
             assertThat(a.eventId()).isEqualTo("req-9");
@@ -60,14 +69,16 @@ class OverrideRejectionsTest {
             assertThat(a.action()).isEqualTo("unknown");
             assertThat(a.eventId()).isEqualTo("region1-overrides/0@7");
         });
-        String healthLine = "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"x\",\"time\":\"2022-04-01T09:30:00+08:00\","
-                + "\"personId\":\"p1\",\"method\":\"pcr\"}";
+        String healthLine =
+                "{\"feed\":\"health\",\"type\":\"test_result\",\"eventId\":\"x\",\"time\":\"2022-04-01T09:30:00+08:00\","
+                        + "\"personId\":\"p1\",\"method\":\"pcr\"}";
         Decoded health = decoder.decodeJsonLine(healthLine.getBytes(StandardCharsets.UTF_8), 3);
         assertThat(audit(health.rejected())).isEmpty();
         String selfMadeLine = "{\"feed\":\"overrides\",\"type\":\"override_approval\",\"eventId\":\"a-1\","
                 + "\"time\":\"2022-04-05T11:00:00+08:00\",\"requestId\":\"appeal-7\"}";
         Decoded noApprover = decoder.decodeJsonLine(selfMadeLine.getBytes(StandardCharsets.UTF_8), 4);
-        assertThat(audit(noApprover.rejected())).singleElement()
+        assertThat(audit(noApprover.rejected()))
+                .singleElement()
                 .satisfies(a -> assertThat(a.reason()).startsWith("missing field 'approver'"));
     }
 }

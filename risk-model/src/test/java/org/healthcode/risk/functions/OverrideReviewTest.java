@@ -37,8 +37,8 @@ class OverrideReviewTest {
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new OverrideReview(SideOutputs.AUDIT),
-                Event::requestId, Types.STRING);
+        h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new OverrideReview(SideOutputs.AUDIT), Event::requestId, Types.STRING);
     }
 
     @AfterEach
@@ -58,7 +58,9 @@ class OverrideReviewTest {
 
     private List<AuditRecord> audit() {
         var side = h.getSideOutput(SideOutputs.AUDIT);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private int stateEntries() {
@@ -68,20 +70,30 @@ class OverrideReviewTest {
 
     @Test
     void theRequesterCannotApproveUnderADifferentlyCasedOrSpacedName() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "green", "op-chen", MONDAY_9AM, EXPIRY),
+        send(
+                overrideRequest(APPEAL, ALICE, "green", "op-chen", MONDAY_9AM, EXPIRY),
                 overrideApproval(APPEAL, "Op-Chen", plusHours(MONDAY_9AM, 1)),
                 overrideApproval(APPEAL, " op-chen ", plusHours(MONDAY_9AM, 2)));
         advanceTo(plusHours(MONDAY_9AM, 3));
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(audit()).extracting(AuditRecord::outcome)
+        assertThat(audit())
+                .extracting(AuditRecord::outcome)
                 .containsExactly(AuditRecord.ACCEPTED, AuditRecord.REFUSED, AuditRecord.REFUSED);
         assertThat(audit().get(1).reason()).startsWith("self-approval");
     }
 
     @Test
     void aRequestLastingLongerThanTheRuleSetAllowsIsRefused() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM,
-                plusDays(MONDAY_9AM, (int) (org.healthcode.risk.rules.RuleSet.DEFAULT_OVERRIDE_MAX_HOURS / 24) + 1)),
+        send(
+                overrideRequest(
+                        APPEAL,
+                        ALICE,
+                        "green",
+                        OPERATOR_CHEN,
+                        MONDAY_9AM,
+                        plusDays(
+                                MONDAY_9AM,
+                                (int) (org.healthcode.risk.rules.RuleSet.DEFAULT_OVERRIDE_MAX_HOURS / 24) + 1)),
                 overrideApproval(APPEAL, OPERATOR_LI, plusHours(MONDAY_9AM, 1)));
         advanceTo(plusHours(MONDAY_9AM, 2));
         assertThat(h.extractOutputValues()).isEmpty();
@@ -124,7 +136,8 @@ class OverrideReviewTest {
 
     @Test
     void selfApprovalIsRefusedAndAudited() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
+        send(
+                overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
                 overrideApproval(APPEAL, OPERATOR_CHEN, plusHours(MONDAY_9AM, 1)));
         advanceTo(plusHours(MONDAY_9AM, 1));
         assertThat(h.extractOutputValues()).isEmpty();
@@ -137,12 +150,14 @@ class OverrideReviewTest {
 
     @Test
     void approvingAnUnknownOrExpiredRequestIsRefused() throws Exception {
-        send(overrideApproval("no-such-request", OPERATOR_LI, MONDAY_9AM),
+        send(
+                overrideApproval("no-such-request", OPERATOR_LI, MONDAY_9AM),
                 overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, plusDays(MONDAY_9AM, 1)),
                 overrideApproval(APPEAL, OPERATOR_LI, plusDays(MONDAY_9AM, 2)));
         advanceTo(plusDays(MONDAY_9AM, 2));
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(audit()).filteredOn(a -> a.action().equals("approval"))
+        assertThat(audit())
+                .filteredOn(a -> a.action().equals("approval"))
                 .extracting(AuditRecord::outcome, AuditRecord::reason)
                 .satisfiesExactlyInAnyOrder(
                         t -> assertThat(t.toList()).containsExactly(AuditRecord.REFUSED, "unknown request"),
@@ -151,17 +166,21 @@ class OverrideReviewTest {
 
     @Test
     void anApprovalSampledBeforeItsRequestIsUnknownWhateverTheArrivalOrder() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, plusHours(MONDAY_9AM, 2), EXPIRY),
+        send(
+                overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, plusHours(MONDAY_9AM, 2), EXPIRY),
                 overrideApproval(APPEAL, OPERATOR_LI, plusHours(MONDAY_9AM, 1)));
         advanceTo(plusHours(MONDAY_9AM, 3));
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(audit()).extracting(AuditRecord::action, AuditRecord::outcome).map(t -> t.toList().toString())
+        assertThat(audit())
+                .extracting(AuditRecord::action, AuditRecord::outcome)
+                .map(t -> t.toList().toString())
                 .containsExactly("[approval, refused]", "[request, accepted]");
     }
 
     @Test
     void aRefusedRequestCanNoLongerBeApproved() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
+        send(
+                overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
                 overrideRefusal(APPEAL, OPERATOR_LI, plusHours(MONDAY_9AM, 1)),
                 overrideApproval(APPEAL, "op-wang", plusHours(MONDAY_9AM, 2)));
         advanceTo(plusHours(MONDAY_9AM, 2));
@@ -176,21 +195,25 @@ class OverrideReviewTest {
 
     @Test
     void withdrawingAnActiveOverrideEndsItForThePerson() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "red", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
+        send(
+                overrideRequest(APPEAL, ALICE, "red", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
                 overrideApproval(APPEAL, OPERATOR_LI, plusHours(MONDAY_9AM, 1)),
                 overrideWithdrawal(APPEAL, OPERATOR_CHEN, plusDays(MONDAY_9AM, 2)),
                 overrideWithdrawal(APPEAL, OPERATOR_LI, plusDays(MONDAY_9AM, 3)));
         advanceTo(plusDays(MONDAY_9AM, 3));
         assertThat(h.extractOutputValues()).extracting(OverrideDecision::active).containsExactly(true, false);
-        assertThat(h.extractOutputValues().get(1).timeMs()).isEqualTo(plusDays(MONDAY_9AM, 2).toEpochMilli());
-        assertThat(audit()).extracting(AuditRecord::outcome)
+        assertThat(h.extractOutputValues().get(1).timeMs())
+                .isEqualTo(plusDays(MONDAY_9AM, 2).toEpochMilli());
+        assertThat(audit())
+                .extracting(AuditRecord::outcome)
                 .containsExactly("accepted", "accepted", "accepted", "refused");
         assertThat(audit().get(3).reason()).contains("withdrawn");
     }
 
     @Test
     void aRequestIsForgottenFourteenDaysAfterItsExpiry() throws Exception {
-        send(overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
+        send(
+                overrideRequest(APPEAL, ALICE, "green", OPERATOR_CHEN, MONDAY_9AM, EXPIRY),
                 overrideApproval(APPEAL, OPERATOR_LI, plusHours(MONDAY_9AM, 1)));
         advanceTo(plusDays(EXPIRY, 13));
         assertThat(stateEntries()).isEqualTo(1);

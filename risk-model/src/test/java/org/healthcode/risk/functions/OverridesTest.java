@@ -38,7 +38,9 @@ class OverridesTest {
                 assertThat(c.endsWith()).contains("requested by op-chen, approved by op-li");
             });
             // the computed condition stays visible under the override
-            assertThat(overridden.conditions()).extracting(c -> c.reason()).containsExactly("override", "positive_test");
+            assertThat(overridden.conditions())
+                    .extracting(c -> c.reason())
+                    .containsExactly("override", "positive_test");
             // exit not met: the positive test still stands when the override expires
             assertThat(h.colourAt(ALICE, EXPIRY)).isEqualTo("red");
         }
@@ -81,7 +83,8 @@ class OverridesTest {
     void aLaterApprovedOverrideReplacesTheEarlierOne() throws Exception {
         try (PersonRiskHarness h = new PersonRiskHarness()) {
             OverrideDecision first = approvedOverride("ovr-1", BOB, "red", APPROVED, EXPIRY);
-            h.send(first).send(approvedOverride("ovr-2", BOB, "yellow", plusDays(MONDAY_9AM, 1), EXPIRY))
+            h.send(first)
+                    .send(approvedOverride("ovr-2", BOB, "yellow", plusDays(MONDAY_9AM, 1), EXPIRY))
                     .send(withdrawnOverride(first, plusDays(MONDAY_9AM, 2))); // no longer in force: changes nothing
             h.advanceTo(plusDays(MONDAY_9AM, 3));
             assertThat(h.colourAt(BOB, plusDays(MONDAY_9AM, 3))).isEqualTo("yellow");

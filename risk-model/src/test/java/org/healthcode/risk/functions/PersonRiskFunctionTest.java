@@ -70,7 +70,8 @@ class PersonRiskFunctionTest {
         Instant exposure = MONDAY_9AM;
         h.send(closeContact(ALICE, exposure, plusHours(exposure, 6))).advanceTo(plusDays(exposure, 30));
         assertThat(h.latest(ALICE).colour()).isEqualTo("yellow");
-        assertThat(h.latest(ALICE).conditions()).singleElement()
+        assertThat(h.latest(ALICE).conditions())
+                .singleElement()
                 .satisfies(c -> assertThat(c.phaseEndMs()).isZero());
 
         h.send(negativePcr(ALICE, plusDays(exposure, 31))).advanceTo(plusDays(exposure, 32));
@@ -87,7 +88,8 @@ class PersonRiskFunctionTest {
 
     @Test
     void aLaterExposureRenewsTheCloseContactAndExtendsTheRedPhase() throws Exception {
-        h.send(closeContact(ALICE, MONDAY_9AM, plusHours(MONDAY_9AM, 2)),
+        h.send(
+                        closeContact(ALICE, MONDAY_9AM, plusHours(MONDAY_9AM, 2)),
                         closeContact(ALICE, plusDays(MONDAY_9AM, 3), plusDays(MONDAY_9AM, 4)))
                 .advanceTo(plusDays(MONDAY_9AM, 20));
         assertThat(h.colourAt(ALICE, plusDays(MONDAY_9AM, 9))).isEqualTo("red");
@@ -99,7 +101,8 @@ class PersonRiskFunctionTest {
 
     @Test
     void positiveTestIsRedUntilTwoNegativeTestsAtLeastADayApart() throws Exception {
-        h.send(positivePcr(ALICE, MONDAY_9AM),
+        h.send(
+                        positivePcr(ALICE, MONDAY_9AM),
                         negativePcr(ALICE, plusDays(MONDAY_9AM, 2)),
                         negativePcr(ALICE, plusHours(plusDays(MONDAY_9AM, 2), 23)))
                 .advanceTo(plusDays(MONDAY_9AM, 3));
@@ -113,8 +116,11 @@ class PersonRiskFunctionTest {
 
     @Test
     void negativeTestsSampledBeforeThePositiveDoNotEndIt() throws Exception {
-        h.send(negativePcr(ALICE, plusDays(MONDAY_9AM, -3)), negativePcr(ALICE, plusDays(MONDAY_9AM, -1)),
-                positivePcr(ALICE, MONDAY_9AM)).advanceTo(plusDays(MONDAY_9AM, 10));
+        h.send(
+                        negativePcr(ALICE, plusDays(MONDAY_9AM, -3)),
+                        negativePcr(ALICE, plusDays(MONDAY_9AM, -1)),
+                        positivePcr(ALICE, MONDAY_9AM))
+                .advanceTo(plusDays(MONDAY_9AM, 10));
         assertThat(h.latest(ALICE).colour()).isEqualTo("red");
     }
 
@@ -156,8 +162,11 @@ class PersonRiskFunctionTest {
     @Test
     void asymptomaticStaysYellowAfterItsPhasesWhenTheOnlyNegativeTestPrecedesTheDischarge() throws Exception {
         Instant discharge = plusDays(MONDAY_9AM, 20);
-        h.send(diagnosis(ALICE, DiagnosisStatus.ASYMPTOMATIC, MONDAY_9AM), negativePcr(ALICE, plusDays(MONDAY_9AM, 19)),
-                discharged(ALICE, discharge)).advanceTo(plusDays(discharge, 60));
+        h.send(
+                        diagnosis(ALICE, DiagnosisStatus.ASYMPTOMATIC, MONDAY_9AM),
+                        negativePcr(ALICE, plusDays(MONDAY_9AM, 19)),
+                        discharged(ALICE, discharge))
+                .advanceTo(plusDays(discharge, 60));
         StatusChange s = h.latest(ALICE);
         assertThat(s.colour()).isEqualTo("yellow");
         assertThat(s.conditions()).extracting(ConditionView::reason).containsExactly("asymptomatic");
@@ -209,14 +218,18 @@ class PersonRiskFunctionTest {
 
     @Test
     void nothingIsEmittedWhenNothingChanges() throws Exception {
-        h.send(feverClinicVisit(ALICE, MONDAY_9AM), feverClinicVisit(BOB, MONDAY_9AM),
-                positivePcr(BOB, plusHours(MONDAY_9AM, 1))).advanceTo(plusDays(MONDAY_9AM, 3));
+        h.send(
+                        feverClinicVisit(ALICE, MONDAY_9AM),
+                        feverClinicVisit(BOB, MONDAY_9AM),
+                        positivePcr(BOB, plusHours(MONDAY_9AM, 1)))
+                .advanceTo(plusDays(MONDAY_9AM, 3));
         assertThat(h.statusesOf(ALICE)).hasSize(1);
         h.send(negativePcr(BOB, plusDays(MONDAY_9AM, 4))).advanceTo(plusDays(MONDAY_9AM, 4));
         // the negative test ends the fever-clinic condition under the red positive test: the colour stays red
         // but the conditions changed, so one more status
         assertThat(h.statusesOf(BOB)).extracting(StatusChange::colour).containsExactly("yellow", "red", "red");
-        assertThat(h.statusesOf(BOB).get(2).sinceMs()).isEqualTo(plusHours(MONDAY_9AM, 1).toEpochMilli());
+        assertThat(h.statusesOf(BOB).get(2).sinceMs())
+                .isEqualTo(plusHours(MONDAY_9AM, 1).toEpochMilli());
     }
 
     @Test
@@ -244,8 +257,10 @@ class PersonRiskFunctionTest {
                 x.send(e);
             }
             x.advanceTo(plusDays(MONDAY_9AM, 60));
-            return x.statuses().stream().sorted(java.util.Comparator.comparing(StatusChange::personId)
-                    .thenComparingLong(StatusChange::seq)).toList();
+            return x.statuses().stream()
+                    .sorted(java.util.Comparator.comparing(StatusChange::personId)
+                            .thenComparingLong(StatusChange::seq))
+                    .toList();
         }
     }
 
@@ -262,8 +277,11 @@ class PersonRiskFunctionTest {
 
     @Test
     void stateShrinksToTheSequenceAndTimersAreGoneWhenConditionsEnd() throws Exception {
-        h.send(closeContact(ALICE, MONDAY_9AM, MONDAY_9AM), negativePcr(ALICE, plusDays(MONDAY_9AM, 8)),
-                positivePcr(BOB, MONDAY_9AM), negativePcr(BOB, plusDays(MONDAY_9AM, 1)),
+        h.send(
+                closeContact(ALICE, MONDAY_9AM, MONDAY_9AM),
+                negativePcr(ALICE, plusDays(MONDAY_9AM, 8)),
+                positivePcr(BOB, MONDAY_9AM),
+                negativePcr(BOB, plusDays(MONDAY_9AM, 1)),
                 negativePcr(BOB, plusDays(MONDAY_9AM, 2)));
         assertThat(h.timers()).isPositive();
         // the person's history is kept until the allowed lateness (48 h) has passed its last input and condition
@@ -289,7 +307,11 @@ class PersonRiskFunctionTest {
 
     private static Event scan(String person, Instant at, String id) {
         return Event.builder(id, org.healthcode.ingest.events.EventType.SCAN, at.toEpochMilli(), "440100")
-                .personId(person).venueId("venue-1").areaCode("440100").direction("in").build();
+                .personId(person)
+                .venueId("venue-1")
+                .areaCode("440100")
+                .direction("in")
+                .build();
     }
 
     @Test

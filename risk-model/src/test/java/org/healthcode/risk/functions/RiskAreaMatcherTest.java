@@ -28,8 +28,8 @@ class RiskAreaMatcherTest {
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new RiskAreaMatcher(), Event::personId,
-                Types.STRING, RiskAreaMatcher.LISTINGS);
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new RiskAreaMatcher(), Event::personId, Types.STRING, RiskAreaMatcher.LISTINGS);
     }
 
     @AfterEach
@@ -42,7 +42,8 @@ class RiskAreaMatcherTest {
     }
 
     private final Event stay = hotelCheckin(ALICE, "440106", MONDAY_9AM, plusDays(MONDAY_9AM, 2));
-    private final Event cityListedHigh = riskArea("440100", "high", plusDays(MONDAY_9AM, 1), null, plusDays(MONDAY_9AM, 3));
+    private final Event cityListedHigh =
+            riskArea("440100", "high", plusDays(MONDAY_9AM, 1), null, plusDays(MONDAY_9AM, 3));
 
     @Test
     void aCityListingCoversADistrictStayWhicheverArrivesFirst() throws Exception {
@@ -55,11 +56,13 @@ class RiskAreaMatcherTest {
             assertThat(a.knownAtMs()).isEqualTo(cityListedHigh.time());
         });
 
-        try (var other = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new RiskAreaMatcher(),
-                Event::personId, Types.STRING, RiskAreaMatcher.LISTINGS)) {
+        try (var other = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new RiskAreaMatcher(), Event::personId, Types.STRING, RiskAreaMatcher.LISTINGS)) {
             other.processElement(stay, stay.time());
             other.processBroadcastElement(cityListedHigh, cityListedHigh.time());
-            assertThat(other.extractOutputValues().stream().map(PersonInput::areaStay).toList())
+            assertThat(other.extractOutputValues().stream()
+                            .map(PersonInput::areaStay)
+                            .toList())
                     .isEqualTo(listingFirst);
         }
     }
@@ -97,7 +100,8 @@ class RiskAreaMatcherTest {
         try (PersonRiskHarness risk = new PersonRiskHarness()) {
             risk.send(found().get(0)).advanceTo(plusDays(MONDAY_9AM, 12));
             assertThat(risk.colourAt(ALICE, plusDays(MONDAY_9AM, 3))).isEqualTo("red");
-            assertThat(risk.colourAt(ALICE, plusDays(MONDAY_9AM, 9).minusMillis(1))).isEqualTo("red");
+            assertThat(risk.colourAt(ALICE, plusDays(MONDAY_9AM, 9).minusMillis(1)))
+                    .isEqualTo("red");
             assertThat(risk.latest(ALICE).colour()).isEqualTo("red");
             assertThat(risk.latest(ALICE).conditions().get(0).reason()).isEqualTo("high_risk_area");
             risk.send(negativePcr(ALICE, plusDays(MONDAY_9AM, 12))).advanceTo(plusDays(MONDAY_9AM, 13));

@@ -32,7 +32,8 @@ class RuleUpdatesTest {
 
     private static byte[] defaultsWith(String version, String from, String to) {
         String json = new String(RuleSet.defaultJson(), StandardCharsets.UTF_8)
-                .replace("\"2022.1-default\"", "\"" + version + "\"").replace(from, to);
+                .replace("\"2022.1-default\"", "\"" + version + "\"")
+                .replace(from, to);
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -46,9 +47,13 @@ class RuleUpdatesTest {
     void aNewRuleSetDecidesLaterStatusesAndTheirVersionIsRecorded() throws Exception {
         h.send(feverClinicVisit(ALICE, MONDAY_9AM)).advanceTo(plusDays(MONDAY_9AM, 1));
         // the 2022.2 rule set shortens a close contact's red phase from 7 to 5 days
-        h.rules(defaultsWith("2022.2-short", "{\"colour\": \"red\", \"hours\": 168}, {\"colour\": \"yellow\", \"hours\": 72}], \"exit\": {\"kind\": \"negative_test\"}},\n    \"contact_of_contact\"",
-                "{\"colour\": \"red\", \"hours\": 120}, {\"colour\": \"yellow\", \"hours\": 72}], \"exit\": {\"kind\": \"negative_test\"}},\n    \"contact_of_contact\""));
-        h.send(closeContact(BOB, plusDays(MONDAY_9AM, 2), plusDays(MONDAY_9AM, 2))).advanceTo(plusDays(MONDAY_9AM, 9));
+        h.rules(
+                defaultsWith(
+                        "2022.2-short",
+                        "{\"colour\": \"red\", \"hours\": 168}, {\"colour\": \"yellow\", \"hours\": 72}], \"exit\": {\"kind\": \"negative_test\"}},\n    \"contact_of_contact\"",
+                        "{\"colour\": \"red\", \"hours\": 120}, {\"colour\": \"yellow\", \"hours\": 72}], \"exit\": {\"kind\": \"negative_test\"}},\n    \"contact_of_contact\""));
+        h.send(closeContact(BOB, plusDays(MONDAY_9AM, 2), plusDays(MONDAY_9AM, 2)))
+                .advanceTo(plusDays(MONDAY_9AM, 9));
         assertThat(h.statusesOf(BOB).get(0).ruleVersion()).isEqualTo("2022.2-short");
         assertThat(h.colourAt(BOB, plusDays(MONDAY_9AM, 7))).isEqualTo("yellow");
         assertThat(h.rejected()).isEmpty();

@@ -70,13 +70,20 @@ class StatusEpochTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, PersonInput, RuleSetUpdate, StatusChange> harness(
             boolean epochs) throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new PersonRiskFunction(RuleSet.defaults(), SideOutputs.REJECTED, epochs),
-                List.of(RuleBroadcast.DESCRIPTOR)), PersonInput::personId, Types.STRING, 128, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new PersonRiskFunction(RuleSet.defaults(), SideOutputs.REJECTED, epochs),
+                        List.of(RuleBroadcast.DESCRIPTOR)),
+                PersonInput::personId,
+                Types.STRING,
+                128,
+                1,
+                0);
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, PersonInput, RuleSetUpdate, StatusChange> h,
-                             Event e) throws Exception {
+    private static void send(
+            KeyedBroadcastOperatorTestHarness<String, PersonInput, RuleSetUpdate, StatusChange> h, Event e)
+            throws Exception {
         h.processElement(new StreamRecord<>(PersonInput.of(e), e.time()));
         h.processWatermark(new Watermark(e.time()));
         h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
@@ -84,8 +91,10 @@ class StatusEpochTest {
 
     private static StatusChange single(
             KeyedBroadcastOperatorTestHarness<String, PersonInput, RuleSetUpdate, StatusChange> h) {
-        List<StatusChange> out = h.getOutput().stream().filter(o -> o instanceof StreamRecord<?>)
-                .map(o -> (StatusChange) ((StreamRecord<?>) o).getValue()).toList();
+        List<StatusChange> out = h.getOutput().stream()
+                .filter(o -> o instanceof StreamRecord<?>)
+                .map(o -> (StatusChange) ((StreamRecord<?>) o).getValue())
+                .toList();
         assertThat(out).hasSize(1);
         h.getOutput().clear();
         return out.get(0);

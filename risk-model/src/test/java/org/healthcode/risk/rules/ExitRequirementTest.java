@@ -26,16 +26,20 @@ class ExitRequirementTest {
 
     @Test
     void singleTestRequirementsAreMetByTheFirstCountingTest() {
-        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).metAt(List.of(5L, 9L))).isEqualTo(5L);
+        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).metAt(List.of(5L, 9L)))
+                .isEqualTo(5L);
         assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).metAt(List.of())).isEqualTo(Long.MAX_VALUE);
         assertThat(ExitRequirement.none().metAt(List.of())).isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
     void whichTestsCount() {
-        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).counts(false, true)).isTrue();
-        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).counts(true, false)).isFalse();
-        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_SINGLE_TUBE).counts(false, true)).isFalse();
+        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).counts(false, true))
+                .isTrue();
+        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_TEST).counts(true, false))
+                .isFalse();
+        assertThat(ExitRequirement.of(ExitKind.NEGATIVE_SINGLE_TUBE).counts(false, true))
+                .isFalse();
         assertThat(ExitRequirement.of(ExitKind.ANY_TEST).counts(true, false)).isTrue();
     }
 }

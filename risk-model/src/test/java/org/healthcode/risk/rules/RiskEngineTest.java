@@ -41,13 +41,16 @@ class RiskEngineTest {
     @Test
     void theTypesThatConcernNoRuleLeaveAnyConditionsAsTheyAre() {
         List<ConditionState> none = List.of();
-        List<ConditionState> some = engine.apply(engine.apply(none, closeContact(ALICE, MONDAY_9AM, plusDays(MONDAY_9AM, 1))),
+        List<ConditionState> some = engine.apply(
+                engine.apply(none, closeContact(ALICE, MONDAY_9AM, plusDays(MONDAY_9AM, 1))),
                 confirmed(ALICE, plusDays(MONDAY_9AM, 2)));
         assertThat(some).isNotEmpty();
         int ignored = 0;
         for (org.healthcode.ingest.events.EventType type : org.healthcode.ingest.events.EventType.values()) {
-            org.healthcode.ingest.events.Event e = org.healthcode.ingest.events.Event.builder("x-" + type, type,
-                    plusDays(MONDAY_9AM, 3).toEpochMilli(), "440100").personId(ALICE).build();
+            org.healthcode.ingest.events.Event e = org.healthcode.ingest.events.Event.builder(
+                            "x-" + type, type, plusDays(MONDAY_9AM, 3).toEpochMilli(), "440100")
+                    .personId(ALICE)
+                    .build();
             if (RiskEngine.concernsNoRule(e)) {
                 ignored++;
                 assertThat(engine.apply(some, e)).as("%s", type).isEqualTo(some);

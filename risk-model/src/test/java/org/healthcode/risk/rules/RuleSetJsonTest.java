@@ -37,14 +37,15 @@ class RuleSetJsonTest {
                  }}""";
         assertThatThrownBy(() -> RuleSetJson.parse(json.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(InvalidRuleSetException.class)
-                .satisfies(e -> assertThat(((InvalidRuleSetException) e).problems()).contains(
-                        "version: missing (a non-empty string)",
-                        "allowedLatenessHours: must be a whole number of hours >= 0",
-                        "conditions.close_contact.phases[0].colour: must be green, yellow or red",
-                        "conditions.fever_clinic.phases: missing (a non-empty array of {colour, hours})",
-                        "conditions.not_a_reason: unknown reason code",
-                        "conditions.confirmed: missing",
-                        "contacts: missing (an object with the contact-detection parameters)"))
+                .satisfies(e -> assertThat(((InvalidRuleSetException) e).problems())
+                        .contains(
+                                "version: missing (a non-empty string)",
+                                "allowedLatenessHours: must be a whole number of hours >= 0",
+                                "conditions.close_contact.phases[0].colour: must be green, yellow or red",
+                                "conditions.fever_clinic.phases: missing (a non-empty array of {colour, hours})",
+                                "conditions.not_a_reason: unknown reason code",
+                                "conditions.confirmed: missing",
+                                "contacts: missing (an object with the contact-detection parameters)"))
                 .hasMessageContaining("conditions.close_contact.exit.kind");
     }
 
@@ -65,6 +66,7 @@ class RuleSetJsonTest {
     @Test
     void notJsonIsRejected() {
         assertThatThrownBy(() -> RuleSetJson.parse("{version:".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidRuleSetException.class).hasMessageContaining("not JSON");
+                .isInstanceOf(InvalidRuleSetException.class)
+                .hasMessageContaining("not JSON");
     }
 }

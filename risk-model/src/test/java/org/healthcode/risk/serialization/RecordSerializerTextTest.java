@@ -24,8 +24,9 @@ class RecordSerializerTextTest {
 
     @Test
     void theHighestAsciiCharAndNonAsciiTextKeepTheirBytes() throws IOException {
-        for (String s : new String[] {"\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f", "粤B12345-手机",
-                "abcdefgh\u00e9", "\u0000zero"}) {
+        for (String s : new String[] {
+            "\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f", "粤B12345-手机", "abcdefgh\u00e9", "\u0000zero"
+        }) {
             assertThat(written(s)).as(s).isEqualTo(lengthAndUtf8(s));
             assertThat(readBack(s)).isEqualTo(s);
         }

@@ -11,18 +11,40 @@ import org.junit.jupiter.api.Test;
 class AuditJsonTest {
     @Test
     void anApprovalIsWrittenAsTheServingSideReadsIt() {
-        AuditRecord approval = new AuditRecord("appr-2", Instant.parse("2022-04-05T03:00:00Z").toEpochMilli(),
-                "approval", AuditRecord.ACCEPTED, "appeal-1", Golden.OVERRIDE_AUDIT_SUBJECT,
-                Golden.OVERRIDE_AUDIT_CALLER, "active", "green", null,
-                Instant.parse("2022-04-12T02:00:00Z").toEpochMilli(), null);
+        AuditRecord approval = new AuditRecord(
+                "appr-2",
+                Instant.parse("2022-04-05T03:00:00Z").toEpochMilli(),
+                "approval",
+                AuditRecord.ACCEPTED,
+                "appeal-1",
+                Golden.OVERRIDE_AUDIT_SUBJECT,
+                Golden.OVERRIDE_AUDIT_CALLER,
+                "active",
+                "green",
+                null,
+                Instant.parse("2022-04-12T02:00:00Z").toEpochMilli(),
+                null);
         assertThat(AuditJson.toLine(approval)).isEqualTo(Golden.OVERRIDE_AUDIT_LINE);
     }
 
     @Test
     void anUnreadableOverridesRecordHasNoCallerAndNoRole() {
-        AuditRecord unknown = new AuditRecord("ev-9", 0, "unknown", AuditRecord.REFUSED, null, null, null, "none",
-                null, null, null, "not an override event");
-        assertThat(AuditJson.toLine(unknown)).startsWith("{\"at\":\"1970-01-01T00:00:00Z\",\"caller\":null,"
-                + "\"role\":null,\"callerRegion\":null,\"action\":\"unknown\",\"subject\":null,\"result\":\"refused\"");
+        AuditRecord unknown = new AuditRecord(
+                "ev-9",
+                0,
+                "unknown",
+                AuditRecord.REFUSED,
+                null,
+                null,
+                null,
+                "none",
+                null,
+                null,
+                null,
+                "not an override event");
+        assertThat(AuditJson.toLine(unknown))
+                .startsWith(
+                        "{\"at\":\"1970-01-01T00:00:00Z\",\"caller\":null,"
+                                + "\"role\":null,\"callerRegion\":null,\"action\":\"unknown\",\"subject\":null,\"result\":\"refused\"");
     }
 }

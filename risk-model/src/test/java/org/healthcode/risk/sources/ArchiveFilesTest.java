@@ -23,7 +23,8 @@ class ArchiveFilesTest {
 
         ArchiveFiles a = ArchiveFiles.scan(dir);
 
-        assertThat(a.files()).extracting(p -> p.getFileName().toString())
+        assertThat(a.files())
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("2022-04-01.jsonl", "2022-04-02.jsonl.gz", "2022-04-03.jsonl");
         assertThat(a.lines()).isEqualTo(4 + 4 + 2);
         assertThat(a.blankLines()).isEqualTo(2 + 2 + 1);

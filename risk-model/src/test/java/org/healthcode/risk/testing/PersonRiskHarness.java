@@ -4,24 +4,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.healthcode.ingest.decode.Rejected;
-import org.healthcode.risk.events.RuleSetUpdate;
-import org.healthcode.risk.functions.RuleBroadcast;
-import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.MissedTest;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.PersonInput;
+import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.functions.PersonRiskFunction;
+import org.healthcode.risk.functions.RuleBroadcast;
+import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.risk.rules.RuleSet;
 
 /** {@link PersonRiskFunction} in an operator test harness, driven by events and watermarks in domain terms. */
@@ -30,7 +30,9 @@ public final class PersonRiskHarness implements AutoCloseable {
 
     public PersonRiskHarness(RuleSet rules) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new PersonRiskFunction(rules, SideOutputs.REJECTED), PersonInput::personId, Types.STRING,
+                new PersonRiskFunction(rules, SideOutputs.REJECTED),
+                PersonInput::personId,
+                Types.STRING,
                 RuleBroadcast.DESCRIPTOR);
     }
 
@@ -78,7 +80,9 @@ public final class PersonRiskHarness implements AutoCloseable {
 
     public List<Rejected> rejected() {
         var side = harness.getSideOutput(SideOutputs.REJECTED);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     public PersonRiskHarness advanceTo(Instant t) throws Exception {

@@ -51,8 +51,7 @@ public final class ContactsBenchmark {
 
     public static final String RESULT_PREFIX = "CONTACTS RESULT ";
 
-    private ContactsBenchmark() {
-    }
+    private ContactsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
@@ -60,7 +59,8 @@ public final class ContactsBenchmark {
         int requested = Integer.parseInt(required(o, "phones"));
         int phones = (requested + parallelism - 1) / parallelism * parallelism;
         int casesEvery = Integer.parseInt(o.getOrDefault("cases-every", "2000"));
-        int side = o.containsKey("side") ? Integer.parseInt(o.get("side"))
+        int side = o.containsKey("side")
+                ? Integer.parseInt(o.get("side"))
                 : (int) Math.max(1, Math.round(40 * Math.sqrt(phones / 25_000.0)));
         boolean generatorOnly = o.containsKey("generator-only");
         LongStayClause clause = LongStayClause.valueOf(o.getOrDefault("long-stay-clause", "OFF"));
@@ -70,11 +70,13 @@ public final class ContactsBenchmark {
         // the live job's state, checkpoint and RocksDB settings (RiskJobConfig.checkpointing: RocksDB, incremental
         // checkpoints, RocksDB timers, bloom filters, object reuse) and its managed memory (auto = 40 % of the heap),
         // so the figures are the job's and a setting made for the job shows here
-        Configuration conf = generatorOnly ? new Configuration()
+        Configuration conf = generatorOnly
+                ? new Configuration()
                 : RiskJobConfig.checkpointing(Path.of(required(o, "checkpoint-dir")), parseDuration(interval));
         conf.setString("state.backend.type", "rocksdb");
         List<String> problems = new ArrayList<>();
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE,
+        conf.set(
+                TaskManagerOptions.MANAGED_MEMORY_SIZE,
                 RiskJobConfig.managedMemory(o.getOrDefault("managed-memory", "auto"), problems));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
@@ -92,8 +94,10 @@ public final class ContactsBenchmark {
         env.setParallelism(parallelism);
 
         SyntheticCityDay city = new SyntheticCityDay(phones, parallelism, casesEvery, side);
-        DataStream<Event> events = env.fromSequence(0, city.events() - 1).name("city day")
-                .map(city).name("city day events")
+        DataStream<Event> events = env.fromSequence(0, city.events() - 1)
+                .name("city day")
+                .map(city)
+                .name("city day events")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forBoundedOutOfOrderness(outOfOrderness)
                         .withTimestampAssigner((e, ts) -> e.time()))
                 .name("event time");
@@ -102,8 +106,14 @@ public final class ContactsBenchmark {
             events.map(new Count<>("events")).name("count events").sinkTo(new DiscardingSink<>());
         } else {
             ContactDetection.Outputs out = ContactDetection.build(events, rules);
-            out.exposures().map(new Count<>("exposures")).name("count exposures").sinkTo(new DiscardingSink<>());
-            out.latePings().map(new Count<>("latePings")).name("count late pings").sinkTo(new DiscardingSink<>());
+            out.exposures()
+                    .map(new Count<>("exposures"))
+                    .name("count exposures")
+                    .sinkTo(new DiscardingSink<>());
+            out.latePings()
+                    .map(new Count<>("latePings"))
+                    .name("count late pings")
+                    .sinkTo(new DiscardingSink<>());
         }
 
         com.sun.management.OperatingSystemMXBean os =

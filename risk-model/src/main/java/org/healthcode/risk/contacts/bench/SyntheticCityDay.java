@@ -80,7 +80,9 @@ public final class SyntheticCityDay implements MapFunction<Long, Event> {
         if (i < phonesPerGroup) {
             long phone = first + i;
             return Event.builder("b" + phone, EventType.IDENTITY, DAY0 - 86_400_000L, REGION)
-                    .msisdn("m" + phone).personId("p" + phone).build();
+                    .msisdn("m" + phone)
+                    .personId("p" + phone)
+                    .build();
         }
         i -= phonesPerGroup;
         long pings = (long) phonesPerGroup * PINGS_PER_PHONE;
@@ -94,12 +96,19 @@ public final class SyntheticCityDay implements MapFunction<Long, Event> {
             double jitterX = Math.floorMod(h >>> 40, 700L) + 50;
             double jitterY = Math.floorMod(h >>> 50, 700L) + 50;
             long t = DAY0 + slot * HALF_HOUR + Math.floorMod(h >>> 8, 600_000L);
-            return Event.builder("g" + idx, EventType.PING, t, REGION).msisdn("m" + phone)
-                    .lat(grid.latAt(cy * 800.0 + jitterY)).lon(grid.lonAt(cx * 800.0 + jitterX)).build();
+            return Event.builder("g" + idx, EventType.PING, t, REGION)
+                    .msisdn("m" + phone)
+                    .lat(grid.latAt(cy * 800.0 + jitterY))
+                    .lon(grid.lonAt(cx * 800.0 + jitterX))
+                    .build();
         }
         long person = first + (i - pings) * casesEvery;
-        return Event.builder("c" + person, EventType.TEST_RESULT, DAY0 + 86_400_000L, REGION).personId("p" + person)
-                .method("pcr").positive(true).pooled(false).build();
+        return Event.builder("c" + person, EventType.TEST_RESULT, DAY0 + 86_400_000L, REGION)
+                .personId("p" + person)
+                .method("pcr")
+                .positive(true)
+                .pooled(false)
+                .build();
     }
 
     private static long mix(long x) {
