@@ -720,7 +720,8 @@ public final class PipelineBench implements Callable<Integer> {
 
     /**
      * The steady window of a run: from the first sample at 10% of the committed progress to the first at 90%, or, on
-     * a run that did not catch up, to the last sample (what it did process up to the timeout). Samples are
+     * a run that did not catch up, to the last sample (what it did process up to the timeout); when one sample holds
+     * both, from the sample before it. Samples are
      * {elapsed ns, committed events, job CPU ns}.
      */
     record Steady(long[] from, long[] to, boolean toEnd) {
@@ -756,6 +757,11 @@ public final class PipelineBench implements Callable<Integer> {
             }
         }
         if (b != null) {
+            if (a == b) {
+                // 10% and 90% committed at one sample (a small city in one checkpoint): from the sample before it
+                int i = samples.indexOf(a);
+                a = i > 0 ? samples.get(i - 1) : a;
+            }
             return new Steady(a, b, true);
         }
         long[] last = samples.isEmpty() ? null : samples.get(samples.size() - 1);

@@ -43,4 +43,15 @@ class SteadyWindowTest {
         assertThat(w.eventsPerSecond()).isCloseTo(1_000, within(1e-6));
         assertThat(w.eventsPerCpuSecond()).isCloseTo(1_000, within(1e-6));
     }
+
+    @Test
+    void aSmallRunCommittedAtOneSampleIsMeasuredFromTheSampleBeforeIt() {
+        // nothing for two seconds, then all 10 k events at the third sample
+        List<long[]> s = List.of(new long[] {SECOND, 0, SECOND}, new long[] {2 * SECOND, 0, 2 * SECOND}, new long[] {
+            3 * SECOND, 10_000, 4 * SECOND
+        });
+        PipelineBench.Steady w = PipelineBench.steady(s, 10_000);
+        assertThat(w.eventsPerSecond()).isCloseTo(10_000, within(1e-6));
+        assertThat(w.eventsPerCpuSecond()).isCloseTo(5_000, within(1e-6));
+    }
 }
