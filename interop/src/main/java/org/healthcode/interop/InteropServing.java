@@ -52,7 +52,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The issue-6 parts of a region's serving process, wired in one place: access control in front of every handler,
+ * The cross-region parts of a region's serving process, wired in one place: access control in front of every handler,
  * the mutual-TLS connector, the audit topic and its queryable log, the exchange inbox and pusher, and the national
  * trust list (registration at the hub, scheduled refresh). {@link ServingNode} creates it and hands it its handler.
  */

@@ -225,7 +225,7 @@ public final class ServingNode implements AutoCloseable {
         return URI.create("http://" + host + ":" + connector.getLocalPort());
     }
 
-    /** The issue-6 parts: mutual-TLS URL, trust list, audit log, exchange pusher. */
+    /** The cross-region parts: mutual-TLS URL, trust list, audit log, exchange pusher. */
     public InteropServing interop() {
         return interop;
     }

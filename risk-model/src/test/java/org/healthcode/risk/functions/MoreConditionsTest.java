@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Issue-3 rows driven by events and hand-made exposures: suspected, pooled, degree 2, inbound, companion, vehicle. */
+/** Rule rows driven by events and hand-made exposures: suspected, pooled, degree 2, inbound, companion, vehicle. */
 class MoreConditionsTest {
     private PersonRiskHarness h;
 

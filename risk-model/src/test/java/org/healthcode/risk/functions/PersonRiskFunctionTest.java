@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The per-person risk operator in a harness: the issue-2 rows of DESIGN §3, event-time order, state hygiene. */
+/** The per-person risk operator in a harness: the rule rows of DESIGN §3, event-time order, state hygiene. */
 class PersonRiskFunctionTest {
     private static final long MS = 1;
     private PersonRiskHarness h;
