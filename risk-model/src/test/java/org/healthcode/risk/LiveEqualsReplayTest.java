@@ -49,13 +49,13 @@ import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
 import org.healthcode.ingest.sinks.FeedProducer;
 import org.healthcode.risk.config.RiskJobConfig;
-import org.healthcode.risk.events.ConditionView;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
+import org.healthcode.risk.testing.StatusDescriptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -284,22 +284,7 @@ class LiveEqualsReplayTest {
     }
 
     private static String describe(StatusChange s) {
-        StringBuilder b = new StringBuilder(s.colour()).append(" since ").append(Instant.ofEpochMilli(s.sinceMs()));
-        for (ConditionView c : s.conditions()) {
-            b.append(" | ")
-                    .append(c.reason())
-                    .append(' ')
-                    .append(c.colour())
-                    .append(" start ")
-                    .append(Instant.ofEpochMilli(c.startMs()))
-                    .append(" phase end ")
-                    .append(c.phaseEndMs())
-                    .append(" causes ")
-                    .append(c.cause())
-                    .append(" ends with ")
-                    .append(c.endsWith());
-        }
-        return b.toString();
+        return StatusDescriptions.describe(s);
     }
 
     private static String describe(StatusRecord s) {

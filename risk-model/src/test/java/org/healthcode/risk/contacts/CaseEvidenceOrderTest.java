@@ -32,13 +32,13 @@ import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.RiskWorkflow;
 import org.healthcode.risk.config.RiskJobConfig;
-import org.healthcode.risk.events.ConditionView;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
+import org.healthcode.risk.testing.StatusDescriptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,21 +139,6 @@ class CaseEvidenceOrderTest {
         if (s.colour().equals("green") && s.conditions().isEmpty()) {
             return "green";
         }
-        StringBuilder b = new StringBuilder(s.colour()).append(" since ").append(Instant.ofEpochMilli(s.sinceMs()));
-        for (ConditionView c : s.conditions()) {
-            b.append(" | ")
-                    .append(c.reason())
-                    .append(' ')
-                    .append(c.colour())
-                    .append(" start ")
-                    .append(Instant.ofEpochMilli(c.startMs()))
-                    .append(" phase end ")
-                    .append(c.phaseEndMs())
-                    .append(" causes ")
-                    .append(c.cause())
-                    .append(" ends with ")
-                    .append(c.endsWith());
-        }
-        return b.toString();
+        return StatusDescriptions.describe(s);
     }
 }
