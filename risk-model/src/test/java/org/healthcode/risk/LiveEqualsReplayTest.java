@@ -190,7 +190,7 @@ class LiveEqualsReplayTest {
         if (arrival == Arrival.RESTARTED) {
             awaitAStatus(prefix, job);
             Thread.sleep(2000); // a few more checkpoints
-            job.cancel().get();
+            cancelAndWait(job);
             produce(prefix, order.subList(half, order.size()));
             String checkpoint = org.healthcode.risk.config.CheckpointDirectory.latestCompleted(
                             work.resolve(prefix + "checkpoints").toString())
@@ -202,9 +202,7 @@ class LiveEqualsReplayTest {
         try {
             readUntilQuiet(prefix, job, live, rejected);
         } finally {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get();
-            }
+            cancelAndWait(job);
         }
         assertThat(rejected).as("rejected records").isEmpty();
         Map<String, String> differences = new TreeMap<>();
@@ -416,13 +414,34 @@ class LiveEqualsReplayTest {
         return true;
     }
 
+    /**
+     * Writes the events in order, a few thousand at a time: the producer never holds more than one slice unsent, so
+     * a broker slowed by a loaded machine (the cancelled job of the case before still winding down beside it) delays
+     * the test instead of expiring a batch that waited behind the whole city.
+     */
     private static void produce(String prefix, List<Fed> events) throws Exception {
-        try (FeedProducer feeds =
-                new FeedProducer(new KafkaProducer<>(FeedProducer.properties(broker.bootstrapServers())), prefix)) {
+        Properties p = FeedProducer.properties(broker.bootstrapServers());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(p), prefix)) {
+            int sent = 0;
             for (Fed f : events) {
                 feeds.accept(f.feed(), f.event());
+                if (++sent % 2_000 == 0) {
+                    feeds.flush();
+                }
             }
             feeds.flush();
+        }
+    }
+
+    /** Cancels the job and waits until it has stopped: the next case starts on a machine without it. */
+    private static void cancelAndWait(JobClient job) throws Exception {
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
     }
 
