@@ -217,7 +217,8 @@ class LiveEqualsReplayTest {
         }
         assertThat(replay).as("the replay's statuses").isNotEmpty();
         assertThat(differences)
-                .as(arrival + ": persons whose live status differs from the replay's")
+                .as(arrival + ": persons whose live status differs from the replay's"
+                        + (differences.isEmpty() ? "" : uncommitted(prefix, differences.keySet())))
                 .isEmpty();
     }
 
@@ -367,6 +368,49 @@ class LiveEqualsReplayTest {
         }
         throw new AssertionError("the live job did not read its input to the end and go quiet within 8 minutes"
                 + openTransaction(prefix));
+    }
+
+    /**
+     * Where the differing persons' records are in the status topic read uncommitted (written in a transaction that
+     * was aborted or is still open, or never written), and the state of the job's transactions.
+     */
+    private static String uncommitted(String prefix, java.util.Set<String> persons) {
+        StringBuilder out = new StringBuilder("\nread_uncommitted, offsets of the differing persons' records:");
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Map<String, List<Long>> at = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicPartition status = new TopicPartition(prefix + "status", 0);
+            c.assign(List.of(status));
+            c.seekToBeginning(List.of(status));
+            long end = c.endOffsets(List.of(status)).get(status);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (c.position(status) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    String person = StatusRecord.parseFrom(r.value()).getPersonId();
+                    if (persons.contains(person)) {
+                        at.computeIfAbsent(person, k -> new ArrayList<>()).add(r.offset());
+                    }
+                }
+            }
+            out.append(' ').append(at).append(" (end ").append(end).append(')');
+            for (var t : admin.listTransactions().all().get()) {
+                if (t.transactionalId().startsWith(prefix)) {
+                    out.append("\ntransaction ")
+                            .append(t.transactionalId())
+                            .append(' ')
+                            .append(t.state());
+                }
+            }
+        } catch (Exception e) {
+            out.append(" (could not read: ").append(e).append(')');
+        }
+        return out.toString();
     }
 
     /** A note when the status topic's last stable offset is below its end: an open transaction pins it. */
