@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * its whole current record as JSON) and followed into memory by every serving replica. A write returns once the
  * broker acknowledged it; the writer's own copy is updated at once, the other replicas' when they read it (within a
  * poll, about a second). At start the store reads the topic to its end before it answers, so a restarted process and
- * a new replica know every request. The highest {@link Correction#version} of an id wins, whatever order copies
- * arrive in. Requests are few (a person files at most a handful a day), so memory holds them all.
+ * a new replica know every request. The highest {@link Correction#version} of an id wins ({@link #NEWER}), whatever
+ * order copies arrive in. Requests are few (a person files at most a handful a day), so memory holds them all.
  */
 public final class CorrectionStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorrectionStore.class);
@@ -109,8 +109,16 @@ public final class CorrectionStore implements AutoCloseable {
     }
 
     private void keep(Correction c) {
-        byId.merge(c.id(), c, (old, now) -> now.version() > old.version() ? now : old);
+        byId.merge(c.id(), c, (old, now) -> NEWER.compare(now, old) > 0 ? now : old);
     }
+
+    /**
+     * Which of two copies of a request is current: the higher version; between two replicas' writes of one version,
+     * the later change, then the larger JSON, so that every replica keeps the same one.
+     */
+    static final Comparator<Correction> NEWER = Comparator.comparingLong(Correction::version)
+            .thenComparing(Correction::updatedAt)
+            .thenComparing(c -> c.toJson().toString());
 
     /**
      * Writes {@code c} and waits for the broker's acknowledgement; the store holds it from then on.
