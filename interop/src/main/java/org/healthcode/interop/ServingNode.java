@@ -19,6 +19,7 @@ import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.corrections.CorrectionsHandler;
 import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.http.SourceRateLimit;
@@ -41,6 +42,7 @@ public final class ServingNode implements AutoCloseable {
     private InteropServing interop;
 
     private OverridesHandler overrides;
+    private CorrectionsHandler corrections;
     private final CodeServing codes;
     private boolean closed;
 
@@ -100,6 +102,7 @@ public final class ServingNode implements AutoCloseable {
         Server server = null;
         CodeServing codes = null;
         OverridesHandler overrides = null;
+        CorrectionsHandler corrections = null;
         try {
             overrides = OverridesHandler.open(
                     config.dataDir(),
@@ -107,6 +110,14 @@ public final class ServingNode implements AutoCloseable {
                     kafka,
                     config.interop().topicPrefix(),
                     config.interop().region(),
+                    Clock.systemUTC());
+            corrections = CorrectionsHandler.open(
+                    config.dataDir(),
+                    config.bootstrapServers(),
+                    kafka,
+                    config.interop().topicPrefix(),
+                    config.interop().region(),
+                    audit,
                     Clock.systemUTC());
             codes = CodeServing.open(
                     codesConfig,
@@ -135,7 +146,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(
-                    new Handler.Sequence(overrides, handler),
+                    new Handler.Sequence(overrides, corrections, handler),
                     lookups,
                     view,
                     inner -> admit[0] = new LookupAdmission(
@@ -172,6 +183,7 @@ public final class ServingNode implements AutoCloseable {
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
             node.overrides = overrides;
+            node.corrections = corrections;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -185,6 +197,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (overrides != null) {
                 overrides.close();
+            }
+            if (corrections != null) {
+                corrections.close();
             }
             view.close();
             interop.close();
@@ -260,6 +275,9 @@ public final class ServingNode implements AutoCloseable {
         codes.close();
         if (overrides != null) {
             overrides.close();
+        }
+        if (corrections != null) {
+            corrections.close();
         }
         view.close();
     }
