@@ -372,8 +372,9 @@ class ClusterTest {
                 bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 "120000"))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (admin.describeCluster().nodes().get().size() < 3) {
+            // three JVMs forming a quorum took over two minutes on a loaded machine
+            long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+            while (brokersUp(admin) < 3) {
                 assertThat(System.nanoTime()).as("three brokers up").isLessThan(deadline);
                 Thread.sleep(500);
             }
@@ -381,6 +382,20 @@ class ClusterTest {
                     .map(t -> new NewTopic(t.name(), 2, (short) 3))
                     .toList();
             admin.createTopics(feeds).all().get();
+        }
+    }
+
+    private static int brokersUp(Admin admin) throws InterruptedException {
+        try {
+            return admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().timeoutMs(30_000))
+                    .nodes()
+                    .get()
+                    .size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return 0; // no broker answers yet
+            }
+            throw new IllegalStateException(e);
         }
     }
 
@@ -527,7 +542,7 @@ class ClusterTest {
     }
 
     private void awaitTaskManagers(String rest, int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (get(rest + "/overview").path("taskmanagers").asInt() >= n) {
@@ -538,7 +553,7 @@ class ClusterTest {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError(n + " task managers not registered within 120 s");
+        throw new AssertionError(n + " task managers not registered within 300 s");
     }
 
     private long completedCheckpoints(String rest, String job) throws Exception {
