@@ -75,12 +75,16 @@ public final class CaughtUpOffsets {
     }
 
     /**
-     * For a generator that has had no record yet (it does not know its partition): true when every partition of the
-     * source that no generator is reading has nothing to read from where the group starts (its committed offset,
-     * else the partition's first offset). A partition with a backlog that no generator has reached yet keeps every
-     * such generator from going idle: it may be this one's.
+     * For a generator that has had no record yet (it does not know its partition), created at {@code createdAt}
+     * (epoch ms): true when every partition of the source that no other generator is reading has nothing to read from
+     * where the group starts (its committed offset, else the partition's first offset). A partition with a backlog
+     * that no generator has reached yet keeps every such generator from going idle: it may be this one's.
+     *
+     * <p>Only a record seen after {@code createdAt} shows that another generator reads a partition. One seen before
+     * may have reached a generator of an earlier attempt of the job in this JVM (the task restarted after a failure
+     * and restored older offsets): that partition may be this generator's own, with a backlog.
      */
-    boolean unseenCaughtUp() {
+    boolean unseenCaughtUp(long createdAt) {
         asked();
         Map<TopicPartition, Long> e = ends;
         Map<TopicPartition, Long> s = starts;
@@ -90,7 +94,7 @@ public final class CaughtUpOffsets {
         long now = System.currentTimeMillis();
         for (Map.Entry<TopicPartition, Long> end : e.entrySet()) {
             Long seen = seenAt.get(end.getKey());
-            if (seen != null && now - seen < SEEN_FOR_MS) {
+            if (seen != null && seen > createdAt && now - seen < SEEN_FOR_MS) {
                 continue;
             }
             Long start = s.get(end.getKey());

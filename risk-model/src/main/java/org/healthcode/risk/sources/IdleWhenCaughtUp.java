@@ -21,6 +21,8 @@ final class IdleWhenCaughtUp implements WatermarkGenerator<FeedRecord> {
     private final CaughtUpOffsets offsets;
     private final RelativeClock clock;
     private final long timeoutMs;
+    /** When this generator was made (epoch ms): a restored task's generators are new, the JVM may not be. */
+    private final long createdAt = System.currentTimeMillis();
 
     private long counter;
     private long lastCounter;
@@ -60,7 +62,7 @@ final class IdleWhenCaughtUp implements WatermarkGenerator<FeedRecord> {
     }
 
     private boolean caughtUp() {
-        return partition == null ? offsets.unseenCaughtUp() : offsets.caughtUp(partition, lastOffset);
+        return partition == null ? offsets.unseenCaughtUp(createdAt) : offsets.caughtUp(partition, lastOffset);
     }
 
     /** As Flink's idleness timer: no record since the previous emit, and none for the timeout. */
