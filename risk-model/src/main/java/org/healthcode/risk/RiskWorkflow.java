@@ -184,8 +184,8 @@ public final class RiskWorkflow {
                 .map(new ToPersonInput.FromEvent())
                 .uid("person-event-inputs")
                 .name("as person input");
-        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules, phoneSide)
-                .exposures()
+        ContactDetection.Outputs contacts = ContactDetection.build(unique, pings, contactRules, phoneSide);
+        DataStream<PersonInput> exposures = contacts.exposures()
                 .map(new ToPersonInput.FromExposure())
                 .uid("exposure-inputs")
                 .name("exposures as person input");
@@ -283,6 +283,7 @@ public final class RiskWorkflow {
                         .name("audit rejected override records"));
 
         sinks.attach(statuses, rejected, audit);
+        sinks.attachVehicleCases(contacts.vehicleCases());
         if (exchange != null) {
             exchangeSink.attach(CrossRegion.exchangeRequests(statuses, stays, exchange));
         }

@@ -6,6 +6,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.events.AuditRecord;
+import org.healthcode.risk.events.PublishedRecord;
 import org.healthcode.risk.events.StatusChange;
 
 /**
@@ -83,6 +84,18 @@ public final class KafkaSinks {
                 .setRecordSerializer(new ExchangeRequestSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-exchange")
+                .setKafkaProducerConfig(client.with(producerConfig()))
+                .build();
+    }
+
+    /** The vehicles' case records to the compacted {@code vehicle-cases} topic, exactly once. */
+    public static KafkaSink<PublishedRecord> vehicleCases(
+            String bootstrap, KafkaClientSettings client, String topic, String transactionalIdPrefix) {
+        return KafkaSink.<PublishedRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new PublishedRecordSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-vehicle-cases")
                 .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }
