@@ -11,11 +11,16 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.keys.OwnerOnly;
+import org.healthcode.contracts.vehicles.VehicleCases;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.api.LookupAdmission;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.citizen.AddressRateLimit;
+import org.healthcode.interop.citizen.CitizenHandler;
+import org.healthcode.interop.citizen.CompactedTopicFollower;
+import org.healthcode.interop.citizen.FellowTravellerCheck;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
@@ -41,6 +46,7 @@ public final class ServingNode implements AutoCloseable {
     private InteropServing interop;
 
     private OverridesHandler overrides;
+    private CompactedTopicFollower<VehicleCases> vehicleCases;
     private final CodeServing codes;
     private boolean closed;
 
@@ -100,6 +106,7 @@ public final class ServingNode implements AutoCloseable {
         Server server = null;
         CodeServing codes = null;
         OverridesHandler overrides = null;
+        CompactedTopicFollower<VehicleCases> vehicleCases = null;
         try {
             overrides = OverridesHandler.open(
                     config.dataDir(),
@@ -118,6 +125,17 @@ public final class ServingNode implements AutoCloseable {
                     Clock.systemUTC(),
                     config.maxInFlight(),
                     interop.trust());
+            vehicleCases = new CompactedTopicFollower<>(
+                            config.bootstrapServers(),
+                            kafka,
+                            config.interop().topicPrefix() + "vehicle-cases",
+                            VehicleCases::parse)
+                    .start();
+            CompactedTopicFollower<VehicleCases> vehicles = vehicleCases;
+            CitizenHandler citizen = new CitizenHandler(
+                    new FellowTravellerCheck(vehicles::get),
+                    new AddressRateLimit(CitizenHandler.SELF_CHECKS_PER_MINUTE, Clock.systemUTC()),
+                    vehicles::caughtUp);
             consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             StatusConsumer c = consumer;
@@ -135,7 +153,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(
-                    new Handler.Sequence(overrides, handler),
+                    new Handler.Sequence(overrides, citizen, handler),
                     lookups,
                     view,
                     inner -> admit[0] = new LookupAdmission(
@@ -172,6 +190,7 @@ public final class ServingNode implements AutoCloseable {
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
             node.overrides = overrides;
+            node.vehicleCases = vehicleCases;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -185,6 +204,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (overrides != null) {
                 overrides.close();
+            }
+            if (vehicleCases != null) {
+                vehicleCases.close();
             }
             view.close();
             interop.close();
@@ -260,6 +282,9 @@ public final class ServingNode implements AutoCloseable {
         codes.close();
         if (overrides != null) {
             overrides.close();
+        }
+        if (vehicleCases != null) {
+            vehicleCases.close();
         }
         view.close();
     }

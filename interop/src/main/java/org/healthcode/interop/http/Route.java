@@ -67,6 +67,8 @@ public enum Route {
             "overrides.OverridesHandler",
             "/v1/overrides",
             "/v1/overrides/{requestId}/{approve|refuse|withdraw}"),
+    /** Fellow-traveller self-check: did a case travel on this flight or train, close to me? No account needed. */
+    SELF_CHECK("GET", Access.OPEN, Body.DEFAULT, "citizen.CitizenHandler", "/v1/self-check/vehicle"),
     /** The person's page (it holds nothing until a credentialed call fills it). */
     PERSON_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/app", "/app/{personId}"),
     /** The checkpoint's page. */
