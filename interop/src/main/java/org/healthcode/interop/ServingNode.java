@@ -260,6 +260,11 @@ public final class ServingNode implements AutoCloseable {
         return consumer;
     }
 
+    /** The vehicles' case records this node answers self-checks from. */
+    public CompactedTopicFollower<VehicleCases> vehicleCases() {
+        return vehicleCases;
+    }
+
     /** Codes and checkpoints of this node (keys, cache). */
     public CodeServing codes() {
         return codes;

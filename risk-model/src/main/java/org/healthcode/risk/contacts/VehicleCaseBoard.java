@@ -88,6 +88,9 @@ public class VehicleCaseBoard extends KeyedProcessFunction<String, PersonActivit
                 caseTrips.remove(k); // already past its end of life: nothing to publish
             }
         }
+        if (caseTrips.isEmpty()) {
+            caseTrips.clear(); // no empty map left behind on any backend
+        }
         publish(ctx.getCurrentKey(), out);
     }
 
