@@ -74,15 +74,24 @@ public final class RiskJob {
                 ruleUpdates,
                 rules.contacts(),
                 cfg.phoneSide(),
-                RiskSinks.withVehicleCases(
+                RiskSinks.withPublished(
                         sinks(cfg),
-                        vehicles -> vehicles.sinkTo(KafkaSinks.vehicleCases(
+                        vehicles -> vehicles.sinkTo(KafkaSinks.published(
                                         cfg.bootstrapServers(),
                                         cfg.kafka(),
                                         cfg.topic("vehicle-cases"),
+                                        "vehicle-cases",
                                         cfg.transactionalIdPrefix()))
                                 .uid("vehicle-cases-sink")
-                                .name("vehicle-cases topic")),
+                                .name("vehicle-cases topic"),
+                        listings -> listings.sinkTo(KafkaSinks.published(
+                                        cfg.bootstrapServers(),
+                                        cfg.kafka(),
+                                        cfg.topic("risk-areas"),
+                                        "risk-areas",
+                                        cfg.transactionalIdPrefix()))
+                                .uid("risk-areas-sink")
+                                .name("risk-areas topic")),
                 exchange,
                 requests -> requests.sinkTo(KafkaSinks.exchange(
                                 cfg.bootstrapServers(),

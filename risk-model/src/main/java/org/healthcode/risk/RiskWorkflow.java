@@ -39,6 +39,7 @@ import org.healthcode.risk.functions.RuleBroadcast;
 import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.risk.functions.ToMissedTestInput;
 import org.healthcode.risk.functions.ToPersonInput;
+import org.healthcode.risk.functions.ToRiskAreaListing;
 import org.healthcode.risk.rules.RuleSet;
 
 /**
@@ -284,6 +285,12 @@ public final class RiskWorkflow {
 
         sinks.attach(statuses, rejected, audit);
         sinks.attachVehicleCases(contacts.vehicleCases());
+        sinks.attachRiskAreas(unique.filter(new IsType(EventType.RISK_AREA))
+                .uid("published-risk-area-events")
+                .name("risk areas to publish")
+                .flatMap(new ToRiskAreaListing())
+                .uid("risk-area-listings")
+                .name("risk-area listings"));
         if (exchange != null) {
             exchangeSink.attach(CrossRegion.exchangeRequests(statuses, stays, exchange));
         }

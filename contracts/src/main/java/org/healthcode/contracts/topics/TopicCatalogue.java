@@ -159,7 +159,17 @@ public final class TopicCatalogue {
                     Set.of(Party.RISK_JOB),
                     Set.of(Party.SERVING),
                     "where on each vehicle the cases sat (no person), for the fellow-traveller self-check; latest per"
-                            + " vehicle"));
+                            + " vehicle"),
+            engine(
+                    "risk-areas",
+                    1,
+                    false,
+                    true,
+                    null,
+                    Set.of(Party.RISK_JOB),
+                    Set.of(Party.SERVING),
+                    "the risk-area listings the job applies, by listing id, for the serving process's risk-area"
+                            + " answers"));
 
     private TopicCatalogue() {}
 

@@ -88,14 +88,17 @@ public final class KafkaSinks {
                 .build();
     }
 
-    /** The vehicles' case records to the compacted {@code vehicle-cases} topic, exactly once. */
-    public static KafkaSink<PublishedRecord> vehicleCases(
-            String bootstrap, KafkaClientSettings client, String topic, String transactionalIdPrefix) {
+    /**
+     * Published records (the vehicles' case records, the risk-area listings) to their compacted {@code topic},
+     * exactly once; {@code name} tells the transactional ids apart.
+     */
+    public static KafkaSink<PublishedRecord> published(
+            String bootstrap, KafkaClientSettings client, String topic, String name, String transactionalIdPrefix) {
         return KafkaSink.<PublishedRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new PublishedRecordSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix + "-vehicle-cases")
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-" + name)
                 .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }

@@ -18,6 +18,7 @@ public final class JobTopics {
     public static List<String> engineTopics(boolean exchange) {
         List<String> names = new ArrayList<>(List.of("overrides", "interop", "rules", "status", "rejected", "audit"));
         names.add("vehicle-cases");
+        names.add("risk-areas");
         if (exchange) {
             names.add("exchange-out");
         }
