@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.keys.OwnerOnly;
+import org.healthcode.contracts.areas.RiskAreaListing;
 import org.healthcode.contracts.vehicles.VehicleCases;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.api.LookupAdmission;
@@ -21,6 +22,7 @@ import org.healthcode.interop.citizen.AddressRateLimit;
 import org.healthcode.interop.citizen.CitizenHandler;
 import org.healthcode.interop.citizen.CompactedTopicFollower;
 import org.healthcode.interop.citizen.FellowTravellerCheck;
+import org.healthcode.interop.citizen.RiskAreas;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
@@ -47,6 +49,7 @@ public final class ServingNode implements AutoCloseable {
 
     private OverridesHandler overrides;
     private CompactedTopicFollower<VehicleCases> vehicleCases;
+    private CompactedTopicFollower<RiskAreaListing> riskAreaListings;
     private final CodeServing codes;
     private boolean closed;
 
@@ -107,6 +110,7 @@ public final class ServingNode implements AutoCloseable {
         CodeServing codes = null;
         OverridesHandler overrides = null;
         CompactedTopicFollower<VehicleCases> vehicleCases = null;
+        CompactedTopicFollower<RiskAreaListing> riskAreaListings = null;
         try {
             overrides = OverridesHandler.open(
                     config.dataDir(),
@@ -131,13 +135,23 @@ public final class ServingNode implements AutoCloseable {
                             config.interop().topicPrefix() + "vehicle-cases",
                             VehicleCases::parse)
                     .start();
+            riskAreaListings = new CompactedTopicFollower<>(
+                            config.bootstrapServers(),
+                            kafka,
+                            config.interop().topicPrefix() + "risk-areas",
+                            RiskAreaListing::parse)
+                    .start();
             CompactedTopicFollower<VehicleCases> vehicles = vehicleCases;
+            CompactedTopicFollower<RiskAreaListing> listings = riskAreaListings;
+            consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
+            StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             CitizenHandler citizen = new CitizenHandler(
                     new FellowTravellerCheck(vehicles::get),
                     new AddressRateLimit(CitizenHandler.SELF_CHECKS_PER_MINUTE, Clock.systemUTC()),
-                    vehicles::caughtUp);
-            consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
-            StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
+                    vehicles::caughtUp,
+                    new RiskAreas(listings::values, listings::get),
+                    lookups,
+                    Clock.systemUTC());
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(
                     lookups,
@@ -191,6 +205,7 @@ public final class ServingNode implements AutoCloseable {
             node.interop = interop;
             node.overrides = overrides;
             node.vehicleCases = vehicleCases;
+            node.riskAreaListings = riskAreaListings;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -207,6 +222,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (vehicleCases != null) {
                 vehicleCases.close();
+            }
+            if (riskAreaListings != null) {
+                riskAreaListings.close();
             }
             view.close();
             interop.close();
@@ -265,6 +283,11 @@ public final class ServingNode implements AutoCloseable {
         return vehicleCases;
     }
 
+    /** The risk-area listings this node answers from. */
+    public CompactedTopicFollower<RiskAreaListing> riskAreaListings() {
+        return riskAreaListings;
+    }
+
     /** Codes and checkpoints of this node (keys, cache). */
     public CodeServing codes() {
         return codes;
@@ -290,6 +313,9 @@ public final class ServingNode implements AutoCloseable {
         }
         if (vehicleCases != null) {
             vehicleCases.close();
+        }
+        if (riskAreaListings != null) {
+            riskAreaListings.close();
         }
         view.close();
     }

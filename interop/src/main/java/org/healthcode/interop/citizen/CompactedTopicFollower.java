@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the latest value per key of a small compacted topic the job publishes (the vehicles' case records) in memory:
+ * Keeps the latest value per key of a small compacted topic the job publishes (the vehicles' case records, the
+ * risk-area listings) in memory:
  * every partition is read from the beginning at start (read_committed, no consumer group: every replica needs all of
  * it), then followed; a tombstone removes the key. Small by construction (only vehicles that carried a case in the
- * look-back window), so memory and a full read at start are the simple, honest choice over a RocksDB view.
+ * look-back window; the listings a health commission publishes), so memory and a full read at start are the simple, honest choice over a RocksDB view.
  *
  * <p>A value that does not parse is logged and skipped (the key keeps no value), so one bad record cannot stop the
  * follower. {@link #caughtUp()} says whether it has read up to the topic's end as it was at start.
@@ -63,6 +64,11 @@ public final class CompactedTopicFollower<V> implements AutoCloseable {
     /** The latest value of {@code key}, or null. */
     public V get(String key) {
         return latest.get(key);
+    }
+
+    /** Every key's latest value, as of now (a snapshot). */
+    public java.util.List<V> values() {
+        return List.copyOf(latest.values());
     }
 
     /** Whether everything committed on the topic when the follower started has been read. */

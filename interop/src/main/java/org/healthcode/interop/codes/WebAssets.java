@@ -18,7 +18,14 @@ public final class WebAssets {
     static final String PERSON_PAGE = "person.html";
     static final String CHECKPOINT_PAGE = "checkpoint.html";
     private static final String[] FILES = {
-        PERSON_PAGE, CHECKPOINT_PAGE, "pages.css", "person.js", "checkpoint.js", "reasons.js", "selfcheck.js"
+        PERSON_PAGE,
+        CHECKPOINT_PAGE,
+        "pages.css",
+        "person.js",
+        "checkpoint.js",
+        "reasons.js",
+        "selfcheck.js",
+        "riskareas.js"
     };
 
     private final Map<String, Asset> assets = new LinkedHashMap<>();

@@ -15,24 +15,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.contracts.areas.RiskAreaListing;
 import org.healthcode.contracts.vehicles.VehicleCases;
 import org.healthcode.contracts.wire.IsoTimes;
+import org.healthcode.ingest.proto.ConditionRecord;
+import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.ServingNode;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.config.ServeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The self-check over the serving process's real HTTP server, fed by a real broker's {@code vehicle-cases} topic:
- * what the answer holds and never holds, the count suppression, bad input naming its field, the per-address limit,
- * and an answer that follows a withdrawn case.
+ * The self-check and the risk areas over the serving process's real HTTP server, fed by a real broker's
+ * {@code vehicle-cases}, {@code risk-areas} and {@code status} topics: what the self-check's answer holds and never
+ * holds, the count suppression, bad input naming its field, the per-address limit, an answer that follows a
+ * withdrawn case; the listings in force, and a person's stay behind their risk-area condition.
  */
 class SelfCheckHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,6 +136,81 @@ class SelfCheckHttpTest {
                         .isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void listsTheRiskAreasInForceAndThePersonsStaysInOneAuditedAsALookup() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), 0)) {
+            Topics.ensure(
+                    broker.bootstrapServers(),
+                    List.of(Topics.compacted("risk-areas", 1), Topics.compacted("status", 1)));
+            long listed = IsoTimes.parse("2022-04-01T00:00:00+08:00");
+            List<RiskAreaListing> listings = List.of(
+                    new RiskAreaListing("ra-1", "440106", "high", listed, null),
+                    new RiskAreaListing("ra-2", "440305", "medium", listed, listed + 86_400_000L),
+                    new RiskAreaListing("ra-3", "440100", "low", listed, null),
+                    new RiskAreaListing("ra-4", "440304", "medium", listed, null));
+            StatusRecord hana = StatusRecord.newBuilder()
+                    .setPersonId("hana")
+                    .setColour("red")
+                    .setSinceMs(listed)
+                    .addConditions(ConditionRecord.newBuilder()
+                            .setReason("high_risk_area")
+                            .addCause("area-hotel/77/ra-1") // an event id holding a slash
+                            .setStartMs(listed)
+                            .setColour("red")
+                            .setEndsWith("a negative test"))
+                    .setRuleVersion("2022.04")
+                    .setSeq(1)
+                    .setEffectiveMs(listed)
+                    .build();
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                for (RiskAreaListing l : listings) {
+                    producer.send(new ProducerRecord<>("risk-areas", bytes(l.listingId()), bytes(l.toJson())))
+                            .get();
+                }
+                producer.send(new ProducerRecord<>("status", bytes("hana"), hana.toByteArray()))
+                        .get();
+            }
+            List<LookupAudit> audits = new CopyOnWriteArrayList<>();
+            ServeConfig config =
+                    new ServeConfig(broker.bootstrapServers(), "status", work.resolve("view"), "127.0.0.1", 0, 64);
+            try (ServingNode node = ServingNode.start(config, audits::add)) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> node.riskAreaListings().values().size() == 4
+                                && node.metrics().recordsApplied() == 1);
+                URI base = node.baseUri();
+                String at = "at=2022-04-05T12:00:00%2B08:00";
+
+                JsonNode now =
+                        JSON.readTree(send(base.resolve("/v1/risk-areas?" + at)).body());
+                assertThat(now.get("areas"))
+                        .extracting(a -> a.get("listingId").asText())
+                        .containsExactly("ra-1", "ra-4"); // high first; the ended and the low listings left out
+                assertThat(now.get("areas").get(0).get("to").isNull()).isTrue();
+
+                HttpResponse<String> bad = send(base.resolve("/v1/risk-areas?at=yesterday"));
+                assertThat(bad.statusCode()).isEqualTo(400);
+                assertThat(JSON.readTree(bad.body()).get("field").asText()).isEqualTo("at");
+
+                HttpResponse<String> mine = send(base.resolve("/v1/risk-areas/me/hana?" + at));
+                assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
+                JsonNode stays = JSON.readTree(mine.body()).get("yourStays");
+                assertThat(stays).hasSize(1);
+                assertThat(stays.get(0).get("stay").asText()).isEqualTo("hotel/77");
+                assertThat(stays.get(0).get("areaCode").asText()).isEqualTo("440106");
+                assertThat(stays.get(0).get("level").asText()).isEqualTo("high");
+                assertThat(stays.get(0).get("listedNow").asBoolean()).isTrue();
+                assertThat(audits).extracting(LookupAudit::personId).contains("hana");
+
+                assertThat(send(base.resolve("/v1/risk-areas/me/nobody")).statusCode())
+                        .isEqualTo(404);
+            }
+        }
+    }
+
+    private HttpResponse<String> send(URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static VehicleCases train(String vehicleId, String carriage) {

@@ -252,6 +252,69 @@ class PagesBrowserTest {
         }
     }
 
+    // ---- the person's page: risk areas ------------------------------------------------------------------------------
+
+    @Test
+    void thePersonsPageListsTheRiskAreasNowAndTheirStaysInOne() throws Exception {
+        org.healthcode.broker.Topics.ensure(
+                serving.broker.bootstrapServers(), List.of(org.healthcode.broker.Topics.compacted("risk-areas", 1)));
+        long listed = Instant.parse("2022-04-01T00:00:00Z").toEpochMilli();
+        var high = new org.healthcode.contracts.areas.RiskAreaListing("ra-1", "440106", "high", listed, null);
+        var ended = new org.healthcode.contracts.areas.RiskAreaListing(
+                "ra-2", "440305", "medium", listed, listed + 86_400_000L);
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("bootstrap.servers", serving.broker.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                p,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (var l : List.of(high, ended)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                "risk-areas",
+                                l.listingId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                l.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .get();
+            }
+        }
+        serving.publish(org.healthcode.ingest.proto.StatusRecord.newBuilder()
+                .setPersonId("hana")
+                .setColour("red")
+                .setSinceMs(TUESDAY_9AM.toEpochMilli())
+                .addConditions(org.healthcode.ingest.proto.ConditionRecord.newBuilder()
+                        .setReason("high_risk_area")
+                        .addCause("area-hotel-77/ra-1")
+                        .setStartMs(TUESDAY_9AM.toEpochMilli())
+                        .setColour("red")
+                        .setEndsWith("a negative test"))
+                .setRuleVersion("2022.04")
+                .setSeq(1)
+                .setEffectiveMs(TUESDAY_9AM.toEpochMilli())
+                .build());
+        new WebDriverWait(browser, WAIT)
+                .until(d -> serving.node.riskAreaListings().get("ra-2") != null);
+
+        browser.get(serving.base().resolve("/app/hana").toString());
+        waitForReady();
+        new WebDriverWait(browser, WAIT)
+                .until(d -> "ready".equals(d.findElement(By.id("risk-areas")).getAttribute("data-state")));
+        WebElement areas = browser.findElement(By.id("risk-areas-list"));
+        // the medium listing ended long ago: only the high one is in force now
+        assertThat(areas.findElements(By.tagName("li"))).hasSize(1);
+        assertThat(areas.getText()).contains("High risk: area 440106", "until further notice");
+        WebElement stays = browser.findElement(By.id("your-risk-stays"));
+        assertThat(stays.getText())
+                .contains("Your stay hotel-77 was in area 440106 while it was listed high risk", "still listed");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true);", areas);
+        screenshot("person-risk-areas.png");
+
+        browser.get(serving.base().resolve("/app/gus").toString());
+        waitForReady();
+        new WebDriverWait(browser, WAIT)
+                .until(d -> "ready".equals(d.findElement(By.id("risk-areas")).getAttribute("data-state")));
+        assertThat(browser.findElement(By.id("your-risk-stays")).getText())
+                .isEqualTo("None of your recent stays overlaps a risk area.");
+    }
+
     private static void fillSelfCheck(String number, String date, String carriage) {
         JavascriptExecutor js = (JavascriptExecutor) browser;
         js.executeScript("document.getElementById('self-check-answer').dataset.result = '';");
