@@ -51,6 +51,8 @@ public final class CompactedTopicFollower<V> implements AutoCloseable {
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "healthcode-follow-" + topic);
+        // the job creates the topic compacted; a consumer's metadata request must not create it first with defaults
+        p.setProperty(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(kafka.with(p), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "follow-" + topic);
         this.thread.setDaemon(true);
