@@ -11,11 +11,18 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.healthcode.codes.keys.OwnerOnly;
+import org.healthcode.contracts.areas.RiskAreaListing;
+import org.healthcode.contracts.vehicles.VehicleCases;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.interop.api.LookupAdmission;
 import org.healthcode.interop.api.ServingHandler;
 import org.healthcode.interop.api.StatusLookupService;
 import org.healthcode.interop.audit.AuditSink;
+import org.healthcode.interop.citizen.AddressRateLimit;
+import org.healthcode.interop.citizen.CitizenHandler;
+import org.healthcode.interop.citizen.CompactedTopicFollower;
+import org.healthcode.interop.citizen.FellowTravellerCheck;
+import org.healthcode.interop.citizen.RiskAreas;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
@@ -43,6 +50,8 @@ public final class ServingNode implements AutoCloseable {
 
     private OverridesHandler overrides;
     private CorrectionsHandler corrections;
+    private CompactedTopicFollower<VehicleCases> vehicleCases;
+    private CompactedTopicFollower<RiskAreaListing> riskAreaListings;
     private final CodeServing codes;
     private boolean closed;
 
@@ -103,6 +112,8 @@ public final class ServingNode implements AutoCloseable {
         CodeServing codes = null;
         OverridesHandler overrides = null;
         CorrectionsHandler corrections = null;
+        CompactedTopicFollower<VehicleCases> vehicleCases = null;
+        CompactedTopicFollower<RiskAreaListing> riskAreaListings = null;
         try {
             overrides = OverridesHandler.open(
                     config.dataDir(),
@@ -129,8 +140,29 @@ public final class ServingNode implements AutoCloseable {
                     Clock.systemUTC(),
                     config.maxInFlight(),
                     interop.trust());
+            vehicleCases = new CompactedTopicFollower<>(
+                            config.bootstrapServers(),
+                            kafka,
+                            config.interop().topicPrefix() + "vehicle-cases",
+                            VehicleCases::parse)
+                    .start();
+            riskAreaListings = new CompactedTopicFollower<>(
+                            config.bootstrapServers(),
+                            kafka,
+                            config.interop().topicPrefix() + "risk-areas",
+                            RiskAreaListing::parse)
+                    .start();
+            CompactedTopicFollower<VehicleCases> vehicles = vehicleCases;
+            CompactedTopicFollower<RiskAreaListing> listings = riskAreaListings;
             consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
+            CitizenHandler citizen = new CitizenHandler(
+                    new FellowTravellerCheck(vehicles::get),
+                    new AddressRateLimit(CitizenHandler.SELF_CHECKS_PER_MINUTE, Clock.systemUTC()),
+                    vehicles::caughtUp,
+                    new RiskAreas(listings::values, listings::get),
+                    lookups,
+                    Clock.systemUTC());
             StatusConsumer c = consumer;
             ServingHandler handler = new ServingHandler(
                     lookups,
@@ -146,7 +178,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(
-                    new Handler.Sequence(overrides, corrections, handler),
+                    new Handler.Sequence(overrides, corrections, citizen, handler),
                     lookups,
                     view,
                     inner -> admit[0] = new LookupAdmission(
@@ -184,6 +216,8 @@ public final class ServingNode implements AutoCloseable {
             node.interop = interop;
             node.overrides = overrides;
             node.corrections = corrections;
+            node.vehicleCases = vehicleCases;
+            node.riskAreaListings = riskAreaListings;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -200,6 +234,12 @@ public final class ServingNode implements AutoCloseable {
             }
             if (corrections != null) {
                 corrections.close();
+            }
+            if (vehicleCases != null) {
+                vehicleCases.close();
+            }
+            if (riskAreaListings != null) {
+                riskAreaListings.close();
             }
             view.close();
             interop.close();
@@ -253,6 +293,16 @@ public final class ServingNode implements AutoCloseable {
         return consumer;
     }
 
+    /** The vehicles' case records this node answers self-checks from. */
+    public CompactedTopicFollower<VehicleCases> vehicleCases() {
+        return vehicleCases;
+    }
+
+    /** The risk-area listings this node answers from. */
+    public CompactedTopicFollower<RiskAreaListing> riskAreaListings() {
+        return riskAreaListings;
+    }
+
     /** Codes and checkpoints of this node (keys, cache). */
     public CodeServing codes() {
         return codes;
@@ -278,6 +328,12 @@ public final class ServingNode implements AutoCloseable {
         }
         if (corrections != null) {
             corrections.close();
+        }
+        if (vehicleCases != null) {
+            vehicleCases.close();
+        }
+        if (riskAreaListings != null) {
+            riskAreaListings.close();
         }
         view.close();
     }

@@ -125,6 +125,7 @@ public final class ReplayJob {
                 .map(new ReplayLines.OfLatestEventTime())
                 .name("render latest");
         Path parts = Files.createTempDirectory("replay-parts");
+        Path vehicleParts = Files.createTempDirectory("replay-vehicle-parts");
         // the rule file is also the one message of the rules input, so a replay runs exactly the live topology
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(rulesJson))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy())
@@ -134,14 +135,20 @@ public final class ReplayJob {
                 rules,
                 ruleUpdates,
                 rules.contacts(),
-                (statuses, rejected, audit) -> statuses.map(new ReplayLines.OfChange())
-                        .name("render changes")
-                        .union(
-                                rejected.map(new ReplayLines.OfRejected()).name("render rejected"),
-                                latest,
-                                audit.map(new ReplayLines.OfAudit()).name("render audit"))
-                        .sinkTo(new LocalPartFilesSink(parts))
-                        .name("replay part files"));
+                RiskSinks.withVehicleCases(
+                        (statuses, rejected, audit) -> statuses.map(new ReplayLines.OfChange())
+                                .name("render changes")
+                                .union(
+                                        rejected.map(new ReplayLines.OfRejected())
+                                                .name("render rejected"),
+                                        latest,
+                                        audit.map(new ReplayLines.OfAudit()).name("render audit"))
+                                .sinkTo(new LocalPartFilesSink(parts))
+                                .name("replay part files"),
+                        vehicles -> vehicles.map(new ReplayLines.OfVehicleCases())
+                                .name("render vehicle cases")
+                                .sinkTo(new LocalPartFilesSink(vehicleParts))
+                                .name("replay vehicle part files")));
         ReplayProgress.reset();
         JobClient job = env.executeAsync("healthcode replay (rules " + rules.version() + ")");
         long started = System.nanoTime();
@@ -182,6 +189,22 @@ public final class ReplayJob {
             }
         }
         Files.delete(parts);
+        // a vehicle's records all come from one subtask, in the order emitted: the last one is its record
+        Map<String, String> vehicleCases = new TreeMap<>();
+        try (var files = Files.list(vehicleParts)) {
+            for (Path part : files.toList()) {
+                for (String text : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+                    ReplayLine l = LocalPartFilesSink.parse(text);
+                    if (l.json() == null) {
+                        vehicleCases.remove(l.personId());
+                    } else {
+                        vehicleCases.put(l.personId(), l.json());
+                    }
+                }
+                Files.delete(part);
+            }
+        }
+        Files.delete(vehicleParts);
         long at = cfg.at() != null ? cfg.at().toEpochMilli() : latestEventTime;
         changes.sort(Comparator.comparingLong(ReplayLine::time)
                 .thenComparing(ReplayLine::personId)
@@ -212,6 +235,7 @@ public final class ReplayJob {
         write(
                 cfg.out().resolve("audit.jsonl"),
                 audit.stream().map(ReplayLine::json).toList());
+        write(cfg.out().resolve("vehicle-cases.jsonl"), new ArrayList<>(vehicleCases.values()));
         String atText = at == Long.MIN_VALUE
                 ? "(no events)"
                 : java.time.Instant.ofEpochMilli(at).toString();

@@ -74,29 +74,24 @@ public final class RiskJob {
                 ruleUpdates,
                 rules.contacts(),
                 cfg.phoneSide(),
-                (statuses, rejected, audit) -> {
-                    statuses.sinkTo(KafkaSinks.status(
-                                    cfg.bootstrapServers(),
-                                    cfg.kafka(),
-                                    cfg.topic("status"),
-                                    cfg.transactionalIdPrefix()))
-                            .uid("status-sink")
-                            .name("status topic");
-                    rejected.sinkTo(KafkaSinks.rejected(
-                                    cfg.bootstrapServers(),
-                                    cfg.kafka(),
-                                    cfg.topic("rejected"),
-                                    cfg.transactionalIdPrefix()))
-                            .uid("rejected-sink")
-                            .name("rejected topic");
-                    audit.sinkTo(KafkaSinks.audit(
-                                    cfg.bootstrapServers(),
-                                    cfg.kafka(),
-                                    cfg.topic("audit"),
-                                    cfg.transactionalIdPrefix()))
-                            .uid("audit-sink")
-                            .name("audit topic");
-                },
+                RiskSinks.withPublished(
+                        sinks(cfg),
+                        vehicles -> vehicles.sinkTo(KafkaSinks.published(
+                                        cfg.bootstrapServers(),
+                                        cfg.kafka(),
+                                        cfg.topic("vehicle-cases"),
+                                        "vehicle-cases",
+                                        cfg.transactionalIdPrefix()))
+                                .uid("vehicle-cases-sink")
+                                .name("vehicle-cases topic"),
+                        listings -> listings.sinkTo(KafkaSinks.published(
+                                        cfg.bootstrapServers(),
+                                        cfg.kafka(),
+                                        cfg.topic("risk-areas"),
+                                        "risk-areas",
+                                        cfg.transactionalIdPrefix()))
+                                .uid("risk-areas-sink")
+                                .name("risk-areas topic")),
                 exchange,
                 requests -> requests.sinkTo(KafkaSinks.exchange(
                                 cfg.bootstrapServers(),
@@ -105,6 +100,24 @@ public final class RiskJob {
                                 cfg.transactionalIdPrefix()))
                         .uid("exchange-sink")
                         .name("exchange-out topic"));
+    }
+
+    /** Statuses, rejections and the audit trail to their topics, exactly once. */
+    private static RiskSinks sinks(RiskJobConfig cfg) {
+        return (statuses, rejected, audit) -> {
+            statuses.sinkTo(KafkaSinks.status(
+                            cfg.bootstrapServers(), cfg.kafka(), cfg.topic("status"), cfg.transactionalIdPrefix()))
+                    .uid("status-sink")
+                    .name("status topic");
+            rejected.sinkTo(KafkaSinks.rejected(
+                            cfg.bootstrapServers(), cfg.kafka(), cfg.topic("rejected"), cfg.transactionalIdPrefix()))
+                    .uid("rejected-sink")
+                    .name("rejected topic");
+            audit.sinkTo(KafkaSinks.audit(
+                            cfg.bootstrapServers(), cfg.kafka(), cfg.topic("audit"), cfg.transactionalIdPrefix()))
+                    .uid("audit-sink")
+                    .name("audit topic");
+        };
     }
 
     public static void main(String[] args) throws Exception {

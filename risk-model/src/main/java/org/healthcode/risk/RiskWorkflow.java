@@ -39,6 +39,7 @@ import org.healthcode.risk.functions.RuleBroadcast;
 import org.healthcode.risk.functions.SideOutputs;
 import org.healthcode.risk.functions.ToMissedTestInput;
 import org.healthcode.risk.functions.ToPersonInput;
+import org.healthcode.risk.functions.ToRiskAreaListing;
 import org.healthcode.risk.rules.RuleSet;
 
 /**
@@ -184,8 +185,8 @@ public final class RiskWorkflow {
                 .map(new ToPersonInput.FromEvent())
                 .uid("person-event-inputs")
                 .name("as person input");
-        DataStream<PersonInput> exposures = ContactDetection.build(unique, pings, contactRules, phoneSide)
-                .exposures()
+        ContactDetection.Outputs contacts = ContactDetection.build(unique, pings, contactRules, phoneSide);
+        DataStream<PersonInput> exposures = contacts.exposures()
                 .map(new ToPersonInput.FromExposure())
                 .uid("exposure-inputs")
                 .name("exposures as person input");
@@ -283,6 +284,13 @@ public final class RiskWorkflow {
                         .name("audit rejected override records"));
 
         sinks.attach(statuses, rejected, audit);
+        sinks.attachVehicleCases(contacts.vehicleCases());
+        sinks.attachRiskAreas(unique.filter(new IsType(EventType.RISK_AREA))
+                .uid("published-risk-area-events")
+                .name("risk areas to publish")
+                .flatMap(new ToRiskAreaListing())
+                .uid("risk-area-listings")
+                .name("risk-area listings"));
         if (exchange != null) {
             exchangeSink.attach(CrossRegion.exchangeRequests(statuses, stays, exchange));
         }

@@ -78,7 +78,7 @@ class BacklogIsNotLatenessTest {
         for (Feed f : Feed.values()) {
             topics.add(Topics.plain(PREFIX + f.wireName(), 1));
         }
-        for (String t : List.of("status", "rejected", "rules", "audit", "interop")) {
+        for (String t : List.of("status", "rejected", "rules", "audit", "interop", "vehicle-cases", "risk-areas")) {
             topics.add(Topics.plain(PREFIX + t, 1));
         }
         Topics.ensure(broker.bootstrapServers(), topics);

@@ -83,10 +83,12 @@ class ExactlyOnceEndToEndTest {
         topics.add(Topics.plain(IDLE + "rejected", 1));
         topics.add(Topics.plain(IDLE + "rules", 1));
         topics.add(Topics.plain(IDLE + "audit", 1));
+        topics.add(Topics.plain(IDLE + "vehicle-cases", 1));
+        topics.add(Topics.plain(IDLE + "risk-areas", 1));
         for (Feed f : Feed.values()) {
             topics.add(Topics.plain(LATE + f.wireName(), 1));
         }
-        for (String t : List.of("status", "rejected", "rules", "audit")) {
+        for (String t : List.of("status", "rejected", "rules", "audit", "vehicle-cases", "risk-areas")) {
             topics.add(Topics.plain(LATE + t, 1));
         }
         Topics.ensure(broker.bootstrapServers(), topics);

@@ -175,7 +175,7 @@ class LiveEqualsReplayTest {
         for (Feed f : Feed.values()) {
             topics.add(Topics.plain(prefix + f.wireName(), 1));
         }
-        for (String t : List.of("status", "rejected", "rules", "audit", "interop")) {
+        for (String t : List.of("status", "rejected", "rules", "audit", "interop", "vehicle-cases", "risk-areas")) {
             topics.add(Topics.plain(prefix + t, 1));
         }
         Topics.ensure(broker.bootstrapServers(), topics);

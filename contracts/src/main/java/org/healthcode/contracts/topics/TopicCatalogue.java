@@ -158,7 +158,27 @@ public final class TopicCatalogue {
                     THIRTY_DAYS,
                     Set.of(Party.RISK_JOB, Party.SERVING),
                     Set.of(Party.SERVING),
-                    "risk-person notices waiting to be pushed to other regions"));
+                    "risk-person notices waiting to be pushed to other regions"),
+            engine(
+                    "vehicle-cases",
+                    3,
+                    false,
+                    true,
+                    null,
+                    Set.of(Party.RISK_JOB),
+                    Set.of(Party.SERVING),
+                    "where on each vehicle the cases sat (no person), for the fellow-traveller self-check; latest per"
+                            + " vehicle"),
+            engine(
+                    "risk-areas",
+                    1,
+                    false,
+                    true,
+                    null,
+                    Set.of(Party.RISK_JOB),
+                    Set.of(Party.SERVING),
+                    "the risk-area listings the job applies, by listing id, for the serving process's risk-area"
+                            + " answers"));
 
     private TopicCatalogue() {}
 

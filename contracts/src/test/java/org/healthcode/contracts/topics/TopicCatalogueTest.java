@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class TopicCatalogueTest {
     @Test
-    void onlyTheStatusChangelogAndTheCorrectionRequestsAreCompactedAndOnlyRulesKeepTheirOrder() {
+    void onlyTheLatestPerKeyTopicsAreCompactedAndOnlyRulesKeepTheirOrder() {
         assertThat(TopicCatalogue.all().stream()
                         .filter(TopicCatalogue.Topic::compacted)
                         .map(TopicCatalogue.Topic::name))
-                .containsExactlyInAnyOrder("status", "corrections");
+                .containsExactlyInAnyOrder("status", "corrections", "vehicle-cases", "risk-areas");
         assertThat(TopicCatalogue.all().stream()
                         .filter(TopicCatalogue.Topic::ordered)
                         .map(TopicCatalogue.Topic::name))

@@ -26,6 +26,8 @@ public final class WebAssets {
         "reasons.js",
         // the person page's correction requests
         "correction.js",
+        "selfcheck.js",
+        "riskareas.js"
     };
 
     private final Map<String, Asset> assets = new LinkedHashMap<>();

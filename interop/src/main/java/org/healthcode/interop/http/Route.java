@@ -86,6 +86,17 @@ public enum Route {
             Body.DEFAULT,
             "corrections.CorrectionsHandler",
             "/v1/corrections/{id}/{take|propose|approve|uphold}"),
+    /** Fellow-traveller self-check: did a case travel on this flight or train, close to me? No account needed. */
+    SELF_CHECK("GET", Access.OPEN, Body.DEFAULT, "citizen.CitizenHandler", "/v1/self-check/vehicle"),
+    /** The high and medium risk areas in force now (or at {@code ?at=}): public information. */
+    RISK_AREAS("GET", Access.OPEN, Body.DEFAULT, "citizen.CitizenHandler", "/v1/risk-areas"),
+    /** The risk areas and which of the person's stays overlap one (the person's app asks). */
+    RISK_AREAS_OF_PERSON(
+            "GET",
+            roles(Role.APP, Role.OPERATOR),
+            Body.DEFAULT,
+            "citizen.CitizenHandler",
+            "/v1/risk-areas/me/{personId}"),
     /** The person's page (it holds nothing until a credentialed call fills it). */
     PERSON_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/app", "/app/{personId}"),
     /** The checkpoint's page. */

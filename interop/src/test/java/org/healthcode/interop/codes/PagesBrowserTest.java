@@ -292,6 +292,155 @@ class PagesBrowserTest {
         });
     }
 
+    // ---- the person's page: fellow-traveller self-check ----------------------------------------------------------
+
+    @Test
+    void thePersonsPageSelfCheckSaysWhetherACaseSatCloseAndNamesABadField() throws Exception {
+        long depart = org.healthcode.contracts.wire.IsoTimes.parse("2022-04-01T08:00:00+08:00");
+        org.healthcode.contracts.vehicles.VehicleCases train = new org.healthcode.contracts.vehicles.VehicleCases(
+                "G6301@2022-04-01",
+                3,
+                List.of(new org.healthcode.contracts.vehicles.VehicleCases.CaseTrip(
+                        "train", true, "5", null, depart, depart + 2_100_000L, depart + 86_400_000L)));
+        org.healthcode.broker.Topics.ensure(
+                serving.broker.bootstrapServers(), List.of(org.healthcode.broker.Topics.compacted("vehicle-cases", 1)));
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("bootstrap.servers", serving.broker.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                p,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            "vehicle-cases",
+                            train.vehicleId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            train.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .get();
+        }
+        new WebDriverWait(browser, WAIT)
+                .until(d -> serving.node.vehicleCases().caughtUp()
+                        && serving.node.vehicleCases().get("G6301@2022-04-01") != null);
+        org.openqa.selenium.Dimension before = browser.manage().window().getSize();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            browser.get(serving.base().resolve("/app/gus").toString());
+            waitForReady();
+            fillSelfCheck("G6301", "2022-04-01", "5");
+            WebElement answer = waitForSelfCheck("case-close");
+            assertThat(answer.getText()).contains("A case travelled on G6301@2022-04-01, close to you.");
+            assertThat(answer.getText()).doesNotContain("gus", "2022-04-02");
+            ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true);", answer);
+            screenshot("person-self-check-phone.png");
+            // on a phone-sized viewport the form fits the width
+            assertThat(browser.findElement(By.id("self-check")).getSize().getWidth())
+                    .isLessThanOrEqualTo(390);
+
+            fillSelfCheck("G6301", "2022-04-01", "8");
+            assertThat(waitForSelfCheck("case-on-board").getText())
+                    .contains("A case travelled on G6301@2022-04-01.", "not close to you");
+
+            fillSelfCheck("D 7", "2022-04-01", "");
+            assertThat(waitForSelfCheck("error").getText())
+                    .contains("Please check the flight or train number and date.");
+
+            fillSelfCheck("K1", "2022-04-01", "");
+            assertThat(waitForSelfCheck("no-case").getText()).contains("No known case on K1@2022-04-01.");
+        } finally {
+            browser.manage().window().setSize(before);
+        }
+    }
+
+    // ---- the person's page: risk areas ------------------------------------------------------------------------------
+
+    @Test
+    void thePersonsPageListsTheRiskAreasNowAndTheirStaysInOne() throws Exception {
+        org.healthcode.broker.Topics.ensure(
+                serving.broker.bootstrapServers(), List.of(org.healthcode.broker.Topics.compacted("risk-areas", 1)));
+        long listed = Instant.parse("2022-04-01T00:00:00Z").toEpochMilli();
+        var high = new org.healthcode.contracts.areas.RiskAreaListing("ra-1", "440106", "high", listed, null);
+        var ended = new org.healthcode.contracts.areas.RiskAreaListing(
+                "ra-2", "440305", "medium", listed, listed + 86_400_000L);
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("bootstrap.servers", serving.broker.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                p,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (var l : List.of(high, ended)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                "risk-areas",
+                                l.listingId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                l.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .get();
+            }
+        }
+        serving.publish(org.healthcode.ingest.proto.StatusRecord.newBuilder()
+                .setPersonId("hana")
+                .setColour("red")
+                .setSinceMs(TUESDAY_9AM.toEpochMilli())
+                .addConditions(org.healthcode.ingest.proto.ConditionRecord.newBuilder()
+                        .setReason("high_risk_area")
+                        .addCause("area-hotel-77/ra-1")
+                        .setStartMs(TUESDAY_9AM.toEpochMilli())
+                        .setColour("red")
+                        .setEndsWith("a negative test"))
+                .setRuleVersion("2022.04")
+                .setSeq(1)
+                .setEffectiveMs(TUESDAY_9AM.toEpochMilli())
+                .build());
+        new WebDriverWait(browser, WAIT)
+                .until(d -> serving.node.riskAreaListings().get("ra-2") != null);
+
+        browser.get(serving.base().resolve("/app/hana").toString());
+        waitForReady();
+        new WebDriverWait(browser, WAIT)
+                .until(d -> "ready".equals(d.findElement(By.id("risk-areas")).getAttribute("data-state")));
+        WebElement areas = browser.findElement(By.id("risk-areas-list"));
+        // the medium listing ended long ago: only the high one is in force now
+        assertThat(areas.findElements(By.tagName("li"))).hasSize(1);
+        assertThat(areas.getText()).contains("High risk: area 440106", "until further notice");
+        WebElement stays = browser.findElement(By.id("your-risk-stays"));
+        assertThat(stays.getText())
+                .contains("Your stay hotel-77 was in area 440106 while it was listed high risk", "still listed");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true);", areas);
+        screenshot("person-risk-areas.png");
+
+        browser.get(serving.base().resolve("/app/gus").toString());
+        waitForReady();
+        new WebDriverWait(browser, WAIT)
+                .until(d -> "ready".equals(d.findElement(By.id("risk-areas")).getAttribute("data-state")));
+        assertThat(browser.findElement(By.id("your-risk-stays")).getText())
+                .isEqualTo("None of your recent stays overlaps a risk area.");
+    }
+
+    private static void fillSelfCheck(String number, String date, String carriage) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("document.getElementById('self-check-answer').dataset.result = '';");
+        WebElement n = browser.findElement(By.id("sc-number"));
+        n.clear();
+        n.sendKeys(number);
+        // a date input's typed form depends on the browser's locale: set the value itself
+        js.executeScript("document.getElementById('sc-date').value = arguments[0];", date);
+        WebElement c = browser.findElement(By.id("sc-carriage"));
+        c.clear();
+        c.sendKeys(carriage);
+        browser.findElement(By.id("sc-submit")).click();
+    }
+
+    private static WebElement waitForSelfCheck(String result) throws IOException {
+        try {
+            return new WebDriverWait(browser, WAIT).until(d -> {
+                WebElement a = d.findElement(By.id("self-check-answer"));
+                return result.equals(a.getAttribute("data-result")) && a.isDisplayed() ? a : null;
+            });
+        } catch (TimeoutException e) {
+            screenshot("failed-self-check-" + result + ".png");
+            throw new AssertionError(
+                    "no '" + result + "' self-check answer; the box is "
+                            + browser.findElement(By.id("self-check-answer")).getAttribute("outerHTML"),
+                    e);
+        }
+    }
+
     private static void paste(String code) {
         WebElement box = browser.findElement(By.id("code"));
         box.clear();

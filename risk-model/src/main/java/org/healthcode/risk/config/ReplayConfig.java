@@ -110,7 +110,8 @@ public record ReplayConfig(
               --kafka-config FILE  with --bootstrap-servers: Kafka client settings (SASL_SSL, SCRAM, mTLS)
               --rules FILE       rule set JSON (default: the built-in DESIGN defaults)
               --at TIME          statuses as of this time, ISO-8601 (default: the latest event time in the input)
-              --out DIR          writes changelog.jsonl, statuses.jsonl, rejected.jsonl, audit.jsonl
+              --out DIR          writes changelog.jsonl, statuses.jsonl, rejected.jsonl, audit.jsonl,
+                                 vehicle-cases.jsonl
               --secret-file FILE region secret for idNumber pseudonyms (else HEALTHCODE_REGION_SECRET,
               --work-dir DIR     else the development secret under DIR, default .healthcode/demo)
               --parallelism N

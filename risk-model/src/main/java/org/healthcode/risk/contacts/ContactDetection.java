@@ -4,6 +4,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.healthcode.ingest.events.Event;
+import org.healthcode.risk.events.PublishedRecord;
 
 /**
  * The wiring of contact detection, readable top to bottom: events in, exposures out (see docs/contacts.md).
@@ -21,9 +22,16 @@ public final class ContactDetection {
     public static final String UID_VENUES = "contacts-venue-co-visits";
     public static final String UID_VEHICLES = "contacts-same-vehicle";
     public static final String UID_DEDUPE = "contacts-exposure-dedupe";
+    public static final String UID_VEHICLE_CASES = "contacts-vehicle-cases";
 
-    /** The exposures, and the pings that came too late to place (side output, for the job's {@code rejected}). */
-    public record Outputs(DataStream<Exposure> exposures, DataStream<PhoneSignal> latePings) {}
+    /**
+     * The exposures, the pings that came too late to place (side output, for the job's {@code rejected}), and the
+     * vehicles' case records for the fellow-traveller self-check ({@link VehicleCaseBoard}).
+     */
+    public record Outputs(
+            DataStream<Exposure> exposures,
+            DataStream<PhoneSignal> latePings,
+            DataStream<PublishedRecord> vehicleCases) {}
 
     private ContactDetection() {}
 
@@ -105,6 +113,14 @@ public final class ContactDetection {
                 .uid(UID_DEDUPE)
                 .name("contacts: one exposure per case");
 
-        return new Outputs(exposures, stays.getSideOutput(ContactOutputTags.LATE_PINGS));
+        DataStream<PublishedRecord> vehicleCases = activities
+                .filter(new ActivityKindFilter(ActivityKind.TRIP))
+                .name("contacts: trips for the vehicle records")
+                .keyBy(PersonActivity::place)
+                .process(new VehicleCaseBoard(rules))
+                .uid(UID_VEHICLE_CASES)
+                .name("contacts: cases per vehicle");
+
+        return new Outputs(exposures, stays.getSideOutput(ContactOutputTags.LATE_PINGS), vehicleCases);
     }
 }

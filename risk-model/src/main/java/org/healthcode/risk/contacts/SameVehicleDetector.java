@@ -1,7 +1,7 @@
 package org.healthcode.risk.contacts;
 
 import java.util.List;
-import java.util.Locale;
+import org.healthcode.contracts.vehicles.VehicleProximity;
 
 /**
  * Keyed by vehicle (flight or train number with date, bus id): passengers who rode together with a case.
@@ -46,29 +46,19 @@ public class SameVehicleDetector extends PlaceMatchDetector {
                 List.of(caseTrip.caseCauseEventId(), caseTrip.eventId(), trip.eventId()));
     }
 
-    /** Close, rest, or null (no rule for this mode). */
+    /** Close, rest, or null (no rule for this mode): the rule of {@link VehicleProximity}. */
     ExposureKind classify(PersonActivity caseTrip, PersonActivity trip) {
-        String mode = caseTrip.mode() == null ? "" : caseTrip.mode().toLowerCase(Locale.ROOT);
-        switch (mode) {
-            case "flight":
-                if (caseTrip.row() != null
-                        && trip.row() != null
-                        && Math.abs(caseTrip.row() - trip.row()) <= rules.flightRowWindow()) {
-                    return ExposureKind.SAME_VEHICLE_CLOSE;
-                }
-                return ExposureKind.SAME_VEHICLE_REST;
-            case "train":
-                if (!Boolean.TRUE.equals(caseTrip.sealed())) {
-                    return null;
-                }
-                if (caseTrip.carriage() != null && caseTrip.carriage().equals(trip.carriage())) {
-                    return ExposureKind.SAME_VEHICLE_CLOSE;
-                }
-                return ExposureKind.SAME_VEHICLE_REST;
-            case "bus":
-                return ExposureKind.SAME_VEHICLE_CLOSE;
-            default:
-                return null;
-        }
+        return switch (VehicleProximity.classify(
+                caseTrip.mode(),
+                caseTrip.sealed(),
+                caseTrip.carriage(),
+                caseTrip.row(),
+                trip.carriage(),
+                trip.row(),
+                rules.flightRowWindow())) {
+            case CLOSE -> ExposureKind.SAME_VEHICLE_CLOSE;
+            case REST -> ExposureKind.SAME_VEHICLE_REST;
+            case NONE -> null;
+        };
     }
 }

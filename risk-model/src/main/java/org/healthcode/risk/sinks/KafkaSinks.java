@@ -6,6 +6,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.risk.events.AuditRecord;
+import org.healthcode.risk.events.PublishedRecord;
 import org.healthcode.risk.events.StatusChange;
 
 /**
@@ -83,6 +84,21 @@ public final class KafkaSinks {
                 .setRecordSerializer(new ExchangeRequestSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-exchange")
+                .setKafkaProducerConfig(client.with(producerConfig()))
+                .build();
+    }
+
+    /**
+     * Published records (the vehicles' case records, the risk-area listings) to their compacted {@code topic},
+     * exactly once; {@code name} tells the transactional ids apart.
+     */
+    public static KafkaSink<PublishedRecord> published(
+            String bootstrap, KafkaClientSettings client, String topic, String name, String transactionalIdPrefix) {
+        return KafkaSink.<PublishedRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new PublishedRecordSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-" + name)
                 .setKafkaProducerConfig(client.with(producerConfig()))
                 .build();
     }

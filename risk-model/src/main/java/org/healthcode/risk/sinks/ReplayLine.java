@@ -17,4 +17,5 @@ public record ReplayLine(int kind, String personId, long time, long seq, long li
     public static final int REJECTED = 1;
     public static final int LATEST_EVENT_TIME = 2;
     public static final int AUDIT = 3;
+    public static final int VEHICLE_CASES = 4;
 }

@@ -5,6 +5,7 @@ import org.healthcode.contracts.status.StatusJson;
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.decode.RejectedRecords;
 import org.healthcode.risk.events.AuditRecord;
+import org.healthcode.risk.events.PublishedRecord;
 import org.healthcode.risk.events.StatusChange;
 
 /** Renders the workflow's outputs as replay file lines (rendering runs in the job, in parallel). */
@@ -38,6 +39,14 @@ public final class ReplayLines {
         @Override
         public ReplayLine map(AuditRecord a) {
             return new ReplayLine(ReplayLine.AUDIT, a.personId(), a.timeMs(), 0, -1, AuditJson.toLine(a));
+        }
+    }
+
+    /** A vehicle's case record (or its tombstone: no JSON), keyed by the vehicle id. */
+    public static class OfVehicleCases implements MapFunction<PublishedRecord, ReplayLine> {
+        @Override
+        public ReplayLine map(PublishedRecord r) {
+            return new ReplayLine(ReplayLine.VEHICLE_CASES, r.key(), 0, 0, -1, r.json());
         }
     }
 
