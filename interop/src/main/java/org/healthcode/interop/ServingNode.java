@@ -19,6 +19,7 @@ import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.declarations.DeclarationsHandler;
 import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.http.SourceRateLimit;
@@ -41,6 +42,7 @@ public final class ServingNode implements AutoCloseable {
     private InteropServing interop;
 
     private OverridesHandler overrides;
+    private DeclarationsHandler declarations;
     private final CodeServing codes;
     private boolean closed;
 
@@ -100,7 +102,15 @@ public final class ServingNode implements AutoCloseable {
         Server server = null;
         CodeServing codes = null;
         OverridesHandler overrides = null;
+        DeclarationsHandler declarations = null;
         try {
+            declarations = DeclarationsHandler.open(
+                    config.bootstrapServers(),
+                    kafka,
+                    config.interop().topicPrefix(),
+                    config.interop().region(),
+                    audit,
+                    Clock.systemUTC());
             overrides = OverridesHandler.open(
                     config.dataDir(),
                     config.bootstrapServers(),
@@ -135,7 +145,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(
-                    new Handler.Sequence(overrides, handler),
+                    new Handler.Sequence(overrides, declarations, handler),
                     lookups,
                     view,
                     inner -> admit[0] = new LookupAdmission(
@@ -172,6 +182,7 @@ public final class ServingNode implements AutoCloseable {
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
             node.overrides = overrides;
+            node.declarations = declarations;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -185,6 +196,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (overrides != null) {
                 overrides.close();
+            }
+            if (declarations != null) {
+                declarations.close();
             }
             view.close();
             interop.close();
@@ -260,6 +274,9 @@ public final class ServingNode implements AutoCloseable {
         codes.close();
         if (overrides != null) {
             overrides.close();
+        }
+        if (declarations != null) {
+            declarations.close();
         }
         view.close();
     }
