@@ -152,7 +152,8 @@ class PagesBrowserTest {
         screenshot("person-health-declared.png");
 
         // the job's answer is a status: the page shows the declared fever as the person's own word
-        serving.publish(StatusFixtures.yellowDeclaredFever("dora", 2, TUESDAY_9AM, declarationId));
+        serving.publish(
+                org.healthcode.interop.StatusFixtures.yellowDeclaredFever("dora", 2, TUESDAY_9AM, declarationId));
         browser.navigate().refresh();
         waitForReady();
         assertThat(browser.findElement(By.id("colour")).getText()).isEqualTo("Yellow");
