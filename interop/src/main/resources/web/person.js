@@ -51,7 +51,7 @@
         const li = document.createElement("li");
         li.dataset.reason = c.reason;
         li.dataset.declared = c.declared ? "true" : "false";
-        li.textContent = reasonInWords(c.reason) + (c.declared ? " (as you declared)" : "")
+        li.textContent = reasonInWords(c.reason) + (c.declared ? " (from your own declaration)" : "")
           + (c.endsWith ? " It ends with: " + c.endsWith + "." : "");
         list.appendChild(li);
       }

@@ -160,7 +160,7 @@ class PagesBrowserTest {
         WebElement reason = browser.findElement(By.cssSelector("#reasons li[data-reason=declared_fever]"));
         assertThat(reason.getAttribute("data-declared")).isEqualTo("true");
         assertThat(reason.getText())
-                .startsWith("You declared a fever. (as you declared)")
+                .startsWith("You declared a fever. (from your own declaration)")
                 .contains("a negative test");
         screenshot("person-declared-fever.png");
     }
