@@ -10,6 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * How a secured {@link KafkaBroker} authenticates and authorises: TLS on every listener, SASL SCRAM-SHA-512 for
@@ -36,6 +43,25 @@ public record BrokerSecurity(
 
     public BrokerSecurity {
         users = Map.copyOf(users);
+    }
+
+    /**
+     * What the engine's processes need of a cluster with ACLs, granted to {@code principal} (e.g. {@code User:engine}):
+     * every topic, their consumer groups and transactional ids, and idempotent writes. A region's cluster may grant
+     * narrower rights (the topics of TopicCatalogue, the group and transactional-id prefixes its processes use).
+     */
+    public static List<AclBinding> engineAcls(String principal) {
+        return List.of(
+                allow(principal, ResourceType.TOPIC, "*", AclOperation.ALL),
+                allow(principal, ResourceType.GROUP, "*", AclOperation.ALL),
+                allow(principal, ResourceType.TRANSACTIONAL_ID, "*", AclOperation.ALL),
+                allow(principal, ResourceType.CLUSTER, "kafka-cluster", AclOperation.IDEMPOTENT_WRITE));
+    }
+
+    private static AclBinding allow(String principal, ResourceType type, String name, AclOperation op) {
+        return new AclBinding(
+                new ResourcePattern(type, name, PatternType.LITERAL),
+                new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
     }
 
     /**

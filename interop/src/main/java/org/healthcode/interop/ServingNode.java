@@ -19,6 +19,7 @@ import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
+import org.healthcode.interop.corrections.CorrectionsHandler;
 import org.healthcode.interop.declarations.DeclarationsHandler;
 import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.http.RequestLimits;
@@ -43,6 +44,7 @@ public final class ServingNode implements AutoCloseable {
 
     private OverridesHandler overrides;
     private DeclarationsHandler declarations;
+    private CorrectionsHandler corrections;
     private final CodeServing codes;
     private boolean closed;
 
@@ -103,6 +105,7 @@ public final class ServingNode implements AutoCloseable {
         CodeServing codes = null;
         OverridesHandler overrides = null;
         DeclarationsHandler declarations = null;
+        CorrectionsHandler corrections = null;
         try {
             declarations = DeclarationsHandler.open(
                     config.bootstrapServers(),
@@ -117,6 +120,14 @@ public final class ServingNode implements AutoCloseable {
                     kafka,
                     config.interop().topicPrefix(),
                     config.interop().region(),
+                    Clock.systemUTC());
+            corrections = CorrectionsHandler.open(
+                    config.dataDir(),
+                    config.bootstrapServers(),
+                    kafka,
+                    config.interop().topicPrefix(),
+                    config.interop().region(),
+                    audit,
                     Clock.systemUTC());
             codes = CodeServing.open(
                     codesConfig,
@@ -145,7 +156,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(
-                    new Handler.Sequence(overrides, declarations, handler),
+                    new Handler.Sequence(overrides, corrections, declarations, handler),
                     lookups,
                     view,
                     inner -> admit[0] = new LookupAdmission(
@@ -183,6 +194,7 @@ public final class ServingNode implements AutoCloseable {
             node.interop = interop;
             node.overrides = overrides;
             node.declarations = declarations;
+            node.corrections = corrections;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -199,6 +211,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (declarations != null) {
                 declarations.close();
+            }
+            if (corrections != null) {
+                corrections.close();
             }
             view.close();
             interop.close();
@@ -277,6 +292,9 @@ public final class ServingNode implements AutoCloseable {
         }
         if (declarations != null) {
             declarations.close();
+        }
+        if (corrections != null) {
+            corrections.close();
         }
         view.close();
     }

@@ -25,14 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.healthcode.broker.BrokerSecurity;
@@ -61,7 +54,7 @@ class SecuredKafkaEndToEndTest {
         BrokerSecurity security = BrokerSecurity.generate(work.resolve("tls"), List.of("engine", "intruder"));
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), 0, security)) {
             try (Admin admin = Admin.create(broker.adminProperties())) {
-                admin.createAcls(engineAcls("User:engine")).all().get();
+                admin.createAcls(BrokerSecurity.engineAcls("User:engine")).all().get();
             }
             Path engineConfig = security.writeClientConfig("engine", work.resolve("engine-kafka.properties"));
             ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -112,21 +105,6 @@ class SecuredKafkaEndToEndTest {
                         .isInstanceOf(Exception.class);
             }
         }
-    }
-
-    /** What the engine's processes need: every topic, their consumer groups and transactional ids. */
-    static List<AclBinding> engineAcls(String principal) {
-        return List.of(
-                allow(principal, ResourceType.TOPIC, "*", AclOperation.ALL),
-                allow(principal, ResourceType.GROUP, "*", AclOperation.ALL),
-                allow(principal, ResourceType.TRANSACTIONAL_ID, "*", AclOperation.ALL),
-                allow(principal, ResourceType.CLUSTER, "kafka-cluster", AclOperation.IDEMPOTENT_WRITE));
-    }
-
-    private static AclBinding allow(String principal, ResourceType type, String name, AclOperation op) {
-        return new AclBinding(
-                new ResourcePattern(type, name, PatternType.LITERAL),
-                new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
     }
 
     private static void produce(String bootstrap, Properties security, String topic) throws Exception {

@@ -190,7 +190,7 @@ class LiveEqualsReplayTest {
         if (arrival == Arrival.RESTARTED) {
             awaitAStatus(prefix, job);
             Thread.sleep(2000); // a few more checkpoints
-            job.cancel().get();
+            cancelAndWait(job);
             produce(prefix, order.subList(half, order.size()));
             String checkpoint = org.healthcode.risk.config.CheckpointDirectory.latestCompleted(
                             work.resolve(prefix + "checkpoints").toString())
@@ -202,9 +202,7 @@ class LiveEqualsReplayTest {
         try {
             readUntilQuiet(prefix, job, live, rejected);
         } finally {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get();
-            }
+            cancelAndWait(job);
         }
         assertThat(rejected).as("rejected records").isEmpty();
         Map<String, String> differences = new TreeMap<>();
@@ -219,7 +217,8 @@ class LiveEqualsReplayTest {
         }
         assertThat(replay).as("the replay's statuses").isNotEmpty();
         assertThat(differences)
-                .as(arrival + ": persons whose live status differs from the replay's")
+                .as(arrival + ": persons whose live status differs from the replay's"
+                        + (differences.isEmpty() ? "" : uncommitted(prefix, differences.keySet())))
                 .isEmpty();
     }
 
@@ -371,6 +370,49 @@ class LiveEqualsReplayTest {
                 + openTransaction(prefix));
     }
 
+    /**
+     * Where the differing persons' records are in the status topic read uncommitted (written in a transaction that
+     * was aborted or is still open, or never written), and the state of the job's transactions.
+     */
+    private static String uncommitted(String prefix, java.util.Set<String> persons) {
+        StringBuilder out = new StringBuilder("\nread_uncommitted, offsets of the differing persons' records:");
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Map<String, List<Long>> at = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicPartition status = new TopicPartition(prefix + "status", 0);
+            c.assign(List.of(status));
+            c.seekToBeginning(List.of(status));
+            long end = c.endOffsets(List.of(status)).get(status);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (c.position(status) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    String person = StatusRecord.parseFrom(r.value()).getPersonId();
+                    if (persons.contains(person)) {
+                        at.computeIfAbsent(person, k -> new ArrayList<>()).add(r.offset());
+                    }
+                }
+            }
+            out.append(' ').append(at).append(" (end ").append(end).append(')');
+            for (var t : admin.listTransactions().all().get()) {
+                if (t.transactionalId().startsWith(prefix)) {
+                    out.append("\ntransaction ")
+                            .append(t.transactionalId())
+                            .append(' ')
+                            .append(t.state());
+                }
+            }
+        } catch (Exception e) {
+            out.append(" (could not read: ").append(e).append(')');
+        }
+        return out.toString();
+    }
+
     /** A note when the status topic's last stable offset is below its end: an open transaction pins it. */
     private static String openTransaction(String prefix) throws Exception {
         try (Admin admin =
@@ -416,13 +458,34 @@ class LiveEqualsReplayTest {
         return true;
     }
 
+    /**
+     * Writes the events in order, a few thousand at a time: the producer never holds more than one slice unsent, so
+     * a broker slowed by a loaded machine (the cancelled job of the case before still winding down beside it) delays
+     * the test instead of expiring a batch that waited behind the whole city.
+     */
     private static void produce(String prefix, List<Fed> events) throws Exception {
-        try (FeedProducer feeds =
-                new FeedProducer(new KafkaProducer<>(FeedProducer.properties(broker.bootstrapServers())), prefix)) {
+        Properties p = FeedProducer.properties(broker.bootstrapServers());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(p), prefix)) {
+            int sent = 0;
             for (Fed f : events) {
                 feeds.accept(f.feed(), f.event());
+                if (++sent % 2_000 == 0) {
+                    feeds.flush();
+                }
             }
             feeds.flush();
+        }
+    }
+
+    /** Cancels the job and waits until it has stopped: the next case starts on a machine without it. */
+    private static void cancelAndWait(JobClient job) throws Exception {
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
     }
 

@@ -14,11 +14,11 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.healthcode.bench.BenchMain;
 import org.healthcode.bench.BenchOptions;
+import org.healthcode.bench.KafkaTarget;
 import org.healthcode.bench.report.ClassPathSnapshot;
 import org.healthcode.bench.report.Latencies;
 import org.healthcode.bench.report.ProcessMemory;
 import org.healthcode.bench.report.Results;
-import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
 import org.healthcode.codes.issue.Colour;
 import org.healthcode.interop.codes.QrRendering;
@@ -56,6 +56,9 @@ public final class LookupsBench implements Callable<Integer> {
 
     @Mixin
     BenchOptions options;
+
+    @Mixin
+    KafkaTarget kafkaTarget;
 
     @Option(names = "--persons", description = "statuses in the view (default 1000000; quick 2000)")
     Integer persons;
@@ -183,11 +186,12 @@ public final class LookupsBench implements Callable<Integer> {
 
     private void runService(Results r, Path root, Path work, int n, double phase, double warmup, List<Integer> levels)
             throws Exception {
-        try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
-            Topics.ensure(broker.bootstrapServers(), List.of(Topics.status(1)));
+        try (KafkaTarget.Cluster kafka = kafkaTarget.open(work, List.of(Topics.STATUS, "audit"))) {
+            r.line("Kafka: " + kafka.describe());
+            Topics.ensure(kafka.bootstrapServers(), kafka.settings().properties(), List.of(Topics.status(1)));
             long t0 = System.nanoTime();
             String[] ids = StatusFill.personIds(n);
-            long bytes = StatusFill.produce(broker.bootstrapServers(), Topics.STATUS, ids);
+            long bytes = StatusFill.produce(kafka.client(), Topics.STATUS, ids);
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             r.line(String.format(
                     "filled the status topic: %,d statuses, %.0f bytes each on average, in %.1f s",
@@ -201,9 +205,8 @@ public final class LookupsBench implements Callable<Integer> {
             // batches are a checkpoint's (or an operator's, another region's) call: a gate with a queue of codes
             batchAuthorization =
                     "Bearer " + ApiKeys.add(keys, "bench-gate", Role.CHECKPOINT, InteropConfig.DEFAULT_REGION);
-            List<String> args = new java.util.ArrayList<>(List.of(
-                    "--bootstrap-servers",
-                    broker.bootstrapServers(),
+            List<String> args = new java.util.ArrayList<>(kafka.processArgs());
+            args.addAll(List.of(
                     "--data-dir",
                     work.resolve("view").toString(),
                     "--http-port",

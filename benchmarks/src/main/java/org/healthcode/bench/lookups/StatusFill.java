@@ -70,10 +70,13 @@ public final class StatusFill {
                 .build();
     }
 
-    /** Produces one record per id to {@code topic}; returns the bytes of values sent. */
-    public static long produce(String bootstrapServers, String topic, String[] ids) {
+    /**
+     * Produces one record per id to {@code topic}; returns the bytes of values sent. {@code client} holds
+     * {@code bootstrap.servers} and the cluster's client settings.
+     */
+    public static long produce(Properties client, String topic, String[] ids) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);

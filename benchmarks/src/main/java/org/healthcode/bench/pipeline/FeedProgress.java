@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -25,11 +24,10 @@ public final class FeedProgress implements AutoCloseable {
     private final List<TopicPartition> feedPartitions;
     private final List<TopicPartition> statusPartitions;
 
-    public FeedProgress(String bootstrapServers, String groupId, List<String> feedTopics, String statusTopic)
+    /** {@code client} holds {@code bootstrap.servers} and the cluster's client settings. */
+    public FeedProgress(Properties client, String groupId, List<String> feedTopics, String statusTopic)
             throws ExecutionException, InterruptedException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        this.admin = Admin.create(p);
+        this.admin = Admin.create(client);
         this.groupId = groupId;
         this.feedPartitions = partitions(feedTopics);
         this.statusPartitions = partitions(List.of(statusTopic));

@@ -48,7 +48,7 @@ public final class FreshnessProbe implements AutoCloseable {
     private final long clockOffsetMs;
 
     public FreshnessProbe(
-            String bootstrapServers,
+            Properties client,
             Pseudonymiser pseudonymiser,
             String[] msisdns,
             String[] idNumbers,
@@ -56,7 +56,7 @@ public final class FreshnessProbe implements AutoCloseable {
             long clockOffsetMs) {
         this.clockOffsetMs = clockOffsetMs;
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -154,14 +154,14 @@ public final class FreshnessProbe implements AutoCloseable {
      * Where probes went when they were not seen: how many status records on the topic belong to probe persons, and how
      * many rejected records mention a probe event (read_committed, from the beginning, for a few seconds).
      */
-    public String diagnose(String bootstrapServers, int probes) {
+    public String diagnose(Properties client, int probes) {
         java.util.Set<String> persons = new java.util.HashSet<>();
         for (int i = 0; i < probes; i++) {
             persons.add(pseudonymiser.personId(
                     IdNumbers.of("440106", LocalDate.of(2001, 1, 1).plusDays(i / 1000), i % 1000)));
         }
         Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrapServers);
+        p.putAll(client);
         p.put("isolation.level", "read_committed");
         p.put("auto.offset.reset", "earliest");
         p.put("group.id", "bench-diagnose-" + System.nanoTime());

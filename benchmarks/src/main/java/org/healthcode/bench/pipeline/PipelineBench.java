@@ -11,13 +11,14 @@ import java.util.LongSummaryStatistics;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.healthcode.bench.BenchMain;
 import org.healthcode.bench.BenchOptions;
+import org.healthcode.bench.KafkaTarget;
 import org.healthcode.bench.report.ClassPathSnapshot;
 import org.healthcode.bench.report.Results;
 import org.healthcode.bench.rules.RulesCeiling;
 import org.healthcode.bench.rules.RulesCeilingBench;
-import org.healthcode.broker.KafkaBroker;
 import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.city.CityConfig;
 import org.healthcode.ingest.city.SyntheticCity;
@@ -64,6 +65,9 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Mixin
     BenchOptions options;
+
+    @Mixin
+    org.healthcode.bench.KafkaTarget kafkaTarget;
 
     @Option(names = "--persons", split = ",", description = "city sizes, one run each (default 100000; quick 500)")
     List<Integer> persons;
@@ -217,16 +221,21 @@ public final class PipelineBench implements Callable<Integer> {
         String tag = String.format("[%,d persons, %s%s] ", n, backend, mix == FeedMix.ALL ? "" : ", " + mix.wireName());
 
         Path work = options.workDir(root, "pipeline-" + n + "-" + backend);
-        try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"), 0)) {
-            String bootstrap = broker.bootstrapServers();
-            DemoTopics.create(bootstrap);
-            keepFeedsWhole(bootstrap);
+        List<String> written = new ArrayList<>(DemoTopics.feedTopics());
+        written.addAll(List.of("status", "rejected", "pass-through"));
+        try (KafkaTarget.Cluster kafka = kafkaTarget.open(work, written)) {
+            String bootstrap = kafka.bootstrapServers();
+            run.put("kafka", kafka.describe());
+            r.line(tag + "Kafka: " + kafka.describe());
+            DemoTopics.create(bootstrap, kafka.settings());
+            keepFeedsWhole(kafka.client());
             long t0 = System.nanoTime();
             SyntheticCity city = new SyntheticCity(cityConfig);
             SyntheticCity.CityStats stats;
             long[] sent = new long[1];
             Event[] last = new Event[1];
-            try (FeedProducer producer = new FeedProducer(bootstrap)) {
+            try (FeedProducer producer = new FeedProducer(
+                    new KafkaProducer<>(kafka.settings().with(FeedProducer.properties(bootstrap))), "")) {
                 stats = city.run(mix.counting(producer, sent, last));
             }
             long cityLastEventMs =
@@ -243,9 +252,8 @@ public final class PipelineBench implements Callable<Integer> {
             Path checkpoints = work.resolve("checkpoints");
             // the job pseudonymises with the development secret of its work directory; the probes need the same
             Pseudonymiser pseudonymiser = new Pseudonymiser(RegionSecret.resolve(null, jobWork));
-            List<String> args = new ArrayList<>(List.of(
-                    "--bootstrap-servers",
-                    bootstrap,
+            List<String> args = new ArrayList<>(kafka.processArgs());
+            args.addAll(List.of(
                     "--checkpoint-dir",
                     checkpoints.toString(),
                     "--work-dir",
@@ -267,10 +275,10 @@ public final class PipelineBench implements Callable<Integer> {
             ClassPathSnapshot.take(root, "interop", frozen);
             Timed reference = null;
             if (!noReference) {
-                reference = passThrough(r, run, work, frozen, bootstrap, backend, tag, quick);
+                reference = passThrough(r, run, work, frozen, kafka, backend, tag, quick);
             }
             try (FeedProgress progress =
-                            new FeedProgress(bootstrap, "healthcode-risk", DemoTopics.feedTopics(), "status");
+                            new FeedProgress(kafka.client(), "healthcode-risk", DemoTopics.feedTopics(), "status");
                     ModuleProcess job = ModuleProcess.start(
                             frozen,
                             "risk-model",
@@ -359,9 +367,9 @@ public final class PipelineBench implements Callable<Integer> {
                     // the trickle continues the city's clock a minute after its last event (see FreshnessProbe)
                     long clockOffsetMs = cityLastEventMs + 60_000 - System.currentTimeMillis();
                     try (FreshnessProbe probe = new FreshnessProbe(
-                            bootstrap, pseudonymiser, msisdns, idNumbers, TRICKLE_PER_SECOND, clockOffsetMs)) {
+                            kafka.client(), pseudonymiser, msisdns, idNumbers, TRICKLE_PER_SECOND, clockOffsetMs)) {
                         try {
-                            freshness(r, run, frozen, work, bootstrap, probe, tag, quick);
+                            freshness(r, run, frozen, work, kafka, probe, tag, quick);
                         } catch (java.io.IOException e) {
                             // e.g. the serving process not ready in time on a loaded machine: the job's figures stand
                             r.note(tag + "freshness not measured: " + e.getMessage());
@@ -369,7 +377,7 @@ public final class PipelineBench implements Callable<Integer> {
                         Thread.sleep(3_000); // one more checkpoint after the last probe
                     }
                 }
-                rejected(r, run, bootstrap, tag);
+                rejected(r, run, kafka.client(), tag);
                 StateMetrics.Sizes live =
                         backend.equals("rocksdb") && job.isAlive() ? StateMetrics.scrape(metricsPorts) : null;
                 checkpoints(r, run, jobLog, checkpoints, n, tag);
@@ -415,16 +423,17 @@ public final class PipelineBench implements Callable<Integer> {
             ObjectNode run,
             Path work,
             Path frozen,
-            String bootstrap,
+            KafkaTarget.Cluster kafka,
             String backend,
             String tag,
             boolean quick)
             throws Exception {
         org.healthcode.broker.Topics.ensure(
-                bootstrap, List.of(org.healthcode.broker.Topics.plain("pass-through", parallelism)));
-        List<String> args = List.of(
-                "--bootstrap-servers",
-                bootstrap,
+                kafka.bootstrapServers(),
+                kafka.settings().properties(),
+                List.of(org.healthcode.broker.Topics.plain("pass-through", parallelism)));
+        List<String> args = new ArrayList<>(kafka.processArgs());
+        args.addAll(List.of(
                 "--checkpoint-dir",
                 work.resolve("reference-checkpoints").toString(),
                 "--work-dir",
@@ -438,10 +447,10 @@ public final class PipelineBench implements Callable<Integer> {
                 "--group-id",
                 PASS_THROUGH_GROUP,
                 "--transactional-id-prefix",
-                PASS_THROUGH_GROUP);
+                PASS_THROUGH_GROUP));
         Timed t;
         try (FeedProgress progress =
-                        new FeedProgress(bootstrap, PASS_THROUGH_GROUP, DemoTopics.feedTopics(), "pass-through");
+                        new FeedProgress(kafka.client(), PASS_THROUGH_GROUP, DemoTopics.feedTopics(), "pass-through");
                 ModuleProcess job = ModuleProcess.start(
                         frozen,
                         "risk-model",
@@ -505,8 +514,8 @@ public final class PipelineBench implements Callable<Integer> {
      * rejected as late when the job's watermark ran ahead of a partition it had marked idle on a starved machine)
      * means this run did not process the whole city as a clean run does, and its figures are not comparable.
      */
-    private static void rejected(Results r, ObjectNode run, String bootstrap, String tag) {
-        java.util.Map<String, Long> byCategory = RejectedCount.byCategory(bootstrap, "rejected");
+    private static void rejected(Results r, ObjectNode run, java.util.Properties client, String tag) {
+        java.util.Map<String, Long> byCategory = RejectedCount.byCategory(client, "rejected");
         long total = byCategory.values().stream().mapToLong(Long::longValue).sum();
         ObjectNode j = run.putObject("rejectedRecords");
         j.put("total", total);
@@ -526,19 +535,13 @@ public final class PipelineBench implements Callable<Integer> {
             ObjectNode run,
             Path root,
             Path work,
-            String bootstrap,
+            KafkaTarget.Cluster kafka,
             FreshnessProbe probe,
             String tag,
             boolean quick)
             throws Exception {
-        List<String> args = List.of(
-                "--bootstrap-servers",
-                bootstrap,
-                "--data-dir",
-                work.resolve("view").toString(),
-                "--http-port",
-                "0",
-                "--dev-open-lookups");
+        List<String> args = new ArrayList<>(kafka.processArgs());
+        args.addAll(List.of("--data-dir", work.resolve("view").toString(), "--http-port", "0", "--dev-open-lookups"));
         try (ModuleProcess serve = ModuleProcess.start(
                 root,
                 "interop",
@@ -562,7 +565,7 @@ public final class PipelineBench implements Callable<Integer> {
                             + " p50 %d ms, p99 %d ms, max %d ms",
                     tag, count, h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
             if (h.getMaxValue() >= PROBE_TIMEOUT_MS) {
-                String why = probe.diagnose(bootstrap, count);
+                String why = probe.diagnose(kafka.client(), count);
                 f.put("timeoutDiagnosis", why);
                 r.note("freshness probes timed out (" + PROBE_TIMEOUT_MS / 1000 + " s): " + why);
             }
@@ -574,7 +577,7 @@ public final class PipelineBench implements Callable<Integer> {
      * rolled segment (1 GB; the 1 M-person city writes several per partition) is deleted at the broker's next
      * retention check, before the job has read it, and the job's progress would count events it never saw.
      */
-    private static void keepFeedsWhole(String bootstrap) throws Exception {
+    private static void keepFeedsWhole(java.util.Properties client) throws Exception {
         java.util.Map<
                         org.apache.kafka.common.config.ConfigResource,
                         java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
@@ -588,8 +591,7 @@ public final class PipelineBench implements Callable<Integer> {
                                     org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1"),
                             org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
         }
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(client)) {
             admin.incrementalAlterConfigs(changes).all().get();
         }
     }

@@ -22,9 +22,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class RejectedCount {
     private RejectedCount() {}
 
-    public static Map<String, Long> byCategory(String bootstrapServers, String topic) {
+    /** Counts by category; {@code client} holds {@code bootstrap.servers} and the cluster's client settings. */
+    public static Map<String, Long> byCategory(Properties client, String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -23,7 +23,7 @@ class RejectedCountTest {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("broker"), 0)) {
             String bootstrap = broker.bootstrapServers();
             DemoTopics.create(bootstrap);
-            assertThat(RejectedCount.byCategory(bootstrap, "rejected")).isEmpty();
+            assertThat(RejectedCount.byCategory(client(bootstrap), "rejected")).isEmpty();
 
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -50,8 +50,14 @@ class RejectedCountTest {
                 producer.flush();
                 producer.abortTransaction();
             }
-            Map<String, Long> counts = RejectedCount.byCategory(bootstrap, "rejected");
+            Map<String, Long> counts = RejectedCount.byCategory(client(bootstrap), "rejected");
             assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("late", 3L, "malformed", 1L));
         }
+    }
+
+    private static Properties client(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
     }
 }

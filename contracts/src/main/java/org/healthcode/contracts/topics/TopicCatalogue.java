@@ -134,6 +134,15 @@ public final class TopicCatalogue {
                     Set.of(Party.SERVING),
                     "the status changelog, written exactly once; the latest status per person is kept for ever"),
             engine(
+                    "corrections",
+                    3,
+                    false,
+                    true,
+                    null,
+                    Set.of(Party.SERVING),
+                    Set.of(Party.SERVING),
+                    "correction requests of persons, latest state per request; every serving replica reads it all"),
+            engine(
                     "rejected",
                     3,
                     false,

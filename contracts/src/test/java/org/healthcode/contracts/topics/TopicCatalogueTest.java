@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class TopicCatalogueTest {
     @Test
-    void onlyTheStatusChangelogIsCompactedAndOnlyRulesKeepTheirOrder() {
+    void onlyTheStatusChangelogAndTheCorrectionRequestsAreCompactedAndOnlyRulesKeepTheirOrder() {
         assertThat(TopicCatalogue.all().stream()
                         .filter(TopicCatalogue.Topic::compacted)
                         .map(TopicCatalogue.Topic::name))
-                .containsExactly("status");
+                .containsExactlyInAnyOrder("status", "corrections");
         assertThat(TopicCatalogue.all().stream()
                         .filter(TopicCatalogue.Topic::ordered)
                         .map(TopicCatalogue.Topic::name))

@@ -16,8 +16,8 @@ import org.healthcode.interop.security.Caller;
 
 /**
  * One decision for the audit trail: who ({@code caller}, {@code role}, {@code callerRegion}), did what
- * ({@code action}: lookup, verify, exchange_in, exchange_out, trust_register, access, audit_read,
- * declaration), about whom or what
+ * ({@code action}: lookup, verify, exchange_in, exchange_out, trust_register, access, audit_read, correction,
+ * correction_read, declaration), about whom or what
  * ({@code subject}: a person id of this region, a national pseudonym, a key id; null when the input was malformed,
  * since raw input is not recorded), when, and with which {@code result} ({@code found}, {@code valid}, an error code).
  * Its JSON is the common fields of {@link AuditLine}, the shape every writer of the {@code audit} topic follows.

@@ -18,7 +18,16 @@ public final class WebAssets {
     static final String PERSON_PAGE = "person.html";
     static final String CHECKPOINT_PAGE = "checkpoint.html";
     private static final String[] FILES = {
-        PERSON_PAGE, CHECKPOINT_PAGE, "pages.css", "person.js", "checkpoint.js", "reasons.js", "declarations.js"
+        PERSON_PAGE,
+        CHECKPOINT_PAGE,
+        "pages.css",
+        "person.js",
+        "checkpoint.js",
+        "reasons.js",
+        // the person page's correction requests
+        "correction.js",
+        // the person page's health and itinerary declarations
+        "declarations.js",
     };
 
     private final Map<String, Asset> assets = new LinkedHashMap<>();

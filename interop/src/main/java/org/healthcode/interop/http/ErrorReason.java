@@ -23,6 +23,8 @@ public enum ErrorReason {
     NOT_FOUND("not_found", 404),
     /** The resource exists but not for this HTTP method. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** The resource is not in a state that allows this action (e.g. approving a request nothing was proposed for). */
+    CONFLICT("conflict", 409),
     /** This caller exceeded its rate limit: retry after the Retry-After seconds. */
     RATE_LIMITED("rate_limited", 429),
     /** The endpoint needs something this process was not configured with (e.g. no trust list yet, no peer URL). */

@@ -81,6 +81,25 @@ public enum Route {
             Body.DECLARATION,
             "declarations.DeclarationsHandler",
             "/v1/declarations/{personId}/itinerary"),
+    /** The person files a correction request (纠错) about their own colour. */
+    CORRECTION_FILE(
+            "POST",
+            roles(Role.APP),
+            Body.DEFAULT,
+            "corrections.CorrectionsHandler",
+            "/v1/corrections/me/{personId}:file"),
+    /** The person's own correction requests, with their states and outcomes. */
+    CORRECTIONS_OF_PERSON(
+            "GET", roles(Role.APP), Body.DEFAULT, "corrections.CorrectionsHandler", "/v1/corrections/me/{personId}"),
+    /** The operators' queue of correction requests. */
+    CORRECTION_QUEUE("GET", roles(Role.OPERATOR), Body.DEFAULT, "corrections.CorrectionsHandler", "/v1/corrections"),
+    /** An operator takes, proposes a correction for, approves or upholds a correction request. */
+    CORRECTION_DECISION(
+            "POST",
+            roles(Role.OPERATOR),
+            Body.DEFAULT,
+            "corrections.CorrectionsHandler",
+            "/v1/corrections/{id}/{take|propose|approve|uphold}"),
     /** The person's page (it holds nothing until a credentialed call fills it). */
     PERSON_PAGE("GET", Access.OPEN, Body.DEFAULT, "codes.PagesHandler", "/app", "/app/{personId}"),
     /** The checkpoint's page. */

@@ -64,6 +64,7 @@ class HostileInputTest {
     private static String checkpointKey;
     private static String operatorKey;
     private static String regionKey;
+    private static String appKey;
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -78,7 +79,9 @@ class HostileInputTest {
                 new Endpoint("/v1/codes", operatorKey),
                 new Endpoint("/v1/verify", checkpointKey),
                 new Endpoint("/v1/verify-image", checkpointKey),
-                new Endpoint("/v1/overrides", operatorKey));
+                new Endpoint("/v1/overrides", operatorKey),
+                new Endpoint("/v1/corrections/me/alice:file", appKey),
+                new Endpoint("/v1/corrections/cor-1/propose", operatorKey));
     }
 
     @BeforeAll
@@ -89,6 +92,7 @@ class HostileInputTest {
         checkpointKey = ApiKeys.add(keys, "gate-1", Role.CHECKPOINT, REGION);
         operatorKey = ApiKeys.add(keys, "ops-1", Role.OPERATOR, REGION);
         regionKey = ApiKeys.add(keys, "region-310000", Role.REGION, "310000");
+        appKey = ApiKeys.add(keys, "app-1", Role.APP, REGION);
         // 8 HTTP threads (the least allowed): a handler that waits for a body on a thread would soon hold them all
         ServeConfig serve = new ServeConfig(
                         broker.bootstrapServers(), "status", dir.resolve("view"), "127.0.0.1", 0, 16)

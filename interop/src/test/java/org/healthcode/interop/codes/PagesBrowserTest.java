@@ -279,6 +279,103 @@ class PagesBrowserTest {
         screenshot("checkpoint-photo-red.png");
     }
 
+    // ---- correction requests on the person's page ----------------------------------------------------------------
+
+    @Test
+    void thePersonDisputesTheirColourOnTheirPageAndFollowsTheRequestUntilItIsDecided() throws Exception {
+        browser.get(serving.base().resolve("/app/rose").toString());
+        waitForReady();
+        waitForCorrections();
+        browser.findElement(By.id("correction-reason")).sendKeys("I was never tested that day");
+        browser.findElement(By.id("correction-evidence")).sendKeys("my test report 2022-0401-77 is negative");
+        browser.findElement(By.id("correction-submit")).click();
+
+        WebElement message = new WebDriverWait(browser, WAIT)
+                .until(d -> d.findElement(By.id("correction-message")).getText().startsWith("Sent.")
+                        ? d.findElement(By.id("correction-message"))
+                        : null);
+        String id = message.getText().replaceAll(".*request number is (cor-[0-9a-f-]+)\\..*", "$1");
+        assertThat(id).startsWith("cor-");
+        WebElement shown = waitForRequest(id, "received");
+        assertThat(shown.getText()).contains("Received: waiting for an operator.", "I was never tested that day");
+        assertThat(browser.findElement(By.id("correction-reason")).getAttribute("value"))
+                .isEmpty();
+        scrollTo(shown);
+        screenshot("person-correction-received.png");
+
+        // an operator takes it and upholds the colour; the page shows the decision and the operator's words
+        assertThat(serving.postWithKey(serving.operatorKey, "/v1/corrections/" + id + "/take", "application/json", "")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(serving.postWithKey(
+                                serving.operatorKey,
+                                "/v1/corrections/" + id + "/uphold",
+                                "application/json",
+                                "{\"note\":\"the laboratory confirmed the positive result\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        browser.navigate().refresh();
+        waitForReady();
+        WebElement decided = waitForRequest(id, "upheld");
+        assertThat(decided.getText())
+                .contains("Decided: your colour stands.", "the laboratory confirmed the positive result");
+        scrollTo(decided);
+        screenshot("person-correction-upheld.png");
+    }
+
+    @Test
+    void thePersonsPageWithItsFormsFitsAPhoneScreenWithoutSidewaysScrolling() throws Exception {
+        ChromeDriver chrome = (ChromeDriver) browser;
+        chrome.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                java.util.Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+        try {
+            serving.post(
+                    "/v1/corrections/me/gus:file",
+                    "application/json",
+                    "{\"reason\":\"" + "a long reason ".repeat(40) + "\",\"evidence\":\"" + "x".repeat(300) + "\"}");
+            browser.get(serving.base().resolve("/app/gus").toString());
+            waitForReady();
+            waitForCorrections();
+            assertQrLoaded();
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            assertThat(((Number) js.executeScript("return screen.width")).intValue())
+                    .as("a phone's screen")
+                    .isEqualTo(390);
+            screenshot("person-phone-390x844.png");
+            scrollTo(browser.findElement(By.cssSelector("#correction-requests li")));
+            screenshot("person-phone-390x844-requests.png");
+            long scrollWidth = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+            assertThat(scrollWidth).as("the page is wider than the phone").isLessThanOrEqualTo(390);
+            // every form control fits too, not only the document
+            assertThat(((Number) js.executeScript("return Math.max(...Array.from(document.querySelectorAll("
+                                    + "'main *')).map(e => e.getBoundingClientRect().right))"))
+                            .doubleValue())
+                    .isLessThanOrEqualTo(390);
+        } finally {
+            chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
+        }
+    }
+
+    private static void scrollTo(WebElement e) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
+    }
+
+    private static void waitForCorrections() {
+        new WebDriverWait(browser, WAIT)
+                .until(d -> "loaded"
+                        .equals(((JavascriptExecutor) d)
+                                .executeScript("return document.body.dataset.corrections || ''")));
+    }
+
+    private static WebElement waitForRequest(String id, String state) {
+        return new WebDriverWait(browser, WAIT).until(d -> {
+            List<WebElement> found = d.findElements(
+                    By.cssSelector("#correction-requests li[data-id='" + id + "'][data-state='" + state + "']"));
+            return found.isEmpty() ? null : found.get(0);
+        });
+    }
+
     private static void paste(String code) {
         WebElement box = browser.findElement(By.id("code"));
         box.clear();

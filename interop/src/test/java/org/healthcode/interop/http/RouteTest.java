@@ -50,6 +50,10 @@ class RouteTest {
         assertThat(roles("/v1/overrides")).contains(EnumSet.of(Role.OPERATOR));
         assertThat(roles("/v1/overrides/req-1/approve")).contains(EnumSet.of(Role.OPERATOR));
         assertThat(roles("/v1/trust-list/registrations")).contains(EnumSet.of(Role.REGION));
+        assertThat(roles("/v1/corrections/me/pa-1:file")).contains(EnumSet.of(Role.APP));
+        assertThat(roles("/v1/corrections/me/pa-1")).contains(EnumSet.of(Role.APP));
+        assertThat(roles("/v1/corrections")).contains(EnumSet.of(Role.OPERATOR));
+        assertThat(roles("/v1/corrections/cor-1/approve")).contains(EnumSet.of(Role.OPERATOR));
         // signed lists: any credentialed caller
         assertThat(roles("/v1/trust-list")).contains(ANY);
         assertThat(roles("/v1/trust-list.json")).contains(ANY);
@@ -84,6 +88,9 @@ class RouteTest {
         assertThat(Route.match("/v1/trust-list/registrations")).contains(Route.HUB_REGISTRATION);
         assertThat(Route.match("/v1/trust-list/crl")).contains(Route.HUB_CRL);
         assertThat(Route.match("/v1/statusx")).isEmpty();
+        assertThat(Route.match("/v1/corrections/me/pa-1:file")).contains(Route.CORRECTION_FILE);
+        assertThat(Route.match("/v1/corrections/me/pa-1")).contains(Route.CORRECTIONS_OF_PERSON);
+        assertThat(Route.match("/v1/corrections/cor-1/take")).contains(Route.CORRECTION_DECISION);
     }
 
     private static Optional<Set<Role>> roles(String path) {

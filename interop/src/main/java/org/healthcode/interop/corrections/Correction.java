@@ -1,0 +1,230 @@
+package org.healthcode.interop.corrections;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Locale;
+import org.healthcode.interop.http.JsonResponses;
+
+/**
+ * One correction request (纠错): a person disputes their colour with a reason and optional evidence, and follows its
+ * {@link State} until an operator upholds the colour or a reviewed override corrects it. Each change of state is a
+ * new version of the whole record on the compacted {@code corrections} topic (key: {@link #id}); the highest
+ * {@link #version} of an id is its current state.
+ *
+ * @param id {@code cor-} and a random UUID
+ * @param version 1 when filed, one more at each change
+ * @param personId the person who filed it, and the only person it is shown to
+ * @param state where it stands
+ * @param reason the person's words: why the colour is wrong
+ * @param evidence the person's evidence as text (a test report number, a place and time), or null
+ * @param filedAt when it was filed
+ * @param updatedAt when its state last changed
+ * @param reviewer the operator who took it into review, or null
+ * @param overrideRequestId the override request proposed for it, or null
+ * @param proposedColour the colour that override sets, or null
+ * @param proposedUntil that override's expiry, or null
+ * @param proposer the operator who proposed it, or null
+ * @param approver the second operator who approved it, or null
+ * @param note the operators' words to the person (why upheld, what was corrected), or null
+ */
+public record Correction(
+        String id,
+        long version,
+        String personId,
+        State state,
+        String reason,
+        String evidence,
+        Instant filedAt,
+        Instant updatedAt,
+        String reviewer,
+        String overrideRequestId,
+        String proposedColour,
+        Instant proposedUntil,
+        String proposer,
+        String approver,
+        String note) {
+
+    /** Where a request stands, as the person sees it. */
+    public enum State {
+        /** Filed, waiting in the operators' queue. */
+        RECEIVED,
+        /** An operator took it; a correction may be proposed and waits for a second operator. */
+        IN_REVIEW,
+        /** Decided: the colour stands ({@link #note} says why). */
+        UPHELD,
+        /** Decided: a second operator approved the proposed override; the colour is corrected until its expiry. */
+        CORRECTED;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static State parse(String s) {
+            for (State v : values()) {
+                if (v.wireName().equals(s)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("invalid 'state': one of received, in_review, upheld, corrected");
+        }
+
+        /** Whether the request is decided and changes no more. */
+        public boolean decided() {
+            return this == UPHELD || this == CORRECTED;
+        }
+    }
+
+    /** A request just filed. */
+    static Correction filed(String id, String personId, String reason, String evidence, Instant at) {
+        return new Correction(
+                id, 1, personId, State.RECEIVED, reason, evidence, at, at, null, null, null, null, null, null, null);
+    }
+
+    Correction taken(String operator, Instant at) {
+        return new Correction(
+                id,
+                version + 1,
+                personId,
+                State.IN_REVIEW,
+                reason,
+                evidence,
+                filedAt,
+                at,
+                operator,
+                overrideRequestId,
+                proposedColour,
+                proposedUntil,
+                proposer,
+                approver,
+                note);
+    }
+
+    Correction proposed(String requestId, String colour, Instant until, String operator, String text, Instant at) {
+        return new Correction(
+                id,
+                version + 1,
+                personId,
+                State.IN_REVIEW,
+                reason,
+                evidence,
+                filedAt,
+                at,
+                reviewer == null ? operator : reviewer,
+                requestId,
+                colour,
+                until,
+                operator,
+                null,
+                text);
+    }
+
+    Correction corrected(String operator, Instant at) {
+        return new Correction(
+                id,
+                version + 1,
+                personId,
+                State.CORRECTED,
+                reason,
+                evidence,
+                filedAt,
+                at,
+                reviewer,
+                overrideRequestId,
+                proposedColour,
+                proposedUntil,
+                proposer,
+                operator,
+                note);
+    }
+
+    Correction upheld(String operator, String text, Instant at) {
+        return new Correction(
+                id,
+                version + 1,
+                personId,
+                State.UPHELD,
+                reason,
+                evidence,
+                filedAt,
+                at,
+                reviewer == null ? operator : reviewer,
+                overrideRequestId,
+                proposedColour,
+                proposedUntil,
+                proposer,
+                null,
+                text);
+    }
+
+    /** Whether a correction is proposed and waits for a second operator. */
+    public boolean proposalPending() {
+        return state == State.IN_REVIEW && overrideRequestId != null;
+    }
+
+    /** Everything, as the topic stores it and operators see it. */
+    public ObjectNode toJson() {
+        ObjectNode n = toPersonJson();
+        n.put("version", version);
+        n.put("personId", personId);
+        n.put("reviewer", reviewer);
+        n.put("overrideRequestId", overrideRequestId);
+        n.put("proposedColour", proposedColour);
+        n.put("proposedUntil", proposedUntil == null ? null : proposedUntil.toString());
+        n.put("proposer", proposer);
+        n.put("approver", approver);
+        n.put("note", note);
+        return n;
+    }
+
+    /**
+     * What the person sees: their own words, the state and, once decided, the outcome; no operator names (the
+     * audit names them to operators) and no proposal still under review.
+     */
+    public ObjectNode toPersonJson() {
+        ObjectNode n = JsonResponses.MAPPER.createObjectNode();
+        n.put("id", id);
+        n.put("state", state.wireName());
+        n.put("reason", reason);
+        n.put("evidence", evidence);
+        n.put("filedAt", filedAt.toString());
+        n.put("updatedAt", updatedAt.toString());
+        if (state.decided()) {
+            ObjectNode o = n.putObject("outcome");
+            o.put("decision", state.wireName());
+            if (state == State.CORRECTED) {
+                o.put("colour", proposedColour);
+                o.put("until", proposedUntil.toString());
+            }
+            o.put("note", note);
+        }
+        return n;
+    }
+
+    /** Reads the topic's form back. */
+    public static Correction fromJson(JsonNode n) {
+        return new Correction(
+                n.path("id").asText(),
+                n.path("version").asLong(),
+                n.path("personId").asText(),
+                State.parse(n.path("state").asText()),
+                text(n, "reason"),
+                text(n, "evidence"),
+                Instant.parse(n.path("filedAt").asText()),
+                Instant.parse(n.path("updatedAt").asText()),
+                text(n, "reviewer"),
+                text(n, "overrideRequestId"),
+                text(n, "proposedColour"),
+                text(n, "proposedUntil") == null
+                        ? null
+                        : Instant.parse(n.path("proposedUntil").asText()),
+                text(n, "proposer"),
+                text(n, "approver"),
+                text(n, "note"));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
