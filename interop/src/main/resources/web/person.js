@@ -50,7 +50,9 @@
       for (const c of conditions) {
         const li = document.createElement("li");
         li.dataset.reason = c.reason;
-        li.textContent = reasonInWords(c.reason) + (c.endsWith ? " It ends with: " + c.endsWith + "." : "");
+        li.dataset.declared = c.declared ? "true" : "false";
+        li.textContent = reasonInWords(c.reason) + (c.declared ? " (from your own declaration)" : "")
+          + (c.endsWith ? " It ends with: " + c.endsWith + "." : "");
         list.appendChild(li);
       }
     } catch (e) {
@@ -108,5 +110,7 @@
   }
 
   setInterval(tick, 1000);
+  // a form on the page (a declaration) may have changed the status: look again shortly
+  window.addEventListener("healthcode:status-may-change", () => scheduleRefresh(3000));
   refresh();
 })();

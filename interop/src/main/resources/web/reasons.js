@@ -17,8 +17,20 @@ const REASON_WORDS = {
   same_vehicle: "You travelled close to a case (same flight rows, carriage or bus).",
   same_vehicle_rest: "You travelled on the same flight or train as a case.",
   fever_clinic: "You visited a fever clinic.",
+  declared_fever: "You declared a fever.",
   missed_test: "You missed a required test.",
   override: "An official review set your colour."
+};
+
+const SYMPTOM_WORDS = {
+  fever: "fever",
+  cough: "cough",
+  sore_throat: "sore throat",
+  fatigue: "fatigue",
+  shortness_of_breath: "shortness of breath",
+  loss_of_smell_or_taste: "loss of smell or taste",
+  muscle_ache: "muscle ache",
+  diarrhoea: "diarrhoea"
 };
 
 const COLOUR_WORDS = { green: "Green", yellow: "Yellow", red: "Red" };
@@ -37,6 +49,10 @@ const VERDICT_WORDS = {
 
 function reasonInWords(code) {
   return REASON_WORDS[code] || ("Reason: " + code);
+}
+
+function symptomInWords(code) {
+  return SYMPTOM_WORDS[code] || code;
 }
 
 function colourInWords(colour) {

@@ -63,7 +63,7 @@ public final class InteropServing implements AutoCloseable {
 
     private static final String CRL_FROM_HUB = "crl.pem";
     /** The catalogue topics the serving process creates when they are missing. */
-    static final List<String> TOPICS = List.of("audit", "interop", "exchange-out");
+    static final List<String> TOPICS = List.of("audit", "interop", "declarations", "exchange-out");
 
     private final InteropConfig config;
     private final Path dataDir;

@@ -27,6 +27,7 @@ import org.healthcode.interop.codes.CodeServing;
 import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.corrections.CorrectionsHandler;
+import org.healthcode.interop.declarations.DeclarationsHandler;
 import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.http.SourceRateLimit;
@@ -49,6 +50,7 @@ public final class ServingNode implements AutoCloseable {
     private InteropServing interop;
 
     private OverridesHandler overrides;
+    private DeclarationsHandler declarations;
     private CorrectionsHandler corrections;
     private CompactedTopicFollower<VehicleCases> vehicleCases;
     private CompactedTopicFollower<RiskAreaListing> riskAreaListings;
@@ -111,10 +113,18 @@ public final class ServingNode implements AutoCloseable {
         Server server = null;
         CodeServing codes = null;
         OverridesHandler overrides = null;
+        DeclarationsHandler declarations = null;
         CorrectionsHandler corrections = null;
         CompactedTopicFollower<VehicleCases> vehicleCases = null;
         CompactedTopicFollower<RiskAreaListing> riskAreaListings = null;
         try {
+            declarations = DeclarationsHandler.open(
+                    config.bootstrapServers(),
+                    kafka,
+                    config.interop().topicPrefix(),
+                    config.interop().region(),
+                    audit,
+                    Clock.systemUTC());
             overrides = OverridesHandler.open(
                     config.dataDir(),
                     config.bootstrapServers(),
@@ -178,7 +188,7 @@ public final class ServingNode implements AutoCloseable {
             ServeConfig.Admission admission = config.admission();
             LookupAdmission[] admit = new LookupAdmission[1];
             Handler access = interop.wrap(
-                    new Handler.Sequence(overrides, corrections, citizen, handler),
+                    new Handler.Sequence(overrides, corrections, declarations, citizen, handler),
                     lookups,
                     view,
                     inner -> admit[0] = new LookupAdmission(
@@ -215,6 +225,7 @@ public final class ServingNode implements AutoCloseable {
             ServingNode node = new ServingNode(view, consumer, server, connector, metrics, codes);
             node.interop = interop;
             node.overrides = overrides;
+            node.declarations = declarations;
             node.corrections = corrections;
             node.vehicleCases = vehicleCases;
             node.riskAreaListings = riskAreaListings;
@@ -231,6 +242,9 @@ public final class ServingNode implements AutoCloseable {
             }
             if (overrides != null) {
                 overrides.close();
+            }
+            if (declarations != null) {
+                declarations.close();
             }
             if (corrections != null) {
                 corrections.close();
@@ -325,6 +339,9 @@ public final class ServingNode implements AutoCloseable {
         codes.close();
         if (overrides != null) {
             overrides.close();
+        }
+        if (declarations != null) {
+            declarations.close();
         }
         if (corrections != null) {
             corrections.close();

@@ -39,6 +39,25 @@ public final class StatusFixtures {
                 .build();
     }
 
+    /** Yellow for a fever the person declared themself (the condition marked declared). */
+    public static StatusRecord yellowDeclaredFever(String person, long seq, Instant since, String declarationId) {
+        return StatusRecord.newBuilder()
+                .setPersonId(person)
+                .setColour("yellow")
+                .setSinceMs(since.toEpochMilli())
+                .addConditions(ConditionRecord.newBuilder()
+                        .setReason("declared_fever")
+                        .addCause("decl/health/" + person + "/" + declarationId)
+                        .setStartMs(since.toEpochMilli())
+                        .setColour("yellow")
+                        .setEndsWith("a negative test sampled after " + since)
+                        .setDeclared(true))
+                .setRuleVersion("2022.04")
+                .setSeq(seq)
+                .setEffectiveMs(since.toEpochMilli())
+                .build();
+    }
+
     public static StatusRecord yellowCloseContact(String person, long seq, Instant since) {
         return StatusRecord.newBuilder()
                 .setPersonId(person)

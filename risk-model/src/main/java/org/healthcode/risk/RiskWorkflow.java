@@ -201,7 +201,8 @@ public final class RiskWorkflow {
                 .process(new CityStayOwner())
                 .uid("city-stay-owner")
                 .name("city stays to persons");
-        DataStream<Event> stays = unique.filter(new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP))
+        DataStream<Event> stays = unique.filter(
+                        new IsType(EventType.HOTEL_CHECKIN, EventType.TRIP, EventType.ITINERARY_DECLARATION))
                 .uid("stay-events")
                 .name("stays")
                 .filter(new HasPerson())

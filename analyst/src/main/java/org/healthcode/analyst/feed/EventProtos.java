@@ -43,7 +43,17 @@ public final class EventProtos {
     }
 
     private static void set(Message.Builder b, FieldDescriptor f, JsonNode v) {
-        if (v == null || v.isNull() || f.isRepeated()) {
+        if (v == null || v.isNull()) {
+            return;
+        }
+        if (f.isRepeated()) {
+            // a list of strings (a health declaration's symptoms): each element in order; anything else the
+            // decoder rejects as the line would have been
+            if (v.isArray() && f.getJavaType() == FieldDescriptor.JavaType.STRING) {
+                for (JsonNode item : v) {
+                    b.addRepeatedField(f, item.isTextual() ? item.asText() : item.toString());
+                }
+            }
             return;
         }
         switch (f.getJavaType()) {

@@ -30,4 +30,15 @@ class EventProtosTest {
         }
         assertThat(types).contains("trip", "ping", "identity", "test_result", "scan", "diagnosis");
     }
+
+    @Test
+    void aHealthDeclarationKeepsItsListOfSymptoms() throws Exception {
+        JsonNode line = JSON.readTree("{\"feed\":\"declarations\",\"type\":\"health_declaration\","
+                + "\"eventId\":\"decl/health/dani/d-1\",\"time\":\"2022-04-04T08:00:00+08:00\","
+                + "\"personId\":\"dani\",\"declarationId\":\"d-1\",\"symptoms\":[\"fever\",\"cough\"],"
+                + "\"temperature\":38.3}");
+        assertThat(EventProtos.fromLine(line).getHealthDeclaration().getSymptomsList())
+                .containsExactly("fever", "cough");
+        assertThat(EventTrees.toTree(EventProtos.fromLine(line))).isEqualTo(line);
+    }
 }

@@ -41,6 +41,9 @@ public final class StatusJson {
                 cn.put("phaseEnd", iso(c.getPhaseEndMs()));
             }
             cn.put("endsWith", c.getEndsWith());
+            if (c.getDeclared()) {
+                cn.put("declared", true);
+            }
         }
         n.put("ruleVersion", s.getRuleVersion());
         n.put("seq", s.getSeq());
@@ -74,6 +77,9 @@ public final class StatusJson {
                     g.writeStringField("phaseEnd", iso(c.getPhaseEndMs()));
                 }
                 g.writeStringField("endsWith", c.getEndsWith());
+                if (c.getDeclared()) {
+                    g.writeBooleanField("declared", true);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

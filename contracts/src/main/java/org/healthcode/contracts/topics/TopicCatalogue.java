@@ -106,6 +106,16 @@ public final class TopicCatalogue {
                     Set.of(Party.RISK_JOB),
                     "the serving process's exchange inbox: risk persons from other regions"),
             engine(
+                    "declarations",
+                    12,
+                    false,
+                    false,
+                    THIRTY_DAYS,
+                    Set.of(Party.SERVING),
+                    Set.of(Party.RISK_JOB),
+                    "the serving process's declaration API: persons' health and itinerary declarations, keyed by"
+                            + " person pseudonym"),
+            engine(
                     "rules",
                     1,
                     true,

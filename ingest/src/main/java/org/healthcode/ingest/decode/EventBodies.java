@@ -2,6 +2,7 @@ package org.healthcode.ingest.decode;
 
 import static org.healthcode.ingest.decode.StandardEventDecoder.MAX_EVENT_ID;
 
+import org.healthcode.contracts.declarations.DeclarationIds;
 import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
@@ -25,11 +26,28 @@ final class EventBodies {
     /**
      * What a body reader may need besides its fields.
      *
+     * @param eventId the event's id
      * @param time the event's time
      * @param region its region, null when absent
      * @param decoder pseudonyms of persons and phones
      */
-    record Envelope(long time, String region, StandardEventDecoder decoder) {}
+    record Envelope(String eventId, long time, String region, StandardEventDecoder decoder) {}
+
+    /** The symptoms a health declaration may name, in their canonical order. */
+    public static final java.util.List<String> SYMPTOMS = java.util.List.of(
+            "fever",
+            "cough",
+            "sore_throat",
+            "fatigue",
+            "shortness_of_breath",
+            "loss_of_smell_or_taste",
+            "muscle_ache",
+            "diarrhoea");
+
+    /** The temperatures a health declaration may give, degrees Celsius. */
+    public static final double MIN_TEMPERATURE = 34.0;
+
+    public static final double MAX_TEMPERATURE = 43.0;
 
     /** The reader of {@code type}'s body. */
     static BodyReader of(EventType type) {
@@ -54,6 +72,8 @@ final class EventBodies {
             case OVERRIDE_REFUSAL -> EventBodies::overrideRefusal;
             case OVERRIDE_WITHDRAWAL -> EventBodies::overrideWithdrawal;
             case RISK_PERSON -> EventBodies::riskPerson;
+            case HEALTH_DECLARATION -> EventBodies::healthDeclaration;
+            case ITINERARY_DECLARATION -> EventBodies::itineraryDeclaration;
         };
     }
 
@@ -225,6 +245,72 @@ final class EventBodies {
                 .reasonCategory(category)
                 .from(since)
                 .expiry(expiry);
+    }
+
+    /**
+     * declarations/health_declaration: symptoms from {@link #SYMPTOMS}, each once (kept in that order), and an
+     * optional temperature; the event id is the one {@link DeclarationIds#health} derives.
+     */
+    static void healthDeclaration(FieldReader f, Event.Builder b, Envelope e) throws Problem {
+        String person = e.decoder().person(f);
+        String declarationId = declarationId(f);
+        expectEventId(e, DeclarationIds.health(person, declarationId));
+        java.util.List<String> given = f.optionalTextList("symptoms", SYMPTOMS.size());
+        StringBuilder symptoms = new StringBuilder();
+        for (String s : SYMPTOMS) {
+            int n = java.util.Collections.frequency(given, s);
+            if (n > 1) {
+                throw Problem.invalid("symptoms", Problem.quote(s) + " is given more than once");
+            }
+            if (n == 1) {
+                symptoms.append(symptoms.length() == 0 ? "" : ",").append(s);
+            }
+        }
+        for (String s : given) {
+            if (!SYMPTOMS.contains(s)) {
+                throw Problem.invalid("symptoms", Problem.quote(s) + " is not one of " + String.join("|", SYMPTOMS));
+            }
+        }
+        b.personId(person)
+                .symptoms(symptoms.toString())
+                .temperature(f.optionalDouble("temperature", MIN_TEMPERATURE, MAX_TEMPERATURE));
+    }
+
+    /**
+     * declarations/itinerary_declaration: one area passed through, from and to (not after the declaration's time:
+     * a person declares where they have been); the event id is the one {@link DeclarationIds#itinerary} derives.
+     */
+    static void itineraryDeclaration(FieldReader f, Event.Builder b, Envelope e) throws Problem {
+        String person = e.decoder().person(f);
+        String declarationId = declarationId(f);
+        Integer stop = f.optionalInt("stop", 0, DeclarationIds.MAX_STOPS - 1);
+        expectEventId(e, DeclarationIds.itinerary(person, declarationId, stop == null ? 0 : stop));
+        b.personId(person).areaCode(f.requiredArea("areaCode"));
+        long from = f.requiredTime("from", "when the person arrived, ISO-8601 with offset");
+        long to = f.requiredTime("to", "when the person left, ISO-8601 with offset");
+        if (to < from) {
+            throw Problem.invalid("to", "is before 'from'");
+        }
+        if (to > e.time()) {
+            throw Problem.invalid("to", "is after the declaration's time: declare where you have been");
+        }
+        b.from(from).to(to);
+    }
+
+    private static String declarationId(FieldReader f) throws Problem {
+        String id = f.requiredText("declarationId", "the app's id of the declaration");
+        if (!DeclarationIds.DECLARATION_ID.matcher(id).matches()) {
+            throw Problem.invalid("declarationId", Problem.quote(id) + " is not 1-40 characters of [A-Za-z0-9_-]");
+        }
+        return id;
+    }
+
+    private static void expectEventId(Envelope e, String derived) throws Problem {
+        if (!e.eventId().equals(derived)) {
+            throw Problem.invalid(
+                    "eventId",
+                    "a declaration's event id is derived from its person and declarationId: " + Problem.quote(derived));
+        }
     }
 
     private static String requestId(FieldReader f) throws Problem {

@@ -184,6 +184,44 @@ final class FieldReader {
         return d;
     }
 
+    /** A number within {@code min..max}; null if absent. */
+    Double optionalDouble(String field, double min, double max) throws Problem {
+        JsonNode v = present(field);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw Problem.invalid(field, "must be a number, got " + kind(v));
+        }
+        double d = v.doubleValue();
+        if (!(d >= min && d <= max)) {
+            throw Problem.invalid(field, d + " is outside " + min + ".." + max);
+        }
+        return d;
+    }
+
+    /** An array of at most {@code max} non-empty strings; empty when absent. */
+    java.util.List<String> optionalTextList(String field, int max) throws Problem {
+        JsonNode v = present(field);
+        if (v == null) {
+            return java.util.List.of();
+        }
+        if (!v.isArray()) {
+            throw Problem.invalid(field, "must be an array of strings, got " + kind(v));
+        }
+        if (v.size() > max) {
+            throw Problem.invalid(field, "has " + v.size() + " entries, at most " + max);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>(v.size());
+        for (JsonNode item : v) {
+            if (!item.isTextual() || item.textValue().isEmpty()) {
+                throw Problem.invalid(field, "must be an array of strings, got " + kind(item) + " in it");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
     boolean optionalBool(String field, boolean dflt) throws Problem {
         JsonNode v = present(field);
         if (v == null) {

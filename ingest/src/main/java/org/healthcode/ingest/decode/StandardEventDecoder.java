@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.util.Arrays;
+import org.healthcode.contracts.declarations.DeclarationIds;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.ingest.events.Feed;
@@ -177,10 +178,14 @@ public final class StandardEventDecoder implements EventDecoder {
         if (eventId.length() > MAX_EVENT_ID) {
             throw Problem.invalid("eventId", "longer than " + MAX_EVENT_ID + " characters");
         }
+        if (feed != Feed.DECLARATIONS && DeclarationIds.isDeclaration(eventId)) {
+            throw Problem.invalid(
+                    "eventId", "starts with " + Problem.quote(DeclarationIds.PREFIX) + ", which only declarations use");
+        }
         long time = f.requiredTime("time", "every event needs an ISO-8601 time with offset");
         String region = f.optionalArea("region");
         Event.Builder b = Event.builder(eventId, type, time, region);
-        EventBodies.of(type).read(f, b, new EventBodies.Envelope(time, region, this));
+        EventBodies.of(type).read(f, b, new EventBodies.Envelope(eventId, time, region, this));
         Event event = b.build();
         if (feed == Feed.OVERRIDES) {
             checkSignature(node, f);

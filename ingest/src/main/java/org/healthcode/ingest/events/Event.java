@@ -58,6 +58,9 @@ package org.healthcode.ingest.events;
  * @param nationalId the person's national pseudonym (HMAC of the ID number with the key shared by all regions):
  *     identity (computed at ingest from the raw ID number) and risk_person (as another region named the person)
  * @param reasonCategory risk_person: infection, contact, risk_area or other (never the other region's reasons)
+ * @param symptoms health_declaration: the declared symptoms, comma-separated in the order of docs/events.md; "" for
+ *     none
+ * @param temperature health_declaration: body temperature in degrees Celsius, optional
  */
 public record Event(
         String eventId,
@@ -108,7 +111,9 @@ public record Event(
         String operator,
         String reason,
         String nationalId,
-        String reasonCategory) {
+        String reasonCategory,
+        String symptoms,
+        Double temperature) {
 
     /** A builder, so producers name the fields they set instead of counting 47 positions. */
     /** A carrier ping, built without a {@link Builder} (the decoder's shortcut makes one per ping). */
@@ -149,6 +154,8 @@ public record Event(
                 null,
                 lat,
                 lon,
+                null,
+                null,
                 null,
                 null,
                 null,
@@ -216,6 +223,8 @@ public record Event(
         b.reason = reason;
         b.nationalId = nationalId;
         b.reasonCategory = reasonCategory;
+        b.symptoms = symptoms;
+        b.temperature = temperature;
         return b;
     }
 
@@ -280,6 +289,8 @@ public record Event(
         private String reason;
         private String nationalId;
         private String reasonCategory;
+        private String symptoms;
+        private Double temperature;
 
         private Builder(String eventId, EventType type, long time, String region) {
             this.eventId = eventId;
@@ -513,6 +524,16 @@ public record Event(
             return this;
         }
 
+        public Builder symptoms(String v) {
+            this.symptoms = v;
+            return this;
+        }
+
+        public Builder temperature(Double v) {
+            this.temperature = v;
+            return this;
+        }
+
         public Event build() {
             return new Event(
                     eventId,
@@ -563,7 +584,9 @@ public record Event(
                     operator,
                     reason,
                     nationalId,
-                    reasonCategory);
+                    reasonCategory,
+                    symptoms,
+                    temperature);
         }
     }
 }

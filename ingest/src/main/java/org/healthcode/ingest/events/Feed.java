@@ -14,7 +14,9 @@ public enum Feed {
     /** Reviewed manual overrides: requests, approvals, refusals, withdrawals (docs/events.md). */
     OVERRIDES,
     /** Risk persons pushed by other regions (区域协查), written by the serving process's exchange inbox (docs/interop.md). */
-    INTEROP;
+    INTEROP,
+    /** A person's own health and itinerary declarations, written by the serving process's declaration API. */
+    DECLARATIONS;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

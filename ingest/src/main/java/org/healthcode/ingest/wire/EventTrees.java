@@ -39,6 +39,8 @@ public final class EventTrees {
             case OVERRIDE_REFUSAL -> "override_refusal";
             case OVERRIDE_WITHDRAWAL -> "override_withdrawal";
             case RISK_PERSON -> "risk_person";
+            case HEALTH_DECLARATION -> "health_declaration";
+            case ITINERARY_DECLARATION -> "itinerary_declaration";
             case BODY_NOT_SET -> null;
         };
     }
@@ -177,6 +179,25 @@ public final class EventTrees {
                 text(n, "reasonCategory", b.getReasonCategory());
                 text(n, "since", b.getSince());
                 text(n, "expiry", b.getExpiry());
+            }
+            case HEALTH_DECLARATION -> {
+                var b = e.getHealthDeclaration();
+                text(n, "declarationId", b.getDeclarationId());
+                if (b.getSymptomsCount() > 0) {
+                    var symptoms = n.putArray("symptoms");
+                    b.getSymptomsList().forEach(symptoms::add);
+                }
+                if (b.hasTemperature()) {
+                    n.put("temperature", b.getTemperature());
+                }
+            }
+            case ITINERARY_DECLARATION -> {
+                var b = e.getItineraryDeclaration();
+                text(n, "declarationId", b.getDeclarationId());
+                n.put("stop", b.getStop());
+                text(n, "areaCode", b.getAreaCode());
+                text(n, "from", b.getFrom());
+                text(n, "to", b.getTo());
             }
             case BODY_NOT_SET -> {
                 // only the common fields; validation names what is missing

@@ -17,7 +17,7 @@ import org.healthcode.interop.security.Caller;
 /**
  * One decision for the audit trail: who ({@code caller}, {@code role}, {@code callerRegion}), did what
  * ({@code action}: lookup, verify, exchange_in, exchange_out, trust_register, access, audit_read, correction,
- * correction_read), about whom or what
+ * correction_read, declaration), about whom or what
  * ({@code subject}: a person id of this region, a national pseudonym, a key id; null when the input was malformed,
  * since raw input is not recorded), when, and with which {@code result} ({@code found}, {@code valid}, an error code).
  * Its JSON is the common fields of {@link AuditLine}, the shape every writer of the {@code audit} topic follows.
@@ -37,6 +37,8 @@ public record AuditRecord(
     public static final String EXCHANGE_OUT = "exchange_out";
     public static final String TRUST_REGISTER = "trust_register";
     public static final String ACCESS = "access";
+    /** A person's health or itinerary declaration, accepted or refused. */
+    public static final String DECLARATION = "declaration";
     /** A read of the audit trail itself (a person's own view, an operator's query). */
     public static final String AUDIT_READ = "audit_read";
     /** The caller name of requests refused before anyone was authenticated. */

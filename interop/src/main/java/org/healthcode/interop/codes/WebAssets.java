@@ -26,6 +26,8 @@ public final class WebAssets {
         "reasons.js",
         // the person page's correction requests
         "correction.js",
+        // the person page's health and itinerary declarations
+        "declarations.js",
         "selfcheck.js",
         "riskareas.js"
     };

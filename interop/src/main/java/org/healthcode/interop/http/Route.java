@@ -67,6 +67,20 @@ public enum Route {
             "overrides.OverridesHandler",
             "/v1/overrides",
             "/v1/overrides/{requestId}/{approve|refuse|withdraw}"),
+    /** The person declares their symptoms and temperature (健康申报). */
+    DECLARE_HEALTH(
+            "POST",
+            roles(Role.APP),
+            Body.DECLARATION,
+            "declarations.DeclarationsHandler",
+            "/v1/declarations/{personId}/health"),
+    /** The person declares the areas they passed through (行程申报). */
+    DECLARE_ITINERARY(
+            "POST",
+            roles(Role.APP),
+            Body.DECLARATION,
+            "declarations.DeclarationsHandler",
+            "/v1/declarations/{personId}/itinerary"),
     /** The person files a correction request (纠错) about their own colour. */
     CORRECTION_FILE(
             "POST",
@@ -136,6 +150,8 @@ public enum Route {
         DEFAULT(64 * 1024),
         /** A code or a code request: a code is a few hundred bytes. */
         CODE(16 * 1024),
+        /** A health or itinerary declaration: a few fields, at most 20 areas. */
+        DECLARATION(8 * 1024),
         /** A picture of a QR code: a phone photo, JPEG or PNG. */
         IMAGE(8 * 1024 * 1024);
 

@@ -128,6 +128,90 @@ class PagesBrowserTest {
         assertThat(browser.findElement(By.id("error")).getText()).contains("No health code is known for you");
     }
 
+    // ---- the person's declarations ------------------------------------------------------------------------------
+
+    @Test
+    void thePersonsPageSendsAHealthDeclarationAndShowsTheDeclaredFeverOnceTheStatusHasIt() throws Exception {
+        serving.publish(green("dora", 1, MONDAY_9AM));
+        browser.get(serving.base().resolve("/app/dora").toString());
+        waitForReady();
+        browser.findElement(By.cssSelector("#health-form input[value=fever]")).click();
+        browser.findElement(By.cssSelector("#health-form input[value=cough]")).click();
+        browser.findElement(By.id("health-temperature")).sendKeys("38.4");
+        browser.findElement(By.id("health-submit")).click();
+        WebElement result = waitForOutcome("health-result");
+        assertThat(result.getAttribute("data-outcome")).isEqualTo("accepted");
+        assertThat(result.getText()).isEqualTo("Health declaration received: fever, cough, 38.4 °C.");
+        String declarationId = browser.findElement(By.id("health-form")).getAttribute("data-declaration-id");
+        assertThat(serving.audits).anySatisfy(a -> {
+            assertThat(a.action()).isEqualTo("declaration");
+            assertThat(a.subject()).isEqualTo("dora");
+            assertThat(a.result()).isEqualTo("accepted");
+            assertThat(a.detail()).contains("health " + declarationId);
+        });
+        screenshot("person-health-declared.png");
+
+        // the job's answer is a status: the page shows the declared fever as the person's own word
+        serving.publish(
+                org.healthcode.interop.StatusFixtures.yellowDeclaredFever("dora", 2, TUESDAY_9AM, declarationId));
+        browser.navigate().refresh();
+        waitForReady();
+        assertThat(browser.findElement(By.id("colour")).getText()).isEqualTo("Yellow");
+        WebElement reason = browser.findElement(By.cssSelector("#reasons li[data-reason=declared_fever]"));
+        assertThat(reason.getAttribute("data-declared")).isEqualTo("true");
+        assertThat(reason.getText())
+                .startsWith("You declared a fever. (from your own declaration)")
+                .contains("a negative test");
+        screenshot("person-declared-fever.png");
+    }
+
+    @Test
+    void thePersonsPageSendsAnItineraryAndShowsWhyAnImpossibleOneIsRefused() throws Exception {
+        serving.publish(green("ivan", 1, MONDAY_9AM));
+        browser.get(serving.base().resolve("/app/ivan").toString());
+        waitForReady();
+        // datetime-local fields hold the phone's local time; these are a day ago wherever the browser thinks it is
+        java.time.LocalDateTime dayAgo = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+                .minusHours(40)
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        browser.findElement(By.id("itinerary-area")).sendKeys("440111");
+        setValue("itinerary-from", dayAgo.toString());
+        setValue("itinerary-to", dayAgo.plusHours(8).toString());
+        browser.findElement(By.id("itinerary-submit")).click();
+        WebElement result = waitForOutcome("itinerary-result");
+        assertThat(result.getAttribute("data-outcome")).isEqualTo("accepted");
+        assertThat(result.getText()).isEqualTo("Itinerary received: area 440111.");
+        assertThat(serving.audits)
+                .anySatisfy(a -> assertThat(a.subject() + " " + a.result() + " " + a.detail())
+                        .startsWith("ivan accepted itinerary "));
+        screenshot("person-itinerary-declared.png");
+
+        // left before arriving: refused, and the page says which field and why
+        setValue("itinerary-to", dayAgo.minusHours(8).toString());
+        browser.findElement(By.id("itinerary-submit")).click();
+        new WebDriverWait(browser, WAIT)
+                .until(d -> "refused"
+                        .equals(d.findElement(By.id("itinerary-result")).getAttribute("data-outcome")));
+        assertThat(browser.findElement(By.id("itinerary-result")).getText())
+                .isEqualTo("Not accepted: stops[0]: invalid 'to': is before 'from'");
+        screenshot("person-itinerary-refused.png");
+    }
+
+    private static WebElement waitForOutcome(String id) {
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id(id)).getAttribute("data-outcome") != null);
+        return browser.findElement(By.id(id));
+    }
+
+    /** Sets an input's value as a date picker would, and tells the page it changed. */
+    private static void setValue(String id, String value) {
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+                                + " e.dispatchEvent(new Event('input', { bubbles: true }));",
+                        id,
+                        value);
+    }
+
     @Test
     void thePersonsPageFetchesANewCodeBeforeTheShownOneExpires() throws Exception {
         browser.get(serving.base().resolve("/app/gus").toString());

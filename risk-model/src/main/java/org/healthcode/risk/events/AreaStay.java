@@ -19,4 +19,7 @@ public record AreaStay(
         String stayEventId,
         String listingEventId,
         long stayEndMs,
-        long knownAtMs) {}
+        long knownAtMs) {
+    /** What every id starts with, before the stay's event id. */
+    public static final String ID_PREFIX = "area-";
+}

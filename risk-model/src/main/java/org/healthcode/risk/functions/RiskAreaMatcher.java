@@ -18,7 +18,8 @@ import org.healthcode.risk.events.PersonInput;
 
 /**
  * Keyed by person, with the risk-area list as broadcast state: finds the person's stays (hotel check-ins, trip
- * arrivals, carrier city stays given their person by {@link CityStayOwner}) that overlap a period when their area was listed high or medium, whichever arrives first: a stay is
+ * arrivals, carrier city stays given their person by {@link CityStayOwner}, areas the person declared they passed
+ * through) that overlap a period when their area was listed high or medium, whichever arrives first: a stay is
  * matched against the listings known, and a new listing against every kept stay (so a listing published after the
  * stay still counts). A listing covers a stay when the stay's GB/T 2260 code lies under it (440100 covers 440106; a
  * city-level stay 440100 is not covered by a district listing 440106: coarse data never makes red).
@@ -97,7 +98,7 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
             return;
         }
         out.collect(PersonInput.of(new AreaStay(
-                "area-" + stay.eventId() + "/" + listing.eventId(),
+                AreaStay.ID_PREFIX + stay.eventId() + "/" + listing.eventId(),
                 stay.personId(),
                 level,
                 stay.eventId(),
@@ -116,7 +117,9 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
     }
 
     private static String stayArea(Event e) {
-        if (e.type() == EventType.HOTEL_CHECKIN || e.type() == EventType.CITY_STAY) {
+        if (e.type() == EventType.HOTEL_CHECKIN
+                || e.type() == EventType.CITY_STAY
+                || e.type() == EventType.ITINERARY_DECLARATION) {
             return e.areaCode();
         }
         if (e.type() == EventType.TRIP && e.arrival() != null) {
@@ -126,7 +129,7 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
     }
 
     private static long stayStart(Event e) {
-        if (e.type() == EventType.CITY_STAY) {
+        if (e.type() == EventType.CITY_STAY || e.type() == EventType.ITINERARY_DECLARATION) {
             return e.from();
         }
         return e.type() == EventType.TRIP ? e.arrival() : e.time();
@@ -137,7 +140,7 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
         if (e.type() == EventType.TRIP) {
             return e.arrival();
         }
-        if (e.type() == EventType.CITY_STAY) {
+        if (e.type() == EventType.CITY_STAY || e.type() == EventType.ITINERARY_DECLARATION) {
             return e.to();
         }
         return e.checkOut() != null ? Math.max(e.checkOut(), e.time()) : e.time();

@@ -20,6 +20,8 @@ public enum ReasonCode {
     SAME_VEHICLE,
     SAME_VEHICLE_REST,
     FEVER_CLINIC,
+    /** The person declared a fever (symptom or temperature) in a health declaration; as a fever-clinic visit. */
+    DECLARED_FEVER,
     MISSED_TEST,
     /** Another region pushed the person as red or yellow (区域协查, interop feed); matched by national pseudonym. */
     CROSS_REGION_RISK,

@@ -135,7 +135,13 @@ public final class RiskEngine implements Serializable {
      */
     public static boolean concernsNoRule(Event e) {
         return switch (e.type()) {
-            case TEST_RESULT, DIAGNOSIS, FEVER_CLINIC_VISIT, CONTACT_DESIGNATION, BORDER_ENTRY, RISK_PERSON -> false;
+            case TEST_RESULT,
+                    DIAGNOSIS,
+                    FEVER_CLINIC_VISIT,
+                    CONTACT_DESIGNATION,
+                    BORDER_ENTRY,
+                    RISK_PERSON,
+                    HEALTH_DECLARATION -> false;
             default -> true;
         };
     }
@@ -175,6 +181,11 @@ public final class RiskEngine implements Serializable {
             }
             case BORDER_ENTRY -> startOrRenew(conds, ReasonCode.INBOUND, e, t);
             case RISK_PERSON -> crossRegion(conds, e);
+            case HEALTH_DECLARATION -> {
+                if (declaresFever(e)) {
+                    startOrRenew(conds, ReasonCode.DECLARED_FEVER, e, t);
+                }
+            }
             default -> {
                 // event types without a condition of their own change nothing here
             }
@@ -228,6 +239,13 @@ public final class RiskEngine implements Serializable {
                             null,
                             terms));
         }
+    }
+
+    /** A health declaration with the symptom fever, or a temperature at or above the rule set's fever. */
+    private boolean declaresFever(Event e) {
+        boolean symptom = e.symptoms() != null
+                && java.util.Arrays.asList(e.symptoms().split(",")).contains("fever");
+        return symptom || e.temperature() != null && e.temperature() >= rules.declaredFeverCelsius();
     }
 
     /** The colour a cross-region condition gives here: the record's, at most the rule's. */

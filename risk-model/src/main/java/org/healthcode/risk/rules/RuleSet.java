@@ -18,14 +18,20 @@ import org.healthcode.risk.contacts.ContactRules;
  * @param contacts the parameters of contact detection (grid cell, companion clause, venue window, row window...)
  * @param overrideMaxHours the longest a manual override may last, from its request to its expiry
  *     ({@code overrideMaxHours}, default {@value #DEFAULT_OVERRIDE_MAX_HOURS}); a request for longer is refused
+ * @param declaredFeverCelsius a health declaration with a temperature at or above this (or the symptom fever) is a
+ *     declared fever ({@code declaredFeverCelsius}, default {@value #DEFAULT_DECLARED_FEVER_CELSIUS})
  */
 public record RuleSet(
         String version,
         long allowedLatenessHours,
         Map<ReasonCode, ConditionRule> conditions,
         ContactRules contacts,
-        long overrideMaxHours)
+        long overrideMaxHours,
+        double declaredFeverCelsius)
         implements Serializable {
+
+    /** 37.3 °C: the fever of the national prevention and control guidelines. */
+    public static final double DEFAULT_DECLARED_FEVER_CELSIUS = 37.3;
 
     /** 14 days: an override is a bridge until the feeds catch up, renewed by a new review if it must last. */
     public static final long DEFAULT_OVERRIDE_MAX_HOURS = 14 * 24;
@@ -36,6 +42,15 @@ public record RuleSet(
             Map<ReasonCode, ConditionRule> conditions,
             ContactRules contacts) {
         this(version, allowedLatenessHours, conditions, contacts, DEFAULT_OVERRIDE_MAX_HOURS);
+    }
+
+    public RuleSet(
+            String version,
+            long allowedLatenessHours,
+            Map<ReasonCode, ConditionRule> conditions,
+            ContactRules contacts,
+            long overrideMaxHours) {
+        this(version, allowedLatenessHours, conditions, contacts, overrideMaxHours, DEFAULT_DECLARED_FEVER_CELSIUS);
     }
 
     public long overrideMaxMillis() {

@@ -66,10 +66,19 @@ public final class RuleSetJson {
         if (overrideMax < 1) {
             problems.add("overrideMaxHours: must be at least 1");
         }
+        double fever = RuleSet.DEFAULT_DECLARED_FEVER_CELSIUS;
+        if (root.has("declaredFeverCelsius")) {
+            JsonNode v = root.get("declaredFeverCelsius");
+            if (!v.isNumber() || !(v.asDouble() >= 35 && v.asDouble() <= 42)) {
+                problems.add("declaredFeverCelsius: must be a number from 35 to 42");
+            } else {
+                fever = v.asDouble();
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRuleSetException(problems);
         }
-        return new RuleSet(version, lateness, rules, contacts, overrideMax);
+        return new RuleSet(version, lateness, rules, contacts, overrideMax, fever);
     }
 
     private static final long MINUTE = 60_000L;

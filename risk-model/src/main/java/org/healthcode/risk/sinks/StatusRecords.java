@@ -1,7 +1,10 @@
 package org.healthcode.risk.sinks;
 
+import java.util.List;
+import org.healthcode.contracts.declarations.DeclarationIds;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
+import org.healthcode.risk.events.AreaStay;
 import org.healthcode.risk.events.ConditionView;
 import org.healthcode.risk.events.StatusChange;
 
@@ -28,8 +31,26 @@ public final class StatusRecords {
                     .setStartMs(c.startMs())
                     .setColour(c.colour())
                     .setPhaseEndMs(c.phaseEndMs())
-                    .setEndsWith(c.endsWith()));
+                    .setEndsWith(c.endsWith())
+                    .setDeclared(declared(c.cause())));
         }
         return b.build();
+    }
+
+    /**
+     * True when every cause is one of the person's declarations: the declaration itself, or a stay in a risk area
+     * found from a declared itinerary ({@code area-} + the declaration's event id + {@code /} + the listing's).
+     */
+    static boolean declared(List<String> cause) {
+        if (cause.isEmpty()) {
+            return false;
+        }
+        for (String id : cause) {
+            String stay = id.startsWith(AreaStay.ID_PREFIX) ? id.substring(AreaStay.ID_PREFIX.length()) : id;
+            if (!DeclarationIds.isDeclaration(stay)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -16,7 +16,8 @@ public final class JobTopics {
 
     /** The engine topics the job needs besides the feeds: {@code exchange-out} only with the exchange on. */
     public static List<String> engineTopics(boolean exchange) {
-        List<String> names = new ArrayList<>(List.of("overrides", "interop", "rules", "status", "rejected", "audit"));
+        List<String> names = new ArrayList<>(
+                List.of("overrides", "interop", "declarations", "rules", "status", "rejected", "audit"));
         names.add("vehicle-cases");
         names.add("risk-areas");
         if (exchange) {

@@ -3,6 +3,7 @@ package org.healthcode.risk.testing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.healthcode.contracts.declarations.DeclarationIds;
 import org.healthcode.ingest.events.DiagnosisStatus;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
@@ -78,6 +79,35 @@ public final class Fixtures {
         return Event.builder(id("fever", person, at), EventType.FEVER_CLINIC_VISIT, at.toEpochMilli(), REGION)
                 .personId(person)
                 .clinicId("clinic-7")
+                .build();
+    }
+
+    /** The person's own health declaration (symptoms comma-separated, temperature null when not measured). */
+    public static Event healthDeclaration(
+            String person, String declarationId, Instant at, String symptoms, Double temperature) {
+        return Event.builder(
+                        DeclarationIds.health(person, declarationId),
+                        EventType.HEALTH_DECLARATION,
+                        at.toEpochMilli(),
+                        REGION)
+                .personId(person)
+                .symptoms(symptoms)
+                .temperature(temperature)
+                .build();
+    }
+
+    /** Stop 0 of the person's own itinerary declaration: they passed through {@code areaCode} from..to. */
+    public static Event itineraryDeclaration(
+            String person, String declarationId, String areaCode, Instant from, Instant to, Instant at) {
+        return Event.builder(
+                        DeclarationIds.itinerary(person, declarationId, 0),
+                        EventType.ITINERARY_DECLARATION,
+                        at.toEpochMilli(),
+                        REGION)
+                .personId(person)
+                .areaCode(areaCode)
+                .from(from.toEpochMilli())
+                .to(to.toEpochMilli())
                 .build();
     }
 
