@@ -1,13 +1,7 @@
 package org.healthcode.risk.functions;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.healthcode.ingest.events.Event;
@@ -26,13 +20,12 @@ import org.healthcode.ingest.events.EventType;
 public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     static final int MAX_BINDINGS = 3;
 
-    private transient ValueState<List<Event>> bindings;
+    private transient BindingHistory bindings;
     private transient EventTimeBuffer<Event> pending;
 
     @Override
     public void open(OpenContext openContext) {
-        bindings = getRuntimeContext()
-                .getState(new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
+        bindings = BindingHistory.open(getRuntimeContext(), MAX_BINDINGS);
         pending =
                 EventTimeBuffer.open(getRuntimeContext(), TypeInformation.of(Event.class), Event::eventId, Event::time);
     }
@@ -40,13 +33,7 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         if (e.type() == EventType.IDENTITY) {
-            List<Event> list = bindings.value() == null ? new ArrayList<>() : new ArrayList<>(bindings.value());
-            list.add(e);
-            list.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
-            while (list.size() > MAX_BINDINGS) {
-                list.remove(0);
-            }
-            bindings.update(list);
+            bindings.add(e);
         } else if (e.type() == EventType.CITY_STAY) {
             if (!pending.holdIfAhead(e, ctx.timerService())) {
                 resolve(e, out); // behind the watermark, within the allowed lateness
@@ -72,15 +59,7 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     }
 
     private String ownerAt(long t) throws Exception {
-        List<Event> list = bindings.value();
-        String owner = null;
-        if (list != null) {
-            for (Event b : list) {
-                if (b.time() <= t) {
-                    owner = b.personId();
-                }
-            }
-        }
-        return owner;
+        Event binding = bindings.at(t);
+        return binding == null ? null : binding.personId();
     }
 }
