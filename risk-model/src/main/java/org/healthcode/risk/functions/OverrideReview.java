@@ -13,7 +13,7 @@ import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.OverrideTerms;
-import org.healthcode.risk.events.ReviewState;
+import org.healthcode.risk.state.ReviewState;
 
 /**
  * Keyed by {@code requestId}: reviews manual overrides (DESIGN §3, the Zhengzhou lesson). A request waits for a

@@ -17,10 +17,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.decode.Rejected;
-import org.healthcode.risk.events.ConditionState;
-import org.healthcode.risk.events.PersonHistory;
 import org.healthcode.risk.events.PersonInput;
-import org.healthcode.risk.events.PersonState;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.Assessment;
@@ -28,6 +25,9 @@ import org.healthcode.risk.rules.InvalidRuleSetException;
 import org.healthcode.risk.rules.RiskEngine;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
+import org.healthcode.risk.state.ConditionState;
+import org.healthcode.risk.state.PersonHistory;
+import org.healthcode.risk.state.PersonState;
 
 /**
  * Keyed by person: keeps the person's conditions and emits a {@link StatusChange} whenever what the status shows
