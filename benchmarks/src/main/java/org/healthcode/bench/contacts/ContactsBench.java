@@ -30,8 +30,8 @@ import picocli.CommandLine.ParentCommand;
  * and 4x the pings (is the cost linear?), with the state size; by default the 4x run is the 1 M-person city day
  * (48 M pings).
  *
- * <p>Each size runs risk-model's {@code ContactsBenchmark} in a child JVM on risk-model's own class path (this module
- * never carries Flink, see README "Class path"): a local MiniCluster whose generator source runs at the job's
+ * <p>Each size runs {@code ContactsBenchmark} (benchmarks/jobs) in a child JVM on that module's class path, risk-model's
+ * and its own classes (this module never carries Flink, see README "Class path"): a local MiniCluster whose generator source runs at the job's
  * parallelism. A generator-only run at the base size tells how much of the time is the generator's.
  */
 @Command(
@@ -39,7 +39,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = "pings/s through companion detection (RocksDB, checkpoints) at 1x/2x/4x, state size")
 public final class ContactsBench implements Callable<Integer> {
-    private static final String MAIN = "org.healthcode.risk.contacts.bench.ContactsBenchmark";
+    private static final String MAIN = "org.healthcode.bench.jobs.ContactsBenchmark";
+    private static final String JOBS_MODULE = "benchmarks/jobs";
     private static final Pattern RESULT = Pattern.compile("CONTACTS RESULT (\\{.*\\})");
     private static final long CITY_DAY_PINGS = 48_000_000L;
     private static final double TARGET_PER_CORE = 150_000;
@@ -116,7 +117,7 @@ public final class ContactsBench implements Callable<Integer> {
 
         Path work = options.workDir(root, "contacts");
         try {
-            Path frozen = ClassPathSnapshot.take(root, "risk-model", work.resolve("classpath-snapshot"));
+            Path frozen = ClassPathSnapshot.take(root, JOBS_MODULE, work.resolve("classpath-snapshot"));
             if (!noGeneratorReference) {
                 ObjectNode g = runChild(r, frozen, work.resolve("generator"), base, true);
                 r.figures().set("generatorOnly", g);
@@ -222,7 +223,7 @@ public final class ContactsBench implements Callable<Integer> {
         String json;
         try (ModuleProcess child = ModuleProcess.start(
                 frozen,
-                "risk-model",
+                JOBS_MODULE,
                 MAIN,
                 args,
                 JobJvm.jvmOptions(List.of("-Xmx" + heap, "-Xms" + heap), jobJvmArgs),

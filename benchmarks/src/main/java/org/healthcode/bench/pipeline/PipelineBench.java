@@ -50,7 +50,8 @@ import picocli.CommandLine.ParentCommand;
         description = "events/s through the risk job (exactly-once, RocksDB), freshness, checkpoints, state size")
 public final class PipelineBench implements Callable<Integer> {
     private static final String RISK_JOB = "org.healthcode.risk.RiskJob";
-    private static final String PASS_THROUGH_JOB = "org.healthcode.risk.bench.PassThroughJob";
+    private static final String PASS_THROUGH_JOB = "org.healthcode.bench.jobs.PassThroughJob";
+    private static final String JOBS_MODULE = "benchmarks/jobs";
     private static final String PASS_THROUGH_GROUP = "healthcode-pass-through";
     /** DESIGN §6: the risk job's steady rate as a share of the same-run pass-through job's. */
     private static final double REFERENCE_RATIO_GOAL = 0.6;
@@ -273,6 +274,7 @@ public final class PipelineBench implements Callable<Integer> {
             Path jobLog = work.resolve("job.log");
             Path frozen = ClassPathSnapshot.take(root, "risk-model", work.resolve("classpath-snapshot"));
             ClassPathSnapshot.take(root, "interop", frozen);
+            ClassPathSnapshot.take(root, JOBS_MODULE, frozen);
             Timed reference = null;
             if (!noReference) {
                 reference = passThrough(r, run, work, frozen, kafka, backend, tag, quick);
@@ -453,7 +455,7 @@ public final class PipelineBench implements Callable<Integer> {
                         new FeedProgress(kafka.client(), PASS_THROUGH_GROUP, DemoTopics.feedTopics(), "pass-through");
                 ModuleProcess job = ModuleProcess.start(
                         frozen,
-                        "risk-model",
+                        JOBS_MODULE,
                         PASS_THROUGH_JOB,
                         args,
                         JobJvm.jvmOptions(List.of(), List.of()),

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * A frozen copy of a module's run-time class path for a child process: the module's compiled classes and this
- * project's own jars (the ones a rebuild rewrites) are copied into a scratch "project root"; third-party jars stay
+ * project's own jars (the ones a rebuild rewrites: installed, or in a module's target) are copied into a scratch "project root"; third-party jars stay
  * where they are. A benchmark runs for minutes on a machine where others rebuild the same modules, and a jar swapped
  * under a running JVM fails it with NoClassDefFoundError (seen: the risk job failing over in a loop).
  */
@@ -33,7 +33,9 @@ public final class ClassPathSnapshot {
         List<String> entries = new ArrayList<>();
         for (String entry : cp.split(":")) {
             Path p = Path.of(entry);
-            if (entry.contains("/org/healthcode/") && Files.isRegularFile(p)) {
+            boolean ours =
+                    entry.contains("/org/healthcode/") || p.toAbsolutePath().startsWith(projectRoot.toAbsolutePath());
+            if (ours && Files.isRegularFile(p)) {
                 Path copy = jars.resolve(p.getFileName());
                 Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
                 entries.add(copy.toString());

@@ -14,11 +14,11 @@ import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
-import org.healthcode.risk.events.ConditionState;
-import org.healthcode.risk.events.PersonState;
 import org.healthcode.risk.rules.Assessment;
 import org.healthcode.risk.rules.RiskEngine;
 import org.healthcode.risk.rules.RuleSet;
+import org.healthcode.risk.state.ConditionState;
+import org.healthcode.risk.state.PersonState;
 
 /**
  * The ceiling for the pipeline: the job's per-event work (decode the Protobuf value, pseudonymise, apply the rules

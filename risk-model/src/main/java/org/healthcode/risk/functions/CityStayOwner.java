@@ -1,17 +1,7 @@
 package org.healthcode.risk.functions;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.healthcode.ingest.events.Event;
@@ -30,32 +20,22 @@ import org.healthcode.ingest.events.EventType;
 public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     static final int MAX_BINDINGS = 3;
 
-    private transient ValueState<List<Event>> bindings;
-    private transient MapState<String, Event> pending;
+    private transient BindingHistory bindings;
+    private transient EventTimeBuffer<Event> pending;
 
     @Override
     public void open(OpenContext openContext) {
-        bindings = getRuntimeContext()
-                .getState(new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
-        pending = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
+        bindings = BindingHistory.open(getRuntimeContext(), MAX_BINDINGS);
+        pending =
+                EventTimeBuffer.open(getRuntimeContext(), TypeInformation.of(Event.class), Event::eventId, Event::time);
     }
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         if (e.type() == EventType.IDENTITY) {
-            List<Event> list = bindings.value() == null ? new ArrayList<>() : new ArrayList<>(bindings.value());
-            list.add(e);
-            list.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
-            while (list.size() > MAX_BINDINGS) {
-                list.remove(0);
-            }
-            bindings.update(list);
+            bindings.add(e);
         } else if (e.type() == EventType.CITY_STAY) {
-            if (e.time() > ctx.timerService().currentWatermark()) {
-                pending.put(e.eventId(), e);
-                ctx.timerService().registerEventTimeTimer(e.time());
-            } else {
+            if (!pending.holdIfAhead(e, ctx.timerService())) {
                 resolve(e, out); // behind the watermark, within the allowed lateness
             }
         }
@@ -63,23 +43,7 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
-        List<Event> due = new ArrayList<>();
-        boolean left = false;
-        Iterator<Map.Entry<String, Event>> it = pending.iterator();
-        while (it.hasNext()) {
-            Event e = it.next().getValue();
-            if (e.time() <= timestamp) {
-                due.add(e);
-                it.remove();
-            } else {
-                left = true;
-            }
-        }
-        if (!due.isEmpty() && !left) { // the loop saw every entry: no second RocksDB iterator to ask isEmpty()
-            pending.clear();
-        }
-        due.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
-        for (Event e : due) {
+        for (Event e : pending.takeDue(timestamp)) {
             resolve(e, out);
         }
     }
@@ -95,15 +59,7 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     }
 
     private String ownerAt(long t) throws Exception {
-        List<Event> list = bindings.value();
-        String owner = null;
-        if (list != null) {
-            for (Event b : list) {
-                if (b.time() <= t) {
-                    owner = b.personId();
-                }
-            }
-        }
-        return owner;
+        Event binding = bindings.at(t);
+        return binding == null ? null : binding.personId();
     }
 }

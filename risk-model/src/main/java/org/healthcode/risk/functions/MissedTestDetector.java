@@ -39,15 +39,14 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
 
     private transient MapState<String, CampaignCheck> checks;
     private transient ValueState<List<Long>> tests;
-    private transient ValueState<List<Event>> bindings;
+    private transient BindingHistory bindings;
 
     @Override
     public void open(OpenContext openContext) {
         checks = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("checks", Types.STRING, TypeInformation.of(CampaignCheck.class)));
         tests = getRuntimeContext().getState(new ValueStateDescriptor<>("tests", Types.LIST(Types.LONG)));
-        bindings = getRuntimeContext()
-                .getState(new ValueStateDescriptor<>("bindings", Types.LIST(TypeInformation.of(Event.class))));
+        bindings = BindingHistory.open(getRuntimeContext(), MAX_BINDINGS);
     }
 
     @Override
@@ -62,13 +61,7 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
         }
         Event e = in.event();
         if (e.type() == EventType.IDENTITY) {
-            List<Event> list = bindings.value() == null ? new ArrayList<>() : new ArrayList<>(bindings.value());
-            list.add(e);
-            list.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
-            while (list.size() > MAX_BINDINGS) {
-                list.remove(0);
-            }
-            bindings.update(list);
+            bindings.add(e);
         } else if (e.type() == EventType.TEST_RESULT) {
             List<Long> list = tests.value() == null ? new ArrayList<>() : new ArrayList<>(tests.value());
             list.add(e.time());
@@ -127,15 +120,7 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
 
     /** The person's binding at {@code end} (the latest at or before it) lies under the campaign's area. */
     private boolean concerned(CampaignCheck c, long end) throws Exception {
-        List<Event> list = bindings.value();
-        Event current = null;
-        if (list != null) {
-            for (Event b : list) {
-                if (b.time() <= end) {
-                    current = b;
-                }
-            }
-        }
+        Event current = bindings.at(end);
         return current != null && RiskAreaMatcher.covers(c.areaCode(), current.areaCode());
     }
 

@@ -2,7 +2,7 @@ package org.healthcode.risk.functions;
 
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.PersonInput;
-import org.healthcode.risk.events.PersonState;
+import org.healthcode.risk.state.PersonState;
 
 /**
  * The person's national pseudonym after one input: an identity binding that carries one sets it, and so does a

@@ -1,18 +1,10 @@
 package org.healthcode.risk.functions;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,7 +13,7 @@ import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.risk.events.AuditRecord;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.OverrideTerms;
-import org.healthcode.risk.events.ReviewState;
+import org.healthcode.risk.state.ReviewState;
 
 /**
  * Keyed by {@code requestId}: reviews manual overrides (DESIGN §3, the Zhengzhou lesson). A request waits for a
@@ -49,7 +41,7 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
     private final long maxDurationMs;
 
     private transient ValueState<ReviewState> request;
-    private transient MapState<String, Event> pending;
+    private transient EventTimeBuffer<Event> pending;
 
     public OverrideReview(OutputTag<AuditRecord> auditTag) {
         this(auditTag, org.healthcode.risk.rules.RuleSet.DEFAULT_OVERRIDE_MAX_HOURS * 3_600_000L);
@@ -65,39 +57,20 @@ public class OverrideReview extends KeyedProcessFunction<String, Event, Override
     public void open(OpenContext openContext) {
         request = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("request", TypeInformation.of(ReviewState.class)));
-        pending = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("pending", Types.STRING, TypeInformation.of(Event.class)));
+        pending =
+                EventTimeBuffer.open(getRuntimeContext(), TypeInformation.of(Event.class), Event::eventId, Event::time);
     }
 
     @Override
     public void processElement(Event e, Context ctx, Collector<OverrideDecision> out) throws Exception {
-        if (e.time() > ctx.timerService().currentWatermark()) {
-            pending.put(e.eventId(), e);
-            ctx.timerService().registerEventTimeTimer(e.time());
-            return;
+        if (!pending.holdIfAhead(e, ctx.timerService())) {
+            review(e, ctx, out); // behind the watermark but within the allowed lateness (checked upstream)
         }
-        review(e, ctx, out); // behind the watermark but within the allowed lateness (checked upstream)
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OverrideDecision> out) throws Exception {
-        List<Event> due = new ArrayList<>();
-        boolean left = false;
-        Iterator<Map.Entry<String, Event>> it = pending.iterator();
-        while (it.hasNext()) {
-            Event e = it.next().getValue();
-            if (e.time() <= timestamp) {
-                due.add(e);
-                it.remove();
-            } else {
-                left = true;
-            }
-        }
-        if (!due.isEmpty() && !left) { // the loop saw every entry: no second RocksDB iterator to ask isEmpty()
-            pending.clear();
-        }
-        due.sort(Comparator.comparingLong(Event::time).thenComparing(Event::eventId));
-        for (Event e : due) {
+        for (Event e : pending.takeDue(timestamp)) {
             review(e, ctx, out);
         }
         ReviewState s = request.value();

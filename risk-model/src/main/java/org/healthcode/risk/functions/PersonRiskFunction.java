@@ -7,8 +7,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,10 +17,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.healthcode.ingest.decode.Rejected;
-import org.healthcode.risk.events.ConditionState;
-import org.healthcode.risk.events.PersonHistory;
 import org.healthcode.risk.events.PersonInput;
-import org.healthcode.risk.events.PersonState;
 import org.healthcode.risk.events.RuleSetUpdate;
 import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.Assessment;
@@ -30,6 +25,9 @@ import org.healthcode.risk.rules.InvalidRuleSetException;
 import org.healthcode.risk.rules.RiskEngine;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.rules.RuleSetJson;
+import org.healthcode.risk.state.ConditionState;
+import org.healthcode.risk.state.PersonHistory;
+import org.healthcode.risk.state.PersonState;
 
 /**
  * Keyed by person: keeps the person's conditions and emits a {@link StatusChange} whenever what the status shows
@@ -71,7 +69,7 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
     private transient String cachedJson;
     private transient RiskEngine cachedEngine;
     private transient ValueState<PersonState> person;
-    private transient MapState<String, PersonInput> pending;
+    private transient EventTimeBuffer<PersonInput> pending;
     private transient ValueState<PersonHistory> history;
 
     /**
@@ -114,9 +112,8 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         initialEngine = new RiskEngine(initialRules);
         person = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
-        pending = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>(
-                        "pending", TypeInformation.of(String.class), TypeInformation.of(PersonInput.class)));
+        pending = EventTimeBuffer.open(
+                getRuntimeContext(), TypeInformation.of(PersonInput.class), PersonInput::id, PersonInput::time);
         history = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("history", TypeInformation.of(PersonHistory.class)));
     }
@@ -164,9 +161,7 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         if (e.exposure() != null && revise(e, watermark, ctx, out)) {
             return;
         }
-        if (e.time() > watermark) {
-            pending.put(e.id(), e);
-            ctx.timerService().registerEventTimeTimer(e.time());
+        if (pending.holdIfAhead(e, ctx.timerService())) {
             return;
         }
         // behind the watermark: apply now; at the end of input (watermark = end of time) "now" is the event's time
@@ -223,12 +218,9 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         }
         List<PersonInput> inputs = new ArrayList<>(h.inputs());
         inputs.remove(applied);
-        if (!withdrawn && e.time() <= watermark) {
+        if (!withdrawn && !pending.holdIfAhead(e, ctx.timerService())) {
             inputs.add(e);
             inputs.sort(IN_ORDER);
-        } else if (!withdrawn) {
-            pending.put(e.id(), e);
-            ctx.timerService().registerEventTimeTimer(e.time());
         }
         applyReplayed(
                 e,
@@ -359,17 +351,7 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StatusChange> out) throws Exception {
-        List<PersonInput> due = new ArrayList<>();
-        for (PersonInput in : pending.values()) {
-            if (in.time() <= timestamp) {
-                due.add(in);
-            }
-        }
-        // removed by key after the loop, not through the iterator: on RocksDB that is one delete each and no second
-        // iterator (clear() would seek again), and on the heap backend the last removal drops the emptied map
-        for (PersonInput in : due) {
-            pending.remove(in.id());
-        }
+        List<PersonInput> due = pending.takeDue(timestamp);
         PersonState stored = person.value();
         PersonHistory h = history.value();
         if (stored == null && due.isEmpty() && h == null) {
@@ -377,7 +359,6 @@ public class PersonRiskFunction extends KeyedBroadcastProcessFunction<String, Pe
         }
         PersonState s = stored == null ? PersonState.initial() : stored;
         RiskEngine engine = engine(ctx);
-        due.sort(Comparator.comparingLong(PersonInput::time).thenComparing(PersonInput::id));
         // phase ends at this instant come first, then the events of this instant in eventId order
         List<ConditionState> conds = engine.advance(s.conditions(), timestamp);
         String nationalId = s.nationalId();

@@ -10,12 +10,12 @@ import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.contacts.Exposure;
 import org.healthcode.risk.contacts.ExposureKind;
 import org.healthcode.risk.events.AreaStay;
-import org.healthcode.risk.events.ConditionState;
 import org.healthcode.risk.events.ConditionView;
 import org.healthcode.risk.events.CrossRegionTerms;
 import org.healthcode.risk.events.OverrideDecision;
 import org.healthcode.risk.events.OverrideTerms;
 import org.healthcode.risk.events.PersonInput;
+import org.healthcode.risk.state.ConditionState;
 
 /**
  * The pure rule logic of DESIGN §3: which event starts, renews or ends which condition, where each condition is in

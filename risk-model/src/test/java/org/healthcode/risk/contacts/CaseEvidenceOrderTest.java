@@ -30,7 +30,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.events.Event;
-import org.healthcode.risk.RiskWorkflow;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.FeedRecord;
 import org.healthcode.risk.events.RuleSetUpdate;
@@ -38,6 +37,7 @@ import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
+import org.healthcode.risk.testing.LiveWorkflow;
 import org.healthcode.risk.testing.StatusDescriptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,15 +111,13 @@ class CaseEvidenceOrderTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(records)
-                .setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
-                .setParallelism(1);
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> sink = new ArrayList<>();
-        RiskWorkflow.define(
-                feed,
+        LiveWorkflow.define(
+                env,
+                records,
+                FeedWatermarks.outOfOrder(Duration.ofDays(30)),
                 RuleSet.defaults(),
                 rules,
                 ContactRules.defaults(),

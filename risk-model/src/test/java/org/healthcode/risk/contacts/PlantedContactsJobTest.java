@@ -23,7 +23,6 @@ import org.healthcode.ingest.decode.StandardEventDecoder;
 import org.healthcode.ingest.events.Feed;
 import org.healthcode.ingest.pseudonym.Pseudonymiser;
 import org.healthcode.ingest.pseudonym.RegionSecret;
-import org.healthcode.risk.RiskWorkflow;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.events.ConditionView;
 import org.healthcode.risk.events.FeedRecord;
@@ -32,6 +31,7 @@ import org.healthcode.risk.events.StatusChange;
 import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
+import org.healthcode.risk.testing.LiveWorkflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,19 +135,17 @@ class PlantedContactsJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(2)));
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(records)
-                .setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofSeconds(5)))
-                .setParallelism(1);
         DataStream<RuleSetUpdate> ruleUpdates = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> sink = new ArrayList<>();
-        RiskWorkflow.define(
-                feed,
+        LiveWorkflow.define(
+                env,
+                records,
+                FeedWatermarks.outOfOrder(Duration.ofSeconds(5)),
                 RuleSet.defaults(),
                 ruleUpdates,
                 ContactRules.defaults(),
-                (statuses, rejected) -> sink.add(statuses.collectAsync()));
+                (statuses, rejected, audit) -> sink.add(statuses.collectAsync()));
         env.executeAsync("planted contacts").getJobExecutionResult().get();
         List<StatusChange> out = new ArrayList<>();
         try (CloseableIterator<StatusChange> it = sink.get(0)) {

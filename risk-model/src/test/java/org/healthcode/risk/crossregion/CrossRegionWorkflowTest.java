@@ -26,7 +26,6 @@ import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.ingest.proto.StatusRecord;
-import org.healthcode.risk.RiskWorkflow;
 import org.healthcode.risk.config.RiskJobConfig;
 import org.healthcode.risk.contacts.ContactRules;
 import org.healthcode.risk.events.FeedRecord;
@@ -36,6 +35,7 @@ import org.healthcode.risk.rules.RuleSet;
 import org.healthcode.risk.sinks.StatusRecords;
 import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
+import org.healthcode.risk.testing.LiveWorkflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,16 +136,14 @@ class CrossRegionWorkflowTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(RiskJobConfig.checkpointing(checkpoints, Duration.ofSeconds(1)));
         env.setParallelism(2);
-        DataStream<FeedRecord> feed = env.fromData(input)
-                .setParallelism(1)
-                .assignTimestampsAndWatermarks(FeedWatermarks.outOfOrder(Duration.ofDays(30)))
-                .setParallelism(1);
         DataStream<RuleSetUpdate> rules = env.fromData(RuleSetUpdate.ofFile(RuleSet.defaultJson()))
                 .assignTimestampsAndWatermarks(NeverHoldsBackTime.strategy());
         List<CloseableIterator<StatusChange>> s = new ArrayList<>();
         List<CloseableIterator<ExchangeRequest>> q = new ArrayList<>();
-        RiskWorkflow.define(
-                feed,
+        LiveWorkflow.define(
+                env,
+                input,
+                FeedWatermarks.outOfOrder(Duration.ofDays(30)),
                 RuleSet.defaults(),
                 rules,
                 ContactRules.defaults(),

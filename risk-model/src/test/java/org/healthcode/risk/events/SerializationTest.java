@@ -5,6 +5,9 @@ import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithout
 import org.healthcode.ingest.decode.Rejected;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.risk.sources.NumberedLine;
+import org.healthcode.risk.state.ConditionState;
+import org.healthcode.risk.state.PersonState;
+import org.healthcode.risk.state.ReviewState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -10,7 +10,7 @@ import static org.healthcode.risk.testing.Fixtures.negativePcr;
 import static org.healthcode.risk.testing.Fixtures.plusDays;
 
 import java.util.List;
-import org.healthcode.risk.events.ConditionState;
+import org.healthcode.risk.state.ConditionState;
 import org.junit.jupiter.api.Test;
 
 /** The pure rule logic: phase boundaries, ends and next wake-ups, without Flink. */

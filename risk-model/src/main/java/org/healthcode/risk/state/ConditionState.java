@@ -1,6 +1,8 @@
-package org.healthcode.risk.events;
+package org.healthcode.risk.state;
 
 import java.util.List;
+import org.healthcode.risk.events.CrossRegionTerms;
+import org.healthcode.risk.events.OverrideTerms;
 
 /**
  * One active condition of a person as kept in keyed state.

@@ -1,4 +1,4 @@
-package org.healthcode.risk.contacts.bench;
+package org.healthcode.bench.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,9 +27,10 @@ import org.healthcode.risk.contacts.LongStayClause;
 
 /**
  * The contacts benchmark's job, run as a child process by {@code ./healthcode bench contacts} (benchmarks module) on
- * risk-model's class path: one synthetic city day ({@link SyntheticCityDay}) through the whole contact-detection
- * dataflow on a local MiniCluster with RocksDB and incremental checkpoints, timed, with the process's CPU time.
- * Prints {@code CONTACTS RESULT <json>} as its last line (the harness reads it) and exits 0.
+ * this module's class path (its own classes and risk-model's run-time class path): one synthetic city day
+ * ({@link SyntheticCityDay}) through the whole contact-detection dataflow on a local MiniCluster with RocksDB and
+ * incremental checkpoints, timed, with the process's CPU time. Prints {@code CONTACTS RESULT <json>} as its last line
+ * (the harness reads it) and exits 0.
  *
  * <p>The generator runs in the job, at the job's parallelism and chained to the first contacts operator (as the
  * job's dedupe stage is in the real job), so the only shuffles are the ones contact detection makes itself.

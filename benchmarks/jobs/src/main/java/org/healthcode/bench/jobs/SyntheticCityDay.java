@@ -1,4 +1,4 @@
-package org.healthcode.risk.contacts.bench;
+package org.healthcode.bench.jobs;
 
 import java.time.Instant;
 import org.apache.flink.api.common.functions.MapFunction;

@@ -1,6 +1,4 @@
-package org.healthcode.codes.measure;
-
-import static org.healthcode.codes.support.TestRegions.GUANGDONG;
+package org.healthcode.bench.micro;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -14,8 +12,9 @@ import org.healthcode.codes.crypto.CryptoProvider;
 import org.healthcode.codes.format.CoseAlgorithm;
 import org.healthcode.codes.issue.CodeIssuer;
 import org.healthcode.codes.issue.Colour;
+import org.healthcode.codes.keys.KeyGeneration;
 import org.healthcode.codes.keys.KeyRing;
-import org.healthcode.codes.support.TestRegions;
+import org.healthcode.codes.trust.TrustListPublisher;
 import org.healthcode.codes.trust.TrustStore;
 import org.healthcode.codes.verify.CodeVerifier;
 
@@ -25,13 +24,23 @@ import org.healthcode.codes.verify.CodeVerifier;
  * code</b> of the measuring thread (best of several rounds): on a machine shared with other work the wall rates say
  * more about the neighbours than about the code, while CPU time per code still says what one idle core would do
  * ({@code 1e6 / us} codes per second). Run:
- * {@code java -cp "$(cat code-issuer/target/classpath.txt):code-issuer/target/classes:code-issuer/target/test-classes"
- * org.healthcode.codes.measure.ProviderThroughput [seconds]}. The JMH benchmark is in the benchmarks module.
+ * {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+ * org.healthcode.bench.micro.ProviderThroughput [seconds]}. The JMH benchmark is {@link CodeSigningBenchmark}.
  */
 public final class ProviderThroughput {
     private static final int ROUNDS = 5;
 
+    private static final String REGION = "440000";
+
     private ProviderThroughput() {}
+
+    private static KeyRing keyRing(CoseAlgorithm alg, Instant created) {
+        return new KeyRing(
+                REGION,
+                KeyGeneration.generate(REGION, alg, created, Duration.ofDays(90)),
+                KeyGeneration.generate(REGION, alg, created, Duration.ofDays(90)),
+                List.of());
+    }
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
@@ -42,10 +51,11 @@ public final class ProviderThroughput {
         for (CryptoProvider provider : CryptoProvider.values()) {
             for (CoseAlgorithm alg : List.of(CoseAlgorithm.ES256, CoseAlgorithm.EDDSA)) {
                 CoseCrypto crypto = new CoseCrypto(provider);
-                KeyRing ring = TestRegions.keyRing(GUANGDONG, alg, now.minusSeconds(60));
+                KeyRing ring = keyRing(alg, now.minusSeconds(60));
                 CodeIssuer issuer = new CodeIssuer(() -> ring, crypto, Duration.ofMinutes(5));
                 CodeVerifier verifier = new CodeVerifier(
-                        TrustStore.of(List.of(TestRegions.trustList(ring, now)), crypto, List.of()),
+                        TrustStore.of(
+                                List.of(TrustListPublisher.publish(ring, now, Duration.ofDays(7))), crypto, List.of()),
                         crypto,
                         Duration.ofSeconds(30),
                         Optional.empty());

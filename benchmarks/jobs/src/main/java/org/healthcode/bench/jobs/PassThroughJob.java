@@ -1,4 +1,4 @@
-package org.healthcode.risk.bench;
+package org.healthcode.bench.jobs;
 
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

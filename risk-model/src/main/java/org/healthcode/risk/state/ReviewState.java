@@ -1,4 +1,4 @@
-package org.healthcode.risk.events;
+package org.healthcode.risk.state;
 
 /**
  * The keyed state of one override request in {@code OverrideReview}.

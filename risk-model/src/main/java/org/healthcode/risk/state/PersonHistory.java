@@ -1,6 +1,7 @@
-package org.healthcode.risk.events;
+package org.healthcode.risk.state;
 
 import java.util.List;
+import org.healthcode.risk.events.PersonInput;
 
 /**
  * What {@code PersonRiskFunction} keeps of a person's recent past so that an input arriving behind the watermark

@@ -1,4 +1,4 @@
-package org.healthcode.risk.events;
+package org.healthcode.risk.state;
 
 import java.util.List;
 
