@@ -240,21 +240,7 @@ public final class ServingNode implements AutoCloseable {
             if (codes != null) {
                 codes.close();
             }
-            if (overrides != null) {
-                overrides.close();
-            }
-            if (declarations != null) {
-                declarations.close();
-            }
-            if (corrections != null) {
-                corrections.close();
-            }
-            if (vehicleCases != null) {
-                vehicleCases.close();
-            }
-            if (riskAreaListings != null) {
-                riskAreaListings.close();
-            }
+            closeEach(overrides, declarations, corrections, vehicleCases, riskAreaListings);
             view.close();
             interop.close();
             throw e;
@@ -317,6 +303,22 @@ public final class ServingNode implements AutoCloseable {
         return riskAreaListings;
     }
 
+    /** Closes, in order, the optional parts this node has (null where it was started without one). */
+    private static void closeEach(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Codes and checkpoints of this node (keys, cache). */
     public CodeServing codes() {
         return codes;
@@ -337,21 +339,7 @@ public final class ServingNode implements AutoCloseable {
         consumer.close();
         interop.close();
         codes.close();
-        if (overrides != null) {
-            overrides.close();
-        }
-        if (declarations != null) {
-            declarations.close();
-        }
-        if (corrections != null) {
-            corrections.close();
-        }
-        if (vehicleCases != null) {
-            vehicleCases.close();
-        }
-        if (riskAreaListings != null) {
-            riskAreaListings.close();
-        }
+        closeEach(overrides, declarations, corrections, vehicleCases, riskAreaListings);
         view.close();
     }
 }
