@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A benchmark run on a cluster the operator runs, as a region measures its own: a broker with SASL_SSL (SCRAM over
  * TLS) and ACLs, reached by every client of the harness and by the job, the reference job and the serving process it
  * starts through {@code --kafka-config}. A principal without ACLs gets nothing, and a cluster that already holds the
- * benchmark's topics is refused rather than counted.
+ * benchmark's topics is refused rather than counted. This is the suite's one quick run of the pipeline harness: it
+ * checks the results file's figures as {@link QuickHarnessTest} does for the other harnesses.
  */
 class SecuredClusterBenchTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -59,12 +60,23 @@ class SecuredClusterBenchTest {
                     .path("runs")
                     .get(0);
             assertThat(run.path("kafka").asText()).contains(bootstrap).contains("SASL_SSL");
+            assertThat(run.path("events").asLong()).isPositive();
             assertThat(run.path("caughtUp").asBoolean()).as(run.toString()).isTrue();
+            // the same-run reference read every event and wrote one record for each (plus transaction markers)
             assertThat(run.path("reference").path("eventsCommitted").asLong())
                     .isEqualTo(run.path("events").asLong());
+            assertThat(run.path("reference").path("recordsOut").asLong())
+                    .isGreaterThanOrEqualTo(run.path("events").asLong());
+            assertThat(run.path("ratioSteadyToReference").asDouble()).isPositive();
+            assertThat(run.path("eventsPerSecond").asDouble()).isPositive();
+            assertThat(run.path("ceiling").path("eventsPerSecondDecodeAndRules").asDouble())
+                    .isPositive();
             assertThat(run.path("freshness").path("count").asInt())
                     .as("lookups answered by the serving process on the secured cluster")
                     .isEqualTo(3);
+            assertThat(run.path("checkpoints").path("completed").asInt()).isPositive();
+            assertThat(run.path("checkpoints").path("bytesPerPerson").asDouble())
+                    .isPositive();
 
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             PrintStream before = System.err;
