@@ -102,6 +102,9 @@ public final class ExchangePusher implements AutoCloseable {
         // the risk job writes its requests transactionally: an aborted attempt must never be pushed
         c.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.setProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
+        // after a broker outage the pusher joins its group as a new member, and the group waits for the old member's
+        // session to expire before it hands out the partition: 10 s instead of the default 45 s of not pushing
+        c.setProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         c.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(c);
