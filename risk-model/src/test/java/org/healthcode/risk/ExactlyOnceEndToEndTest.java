@@ -43,6 +43,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real in-process KRaft broker: Protobuf events on the feed topics -> the live job (RocksDB, checkpoints,
@@ -66,6 +68,9 @@ class ExactlyOnceEndToEndTest {
     /** Topic prefix of the day-late carrier job. */
     private static final String LATE = "late-";
 
+    /** Topic prefix of the day-late carrier job whose carrier feed then stops with the stays still open. */
+    private static final String STOPPED = "stopped-";
+
     @BeforeAll
     static void startBroker() throws Exception {
         broker = KafkaBroker.start(work.resolve("kafka"), 0);
@@ -85,11 +90,13 @@ class ExactlyOnceEndToEndTest {
         topics.add(Topics.plain(IDLE + "audit", 1));
         topics.add(Topics.plain(IDLE + "vehicle-cases", 1));
         topics.add(Topics.plain(IDLE + "risk-areas", 1));
-        for (Feed f : Feed.values()) {
-            topics.add(Topics.plain(LATE + f.wireName(), 1));
-        }
-        for (String t : List.of("status", "rejected", "rules", "audit", "vehicle-cases", "risk-areas")) {
-            topics.add(Topics.plain(LATE + t, 1));
+        for (String prefix : List.of(LATE, STOPPED)) {
+            for (Feed f : Feed.values()) {
+                topics.add(Topics.plain(prefix + f.wireName(), 1));
+            }
+            for (String t : List.of("status", "rejected", "rules", "audit", "vehicle-cases", "risk-areas")) {
+                topics.add(Topics.plain(prefix + t, 1));
+            }
         }
         Topics.ensure(broker.bootstrapServers(), topics);
     }
@@ -297,18 +304,25 @@ class ExactlyOnceEndToEndTest {
      * event time, so the pings are on time for contact detection and the other person turns yellow as a companion;
      * nothing is rejected. (With one watermark for every feed they were rejected as late, and nobody was found.)
      */
-    @Test
-    void aLateCarrierFeedStillFindsTheCompanionsOfACase() throws Exception {
+    /**
+     * The carrier feed a day late, then either moving on past the stays' gap ({@code stopsWithStaysOpen} false) or
+     * stopping while the case's phone and the companion's are still in the cell: the replay closes open stays at the
+     * end of its input, the live job reports them while open, so the companion is yellow either way.
+     */
+    @ParameterizedTest(name = "carrier feed stops with the stays open: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLateCarrierFeedStillFindsTheCompanionsOfACase(boolean stopsWithStaysOpen) throws Exception {
         String bootstrap = broker.bootstrapServers();
+        String prefix = stopsWithStaysOpen ? STOPPED : LATE;
         JobClient job = startJob(
                 "late carrier",
-                "late-checkpoints",
+                prefix + "checkpoints",
                 "--topic-prefix",
-                LATE,
+                prefix,
                 "--group-id",
-                "late-risk",
+                prefix + "risk",
                 "--transactional-id-prefix",
-                "late-risk",
+                prefix + "risk",
                 "--idleness",
                 "500ms",
                 "--carrier-idleness",
@@ -318,9 +332,9 @@ class ExactlyOnceEndToEndTest {
         List<ConsumerRecord<byte[], byte[]>> rejected = new ArrayList<>();
         String alicePhone = "+8613800000001";
         String bobPhone = "+8613800000002";
-        try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), LATE);
+        try (FeedProducer feeds = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), prefix);
                 KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-            c.subscribe(List.of(LATE + "status"));
+            c.subscribe(List.of(prefix + "status"));
             feeds.accept(Feed.POLICE, identity("id-alice", "2022-04-03T00:00:00+08:00", "alice", alicePhone));
             feeds.accept(Feed.POLICE, identity("id-bob", "2022-04-03T00:00:00+08:00", "bob", bobPhone));
             feeds.accept(Feed.HEALTH, test("lab-late-1", "2022-04-04T12:00:00+08:00", "alice", "positive"));
@@ -333,20 +347,21 @@ class ExactlyOnceEndToEndTest {
 
             java.time.OffsetDateTime morning = java.time.OffsetDateTime.parse("2022-04-04T09:00:00+08:00");
             // the case's phone has been in the cell for over 30 h (since 02:00 the day before) (the default clause: >
-            // 10 min together AND a
-            // phone > 30 h in the cell); bob's phone joins it for the last half hour
+            // 10 min together AND a phone > 30 h in the cell); bob's phone joins it for the last hour
             // in time order, as a carrier sends them: the feed is late as a whole, not out of order within itself
             // (pings more than the out-of-orderness apart in the wrong order would race the periodic watermark)
-            for (int m = -31 * 60; m <= 30; m += 5) {
-                if (m % 30 == 0) {
+            for (int m = -31 * 60; m <= 60; m += 5) {
+                if (m % 30 == 0 || m >= 0) {
                     feeds.accept(Feed.CARRIER, ping(alicePhone, morning.plusMinutes(m), 23.1300, 113.3200));
                 }
                 if (m >= 0) {
                     feeds.accept(Feed.CARRIER, ping(bobPhone, morning.plusMinutes(m), 23.1301, 113.3201));
                 }
             }
-            // a later ping of another phone moves the carrier's time past the stays' 30-minute gap
-            feeds.accept(Feed.CARRIER, ping("+8613800000003", morning.plusHours(2), 23.2, 113.4));
+            if (!stopsWithStaysOpen) {
+                // a later ping of another phone moves the carrier's time past the stays' 30-minute gap
+                feeds.accept(Feed.CARRIER, ping("+8613800000003", morning.plusHours(3), 23.2, 113.4));
+            }
             feeds.flush();
             readUntil(c, byPerson, job, "bob");
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
@@ -356,7 +371,7 @@ class ExactlyOnceEndToEndTest {
             }
         }
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-            c.subscribe(List.of(LATE + "rejected"));
+            c.subscribe(List.of(prefix + "rejected"));
             for (int i = 0; i < 4; i++) {
                 c.poll(Duration.ofMillis(500)).forEach(rejected::add);
             }
@@ -369,6 +384,11 @@ class ExactlyOnceEndToEndTest {
                 .satisfies(s -> {
                     assertThat(s.getColour()).isEqualTo("yellow");
                     assertThat(s.getConditions(0).getReason()).isEqualTo("companion");
+                    // as in a replay: from when alice was found, not from when the carrier's data came
+                    assertThat(s.getSinceMs())
+                            .isEqualTo(java.time.OffsetDateTime.parse("2022-04-04T12:00:00+08:00")
+                                    .toInstant()
+                                    .toEpochMilli());
                 });
     }
 

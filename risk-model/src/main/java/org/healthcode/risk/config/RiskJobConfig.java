@@ -113,6 +113,10 @@ public record RiskJobConfig(
               --quiet-barriers N               checkpoints a changed phone must stay unchanged before it is written
                                                back to keyed state; until then checkpoints carry it (default 1; 0 =
                                                at every checkpoint). These three size memory, never change results
+              --open-stay-progress DURATION    how much a stay still open grows between two reports of it to the
+                                               cells (after the first, once longer than the companion overlap);
+                                               sooner companions for more stays downstream (default 1h; 0 = only
+                                               when the carrier feed goes idle). Never changes results
             """;
 
     private static final Set<String> OPTIONS = Set.of(
@@ -140,9 +144,20 @@ public record RiskJobConfig(
             "--phone-cache",
             "--pings-in-heap",
             "--quiet-barriers",
+            "--open-stay-progress",
             KafkaClientSettings.OPTION,
             "--override-key",
             "--metrics-ports");
+
+    private static long openStayProgress(Args a, List<String> problems) {
+        Duration d = a.duration(
+                "--open-stay-progress", Duration.ofMillis(PhoneSideSettings.DEFAULTS.openStayProgressMillis()));
+        if (d.isNegative()) {
+            problems.add("--open-stay-progress: must not be negative: " + d);
+            return PhoneSideSettings.DEFAULTS.openStayProgressMillis();
+        }
+        return d.toMillis();
+    }
 
     /** Parses and validates; throws {@link IllegalArgumentException} listing every problem. */
     public static RiskJobConfig parse(String[] argv) {
@@ -220,7 +235,8 @@ public record RiskJobConfig(
                 new PhoneSideSettings(
                         a.positiveInt("--phone-cache", PhoneSideSettings.DEFAULTS.phoneCache()),
                         a.nonNegativeInt("--quiet-barriers", PhoneSideSettings.DEFAULTS.quietBarriers()),
-                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap())),
+                        a.nonNegativeInt("--pings-in-heap", PhoneSideSettings.DEFAULTS.pingsInHeap()),
+                        openStayProgress(a, problems)),
                 kafka,
                 overrideKey == null ? null : Path.of(overrideKey),
                 a.string("--metrics-ports", null));

@@ -25,7 +25,8 @@ import org.apache.flink.util.Collector;
  * RocksDB access: a point read per stay into a column family as large as the look-back window's stays, slower the
  * larger it grows; see docs/contacts.md.) A cell with cases also keeps its stays by phone ({@code case-cell-phones},
  * built from {@code stays} when the cell's first case arrives), so a stay there reads and writes only its phone's
- * entry and a case stay reads the cell once. A repeated stay changes nothing. One exposure per (case, person)
+ * entry and a case stay reads the cell once. A repeated stay changes nothing; a stay reported again longer (it was
+ * reported while open, see {@link PhoneStayBuilder}) replaces the shorter report under the same key. One exposure per (case, person)
  * stands in a cell, derived from all the stays known (the first in {@link Exposure#CHOICE} over the person's phones);
  * when it changes (more stays, the case found earlier) the cell emits the new one, and a withdrawal when it no longer
  * qualifies, so what stands does not depend on the order the stays and the case's evidence arrived in.
@@ -281,7 +282,10 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         return total;
     }
 
-    /** Inserts in (from, msisdn, person) order; false when an equal span is already there. */
+    /**
+     * Inserts in (from, msisdn, person) order; a longer report of a stay already there (a stay reported while open)
+     * takes its place; false when the stay is there already as long.
+     */
     private static boolean insertSorted(List<StaySpan> spans, StaySpan span) {
         int i = 0;
         while (i < spans.size() && spans.get(i).from() <= span.from()) {
@@ -289,7 +293,11 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
             if (s.from() == span.from()
                     && s.msisdn().equals(span.msisdn())
                     && s.personId().equals(span.personId())) {
-                return false;
+                if (span.to() <= s.to()) {
+                    return false;
+                }
+                spans.set(i, span);
+                return true;
             }
             i++;
         }

@@ -8,6 +8,7 @@ package org.healthcode.risk.contacts;
 final class PhoneEntry {
     static final long NO_DEADLINE = Long.MIN_VALUE;
     static final long NONE_WAITING = Long.MAX_VALUE;
+    static final long NOT_REPORTED = Long.MIN_VALUE;
 
     final String msisdn;
     PhoneState state;
@@ -18,6 +19,10 @@ final class PhoneEntry {
     int quiet;
     /** The earliest of the phone's pings waiting in keyed state, or {@link #NONE_WAITING}. */
     long waitingFrom = NONE_WAITING;
+    /** The last ping of the open stay when it was last reported while open, or {@link #NOT_REPORTED}. */
+    long reportedTo = NOT_REPORTED;
+    /** Whether the open stay passed a progress mark in the current watermark step. */
+    boolean progressed;
     /** The phone's key group, once needed (a raw keyed snapshot). */
     int keyGroup = -1;
 

@@ -35,8 +35,10 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * idle bindings do not hold it back. Pings are applied once the clock passes them, in (time, phone) order, so arrival
  * order does not matter; bindings are recorded as they arrive. Downstream goes the bindings' watermark: a stay a day
  * late is a late element there, which the person index and the place detectors accept within the look-back. A stay
- * is emitted when it ends; the gap that ends a silent phone's stay is found in a heap index of deadlines, not a timer
- * per ping. Pings behind the clock go to {@link ContactOutputTags#LATE_PINGS} unless they repeat a ping of the open
+ * is emitted when it ends, and while still open at the end of a watermark step in which it passed a progress mark
+ * ({@link StayRules#passesProgressMark}) or when the carrier feed goes idle (the same stay, longer each time; see
+ * docs/contacts.md, "Open stays"); the gap that ends a silent phone's stay is found in a heap index of deadlines, not
+ * a timer per ping. Pings behind the clock go to {@link ContactOutputTags#LATE_PINGS} unless they repeat a ping of the open
  * stay; pings with no binding at their time are dropped and counted ({@code unboundPings}).
  *
  * <p>State and its end of life: {@code phone} one entry per phone (bindings still needed, the open stay) until it
@@ -64,6 +66,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     private transient PhoneCache phones;
     private transient PingBuffer pings;
     private transient ArrayDeque<Deadline> deadlines;
+    /** Phones whose open stay passed a progress mark in the current watermark step. */
+    private transient ArrayList<PhoneEntry> progressed;
+
     private transient StayRules.Outcome outcome;
     /** The operator's clock: pings and gap deadlines up to it are applied (see the class comment). */
     private transient long watermark;
@@ -142,6 +147,7 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         phones = new PhoneCache(phoneState, this::setCurrentKey, sizes.phoneCache(), sizes.quietBarriers());
         pings = new PingBuffer(sizes.pingsInHeap(), phones, waitingState, this::setCurrentKey);
         deadlines = new ArrayDeque<>();
+        progressed = new ArrayList<>();
         watermark = Long.MIN_VALUE;
         carrierWatermark = Long.MIN_VALUE;
         bindingsWatermark = Long.MIN_VALUE;
@@ -275,12 +281,16 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
     }
 
     /**
-     * Idleness: an idle carrier feed changes nothing (its time is where its last batch left it) and does not reach
-     * downstream; idle bindings stop holding the clock back, and their status goes downstream as their watermark does.
+     * Idleness: an idle carrier feed leaves the clock where its last batch left it and does not reach downstream, but
+     * every open stay that grew since it was last reported is reported as it is (until the next batch, that is all
+     * there is to know of it); idle bindings stop holding the clock back, and their status goes downstream as their
+     * watermark does.
      */
     @Override
     protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
-        if (index == 1) {
+        if (index == 0 && status.isIdle()) {
+            reportOpenStays();
+        } else if (index == 1) {
             bindingsIdle = status.isIdle();
             advanceClock();
             output.emitWatermarkStatus(status);
@@ -318,6 +328,9 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
                     continue;
                 }
                 if (next == null) {
+                    if (w != Long.MAX_VALUE) { // at the end of input every stay ends in this step
+                        reportProgressed(w);
+                    }
                     return;
                 }
                 // every ping of one phone at one millisecond, as one step: gap check, then the ping
@@ -358,10 +371,59 @@ public class PhoneStayBuilder extends AbstractStreamOperator<Stay>
         afterChange(p, before, after);
     }
 
-    /** Keeps the phone's gap deadline in step with its open stay. */
+    /**
+     * Reports the open stays that passed a progress mark in the step that ends at {@code w} and are still open: the
+     * stay so far, stamped with the clock.
+     */
+    private void reportProgressed(long w) throws Exception {
+        for (PhoneEntry p : progressed) {
+            p.progressed = false;
+            report(p, w);
+        }
+        progressed.clear();
+    }
+
+    /**
+     * Reports every open stay that grew since it was last reported (the carrier feed went idle), in phone order,
+     * stamped with the clock.
+     */
+    private void reportOpenStays() throws Exception {
+        List<PhoneEntry> open = new ArrayList<>();
+        for (PhoneEntry p : phones.entries()) {
+            if (p.deadline != PhoneEntry.NO_DEADLINE) {
+                open.add(p);
+            }
+        }
+        open.sort(Comparator.comparing(p -> p.msisdn));
+        for (PhoneEntry p : open) {
+            report(p, watermark);
+        }
+    }
+
+    /** Emits the phone's open stay as it is, unless it was reported so already or is a single ping. */
+    private void report(PhoneEntry p, long timestamp) throws Exception {
+        if (!p.cached) {
+            phones.load(p.msisdn);
+        }
+        PhoneState.OpenStay open = p.state == null ? null : p.state.open();
+        if (open != null && open.to() > open.from() && open.to() > p.reportedTo) {
+            p.reportedTo = open.to();
+            output.collect(new StreamRecord<>(open.toStay(p.msisdn), timestamp));
+        }
+    }
+
+    /** Keeps the phone's gap deadline and progress reports in step with its open stay. */
     private void afterChange(PhoneEntry p, PhoneState before, PhoneState after) {
         PhoneState.OpenStay was = before == null ? null : before.open();
         PhoneState.OpenStay now = after == null ? null : after.open();
+        if (now == null || was == null || was.from() != now.from()) {
+            p.reportedTo = PhoneEntry.NOT_REPORTED; // a new stay, or none
+        } else if (!p.progressed
+                && StayRules.passesProgressMark(
+                        was, now, rules.companionMinOverlapMillis(), sizes.openStayProgressMillis())) {
+            p.progressed = true;
+            progressed.add(p);
+        }
         if (now == null) {
             p.deadline = PhoneEntry.NO_DEADLINE;
         } else if (was == null || was.to() != now.to() || p.deadline == PhoneEntry.NO_DEADLINE) {

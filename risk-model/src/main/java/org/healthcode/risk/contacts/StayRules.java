@@ -113,6 +113,27 @@ public final class StayRules {
         return ping;
     }
 
+    /**
+     * Whether a ping that extended an open stay from {@code was} to {@code now} took it past a progress mark: a
+     * length of more than {@code threshold}, then more than {@code threshold + k * period} for each k. Marks depend on
+     * the stay alone, so where they fall does not depend on when the clock moved.
+     *
+     * @param period 0: no marks
+     */
+    public static boolean passesProgressMark(
+            PhoneState.OpenStay was, PhoneState.OpenStay now, long threshold, long period) {
+        if (period <= 0 || was == null || now == null || was.from() != now.from() || now.to() <= was.to()) {
+            return false;
+        }
+        return progressMark(now.to() - now.from(), threshold, period)
+                > progressMark(was.to() - was.from(), threshold, period);
+    }
+
+    /** The last mark a stay of this length has passed: -1 none, k after {@code threshold + k * period}. */
+    private static long progressMark(long length, long threshold, long period) {
+        return length <= threshold ? -1 : (length - threshold - 1) / period;
+    }
+
     /** When an open stay ends by the gap rule unless a ping comes first: its last ping + the gap + 1 ms. */
     public long gapDeadline(PhoneState.OpenStay open) {
         return open.to() + stayGapMillis + 1;

@@ -134,12 +134,25 @@ class RiskJobConfigTest {
         assertThat(parse("--phone-cache", "5", "--pings-in-heap", "0", "--quiet-barriers", "3")
                         .phoneSide())
                 .isEqualTo(new PhoneSideSettings(5, 3, 0));
+        assertThat(parse("--open-stay-progress", "30m").phoneSide().openStayProgressMillis())
+                .isEqualTo(1_800_000L);
+        assertThat(parse("--open-stay-progress", "0").phoneSide().openStayProgressMillis())
+                .isZero();
     }
 
     @Test
     void phoneSideSizesOutOfRangeAreRefusedNamingTheOption() {
-        assertThatThrownBy(() -> parse("--phone-cache", "0", "--pings-in-heap", "-1", "--quiet-barriers", "x"))
+        assertThatThrownBy(() -> parse(
+                        "--phone-cache",
+                        "0",
+                        "--pings-in-heap",
+                        "-1",
+                        "--quiet-barriers",
+                        "x",
+                        "--open-stay-progress",
+                        "-5m"))
                 .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--open-stay-progress: must not be negative")
                 .hasMessageContaining("--phone-cache: must be a positive whole number, got 0")
                 .hasMessageContaining("--pings-in-heap: must be a whole number, 0 or more, got -1")
                 .hasMessageContaining("--quiet-barriers: must be a whole number, 0 or more, got x");

@@ -24,6 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -88,12 +92,20 @@ class ContactDetectionJobTest {
     }
 
     private static List<Exposure> detect(List<Event> input, ContactRules rules) throws Exception {
+        return detect(
+                input,
+                rules,
+                WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofDays(5))
+                        .withTimestampAssigner((e, ts) -> e.time()));
+    }
+
+    private static List<Exposure> detect(List<Event> input, ContactRules rules, WatermarkStrategy<Event> watermarks)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         DataStream<Event> events = env.fromData(input, TypeInformation.of(Event.class))
                 .setParallelism(1)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofDays(5))
-                        .withTimestampAssigner((e, ts) -> e.time()))
+                .assignTimestampsAndWatermarks(watermarks)
                 .setParallelism(1);
         List<Exposure> out = new ArrayList<>();
         try (CloseableIterator<Exposure> it =
@@ -129,5 +141,83 @@ class ContactDetectionJobTest {
                 .extracting(Exposure::kind)
                 .doesNotContain(ExposureKind.COMPANION)
                 .hasSize(3);
+    }
+
+    /**
+     * Dave is found at 10:40 while he and Ivan are still in his cell (9:00-11:00 and 9:30-11:00): a live job sees
+     * their stays while open, so the companion is first found from part of the shared time and then revised.
+     */
+    private static List<Event> caseFoundDuringTheStays() {
+        List<Event> in = new ArrayList<>(city());
+        in.add(bind("phone-ivan", "ivan", plusDays(MONDAY_9AM, -30)));
+        in.addAll(pingsInCell("phone-ivan", plusMinutes(MONDAY_9AM, 30), plusHours(MONDAY_9AM, 2), 5, 11, 20));
+        in.add(positivePcr(DAVE, plusMinutes(MONDAY_9AM, 100)));
+        in.sort(java.util.Comparator.comparingLong(Event::time)); // in time order, as a live feed brings it
+        return in;
+    }
+
+    /**
+     * Watermarks as a live job steps: one each time the input's event time enters a new {@code paceMillis} slot (a
+     * watermark per ping at the finest); 0: none before the end of input, as in a replay.
+     */
+    private static WatermarkStrategy<Event> paced(long paceMillis) {
+        if (paceMillis == 0) {
+            return WatermarkStrategy.<Event>noWatermarks().withTimestampAssigner((e, ts) -> e.time());
+        }
+        return WatermarkStrategy.<Event>forGenerator(ctx -> new WatermarkGenerator<>() {
+                    private long slot = Long.MIN_VALUE;
+
+                    @Override
+                    public void onEvent(Event e, long ts, WatermarkOutput out) {
+                        long s = Math.floorDiv(e.time(), paceMillis);
+                        if (s > slot) {
+                            out.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(e.time() - 1));
+                            slot = s;
+                        }
+                    }
+
+                    @Override
+                    public void onPeriodicEmit(WatermarkOutput out) {}
+                })
+                .withTimestampAssigner((e, ts) -> e.time());
+    }
+
+    /** The exposures that stand at the end: the latest version of each id, withdrawals removed. */
+    private static Map<String, Exposure> standing(List<Exposure> out) {
+        Map<String, Exposure> last = new TreeMap<>();
+        for (Exposure e : out) {
+            last.put(e.exposureId(), e);
+        }
+        last.values().removeIf(Exposure::withdrawn);
+        return last;
+    }
+
+    @Test
+    void fiveLiveRunsAtDifferentWatermarkPacesEndWithTheReplaysExposures() throws Exception {
+        ContactRules rules = ContactRules.defaults().withLongStayClause(LongStayClause.OFF);
+        List<Event> in = caseFoundDuringTheStays();
+        Map<String, Exposure> replay = standing(detect(in, rules, paced(0)));
+        assertThat(replay.values())
+                .filteredOn(e -> e.personId().equals("ivan"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.caseId()).isEqualTo(DAVE);
+                    assertThat(e.overlapMinutes()).isEqualTo(70); // 9:30 until Dave was found
+                });
+
+        for (long pace : new long[] {1, 60_000, 5 * 60_000, 3_600_000, 86_400_000}) {
+            List<Exposure> live = detect(in, rules, paced(pace));
+            assertThat(standing(live))
+                    .as("exposures at a watermark pace of %d ms", pace)
+                    .isEqualTo(replay);
+            if (pace == 5 * 60_000) {
+                assertThat(live)
+                        .as("the open stays were seen: the companion found from part of the shared time first")
+                        .filteredOn(e -> e.personId().equals("ivan"))
+                        .extracting(Exposure::overlapMinutes)
+                        .first()
+                        .isNotEqualTo(70L);
+            }
+        }
     }
 }

@@ -169,7 +169,12 @@ class PhoneStayBuilderTest {
         send(first, last); // repeats arriving behind the watermark, inside the open stay
         advanceTo(plusMinutes(T0, 300));
 
-        assertThat(stays()).singleElement().satisfies(s -> assertThat(s.pings()).isEqualTo(2));
+        // reported while open after the first step, then ended: the same two pings each time
+        assertThat(stays())
+                .extracting(Stay::pings, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2, ms(plusMinutes(T0, 20))),
+                        org.assertj.core.groups.Tuple.tuple(2, ms(plusMinutes(T0, 20))));
         assertThat(h.getSideOutput(ContactOutputTags.LATE_PINGS)).isNull();
     }
 
@@ -253,10 +258,11 @@ class PhoneStayBuilderTest {
                 ping(ALICE_PHONE, T0, 1, 1),
                 ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1));
         advanceTo(plusMinutes(T0, 50));
-        assertThat(stays()).isEmpty(); // last ping + 30 min not yet passed
+        assertThat(operator.openStays()).isEqualTo(1); // last ping + 30 min not yet passed (it is reported as open)
 
         advanceTo(ms(plusMinutes(T0, 50)) + 1);
-        assertThat(stays()).singleElement().satisfies(s -> assertThat(s.to()).isEqualTo(ms(plusMinutes(T0, 20))));
+        assertThat(operator.openStays()).isZero();
+        assertThat(stays()).last().satisfies(s -> assertThat(s.to()).isEqualTo(ms(plusMinutes(T0, 20))));
     }
 
     @Test
@@ -605,6 +611,80 @@ class PhoneStayBuilderTest {
         assertThat(stays())
                 .extracting(Stay::from, Stay::to)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ms(T0), ms(plusMinutes(T0, 20))));
+    }
+
+    // --- open stays: reported while still open, superseded by the stay itself ---
+
+    @Test
+    void anOpenStayIsReportedOnceLongerThanTheCompanionOverlapAndThenEachHourItGrows() throws Exception {
+        send(bind(ALICE_PHONE, ALICE, BOUND));
+        for (int m = 0; m <= 180; m += 5) {
+            send(ping(ALICE_PHONE, plusMinutes(T0, m), 1, 1));
+            advanceTo(plusMinutes(T0, m)); // one watermark step per ping, as at live pace
+        }
+        // marks: more than 10 min, then more than 70 and 130 min; each reported at the ping that passes it
+        assertThat(stays())
+                .extracting(Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ms(T0), ms(plusMinutes(T0, 15))),
+                        org.assertj.core.groups.Tuple.tuple(ms(T0), ms(plusMinutes(T0, 75))),
+                        org.assertj.core.groups.Tuple.tuple(ms(T0), ms(plusMinutes(T0, 135))));
+
+        advanceTo(plusMinutes(T0, 300)); // the gap ends it: the stay itself, under the same phone, start and person
+        assertThat(stays()).last().satisfies(s -> {
+            assertThat(s.from()).isEqualTo(ms(T0));
+            assertThat(s.to()).isEqualTo(ms(plusMinutes(T0, 180)));
+            assertThat(s.pings()).isEqualTo(37);
+        });
+        assertThat(operator.openStays()).isZero();
+    }
+
+    @Test
+    void aStayThatEndsInTheStepThatPassedItsMarkIsReportedOnlyOnce() throws Exception {
+        send(
+                bind(ALICE_PHONE, ALICE, BOUND),
+                ping(ALICE_PHONE, T0, 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 20), 1, 1),
+                ping(ALICE_PHONE, plusMinutes(T0, 25), 2, 1));
+        advanceTo(plusMinutes(T0, 30));
+
+        assertThat(stays())
+                .extracting(Stay::cell, Stay::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("cell:1:1", ms(plusMinutes(T0, 20))));
+    }
+
+    @Test
+    void whenTheCarrierFeedGoesQuietEveryOpenStayIsReportedAsFarAsTheClock() throws Exception {
+        h.close();
+        h = harness(new PhoneStayBuilder(RULES, new PhoneSideSettings(1_000_000, 1, 1_000_000, 0)));
+        h.open();
+        send(bind(ALICE_PHONE, ALICE, BOUND), bind(BOB_PHONE, BOB, BOUND));
+        for (int m = 0; m <= 40; m += 5) {
+            send(ping(ALICE_PHONE, plusMinutes(T0, m), 1, 1), ping(BOB_PHONE, plusMinutes(T0, m), 1, 1));
+        }
+        send(ping(BOB_PHONE, plusMinutes(T0, 41), 1, 1)); // ahead of the clock: it waits for the next batch
+        advanceTo(plusMinutes(T0, 40));
+        assertThat(stays()).as("no progress marks").isEmpty();
+
+        h.processWatermarkStatus1(WatermarkStatus.IDLE);
+        assertThat(stays())
+                .extracting(Stay::msisdn, Stay::from, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ALICE_PHONE, ms(T0), ms(plusMinutes(T0, 40))),
+                        org.assertj.core.groups.Tuple.tuple(BOB_PHONE, ms(T0), ms(plusMinutes(T0, 40))));
+        h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+        h.processWatermarkStatus1(WatermarkStatus.IDLE);
+        assertThat(stays()).as("nothing grew since").hasSize(2);
+
+        h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+        advanceTo(plusMinutes(T0, 120)); // the next batch: the stays end
+        assertThat(stays())
+                .extracting(Stay::msisdn, Stay::to)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ALICE_PHONE, ms(plusMinutes(T0, 40))),
+                        org.assertj.core.groups.Tuple.tuple(BOB_PHONE, ms(plusMinutes(T0, 40))),
+                        org.assertj.core.groups.Tuple.tuple(ALICE_PHONE, ms(plusMinutes(T0, 40))),
+                        org.assertj.core.groups.Tuple.tuple(BOB_PHONE, ms(plusMinutes(T0, 41))));
     }
 
     @Test
