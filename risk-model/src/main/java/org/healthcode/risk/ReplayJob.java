@@ -243,14 +243,15 @@ public final class ReplayJob {
 
     /**
      * The archive's files, each its own source (so each keeps its line numbers after the files before it), decoded
-     * by the source's reading thread.
+     * by the source's reading thread and helpers, in line order.
      */
     private static DataStream<FeedRecord> files(
             StreamExecutionEnvironment env, ArchiveFiles archive, EventDecoder decoder) {
         DataStream<FeedRecord> all = null;
         for (int i = 0; i < archive.files().size(); i++) {
             FileSource<FeedRecord> file = FileSource.forRecordStreamFormat(
-                            new DecodedLineFormat(decoder, archive.lineOffsets().get(i)),
+                            new DecodedLineFormat(
+                                    decoder, archive.lineOffsets().get(i), DecodedLineFormat.helpersForThisMachine()),
                             new org.apache.flink.core.fs.Path(
                                     archive.files().get(i).toUri()))
                     .build();
