@@ -149,7 +149,6 @@ public final class ReplayJob {
                                 .name("replay vehicle part files")));
         ReplayProgress.reset();
         JobClient job = env.executeAsync("healthcode replay (rules " + rules.version() + ")");
-        long started = System.nanoTime();
         long total = archive == null ? -1 : archive.lines();
         while (true) {
             try {
@@ -158,10 +157,7 @@ public final class ReplayJob {
             } catch (TimeoutException e) {
                 if (cfg.progress()) {
                     System.err.println(ReplayProgress.line(
-                            ReplayProgress.read(),
-                            total,
-                            ReplayProgress.latestEventTime(),
-                            Duration.ofNanos(System.nanoTime() - started)));
+                            ReplayProgress.read(), total, ReplayProgress.latestEventTime(), ReplayProgress.reading()));
                 }
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception x ? x : e;
