@@ -41,14 +41,12 @@ import org.healthcode.risk.sinks.LocalPartFilesSink;
 import org.healthcode.risk.sinks.ReplayLine;
 import org.healthcode.risk.sinks.ReplayLines;
 import org.healthcode.risk.sources.ArchiveFiles;
+import org.healthcode.risk.sources.DecodedLineFormat;
 import org.healthcode.risk.sources.FeedDeserializer;
 import org.healthcode.risk.sources.FeedSources;
 import org.healthcode.risk.sources.FeedWatermarks;
 import org.healthcode.risk.sources.KafkaPositions;
-import org.healthcode.risk.sources.LineDecoder;
 import org.healthcode.risk.sources.NeverHoldsBackTime;
-import org.healthcode.risk.sources.NumberedLine;
-import org.healthcode.risk.sources.NumberedLineFormat;
 import org.healthcode.risk.sources.ReplayProgress;
 
 /**
@@ -109,7 +107,7 @@ public final class ReplayJob {
         state.set(StateBackendOptions.STATE_BACKEND, cfg.mode() == ReplayConfig.Mode.FAST ? "hashmap" : "rocksdb");
         env.configure(state);
 
-        ArchiveFiles archive = cfg.events() == null ? null : ArchiveFiles.scan(cfg.events());
+        ArchiveFiles archive = cfg.events() == null ? null : ArchiveFiles.scanLines(cfg.events());
         DataStream<FeedRecord> feed = (archive != null
                         ? files(env, archive, decoder)
                         : kafka(env, cfg.kafka(), decoder))
@@ -151,7 +149,6 @@ public final class ReplayJob {
                                 .name("replay vehicle part files")));
         ReplayProgress.reset();
         JobClient job = env.executeAsync("healthcode replay (rules " + rules.version() + ")");
-        long started = System.nanoTime();
         long total = archive == null ? -1 : archive.lines();
         while (true) {
             try {
@@ -160,10 +157,7 @@ public final class ReplayJob {
             } catch (TimeoutException e) {
                 if (cfg.progress()) {
                     System.err.println(ReplayProgress.line(
-                            ReplayProgress.read(),
-                            total,
-                            ReplayProgress.latestEventTime(),
-                            Duration.ofNanos(System.nanoTime() - started)));
+                            ReplayProgress.read(), total, ReplayProgress.latestEventTime(), ReplayProgress.reading()));
                 }
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception x ? x : e;
@@ -243,23 +237,24 @@ public final class ReplayJob {
                 changes.size(), asOf.size(), rejected.size(), archive == null ? 0 : archive.blankLines(), atText);
     }
 
-    /** The archive's files, each its own source (so each keeps its line numbers after the files before it). */
+    /**
+     * The archive's files, each its own source (so each keeps its line numbers after the files before it), decoded
+     * by the source's reading thread and helpers, in line order.
+     */
     private static DataStream<FeedRecord> files(
             StreamExecutionEnvironment env, ArchiveFiles archive, EventDecoder decoder) {
         DataStream<FeedRecord> all = null;
         for (int i = 0; i < archive.files().size(); i++) {
-            FileSource<NumberedLine> file = FileSource.forRecordStreamFormat(
-                            new NumberedLineFormat(),
+            FileSource<FeedRecord> file = FileSource.forRecordStreamFormat(
+                            new DecodedLineFormat(
+                                    decoder, archive.lineOffsets().get(i), DecodedLineFormat.helpersForThisMachine()),
                             new org.apache.flink.core.fs.Path(
                                     archive.files().get(i).toUri()))
                     .build();
             String suffix = i == 0 ? "" : "-" + i;
             DataStream<FeedRecord> decoded = env.fromSource(
                             file, WatermarkStrategy.noWatermarks(), "events file" + suffix)
-                    .uid("events-file" + suffix)
-                    .map(new LineDecoder(decoder, archive.lineOffsets().get(i)))
-                    .uid("decode-lines" + suffix)
-                    .name("decode lines");
+                    .uid("events-file" + suffix);
             all = all == null ? decoded : all.union(decoded);
         }
         return all;

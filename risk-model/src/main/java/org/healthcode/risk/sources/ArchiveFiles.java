@@ -25,13 +25,22 @@ import java.util.zip.GZIPInputStream;
  * @param lines lines in all files
  * @param blankLines lines that are empty or only blanks: not records, skipped by the replay and counted here
  * @param bytes bytes on disk (compressed where the files are)
- * @param sha256 hex SHA-256 of the files' bytes on disk, concatenated in order
+ * @param sha256 hex SHA-256 of the files' bytes on disk, concatenated in order; null from {@link #scanLines}
  */
 public record ArchiveFiles(
         List<Path> files, List<Long> lineOffsets, long lines, long blankLines, long bytes, String sha256) {
 
     /** Lists and scans {@code path}: a file, or the regular files of a directory, not hidden ones, by name. */
     public static ArchiveFiles scan(Path path) throws IOException {
+        return scan(path, true);
+    }
+
+    /** As {@link #scan}, without the checksum: a replay needs the files and their lines only. */
+    public static ArchiveFiles scanLines(Path path) throws IOException {
+        return scan(path, false);
+    }
+
+    private static ArchiveFiles scan(Path path, boolean digest) throws IOException {
         List<Path> files;
         if (Files.isDirectory(path)) {
             try (Stream<Path> s = Files.list(path)) {
@@ -49,7 +58,7 @@ public record ArchiveFiles(
         }
         MessageDigest sha;
         try {
-            sha = MessageDigest.getInstance("SHA-256");
+            sha = digest ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -65,7 +74,12 @@ public record ArchiveFiles(
             blank += counts[1];
         }
         return new ArchiveFiles(
-                files, List.copyOf(offsets), lines, blank, bytes, HexFormat.of().formatHex(sha.digest()));
+                files,
+                List.copyOf(offsets),
+                lines,
+                blank,
+                bytes,
+                sha == null ? null : HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Whether the file is read through gzip (as Flink's file source does, by its name). */
@@ -84,7 +98,8 @@ public record ArchiveFiles(
      * blank ones it skips (nothing but spaces, tabs and a CR).
      */
     private static long[] countLines(Path f, MessageDigest sha) throws IOException {
-        try (InputStream raw = new DigestingStream(Files.newInputStream(f), sha);
+        try (InputStream raw =
+                        sha == null ? Files.newInputStream(f) : new DigestingStream(Files.newInputStream(f), sha);
                 InputStream in = isGzip(f) ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] buf = new byte[1 << 16];
             long lines = 0;

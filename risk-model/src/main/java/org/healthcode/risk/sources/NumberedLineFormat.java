@@ -1,8 +1,8 @@
 package org.healthcode.risk.sources;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -14,10 +14,11 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * numbers are the file's own; blank lines are skipped but counted.
  */
 public class NumberedLineFormat extends SimpleStreamFormat<NumberedLine> {
+    private static final int BUFFER = 1 << 16;
 
     @Override
     public StreamFormat.Reader<NumberedLine> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream);
+        return new LineReader(stream, BUFFER);
     }
 
     @Override
@@ -25,45 +26,68 @@ public class NumberedLineFormat extends SimpleStreamFormat<NumberedLine> {
         return TypeInformation.of(NumberedLine.class);
     }
 
-    private static final class LineReader implements StreamFormat.Reader<NumberedLine> {
+    /**
+     * Scans a block of the stream at a time for the line ends (reading byte by byte through a synchronised stream
+     * was most of a replay's reading thread).
+     */
+    static final class LineReader implements StreamFormat.Reader<NumberedLine> {
         private final InputStream in;
+        private final byte[] buf;
+        private int pos;
+        private int limit;
+        private byte[] pending = new byte[256];
         private long line;
 
-        LineReader(InputStream in) {
-            this.in = new java.io.BufferedInputStream(in, 1 << 16);
+        LineReader(InputStream in, int bufferSize) {
+            this.in = in;
+            this.buf = new byte[bufferSize];
         }
 
         @Override
         public NumberedLine read() throws IOException {
             while (true) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
-                int b;
+                int len = 0;
                 boolean any = false;
-                while ((b = in.read()) != -1) {
+                boolean terminated = false;
+                while (!terminated && (pos < limit || fill())) {
                     any = true;
-                    if (b == '\n') {
-                        break;
+                    int start = pos;
+                    int end = start;
+                    while (end < limit && buf[end] != '\n') {
+                        end++;
                     }
-                    buf.write(b);
+                    int n = end - start;
+                    if (len + n > pending.length) {
+                        pending = Arrays.copyOf(pending, Math.max(2 * pending.length, len + n));
+                    }
+                    System.arraycopy(buf, start, pending, len, n);
+                    len += n;
+                    terminated = end < limit;
+                    pos = terminated ? end + 1 : end;
                 }
                 if (!any) {
                     return null;
                 }
                 line++;
-                byte[] bytes = buf.toByteArray();
-                int len = bytes.length;
-                if (len > 0 && bytes[len - 1] == '\r') {
-                    bytes = java.util.Arrays.copyOf(bytes, len - 1);
+                if (len > 0 && pending[len - 1] == '\r') {
+                    len--;
                 }
-                if (!isBlank(bytes)) {
-                    return new NumberedLine(line, bytes);
+                if (!isBlank(pending, len)) {
+                    return new NumberedLine(line, Arrays.copyOf(pending, len));
                 }
             }
         }
 
-        private static boolean isBlank(byte[] bytes) {
-            for (byte x : bytes) {
-                if (x != ' ' && x != '\t') {
+        private boolean fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            pos = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
+        }
+
+        private static boolean isBlank(byte[] bytes, int len) {
+            for (int i = 0; i < len; i++) {
+                if (bytes[i] != ' ' && bytes[i] != '\t') {
                     return false;
                 }
             }

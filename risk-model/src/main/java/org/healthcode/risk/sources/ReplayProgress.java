@@ -15,6 +15,8 @@ import org.healthcode.risk.events.FeedRecord;
 public final class ReplayProgress {
     private static final LongAdder READ = new LongAdder();
     private static final AtomicLong LATEST = new AtomicLong(Long.MIN_VALUE);
+    /** System.nanoTime() when the first record was read, 0 before. */
+    private static final AtomicLong FIRST_READ = new AtomicLong();
 
     private ReplayProgress() {}
 
@@ -22,6 +24,20 @@ public final class ReplayProgress {
     public static void reset() {
         READ.reset();
         LATEST.set(Long.MIN_VALUE);
+        FIRST_READ.set(0);
+    }
+
+    /**
+     * Time since the first record was read (zero before): the rate and the ETA count from there, not from the job's
+     * submission, whose start-up would make the early ETAs many times too long.
+     */
+    public static Duration reading() {
+        return reading(System.nanoTime());
+    }
+
+    static Duration reading(long nowNanos) {
+        long first = FIRST_READ.get();
+        return first == 0 ? Duration.ZERO : Duration.ofNanos(nowNanos - first);
     }
 
     public static long read() {
@@ -37,6 +53,7 @@ public final class ReplayProgress {
      * One progress line: a bar, records read of the total, event time reached, rate and ETA of the reading.
      *
      * @param total records in the archive, or -1 when unknown (Kafka)
+     * @param elapsed time spent reading ({@link #reading()})
      */
     public static String line(long read, long total, long latest, Duration elapsed) {
         StringBuilder b = new StringBuilder("[replay] ");
@@ -58,12 +75,17 @@ public final class ReplayProgress {
         if (latest != Long.MIN_VALUE) {
             b.append(", event time ").append(Instant.ofEpochMilli(latest));
         }
+        if (read == 0) {
+            return b.append(", starting").toString();
+        }
+        if (total > 0 && read >= total) {
+            return b.append(", all read: applying the end of input (pending timers)")
+                    .toString();
+        }
         b.append(String.format(", %,.0f events/s", read / secs));
-        if (total > 0 && read > 0 && read < total) {
+        if (total > 0) {
             long eta = (long) (secs * (total - read) / read);
             b.append(String.format(", ETA %dm%02ds", eta / 60, eta % 60));
-        } else if (total > 0 && read >= total) {
-            b.append(", all read: applying the end of input (pending timers)");
         }
         return b.toString();
     }
@@ -73,6 +95,9 @@ public final class ReplayProgress {
         @Override
         public FeedRecord map(FeedRecord r) {
             READ.increment();
+            if (FIRST_READ.get() == 0) {
+                FIRST_READ.compareAndSet(0, System.nanoTime());
+            }
             if (r.isEvent()) {
                 long t = r.event().time();
                 long seen = LATEST.get();
