@@ -314,6 +314,11 @@ public final class ServingNode implements AutoCloseable {
         return riskAreaListings;
     }
 
+    /** The people's recent declared stops this node shows among their stays in risk areas. */
+    public DeclaredStays declaredStays() {
+        return declaredStays;
+    }
+
     /** Closes, in order, the optional parts this node has (null where it was started without one). */
     private static void closeEach(AutoCloseable... parts) {
         for (AutoCloseable part : parts) {
