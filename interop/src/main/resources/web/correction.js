@@ -12,6 +12,12 @@
     corrected: "Decided: your colour was corrected."
   };
 
+  // while in review: a correction two operators approved, or one the risk engine refused
+  const CORRECTION_WORDS = {
+    approved: "Two operators approved a correction: it takes effect when the risk engine applies it.",
+    refused: "The risk engine did not accept the proposed correction: an operator reviews your request again."
+  };
+
   function correctionPerson() {
     const fromQuery = new URLSearchParams(window.location.search).get("id");
     if (fromQuery) {
@@ -35,6 +41,13 @@
     state.className = "state";
     state.textContent = STATE_WORDS[request.state] || request.state;
     li.appendChild(state);
+    if (request.correction && CORRECTION_WORDS[request.correction]) {
+      li.dataset.correction = request.correction;
+      const progress = document.createElement("div");
+      progress.className = "progress";
+      progress.textContent = CORRECTION_WORDS[request.correction];
+      li.appendChild(progress);
+    }
     const filed = document.createElement("div");
     filed.className = "muted";
     filed.textContent = "Sent " + new Date(request.filedAt).toLocaleString() + ": " + request.reason;

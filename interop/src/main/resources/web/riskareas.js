@@ -1,5 +1,6 @@
 // The person's page, risk areas: the high and medium risk areas in force now (/v1/risk-areas) and which of the
-// person's stays overlap one (/v1/risk-areas/me/<id>, as their status's risk-area conditions say).
+// person's recent stays overlap one (/v1/risk-areas/me/<id>: the stays behind their risk-area conditions, and their own
+// declared stops that overlap a listing but count in no condition now).
 "use strict";
 
 (function () {
@@ -55,9 +56,13 @@
         stays.appendChild(item("None of your recent stays overlaps a risk area.", { none: "true" }));
       }
       for (const s of yours) {
-        stays.appendChild(item("Your stay " + s.stay + " was in area " + s.areaCode + " while it was listed "
+        const what = s.declared ? "The stay you declared in area " + s.areaCode + " (" + s.stay + ") was there"
+          : "Your stay " + s.stay + " was in area " + s.areaCode;
+        stays.appendChild(item(what + " while it was listed "
           + (s.level === "high" ? "high" : "medium") + " risk (" + period(s.listedFrom, s.listedTo) + ")"
-          + (s.listedNow ? "; it is still listed." : "."), { area: s.areaCode, level: s.level }));
+          + (s.listedNow ? "; it is still listed." : ".")
+          + (s.counted === false ? " It does not count in your colour now." : ""),
+          { area: s.areaCode, level: s.level, counted: String(s.counted !== false) }));
       }
       el("risk-areas").dataset.state = "ready";
     } catch (e) {

@@ -21,6 +21,7 @@ import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.citizen.AddressRateLimit;
 import org.healthcode.interop.citizen.CitizenHandler;
 import org.healthcode.interop.citizen.CompactedTopicFollower;
+import org.healthcode.interop.citizen.DeclaredStays;
 import org.healthcode.interop.citizen.FellowTravellerCheck;
 import org.healthcode.interop.citizen.RiskAreas;
 import org.healthcode.interop.codes.CodeServing;
@@ -54,6 +55,7 @@ public final class ServingNode implements AutoCloseable {
     private CorrectionsHandler corrections;
     private CompactedTopicFollower<VehicleCases> vehicleCases;
     private CompactedTopicFollower<RiskAreaListing> riskAreaListings;
+    private DeclaredStays declaredStays;
     private final CodeServing codes;
     private boolean closed;
 
@@ -117,6 +119,7 @@ public final class ServingNode implements AutoCloseable {
         CorrectionsHandler corrections = null;
         CompactedTopicFollower<VehicleCases> vehicleCases = null;
         CompactedTopicFollower<RiskAreaListing> riskAreaListings = null;
+        DeclaredStays declaredStays = null;
         try {
             declarations = DeclarationsHandler.open(
                     config.bootstrapServers(),
@@ -164,13 +167,20 @@ public final class ServingNode implements AutoCloseable {
                     .start();
             CompactedTopicFollower<VehicleCases> vehicles = vehicleCases;
             CompactedTopicFollower<RiskAreaListing> listings = riskAreaListings;
+            declaredStays = new DeclaredStays(
+                            config.bootstrapServers(),
+                            kafka,
+                            config.interop().topicPrefix() + DeclarationsHandler.TOPIC,
+                            Clock.systemUTC())
+                    .start();
+            DeclaredStays declared = declaredStays;
             consumer = new StatusConsumer(config.bootstrapServers(), kafka, config.statusTopic(), view, metrics);
             StatusLookupService lookups = new StatusLookupService(view, audit, metrics, Clock.systemUTC());
             CitizenHandler citizen = new CitizenHandler(
                     new FellowTravellerCheck(vehicles::get),
                     new AddressRateLimit(CitizenHandler.SELF_CHECKS_PER_MINUTE, Clock.systemUTC()),
                     vehicles::caughtUp,
-                    new RiskAreas(listings::values, listings::get),
+                    new RiskAreas(listings::values, listings::get, declared::of),
                     lookups,
                     Clock.systemUTC());
             StatusConsumer c = consumer;
@@ -229,6 +239,7 @@ public final class ServingNode implements AutoCloseable {
             node.corrections = corrections;
             node.vehicleCases = vehicleCases;
             node.riskAreaListings = riskAreaListings;
+            node.declaredStays = declaredStays;
             return node;
         } catch (Exception e) {
             if (server != null) {
@@ -240,7 +251,7 @@ public final class ServingNode implements AutoCloseable {
             if (codes != null) {
                 codes.close();
             }
-            closeEach(overrides, declarations, corrections, vehicleCases, riskAreaListings);
+            closeEach(overrides, declarations, corrections, vehicleCases, riskAreaListings, declaredStays);
             view.close();
             interop.close();
             throw e;
@@ -303,6 +314,11 @@ public final class ServingNode implements AutoCloseable {
         return riskAreaListings;
     }
 
+    /** The people's recent declared stops this node shows among their stays in risk areas. */
+    public DeclaredStays declaredStays() {
+        return declaredStays;
+    }
+
     /** Closes, in order, the optional parts this node has (null where it was started without one). */
     private static void closeEach(AutoCloseable... parts) {
         for (AutoCloseable part : parts) {
@@ -339,7 +355,7 @@ public final class ServingNode implements AutoCloseable {
         consumer.close();
         interop.close();
         codes.close();
-        closeEach(overrides, declarations, corrections, vehicleCases, riskAreaListings);
+        closeEach(overrides, declarations, corrections, vehicleCases, riskAreaListings, declaredStays);
         view.close();
     }
 }

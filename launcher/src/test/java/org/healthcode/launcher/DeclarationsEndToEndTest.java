@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code declarations} topic; the live risk job (own JVM, MiniCluster, RocksDB, exactly-once) turns the person yellow
  * for {@code declared_fever}, marked declared, and back to green when the lab's negative test (by raw ID number,
  * pseudonymised at ingest) arrives. The same declaration sent twice counts once. A second person's declared stop in
- * a high-risk area turns them red under the risk-area rule, marked declared.
+ * a high-risk area turns them red under the risk-area rule, marked declared; they dispute it, and two operators'
+ * correction turns them green once the job accepts it ({@link CorrectionThroughTheJob}).
  */
 class DeclarationsEndToEndTest {
     private static final Pattern JOB_READY = Pattern.compile("JOB RUNNING (\\S+)");
@@ -78,6 +79,7 @@ class DeclarationsEndToEndTest {
             topics.add(Topics.plain("rejected", 1));
             Topics.ensure(bootstrap, topics);
 
+            CorrectionThroughTheJob correction = CorrectionThroughTheJob.prepare(work, work.resolve("view"));
             Path root = DemoEndToEndTest.projectRoot();
             ModuleProcess serving = ModuleProcess.start(
                     root,
@@ -92,7 +94,9 @@ class DeclarationsEndToEndTest {
                             "0",
                             "--venue-topic",
                             "none",
-                            "--dev-open-lookups"),
+                            "--dev-open-lookups",
+                            "--api-keys",
+                            correction.apiKeysFile().toString()),
                     List.of("-Xmx512m"),
                     work.resolve("logs").resolve("serving.log"),
                     SERVING_READY);
@@ -113,7 +117,9 @@ class DeclarationsEndToEndTest {
                             "--transactional-id-prefix",
                             "risk",
                             "--parallelism",
-                            "1"),
+                            "1",
+                            "--override-key",
+                            correction.overrideKey().toString()),
                     List.of("-Xmx768m"),
                     work.resolve("logs").resolve("job.log"),
                     JOB_READY);
@@ -193,6 +199,9 @@ class DeclarationsEndToEndTest {
             assertThat(area.path("declared").asBoolean()).isTrue();
             assertThat(area.path("cause").get(0).asText())
                     .isEqualTo("area-decl/itinerary/" + traveller + "/trip-1/0/ra-440111");
+
+            // the traveller disputes the colour: corrected only once the job accepted the operators' override
+            correction.disputeAndCorrect(http, bootstrap, traveller);
             ticking.set(false);
             ticker.join(10_000);
         } finally {

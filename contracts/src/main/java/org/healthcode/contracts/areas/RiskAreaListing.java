@@ -26,6 +26,32 @@ public record RiskAreaListing(String listingId, String areaCode, String level, l
         return ("high".equals(level) || "medium".equals(level)) && fromMs <= atMs && (toMs == null || toMs > atMs);
     }
 
+    /**
+     * Whether a stay in {@code stayArea} from {@code stayFromMs} to {@code stayToMs} counts under this listing, as the
+     * job's risk-area rule decides it: the listing is high or medium, covers the stay's area, and its period overlaps
+     * the stay (ends included).
+     */
+    public boolean matchesStay(String stayArea, long stayFromMs, long stayToMs) {
+        return ("high".equals(level) || "medium".equals(level))
+                && covers(areaCode, stayArea)
+                && overlaps(fromMs, toMs, stayFromMs, stayToMs);
+    }
+
+    /** True when {@code listed} covers {@code stay}: a code ending in zeros covers the codes under it. */
+    public static boolean covers(String listed, String stay) {
+        String prefix = listed;
+        while (prefix.length() > 2 && prefix.endsWith("00")) {
+            prefix = prefix.substring(0, prefix.length() - 2);
+        }
+        return stay != null && stay.startsWith(prefix);
+    }
+
+    /** Whether a listing from {@code listedFromMs} to {@code listedToMs} (null: open) overlaps a stay, ends included. */
+    public static boolean overlaps(long listedFromMs, Long listedToMs, long stayFromMs, long stayToMs) {
+        long to = listedToMs == null ? Long.MAX_VALUE : listedToMs;
+        return stayFromMs <= to && listedFromMs <= stayToMs;
+    }
+
     /** One line of JSON, fields in a fixed order, times as ISO-8601 with offset. */
     public String toJson() {
         return toNode().toString();

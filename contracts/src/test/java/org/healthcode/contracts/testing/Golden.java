@@ -29,7 +29,7 @@ public final class Golden {
      */
     public static final String OVERRIDE_AUDIT_LINE = "{\"at\":\"2022-04-05T03:00:00Z\",\"caller\":\"op-li\","
             + "\"role\":\"operator\",\"callerRegion\":null,\"action\":\"approval\",\"subject\":\"p-golden\","
-            + "\"result\":\"accepted\",\"detail\":null,\"eventId\":\"appr-2\",\"requestId\":\"appeal-1\","
+            + "\"result\":\"accepted\",\"detail\":\"override appeal-1 active\",\"eventId\":\"appr-2\",\"requestId\":\"appeal-1\","
             + "\"state\":\"active\",\"colour\":\"green\",\"expiry\":\"2022-04-12T02:00:00Z\"}";
 
     public static final String OVERRIDE_AUDIT_SUBJECT = "p-golden";

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.healthcode.contracts.areas.RiskAreaListing;
+import org.healthcode.contracts.declarations.DeclarationIds;
 import org.healthcode.contracts.wire.IsoTimes;
 import org.healthcode.ingest.proto.ConditionRecord;
 import org.healthcode.ingest.proto.StatusRecord;
@@ -15,9 +19,13 @@ import org.healthcode.interop.http.JsonResponses;
 
 /**
  * Risk areas now (the high and medium listings in force, from the listings the job applies) and, for a person, which
- * of their stays overlap one: the stays behind their {@code high_risk_area} / {@code medium_risk_area} conditions,
- * each cause {@code area-<stay event>/<listing>} joined with its listing. What the person sees is what the job
- * decided, never a second computation of it; the stays named are the person's own events, already in their status.
+ * of their recent stays overlap one. Two sources, marked apart by {@code counted}: the stays behind the person's
+ * {@code high_risk_area} / {@code medium_risk_area} conditions (each cause {@code area-<stay event>/<listing>} joined
+ * with its listing: what the job decided, {@code counted: true}), and the areas the person declared they passed
+ * through in the last {@link DeclaredStays#RECENT} that overlap a listing but are behind no condition now (the
+ * condition ended, or the job has not taken the declaration in yet: {@code counted: false}), matched by the job's own
+ * rule ({@link RiskAreaListing#matchesStay}). Carrier city stays, hotel check-ins and trips are the job's to join to
+ * the person (a city stay arrives keyed by phone number), so only those behind a condition are known here.
  */
 public final class RiskAreas {
     private static final Comparator<RiskAreaListing> ORDER = Comparator.comparing(
@@ -29,9 +37,21 @@ public final class RiskAreas {
     private final Supplier<List<RiskAreaListing>> listings;
     private final Function<String, RiskAreaListing> listing;
 
+    private final BiFunction<String, Long, List<DeclaredStays.Stop>> declared;
+
+    /** Without declared stays: only the stays behind the person's conditions. */
     public RiskAreas(Supplier<List<RiskAreaListing>> listings, Function<String, RiskAreaListing> listing) {
+        this(listings, listing, (person, at) -> List.of());
+    }
+
+    /** @param declared a person's declared stops that ended at most {@link DeclaredStays#RECENT} before a time */
+    public RiskAreas(
+            Supplier<List<RiskAreaListing>> listings,
+            Function<String, RiskAreaListing> listing,
+            BiFunction<String, Long, List<DeclaredStays.Stop>> declared) {
         this.listings = listings;
         this.listing = listing;
+        this.declared = declared;
     }
 
     /** The high and medium listings in force at {@code atMs}, high first, then by area code. */
@@ -54,11 +74,15 @@ public final class RiskAreas {
         return in;
     }
 
-    /** The person's stays that overlap a high or medium listing, as their status's conditions say. */
+    /**
+     * The person's stays that overlap a high or medium listing: those behind their status's conditions, then their
+     * recent declared stops that overlap one and are behind none.
+     */
     public ObjectNode ofPerson(StatusRecord status, long atMs) {
         ObjectNode n = now(atMs);
         n.put("personId", status.getPersonId());
         ArrayNode stays = n.putArray("yourStays");
+        Set<String> named = new HashSet<>();
         for (ConditionRecord c : status.getConditionsList()) {
             if (!c.getReason().equals("high_risk_area") && !c.getReason().equals("medium_risk_area")) {
                 continue;
@@ -77,20 +101,35 @@ public final class RiskAreas {
                 if (l == null) {
                     continue; // a listing not (yet) read: nothing to name
                 }
-                ObjectNode s = stays.addObject();
-                s.put("stay", stay);
-                s.put("reason", c.getReason());
-                s.put("areaCode", l.areaCode());
-                s.put("level", l.level());
-                s.put("listedFrom", IsoTimes.format(l.fromMs()));
-                if (l.toMs() != null) {
-                    s.put("listedTo", IsoTimes.format(l.toMs()));
-                } else {
-                    s.putNull("listedTo");
+                named.add(stay + "/" + l.listingId());
+                stay(stays.addObject(), stay, c.getReason(), l, atMs, true);
+            }
+        }
+        List<RiskAreaListing> all = new ArrayList<>(listings.get());
+        all.sort(ORDER);
+        for (DeclaredStays.Stop d : declared.apply(status.getPersonId(), atMs)) {
+            for (RiskAreaListing l : all) {
+                if (l.matchesStay(d.areaCode(), d.fromMs(), d.toMs()) && named.add(d.stayId() + "/" + l.listingId())) {
+                    stay(stays.addObject(), d.stayId(), l.level() + "_risk_area", l, atMs, false);
                 }
-                s.put("listedNow", l.inForceAt(atMs));
             }
         }
         return n;
+    }
+
+    private static void stay(ObjectNode s, String stay, String reason, RiskAreaListing l, long atMs, boolean counted) {
+        s.put("stay", stay);
+        s.put("reason", reason);
+        s.put("areaCode", l.areaCode());
+        s.put("level", l.level());
+        s.put("listedFrom", IsoTimes.format(l.fromMs()));
+        if (l.toMs() != null) {
+            s.put("listedTo", IsoTimes.format(l.toMs()));
+        } else {
+            s.putNull("listedTo");
+        }
+        s.put("listedNow", l.inForceAt(atMs));
+        s.put("declared", DeclarationIds.isDeclaration(stay));
+        s.put("counted", counted);
     }
 }

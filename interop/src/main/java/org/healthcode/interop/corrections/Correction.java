@@ -27,6 +27,12 @@ import org.healthcode.interop.http.JsonResponses;
  * @param proposer the operator who proposed it, or null
  * @param approver the second operator who approved it, or null
  * @param note the operators' words to the person (why upheld, what was corrected), or null
+ * @param requestEventId the id of the override request event proposed, or null
+ * @param approvalEventId the id of the approval event this process wrote for it, or null
+ * @param engine the risk job's decision on the proposed override, read back from its audit record:
+ *     {@value #ENGINE_ACCEPTED} (an approval of it was accepted: the override is in force), {@value #ENGINE_REFUSED}
+ *     (the job refused the request or this approval), or null (no decision yet)
+ * @param engineReason why the job refused it, or null
  */
 public record Correction(
         String id,
@@ -43,7 +49,15 @@ public record Correction(
         Instant proposedUntil,
         String proposer,
         String approver,
-        String note) {
+        String note,
+        String requestEventId,
+        String approvalEventId,
+        String engine,
+        String engineReason) {
+    /** {@link #engine}: the job accepted an approval of the proposed override. */
+    public static final String ENGINE_ACCEPTED = "accepted";
+    /** {@link #engine}: the job refused the proposed override's request or its approval. */
+    public static final String ENGINE_REFUSED = "refused";
 
     /** Where a request stands, as the person sees it. */
     public enum State {
@@ -53,7 +67,10 @@ public record Correction(
         IN_REVIEW,
         /** Decided: the colour stands ({@link #note} says why). */
         UPHELD,
-        /** Decided: a second operator approved the proposed override; the colour is corrected until its expiry. */
+        /**
+         * Decided: a second operator approved the proposed override and the risk job accepted it; the colour is
+         * corrected until its expiry.
+         */
         CORRECTED;
 
         public String wireName() {
@@ -78,7 +95,25 @@ public record Correction(
     /** A request just filed. */
     static Correction filed(String id, String personId, String reason, String evidence, Instant at) {
         return new Correction(
-                id, 1, personId, State.RECEIVED, reason, evidence, at, at, null, null, null, null, null, null, null);
+                id,
+                1,
+                personId,
+                State.RECEIVED,
+                reason,
+                evidence,
+                at,
+                at,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     Correction taken(String operator, Instant at) {
@@ -97,10 +132,15 @@ public record Correction(
                 proposedUntil,
                 proposer,
                 approver,
-                note);
+                note,
+                requestEventId,
+                approvalEventId,
+                engine,
+                engineReason);
     }
 
-    Correction proposed(String requestId, String colour, Instant until, String operator, String text, Instant at) {
+    Correction proposed(
+            String requestId, String eventId, String colour, Instant until, String operator, String text, Instant at) {
         return new Correction(
                 id,
                 version + 1,
@@ -116,9 +156,38 @@ public record Correction(
                 until,
                 operator,
                 null,
-                text);
+                text,
+                eventId,
+                null,
+                null,
+                null);
     }
 
+    /** A second operator approved the proposal: the approval is on its way to the job, which decides it. */
+    Correction approved(String operator, String eventId, Instant at) {
+        return new Correction(
+                id,
+                version + 1,
+                personId,
+                State.IN_REVIEW,
+                reason,
+                evidence,
+                filedAt,
+                at,
+                reviewer,
+                overrideRequestId,
+                proposedColour,
+                proposedUntil,
+                proposer,
+                operator,
+                note,
+                requestEventId,
+                eventId,
+                null,
+                null);
+    }
+
+    /** The job accepted an approval of the proposed override ({@code operator}'s): the colour is corrected. */
     Correction corrected(String operator, Instant at) {
         return new Correction(
                 id,
@@ -135,7 +204,35 @@ public record Correction(
                 proposedUntil,
                 proposer,
                 operator,
-                note);
+                note,
+                requestEventId,
+                approvalEventId,
+                ENGINE_ACCEPTED,
+                null);
+    }
+
+    /** The job refused the proposed override's request or its approval: back to the operators, with the reason. */
+    Correction refusedByEngine(String why, Instant at) {
+        return new Correction(
+                id,
+                version + 1,
+                personId,
+                State.IN_REVIEW,
+                reason,
+                evidence,
+                filedAt,
+                at,
+                reviewer,
+                overrideRequestId,
+                proposedColour,
+                proposedUntil,
+                proposer,
+                approver,
+                note,
+                requestEventId,
+                approvalEventId,
+                ENGINE_REFUSED,
+                why);
     }
 
     Correction upheld(String operator, String text, Instant at) {
@@ -154,12 +251,26 @@ public record Correction(
                 proposedUntil,
                 proposer,
                 null,
-                text);
+                text,
+                requestEventId,
+                approvalEventId,
+                engine,
+                engineReason);
     }
 
     /** Whether a correction is proposed and waits for a second operator. */
     public boolean proposalPending() {
-        return state == State.IN_REVIEW && overrideRequestId != null;
+        return state == State.IN_REVIEW && overrideRequestId != null && approver == null && engine == null;
+    }
+
+    /** Whether a second operator approved the proposed correction and the job has not decided it yet. */
+    public boolean awaitingEngine() {
+        return state == State.IN_REVIEW && overrideRequestId != null && approver != null && engine == null;
+    }
+
+    /** Whether a proposed override waits for a decision of the job (a second operator's, then the job's). */
+    public boolean overrideUndecided() {
+        return state == State.IN_REVIEW && overrideRequestId != null && engine == null;
     }
 
     /** Everything, as the topic stores it and operators see it. */
@@ -174,12 +285,19 @@ public record Correction(
         n.put("proposer", proposer);
         n.put("approver", approver);
         n.put("note", note);
+        n.put("requestEventId", requestEventId);
+        n.put("approvalEventId", approvalEventId);
+        n.put("engine", engine);
+        n.put("engineReason", engineReason);
         return n;
     }
 
     /**
-     * What the person sees: their own words, the state and, once decided, the outcome; no operator names (the
-     * audit names them to operators) and no proposal still under review.
+     * What the person sees: their own words, the state and, once decided, the outcome; while in review, whether a
+     * correction approved by two operators waits for the risk engine ({@code "correction":"approved"}) or the engine
+     * refused it ({@code "correction":"refused"}; an operator reviews the request again). No operator names (the
+     * audit names them to operators), no proposal still waiting for its second operator, and not the engine's
+     * reason, which may name operators.
      */
     public ObjectNode toPersonJson() {
         ObjectNode n = JsonResponses.MAPPER.createObjectNode();
@@ -189,6 +307,11 @@ public record Correction(
         n.put("evidence", evidence);
         n.put("filedAt", filedAt.toString());
         n.put("updatedAt", updatedAt.toString());
+        if (awaitingEngine()) {
+            n.put("correction", "approved");
+        } else if (state == State.IN_REVIEW && ENGINE_REFUSED.equals(engine)) {
+            n.put("correction", ENGINE_REFUSED);
+        }
         if (state.decided()) {
             ObjectNode o = n.putObject("outcome");
             o.put("decision", state.wireName());
@@ -220,7 +343,11 @@ public record Correction(
                         : Instant.parse(n.path("proposedUntil").asText()),
                 text(n, "proposer"),
                 text(n, "approver"),
-                text(n, "note"));
+                text(n, "note"),
+                text(n, "requestEventId"),
+                text(n, "approvalEventId"),
+                text(n, "engine"),
+                text(n, "engineReason"));
     }
 
     private static String text(JsonNode n, String field) {

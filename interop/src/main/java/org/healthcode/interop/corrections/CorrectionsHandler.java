@@ -50,6 +50,8 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
     public static final String TOPIC = "corrections";
     /** How many requests one person may file in {@link CorrectionsService#WINDOW}. */
     public static final int MAX_PER_PERSON = 3;
+    /** The topic the job's decisions on proposed corrections are read from (with the region's topic prefix). */
+    static final String AUDIT_TOPIC = "audit";
 
     static final String ME_PREFIX = "/v1/corrections/me/";
     static final String FILE_SUFFIX = ":file";
@@ -58,16 +60,23 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
     private final CorrectionsService service;
     private final CorrectionStore store;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final JobDecisions decisions;
 
-    CorrectionsHandler(CorrectionsService service, CorrectionStore store, KafkaProducer<byte[], byte[]> producer) {
+    CorrectionsHandler(
+            CorrectionsService service,
+            CorrectionStore store,
+            KafkaProducer<byte[], byte[]> producer,
+            JobDecisions decisions) {
         this.service = service;
         this.store = store;
         this.producer = producer;
+        this.decisions = decisions;
     }
 
     /**
-     * The handler of a serving node: creates the {@code corrections} topic if missing, reads it, and signs override
-     * events with the node's override key under {@code dataDir} (the key {@link OverridesHandler} uses).
+     * The handler of a serving node: creates the {@code corrections} topic if missing, reads it, signs override
+     * events with the node's override key under {@code dataDir} (the key {@link OverridesHandler} uses), and reads
+     * the job's decisions on them back from the {@code audit} topic ({@link JobDecisions}).
      */
     public static CorrectionsHandler open(
             Path dataDir,
@@ -104,7 +113,8 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
                 audit,
                 clock,
                 MAX_PER_PERSON);
-        return new CorrectionsHandler(service, store, producer);
+        JobDecisions decisions = new JobDecisions(bootstrapServers, kafka, topicPrefix + AUDIT_TOPIC, service).start();
+        return new CorrectionsHandler(service, store, producer, decisions);
     }
 
     @Override
@@ -253,6 +263,7 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
 
     @Override
     public void close() {
+        decisions.close();
         store.close();
         producer.close(java.time.Duration.ofSeconds(5));
     }

@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.healthcode.contracts.audit.OverrideOutcome;
 import org.healthcode.ingest.overrides.OverrideEvents;
 import org.healthcode.ingest.overrides.OverrideSignatures;
 import org.healthcode.interop.audit.AuditRecord;
@@ -132,10 +134,11 @@ public final class CorrectionsService {
             throws CorrectionRefused {
         Correction c = existing(id);
         checkInReview(c);
-        if (c.proposalPending()) {
+        if (c.proposalPending() || c.awaitingEngine()) {
             throw new CorrectionRefused(
                     ErrorReason.CONFLICT,
-                    "a correction is already proposed (" + c.overrideRequestId() + ") and waits for approval");
+                    "a correction is already proposed (" + c.overrideRequestId() + ") and waits for "
+                            + (c.proposalPending() ? "approval" : "the risk engine"));
         }
         if (colour == null || !COLOURS.contains(colour)) {
             throw new CorrectionRefused(ErrorReason.MALFORMED_REQUEST, "invalid 'colour': one of green, yellow, red");
@@ -146,9 +149,10 @@ public final class CorrectionsService {
             throw new CorrectionRefused(ErrorReason.MALFORMED_REQUEST, "invalid 'expiry': not in the future");
         }
         String requestId = "req-" + UUID.randomUUID();
+        String eventId = "ovr-" + UUID.randomUUID();
         String basis = "correction request " + c.id() + ": " + c.reason();
         send(overrides.request(
-                "ovr-" + UUID.randomUUID(),
+                eventId,
                 now,
                 c.personId(),
                 requestId,
@@ -156,26 +160,86 @@ public final class CorrectionsService {
                 basis.length() > MAX_BASIS ? basis.substring(0, MAX_BASIS) : basis,
                 until,
                 caller.name()));
-        Correction proposed = c.proposed(requestId, colour, until, operator(caller), note.strip(), now);
+        Correction proposed = c.proposed(requestId, eventId, colour, until, operator(caller), note.strip(), now);
         save(proposed);
         record(caller, proposed, "proposed " + colour + " as override " + requestId);
         return proposed;
     }
 
-    /** A second operator approves the proposed correction: the override approval goes to the job. */
+    /**
+     * A second operator approves the proposed correction: the override approval goes to the job. The request stays
+     * in review until the job's decision comes back ({@link #applyJobDecision}): {@code corrected} means the job
+     * accepted it.
+     */
     public synchronized Correction approve(Caller caller, String id) throws CorrectionRefused {
         Correction c = existing(id);
         checkInReview(c);
         if (!c.proposalPending()) {
-            throw new CorrectionRefused(ErrorReason.CONFLICT, "no correction is proposed for this request yet");
+            throw new CorrectionRefused(
+                    ErrorReason.CONFLICT,
+                    c.awaitingEngine()
+                            ? "the correction is approved already and waits for the risk engine"
+                            : c.overrideRequestId() != null
+                                    ? "the risk engine refused the proposed correction; propose one again"
+                                    : "no correction is proposed for this request yet");
         }
         checkSecondOperator(caller, c);
         Instant now = clock.instant();
-        send(overrides.approval("ovr-" + UUID.randomUUID(), now, c.overrideRequestId(), caller.name()));
-        Correction corrected = c.corrected(operator(caller), now);
-        save(corrected);
-        record(caller, corrected, "approved override " + c.overrideRequestId());
-        return corrected;
+        String eventId = "ovr-" + UUID.randomUUID();
+        send(overrides.approval(eventId, now, c.overrideRequestId(), caller.name()));
+        Correction approved = c.approved(operator(caller), eventId, now);
+        save(approved);
+        record(caller, approved, "approved override " + c.overrideRequestId());
+        return approved;
+    }
+
+    /**
+     * The risk job's decision on an override, read back from its audit record: an accepted approval of a
+     * request's proposed override (whoever approved it) makes the request {@code corrected}; the job's refusal of
+     * the override request or of the approval this process wrote sends it back to the operators, marked refused.
+     * Refusals of other events (a forged or repeated approval, a request id reused) are not decisions on this
+     * proposal and change nothing. Every replica applies it and writes the same new version (its time is the
+     * decision's), so copies agree; a decision already applied changes nothing.
+     *
+     * @return the request as it now stands, when the decision changed it
+     */
+    public synchronized Optional<Correction> applyJobDecision(OverrideOutcome o) throws CorrectionRefused {
+        Optional<Correction> match = store.all().stream()
+                .filter(c -> o.requestId().equals(c.overrideRequestId()))
+                .findFirst();
+        if (match.isEmpty()) {
+            return Optional.empty();
+        }
+        Correction c = match.get();
+        Correction next = null;
+        if (o.accepted() && OverrideOutcome.APPROVAL.equals(o.action())) {
+            if (c.state() != Correction.State.CORRECTED) {
+                String approver =
+                        o.operator() == null ? c.approver() : OverrideSignatures.canonicalOperator(o.operator());
+                next = c.corrected(approver, o.at());
+            }
+        } else if (!o.accepted() && c.overrideUndecided() && ownEvent(c, o)) {
+            next = c.refusedByEngine(o.reason() == null ? "refused" : o.reason(), o.at());
+        }
+        if (next == null) {
+            return Optional.empty();
+        }
+        save(next);
+        return Optional.of(next);
+    }
+
+    /** Whether {@code o} decides the request event or the approval event this process wrote for {@code c}. */
+    private static boolean ownEvent(Correction c, OverrideOutcome o) {
+        return (OverrideOutcome.REQUEST.equals(o.action()) && o.eventId().equals(c.requestEventId()))
+                || (OverrideOutcome.APPROVAL.equals(o.action()) && o.eventId().equals(c.approvalEventId()));
+    }
+
+    /** When the oldest request still waiting for a decision of the job was filed, if any. */
+    public Optional<Instant> oldestUndecidedOverride() {
+        return store.all().stream()
+                .filter(Correction::overrideUndecided)
+                .map(Correction::filedAt)
+                .min(Instant::compareTo);
     }
 
     /**
@@ -188,6 +252,11 @@ public final class CorrectionsService {
             throw new CorrectionRefused(
                     ErrorReason.CONFLICT,
                     "the request is already decided: " + c.state().wireName());
+        }
+        if (c.awaitingEngine()) {
+            throw new CorrectionRefused(
+                    ErrorReason.CONFLICT,
+                    "two operators approved a correction; it waits for the risk engine and cannot be upheld now");
         }
         checkText("note", note, MAX_NOTE, true);
         Instant now = clock.instant();

@@ -97,7 +97,7 @@ class AuditRecordJsonTest {
                         "approval",
                         Golden.OVERRIDE_AUDIT_SUBJECT,
                         "accepted",
-                        null));
+                        "override appeal-1 active"));
         AuditIndex.Entry keys = AuditIndex.Entry.of(line, 0, 7);
         assertThat(keys.subject()).isEqualTo(Golden.OVERRIDE_AUDIT_SUBJECT);
         assertThat(keys.caller()).isEqualTo(Golden.OVERRIDE_AUDIT_CALLER);

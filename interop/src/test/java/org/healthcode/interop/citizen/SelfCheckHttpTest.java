@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -205,8 +206,47 @@ class SelfCheckHttpTest {
 
                 assertThat(send(base.resolve("/v1/risk-areas/me/nobody")).statusCode())
                         .isEqualTo(404);
+
+                // hana's own itinerary declaration: the stops that overlap a listing are her recent stays too,
+                // marked declared and not counted (behind no condition of her status); the others are not listed
+                Instant today = Instant.now();
+                String itinerary = "{\"declarationId\":\"trip-9\",\"declaredAt\":\"" + today + "\",\"stops\":["
+                        + stop("440106", today.minus(Duration.ofDays(3)), today.minus(Duration.ofDays(2))) + ","
+                        + stop("440304", today.minus(Duration.ofDays(5)), today.minus(Duration.ofDays(4))) + ","
+                        + stop("440999", today.minus(Duration.ofDays(2)), today.minus(Duration.ofDays(1))) + ","
+                        + stop("440305", today.minus(Duration.ofDays(6)), today.minus(Duration.ofDays(5))) + ","
+                        + stop("440106", today.minus(Duration.ofDays(20)), today.minus(Duration.ofDays(19))) + "]}";
+                HttpResponse<String> declared = http.send(
+                        HttpRequest.newBuilder(base.resolve("/v1/declarations/hana/itinerary"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(itinerary))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(declared.statusCode()).as(declared.body()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    JsonNode withDeclared = JSON.readTree(
+                                    send(base.resolve("/v1/risk-areas/me/hana")).body())
+                            .get("yourStays");
+                    assertThat(withDeclared)
+                            .extracting(n -> n.get("stay").asText() + " "
+                                    + n.get("areaCode").asText() + " "
+                                    + n.get("level").asText() + " declared="
+                                    + n.get("declared").asBoolean()
+                                    + " counted=" + n.get("counted").asBoolean())
+                            .containsExactly(
+                                    "hotel/77 440106 high declared=false counted=true",
+                                    "decl/itinerary/hana/trip-9/1 440304 medium declared=true counted=false",
+                                    "decl/itinerary/hana/trip-9/0 440106 high declared=true counted=false");
+                });
+                JsonNode other = JSON.readTree(
+                        send(base.resolve("/v1/risk-areas/me/hana-not")).body());
+                assertThat(other.toString()).as("no one else's declarations").doesNotContain("trip-9");
             }
         }
+    }
+
+    private static String stop(String area, Instant from, Instant to) {
+        return "{\"areaCode\":\"" + area + "\",\"from\":\"" + from + "\",\"to\":\"" + to + "\"}";
     }
 
     private HttpResponse<String> send(URI uri) throws Exception {

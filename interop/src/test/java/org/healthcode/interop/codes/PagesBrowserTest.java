@@ -10,6 +10,7 @@ import static org.healthcode.interop.codes.CodeServingFixture.withBrokenSignatur
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -474,6 +475,21 @@ class PagesBrowserTest {
         new WebDriverWait(browser, WAIT)
                 .until(d -> serving.node.riskAreaListings().get("ra-2") != null);
 
+        // hana also declared she passed through the high-risk district: shown, and said not to count now
+        Instant today = Instant.now();
+        HttpResponse<String> declared = serving.post(
+                "/v1/declarations/hana/itinerary",
+                "application/json",
+                "{\"declarationId\":\"trip-3\",\"declaredAt\":\"" + today + "\",\"stops\":[{\"areaCode\":\"440106\","
+                        + "\"from\":\"" + today.minus(Duration.ofDays(3)) + "\",\"to\":\""
+                        + today.minus(Duration.ofDays(2)) + "\"}]}");
+        assertThat(declared.statusCode()).as(declared.body()).isEqualTo(202);
+        new WebDriverWait(browser, WAIT)
+                .until(d -> !serving.node
+                        .declaredStays()
+                        .of("hana", today.toEpochMilli())
+                        .isEmpty());
+
         browser.get(serving.base().resolve("/app/hana").toString());
         waitForReady();
         new WebDriverWait(browser, WAIT)
@@ -484,7 +500,10 @@ class PagesBrowserTest {
         assertThat(areas.getText()).contains("High risk: area 440106", "until further notice");
         WebElement stays = browser.findElement(By.id("your-risk-stays"));
         assertThat(stays.getText())
-                .contains("Your stay hotel-77 was in area 440106 while it was listed high risk", "still listed");
+                .contains("Your stay hotel-77 was in area 440106 while it was listed high risk", "still listed")
+                .contains("The stay you declared in area 440106 (decl/itinerary/hana/trip-3/0) was there while it was"
+                        + " listed high risk")
+                .contains("It does not count in your colour now.");
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true);", areas);
         screenshot("person-risk-areas.png");
 

@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,10 +19,16 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
+import org.healthcode.contracts.audit.AuditLine;
+import org.healthcode.contracts.audit.OverrideOutcome;
 import org.healthcode.ingest.decode.Decoded;
 import org.healthcode.ingest.decode.StandardEventDecoder;
 import org.healthcode.ingest.events.Event;
@@ -133,9 +141,30 @@ class CorrectionsHttpTest {
         }
         HttpResponse<String> approved = post(node, li, "/v1/corrections/" + id + "/approve", "");
         assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        JsonNode waiting = ownRequest("pat", id);
+        assertThat(waiting.path("state").asText())
+                .as("approved by two operators, not yet applied by the job")
+                .isEqualTo("in_review");
+        assertThat(waiting.path("correction").asText()).isEqualTo("approved");
+        assertThat(post(node, chen, "/v1/corrections/" + id + "/uphold", "{\"note\":\"n\"}")
+                        .statusCode())
+                .as("no upholding what the job may be applying")
+                .isEqualTo(409);
 
+        // the job's decision, as its audit record: the approval accepted, the override in force
+        JsonNode operators = queued(id);
+        jobDecision(
+                "approval",
+                "accepted",
+                operators.path("approvalEventId").asText(),
+                operators.path("overrideRequestId").asText(),
+                "pat",
+                "op-li",
+                null);
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(ownRequest("pat", id).path("state").asText()).isEqualTo("corrected"));
         JsonNode mine = ownRequest("pat", id);
-        assertThat(mine.path("state").asText()).isEqualTo("corrected");
         assertThat(mine.path("outcome").path("colour").asText()).isEqualTo("green");
         assertThat(mine.path("outcome").path("note").asText()).isEqualTo("the ticket places you in Foshan");
         assertThat(mine.has("proposer")).as("no operator names to the person").isFalse();
@@ -165,7 +194,73 @@ class CorrectionsHttpTest {
                         .contains(
                                 "app-backend correction received",
                                 "op-chen correction in_review",
-                                "op-li correction corrected"));
+                                "op-li correction in_review",
+                                "op-li approval accepted"));
+    }
+
+    @Test
+    void theJobsRefusalOfTheApprovalSendsTheRequestBackAndARefusalOfAnotherEventChangesNothing() throws Exception {
+        String id = file("ria", "I was abroad");
+        post(node, chen, "/v1/corrections/" + id + "/take", "");
+        String expiry = Instant.now().plus(Duration.ofDays(2)).toString().replace("Z", "+00:00");
+        post(
+                node,
+                chen,
+                "/v1/corrections/" + id + "/propose",
+                "{\"colour\":\"green\",\"expiry\":\"" + expiry + "\",\"note\":\"n\"}");
+        assertThat(post(node, li, "/v1/corrections/" + id + "/approve", "").statusCode())
+                .isEqualTo(200);
+        JsonNode approved = queued(id);
+        String requestId = approved.path("overrideRequestId").asText();
+
+        // a forged approval of the same request, refused by the job: not this process's approval, nothing changes
+        jobDecision("approval", "refused", "forged-1", requestId, null, "mallory", "signature does not verify");
+        // the job refuses the approval this process wrote
+        jobDecision(
+                "approval",
+                "refused",
+                approved.path("approvalEventId").asText(),
+                requestId,
+                "ria",
+                "op-li",
+                "expired: the request's expiry has passed");
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                ownRequest("ria", id).path("correction").asText())
+                        .isEqualTo("refused"));
+        JsonNode mine = ownRequest("ria", id);
+        assertThat(mine.path("state").asText()).isEqualTo("in_review");
+        assertThat(mine.has("outcome")).isFalse();
+        assertThat(mine.toString()).doesNotContain("expired", "op-li");
+        JsonNode forOperators = queued(id);
+        assertThat(forOperators.path("engine").asText()).isEqualTo("refused");
+        assertThat(forOperators.path("engineReason").asText()).startsWith("expired");
+
+        // the operators propose again; the job's acceptance of the new approval corrects it
+        HttpResponse<String> again = post(
+                node,
+                chen,
+                "/v1/corrections/" + id + "/propose",
+                "{\"colour\":\"green\",\"expiry\":\"" + expiry + "\",\"note\":\"second try\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(ownRequest("ria", id).has("correction"))
+                .as("a new proposal waits for its second operator")
+                .isFalse();
+        assertThat(post(node, li, "/v1/corrections/" + id + "/approve", "").statusCode())
+                .isEqualTo(200);
+        JsonNode second = queued(id);
+        assertThat(second.path("overrideRequestId").asText()).isNotEqualTo(requestId);
+        jobDecision(
+                "approval",
+                "accepted",
+                second.path("approvalEventId").asText(),
+                second.path("overrideRequestId").asText(),
+                "ria",
+                "op-li",
+                null);
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(ownRequest("ria", id).path("state").asText()).isEqualTo("corrected"));
     }
 
     @Test
@@ -283,6 +378,37 @@ class CorrectionsHttpTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         assertThat(JSON.readTree(r.body()).path("state").asText()).isEqualTo("received");
         return JSON.readTree(r.body()).path("id").asText();
+    }
+
+    /** What the risk job writes to the audit topic when it decides an override event ({@code OverrideOutcome}). */
+    private static void jobDecision(
+            String action, String result, String eventId, String requestId, String person, String operator, String why)
+            throws Exception {
+        ObjectNode line = JSON.createObjectNode();
+        line.put(AuditLine.AT, Instant.now().toString());
+        line.put(AuditLine.CALLER, operator);
+        line.put(AuditLine.ROLE, "operator");
+        line.putNull(AuditLine.CALLER_REGION);
+        line.put(AuditLine.ACTION, action);
+        line.put(AuditLine.SUBJECT, person);
+        line.put(AuditLine.RESULT, result);
+        line.put(AuditLine.DETAIL, "override " + requestId);
+        line.put(OverrideOutcome.EVENT_ID, eventId);
+        line.put(OverrideOutcome.REQUEST_ID, requestId);
+        line.put(OverrideOutcome.STATE, "accepted".equals(result) ? "active" : "pending");
+        if (why != null) {
+            line.put(OverrideOutcome.REASON, why);
+        }
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            "audit",
+                            requestId.getBytes(StandardCharsets.UTF_8),
+                            line.toString().getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        }
     }
 
     private static JsonNode ownRequest(String person, String id) throws Exception {

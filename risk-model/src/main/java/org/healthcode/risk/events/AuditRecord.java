@@ -32,6 +32,6 @@ public record AuditRecord(
         String basis,
         Long expiryMs,
         String reason) {
-    public static final String ACCEPTED = "accepted";
-    public static final String REFUSED = "refused";
+    public static final String ACCEPTED = org.healthcode.contracts.audit.OverrideOutcome.ACCEPTED;
+    public static final String REFUSED = org.healthcode.contracts.audit.OverrideOutcome.REFUSED;
 }

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.healthcode.contracts.areas.RiskAreaListing;
 import org.healthcode.ingest.events.Event;
 import org.healthcode.ingest.events.EventType;
 import org.healthcode.risk.events.AreaStay;
@@ -93,8 +94,7 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
         if (!covers(listing.areaCode(), stayArea(stay))) {
             return;
         }
-        long listedTo = listing.to() == null ? Long.MAX_VALUE : listing.to();
-        if (stayStart(stay) > listedTo || listing.from() > stayEnd(stay)) {
+        if (!RiskAreaListing.overlaps(listing.from(), listing.to(), stayStart(stay), stayEnd(stay))) {
             return;
         }
         out.collect(PersonInput.of(new AreaStay(
@@ -109,11 +109,7 @@ public class RiskAreaMatcher extends KeyedBroadcastProcessFunction<String, Event
 
     /** True when {@code listed} covers {@code stay}: a code ending in zeros covers the codes under it. */
     public static boolean covers(String listed, String stay) {
-        String prefix = listed;
-        while (prefix.length() > 2 && prefix.endsWith("00")) {
-            prefix = prefix.substring(0, prefix.length() - 2);
-        }
-        return stay != null && stay.startsWith(prefix);
+        return RiskAreaListing.covers(listed, stay);
     }
 
     private static String stayArea(Event e) {

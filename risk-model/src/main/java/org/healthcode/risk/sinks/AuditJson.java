@@ -9,12 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.healthcode.contracts.audit.AuditLine;
+import org.healthcode.contracts.audit.OverrideOutcome;
 import org.healthcode.risk.events.AuditRecord;
 
 /**
  * Renders an {@link AuditRecord} as one JSON line, the {@code audit} topic's value and {@code audit.jsonl}: the common
  * fields of {@link AuditLine} (the operator as {@code caller} with role {@code operator}, the person as
- * {@code subject}, the outcome as {@code result}), then the override's own fields, absent values left out.
+ * {@code subject}, the outcome as {@code result}, the request and its state as {@code detail}), then the override's
+ * own fields ({@link OverrideOutcome}, which the serving process reads back), absent values left out.
  */
 public final class AuditJson {
     /** The role of the job's callers: override events are signed by operators. */
@@ -37,21 +39,35 @@ public final class AuditJson {
                     a.action(),
                     a.personId(),
                     a.outcome(),
-                    null);
-            g.writeStringField("eventId", a.eventId());
-            put(g, "requestId", a.requestId());
-            g.writeStringField("state", a.state());
-            put(g, "colour", a.colour());
-            put(g, "basis", a.basis());
+                    detail(a));
+            g.writeStringField(OverrideOutcome.EVENT_ID, a.eventId());
+            put(g, OverrideOutcome.REQUEST_ID, a.requestId());
+            g.writeStringField(OverrideOutcome.STATE, a.state());
+            put(g, OverrideOutcome.COLOUR, a.colour());
+            put(g, OverrideOutcome.BASIS, a.basis());
             if (a.expiryMs() != null) {
-                g.writeStringField("expiry", Instant.ofEpochMilli(a.expiryMs()).toString());
+                g.writeStringField(
+                        OverrideOutcome.EXPIRY,
+                        Instant.ofEpochMilli(a.expiryMs()).toString());
             }
-            put(g, "reason", a.reason());
+            put(g, OverrideOutcome.REASON, a.reason());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("a flat object of strings always serialises", e);
         }
         return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What {@code /v1/audit} shows of the record, which answers the common fields only: the request, its state after
+     * this event and why it was refused.
+     */
+    private static String detail(AuditRecord a) {
+        if (a.requestId() == null) {
+            return a.reason();
+        }
+        String d = "override " + a.requestId() + " " + a.state();
+        return a.reason() == null ? d : d + ": " + a.reason();
     }
 
     private static void put(JsonGenerator g, String field, String value) throws IOException {

@@ -3,6 +3,7 @@ package org.healthcode.risk.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import org.healthcode.contracts.audit.OverrideOutcome;
 import org.healthcode.contracts.testing.Golden;
 import org.healthcode.risk.events.AuditRecord;
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,31 @@ class AuditJsonTest {
                 .startsWith(
                         "{\"at\":\"1970-01-01T00:00:00Z\",\"caller\":null,"
                                 + "\"role\":null,\"callerRegion\":null,\"action\":\"unknown\",\"subject\":null,\"result\":\"refused\"");
+    }
+
+    @Test
+    void aRefusedApprovalReadsBackAsTheRefusalOfItsEventWithTheReason() throws Exception {
+        AuditRecord refused = new AuditRecord(
+                "appr-3",
+                Instant.parse("2022-04-05T03:00:00Z").toEpochMilli(),
+                "approval",
+                AuditRecord.REFUSED,
+                "appeal-1",
+                "p-1",
+                "op-li",
+                "pending",
+                "green",
+                null,
+                null,
+                "expired");
+        String line = AuditJson.toLine(refused);
+        OverrideOutcome o = OverrideOutcome.read(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .orElseThrow();
+        assertThat(o.accepted()).isFalse();
+        assertThat(o.eventId()).isEqualTo("appr-3");
+        assertThat(o.requestId()).isEqualTo("appeal-1");
+        assertThat(o.personId()).isEqualTo("p-1");
+        assertThat(o.reason()).isEqualTo("expired");
+        assertThat(line).contains("\"detail\":\"override appeal-1 pending: expired\"");
     }
 }
