@@ -55,6 +55,10 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
      * only when work arrives at an empty queue, so a batch of acknowledgements costs one wake-up, not one per record.
      */
     private final ExecutorService acknowledged;
+    /**
+     * A batch the broker refuses fails every record in it at once: one line a second, with the count, not one each.
+     */
+    private final LogThrottle failures = new LogThrottle(Duration.ofSeconds(1), System::nanoTime);
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
@@ -148,7 +152,15 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     }
 
     private AuditUnavailableException unavailable(AuditRecord audit, Throwable cause) {
-        LOG.error("audit record not written to {}: {} ({})", topic, audit.toJsonLine(), cause.toString());
+        long heldBack = failures.admit();
+        if (heldBack >= 0) {
+            LOG.error(
+                    "audit record not written to {}: {} ({}); {} more not written since the last such line",
+                    topic,
+                    audit.toJsonLine(),
+                    cause.toString(),
+                    heldBack);
+        }
         return new AuditUnavailableException("the audit topic did not acknowledge the record: " + cause, cause);
     }
 
