@@ -206,6 +206,7 @@ public final class CorrectionsService {
     public synchronized Optional<Correction> applyJobDecision(OverrideOutcome o) throws CorrectionRefused {
         Optional<Correction> match = store.all().stream()
                 .filter(c -> o.requestId().equals(c.overrideRequestId()))
+                .filter(c -> o.personId() == null || o.personId().equals(c.personId()))
                 .findFirst();
         if (match.isEmpty()) {
             return Optional.empty();
