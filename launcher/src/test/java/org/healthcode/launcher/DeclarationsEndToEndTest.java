@@ -199,6 +199,16 @@ class DeclarationsEndToEndTest {
             assertThat(area.path("declared").asBoolean()).isTrue();
             assertThat(area.path("cause").get(0).asText())
                     .isEqualTo("area-decl/itinerary/" + traveller + "/trip-1/0/ra-440111");
+            // the person's stays in risk areas name the declared stop once: behind the condition, so counted
+            HttpResponse<String> stays = client.send(
+                    HttpRequest.newBuilder(URI.create(http + "/v1/risk-areas/me/" + traveller))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(stays.body()).path("yourStays"))
+                    .extracting(n ->
+                            n.path("stay").asText() + " " + n.path("declared").asBoolean() + " "
+                                    + n.path("counted").asBoolean())
+                    .containsExactly("decl/itinerary/" + traveller + "/trip-1/0 true true");
 
             // the traveller disputes the colour: corrected only once the job accepted the operators' override
             correction.disputeAndCorrect(http, bootstrap, traveller);
