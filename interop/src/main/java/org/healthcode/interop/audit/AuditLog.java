@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The {@code audit} topic materialised for queries: every record indexed by subject and by caller in a RocksDB
  * {@link AuditIndex} under the serving process's data directory, with the topic positions in the same batch; a
  * restart reads on from there (every partition assigned by hand, no consumer group: the position belongs to the
- * index). Queries answer the latest {@value #PER_KEY} records of a subject or caller.
+ * index). Committed records only. Queries answer the latest {@value #PER_KEY} records of a subject or caller.
  *
  * <p>The topic stays the record of truth (append-only; give it a long retention); the index can be deleted and
  * rebuilt from it.
@@ -68,6 +68,10 @@ public final class AuditLog implements AutoCloseable {
         Properties c = kafka.properties();
         c.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // the risk job writes its records in transactions: a record of an aborted one (a decision the job takes
+        // again after a restart) is not part of the trail. A record waits here until the transactions open before it
+        // on its partition end (a checkpoint of the job).
+        c.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // one fetch per 64 KiB of records or 100 ms, not one per few records: the index need not be fresh to the
         // millisecond, and every lookup writes a record
         c.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** "Who looked me up" survives a restart of the serving process: the audit index is in RocksDB with its positions. */
+/**
+ * "Who looked me up" survives a restart of the serving process: the audit index is in RocksDB with its positions; and
+ * what the risk job wrote in a transaction it aborted is not in it.
+ */
 class AuditLogRestartTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Instant MONDAY_9AM = Instant.parse("2022-04-04T01:00:00Z");
@@ -46,6 +49,10 @@ class AuditLogRestartTest {
     }
 
     private static void publish(AuditRecord... records) throws Exception {
+        publishTo("audit", records);
+    }
+
+    private static void publishTo(String topic, AuditRecord... records) throws Exception {
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -53,7 +60,7 @@ class AuditLogRestartTest {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (AuditRecord r : records) {
                 producer.send(new ProducerRecord<>(
-                                "audit", r.subject(), r.toJson().toString()))
+                                topic, r.subject(), r.toJson().toString()))
                         .get();
             }
         }
@@ -90,5 +97,48 @@ class AuditLogRestartTest {
             // it resumed from its stored positions: the three old records were not read again
             assertThat(restarted.recordsRead()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aRecordOfAnAbortedTransactionIsNeverIndexed() throws Exception {
+        String topic = "audit-with-transactions";
+        Topics.ensure(
+                broker.bootstrapServers(), List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)));
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "risk-job-audit-sink-0");
+        try (KafkaProducer<String, String> job = new KafkaProducer<>(p)) {
+            job.initTransactions();
+            job.beginTransaction();
+            job.send(new ProducerRecord<>(
+                    topic,
+                    "pa-carol",
+                    decision("attempt that failed", MONDAY_9AM).toJson().toString()));
+            job.flush();
+            job.abortTransaction();
+            job.beginTransaction();
+            job.send(new ProducerRecord<>(
+                    topic,
+                    "pa-carol",
+                    decision("attempt after recovery", MONDAY_9AM).toJson().toString()));
+            job.commitTransaction();
+        }
+        publishTo(topic, lookup("gate-9", "440000", "pa-carol", MONDAY_9AM.plusSeconds(60)));
+        try (AuditLog log = new AuditLog(broker.bootstrapServers(), topic, dir.resolve("aborted-index"))) {
+            log.start();
+            // one partition: once the lookup written last is indexed, everything before it was read
+            await().atMost(WAIT)
+                    .until(() -> log.aboutSubject("pa-carol").stream()
+                            .anyMatch(r -> r.caller().equals("gate-9")));
+            assertThat(log.aboutSubject("pa-carol"))
+                    .extracting(AuditRecord::detail)
+                    .containsExactly("attempt after recovery", null);
+        }
+    }
+
+    private static AuditRecord decision(String detail, Instant at) {
+        return new AuditRecord(at, "risk-job", "region", "440000", "override", "pa-carol", "accepted", detail);
     }
 }
