@@ -142,6 +142,7 @@ public final class ServingNode implements AutoCloseable {
                     config.interop().topicPrefix(),
                     config.interop().region(),
                     audit,
+                    interop.auditLog().orElseThrow(),
                     Clock.systemUTC());
             codes = CodeServing.open(
                     codesConfig,

@@ -165,6 +165,29 @@ public final class AuditIndex implements AutoCloseable {
         return new Page(out, null);
     }
 
+    /** Every record about {@code subject} stamped at or after {@code fromMillis}, oldest first. */
+    public List<byte[]> aboutSubjectSince(String subject, long fromMillis) {
+        if (!open) {
+            return List.of();
+        }
+        byte[] prefix = prefix(subject);
+        byte[] start = ByteBuffer.allocate(prefix.length + 8)
+                .put(prefix)
+                .putLong(Math.max(0, fromMillis))
+                .array();
+        List<byte[]> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(bySubject)) {
+            for (it.seek(start); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length < prefix.length || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                    break;
+                }
+                out.add(it.value());
+            }
+        }
+        return out;
+    }
+
     public List<byte[]> latestByCaller(String caller, int limit) {
         return latest(byCaller, caller, limit);
     }

@@ -199,6 +199,11 @@ public final class AuditLog implements AutoCloseable {
                         : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(page.next()));
     }
 
+    /** The records about {@code subject} stamped at or after {@code from}, oldest first, as the topic carries them. */
+    public List<byte[]> recordsAboutSince(String subject, java.time.Instant from) {
+        return index.aboutSubjectSince(subject, from.toEpochMilli());
+    }
+
     /** The records of {@code caller}'s requests, oldest first. */
     public List<AuditRecord> byCaller(String caller) {
         return parse(index.latestByCaller(caller, PER_KEY));

@@ -24,6 +24,7 @@ import org.healthcode.contracts.topics.TopicSetup;
 import org.healthcode.ingest.kafka.KafkaClientSettings;
 import org.healthcode.ingest.overrides.OverrideEvents;
 import org.healthcode.ingest.overrides.OverrideSignatures;
+import org.healthcode.interop.audit.AuditLog;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.http.ErrorReason;
 import org.healthcode.interop.http.JsonResponses;
@@ -51,9 +52,8 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
     /** How many requests one person may file in {@link CorrectionsService#WINDOW}. */
     public static final int MAX_PER_PERSON = 3;
     /** The topic the job's decisions on proposed corrections are read from (with the region's topic prefix). */
-    static final String AUDIT_TOPIC = "audit";
-
     static final String ME_PREFIX = "/v1/corrections/me/";
+
     static final String FILE_SUFFIX = ":file";
     static final String PREFIX = "/v1/corrections";
 
@@ -76,7 +76,7 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
     /**
      * The handler of a serving node: creates the {@code corrections} topic if missing, reads it, signs override
      * events with the node's override key under {@code dataDir} (the key {@link OverridesHandler} uses), and reads
-     * the job's decisions on them back from the {@code audit} topic ({@link JobDecisions}).
+     * the job's decisions on them back from the {@code audit} topic as {@code auditLog} indexes it ({@link JobDecisions}).
      */
     public static CorrectionsHandler open(
             Path dataDir,
@@ -85,6 +85,7 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
             String topicPrefix,
             String region,
             AuditSink audit,
+            AuditLog auditLog,
             Clock clock)
             throws IOException {
         TopicSetup.ensureCatalogueTopics(
@@ -113,7 +114,7 @@ public final class CorrectionsHandler extends Handler.Abstract implements AutoCl
                 audit,
                 clock,
                 MAX_PER_PERSON);
-        JobDecisions decisions = new JobDecisions(bootstrapServers, kafka, topicPrefix + AUDIT_TOPIC, service).start();
+        JobDecisions decisions = new JobDecisions(auditLog, service).start();
         return new CorrectionsHandler(service, store, producer, decisions);
     }
 

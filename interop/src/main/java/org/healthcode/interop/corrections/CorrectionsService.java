@@ -235,12 +235,12 @@ public final class CorrectionsService {
                 || (OverrideOutcome.APPROVAL.equals(o.action()) && o.eventId().equals(c.approvalEventId()));
     }
 
-    /** When the oldest request still waiting for a decision of the job was filed, if any. */
-    public Optional<Instant> oldestUndecidedOverride() {
+    /** The requests whose proposed override waits for a decision of the job, oldest filed first. */
+    public List<Correction> undecidedOverrides() {
         return store.all().stream()
                 .filter(Correction::overrideUndecided)
-                .map(Correction::filedAt)
-                .min(Instant::compareTo);
+                .sorted(java.util.Comparator.comparing(Correction::filedAt))
+                .toList();
     }
 
     /**
