@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.healthcode.interop.http.JsonResponses;
 
 /**
@@ -117,145 +118,114 @@ public record Correction(
     }
 
     Correction taken(String operator, Instant at) {
-        return new Correction(
-                id,
-                version + 1,
-                personId,
-                State.IN_REVIEW,
-                reason,
-                evidence,
-                filedAt,
-                at,
-                operator,
-                overrideRequestId,
-                proposedColour,
-                proposedUntil,
-                proposer,
-                approver,
-                note,
-                requestEventId,
-                approvalEventId,
-                engine,
-                engineReason);
+        return next(State.IN_REVIEW, at, n -> n.reviewer = operator);
     }
 
     Correction proposed(
             String requestId, String eventId, String colour, Instant until, String operator, String text, Instant at) {
-        return new Correction(
-                id,
-                version + 1,
-                personId,
-                State.IN_REVIEW,
-                reason,
-                evidence,
-                filedAt,
-                at,
-                reviewer == null ? operator : reviewer,
-                requestId,
-                colour,
-                until,
-                operator,
-                null,
-                text,
-                eventId,
-                null,
-                null,
-                null);
+        return next(State.IN_REVIEW, at, n -> {
+            n.reviewer = reviewer == null ? operator : reviewer;
+            n.overrideRequestId = requestId;
+            n.proposedColour = colour;
+            n.proposedUntil = until;
+            n.proposer = operator;
+            n.approver = null;
+            n.note = text;
+            n.requestEventId = eventId;
+            n.approvalEventId = null;
+            n.engine = null;
+            n.engineReason = null;
+        });
     }
 
     /** A second operator approved the proposal: the approval is on its way to the job, which decides it. */
     Correction approved(String operator, String eventId, Instant at) {
-        return new Correction(
-                id,
-                version + 1,
-                personId,
-                State.IN_REVIEW,
-                reason,
-                evidence,
-                filedAt,
-                at,
-                reviewer,
-                overrideRequestId,
-                proposedColour,
-                proposedUntil,
-                proposer,
-                operator,
-                note,
-                requestEventId,
-                eventId,
-                null,
-                null);
+        return next(State.IN_REVIEW, at, n -> {
+            n.approver = operator;
+            n.approvalEventId = eventId;
+            n.engine = null;
+            n.engineReason = null;
+        });
     }
 
     /** The job accepted an approval of the proposed override ({@code operator}'s): the colour is corrected. */
     Correction corrected(String operator, Instant at) {
-        return new Correction(
-                id,
-                version + 1,
-                personId,
-                State.CORRECTED,
-                reason,
-                evidence,
-                filedAt,
-                at,
-                reviewer,
-                overrideRequestId,
-                proposedColour,
-                proposedUntil,
-                proposer,
-                operator,
-                note,
-                requestEventId,
-                approvalEventId,
-                ENGINE_ACCEPTED,
-                null);
+        return next(State.CORRECTED, at, n -> {
+            n.approver = operator;
+            n.engine = ENGINE_ACCEPTED;
+            n.engineReason = null;
+        });
     }
 
     /** The job refused the proposed override's request or its approval: back to the operators, with the reason. */
     Correction refusedByEngine(String why, Instant at) {
-        return new Correction(
-                id,
-                version + 1,
-                personId,
-                State.IN_REVIEW,
-                reason,
-                evidence,
-                filedAt,
-                at,
-                reviewer,
-                overrideRequestId,
-                proposedColour,
-                proposedUntil,
-                proposer,
-                approver,
-                note,
-                requestEventId,
-                approvalEventId,
-                ENGINE_REFUSED,
-                why);
+        return next(State.IN_REVIEW, at, n -> {
+            n.engine = ENGINE_REFUSED;
+            n.engineReason = why;
+        });
     }
 
     Correction upheld(String operator, String text, Instant at) {
+        return next(State.UPHELD, at, n -> {
+            n.reviewer = reviewer == null ? operator : reviewer;
+            n.approver = null;
+            n.note = text;
+        });
+    }
+
+    /** The next version of this request, in {@code state} since {@code at}: {@code change} sets what else differs. */
+    private Correction next(State state, Instant at, Consumer<Step> change) {
+        Step n = new Step(this);
+        change.accept(n);
         return new Correction(
                 id,
                 version + 1,
                 personId,
-                State.UPHELD,
+                state,
                 reason,
                 evidence,
                 filedAt,
                 at,
-                reviewer == null ? operator : reviewer,
-                overrideRequestId,
-                proposedColour,
-                proposedUntil,
-                proposer,
-                null,
-                text,
-                requestEventId,
-                approvalEventId,
-                engine,
-                engineReason);
+                n.reviewer,
+                n.overrideRequestId,
+                n.proposedColour,
+                n.proposedUntil,
+                n.proposer,
+                n.approver,
+                n.note,
+                n.requestEventId,
+                n.approvalEventId,
+                n.engine,
+                n.engineReason);
+    }
+
+    /** The fields a step may change, as the request had them before it. */
+    private static final class Step {
+        String reviewer;
+        String overrideRequestId;
+        String proposedColour;
+        Instant proposedUntil;
+        String proposer;
+        String approver;
+        String note;
+        String requestEventId;
+        String approvalEventId;
+        String engine;
+        String engineReason;
+
+        Step(Correction c) {
+            reviewer = c.reviewer;
+            overrideRequestId = c.overrideRequestId;
+            proposedColour = c.proposedColour;
+            proposedUntil = c.proposedUntil;
+            proposer = c.proposer;
+            approver = c.approver;
+            note = c.note;
+            requestEventId = c.requestEventId;
+            approvalEventId = c.approvalEventId;
+            engine = c.engine;
+            engineReason = c.engineReason;
+        }
     }
 
     /** Whether a correction is proposed and waits for a second operator. */

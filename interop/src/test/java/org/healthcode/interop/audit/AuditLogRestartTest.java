@@ -111,19 +111,8 @@ class AuditLogRestartTest {
         p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "risk-job-audit-sink-0");
         try (KafkaProducer<String, String> job = new KafkaProducer<>(p)) {
             job.initTransactions();
-            job.beginTransaction();
-            job.send(new ProducerRecord<>(
-                    topic,
-                    "pa-carol",
-                    decision("attempt that failed", MONDAY_9AM).toJson().toString()));
-            job.flush();
-            job.abortTransaction();
-            job.beginTransaction();
-            job.send(new ProducerRecord<>(
-                    topic,
-                    "pa-carol",
-                    decision("attempt after recovery", MONDAY_9AM).toJson().toString()));
-            job.commitTransaction();
+            inTransaction(job, topic, "attempt that failed", false);
+            inTransaction(job, topic, "attempt after recovery", true);
         }
         publishTo(topic, lookup("gate-9", "440000", "pa-carol", MONDAY_9AM.plusSeconds(60)));
         try (AuditLog log = new AuditLog(broker.bootstrapServers(), topic, dir.resolve("aborted-index"))) {
@@ -135,6 +124,18 @@ class AuditLogRestartTest {
             assertThat(log.aboutSubject("pa-carol"))
                     .extracting(AuditRecord::detail)
                     .containsExactly("attempt after recovery", null);
+        }
+    }
+
+    private static void inTransaction(KafkaProducer<String, String> job, String topic, String detail, boolean commit) {
+        job.beginTransaction();
+        job.send(new ProducerRecord<>(
+                topic, "pa-carol", decision(detail, MONDAY_9AM).toJson().toString()));
+        job.flush();
+        if (commit) {
+            job.commitTransaction();
+        } else {
+            job.abortTransaction();
         }
     }
 

@@ -101,35 +101,14 @@ public abstract class PlaceMatchDetector extends KeyedProcessFunction<String, Pe
     private void onCaseCopy(String place, PersonActivity a, long watermark, Context ctx, Collector<Exposure> out)
             throws Exception {
         String caseId = a.personId();
-        Map<String, PersonActivity> before = new HashMap<>();
-        for (Map.Entry<String, PersonActivity> en : caseVisits.entries()) {
-            if (en.getValue().personId().equals(caseId)) {
-                before.put(en.getKey(), en.getValue());
-            }
-        }
-        Map<String, PersonActivity> after = new HashMap<>();
-        for (Map.Entry<String, PersonActivity> en : before.entrySet()) {
-            PersonActivity v = en.getValue();
-            PersonActivity now = v.withCaseOf(a);
-            if (now.insideCaseWindow()) {
-                after.put(en.getKey(), now);
-            }
-        }
-        String key = caseId + "|" + a.eventId();
-        if (a.insideCaseWindow()) {
-            after.put(key, a);
-        } else {
-            after.remove(key);
-        }
-        if (after.equals(before)) {
+        CaseCopies change = CaseCopies.rewrite(caseVisits, a);
+        if (change.unchanged()) {
             return;
         }
+        Map<String, PersonActivity> before = change.before();
+        Map<String, PersonActivity> after = change.after();
         long expiry = a.caseFound() + rules.lookBackMillis();
-        for (String k : before.keySet()) {
-            if (!after.containsKey(k)) {
-                caseVisits.remove(k);
-            }
-        }
+        change.removeLeaving(caseVisits);
         if (expiry > watermark) {
             for (Map.Entry<String, PersonActivity> en : after.entrySet()) {
                 if (!en.getValue().equals(before.get(en.getKey()))) {

@@ -1,9 +1,7 @@
 package org.healthcode.risk.contacts;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -51,40 +49,17 @@ public class VehicleCaseBoard extends KeyedProcessFunction<String, PersonActivit
         if (a.kind() != ActivityKind.TRIP || !a.isCaseCopy()) {
             return;
         }
-        String caseId = a.personId();
-        Map<String, PersonActivity> before = new HashMap<>();
-        for (Map.Entry<String, PersonActivity> en : caseTrips.entries()) {
-            if (en.getValue().personId().equals(caseId)) {
-                before.put(en.getKey(), en.getValue());
-            }
-        }
-        Map<String, PersonActivity> after = new HashMap<>();
-        for (Map.Entry<String, PersonActivity> en : before.entrySet()) {
-            PersonActivity now = en.getValue().withCaseOf(a);
-            if (now.insideCaseWindow()) {
-                after.put(en.getKey(), now);
-            }
-        }
-        String key = caseId + "|" + a.eventId();
-        if (a.insideCaseWindow()) {
-            after.put(key, a);
-        } else {
-            after.remove(key);
-        }
-        if (after.equals(before)) {
+        CaseCopies change = CaseCopies.rewrite(caseTrips, a);
+        if (change.unchanged()) {
             return;
         }
         long expiry = a.caseFound() + rules.lookBackMillis();
-        for (String k : before.keySet()) {
-            if (!after.containsKey(k)) {
-                caseTrips.remove(k);
-            }
-        }
+        change.removeLeaving(caseTrips);
         if (expiry > ctx.timerService().currentWatermark()) {
-            caseTrips.putAll(after);
+            caseTrips.putAll(change.after());
             ctx.timerService().registerEventTimeTimer(PlaceMatchDetector.roundUp(expiry));
         } else {
-            for (String k : after.keySet()) {
+            for (String k : change.after().keySet()) {
                 caseTrips.remove(k); // already past its end of life: nothing to publish
             }
         }
