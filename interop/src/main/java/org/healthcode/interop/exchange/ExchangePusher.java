@@ -191,6 +191,8 @@ public final class ExchangePusher implements AutoCloseable {
             state.failing(e.toString());
             LOG.error("exchange pusher stopped", e);
         } finally {
+            // close() interrupts this thread to end a push's wait; the consumer refuses to close while interrupted
+            Thread.interrupted();
             consumer.close(Duration.ofSeconds(5));
         }
     }

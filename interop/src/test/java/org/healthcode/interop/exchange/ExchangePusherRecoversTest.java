@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.healthcode.broker.KafkaBroker;
 import org.healthcode.broker.Topics;
 import org.healthcode.contracts.exchange.RiskPersonNotice;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The exchange pusher against a real broker and a real HTTP receiver, each going away and coming back: it reports
  * itself down while the broker is away, and afterwards pushes what was queued meanwhile without a restart; a notice
- * the other region could not take while it was away is pushed once it is back.
+ * the other region could not take while it was away is pushed once it is back; closed while a push waits, it ends cleanly.
  */
 class ExchangePusherRecoversTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -88,6 +90,33 @@ class ExchangePusherRecoversTest {
             assertThat(pushed("nat-three")).isFalse();
             receiver = startReceiver(receiverPort);
             await().atMost(WAIT).until(() -> pushed("nat-three"));
+
+            // closed while a push waits for an answer, it ends cleanly: its consumer closes, nothing escapes its thread
+            receiver.stop(0);
+            CountDownLatch asked = new CountDownLatch(1);
+            CountDownLatch never = new CountDownLatch(1);
+            receiver = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), receiverPort), 0);
+            receiver.createContext("/v1/exchange/risk-persons", exchange -> {
+                asked.countDown();
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            receiver.start();
+            pusher.enqueue(notice("nat-four"));
+            assertThat(asked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            List<Throwable> escaped = new CopyOnWriteArrayList<>();
+            Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.add(e));
+            try {
+                pusher.close();
+            } finally {
+                Thread.setDefaultUncaughtExceptionHandler(before);
+                never.countDown();
+            }
+            assertThat(escaped).isEmpty();
         } finally {
             broker.close();
         }
