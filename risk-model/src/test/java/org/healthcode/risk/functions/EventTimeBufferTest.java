@@ -2,9 +2,18 @@ package org.healthcode.risk.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -12,12 +21,14 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -180,5 +191,88 @@ class EventTimeBufferTest {
             assertThat(keysHolding(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void aTimerReadsItsOwnTimesRecordsWithoutIteratingAMap() throws Exception {
+        // on RocksDB iterating a key's map walks every entry and every tombstone of earlier removals, so a timer's
+        // cost grew with all the key ever held: the buffer's maps here refuse iteration
+        Map<String, Map<Object, Object>> maps = new HashMap<>();
+        Map<String, Object[]> values = new HashMap<>();
+        RuntimeContext context = proxy(RuntimeContext.class, (method, args) -> switch (method) {
+            case "getMapState" ->
+                noIteration(maps.computeIfAbsent(((StateDescriptor<?, ?>) args[0]).getName(), name -> new HashMap<>()));
+            case "getState" ->
+                value(values.computeIfAbsent(((StateDescriptor<?, ?>) args[0]).getName(), name -> new Object[1]));
+            default -> throw new UnsupportedOperationException(method);
+        });
+        List<Long> timers = new ArrayList<>();
+        TimerService clock = proxy(TimerService.class, (method, args) -> switch (method) {
+            case "currentWatermark" -> Long.MIN_VALUE;
+            case "registerEventTimeTimer" -> timers.add((Long) args[0]);
+            default -> throw new UnsupportedOperationException(method);
+        });
+        EventTimeBuffer<Tuple2<String, Long>> buffer = EventTimeBuffer.open(
+                context, Types.TUPLE(Types.STRING, Types.LONG), r -> r.f0.split("#", 2)[0], r -> r.f1);
+
+        for (long t = 1000; t > 0; t--) {
+            buffer.holdIfAhead(Tuple2.of("r" + t, t), clock);
+            buffer.holdIfAhead(Tuple2.of("q" + t, t), clock);
+        }
+        buffer.holdIfAhead(Tuple2.of("r500#2", 700L), clock); // moves r500 from 500 to 700
+        buffer.remove("q600");
+        List<String> out = new ArrayList<>();
+        for (long t : timers.stream().sorted().distinct().toList()) {
+            assertThat(buffer.isEmpty()).isFalse();
+            buffer.takeDue(t).forEach(r -> out.add(r.f0));
+        }
+        assertThat(out).hasSize(1999).startsWith("q1", "r1", "q2", "r2");
+        assertThat(out.subList(out.indexOf("q499"), out.indexOf("q499") + 4))
+                .containsExactly("q499", "r499", "q500", "q501");
+        assertThat(out.subList(out.indexOf("q700"), out.indexOf("q700") + 3)).containsExactly("q700", "r500#2", "r700");
+        assertThat(out).doesNotContain("q600", "r500");
+        assertThat(buffer.isEmpty()).isTrue();
+        assertThat(maps.values()).allMatch(Map::isEmpty);
+        assertThat(values.values()).allMatch(v -> v[0] == null);
+    }
+
+    /** A map state over {@code m} that fails the test when anything iterates it or asks whether it is empty. */
+    private static Object noIteration(Map<Object, Object> m) {
+        Set<String> refused = Set.of("entries", "keys", "values", "iterator", "isEmpty");
+        return proxy(MapState.class, (method, args) -> {
+            if (refused.contains(method)) {
+                throw new AssertionError("map state iterated: " + method);
+            }
+            return switch (method) {
+                case "get" -> m.get(args[0]);
+                case "put" -> m.put(args[0], args[1]);
+                case "remove" -> m.remove(args[0]);
+                case "contains" -> m.containsKey(args[0]);
+                case "clear" -> {
+                    m.clear();
+                    yield null;
+                }
+                default -> throw new UnsupportedOperationException(method);
+            };
+        });
+    }
+
+    private static Object value(Object[] cell) {
+        return proxy(ValueState.class, (method, args) -> switch (method) {
+            case "value" -> cell[0];
+            case "update" -> cell[0] = args[0];
+            case "clear" -> cell[0] = null;
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    private interface Answer {
+        Object answer(String method, Object[] args);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return (T) Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, (self, m, args) -> answer.answer(m.getName(), args));
     }
 }
