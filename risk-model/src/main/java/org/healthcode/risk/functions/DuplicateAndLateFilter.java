@@ -132,11 +132,13 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
         long allowedLatenessMs = allowedLateness(ctx);
         // one timer per remaining hour (an entry's own timer may have been set under a smaller lateness)
         Set<Long> due = new HashSet<>();
+        Set<Long> gone = new HashSet<>();
         Iterator<Map.Entry<String, Long>> it = seen.iterator();
         while (it.hasNext()) {
             long t = it.next().getValue();
             if (t < horizon) {
                 it.remove();
+                gone.add(forgetAt(t, allowedLatenessMs));
             } else {
                 due.add(forgetAt(t, allowedLatenessMs));
             }
@@ -146,6 +148,13 @@ public class DuplicateAndLateFilter extends KeyedBroadcastProcessFunction<Intege
         }
         for (long at : due) {
             ctx.timerService().registerEventTimeTimer(at);
+        }
+        // the later hours this pass forgot need no pass of their own: on RocksDB each pass over the emptied map walks
+        // the tombstones of every id it held (at the end of a bounded input, one pass per hour of the archive)
+        for (long at : gone) {
+            if (at != timestamp && !due.contains(at)) {
+                ctx.timerService().deleteEventTimeTimer(at);
+            }
         }
     }
 

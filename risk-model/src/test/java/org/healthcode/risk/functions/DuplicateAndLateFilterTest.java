@@ -136,6 +136,29 @@ class DuplicateAndLateFilterTest {
     }
 
     @Test
+    void aPassThatForgetsLaterHoursLeavesNoTimerForThem() throws Exception {
+        // two ids of one shard, an hour and a half apart: the first hour's timer fires when the watermark has passed
+        // both beyond the lateness, forgets both, and the second hour's timer goes with them
+        Event visit = feverClinicVisit(ALICE, MONDAY_9AM);
+        int shard = Math.floorMod(visit.eventId().hashCode(), DuplicateAndLateFilter.SHARDS);
+        String sameShard = java.util.stream.IntStream.iterate(0, i -> i + 1)
+                .mapToObj(i -> "later-" + i)
+                .filter(id -> Math.floorMod(id.hashCode(), DuplicateAndLateFilter.SHARDS) == shard)
+                .findFirst()
+                .orElseThrow();
+        send(visit);
+        Event later = negativePcr(ALICE, MONDAY_9AM.plusSeconds(90 * 60));
+        send(Event.builder(sameShard, later.type(), later.time(), later.region())
+                .personId(ALICE)
+                .build());
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+
+        watermarkAt(plusHours(MONDAY_9AM, 48).plusSeconds(105 * 60));
+        assertThat(stateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void aRuleSetThatAllowsMoreLatenessKeepsTheSeenIdsLonger() throws Exception {
         Event visit = feverClinicVisit(ALICE, MONDAY_9AM);
         send(visit);
