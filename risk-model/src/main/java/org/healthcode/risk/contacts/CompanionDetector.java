@@ -55,7 +55,7 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
     @Override
     public void open(OpenContext ctx) {
         stays = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("stays", Types.STRING, Types.POJO(StaySpan.class)));
+                .getMapState(new MapStateDescriptor<>("stays", Types.STRING, StaySpan.compactType()));
         casePhones = getRuntimeContext()
                 .getMapState(
                         new MapStateDescriptor<>("case-cell-phones", Types.STRING, Types.POJO(PhoneCellStays.class)));

@@ -29,11 +29,16 @@ import org.healthcode.ingest.events.EventType;
  * place in the order they were sent), and a copy outside its window withdraws the case's visit there.
  *
  * <p>State and its end of life: {@code activities} each until the watermark passes its end + look-back (rounded up
- * to the hour, one cleanup timer per person-hour); {@code case} until found + look-back.
+ * to {@link #CLEANUP_GRANULARITY}); {@code case} until found + look-back.
  */
 public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Event, PersonActivity> {
 
-    static final long CLEANUP_GRANULARITY = 3_600_000L;
+    /**
+     * Cleanup timers are rounded up to this (6 h), so a person has a few timers a day, not one per stay hour (a
+     * timer is a RocksDB entry of its own); an activity may outlive its window by that much, and a case copy is
+     * sent only for an activity inside the case's window, so that changes nothing found.
+     */
+    static final long CLEANUP_GRANULARITY = 6 * 3_600_000L;
 
     private final ContactRules rules;
 
