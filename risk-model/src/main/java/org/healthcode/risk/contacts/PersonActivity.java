@@ -101,12 +101,45 @@ public record PersonActivity(
         return caseFound != null && from <= caseFound && to >= caseWindowStart;
     }
 
-    /** A key unique per activity of a person, stable across duplicates. */
+    /** The key of what the person index keeps of this activity: the cell of a stay, else the activity's event. */
     public String activityKey() {
         return switch (kind) {
-            case STAY -> "s|" + msisdn + "|" + from;
+            case STAY -> "s|" + place;
             case SCAN, TRIP -> (kind == ActivityKind.SCAN ? "v|" : "t|") + eventId;
         };
+    }
+
+    /**
+     * A cell visit: what the person index keeps of a stay, the cell with the stay's span and no phone or ping; its
+     * case copy asks the cell for the case's stays there ({@link #isCellVisit}).
+     */
+    public PersonActivity asCellVisit() {
+        return new PersonActivity(
+                ActivityKind.STAY, personId, place, null, from, to, null, null, null, null, null, null, null, null);
+    }
+
+    /** This cell visit spanning {@code stay} too: the earlier start, the later end. */
+    public PersonActivity widenedBy(PersonActivity stay) {
+        return new PersonActivity(
+                ActivityKind.STAY,
+                personId,
+                place,
+                null,
+                Math.min(from, stay.from()),
+                Math.max(to, stay.to()),
+                null,
+                null,
+                null,
+                null,
+                null,
+                caseFound,
+                caseWindowStart,
+                caseCauseEventId);
+    }
+
+    /** A stay without its phone: a cell visit (or its case copy), not one stay. */
+    public boolean isCellVisit() {
+        return kind == ActivityKind.STAY && msisdn == null;
     }
 
     /** Flink type information: the hand-written serializer below. */
