@@ -77,6 +77,15 @@ class SecuredClusterBenchTest {
             assertThat(run.path("checkpoints").path("completed").asInt()).isPositive();
             assertThat(run.path("checkpoints").path("bytesPerPerson").asDouble())
                     .isPositive();
+            // RocksDB's own figure from the job's Prometheus reporter, by operator and state (the reporter writes
+            // characters outside [A-Za-z0-9_:] of a label value as underscores)
+            JsonNode live = run.path("rocksDbLiveState");
+            assertThat(live.path("liveSstFilesBytes").asLong())
+                    .as(run.toString())
+                    .isPositive();
+            assertThat(live.path("estimateLiveDataBytesByState").has("person_risk/person"))
+                    .as(live.toString())
+                    .isTrue();
 
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             PrintStream before = System.err;

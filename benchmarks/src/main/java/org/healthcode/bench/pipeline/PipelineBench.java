@@ -683,6 +683,11 @@ public final class PipelineBench implements Callable<Integer> {
         if (live == null) {
             return;
         }
+        if (!live.answered()) {
+            r.note(tag + "RocksDB live data not measured: the job's Prometheus reporter did not answer (job.log says"
+                    + " why, e.g. the reporter factory missing from the job's class path)");
+            return;
+        }
         ObjectNode j = run.putObject("rocksDbLiveState");
         j.put("estimateLiveDataBytes", live.liveData());
         j.put("liveSstFilesBytes", live.liveSstFiles());

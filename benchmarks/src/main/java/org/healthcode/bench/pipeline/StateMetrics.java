@@ -14,20 +14,28 @@ import java.util.regex.Pattern;
 /**
  * RocksDB's own view of the job's keyed state, from Flink's RocksDB native metrics in the Prometheus scrape of the
  * job's process: {@code estimate-live-data-size} (the data a full compaction would keep) and
- * {@code live-sst-files-size}, each summed over subtasks by column family (a state's name).
+ * {@code live-sst-files-size}, each summed over subtasks by operator and column family (a state's name: two operators
+ * may each have a state of the same name). With {@code column-family-as-variable} Flink names them
+ * {@code flink_taskmanager_job_task_operator_column_family_rocksdb_estimate_live_data_size} with a
+ * {@code column_family} label (without it, the column family is part of the name and this finds nothing).
  */
 public final class StateMetrics {
     private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern FAMILY = Pattern.compile("column_family=\"([^\"]*)\"");
+    private static final Pattern OPERATOR = Pattern.compile("operator_name=\"([^\"]*)\"");
 
-    /** Bytes by column family, and their totals. */
-    public record Sizes(Map<String, Long> liveDataByFamily, long liveData, long liveSstFiles) {}
+    /**
+     * Bytes by {@code operator/state}, and their totals; {@code answered} is false when no reporter answered (then
+     * the figures are not zeros but unknown).
+     */
+    public record Sizes(Map<String, Long> liveDataByFamily, long liveData, long liveSstFiles, boolean answered) {}
 
     private StateMetrics() {}
 
     /** Scrapes every port on localhost and sums; ports that do not answer count nothing. */
     public static Sizes scrape(List<Integer> ports) {
         StringBuilder all = new StringBuilder();
+        boolean answered = false;
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int port : ports) {
@@ -38,11 +46,13 @@ public final class StateMetrics {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 all.append(r.body()).append('\n');
+                answered |= r.statusCode() == 200;
             } catch (Exception e) {
                 // the job manager's reporter has no state metrics; a port that does not answer has none either
             }
         }
-        return parse(all.toString());
+        Sizes s = parse(all.toString());
+        return new Sizes(s.liveDataByFamily(), s.liveData(), s.liveSstFiles(), answered);
     }
 
     /** Sums the samples of a Prometheus text exposition. */
@@ -68,8 +78,10 @@ public final class StateMetrics {
             }
             live += v;
             Matcher f = FAMILY.matcher(m.group(2));
-            byFamily.merge(f.find() ? f.group(1) : "(unnamed)", v, Long::sum);
+            Matcher o = OPERATOR.matcher(m.group(2));
+            String state = (o.find() ? o.group(1) + "/" : "") + (f.find() ? f.group(1) : "(unnamed)");
+            byFamily.merge(state, v, Long::sum);
         }
-        return new Sizes(byFamily, live, sst);
+        return new Sizes(byFamily, live, sst, !text.isBlank());
     }
 }

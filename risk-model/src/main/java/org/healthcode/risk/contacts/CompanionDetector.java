@@ -18,7 +18,8 @@ import org.apache.flink.util.Collector;
  * stay for longer than the minimum overlap within the case's look-back window, with the long-stay clause applied.
  *
  * <p>The join is symmetric: the cell keeps every stay of the look-back window and every case's stays in the cell
- * until found + look-back, and matches whichever side arrives second, so a stay arriving days after the case was
+ * until found + look-back, and matches whichever side arrives second (a case found after its stays arrived sends a
+ * copy of its cell visit, and the cell takes the case's stays from its own: {@link PersonContactIndex}), so a stay arriving days after the case was
  * found gives the same companion as a timely one. Each stay is one map entry of the cell (keyed by phone, start and
  * person), written blind: an ordinary stay in a cell without cases (nearly all of them) costs one write plus a look
  * at the cell's cases and no read. (A read-modify-write of the phone's stays per stay was the job's most expensive
@@ -55,7 +56,7 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
     @Override
     public void open(OpenContext ctx) {
         stays = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("stays", Types.STRING, Types.POJO(StaySpan.class)));
+                .getMapState(new MapStateDescriptor<>("stays", Types.STRING, StaySpan.compactType()));
         casePhones = getRuntimeContext()
                 .getMapState(
                         new MapStateDescriptor<>("case-cell-phones", Types.STRING, Types.POJO(PhoneCellStays.class)));
@@ -71,12 +72,30 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         if (a.kind() != ActivityKind.STAY) {
             return;
         }
+        if (a.isCellVisit()) {
+            if (a.isCaseCopy()) {
+                onCaseStays(a, caseStaysKept(a.personId()), ctx, out);
+            }
+            return;
+        }
         StaySpan span = new StaySpan(a.personId(), a.msisdn(), a.from(), a.to(), a.eventId());
         if (a.isCaseCopy()) {
-            onCaseStay(a, span, ctx, out);
+            onCaseStays(a, List.of(span), ctx, out);
         } else {
             onStay(span, ctx, out);
         }
+    }
+
+    /** The stays of {@code caseId} this cell keeps: what a case copy of a cell visit stands for. */
+    private List<StaySpan> caseStaysKept(String caseId) throws Exception {
+        List<StaySpan> found = new ArrayList<>();
+        for (StaySpan s : stays.values()) {
+            if (s.personId().equals(caseId)) {
+                found.add(s);
+            }
+        }
+        found.sort(SPAN_ORDER);
+        return found;
     }
 
     private void onStay(StaySpan span, Context ctx, Collector<Exposure> out) throws Exception {
@@ -126,20 +145,28 @@ public class CompanionDetector extends KeyedProcessFunction<String, PersonActivi
         }
     }
 
-    private void onCaseStay(PersonActivity a, StaySpan span, Context ctx, Collector<Exposure> out) throws Exception {
+    private void onCaseStays(PersonActivity a, List<StaySpan> caseSpans, Context ctx, Collector<Exposure> out)
+            throws Exception {
         String caseId = a.personId();
         CaseCellStays known = cases.get(caseId);
         CaseCellStays next;
         if (known == null) {
-            if (!a.insideCaseWindow()) {
+            if (!a.insideCaseWindow() || caseSpans.isEmpty()) {
                 return;
             }
-            next = new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), List.of(span));
+            List<StaySpan> spans = new ArrayList<>();
+            for (StaySpan span : caseSpans) {
+                insertSorted(spans, span);
+            }
+            next = new CaseCellStays(a.caseFound(), a.caseWindowStart(), a.caseCauseEventId(), spans);
         } else {
             // the latest copy carries the case as it is now (found earlier, another window): it applies to all its
             // stays here, and a stay now outside the window counts for nothing
             List<StaySpan> spans = new ArrayList<>(known.spans());
-            boolean added = insertSorted(spans, span);
+            boolean added = false;
+            for (StaySpan span : caseSpans) {
+                added |= insertSorted(spans, span);
+            }
             boolean changed = known.found() != a.caseFound()
                     || known.windowStart() != a.caseWindowStart()
                     || !known.causeEventId().equals(a.caseCauseEventId());

@@ -28,12 +28,23 @@ import org.healthcode.ingest.events.EventType;
  * places revise what they found: the latest copy of a case is the one a place goes by (copies of one person reach a
  * place in the order they were sent), and a copy outside its window withdraws the case's visit there.
  *
- * <p>State and its end of life: {@code activities} each until the watermark passes its end + look-back (rounded up
- * to the hour, one cleanup timer per person-hour); {@code case} until found + look-back.
+ * <p>Stays are kept as cell visits, one per cell the person's phones were in (the earliest start and the latest end
+ * of those stays), not one per stay: the cell keeps every stay already, so when the person becomes a case the cell
+ * takes the case's stays from its own ({@link CompanionDetector}); a stay that arrives after the person is a case
+ * goes to its cell as a case copy of its own. At a 14-day look-back that is a few entries per person instead of a
+ * hundred stays kept twice.
+ *
+ * <p>State and its end of life: {@code activities} (cell visits, scans, trips) each until the watermark passes its
+ * end + look-back (rounded up to {@link #CLEANUP_GRANULARITY}); {@code case} until found + look-back.
  */
 public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Event, PersonActivity> {
 
-    static final long CLEANUP_GRANULARITY = 3_600_000L;
+    /**
+     * Cleanup timers are rounded up to this (6 h), so a person has a few timers a day, not one per stay hour (a
+     * timer is a RocksDB entry of its own); an activity may outlive its window by that much, and a case copy is
+     * sent only for an activity inside the case's window, so that changes nothing found.
+     */
+    static final long CLEANUP_GRANULARITY = 6 * 3_600_000L;
 
     private final ContactRules rules;
 
@@ -138,7 +149,16 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
         out.collect(a);
         long expiry = a.to() + rules.lookBackMillis();
         if (expiry > ctx.timerService().currentWatermark()) {
-            activities.put(a.activityKey(), a);
+            if (a.kind() == ActivityKind.STAY) {
+                String key = a.activityKey();
+                PersonActivity kept = activities.get(key);
+                PersonActivity cell = kept == null ? a.asCellVisit() : kept.widenedBy(a);
+                if (!cell.equals(kept)) {
+                    activities.put(key, cell);
+                }
+            } else {
+                activities.put(a.activityKey(), a);
+            }
             scheduleCleanup(ctx, expiry);
         }
         CaseFound c = caseState.value();

@@ -111,6 +111,27 @@ class CompanionDetectorTest {
     }
 
     @Test
+    void aCopyOfTheCasesCellVisitFindsTheSameCompanionFromTheStaysTheCellKept() throws Exception {
+        PersonActivity aliceStay = stay(ALICE, ALICE_PHONE, HOME_CELL, T0, plusMinutes(T0, 60));
+        PersonActivity visit = aliceStay
+                .asCellVisit()
+                .asCaseCopy(
+                        new CaseFound(ALICE, ms(FOUND), null, ms(FOUND), "test+:" + ALICE),
+                        ms(FOUND) - RULES.lookBackMillis());
+        List<Exposure> fromVisit = run(OFF, aliceStay, bobHome(plusMinutes(T0, 10), 60), visit);
+        h.close();
+        List<Exposure> fromStay = run(
+                OFF,
+                aliceStay,
+                bobHome(plusMinutes(T0, 10), 60),
+                caseStay(ALICE, ALICE_PHONE, HOME_CELL, T0, plusMinutes(T0, 60), FOUND));
+        assertThat(fromVisit)
+                .singleElement()
+                .satisfies(x -> assertThat(x.personId()).isEqualTo(BOB));
+        assertThat(fromVisit).isEqualTo(fromStay);
+    }
+
+    @Test
     void aRepeatedStayChangesNothingAndASecondSharedStayRevisesTheSameExposure() throws Exception {
         List<Exposure> once =
                 run(OFF, aliceHome(T0, 60), bobHome(plusMinutes(T0, 30), 60), bobHome(plusMinutes(T0, 30), 60));

@@ -102,27 +102,102 @@ class ContactSerializationTest {
                 null,
                 null,
                 null);
-        assertRoundTrip(
-                PersonActivity.class,
-                PersonActivity.Serializer.class,
-                stay,
-                trip,
-                stay.asCaseCopy(new CaseFound("p-alice", 100L, null, 90L, "test:1"), 5L),
-                new PersonActivity(
-                        ActivityKind.SCAN,
-                        "p-bob",
-                        "venue-1",
-                        null,
-                        10L,
-                        10L,
-                        "scan:1",
-                        null,
-                        false,
-                        null,
-                        null,
-                        1L,
-                        2L,
-                        "c:1"));
+        PersonActivity[] activities = {
+            stay,
+            trip,
+            stay.asCaseCopy(new CaseFound("p-alice", 100L, null, 90L, "test:1"), 5L),
+            new PersonActivity(
+                    ActivityKind.SCAN,
+                    "p-bob",
+                    "venue-1",
+                    null,
+                    10L,
+                    10L,
+                    "scan:1",
+                    null,
+                    false,
+                    null,
+                    null,
+                    1L,
+                    2L,
+                    "c:1"),
+            // pseudonyms (16 bytes), an activity ending before it starts, non-ASCII text
+            new PersonActivity(
+                    ActivityKind.TRIP,
+                    PSEUDONYM_A,
+                    "K1@2022-04-01",
+                    PSEUDONYM_B,
+                    1_649_000_000_000L,
+                    1_648_000_000_000L,
+                    "trip:漢",
+                    "train",
+                    null,
+                    "车厢 7",
+                    -3,
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    PSEUDONYM_A)
+        };
+        assertRoundTrip(PersonActivity.class, PersonActivity.CompactSerializer.class, activities);
+        // the earlier format stays readable, and restoring state written with it migrates to the compact one
+        PersonActivity.Serializer earlier = new PersonActivity.Serializer();
+        for (PersonActivity a : activities) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            earlier.serialize(a, out);
+            assertThat(earlier.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                    .isEqualTo(a);
+        }
+        assertThat(new PersonActivity.CompactSerializerSnapshot()
+                        .resolveSchemaCompatibility(earlier.snapshotConfiguration())
+                        .isCompatibleAfterMigration())
+                .isTrue();
+        assertThat(new PersonActivity.CompactSerializerSnapshot()
+                        .resolveSchemaCompatibility(new PersonActivity.CompactSerializerSnapshot())
+                        .isCompatibleAsIs())
+                .isTrue();
+    }
+
+    private static final String PSEUDONYM_A = "3q2-7wAAAAAAAAAAAAAAAA";
+    private static final String PSEUDONYM_B = "_____________________w";
+
+    @Test
+    void aStayKeptByTheCellOrThePersonIndexTakesAboutTwoThirdsOfItsEarlierBytes() throws Exception {
+        PersonActivity stay = new PersonActivity(
+                ActivityKind.STAY,
+                PSEUDONYM_A,
+                "cell:1234:-567",
+                PSEUDONYM_B,
+                1_649_000_000_000L,
+                1_649_000_000_000L + 5 * 1_800_000L,
+                "ping-12-34567",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        int earlier = serializedSize(new PersonActivity.Serializer(), stay);
+        int compact = serializedSize(new PersonActivity.CompactSerializer(), stay);
+        assertThat(earlier).isEqualTo(117);
+        assertThat(compact).isLessThanOrEqualTo(70);
+        assertThat(new PersonActivity.CompactSerializer()
+                        .deserialize(
+                                new DataInputDeserializer(serialized(new PersonActivity.CompactSerializer(), stay))))
+                .isEqualTo(stay);
+
+        StaySpan span = new StaySpan(stay.personId(), stay.msisdn(), stay.from(), stay.to(), stay.eventId());
+        TypeSerializer<StaySpan> pojo = org.apache.flink.api.common.typeinfo.Types.POJO(StaySpan.class)
+                .createSerializer(new SerializerConfigImpl());
+        TypeSerializer<StaySpan> compactSpan = StaySpan.compactType().createSerializer(new SerializerConfigImpl());
+        assertThat(compactSpan).isInstanceOf(StaySpan.CompactSerializer.class);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        compactSpan.serialize(span, out);
+        assertThat(compactSpan.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .isEqualTo(span);
+        assertThat(compactSpan.snapshotConfiguration().restoreSerializer())
+                .isInstanceOf(StaySpan.CompactSerializer.class);
+        assertThat(out.length()).isLessThanOrEqualTo(serializedSize(pojo, span) * 3 / 4);
     }
 
     @Test
@@ -213,6 +288,12 @@ class ContactSerializationTest {
                 PhoneSignal.Serializer.class,
                 PhoneSignal.bind("phone-é", 1_649_000_000_000L, "p-漢字", "bind:\uD83D\uDE00"),
                 PhoneSignal.ping("", 1_649_000_000_000L, GridProjection.pack(1, 2), "ping:\u007f\u0080"));
+    }
+
+    private static <T> byte[] serialized(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        return out.getCopyOfBuffer();
     }
 
     private static <T> int serializedSize(TypeSerializer<T> serializer, T value) throws Exception {

@@ -3,6 +3,7 @@ package org.healthcode.risk.contacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.healthcode.risk.contacts.ContactFixtures.ALICE_PHONE;
 import static org.healthcode.risk.contacts.ContactFixtures.HOME_CELL;
+import static org.healthcode.risk.contacts.ContactFixtures.NEXT_CELL;
 import static org.healthcode.risk.contacts.ContactFixtures.RULES;
 import static org.healthcode.risk.contacts.ContactFixtures.flight;
 import static org.healthcode.risk.contacts.ContactFixtures.ms;
@@ -73,19 +74,33 @@ class PersonContactIndexTest {
         });
     }
 
+    private static Stay aliceStay(String cell, Instant from, Instant to) {
+        return new Stay(ALICE_PHONE, ALICE, cell, ms(from), ms(to), "p1", "p2", 2);
+    }
+
     @Test
-    void aCaseFoundLaterSendsCopiesOfTheStaysInsideTheFourteenDaysBeforeFound() throws Exception {
+    void aCaseFoundLaterSendsACopyOfEachCellVisitedInTheFourteenDaysBeforeFound() throws Exception {
         Instant windowStart = FOUND.minusMillis(RULES.lookBackMillis());
-        send(aliceStay(plusHours(windowStart, -3), plusHours(windowStart, -1))); // ends before the window
-        send(aliceStay(plusHours(windowStart, -1), plusHours(windowStart, 1))); // straddles its start
-        send(aliceStay(MONDAY_9AM, plusHours(MONDAY_9AM, 1)));
-        send(aliceStay(plusHours(FOUND, 1), plusHours(FOUND, 2))); // after found
+        String before = GridProjection.cellId(12, 20);
+        String after = GridProjection.cellId(13, 20);
+        send(aliceStay(before, plusHours(windowStart, -3), plusHours(windowStart, -1))); // ends before the window
+        send(aliceStay(HOME_CELL, plusHours(windowStart, -1), plusHours(windowStart, 1))); // straddles its start
+        send(aliceStay(HOME_CELL, MONDAY_9AM, plusHours(MONDAY_9AM, 1)));
+        send(aliceStay(NEXT_CELL, MONDAY_9AM, plusHours(MONDAY_9AM, 2)));
+        send(aliceStay(after, plusHours(FOUND, 1), plusHours(FOUND, 2))); // after found
+        // one visit per cell is kept, not one per stay
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         send(positivePcr(ALICE, FOUND));
 
+        // the cells take the case's stays from their own: a copy names the cell and the span of the visits there
         assertThat(caseCopies())
-                .extracting(PersonActivity::from)
-                .containsExactlyInAnyOrder(ms(plusHours(windowStart, -1)), ms(MONDAY_9AM));
+                .extracting(PersonActivity::place, PersonActivity::from, PersonActivity::to)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(
+                                HOME_CELL, ms(plusHours(windowStart, -1)), ms(plusHours(MONDAY_9AM, 1))),
+                        org.assertj.core.groups.Tuple.tuple(NEXT_CELL, ms(MONDAY_9AM), ms(plusHours(MONDAY_9AM, 2))));
         assertThat(caseCopies()).allSatisfy(a -> {
+            assertThat(a.isCellVisit()).isTrue();
             assertThat(a.caseFound()).isEqualTo(ms(FOUND));
             assertThat(a.caseWindowStart()).isEqualTo(ms(windowStart));
         });
