@@ -1,5 +1,6 @@
 package org.healthcode.interop.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +28,9 @@ public final class ServingMetrics {
     private volatile BooleanSupplier consumerUp = () -> false;
     private volatile IntSupplier inFlight = () -> 0;
     private volatile LongSupplier viewAgeMillis = () -> 0;
+    /** The lookup paths answered from the status view (by person id, or by national pseudonym for regions). */
+    public static final List<String> STATUS_VIEW_PATHS = List.of("/v1/status/{personId}", "/v1/status:batch");
+
     private volatile IntSupplier queued = () -> 0;
     /** Upper bounds (seconds) of the lookup latency histogram's buckets: the targets are p99 5 ms, p99.9 20 ms. */
     static final double[] LOOKUP_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
@@ -230,12 +234,17 @@ public final class ServingMetrics {
                 "healthcode_status_consumer_lag_records",
                 "Committed status records not yet read into the view (-1: not measured yet).",
                 consumerLag);
-        b.append("# HELP healthcode_view_age_seconds How old the view a lookup path reads is: the time since it last"
-                + " held everything committed to its topic (status: /v1/status/{id}, /v1/status:batch).\n");
+        b.append("# HELP healthcode_view_age_seconds How old the view each lookup path reads is: the time since it"
+                + " last held everything committed to its topic.\n");
         b.append("# TYPE healthcode_view_age_seconds gauge\n");
-        b.append("healthcode_view_age_seconds{view=\"status\"} ")
-                .append(viewAgeMillis.getAsLong() / 1e3)
-                .append('\n');
+        double statusAge = viewAgeMillis.getAsLong() / 1e3;
+        for (String path : STATUS_VIEW_PATHS) {
+            b.append("healthcode_view_age_seconds{view=\"status\",path=\"")
+                    .append(path)
+                    .append("\"} ")
+                    .append(statusAge)
+                    .append('\n');
+        }
         b.append("# HELP healthcode_jvm_gc_collection_seconds_total Time the JVM's collectors spent collecting (for G1"
                 + " and the ZGC Pauses collector: stop-the-world pauses).\n");
         b.append("# TYPE healthcode_jvm_gc_collection_seconds_total counter\n");

@@ -53,6 +53,10 @@ final class CodeServingFixture implements AutoCloseable {
     volatile CountDownLatch holdVerifications;
     /** Verifications that waited at {@link #holdVerifications}. */
     final AtomicInteger verificationsHeld = new AtomicInteger();
+    /** While set, every code issue's audit record waits for it to open (an issue that takes long). */
+    volatile CountDownLatch holdCodes;
+    /** Code issues that waited at {@link #holdCodes}. */
+    final AtomicInteger codesHeld = new AtomicInteger();
     /** An API key of role checkpoint (gate-7): verification is for checkpoints. */
     final String checkpointKey;
     /** An API key of role operator (ops-1): may verify, may not record scans. */
@@ -110,14 +114,10 @@ final class CodeServingFixture implements AutoCloseable {
 
                 @Override
                 public void record(AuditRecord audit) {
-                    CountDownLatch hold = self[0].holdVerifications;
-                    if (hold != null && AuditRecord.VERIFY.equals(audit.action())) {
-                        self[0].verificationsHeld.incrementAndGet();
-                        try {
-                            hold.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                    if (AuditRecord.VERIFY.equals(audit.action())) {
+                        hold(self[0].holdVerifications, self[0].verificationsHeld);
+                    } else if (CodeIssueService.AUDIT_ACTION.equals(audit.action())) {
+                        hold(self[0].holdCodes, self[0].codesHeld);
                     }
                     self[0].audits.add(audit);
                 }
@@ -128,6 +128,18 @@ final class CodeServingFixture implements AutoCloseable {
         } catch (Exception e) {
             broker.close();
             throw e;
+        }
+    }
+
+    private static void hold(CountDownLatch hold, AtomicInteger held) {
+        if (hold == null) {
+            return;
+        }
+        held.incrementAndGet();
+        try {
+            hold.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

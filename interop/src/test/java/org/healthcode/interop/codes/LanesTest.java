@@ -18,15 +18,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pictures of {@code /v1/verify-image} have a lane of their own: while every picture thread is busy and the lane's
- * queue is full, more pictures are refused 503 {@code overloaded} at once, and lookups and code issuing are answered
- * as if nothing happened.
+ * Pictures of {@code /v1/verify-image} and code issuing have lanes of their own: while every thread of a lane is busy
+ * and its queue (or the bound on code issues and verifications in flight) is full, more are refused 503
+ * {@code overloaded} at once, and status lookups are answered as if nothing happened, not shed.
  */
 class LanesTest {
     /** The picture lane: 2 threads and 4 places in its queue ({@code VerifyHandler}). */
     private static final int PICTURES_ADMITTED = 2 + 4;
 
     private static final int FLOOD = 20;
+
+    /** Code issues and verifications in flight at once ({@code CodeServingFixture}'s serving configuration). */
+    private static final int CODES_ADMITTED = 64;
+
+    /** The code lane's threads ({@code CodeHandler}). */
+    private static final int CODE_THREADS = 8;
 
     @TempDir
     Path dir;
@@ -85,6 +91,55 @@ class LanesTest {
                 }
             }
             assertThat(verdicts).isEqualTo(PICTURES_ADMITTED);
+        }
+    }
+
+    @Test
+    void aFloodOfCodeIssuesFillsItsOwnLaneAndLeavesLookupsAnswered() throws Exception {
+        try (CodeServingFixture serving = CodeServingFixture.start(dir)) {
+            serving.publish(green("alice", 1, MONDAY_9AM));
+            long overloadedBefore = serving.node.metrics().lookups("overloaded");
+            CountDownLatch release = new CountDownLatch(1);
+            serving.holdCodes = release;
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            int flood = CODES_ADMITTED + 16;
+            List<CompletableFuture<HttpResponse<String>>> codes = new ArrayList<>();
+            try {
+                for (int i = 0; i < flood; i++) {
+                    codes.add(http.sendAsync(
+                            HttpRequest.newBuilder(serving.base().resolve("/v1/codes/alice"))
+                                    .timeout(CodeServingFixture.WAIT)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                // the lane's threads are held at their audit records, the rest of the bound waits in its queue;
+                // every code request beyond is refused at once
+                await().atMost(CodeServingFixture.WAIT)
+                        .until(() -> codes.stream()
+                                        .filter(f -> f.isDone() && f.join().statusCode() == 503)
+                                        .count()
+                                == flood - CODES_ADMITTED);
+                await().atMost(CodeServingFixture.WAIT).until(() -> serving.codesHeld.get() == CODE_THREADS);
+                codes.stream()
+                        .filter(CompletableFuture::isDone)
+                        .forEach(f -> assertThat(f.join().body()).startsWith("{\"error\":\"overloaded\""));
+
+                for (int i = 0; i < 10; i++) {
+                    assertThat(serving.get("/v1/status/alice").statusCode()).isEqualTo(200);
+                }
+                assertThat(serving.node.metrics().lookups("overloaded")).isEqualTo(overloadedBefore);
+            } finally {
+                serving.holdCodes = null;
+                release.countDown();
+            }
+            long issued = 0;
+            for (CompletableFuture<HttpResponse<String>> f : codes) {
+                if (f.get(CodeServingFixture.WAIT.toSeconds(), TimeUnit.SECONDS).statusCode() == 200) {
+                    issued++;
+                }
+            }
+            assertThat(issued).isEqualTo(CODES_ADMITTED);
         }
     }
 }
