@@ -32,6 +32,7 @@ public final class ServingMetrics {
     public static final List<String> STATUS_VIEW_PATHS = List.of("/v1/status/{personId}", "/v1/status:batch");
 
     private volatile IntSupplier queued = () -> 0;
+    private volatile IntSupplier waitingForThread = () -> 0;
     /** Upper bounds (seconds) of the lookup latency histogram's buckets: the targets are p99 5 ms, p99.9 20 ms. */
     static final double[] LOOKUP_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
 
@@ -132,6 +133,11 @@ public final class ServingMetrics {
     /** Where the gauge of lookups waiting for admission reads its value. */
     public void bindQueued(IntSupplier queuedLookups) {
         this.queued = queuedLookups;
+    }
+
+    /** Binds the number of requests waiting for an HTTP thread (the pool's queue). */
+    public void bindWaitingForThread(IntSupplier waiting) {
+        this.waitingForThread = waiting;
     }
 
     public long lookups(String result) {
@@ -278,6 +284,11 @@ public final class ServingMetrics {
                 viewPersons.getAsLong());
         gauge(b, "healthcode_http_in_flight_requests", "Status lookups being answered now.", inFlight.getAsInt());
         gauge(b, "healthcode_http_queued_requests", "Status lookups waiting for admission now.", queued.getAsInt());
+        gauge(
+                b,
+                "healthcode_http_waiting_for_thread",
+                "Requests waiting for an HTTP thread now (lookups are refused at the door beyond a bound).",
+                waitingForThread.getAsInt());
         counter(b, "healthcode_status_records_read_total", "Status topic records read.", recordsRead.sum());
         counter(
                 b,

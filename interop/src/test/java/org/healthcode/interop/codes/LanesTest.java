@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.healthcode.interop.config.ServeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,22 +109,23 @@ class LanesTest {
             try {
                 for (int i = 0; i < flood; i++) {
                     codes.add(http.sendAsync(
-                            HttpRequest.newBuilder(serving.base().resolve("/v1/codes/alice"))
+                            HttpRequest.newBuilder(serving.base().resolve("/v1/codes/alice/qr.svg"))
                                     .timeout(CodeServingFixture.WAIT)
                                     .build(),
                             HttpResponse.BodyHandlers.ofString()));
                 }
                 // the lane's threads are held at their audit records, the rest of the bound waits in its queue;
                 // every code request beyond is refused at once
-                await().atMost(CodeServingFixture.WAIT)
-                        .until(() -> codes.stream()
-                                        .filter(f -> f.isDone() && f.join().statusCode() == 503)
-                                        .count()
-                                == flood - CODES_ADMITTED);
                 await().atMost(CodeServingFixture.WAIT).until(() -> serving.codesHeld.get() == CODE_THREADS);
-                codes.stream()
-                        .filter(CompletableFuture::isDone)
-                        .forEach(f -> assertThat(f.join().body()).startsWith("{\"error\":\"overloaded\""));
+                await().atMost(CodeServingFixture.WAIT)
+                        .until(() ->
+                                codes.stream().filter(CompletableFuture::isDone).count() >= flood - CODES_ADMITTED);
+                assertThat(codes.stream()
+                                .filter(CompletableFuture::isDone)
+                                .map(f -> f.join().statusCode() + " " + f.join().body())
+                                .toList())
+                        .hasSize(flood - CODES_ADMITTED)
+                        .allMatch(answer -> answer.startsWith("503 {\"error\":\"overloaded\""));
 
                 for (int i = 0; i < 10; i++) {
                     assertThat(serving.get("/v1/status/alice").statusCode()).isEqualTo(200);
@@ -141,5 +143,59 @@ class LanesTest {
             }
             assertThat(issued).isEqualTo(CODES_ADMITTED);
         }
+    }
+
+    /**
+     * Lookups are refused at the door, where the request was parsed, while more requests than the bound wait for an
+     * HTTP thread: the refusal never waits in the pool's queue behind them, and {@code /metrics} is answered there
+     * too. Here the HTTP threads are all held by reads of the audit (whose record waits) and more wait behind them.
+     */
+    @Test
+    void whileRequestsWaitForAThreadLookupsAreRefusedAtTheDoorNotQueued() throws Exception {
+        // 8 HTTP threads, at most 4 lookups queued for admission: the door's bound is 8 waiting for a thread
+        ServeConfig.Admission admission = new ServeConfig.Admission(4, 20, 8, 0);
+        try (CodeServingFixture serving = CodeServingFixture.start(dir, admission)) {
+            serving.publish(green("alice", 1, MONDAY_9AM));
+            long shedBefore = serving.node.metrics().lookups("overloaded");
+            CountDownLatch release = new CountDownLatch(1);
+            serving.holdAuditReads = release;
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<String>>> reads = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    reads.add(http.sendAsync(
+                            HttpRequest.newBuilder(serving.base().resolve("/v1/audit/me/alice"))
+                                    .timeout(CodeServingFixture.WAIT)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                await().atMost(CodeServingFixture.WAIT).until(() -> waitingForThread(serving) > 8);
+
+                HttpResponse<String> lookup = serving.get("/v1/status/alice");
+                assertThat(lookup.statusCode()).isEqualTo(503);
+                assertThat(lookup.body()).startsWith("{\"error\":\"overloaded\"");
+                assertThat(lookup.headers().firstValue("retry-after")).hasValue("1");
+                assertThat(serving.node.metrics().lookups("overloaded")).isEqualTo(shedBefore + 1);
+            } finally {
+                serving.holdAuditReads = null;
+                release.countDown();
+            }
+            for (CompletableFuture<HttpResponse<String>> f : reads) {
+                assertThat(f.get(CodeServingFixture.WAIT.toSeconds(), TimeUnit.SECONDS)
+                                .statusCode())
+                        .isEqualTo(200);
+            }
+            await().atMost(CodeServingFixture.WAIT).until(() -> waitingForThread(serving) == 0);
+            assertThat(serving.get("/v1/status/alice").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static int waitingForThread(CodeServingFixture serving) throws Exception {
+        String metrics = serving.get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^healthcode_http_waiting_for_thread (\\d+)")
+                .matcher(metrics);
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 }
