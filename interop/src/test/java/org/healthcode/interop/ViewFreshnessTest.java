@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewFreshnessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int MAX_AGE_MS = 1_500;
-    private static final Pattern AGE = Pattern.compile("healthcode_view_age_seconds\\{view=\"status\"} (\\S+)");
+    private static final Pattern AGE =
+            Pattern.compile("healthcode_view_age_seconds\\{view=\"status\",path=\"([^\"]+)\"} (\\S+)");
 
     @TempDir
     Path dir;
@@ -72,10 +75,16 @@ class ViewFreshnessTest {
         }
     }
 
+    /** The age {@code /metrics} reports for the view each lookup path reads: the same view, so the same age. */
     private double viewAgeSeconds(URI base) throws Exception {
         Matcher m = AGE.matcher(get(base, "/metrics").body());
-        assertThat(m.find()).isTrue();
-        return Double.parseDouble(m.group(1));
+        Map<String, Double> byPath = new TreeMap<>();
+        while (m.find()) {
+            byPath.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        assertThat(byPath).containsOnlyKeys("/v1/status/{personId}", "/v1/status:batch");
+        assertThat(new java.util.HashSet<>(byPath.values())).hasSize(1);
+        return byPath.get("/v1/status/{personId}");
     }
 
     private HttpResponse<String> get(URI base, String path) throws Exception {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -466,10 +467,14 @@ public final class LookupsBench implements Callable<Integer> {
         row.put("serverGcSeconds", gcSeconds);
         row.put("serverGcCollections", collections);
         row.put("serverGcFractionOfPhase", gcSeconds / o.seconds());
+        Map<String, Double> ages = viewAges(gen);
+        ObjectNode agesJson = row.putObject("viewAgeSecondsAtEnd");
+        ages.forEach(agesJson::put);
         r.line(String.format(
                 "%5.0f%% of capacity (%,.0f/s intended, %,.0f/s sent): served %,.0f/s; %s; shed %,d "
                         + "(%s), failed %,d, unsent %,d; server RSS max %s, server CPU %.2f cores, generator+broker "
-                        + "CPU %.2f cores; server GC %d collections, %.0f ms (%.2f%% of the phase)",
+                        + "CPU %.2f cores; server GC %d collections, %.0f ms (%.2f%% of the phase); view age at the "
+                        + "end %s",
                 fraction * 100,
                 rate,
                 sentPerSecond,
@@ -484,7 +489,8 @@ public final class LookupsBench implements Callable<Integer> {
                 selfCpu,
                 collections,
                 gcSeconds * 1e3,
-                gcSeconds / o.seconds() * 100));
+                gcSeconds / o.seconds() * 100,
+                ages.isEmpty() ? "not reported" : ages.toString()));
         if (!offered) {
             r.note(String.format(
                     "at %.0f%% of capacity the generator did not offer the rate: it sent %,.0f/s of the "
@@ -587,6 +593,20 @@ public final class LookupsBench implements Callable<Integer> {
             }
         }
         return new double[] {seconds, count};
+    }
+
+    /** The view age the server reports per lookup path on {@code /metrics} (seconds); empty when not reported. */
+    private static Map<String, Double> viewAges(LoadGenerator gen) {
+        Map<String, Double> ages = new java.util.TreeMap<>();
+        for (String line : gen.get("/metrics").split("\n")) {
+            int path = line.indexOf("path=\"");
+            if (line.startsWith("healthcode_view_age_seconds{") && path > 0) {
+                ages.put(
+                        line.substring(path + 6, line.indexOf('"', path + 6)),
+                        Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return ages;
     }
 
     private static long cpuNanos(long pid) {

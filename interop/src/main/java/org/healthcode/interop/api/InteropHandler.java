@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -173,15 +172,12 @@ public final class InteropHandler extends Handler.Abstract {
                     "a batch of " + ids.size() + " ids counts as " + ids.size()
                             + " lookups; rate limit exceeded, retry after " + wait + " s");
         }
-        // every id's lookup at once: their audit records share produce requests, and the batch is answered when
-        // the last of them is durable
+        // every id looked up at once, under one audit record naming them all: the batch is answered when it is durable
         List<String> asked = new java.util.ArrayList<>(ids.size());
-        List<CompletableFuture<LookupResult>> answers = new java.util.ArrayList<>(ids.size());
         for (JsonNode idNode : ids) {
             asked.add(idNode.asText());
-            answers.add(lookups.lookupAsync(caller, idNode.asText()));
         }
-        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+        lookups.lookupBatchAsync(caller, asked).whenComplete((answers, failure) -> {
             try {
                 if (failure != null) {
                     callback.failed(failure);
@@ -196,17 +192,13 @@ public final class InteropHandler extends Handler.Abstract {
     }
 
     private void batchAnswer(
-            Caller caller,
-            List<String> asked,
-            List<CompletableFuture<LookupResult>> answers,
-            Response response,
-            Callback callback) {
+            Caller caller, List<String> asked, List<LookupResult> answers, Response response, Callback callback) {
         ObjectNode out = JsonResponses.MAPPER.createObjectNode();
         ArrayNode statuses = out.putArray("statuses");
         ArrayNode unknown = out.putArray("unknown");
         for (int i = 0; i < asked.size(); i++) {
             String id = asked.get(i);
-            LookupResult r = answers.get(i).join();
+            LookupResult r = answers.get(i);
             if (r instanceof LookupResult.Found f) {
                 statuses.add(
                         AccessPolicy.seesMinimalStatus(caller.role())

@@ -1,6 +1,8 @@
 package org.healthcode.interop.api;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -8,6 +10,7 @@ import org.healthcode.ingest.proto.StatusRecord;
 import org.healthcode.interop.audit.AuditRecord;
 import org.healthcode.interop.audit.AuditSink;
 import org.healthcode.interop.audit.AuditUnavailableException;
+import org.healthcode.interop.audit.LookupAudit;
 import org.healthcode.interop.http.ErrorReason;
 import org.healthcode.interop.http.PersonIds;
 import org.healthcode.interop.metrics.ServingMetrics;
@@ -95,6 +98,61 @@ public final class StatusLookupService {
         });
     }
 
+    /**
+     * The lookups of a batch, answered together once their one audit record, naming every person looked up with
+     * their own result, is durable: a batch costs one record, not one per id. Malformed ids are answered and
+     * counted, not named (raw input is not recorded). The future never fails: when the view is stale every answer
+     * says so, and when the record could not be made durable every answer is {@link ErrorReason#UNAVAILABLE}.
+     */
+    public CompletableFuture<List<LookupResult>> lookupBatchAsync(Caller caller, List<String> ids) {
+        LookupResult stale = checkViewFresh();
+        if (stale != null) {
+            List<LookupResult> all = new ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                metrics.recordLookup(stale.label());
+                all.add(stale);
+            }
+            return CompletableFuture.completedFuture(all);
+        }
+        boolean byNationalId = caller != null && caller.role() == Role.REGION;
+        List<LookupResult> results = new ArrayList<>(ids.size());
+        List<AuditRecord.BatchItem> items = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            LookupResult found = checkWellFormed(id);
+            if (found == null) {
+                found = byNationalId ? findByNationalId(id) : findStatus(id);
+                items.add(new AuditRecord.BatchItem(
+                        found instanceof LookupResult.Found hit ? hit.status().getPersonId() : id, found.label()));
+            }
+            results.add(found);
+        }
+        String detail = "batch of " + ids.size() + (byNationalId ? ", by national id" : "");
+        CompletableFuture<Void> durable;
+        try {
+            durable = audit.recordAsync(
+                    anonymousIfNone(caller, AuditRecord.batch(clock.instant(), caller, items, detail)));
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        return durable.handle((ok, failure) -> {
+            if (failure != null) {
+                if (!(unwrap(failure) instanceof AuditUnavailableException)) {
+                    LOG.error("audit sink failed", failure);
+                }
+                List<LookupResult> refused = new ArrayList<>(ids.size());
+                for (int i = 0; i < ids.size(); i++) {
+                    metrics.recordLookup(ErrorReason.UNAVAILABLE.code());
+                    refused.add(NOT_AUDITED);
+                }
+                return refused;
+            }
+            for (LookupResult r : results) {
+                metrics.recordLookup(r.label());
+            }
+            return results;
+        });
+    }
+
     private static final LookupResult NOT_AUDITED = new LookupResult.Failed(
             ErrorReason.UNAVAILABLE, "the lookup could not be audited, so it is not answered; retry shortly");
 
@@ -175,9 +233,23 @@ public final class StatusLookupService {
     }
 
     private AuditRecord auditRecord(Caller caller, String subject, String result, String detail) {
-        AuditRecord r = AuditRecord.of(clock.instant(), caller, AuditRecord.LOOKUP, subject, result, detail);
-        return caller == null
-                ? new AuditRecord(r.at(), "anonymous", null, null, r.action(), r.subject(), r.result(), r.detail())
-                : r;
+        return anonymousIfNone(
+                caller, AuditRecord.of(clock.instant(), caller, AuditRecord.LOOKUP, subject, result, detail));
+    }
+
+    /** A lookup without a caller (no access control) is audited as {@value LookupAudit#ANONYMOUS}. */
+    private static AuditRecord anonymousIfNone(Caller caller, AuditRecord r) {
+        return caller != null
+                ? r
+                : new AuditRecord(
+                        r.at(),
+                        LookupAudit.ANONYMOUS,
+                        null,
+                        null,
+                        r.action(),
+                        r.subject(),
+                        r.result(),
+                        r.detail(),
+                        r.batch());
     }
 }

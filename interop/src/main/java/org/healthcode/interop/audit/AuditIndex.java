@@ -75,14 +75,26 @@ public final class AuditIndex implements AutoCloseable {
 
     /**
      * One record read from the topic, where it was read: only what the index keys need ({@code subject} and
-     * {@code caller}, either may be null, and {@code at} in epoch milliseconds), and the record's JSON as stored.
+     * {@code caller}, either may be null, and {@code at} in epoch milliseconds), and the record's JSON as stored;
+     * a batch record is filed under each of its persons too, with the record as that person sees it
+     * ({@code perSubject}).
      */
-    public record Entry(String subject, String caller, long atMillis, byte[] json, int partition, long offset) {
+    public record Entry(
+            String subject,
+            String caller,
+            long atMillis,
+            byte[] json,
+            int partition,
+            long offset,
+            List<Keyed> perSubject) {
         /** The entry of a record's JSON bytes as the topic carries them ({@link AuditRecord#readIndexKeys}). */
         public static Entry of(byte[] json, int partition, long offset) throws java.io.IOException {
             return AuditRecord.readIndexKeys(json, partition, offset);
         }
     }
+
+    /** A person of a batch record and the record as they see it. */
+    public record Keyed(String subject, byte[] json) {}
 
     /** Indexes the records and stores the next offset of each partition, in one atomic batch. */
     public synchronized void add(List<Entry> entries, Map<Integer, Long> nextOffsets) throws RocksDBException {
@@ -90,6 +102,9 @@ public final class AuditIndex implements AutoCloseable {
             for (Entry e : entries) {
                 if (e.subject() != null) {
                     batch.put(bySubject, key(e.subject(), e), e.json());
+                }
+                for (Keyed k : e.perSubject()) {
+                    batch.put(bySubject, key(k.subject(), e), k.json());
                 }
                 if (e.caller() != null) {
                     batch.put(byCaller, key(e.caller(), e), e.json());

@@ -5,7 +5,8 @@ package org.healthcode.interop.audit;
  * {@link #DISCARD}.
  *
  * <p>Every decision arrives at {@link #record}. Sinks that only care about lookups implement {@link #lookup} alone
- * (a lambda will do): the default {@link #record} hands them each lookup as a {@link LookupAudit}.
+ * (a lambda will do): the default {@link #record} hands them each lookup as a {@link LookupAudit}, each lookup of a
+ * batch record too.
  *
  * <p>Called on request threads for every decision, before the decision is answered. {@link #record} returns once
  * the record is durable (for {@link KafkaAuditSink}: acknowledged by the broker), within a bound; an implementation
@@ -20,8 +21,16 @@ public interface AuditSink {
 
     /** Any decision (lookup, verify, exchange, trust registration, refused access). */
     default void record(AuditRecord audit) {
-        if (AuditRecord.LOOKUP.equals(audit.action())) {
+        if (!AuditRecord.LOOKUP.equals(audit.action())) {
+            return;
+        }
+        if (audit.batch().isEmpty()) {
             lookup(new LookupAudit(audit.at(), audit.caller(), audit.subject(), audit.result()));
+        } else {
+            // one record for a batch: each of its lookups handed over as its own
+            for (AuditRecord.BatchItem i : audit.batch()) {
+                lookup(new LookupAudit(audit.at(), audit.caller(), i.subject(), i.result()));
+            }
         }
     }
 

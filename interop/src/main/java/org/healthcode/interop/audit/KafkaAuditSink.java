@@ -7,8 +7,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -86,7 +88,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(p);
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger n = new AtomicInteger();
         this.acknowledged = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, ACK_THREADS_NAME + "-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -146,7 +148,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         Runnable done = failure == null ? () -> durable.complete(null) : () -> durable.completeExceptionally(failure);
         try {
             acknowledged.execute(done);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             done.run();
         }
     }

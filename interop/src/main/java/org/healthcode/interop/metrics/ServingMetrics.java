@@ -1,5 +1,6 @@
 package org.healthcode.interop.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,7 +28,11 @@ public final class ServingMetrics {
     private volatile BooleanSupplier consumerUp = () -> false;
     private volatile IntSupplier inFlight = () -> 0;
     private volatile LongSupplier viewAgeMillis = () -> 0;
+    /** The lookup paths answered from the status view (by person id, or by national pseudonym for regions). */
+    public static final List<String> STATUS_VIEW_PATHS = List.of("/v1/status/{personId}", "/v1/status:batch");
+
     private volatile IntSupplier queued = () -> 0;
+    private volatile IntSupplier waitingForThread = () -> 0;
     /** Upper bounds (seconds) of the lookup latency histogram's buckets: the targets are p99 5 ms, p99.9 20 ms. */
     static final double[] LOOKUP_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
 
@@ -130,6 +135,11 @@ public final class ServingMetrics {
         this.queued = queuedLookups;
     }
 
+    /** Binds the number of requests waiting for an HTTP thread (the pool's queue). */
+    public void bindWaitingForThread(IntSupplier waiting) {
+        this.waitingForThread = waiting;
+    }
+
     public long lookups(String result) {
         LongAdder a = lookups.get(result);
         return a == null ? 0 : a.sum();
@@ -230,12 +240,17 @@ public final class ServingMetrics {
                 "healthcode_status_consumer_lag_records",
                 "Committed status records not yet read into the view (-1: not measured yet).",
                 consumerLag);
-        b.append("# HELP healthcode_view_age_seconds How old the view a lookup path reads is: the time since it last"
-                + " held everything committed to its topic (status: /v1/status/{id}, /v1/status:batch).\n");
+        b.append("# HELP healthcode_view_age_seconds How old the view each lookup path reads is: the time since it"
+                + " last held everything committed to its topic.\n");
         b.append("# TYPE healthcode_view_age_seconds gauge\n");
-        b.append("healthcode_view_age_seconds{view=\"status\"} ")
-                .append(viewAgeMillis.getAsLong() / 1e3)
-                .append('\n');
+        double statusAge = viewAgeMillis.getAsLong() / 1e3;
+        for (String path : STATUS_VIEW_PATHS) {
+            b.append("healthcode_view_age_seconds{view=\"status\",path=\"")
+                    .append(path)
+                    .append("\"} ")
+                    .append(statusAge)
+                    .append('\n');
+        }
         b.append("# HELP healthcode_jvm_gc_collection_seconds_total Time the JVM's collectors spent collecting (for G1"
                 + " and the ZGC Pauses collector: stop-the-world pauses).\n");
         b.append("# TYPE healthcode_jvm_gc_collection_seconds_total counter\n");
@@ -269,6 +284,11 @@ public final class ServingMetrics {
                 viewPersons.getAsLong());
         gauge(b, "healthcode_http_in_flight_requests", "Status lookups being answered now.", inFlight.getAsInt());
         gauge(b, "healthcode_http_queued_requests", "Status lookups waiting for admission now.", queued.getAsInt());
+        gauge(
+                b,
+                "healthcode_http_waiting_for_thread",
+                "Requests waiting for an HTTP thread now (lookups are refused at the door beyond a bound).",
+                waitingForThread.getAsInt());
         counter(b, "healthcode_status_records_read_total", "Status topic records read.", recordsRead.sum());
         counter(
                 b,

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Who looked me up" survives a restart of the serving process: the audit index is in RocksDB with its positions; and
- * what the risk job wrote in a transaction it aborted is not in it.
+ * "Who looked me up" survives a restart of the serving process: the audit index is in RocksDB with its positions;
+ * what the risk job wrote in a transaction it aborted is not in it. And what waits for an audit record's
+ * acknowledgement runs off the producer's single network thread.
  */
 class AuditLogRestartTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -141,5 +144,37 @@ class AuditLogRestartTest {
 
     private static AuditRecord decision(String detail, Instant at) {
         return new AuditRecord(at, "risk-job", "region", "440000", "override", "pa-carol", "accepted", detail);
+    }
+
+    /** Whether the record was acknowledged, and the thread that learnt it. */
+    private record Outcome(boolean durable, String thread) {}
+
+    /**
+     * The producer's network thread only hands the acknowledged records over: rendering and writing the answers that
+     * waited for them neither holds back the next produce request nor is confined to one core.
+     */
+    @Test
+    void answersWaitingForTheAcknowledgementRunOnTheSinksOwnThreadsAfterTheRecordIsDurable() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        Topics.ensure(bootstrap, List.of(Topics.plain("audit-acks", 1)));
+        try (KafkaAuditSink sink = new KafkaAuditSink(bootstrap, "audit-acks", AuditSink.DISCARD)) {
+            // a fresh broker may refuse the first records within the sink's bound: those answers (503) take the same
+            // way, so every outcome is checked, until enough records were acknowledged
+            int acknowledged = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            for (int i = 0; acknowledged < 20 && System.nanoTime() < deadline; i++) {
+                AuditRecord r =
+                        new AuditRecord(Instant.now(), "app", "app", "r1", AuditRecord.LOOKUP, "p-" + i, "found", null);
+                CompletableFuture<Outcome> answered = sink.recordAsync(r)
+                        .handle((ok, failure) -> new Outcome(
+                                failure == null, Thread.currentThread().getName()));
+                Outcome o = answered.get(30, TimeUnit.SECONDS);
+                assertThat(o.thread())
+                        .startsWith(KafkaAuditSink.ACK_THREADS_NAME)
+                        .doesNotContain("kafka-producer-network-thread");
+                acknowledged += o.durable() ? 1 : 0;
+            }
+            assertThat(acknowledged).isEqualTo(20);
+        }
     }
 }

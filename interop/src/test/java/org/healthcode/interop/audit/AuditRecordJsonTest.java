@@ -60,6 +60,40 @@ class AuditRecordJsonTest {
     }
 
     @Test
+    void aBatchRecordNamesEveryPersonAndIsIndexedUnderEachAsTheirOwnLookup() throws Exception {
+        AuditRecord r = new AuditRecord(
+                Instant.parse("2026-11-27T03:26:18.5Z"),
+                "gate-7",
+                "checkpoint",
+                "440000",
+                AuditRecord.LOOKUP,
+                null,
+                AuditRecord.BATCH,
+                "batch of 3",
+                java.util.List.of(
+                        new AuditRecord.BatchItem("pa-1", "found"),
+                        new AuditRecord.BatchItem("pa-2", "unknown_person")));
+        assertThat(JSON.readTree(r.toJsonLine())).isEqualTo(r.toJson());
+        assertThat(AuditRecord.fromJson(JSON.readTree(r.toJsonLine()))).isEqualTo(r);
+        assertThat(AuditRecord.fromJsonBytes(r.toJsonBytes())).isEqualTo(r);
+        AuditIndex.Entry keys = AuditIndex.Entry.of(r.toJsonBytes(), 0, 3);
+        assertThat(keys.subject()).isNull();
+        assertThat(keys.caller()).isEqualTo("gate-7");
+        assertThat(keys.perSubject()).extracting(AuditIndex.Keyed::subject).containsExactly("pa-1", "pa-2");
+        AuditRecord seen = AuditRecord.fromJsonBytes(keys.perSubject().get(1).json());
+        assertThat(seen)
+                .isEqualTo(new AuditRecord(
+                        r.at(),
+                        "gate-7",
+                        "checkpoint",
+                        "440000",
+                        AuditRecord.LOOKUP,
+                        "pa-2",
+                        "unknown_person",
+                        "batch of 3"));
+    }
+
+    @Test
     void theStreamingReaderSkipsUnknownFieldsAndRejectsRecordsWithoutAnInstant() throws Exception {
         byte[] later = ("{\"at\":\"2026-11-27T03:26:18Z\",\"caller\":\"gate-7\",\"extra\":{\"a\":[1,2]},"
                         + "\"action\":\"lookup\",\"subject\":\"pa-alice\",\"result\":\"found\",\"role\":null}")

@@ -195,6 +195,63 @@ class AccessBoundaryTest {
         assertThat(fits.body()).contains("\"unknown\":[\"nobody-1\"");
     }
 
+    @Test
+    void aBatchLeavesOneDurableAuditRecordNamingEveryoneAndEachPersonSeesItAsTheirOwnLookup() throws Exception {
+        publish(
+                "status",
+                "erin",
+                StatusFixtures.green("erin", 1, StatusFixtures.MONDAY_9AM).toByteArray());
+        publish(
+                "status",
+                "dora",
+                StatusFixtures.green("dora", 1, StatusFixtures.MONDAY_9AM).toByteArray());
+        await().atMost(WAIT).until(() -> get("/v1/status/dora", appKey).statusCode() == 200);
+        long before = lookupsNaming("dora").size();
+
+        HttpResponse<String> batch =
+                post("/v1/status:batch", operatorKey, "{\"ids\":[\"dora\",\"erin\",\"nobody-b\",\"not an id\"]}");
+        assertThat(batch.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(batch.body()).path("statuses")).hasSize(2);
+
+        // one record for the batch (answered only once the broker acknowledged it), naming each person looked up
+        List<AuditRecord> naming = lookupsNaming("dora");
+        assertThat(naming).hasSize((int) before + 1);
+        AuditRecord one = naming.get(naming.size() - 1);
+        assertThat(one.caller()).isEqualTo("ops-1");
+        assertThat(one.subject()).isNull();
+        assertThat(one.result()).isEqualTo(AuditRecord.BATCH);
+        assertThat(one.batch())
+                .containsExactly(
+                        new AuditRecord.BatchItem("dora", "found"),
+                        new AuditRecord.BatchItem("erin", "found"),
+                        new AuditRecord.BatchItem("nobody-b", "unknown_person"));
+        assertThat(lookupsNaming("erin")).containsExactly(one);
+
+        // read back from the audit topic: each person's own audit shows the lookup of them, and no one else's id
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(get("/v1/audit/me/erin", appKey).body())
+                        .contains("\"caller\":\"ops-1\"", "\"result\":\"found\"", "\"detail\":\"batch of 4\""));
+        JsonNode erin = JSON.readTree(get("/v1/audit/me/erin", appKey).body()).path("records");
+        assertThat(erin.toString()).doesNotContain("dora", "nobody-b", "\"batch\":");
+        assertThat(get("/v1/audit/me/nobody-b", appKey).body())
+                .contains("\"result\":\"unknown_person\"")
+                .doesNotContain("erin");
+        // the operator's query by caller shows the whole record
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                get("/v1/audit?caller=ops-1", operatorKey).body())
+                        .contains("{\"subject\":\"nobody-b\",\"result\":\"unknown_person\"}"));
+    }
+
+    /** The lookup records handed to the audit sink that name {@code personId}, alone or in a batch. */
+    private static List<AuditRecord> lookupsNaming(String personId) {
+        return audits.stream()
+                .filter(a -> AuditRecord.LOOKUP.equals(a.action()))
+                .filter(a ->
+                        personId.equals(a.subject()) || a.batch().stream().anyMatch(i -> personId.equals(i.subject())))
+                .toList();
+    }
+
     private static String batchOf(int n) {
         StringBuilder ids = new StringBuilder("{\"ids\":[\"alice\"");
         for (int i = 1; i < n; i++) {

@@ -53,6 +53,12 @@ final class CodeServingFixture implements AutoCloseable {
     volatile CountDownLatch holdVerifications;
     /** Verifications that waited at {@link #holdVerifications}. */
     final AtomicInteger verificationsHeld = new AtomicInteger();
+    /** While set, every code issue's audit record waits for it to open (an issue that takes long). */
+    volatile CountDownLatch holdCodes;
+    /** Code issues that waited at {@link #holdCodes}. */
+    final AtomicInteger codesHeld = new AtomicInteger();
+    /** While set, every read of the audit waits for it to open, holding its HTTP thread. */
+    volatile CountDownLatch holdAuditReads;
     /** An API key of role checkpoint (gate-7): verification is for checkpoints. */
     final String checkpointKey;
     /** An API key of role operator (ops-1): may verify, may not record scans. */
@@ -82,6 +88,16 @@ final class CodeServingFixture implements AutoCloseable {
 
     /** As {@link #start(Path)}, issuing codes that live {@code codeLifetime}. */
     static CodeServingFixture start(Path dir, Duration codeLifetime) throws Exception {
+        return start(dir, codeLifetime, ServeConfig.Admission.DEFAULTS);
+    }
+
+    /** As {@link #start(Path)}, with these HTTP threads and admission limits. */
+    static CodeServingFixture start(Path dir, ServeConfig.Admission admission) throws Exception {
+        return start(dir, Duration.ofMinutes(5), admission);
+    }
+
+    private static CodeServingFixture start(Path dir, Duration codeLifetime, ServeConfig.Admission admission)
+            throws Exception {
         KafkaBroker broker = KafkaBroker.start(dir.resolve("broker"), 0);
         try {
             Topics.ensure(
@@ -101,8 +117,8 @@ final class CodeServingFixture implements AutoCloseable {
             // credentials as a checkpoint named by its parameter; the checkpoint gate-7 presents its key
             ServeConfig serve = new ServeConfig(
                             broker.bootstrapServers(), STATUS_TOPIC, dir.resolve("view"), "127.0.0.1", 0, 64)
-                    .withInterop(
-                            InteropConfig.defaults().withAccess(keys, true, -1, null, InteropConfig.DEFAULT_RATES));
+                    .withInterop(InteropConfig.defaults().withAccess(keys, true, -1, null, InteropConfig.DEFAULT_RATES))
+                    .withAdmission(admission);
             CodeServingFixture[] self = new CodeServingFixture[1];
             AuditSink sink = new AuditSink() {
                 @Override
@@ -110,14 +126,12 @@ final class CodeServingFixture implements AutoCloseable {
 
                 @Override
                 public void record(AuditRecord audit) {
-                    CountDownLatch hold = self[0].holdVerifications;
-                    if (hold != null && AuditRecord.VERIFY.equals(audit.action())) {
-                        self[0].verificationsHeld.incrementAndGet();
-                        try {
-                            hold.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                    if (AuditRecord.VERIFY.equals(audit.action())) {
+                        hold(self[0].holdVerifications, self[0].verificationsHeld);
+                    } else if (CodeIssueService.AUDIT_ACTION.equals(audit.action())) {
+                        hold(self[0].holdCodes, self[0].codesHeld);
+                    } else if (AuditRecord.AUDIT_READ.equals(audit.action())) {
+                        hold(self[0].holdAuditReads, new AtomicInteger());
                     }
                     self[0].audits.add(audit);
                 }
@@ -128,6 +142,18 @@ final class CodeServingFixture implements AutoCloseable {
         } catch (Exception e) {
             broker.close();
             throw e;
+        }
+    }
+
+    private static void hold(CountDownLatch hold, AtomicInteger held) {
+        if (hold == null) {
+            return;
+        }
+        held.incrementAndGet();
+        try {
+            hold.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

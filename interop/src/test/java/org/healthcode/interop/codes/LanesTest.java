@@ -14,19 +14,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.healthcode.interop.config.ServeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pictures of {@code /v1/verify-image} have a lane of their own: while every picture thread is busy and the lane's
- * queue is full, more pictures are refused 503 {@code overloaded} at once, and lookups and code issuing are answered
- * as if nothing happened.
+ * Pictures of {@code /v1/verify-image} and code issuing have lanes of their own: while every thread of a lane is busy
+ * and its queue (or the bound on code issues and verifications in flight) is full, more are refused 503
+ * {@code overloaded} at once, and status lookups are answered as if nothing happened, not shed.
  */
 class LanesTest {
     /** The picture lane: 2 threads and 4 places in its queue ({@code VerifyHandler}). */
     private static final int PICTURES_ADMITTED = 2 + 4;
 
     private static final int FLOOD = 20;
+
+    /** Code issues and verifications in flight at once ({@code CodeServingFixture}'s serving configuration). */
+    private static final int CODES_ADMITTED = 64;
+
+    /** The code lane's threads ({@code CodeHandler}). */
+    private static final int CODE_THREADS = 8;
 
     @TempDir
     Path dir;
@@ -86,5 +93,109 @@ class LanesTest {
             }
             assertThat(verdicts).isEqualTo(PICTURES_ADMITTED);
         }
+    }
+
+    @Test
+    void aFloodOfCodeIssuesFillsItsOwnLaneAndLeavesLookupsAnswered() throws Exception {
+        try (CodeServingFixture serving = CodeServingFixture.start(dir)) {
+            serving.publish(green("alice", 1, MONDAY_9AM));
+            long overloadedBefore = serving.node.metrics().lookups("overloaded");
+            CountDownLatch release = new CountDownLatch(1);
+            serving.holdCodes = release;
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            int flood = CODES_ADMITTED + 16;
+            List<CompletableFuture<HttpResponse<String>>> codes = new ArrayList<>();
+            try {
+                for (int i = 0; i < flood; i++) {
+                    codes.add(http.sendAsync(
+                            HttpRequest.newBuilder(serving.base().resolve("/v1/codes/alice/qr.svg"))
+                                    .timeout(CodeServingFixture.WAIT)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                // the lane's threads are held at their audit records, the rest of the bound waits in its queue;
+                // every code request beyond is refused at once
+                await().atMost(CodeServingFixture.WAIT).until(() -> serving.codesHeld.get() == CODE_THREADS);
+                await().atMost(CodeServingFixture.WAIT)
+                        .until(() ->
+                                codes.stream().filter(CompletableFuture::isDone).count() >= flood - CODES_ADMITTED);
+                assertThat(codes.stream()
+                                .filter(CompletableFuture::isDone)
+                                .map(f -> f.join().statusCode() + " " + f.join().body())
+                                .toList())
+                        .hasSize(flood - CODES_ADMITTED)
+                        .allMatch(answer -> answer.startsWith("503 {\"error\":\"overloaded\""));
+
+                for (int i = 0; i < 10; i++) {
+                    assertThat(serving.get("/v1/status/alice").statusCode()).isEqualTo(200);
+                }
+                assertThat(serving.node.metrics().lookups("overloaded")).isEqualTo(overloadedBefore);
+            } finally {
+                serving.holdCodes = null;
+                release.countDown();
+            }
+            long issued = 0;
+            for (CompletableFuture<HttpResponse<String>> f : codes) {
+                if (f.get(CodeServingFixture.WAIT.toSeconds(), TimeUnit.SECONDS).statusCode() == 200) {
+                    issued++;
+                }
+            }
+            assertThat(issued).isEqualTo(CODES_ADMITTED);
+        }
+    }
+
+    /**
+     * Lookups are refused at the door, where the request was parsed, while more requests than the bound wait for an
+     * HTTP thread: the refusal never waits in the pool's queue behind them, and {@code /metrics} is answered there
+     * too. Here the HTTP threads are all held by reads of the audit (whose record waits) and more wait behind them.
+     */
+    @Test
+    void whileRequestsWaitForAThreadLookupsAreRefusedAtTheDoorNotQueued() throws Exception {
+        // 8 HTTP threads, at most 4 lookups queued for admission: the door's bound is 8 waiting for a thread
+        ServeConfig.Admission admission = new ServeConfig.Admission(4, 20, 8, 0);
+        try (CodeServingFixture serving = CodeServingFixture.start(dir, admission)) {
+            serving.publish(green("alice", 1, MONDAY_9AM));
+            long shedBefore = serving.node.metrics().lookups("overloaded");
+            CountDownLatch release = new CountDownLatch(1);
+            serving.holdAuditReads = release;
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<String>>> reads = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    reads.add(http.sendAsync(
+                            HttpRequest.newBuilder(serving.base().resolve("/v1/audit/me/alice"))
+                                    .timeout(CodeServingFixture.WAIT)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                await().atMost(CodeServingFixture.WAIT).until(() -> waitingForThread(serving) > 8);
+
+                HttpResponse<String> lookup = serving.get("/v1/status/alice");
+                assertThat(lookup.statusCode()).isEqualTo(503);
+                assertThat(lookup.body()).startsWith("{\"error\":\"overloaded\"");
+                assertThat(lookup.headers().firstValue("retry-after")).hasValue("1");
+                assertThat(serving.node.metrics().lookups("overloaded")).isEqualTo(shedBefore + 1);
+            } finally {
+                serving.holdAuditReads = null;
+                release.countDown();
+            }
+            for (CompletableFuture<HttpResponse<String>> f : reads) {
+                assertThat(f.get(CodeServingFixture.WAIT.toSeconds(), TimeUnit.SECONDS)
+                                .statusCode())
+                        .isEqualTo(200);
+            }
+            await().atMost(CodeServingFixture.WAIT).until(() -> waitingForThread(serving) == 0);
+            assertThat(serving.get("/v1/status/alice").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static int waitingForThread(CodeServingFixture serving) throws Exception {
+        String metrics = serving.get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^healthcode_http_waiting_for_thread (\\d+)")
+                .matcher(metrics);
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 }
