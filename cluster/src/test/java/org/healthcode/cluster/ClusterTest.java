@@ -172,18 +172,19 @@ class ClusterTest {
                 "--idleness",
                 "10s",
                 "--carrier-idleness",
-                "30s"));
+                "20s"));
 
         // flink run -d returns once the job is submitted, with its id
         String firstJob = submit(conf, flinkCp, jobJar, jobArgs, "2", null);
         awaitCheckpoints(rest, firstJob, 1);
 
         // a small city, fed while a task manager and a broker die
-        Path events = work.resolve("city.jsonl");
+        Path events = Files.createDirectories(work.resolve("events"));
         CityConfig city = new CityConfig(150, 3, 11, CityConfig.DEFAULT_START, 3 * 86_400 / 40.0, 0.01);
         List<String> timeline = new ArrayList<>();
         timeline.add(String.format("feeding from %.0f s", (System.nanoTime() - began) / 1e9));
-        CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(city, bootstrap, events));
+        CompletableFuture<Void> feeding = CompletableFuture.runAsync(
+                () -> feed(bootstrap, events.resolve("1-city.jsonl"), sink -> new SyntheticCity(city).run(sink)));
         Thread.sleep(12_000);
         tm1.kill();
         timeline.add(String.format("taskmanager-1 killed at %.0f s", (System.nanoTime() - began) / 1e9));
@@ -222,8 +223,11 @@ class ClusterTest {
         // first run, and the savepoint given with -s must win over them
         String secondJob = submit(conf, flinkCp, jobJar, jobArgs, "3", savepoint);
         assertThat(restoredFrom(rest, secondJob)).isEqualTo(savepoint);
+        // the events that end the input come now: the resumed job, not the first one, carries time to the end
+        feed(bootstrap, events.resolve("2-end.jsonl"), sink -> endOfInput(city, sink));
         CompletableFuture<Map<String, JsonNode>> replaying = CompletableFuture.supplyAsync(() -> replay(events));
 
+        awaitCarrierClock(rest, secondJob, endOfInput(city).minus(Duration.ofDays(1)));
         Map<String, List<StatusRecord>> live = readStatusesUntilQuiet(bootstrap, rest, secondJob);
         Map<String, Long> secondJobLate = lateCounters(rest, secondJob);
         Map<String, JsonNode> replay = replaying.get();
@@ -274,13 +278,18 @@ class ClusterTest {
     /** A person and a phone whose events come 60 days after the city, so every timed phase has ended on both sides. */
     private static final String END_PERSON = "cluster-test-end-of-input";
 
-    private void feed(CityConfig config, String bootstrap, Path events) {
-        try (JsonLinesSink file = JsonLinesSink.toFile(events);
+    /** What is written to both the feed topics and a file of the archive the replay reads. */
+    private interface Feeding {
+        void into(CitySink sink) throws Exception;
+    }
+
+    private void feed(String bootstrap, Path file, Feeding feeding) {
+        try (JsonLinesSink lines = JsonLinesSink.toFile(file);
                 FeedProducer kafka = new FeedProducer(new KafkaProducer<>(FeedProducer.properties(bootstrap)), "")) {
             CitySink both = new CitySink() {
                 @Override
                 public void accept(Feed feed, Event event) throws IOException {
-                    file.accept(feed, event);
+                    lines.accept(feed, event);
                     kafka.accept(feed, event);
                 }
 
@@ -291,44 +300,49 @@ class ClusterTest {
 
                 @Override
                 public void flush() throws IOException {
-                    file.flush();
+                    lines.flush();
                     kafka.flush();
                 }
 
                 @Override
                 public void close() {}
             };
-            new SyntheticCity(config).run(both);
-            String end = config.start()
-                    .plus(Duration.ofDays(config.days() + 60))
-                    .atOffset(ZoneOffset.ofHours(8))
-                    .toString();
-            both.accept(
-                    Feed.HEALTH,
-                    Event.newBuilder()
-                            .setFeed("health")
-                            .setType("fever_clinic_visit")
-                            .setEventId("end-fever")
-                            .setTime(end)
-                            .setRegion("440100")
-                            .setPersonId(END_PERSON)
-                            .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC-END"))
-                            .build());
-            both.accept(
-                    Feed.CARRIER,
-                    Event.newBuilder()
-                            .setFeed("carrier")
-                            .setType("ping")
-                            .setEventId("end-ping")
-                            .setTime(end)
-                            .setRegion("440100")
-                            .setMsisdn("13800000000")
-                            .setPing(Ping.newBuilder().setLat(23.1).setLon(113.3))
-                            .build());
+            feeding.into(both);
             both.flush();
         } catch (Exception e) {
-            throw new IllegalStateException("feeding the city failed", e);
+            throw new IllegalStateException("feeding " + file.getFileName() + " failed", e);
         }
+    }
+
+    private static java.time.Instant endOfInput(CityConfig config) {
+        return config.start().plus(Duration.ofDays(config.days() + 60));
+    }
+
+    /** A fever-clinic visit and a ping at {@link #endOfInput(CityConfig)}. */
+    private static void endOfInput(CityConfig config, CitySink sink) throws IOException {
+        String end = endOfInput(config).atOffset(ZoneOffset.ofHours(8)).toString();
+        sink.accept(
+                Feed.HEALTH,
+                Event.newBuilder()
+                        .setFeed("health")
+                        .setType("fever_clinic_visit")
+                        .setEventId("end-fever")
+                        .setTime(end)
+                        .setRegion("440100")
+                        .setPersonId(END_PERSON)
+                        .setFeverClinicVisit(FeverClinicVisit.newBuilder().setClinicId("FC-END"))
+                        .build());
+        sink.accept(
+                Feed.CARRIER,
+                Event.newBuilder()
+                        .setFeed("carrier")
+                        .setType("ping")
+                        .setEventId("end-ping")
+                        .setTime(end)
+                        .setRegion("440100")
+                        .setMsisdn("13800000000")
+                        .setPing(Ping.newBuilder().setLat(23.1).setLon(113.3))
+                        .build());
     }
 
     private List<String> brokerJvm() {
@@ -708,6 +722,38 @@ class ClusterTest {
             }
         }
         return counters;
+    }
+
+    /**
+     * Waits until the contact detection's clock (the carrier pings' watermark at the phone stays, every subtask) has
+     * passed {@code at}: every ping before it has been applied.
+     */
+    private void awaitCarrierClock(String rest, String job, java.time.Instant at) throws Exception {
+        Pattern carrierWatermark = Pattern.compile("phone_stays\\.currentInput1Watermark$");
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        Map<String, Long> seen = new java.util.TreeMap<>();
+        while (System.nanoTime() < deadline) {
+            seen.clear();
+            for (JsonNode vertex : get(rest + "/jobs/" + job).path("vertices")) {
+                String base =
+                        rest + "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+                for (JsonNode m : get(base)) {
+                    String id = m.path("id").asText();
+                    if (carrierWatermark.matcher(id).find()) {
+                        for (JsonNode v :
+                                get(base + "?agg=min&get=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))) {
+                            seen.put(id, v.path("min").asLong());
+                        }
+                    }
+                }
+            }
+            if (!seen.isEmpty() && seen.values().stream().allMatch(w -> w >= at.toEpochMilli())) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the carrier's watermark at the phone stays did not pass " + at + " within 300 s: "
+                + seen + " (metrics found by " + "phone_stays.currentInput1Watermark" + ")");
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
