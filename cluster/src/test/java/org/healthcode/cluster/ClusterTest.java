@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -712,7 +713,7 @@ class ClusterTest {
             for (JsonNode m : get(base)) {
                 String id = m.path("id").asText();
                 if (LATE_OR_IDLE.matcher(id).find()) {
-                    names.add(java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
+                    names.add(URLEncoder.encode(id, StandardCharsets.UTF_8));
                 }
             }
             if (!names.isEmpty()) {
@@ -725,11 +726,11 @@ class ClusterTest {
     }
 
     /**
-     * Waits until the contact detection's clock (the carrier pings' watermark at the phone stays, every subtask) has
-     * passed {@code at}: every ping before it has been applied.
+     * Waits until the contact detection's input watermark (the lower of the carrier pings' and the identity bindings'
+     * at the phone stays, every subtask) has passed {@code at}: every ping before it has been applied.
      */
     private void awaitCarrierClock(String rest, String job, java.time.Instant at) throws Exception {
-        Pattern carrierWatermark = Pattern.compile("phone_stays\\.currentInput1Watermark$");
+        String name = "phone_stays.currentInputWatermark";
         long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         Map<String, Long> seen = new java.util.TreeMap<>();
         while (System.nanoTime() < deadline) {
@@ -739,9 +740,8 @@ class ClusterTest {
                         rest + "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
                 for (JsonNode m : get(base)) {
                     String id = m.path("id").asText();
-                    if (carrierWatermark.matcher(id).find()) {
-                        for (JsonNode v :
-                                get(base + "?agg=min&get=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))) {
+                    if (id.endsWith(name)) {
+                        for (JsonNode v : get(base + "?agg=min&get=" + URLEncoder.encode(id, StandardCharsets.UTF_8))) {
                             seen.put(id, v.path("min").asLong());
                         }
                     }
@@ -752,8 +752,8 @@ class ClusterTest {
             }
             Thread.sleep(1000);
         }
-        throw new AssertionError("the carrier's watermark at the phone stays did not pass " + at + " within 300 s: "
-                + seen + " (metrics found by " + "phone_stays.currentInput1Watermark" + ")");
+        throw new AssertionError(
+                "the watermark at the phone stays did not pass " + at + " within 300 s (" + name + "): " + seen);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
