@@ -63,8 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TaskManagers, each its own JVM on the class path of a Flink distribution's lib, configured from
  * deploy/flink/config.yaml) and three KRaft brokers (replication 3, min.insync.replicas 2). The job is submitted with
  * Flink's CLI ({@code flink run -d}), a small city is fed while a TaskManager and a broker are killed with -9, the
- * job is stopped with a savepoint and resumed from it at another parallelism. The statuses on the topic must be the
- * replay's, with no (person, seq) twice.
+ * job is stopped with a savepoint and resumed from it at another parallelism, and the events that end the input come
+ * then. The statuses on the topic must be the replay's, with no (person, seq) twice and nothing rejected as late.
  *
  * <p>In the default suite (about 3 minutes on a quiet machine, eight JVMs); {@code -Dhealthcode.cluster=false} skips
  * it. A failed run keeps its directory, with every process's log under {@code logs/}.
