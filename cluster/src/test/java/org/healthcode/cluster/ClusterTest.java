@@ -142,17 +142,12 @@ class ClusterTest {
         Path conf = flinkConf(work.resolve("flink"));
         int restPort = Integer.parseInt(readConf(conf, "rest.port"));
         String rest = "http://127.0.0.1:" + restPort;
-        processes.add(ChildJvm.start(
-                "jobmanager",
-                flinkJvm(conf, "-Xmx768m"),
-                flinkCp,
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                List.of("--configDir", conf.toString()),
-                Map.of(),
-                work.resolve("logs/jobmanager.log")));
-        ChildJvm tm1 = startTaskManager(conf, flinkCp, "taskmanager-1");
-        startTaskManager(conf, flinkCp, "taskmanager-2");
-        awaitTaskManagers(rest, 2);
+        Map<String, ChildJvm> flink = new LinkedHashMap<>();
+        flink.put("jobmanager", startJobManager(conf, flinkCp));
+        flink.put("taskmanager-1", startTaskManager(conf, flinkCp, "taskmanager-1"));
+        flink.put("taskmanager-2", startTaskManager(conf, flinkCp, "taskmanager-2"));
+        awaitTaskManagers(rest, 2, flink, conf, flinkCp);
+        ChildJvm tm1 = flink.get("taskmanager-1");
 
         Path jobJar = ROOT.resolve("risk-model/target/risk-model-job.jar");
         Path checkpoints = work.resolve("checkpoints");
@@ -481,6 +476,19 @@ class ClusterTest {
         return jvm;
     }
 
+    private ChildJvm startJobManager(Path conf, String cp) throws Exception {
+        ChildJvm jm = ChildJvm.start(
+                "jobmanager",
+                flinkJvm(conf, "-Xmx768m"),
+                cp,
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                List.of("--configDir", conf.toString()),
+                Map.of(),
+                work.resolve("logs/jobmanager.log"));
+        processes.add(jm);
+        return jm;
+    }
+
     private ChildJvm startTaskManager(Path conf, String cp, String name) throws Exception {
         ChildJvm tm = ChildJvm.start(
                 name,
@@ -572,9 +580,31 @@ class ClusterTest {
         return JSON.readTree(r.body());
     }
 
-    private void awaitTaskManagers(String rest, int n) throws Exception {
+    /**
+     * Waits until {@code n} task managers have registered. A Flink process that exits meanwhile is started again (at
+     * most twice each): on a loaded machine a JobManager exited with "Could not create actor system" (its actor
+     * system did not bind within 10 s, whatever pekko.startup-timeout says); task managers retry their connection
+     * until it is back, on the same port.
+     */
+    private void awaitTaskManagers(String rest, int n, Map<String, ChildJvm> flink, Path conf, String cp)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        Map<String, Integer> restarts = new HashMap<>();
         while (System.nanoTime() < deadline) {
+            for (Map.Entry<String, ChildJvm> e : flink.entrySet()) {
+                if (!e.getValue().isAlive()) {
+                    int times = restarts.merge(e.getKey(), 1, Integer::sum);
+                    assertThat(times)
+                            .as(e.getKey() + " exited at start " + times + " times; its log: logs/" + e.getKey()
+                                    + ".log")
+                            .isLessThanOrEqualTo(2);
+                    System.out.printf("CLUSTER TEST %s exited at start, starting it again%n", e.getKey());
+                    e.setValue(
+                            e.getKey().equals("jobmanager")
+                                    ? startJobManager(conf, cp)
+                                    : startTaskManager(conf, cp, e.getKey()));
+                }
+            }
             try {
                 if (get(rest + "/overview").path("taskmanagers").asInt() >= n) {
                     return;
