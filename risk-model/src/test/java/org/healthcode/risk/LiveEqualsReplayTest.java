@@ -179,6 +179,9 @@ class LiveEqualsReplayTest {
             topics.add(Topics.plain(prefix + t, 1));
         }
         Topics.ensure(broker.bootstrapServers(), topics);
+        awaitLeaders(topics.stream()
+                .map(org.apache.kafka.clients.admin.NewTopic::name)
+                .toList());
         List<Fed> order = switch (arrival) {
             case BACKLOG, RESTARTED -> city;
             case SHUFFLED -> shuffledWithinHours(city, 12);
@@ -456,6 +459,42 @@ class LiveEqualsReplayTest {
             }
         }
         return true;
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader: a producer started on topics the broker has just
+     * created can otherwise meet NOT_LEADER_OR_FOLLOWER until its batches expire.
+     */
+    private static void awaitLeaders(List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            while (true) {
+                List<String> leaderless = new ArrayList<>();
+                try {
+                    admin.describeTopics(topics)
+                            .allTopicNames()
+                            .get()
+                            .forEach((name, d) -> d.partitions().forEach(p -> {
+                                if (p.leader() == null || p.leader().isEmpty()) {
+                                    leaderless.add(name + "-" + p.partition());
+                                }
+                            }));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    leaderless.add(e.getCause().getMessage()); // not in the broker's metadata yet
+                }
+                if (leaderless.isEmpty()) {
+                    return;
+                }
+                assertThat(System.nanoTime())
+                        .as("partitions without a leader: %s", leaderless)
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
     }
 
     /**
