@@ -59,7 +59,7 @@ public class CityStayOwner extends KeyedProcessFunction<String, Event, Event> {
     }
 
     private String ownerAt(long t) throws Exception {
-        Event binding = bindings.at(t);
+        BindingHistory.Binding binding = bindings.at(t);
         return binding == null ? null : binding.personId();
     }
 }

@@ -120,7 +120,7 @@ public class MissedTestDetector extends KeyedProcessFunction<String, MissedTestI
 
     /** The person's binding at {@code end} (the latest at or before it) lies under the campaign's area. */
     private boolean concerned(CampaignCheck c, long end) throws Exception {
-        Event current = bindings.at(end);
+        BindingHistory.Binding current = bindings.at(end);
         return current != null && RiskAreaMatcher.covers(c.areaCode(), current.areaCode());
     }
 

@@ -70,6 +70,34 @@ class CityStayOwnerTest {
     }
 
     @Test
+    void bindingsAnEarlierJobKeptAsEventsStillOwnTheStayAndMoveToTheCompactState() throws Exception {
+        var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        var asEvents = new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                "bindings", Types.LIST(org.apache.flink.api.common.typeinfo.TypeInformation.of(Event.class)));
+        backend.setCurrentKey(PHONE);
+        backend.getPartitionedState(
+                        org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                        org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        asEvents)
+                .update(List.of(ALICE_HAS_IT));
+
+        send(MONDAY_IN_FUTIAN);
+        h.processWatermark(new Watermark(plusDays(MONDAY_9AM, 2).toEpochMilli()));
+        assertThat(h.extractOutputValues())
+                .singleElement()
+                .satisfies(e -> assertThat(e.personId()).isEqualTo(ALICE));
+        backend.setCurrentKey(PHONE);
+        assertThat(backend.getPartitionedState(
+                                org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                                org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                                asEvents)
+                        .value())
+                .isNull();
+        assertThat(((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries())
+                .isEqualTo(1); // the bindings, compact
+    }
+
+    @Test
     void aStayOfAPhoneNobodyIsBoundToIsDropped() throws Exception {
         send(MONDAY_IN_FUTIAN);
         h.processWatermark(new Watermark(plusDays(MONDAY_9AM, 2).toEpochMilli()));
