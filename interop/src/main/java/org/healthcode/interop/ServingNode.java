@@ -29,8 +29,6 @@ import org.healthcode.interop.config.CodesServeConfig;
 import org.healthcode.interop.config.ServeConfig;
 import org.healthcode.interop.corrections.CorrectionsHandler;
 import org.healthcode.interop.declarations.DeclarationsHandler;
-import org.healthcode.interop.http.ErrorReason;
-import org.healthcode.interop.http.FrontDoor;
 import org.healthcode.interop.http.JsonErrorHandler;
 import org.healthcode.interop.http.RequestLimits;
 import org.healthcode.interop.http.SourceRateLimit;
@@ -227,15 +225,9 @@ public final class ServingNode implements AutoCloseable {
             }
             // body limits and the catch-all first; then the limit per source address, before anything costs a key
             // check; then access control; then admission, so only authenticated lookups wait for a slot
-            // lookups beyond what may wait for a thread are refused where the request was parsed, never queued
             metrics.bindWaitingForThread(pool::getQueueSize);
-            server.setHandler(new FrontDoor(
-                    new RequestLimits(
-                            new SourceRateLimit(access, admission.perAddressPerSecond(), metrics, Clock.systemUTC())),
-                    pool,
-                    pool::getQueueSize,
-                    Math.max(admission.maxQueued(), admission.httpThreads()),
-                    () -> lookups.recordRefused(ErrorReason.OVERLOADED)));
+            server.setHandler(new RequestLimits(
+                    new SourceRateLimit(access, admission.perAddressPerSecond(), metrics, Clock.systemUTC())));
             server.setErrorHandler(new JsonErrorHandler());
             interop.addConnectors(server, config.httpHost());
             server.setStopTimeout(5_000);

@@ -57,8 +57,6 @@ final class CodeServingFixture implements AutoCloseable {
     volatile CountDownLatch holdCodes;
     /** Code issues that waited at {@link #holdCodes}. */
     final AtomicInteger codesHeld = new AtomicInteger();
-    /** While set, every read of the audit waits for it to open, holding its HTTP thread. */
-    volatile CountDownLatch holdAuditReads;
     /** An API key of role checkpoint (gate-7): verification is for checkpoints. */
     final String checkpointKey;
     /** An API key of role operator (ops-1): may verify, may not record scans. */
@@ -89,11 +87,6 @@ final class CodeServingFixture implements AutoCloseable {
     /** As {@link #start(Path)}, issuing codes that live {@code codeLifetime}. */
     static CodeServingFixture start(Path dir, Duration codeLifetime) throws Exception {
         return start(dir, codeLifetime, ServeConfig.Admission.DEFAULTS);
-    }
-
-    /** As {@link #start(Path)}, with these HTTP threads and admission limits. */
-    static CodeServingFixture start(Path dir, ServeConfig.Admission admission) throws Exception {
-        return start(dir, Duration.ofMinutes(5), admission);
     }
 
     private static CodeServingFixture start(Path dir, Duration codeLifetime, ServeConfig.Admission admission)
@@ -130,8 +123,6 @@ final class CodeServingFixture implements AutoCloseable {
                         hold(self[0].holdVerifications, self[0].verificationsHeld);
                     } else if (CodeIssueService.AUDIT_ACTION.equals(audit.action())) {
                         hold(self[0].holdCodes, self[0].codesHeld);
-                    } else if (AuditRecord.AUDIT_READ.equals(audit.action())) {
-                        hold(self[0].holdAuditReads, new AtomicInteger());
                     }
                     self[0].audits.add(audit);
                 }

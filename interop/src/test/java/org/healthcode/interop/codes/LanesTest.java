@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.healthcode.interop.config.ServeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,59 +142,5 @@ class LanesTest {
             }
             assertThat(issued).isEqualTo(CODES_ADMITTED);
         }
-    }
-
-    /**
-     * Lookups are refused at the door, where the request was parsed, while more requests than the bound wait for an
-     * HTTP thread: the refusal never waits in the pool's queue behind them, and {@code /metrics} is answered there
-     * too. Here the HTTP threads are all held by reads of the audit (whose record waits) and more wait behind them.
-     */
-    @Test
-    void whileRequestsWaitForAThreadLookupsAreRefusedAtTheDoorNotQueued() throws Exception {
-        // 8 HTTP threads, at most 4 lookups queued for admission: the door's bound is 8 waiting for a thread
-        ServeConfig.Admission admission = new ServeConfig.Admission(4, 20, 8, 0);
-        try (CodeServingFixture serving = CodeServingFixture.start(dir, admission)) {
-            serving.publish(green("alice", 1, MONDAY_9AM));
-            long shedBefore = serving.node.metrics().lookups("overloaded");
-            CountDownLatch release = new CountDownLatch(1);
-            serving.holdAuditReads = release;
-            HttpClient http =
-                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            List<CompletableFuture<HttpResponse<String>>> reads = new ArrayList<>();
-            try {
-                for (int i = 0; i < 40; i++) {
-                    reads.add(http.sendAsync(
-                            HttpRequest.newBuilder(serving.base().resolve("/v1/audit/me/alice"))
-                                    .timeout(CodeServingFixture.WAIT)
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString()));
-                }
-                await().atMost(CodeServingFixture.WAIT).until(() -> waitingForThread(serving) > 8);
-
-                HttpResponse<String> lookup = serving.get("/v1/status/alice");
-                assertThat(lookup.statusCode()).isEqualTo(503);
-                assertThat(lookup.body()).startsWith("{\"error\":\"overloaded\"");
-                assertThat(lookup.headers().firstValue("retry-after")).hasValue("1");
-                assertThat(serving.node.metrics().lookups("overloaded")).isEqualTo(shedBefore + 1);
-            } finally {
-                serving.holdAuditReads = null;
-                release.countDown();
-            }
-            for (CompletableFuture<HttpResponse<String>> f : reads) {
-                assertThat(f.get(CodeServingFixture.WAIT.toSeconds(), TimeUnit.SECONDS)
-                                .statusCode())
-                        .isEqualTo(200);
-            }
-            await().atMost(CodeServingFixture.WAIT).until(() -> waitingForThread(serving) == 0);
-            assertThat(serving.get("/v1/status/alice").statusCode()).isEqualTo(200);
-        }
-    }
-
-    private static int waitingForThread(CodeServingFixture serving) throws Exception {
-        String metrics = serving.get("/metrics").body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^healthcode_http_waiting_for_thread (\\d+)")
-                .matcher(metrics);
-        assertThat(m.find()).isTrue();
-        return Integer.parseInt(m.group(1));
     }
 }
