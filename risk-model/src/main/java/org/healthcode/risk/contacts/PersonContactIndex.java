@@ -35,7 +35,8 @@ import org.healthcode.ingest.events.EventType;
  * hundred stays kept twice.
  *
  * <p>State and its end of life: {@code activities} (cell visits, scans, trips) each until the watermark passes its
- * end + look-back (rounded up to {@link #CLEANUP_GRANULARITY}); {@code case} until found + look-back.
+ * end + look-back (rounded up to {@link #CLEANUP_GRANULARITY}); {@code case} until found + look-back; one cleanup
+ * timer per person and its time ({@code cleanup-at}) while anything is kept.
  */
 public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Event, PersonActivity> {
 
@@ -50,6 +51,7 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
 
     private transient MapState<String, PersonActivity> activities;
     private transient ValueState<CaseFound> caseState;
+    private transient ValueState<Long> cleanupAt;
 
     public PersonContactIndex(ContactRules rules) {
         this.rules = rules.validated();
@@ -61,6 +63,7 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
                 .getMapState(
                         new MapStateDescriptor<>("activities", Types.STRING, TypeInformation.of(PersonActivity.class)));
         caseState = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseFound.class));
+        cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
     }
 
     @Override
@@ -184,8 +187,21 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
                 : c.onsetOrFirstPositive() - rules.infectiousLeadMillis();
     }
 
-    private void scheduleCleanup(Context ctx, long expiry) {
-        ctx.timerService().registerEventTimeTimer(roundUp(expiry));
+    /**
+     * One cleanup timer per person, at the earliest end of life of what is kept ({@code cleanup-at}); when it fires it
+     * sets the next. A timer is a RocksDB entry of its own: one per person and 6 h of stay ends was the index's
+     * largest state after the stays themselves.
+     */
+    private void scheduleCleanup(Context ctx, long expiry) throws Exception {
+        long at = roundUp(expiry);
+        Long pending = cleanupAt.value();
+        if (pending == null || at < pending) {
+            if (pending != null) {
+                ctx.timerService().deleteEventTimeTimer(pending);
+            }
+            ctx.timerService().registerEventTimeTimer(at);
+            cleanupAt.update(at);
+        }
     }
 
     static long roundUp(long t) {
@@ -212,6 +228,24 @@ public class PersonContactIndex extends KeyedCoProcessFunction<String, Stay, Eve
         CaseFound c = caseState.value();
         if (c != null && c.foundTime() + rules.lookBackMillis() <= ts) {
             caseState.clear();
+            c = null;
+        }
+        long next = Long.MAX_VALUE;
+        for (PersonActivity a : activities.values()) {
+            next = Math.min(next, roundUp(a.to() + rules.lookBackMillis()));
+        }
+        if (c != null) {
+            next = Math.min(next, roundUp(c.foundTime() + rules.lookBackMillis()));
+        }
+        if (next == Long.MAX_VALUE) {
+            cleanupAt.clear();
+        } else {
+            Long pending = cleanupAt.value();
+            if (pending != null && pending != ts && pending != next) {
+                ctx.timerService().deleteEventTimeTimer(pending);
+            }
+            ctx.timerService().registerEventTimeTimer(next);
+            cleanupAt.update(next);
         }
     }
 }

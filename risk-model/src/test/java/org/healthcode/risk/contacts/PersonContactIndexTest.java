@@ -88,8 +88,8 @@ class PersonContactIndexTest {
         send(aliceStay(HOME_CELL, MONDAY_9AM, plusHours(MONDAY_9AM, 1)));
         send(aliceStay(NEXT_CELL, MONDAY_9AM, plusHours(MONDAY_9AM, 2)));
         send(aliceStay(after, plusHours(FOUND, 1), plusHours(FOUND, 2))); // after found
-        // one visit per cell is kept, not one per stay
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(2); // the visits (one map) and the time of the cleanup timer
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
         send(positivePcr(ALICE, FOUND));
 
         // the cells take the case's stays from their own: a copy names the cell and the span of the visits there
@@ -147,8 +147,16 @@ class PersonContactIndexTest {
     void stateAndTimersAreGoneOnceTheLookBackWindowHasPassed() throws Exception {
         send(aliceStay(MONDAY_9AM, plusHours(MONDAY_9AM, 1)));
         send(scan(ALICE, "mall-1", MONDAY_9AM));
+        send(aliceStay(plusDays(MONDAY_9AM, 1), plusHours(plusDays(MONDAY_9AM, 1), 1)));
         send(positivePcr(ALICE, FOUND));
-        assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(3); // activities, case, the time of the cleanup timer
+        assertThat(h.numEventTimeTimers()).isEqualTo(1); // one per person, at the earliest end of life
+
+        // the first stay's end of life: the scan goes, the later stay stays, the timer moves to its end of life
+        h.processBothWatermarks(
+                new Watermark(PersonContactIndex.roundUp(ms(plusHours(MONDAY_9AM, 1)) + RULES.lookBackMillis())));
+        assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
         h.processBothWatermarks(
                 new Watermark(ms(FOUND) + RULES.lookBackMillis() + PersonContactIndex.CLEANUP_GRANULARITY));
