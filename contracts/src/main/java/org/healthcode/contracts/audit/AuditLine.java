@@ -65,6 +65,21 @@ public final class AuditLine {
      * @throws IOException when the bytes are not a JSON object
      */
     public static String[] readTextFields(byte[] json, String[] names) throws IOException {
+        return readTextFields(json, names, (field, p) -> false);
+    }
+
+    /** Reads the value of a top-level array field itself, or leaves it to be skipped. */
+    @FunctionalInterface
+    public interface ArrayField {
+        /**
+         * Called with the parser on the array's {@code START_ARRAY}: reads through its {@code END_ARRAY} and returns
+         * true, or reads nothing and returns false (the array is skipped).
+         */
+        boolean read(String field, JsonParser p) throws IOException;
+    }
+
+    /** As {@link #readTextFields(byte[], String[])}, with top-level arrays offered to {@code arrays} first. */
+    public static String[] readTextFields(byte[] json, String[] names, ArrayField arrays) throws IOException {
         String[] values = new String[names.length];
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -73,6 +88,9 @@ public final class AuditLine {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                if (value == JsonToken.START_ARRAY && arrays.read(field, p)) {
+                    continue;
+                }
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     p.skipChildren();
                 } else if (value != JsonToken.VALUE_NULL) {

@@ -204,30 +204,13 @@ public record AuditRecord(
      * {@code batch}; other fields, objects and arrays are skipped without being decoded.
      */
     private static String[] readFields(byte[] json, List<BatchItem> batch) throws IOException {
-        String[] names = AuditLine.COMMON;
-        String[] values = new String[names.length];
-        try (JsonParser p = FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("an audit record is a JSON object");
+        return AuditLine.readTextFields(json, AuditLine.COMMON, (field, p) -> {
+            if (!BATCH_FIELD.equals(field)) {
+                return false;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == JsonToken.START_ARRAY && BATCH_FIELD.equals(field)) {
-                    readBatch(p, batch);
-                } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                } else if (value != JsonToken.VALUE_NULL) {
-                    for (int i = 0; i < names.length; i++) {
-                        if (names[i].equals(field)) {
-                            values[i] = p.getText();
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        return values;
+            readBatch(p, batch);
+            return true;
+        });
     }
 
     private static void readBatch(JsonParser p, List<BatchItem> batch) throws IOException {
